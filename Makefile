@@ -1,0 +1,49 @@
+# Two commands a fresh machine with only Python 3.11+ needs: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+
+.PHONY: demo test lint types contracts unit integration bench install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(PIP) install -q -e ".[test,bench]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: install
+	$(BIN)/patronage demo
+
+test: install-test lint types contracts unit
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: install-test
+	$(BIN)/mypy
+
+contracts: install-test
+	$(BIN)/lint-imports
+
+unit: install-test
+	$(BIN)/pytest -q
+
+integration: install-test
+	$(BIN)/pytest -q -m integration
+
+bench: install-test
+	$(BIN)/patronage bench --time-limit 10 --peers pyvrp,vroom ../shared/benchmarks/solomon/*.vrp
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

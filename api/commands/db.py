@@ -1,0 +1,33 @@
+"""`patronage db ...`: schema migrations."""
+
+from __future__ import annotations
+
+import typer
+
+from api.console import console
+from scheduler import migrate
+from scheduler.settings import get_settings
+
+app = typer.Typer(help="Database schema.", no_args_is_help=True)
+
+
+@app.command("upgrade")
+def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+    """Create or migrate the configured database (PATRONAGE_DATABASE_URL, else SQLite)."""
+    url = get_settings().effective_database_url
+    migrate.upgrade(url, revision)
+    console().print(f"[green]Database at revision {revision}[/green]: {_safe(url)}")
+
+
+@app.command("check")
+def check() -> None:
+    """Fail if the database schema and the models differ."""
+    migrate.check()
+    console().print("[green]Schema matches the models.[/green]")
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for printing."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

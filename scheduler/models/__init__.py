@@ -1,0 +1,70 @@
+"""All tables, imported here so that `SQLModel.metadata` knows every one (Alembic reads it)."""
+
+from scheduler.models.base import (
+    AbsenceKind,
+    ClientStatus,
+    Diet,
+    OrderSource,
+    OrderStatus,
+    Role,
+    Service,
+    StopStatus,
+    TravelMode,
+    VisitStatus,
+)
+from scheduler.models.care import Caregiver, CaregiverAbsence, Visit, VisitCheck, VisitPlan
+from scheduler.models.clients import Client, EmergencyContact
+from scheduler.models.events import Alert, AuditEntry, Event, Outbox, Publication
+from scheduler.models.fleet import Driver, Kitchen, PickupPoint, Vehicle
+from scheduler.models.meals import (
+    DayFreeze,
+    FrozenOrder,
+    MealOrder,
+    MealSubscription,
+    SubscriptionPause,
+)
+from scheduler.models.plans import Plan, PlanVersion, Route, Stop, Unassigned
+from scheduler.models.tenancy import DateOverride, MealPrice, Municipality, User
+
+__all__ = [
+    "AbsenceKind",
+    "Alert",
+    "AuditEntry",
+    "Caregiver",
+    "CaregiverAbsence",
+    "Client",
+    "ClientStatus",
+    "DateOverride",
+    "DayFreeze",
+    "Diet",
+    "Driver",
+    "EmergencyContact",
+    "Event",
+    "FrozenOrder",
+    "Kitchen",
+    "MealOrder",
+    "MealPrice",
+    "MealSubscription",
+    "Municipality",
+    "OrderSource",
+    "OrderStatus",
+    "Outbox",
+    "PickupPoint",
+    "Plan",
+    "PlanVersion",
+    "Publication",
+    "Role",
+    "Route",
+    "Service",
+    "Stop",
+    "StopStatus",
+    "SubscriptionPause",
+    "TravelMode",
+    "Unassigned",
+    "User",
+    "Vehicle",
+    "Visit",
+    "VisitCheck",
+    "VisitPlan",
+    "VisitStatus",
+]

@@ -1,0 +1,113 @@
+"""Caregivers, their absences, recurring visit plans, the day's visits and check-ins."""
+
+from datetime import date, datetime, time
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from scheduler.models.base import (
+    AbsenceKind,
+    TravelMode,
+    VisitStatus,
+    json_column,
+    tenant_fk,
+    utcnow,
+)
+
+
+class CaregiverBase(SQLModel):
+    external_id: str = Field(max_length=64)
+    name: str = Field(max_length=120)
+    phone: str = Field(default="", max_length=40)
+    mode: TravelMode = TravelMode.car
+    shift_start: time = Field(default=time(8, 0))
+    shift_end: time = Field(default=time(16, 0))
+    max_minutes: int = Field(default=480, gt=0, le=960)
+    start_lon: float = Field(ge=-180, le=180)
+    start_lat: float = Field(ge=-90, le=90)
+    break_minutes: int = Field(default=30, ge=0, le=120)
+    break_start: time = Field(default=time(12, 0), description="Earliest start of the break.")
+    break_end: time = Field(default=time(14, 0), description="Latest start of the break.")
+    weekdays: str = Field(default="Mon-Fri", max_length=40)
+    active: bool = True
+
+
+class Caregiver(CaregiverBase, table=True):
+    __table_args__ = (UniqueConstraint("municipality_id", "external_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    skills: list[str] = json_column([])
+
+
+class CaregiverAbsence(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    caregiver_id: int = Field(foreign_key="caregiver.id", index=True, ondelete="CASCADE")
+    start: date
+    end: date
+    kind: AbsenceKind
+    from_time: time | None = Field(default=None, description="Sick from this time that day.")
+    reported_at: datetime = Field(default_factory=utcnow)
+
+
+class VisitPlan(SQLModel, table=True):
+    """A recurring home-care visit (the `visits` import file)."""
+
+    __table_args__ = (UniqueConstraint("municipality_id", "external_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    external_id: str = Field(max_length=64)
+    client_id: int = Field(foreign_key="client.id", index=True, ondelete="CASCADE")
+    weekdays: str = Field(default="Mon-Fri", max_length=40)
+    window_start: time
+    window_end: time
+    duration_min: int = Field(gt=0, le=720)
+    skills: list[str] = json_column([])
+    caregivers_needed: int = Field(default=1, ge=1, le=2)
+    preferred_caregivers: list[str] = json_column([])
+    after_visit_id: int | None = Field(default=None, foreign_key="visitplan.id")
+    min_gap_min: int | None = Field(default=None, ge=0)
+    max_gap_min: int | None = Field(default=None, ge=0)
+    tasks: str = Field(default="", max_length=1000)
+    valid_from: date | None = None
+    valid_until: date | None = None
+
+
+class Visit(SQLModel, table=True):
+    """One visit on one date: from a visit plan, or a one-off request."""
+
+    __table_args__ = (UniqueConstraint("municipality_id", "external_id", "day"),)
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    external_id: str = Field(max_length=64)
+    visit_plan_id: int | None = Field(default=None, foreign_key="visitplan.id")
+    client_id: int = Field(foreign_key="client.id", index=True, ondelete="CASCADE")
+    day: date = Field(index=True)
+    window_start: time
+    window_end: time
+    duration_min: int = Field(gt=0, le=720)
+    skills: list[str] = json_column([])
+    caregivers_needed: int = Field(default=1, ge=1, le=2)
+    preferred_caregivers: list[str] = json_column([])
+    after_visit_id: int | None = Field(default=None, foreign_key="visit.id")
+    min_gap_min: int | None = None
+    max_gap_min: int | None = None
+    tasks: str = Field(default="", max_length=1000)
+    carries_meal: bool = False
+    status: VisitStatus = VisitStatus.requested
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class VisitCheck(SQLModel, table=True):
+    """A check-in or check-out on a visit, with the phone's position when it gave one."""
+
+    __table_args__ = (UniqueConstraint("municipality_id", "client_event_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    visit_id: int = Field(foreign_key="visit.id", index=True, ondelete="CASCADE")
+    caregiver_id: int = Field(foreign_key="caregiver.id", index=True)
+    kind: str = Field(max_length=8, description="in or out")
+    at: datetime
+    lon: float | None = None
+    lat: float | None = None
+    client_event_id: str = Field(max_length=64)

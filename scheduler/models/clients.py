@@ -1,0 +1,45 @@
+"""Clients (people served at home) and their emergency contacts. Sensitive personal data."""
+
+from datetime import date, time
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from scheduler.models.base import ClientStatus, Diet, tenant_fk
+
+
+class ClientBase(SQLModel):
+    external_id: str = Field(max_length=64)
+    name: str = Field(max_length=120)
+    address: str = Field(default="", max_length=255)
+    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+    phone: str = Field(default="", max_length=40)
+    diet: Diet = Diet.general
+    portions: int = Field(default=1, ge=1, le=10)
+    window_start: time = Field(default=time(11, 0))
+    window_end: time = Field(default=time(14, 0))
+    notes: str = Field(default="", max_length=1000, description="Notes for the driver.")
+    entry_notes: str = Field(default="", max_length=500, description="Key safe, entrance.")
+    lives_alone: bool = False
+    status: ClientStatus = ClientStatus.active
+    consent_date: date | None = None
+    service_minutes: float | None = Field(default=None, ge=0, le=120)
+
+
+class Client(ClientBase, table=True):
+    __table_args__ = (UniqueConstraint("municipality_id", "external_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    kitchen_id: int | None = Field(default=None, foreign_key="kitchen.id", index=True)
+    pickup_point_id: int | None = Field(default=None, foreign_key="pickuppoint.id")
+    pseudonym: str | None = Field(default=None, max_length=64, description="Set on erasure.")
+
+
+class EmergencyContact(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    client_id: int = Field(foreign_key="client.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=120)
+    phone: str = Field(max_length=40)
+    relation: str = Field(default="", max_length=60)

@@ -1,0 +1,79 @@
+"""The event log, the outbox that feeds the queue, publications, alerts and the audit log."""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from scheduler.models.base import json_column, tenant_fk, utcnow
+
+
+class Event(SQLModel, table=True):
+    """Something that happened, written in the same transaction as the change it describes."""
+
+    __table_args__ = (UniqueConstraint("municipality_id", "event_key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    event_key: str = Field(max_length=80, description="Idempotency key: one effect per key.")
+    kind: str = Field(max_length=48, index=True)
+    day: date | None = Field(default=None, index=True)
+    service: str | None = Field(default=None, max_length=16)
+    payload: dict[str, Any] = json_column({})
+    actor: str = Field(default="system", max_length=80)
+    occurred_at: datetime = Field(default_factory=utcnow)
+    processed_at: datetime | None = None
+
+
+class Outbox(SQLModel, table=True):
+    """A message for the queue; the relay sends rows in id order and marks them dispatched."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    event_id: int | None = Field(default=None, foreign_key="event.id", ondelete="CASCADE")
+    task: str = Field(max_length=80)
+    args: dict[str, Any] = json_column({})
+    created_at: datetime = Field(default_factory=utcnow)
+    dispatched_at: datetime | None = Field(default=None, index=True)
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=500)
+
+
+class Publication(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    route_id: int | None = Field(default=None, foreign_key="route.id", ondelete="SET NULL")
+    plan_version_id: int | None = Field(default=None, foreign_key="planversion.id")
+    channel: str = Field(max_length=16)
+    target: str = Field(max_length=500)
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    delivered_at: datetime | None = None
+
+
+class Alert(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    kind: str = Field(max_length=32, index=True)
+    severity: str = Field(default="warning", max_length=16)
+    message: str = Field(max_length=500)
+    client_id: int | None = Field(default=None, foreign_key="client.id")
+    stop_id: int | None = Field(default=None, foreign_key="stop.id")
+    created_at: datetime = Field(default_factory=utcnow)
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = Field(default=None, max_length=80)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Who changed what, and who exported personal data."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    actor: str = Field(max_length=80)
+    action: str = Field(max_length=48)
+    entity: str = Field(max_length=48)
+    entity_id: str = Field(default="", max_length=64)
+    detail: dict[str, Any] = json_column({})
+    at: datetime = Field(default_factory=utcnow)

@@ -1,0 +1,78 @@
+"""Plans: one per date and service, with versions, routes, stops and what was left unassigned."""
+
+from datetime import date, datetime
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from scheduler.models.base import StopStatus, json_column, tenant_fk, utcnow
+
+
+class Plan(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("municipality_id", "day", "service"),)
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    day: date = Field(index=True)
+    service: str = Field(max_length=16)
+    current_version: int = 0
+    published_version: int = 0
+
+
+class PlanVersion(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("plan_id", "version"),)
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    plan_id: int = Field(foreign_key="plan.id", index=True, ondelete="CASCADE")
+    version: int = Field(ge=1)
+    freeze_id: int | None = Field(default=None, foreign_key="dayfreeze.id")
+    reason: str = Field(default="initial", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    summary: dict[str, float] = json_column({})
+    moved_stops: int = 0
+    solve_seconds: float = 0.0
+
+
+class Route(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    plan_version_id: int = Field(foreign_key="planversion.id", index=True, ondelete="CASCADE")
+    resource: str = Field(max_length=64, description="The van's or caregiver's external id.")
+    vehicle_id: int | None = Field(default=None, foreign_key="vehicle.id")
+    caregiver_id: int | None = Field(default=None, foreign_key="caregiver.id")
+    distance: int = 0
+    duration: int = 0
+    start_s: int = 0
+    end_s: int = 0
+
+
+class Stop(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    route_id: int = Field(foreign_key="route.id", index=True, ondelete="CASCADE")
+    seq: int
+    kind: str = Field(max_length=8, description="start, job, break, reload or end")
+    job_id: str | None = Field(default=None, max_length=64)
+    client_id: int | None = Field(default=None, foreign_key="client.id")
+    order_id: int | None = Field(default=None, foreign_key="mealorder.id")
+    visit_id: int | None = Field(default=None, foreign_key="visit.id")
+    trip: int = 1
+    arrival_s: int = 0
+    start_s: int = 0
+    departure_s: int = 0
+    late_s: int = 0
+    load: list[int] = json_column([])
+    status: StopStatus = StopStatus.planned
+    confirmed_at: datetime | None = None
+    note: str = Field(default="", max_length=500)
+
+
+class Unassigned(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    plan_version_id: int = Field(foreign_key="planversion.id", index=True, ondelete="CASCADE")
+    job_id: str = Field(max_length=64)
+    client_id: int | None = Field(default=None, foreign_key="client.id")
+    order_id: int | None = Field(default=None, foreign_key="mealorder.id")
+    visit_id: int | None = Field(default=None, foreign_key="visit.id")
+    reason: str = Field(max_length=32)
+    explanation: str = Field(default="", max_length=500)

@@ -1,0 +1,51 @@
+"""One settings object for the whole product, read from `PATRONAGE_*` environment variables.
+
+Built on first use (`get_settings()`), never at import time, so tests and commands can set the
+environment first. The defaults are the embedded ones: a SQLite file under `./var/` and no Redis.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PATRONAGE_", env_file=".env", extra="ignore")
+
+    var_dir: Path = Field(default=Path("var"), description="Where embedded data and outputs go.")
+    database_url: str = Field(
+        default="", description="SQLAlchemy URL; empty means SQLite at var/patronage.db."
+    )
+    redis_url: str = Field(default="", description="Redis URL; empty means no Redis (eager).")
+    secret_key: str = Field(
+        default="dev-only-secret-change-me", description="Signs links and webhooks."
+    )
+    base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL of the API.")
+    osrm_url: str = Field(default="", description="OSRM server; empty means great-circle times.")
+    tile_url: str = Field(
+        default="", description="Map tile URL template for the board; empty means no tiles."
+    )
+    solve_time_limit_s: float = Field(default=10.0, gt=0, description="Default solver budget.")
+    vapid_private_key: str = Field(default="", description="Web Push VAPID private key (PEM).")
+    vapid_subject: str = Field(default="mailto:dispatch@example.org")
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.var_dir / 'patronage.db').as_posix()}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, built from the environment on first call."""
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests change the environment between cases)."""
+    get_settings.cache_clear()

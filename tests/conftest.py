@@ -1,0 +1,95 @@
+"""Fixtures shared by every test: real databases (SQLite and PostgreSQL) and a real Redis."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from scheduler.db import make_engine
+from scheduler.migrate import upgrade
+from scheduler.settings import reset_settings
+from tests import services
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test gets its own var dir and no ambient PATRONAGE_* configuration."""
+    for key in ("PATRONAGE_DATABASE_URL", "PATRONAGE_REDIS_URL", "PATRONAGE_OSRM_URL"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("PATRONAGE_VAR_DIR", str(tmp_path / "var"))
+    reset_settings()
+    yield
+    reset_settings()
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    try:
+        ctx = services.postgres_server(tmp_path_factory.mktemp("pg"))
+        url = ctx.__enter__()
+    except Exception as exc:  # the wheel or the server could not start
+        services.unavailable("PostgreSQL", exc)
+    try:
+        yield url
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """An empty PostgreSQL database of this test's own."""
+    try:
+        ctx = services.scratch_database(postgres_server_url)
+        url = ctx.__enter__()
+    except Exception as exc:
+        services.unavailable("PostgreSQL", exc)
+    try:
+        yield url
+    finally:
+        ctx.__exit__(None, None, None)
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{(tmp_path / 'test.db').as_posix()}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)])
+def db_url(request: pytest.FixtureRequest) -> str:
+    """Runs the test once on SQLite and once on PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return str(request.getfixturevalue(name))
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """A migrated database (both backends) and its engine."""
+    upgrade(db_url)
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
+    """A migrated SQLite database, for tests whose subject is not the storage backend."""
+    upgrade(sqlite_url)
+    eng = make_engine(sqlite_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    try:
+        ctx = services.redis_server(tmp_path_factory.mktemp("redis"))
+        url, _server = ctx.__enter__()
+    except Exception as exc:
+        services.unavailable("Redis", exc)
+    try:
+        yield url
+    finally:
+        ctx.__exit__(None, None, None)
