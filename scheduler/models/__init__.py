@@ -1,5 +1,6 @@
 """All tables, imported here so that `SQLModel.metadata` knows every one (Alembic reads it)."""
 
+from scheduler.models.access import ApiToken
 from scheduler.models.base import (
     AbsenceKind,
     ClientStatus,
@@ -29,6 +30,7 @@ from scheduler.models.tenancy import DateOverride, MealPrice, Municipality, User
 __all__ = [
     "AbsenceKind",
     "Alert",
+    "ApiToken",
     "AuditEntry",
     "Caregiver",
     "CaregiverAbsence",
