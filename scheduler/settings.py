@@ -32,6 +32,16 @@ class Settings(BaseSettings):
     solve_time_limit_s: float = Field(default=10.0, gt=0, description="Default solver budget.")
     vapid_private_key: str = Field(default="", description="Web Push VAPID private key (PEM).")
     vapid_subject: str = Field(default="mailto:dispatch@example.org")
+    max_body_bytes: int = Field(
+        default=2_000_000, gt=0, description="Requests with a larger body are refused (413)."
+    )
+    link_max_age_hours: int = Field(
+        default=36, gt=0, description="How long a driver's or caregiver's day link stays valid."
+    )
+    session_max_age_s: int = Field(default=12 * 3600, gt=0, description="Page sign-in lifetime.")
+    cookie_secure: bool = Field(
+        default=False, description="Send the session cookie over HTTPS only."
+    )
 
     @property
     def effective_database_url(self) -> str:

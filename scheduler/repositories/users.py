@@ -1,0 +1,161 @@
+"""Users, their passwords (argon2) and their bearer tokens, always within one municipality.
+
+Usernames are unique per municipality, so signing in names the municipality too. A token is
+shown once when made; only its SHA-256 is stored, so a leaked database reveals no token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import Session, col, select
+
+from scheduler.errors import InvalidInputError, NotFoundError
+from scheduler.models import ApiToken, Municipality, Role, User
+from scheduler.models.base import utcnow
+
+_hasher = PasswordHasher()
+TOKEN_PREFIX = "pat_"
+MIN_PASSWORD = 8
+# Verified against when the user does not exist, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInputError.one("password", f"must have at least {MIN_PASSWORD} characters")
+    return _hasher.hash(password)
+
+
+def create_user(
+    municipality_id: int,
+    *,
+    session: Session,
+    username: str,
+    password: str,
+    role: Role,
+    locale: str | None = None,
+    caregiver_id: int | None = None,
+    driver_id: int | None = None,
+) -> User:
+    username = username.strip()
+    if not username:
+        raise InvalidInputError.one("username", "must not be empty")
+    if find_user(municipality_id, username, session=session) is not None:
+        raise InvalidInputError.one("username", f"{username!r} already exists")
+    user = User(
+        municipality_id=municipality_id,
+        username=username,
+        password_hash=hash_password(password),
+        role=role,
+        locale=locale,
+        caregiver_id=caregiver_id,
+        driver_id=driver_id,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def find_user(municipality_id: int, username: str, *, session: Session) -> User | None:
+    return session.exec(
+        select(User).where(User.municipality_id == municipality_id, User.username == username)
+    ).first()
+
+
+def get_user(municipality_id: int, user_id: int, *, session: Session) -> User:
+    user = session.get(User, user_id)
+    if user is None or user.municipality_id != municipality_id:
+        raise NotFoundError("user", user_id)
+    return user
+
+
+def list_users(municipality_id: int, *, session: Session) -> list[User]:
+    query = select(User).where(User.municipality_id == municipality_id).order_by(col(User.id))
+    return list(session.exec(query))
+
+
+def authenticate(
+    municipality: str, username: str, password: str, *, session: Session
+) -> User | None:
+    """The active user with this name and password in the named municipality, else None."""
+    town = session.exec(select(Municipality).where(Municipality.name == municipality)).first()
+    user = find_user(town.id, username, session=session) if town and town.id else None
+    if user is None or not user.active:
+        _verify(_DUMMY_HASH, password)
+        return None
+    if not _verify(user.password_hash, password):
+        return None
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+        session.add(user)
+    return user
+
+
+def set_password(user: User, password: str, *, session: Session) -> None:
+    user.password_hash = hash_password(password)
+    session.add(user)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    secret: str  # shown once to the caller, never stored
+
+
+def issue_token(user: User, name: str, *, session: Session) -> IssuedToken:
+    assert user.id is not None
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        municipality_id=user.municipality_id,
+        user_id=user.id,
+        name=name,
+        token_hash=_digest(secret),
+    )
+    session.add(token)
+    session.flush()
+    return IssuedToken(token, secret)
+
+
+def user_for_token(secret: str, *, session: Session) -> User | None:
+    """The active user behind a bearer token that is not revoked, else None."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(secret))).first()
+    if token is None or token.revoked_at is not None:
+        return None
+    user = session.get(User, token.user_id)
+    if user is None or not user.active or user.municipality_id != token.municipality_id:
+        return None
+    token.last_used_at = utcnow()
+    session.add(token)
+    return user
+
+
+def list_tokens(municipality_id: int, *, session: Session) -> list[ApiToken]:
+    query = select(ApiToken).where(ApiToken.municipality_id == municipality_id)
+    return list(session.exec(query.order_by(col(ApiToken.id))))
+
+
+def revoke_token(municipality_id: int, token_id: int, *, session: Session) -> ApiToken:
+    token = session.get(ApiToken, token_id)
+    if token is None or token.municipality_id != municipality_id:
+        raise NotFoundError("token", token_id)
+    token.revoked_at = token.revoked_at or utcnow()
+    session.add(token)
+    return token
+
+
+def _digest(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
