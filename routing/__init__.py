@@ -1,0 +1,49 @@
+"""Patronage's pure routing engine: problem and solution types, the exchange format, the solver.
+
+`solve(problem, *, time_limit=None, seed=None) -> Solution` is the one entry point. No
+database, queue or web code is imported here (import-linter enforces it).
+"""
+
+from routing.exchange import (
+    problem_from_dict,
+    problem_to_dict,
+    read_problem,
+    solution_from_dict,
+    solution_to_dict,
+)
+from routing.problem import (
+    Break,
+    Job,
+    Matrices,
+    Objective,
+    Options,
+    Problem,
+    Sync,
+    Travel,
+    Vehicle,
+)
+from routing.reasons import Reason
+from routing.solution import Route, Solution, Step, Summary, Unassigned
+
+__all__ = [
+    "Break",
+    "Job",
+    "Matrices",
+    "Objective",
+    "Options",
+    "Problem",
+    "Reason",
+    "Route",
+    "Solution",
+    "Step",
+    "Summary",
+    "Sync",
+    "Travel",
+    "Unassigned",
+    "Vehicle",
+    "problem_from_dict",
+    "problem_to_dict",
+    "read_problem",
+    "solution_from_dict",
+    "solution_to_dict",
+]

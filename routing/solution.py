@@ -1,0 +1,101 @@
+"""The answer to a routing problem: routes of timed steps, and what could not be served and why.
+
+A vehicle that makes several trips has one route whose steps run start, jobs of trip 1,
+`reload` at its start, jobs of trip 2, ..., end. `load` on `start` and `reload` steps is what
+the vehicle takes on there, per capacity dimension.
+
+Money and time in the summary: `distance` and `duration` (travel time, not counting service or
+waiting, as in VROOM) are sums over routes; `cost` is what the objective counts for the routes
+(travel distance or duration, fixed costs, late costs, preference costs, balance) and leaves out
+the penalties of unassigned jobs, which are listed instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from routing.reasons import Reason
+
+StepType = Literal["start", "job", "break", "reload", "end"]
+STEP_TYPES: tuple[str, ...] = ("start", "job", "break", "reload", "end")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One stop of a route. `start` is when service begins (jobs and breaks).
+
+    `departure` is None on `end`; `id`, `start`, `late` and `trip` are set on jobs (and `id`,
+    `start` on breaks); `load` on `start` and `reload`.
+    """
+
+    type: StepType
+    arrival: int
+    departure: int | None = None
+    id: str | None = None
+    start: int | None = None
+    late: int | None = None
+    trip: int | None = None
+    load: tuple[int, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.type not in STEP_TYPES:
+            raise ValueError(f"type: Expected one of {list(STEP_TYPES)}, got {self.type!r}")
+        if self.type in ("job", "break") and (self.id is None or self.start is None):
+            raise ValueError(f"id: Expected an id and a start on a {self.type} step")
+        if self.departure is not None and self.departure < self.arrival:
+            raise ValueError(f"departure: Expected >= arrival {self.arrival}, got {self.departure}")
+
+
+@dataclass(frozen=True)
+class Route:
+    vehicle: str
+    steps: tuple[Step, ...]
+    distance: int = 0
+    duration: int = 0
+
+    @property
+    def job_ids(self) -> tuple[str, ...]:
+        return tuple(s.id for s in self.steps if s.type == "job" and s.id is not None)
+
+    @property
+    def trips(self) -> tuple[tuple[str, ...], ...]:
+        """The job ids of each trip, in order."""
+        trips: list[list[str]] = [[]]
+        for step in self.steps:
+            if step.type == "reload":
+                trips.append([])
+            elif step.type == "job" and step.id is not None:
+                trips[-1].append(step.id)
+        return tuple(tuple(t) for t in trips)
+
+
+@dataclass(frozen=True)
+class Unassigned:
+    id: str
+    reason: Reason
+
+
+@dataclass(frozen=True)
+class Summary:
+    cost: int
+    distance: int
+    duration: int
+    late: int
+    routes: int
+    unassigned: int
+    solve_time_s: float
+
+
+@dataclass(frozen=True)
+class Solution:
+    summary: Summary
+    routes: tuple[Route, ...] = ()
+    unassigned: tuple[Unassigned, ...] = field(default=())
+
+    def route_of(self, vehicle_id: str) -> Route | None:
+        return next((r for r in self.routes if r.vehicle == vehicle_id), None)
+
+    @property
+    def assigned(self) -> frozenset[str]:
+        return frozenset(j for r in self.routes for j in r.job_ids)
