@@ -12,7 +12,8 @@ from sqlmodel import Field
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
+    # Aware: SQLModel's datetime columns refuse naive values and give back aware UTC ones.
+    return datetime.now(UTC)
 
 
 def tenant_fk() -> Any:
