@@ -1,0 +1,125 @@
+"""Helpers every repository shares: the change report of an upsert and tenant-scoped lookups."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from sqlmodel import Session, SQLModel, select
+
+from scheduler.calendar import normalize_weekdays
+from scheduler.errors import FieldProblem, InvalidInputError, NotFoundError
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+class Change(StrEnum):
+    """What an upsert did to the stored row."""
+
+    created = "created"
+    updated = "updated"
+    unchanged = "unchanged"
+
+
+def raise_problems(problems: list[FieldProblem]) -> None:
+    if problems:
+        raise InvalidInputError(problems)
+
+
+def require_text(value: str, field: str) -> list[FieldProblem]:
+    """Required text must have something besides spaces (pydantic lets '' through)."""
+    return [] if value.strip() else [FieldProblem(field, "must not be empty")]
+
+
+def get_owned(model: type[Row], municipality_id: int, row_id: int, *, session: Session) -> Row:
+    """The row with `row_id` if it belongs to the municipality; otherwise NotFoundError.
+
+    A row of another municipality is reported exactly like a missing one, so ids leak nothing.
+    """
+    row = session.get(model, row_id)
+    if row is None or getattr(row, "municipality_id", None) != municipality_id:
+        raise NotFoundError(model.__name__, row_id)
+    return row
+
+
+def by_external_id(
+    model: type[Row], municipality_id: int, external_id: str, *, session: Session
+) -> Row | None:
+    column: Any = model.external_id  # type: ignore[attr-defined]
+    owner: Any = model.municipality_id  # type: ignore[attr-defined]
+    statement = select(model).where(owner == municipality_id, column == external_id)
+    return session.exec(statement).first()
+
+
+def all_by_external_id(
+    model: type[Row], municipality_id: int, *, session: Session
+) -> dict[str, Row]:
+    owner: Any = model.municipality_id  # type: ignore[attr-defined]
+    rows = session.exec(select(model).where(owner == municipality_id)).all()
+    return {row.external_id: row for row in rows}  # type: ignore[attr-defined]
+
+
+def save(
+    session: Session,
+    model: type[Row],
+    existing: Row | None,
+    municipality_id: int,
+    values: Mapping[str, Any],
+) -> tuple[Row, Change]:
+    """Insert a new row, or set only the fields that differ on the existing one.
+
+    Only the fields the caller set are written, so an import leaves alone the columns its file
+    does not carry (a client's status, a kitchen's portions per box set in the dispatcher's UI).
+    """
+    if existing is None:
+        row = model(municipality_id=municipality_id, **values)
+        session.add(row)
+        session.flush()
+        return row, Change.created
+    changed = False
+    for name, value in values.items():
+        if getattr(existing, name) != value:
+            setattr(existing, name, value)
+            changed = True
+    if not changed:
+        return existing, Change.unchanged
+    session.add(existing)
+    session.flush()
+    return existing, Change.updated
+
+
+def check_reference(
+    model: type[SQLModel], municipality_id: int, row_id: int | None, field: str, *, session: Session
+) -> list[FieldProblem]:
+    """A problem when `row_id` names no row of `model` in this municipality (None is fine)."""
+    if row_id is None:
+        return []
+    row = session.get(model, row_id)
+    if row is None or getattr(row, "municipality_id", None) != municipality_id:
+        return [FieldProblem(field, f"no {model.__name__.lower()} {row_id} in this municipality")]
+    return []
+
+
+def check_weekdays(values: dict[str, Any], field: str = "weekdays") -> list[FieldProblem]:
+    """Validate and normalise a weekday text in `values` in place (when it was given)."""
+    if field not in values:
+        return []
+    try:
+        values[field] = normalize_weekdays(values[field])
+    except ValueError as exc:
+        return [FieldProblem(field, str(exc))]
+    return []
+
+
+def check_order(
+    values: Mapping[str, Any], first: str, last: str, *, strict: bool = True
+) -> list[FieldProblem]:
+    """A problem when `values[last]` is before (or, if strict, equal to) `values[first]`."""
+    start, end = values.get(first), values.get(last)
+    if start is None or end is None:
+        return []
+    if end < start or (strict and end == start):
+        word = "after" if strict else "at or after"
+        return [FieldProblem(last, f"must be {word} {first} ({start:%H:%M}), got {end:%H:%M}")]
+    return []

@@ -1,0 +1,99 @@
+"""Municipalities (tenants): find, create and list them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+from sqlmodel import Session, select
+
+from scheduler.errors import FieldProblem, InvalidInputError, NotFoundError
+from scheduler.models import Municipality
+from scheduler.repositories.common import raise_problems
+
+DEFAULT_TIMEZONE = "Europe/Sofia"
+DEFAULT_LOCALE = "bg"
+
+# Public holidays follow the country; guess it from the time zone, then the language.
+_COUNTRY_BY_TIMEZONE = {"Europe/Sofia": "BG", "Europe/Ljubljana": "SI"}
+_COUNTRY_BY_LOCALE = {"bg": "BG", "sl": "SI"}
+
+
+def get_municipality(municipality_id: int, *, session: Session) -> Municipality:
+    """The municipality with this id; NotFoundError when there is none."""
+    row = session.get(Municipality, municipality_id)
+    if row is None:
+        raise NotFoundError("Municipality", municipality_id)
+    return row
+
+
+def get_municipality_by_name(name: str, *, session: Session) -> Municipality | None:
+    """The municipality with exactly this name, or None."""
+    return session.exec(select(Municipality).where(Municipality.name == name.strip())).first()
+
+
+def list_municipalities(*, session: Session) -> list[Municipality]:
+    return list(session.exec(select(Municipality).order_by(Municipality.name)).all())
+
+
+def check_municipality(name: str, timezone: str, locale: str) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    if not name.strip():
+        problems.append(FieldProblem("municipality", "must not be empty"))
+    elif len(name.strip()) > 120:
+        problems.append(FieldProblem("municipality", "must be at most 120 characters"))
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(FieldProblem("timezone", f"unknown time zone {timezone!r}"))
+    try:
+        Locale.parse(locale)
+    except (UnknownLocaleError, ValueError):
+        problems.append(FieldProblem("locale", f"unknown locale {locale!r}"))
+    return problems
+
+
+def create_municipality(
+    name: str,
+    *,
+    session: Session,
+    timezone: str = DEFAULT_TIMEZONE,
+    locale: str = DEFAULT_LOCALE,
+) -> Municipality:
+    """A new municipality; InvalidInputError for a taken name, a bad time zone or locale."""
+    raise_problems(check_municipality(name, timezone, locale))
+    if get_municipality_by_name(name, session=session) is not None:
+        raise InvalidInputError.one("municipality", f"{name.strip()!r} already exists")
+    country = _COUNTRY_BY_TIMEZONE.get(timezone) or _COUNTRY_BY_LOCALE.get(
+        locale.split("_")[0], "BG"
+    )
+    row = Municipality(
+        name=name.strip(),
+        timezone=timezone,
+        locale=locale,
+        country=country,
+        # Aware on purpose: SQLModel's UTC column refuses the naive default of models.base.
+        created_at=datetime.now(UTC),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def ensure_municipality(
+    name: str,
+    *,
+    session: Session,
+    timezone: str = DEFAULT_TIMEZONE,
+    locale: str = DEFAULT_LOCALE,
+) -> tuple[Municipality, bool]:
+    """The municipality named `name`, created with `timezone` and `locale` if missing.
+
+    Returns (municipality, created). An existing municipality keeps its own time zone and
+    locale: changing those is a deliberate act, not a side effect of an import.
+    """
+    existing = get_municipality_by_name(name, session=session)
+    if existing is not None:
+        return existing, False
+    return create_municipality(name, session=session, timezone=timezone, locale=locale), True
