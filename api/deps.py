@@ -1,0 +1,134 @@
+"""Dependencies every route shares: settings, the database session, the caller and its scope.
+
+The caller's municipality is the scope of every query: routes take `Caller.municipality_id`
+from here and never from the request, so no parameter can reach another town's rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from api.problems import ProblemError
+from scheduler.models import Role, User
+from scheduler.repositories.users import user_for_token
+from scheduler.settings import Settings
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_engine(request: Request) -> Engine:
+    engine: Engine = request.app.state.engine
+    return engine
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """A session per request: committed when the route returns, rolled back when it raises."""
+    with Session(get_engine(request), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+# scope="function": the commit happens before the answer is sent, so a failed commit is an error.
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
+
+
+@dataclass(frozen=True)
+class Caller:
+    user_id: int
+    municipality_id: int
+    username: str
+    role: Role
+    locale: str | None
+
+    @property
+    def actor(self) -> str:
+        """How the audit log and events name this person."""
+        return f"user:{self.username}"
+
+
+def _caller(user: User) -> Caller:
+    assert user.id is not None
+    return Caller(user.id, user.municipality_id, user.username, user.role, user.locale)
+
+
+def _unauthorized() -> ProblemError:
+    err = ProblemError(401, "Not signed in", "send a bearer token or sign in")
+    err.headers = {"WWW-Authenticate": "Bearer"}
+    return err
+
+
+def session_user(request: Request, session: Session) -> User | None:
+    """The user of the page session cookie, if it still names an active user."""
+    uid = request.session.get("uid") if "session" in request.scope else None
+    if not isinstance(uid, int):
+        return None
+    user = session.get(User, uid)
+    if user is None or not user.active or user.municipality_id != request.session.get("mid"):
+        return None
+    return user
+
+
+def current_caller(request: Request, session: DbSession) -> Caller:
+    """The signed-in user: a bearer token (integrations) or the page session (browsers)."""
+    header = request.headers.get("authorization", "")
+    if header:
+        scheme, _, secret = header.partition(" ")
+        user = (
+            user_for_token(secret.strip(), session=session) if scheme.lower() == "bearer" else None
+        )
+    else:
+        user = session_user(request, session)
+    if user is None:
+        raise _unauthorized()
+    return _caller(user)
+
+
+CurrentCaller = Annotated[Caller, Depends(current_caller)]
+
+
+def allow(*roles: Role) -> Callable[[Caller], Caller]:
+    """A dependency that lets only these roles through (403 for the others)."""
+
+    def check(caller: CurrentCaller) -> Caller:
+        if caller.role not in roles:
+            raise ProblemError(403, "Role not allowed", f"{caller.role.value} may not do this")
+        return caller
+
+    return check
+
+
+STAFF = (Role.admin, Role.dispatcher)
+Admin = Annotated[Caller, Depends(allow(Role.admin))]
+Staff = Annotated[Caller, Depends(allow(*STAFF))]
+KitchenReader = Annotated[Caller, Depends(allow(*STAFF, Role.kitchen))]
+AnyRole = CurrentCaller
+
+
+@dataclass(frozen=True)
+class Paging:
+    limit: int
+    offset: int
+
+
+def paging(
+    limit: Annotated[int, Query(ge=1, le=500, description="Rows per page.")] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="Rows to skip.")] = 0,
+) -> Paging:
+    return Paging(limit, offset)
+
+
+PageParams = Annotated[Paging, Depends(paging)]

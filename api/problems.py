@@ -1,0 +1,117 @@
+"""Errors as `application/problem+json` (RFC 9457), with the offending fields named.
+
+Every failure a client can see goes through here: validation errors name each field, domain
+errors map to their status, and anything unexpected becomes a bare 500 whose details stay in
+the server log. No stack trace ever reaches a client.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from scheduler.errors import CutoffPassedError, DomainError, InvalidInputError, NotFoundError
+
+log = logging.getLogger("patronage.api")
+PROBLEM_JSON = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Dotted path of the field, e.g. `body.jobs.0.service`.")
+    message: str
+
+
+class Problem(BaseModel):
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str = ""
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+# For `responses=` in route declarations, so the OpenAPI document shows the error shape.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    code: {"model": Problem, "content": {PROBLEM_JSON: {}}, "description": text}
+    for code, text in {
+        401: "Not signed in",
+        403: "Role not allowed",
+        404: "Not found in your municipality",
+        422: "Invalid input",
+    }.items()
+}
+
+
+class ProblemError(Exception):
+    """Raise in a route to answer with a problem of this status (the API's own errors)."""
+
+    def __init__(
+        self, status: int, title: str, detail: str = "", errors: list[FieldError] | None = None
+    ) -> None:
+        super().__init__(detail or title)
+        self.problem = Problem(title=title, status=status, detail=detail, errors=errors or [])
+        self.headers: dict[str, str] = {}
+
+
+def problem_response(problem: Problem, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        problem.model_dump(), status_code=problem.status, media_type=PROBLEM_JSON, headers=headers
+    )
+
+
+def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        FieldError(field=_field(e.get("loc", ())), message=str(e.get("msg", "")))
+        for e in exc.errors()
+    ]
+    names = ", ".join(e.field for e in errors[:5])
+    return problem_response(
+        Problem(title="Invalid input", status=422, detail=f"check: {names}", errors=errors)
+    )
+
+
+async def _on_http(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    title = str(exc.detail) if exc.detail else "Error"
+    return problem_response(Problem(title=title, status=exc.status_code), dict(exc.headers or {}))
+
+
+async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(exc.problem, exc.headers)
+
+
+async def _on_domain(_request: Request, exc: Exception) -> JSONResponse:
+    if isinstance(exc, InvalidInputError):
+        errors = [FieldError(field=p.field, message=p.message) for p in exc.problems]
+        problem = Problem(title="Invalid input", status=422, detail=str(exc), errors=errors)
+    elif isinstance(exc, NotFoundError):
+        problem = Problem(title="Not found", status=404, detail=f"no such {exc.entity}")
+    elif isinstance(exc, CutoffPassedError):
+        problem = Problem(title="Cut-off passed", status=409, detail=str(exc))
+    else:
+        problem = Problem(title="Refused", status=409, detail=str(exc))
+    return problem_response(problem)
+
+
+async def _on_crash(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(Problem(title="Internal error", status=500))
+
+
+def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(DomainError, _on_domain)
+    app.add_exception_handler(Exception, _on_crash)

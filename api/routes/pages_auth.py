@@ -1,0 +1,84 @@
+"""Signing in and out of the pages, and the home page that sends each role to its page."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.deps import DbSession, session_user
+from api.i18n import Translator
+from api.pages import AnyPageUser
+from api.templating import render
+from scheduler.audit import audit
+from scheduler.models import Role
+from scheduler.repositories.users import authenticate
+
+router = APIRouter(include_in_schema=False)
+
+HOME = {
+    Role.admin: "/board",
+    Role.dispatcher: "/board",
+    Role.kitchen: "/kitchen",
+    Role.driver: "/my-day",
+    Role.caregiver: "/my-day",
+}
+
+
+@router.get("/", response_class=RedirectResponse)
+def home(request: Request, session: DbSession) -> RedirectResponse:
+    user = session_user(request, session)
+    return RedirectResponse(HOME[user.role] if user else "/login", status_code=303)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, lang: str = "en") -> Response:
+    return render(request, "login.html", Translator(lang, "Europe/Sofia"), {"error": False})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    session: DbSession,
+    municipality: Annotated[str, Form(max_length=120)],
+    username: Annotated[str, Form(max_length=80)],
+    password: Annotated[str, Form(max_length=200)],
+) -> Response:
+    user = authenticate(municipality, username, password, session=session)
+    if user is None:
+        context = {"error": True, "municipality": municipality, "username": username}
+        return render(request, "login.html", Translator("en", "UTC"), context, status_code=401)
+    request.session.clear()  # a new session id for the new user: no fixation
+    request.session.update({"uid": user.id, "mid": user.municipality_id})
+    audit(
+        user.municipality_id,
+        session=session,
+        actor=f"user:{user.username}",
+        action="sign_in",
+        entity="user",
+        entity_id=user.id,
+    )
+    return RedirectResponse(HOME[user.role], status_code=303)
+
+
+@router.post("/logout", response_class=RedirectResponse)
+def logout(request: Request) -> RedirectResponse:
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, page: AnyPageUser) -> Response:
+    return render(request, "account.html", page.t, {"page": page})
+
+
+@router.post("/account/language", response_class=RedirectResponse)
+def set_language(
+    page: AnyPageUser, session: DbSession, language: Annotated[str, Form(pattern="^(|bg|sl|en)$")]
+) -> RedirectResponse:
+    """The user's own language, or back to the municipality's when empty."""
+    user = session.merge(page.user)
+    user.locale = language or None
+    session.add(user)
+    return RedirectResponse("/account", status_code=303)

@@ -1,0 +1,149 @@
+"""`/v1/me`, `/v1/users` and `/v1/tokens`: who is calling, and the admin's user management."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+from sqlmodel import SQLModel, col, select
+
+from api.deps import Admin, AnyRole, DbSession, PageParams
+from api.listing import page_of
+from api.problems import PROBLEM_RESPONSES
+from api.schemas.common import Page
+from api.schemas.users import (
+    Me,
+    TokenCreate,
+    TokenIssued,
+    TokenPublic,
+    UserCreate,
+    UserPublic,
+    UserUpdate,
+)
+from scheduler.audit import audit
+from scheduler.models import ApiToken, Caregiver, Driver, Municipality, User
+from scheduler.repositories import users as repo
+from scheduler.repositories.common import get_owned
+
+router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES)
+
+
+@router.get("/me", response_model=Me, tags=["users"])
+def me(caller: AnyRole, session: DbSession) -> Me:
+    town = session.get(Municipality, caller.municipality_id)
+    assert town is not None
+    return Me(
+        id=caller.user_id,
+        username=caller.username,
+        role=caller.role,
+        municipality_id=caller.municipality_id,
+        municipality=town.name,
+        locale=caller.locale or town.locale,
+    )
+
+
+@router.get("/users", response_model=Page[UserPublic], tags=["users"])
+def list_users(caller: Admin, session: DbSession, paging: PageParams) -> Page[UserPublic]:
+    query = select(User).where(User.municipality_id == caller.municipality_id)
+    return page_of(session, query.order_by(col(User.id)), paging, UserPublic)
+
+
+@router.post(
+    "/users", response_model=UserPublic, status_code=status.HTTP_201_CREATED, tags=["users"]
+)
+def create_user(body: UserCreate, caller: Admin, session: DbSession) -> UserPublic:
+    user = repo.create_user(
+        caller.municipality_id,
+        session=session,
+        username=body.username,
+        password=body.password,
+        role=body.role,
+        locale=body.locale,
+        caregiver_id=_own_id(session, Caregiver, body.caregiver_id, caller.municipality_id),
+        driver_id=_own_id(session, Driver, body.driver_id, caller.municipality_id),
+    )
+    audit(
+        caller.municipality_id,
+        session=session,
+        actor=caller.actor,
+        action="create",
+        entity="user",
+        entity_id=user.id,
+        detail={"role": body.role.value},
+    )
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
+@router.get("/users/{user_id}", response_model=UserPublic, tags=["users"])
+def get_user(user_id: int, caller: Admin, session: DbSession) -> UserPublic:
+    user = repo.get_user(caller.municipality_id, user_id, session=session)
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
+@router.patch("/users/{user_id}", response_model=UserPublic, tags=["users"])
+def update_user(user_id: int, body: UserUpdate, caller: Admin, session: DbSession) -> UserPublic:
+    user = repo.get_user(caller.municipality_id, user_id, session=session)
+    changes = body.model_dump(exclude_unset=True)
+    password = changes.pop("password", None)
+    for name, value in changes.items():
+        if value is not None or name == "locale":
+            setattr(user, name, value)
+    if password:
+        repo.set_password(user, password, session=session)
+    session.add(user)
+    audit(
+        caller.municipality_id,
+        session=session,
+        actor=caller.actor,
+        action="update",
+        entity="user",
+        entity_id=user_id,
+        detail={"fields": sorted(body.model_fields_set)},
+    )
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
+@router.get("/tokens", response_model=Page[TokenPublic], tags=["users"])
+def list_tokens(caller: Admin, session: DbSession, paging: PageParams) -> Page[TokenPublic]:
+    query = select(ApiToken).where(ApiToken.municipality_id == caller.municipality_id)
+    return page_of(session, query.order_by(col(ApiToken.id)), paging, TokenPublic)
+
+
+@router.post(
+    "/tokens", response_model=TokenIssued, status_code=status.HTTP_201_CREATED, tags=["users"]
+)
+def create_token(body: TokenCreate, caller: Admin, session: DbSession) -> TokenIssued:
+    user = repo.get_user(caller.municipality_id, body.user_id, session=session)
+    issued = repo.issue_token(user, body.name, session=session)
+    audit(
+        caller.municipality_id,
+        session=session,
+        actor=caller.actor,
+        action="create",
+        entity="token",
+        entity_id=issued.token.id,
+        detail={"user_id": user.id},
+    )
+    public = TokenPublic.model_validate(issued.token, from_attributes=True)
+    return TokenIssued(**public.model_dump(), token=issued.secret)
+
+
+@router.delete("/tokens/{token_id}", response_model=TokenPublic, tags=["users"])
+def revoke_token(token_id: int, caller: Admin, session: DbSession) -> TokenPublic:
+    token = repo.revoke_token(caller.municipality_id, token_id, session=session)
+    audit(
+        caller.municipality_id,
+        session=session,
+        actor=caller.actor,
+        action="revoke",
+        entity="token",
+        entity_id=token_id,
+    )
+    return TokenPublic.model_validate(token, from_attributes=True)
+
+
+def _own_id(
+    session: DbSession, model: type[SQLModel], row_id: int | None, municipality_id: int
+) -> int | None:
+    """The id if that row is in the caller's municipality; NotFoundError otherwise."""
+    if row_id is not None:
+        get_owned(model, municipality_id, row_id, session=session)
+    return row_id

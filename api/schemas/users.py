@@ -1,0 +1,63 @@
+"""Users and bearer tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from scheduler.models import Role
+
+
+class UserCreate(BaseModel):
+    username: str = Field(min_length=1, max_length=80)
+    password: str = Field(min_length=8, max_length=200)
+    role: Role
+    locale: str | None = Field(default=None, pattern="^(bg|sl|en)$")
+    caregiver_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    driver_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class UserUpdate(BaseModel):
+    role: Role | None = None
+    locale: str | None = Field(default=None, pattern="^(bg|sl|en)$")
+    active: bool | None = None
+    password: str | None = Field(default=None, min_length=8, max_length=200)
+
+
+class UserPublic(BaseModel):
+    id: int
+    username: str
+    role: Role
+    locale: str | None
+    caregiver_id: int | None
+    driver_id: int | None
+    active: bool
+    created_at: datetime
+
+
+class Me(BaseModel):
+    id: int
+    username: str
+    role: Role
+    municipality_id: int
+    municipality: str
+    locale: str
+
+
+class TokenCreate(BaseModel):
+    user_id: int = Field(ge=1, le=2**31 - 1, description="The user the integration acts as.")
+    name: str = Field(min_length=1, max_length=80)
+
+
+class TokenPublic(BaseModel):
+    id: int
+    user_id: int
+    name: str
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenIssued(TokenPublic):
+    token: str = Field(description="Shown once; send as `Authorization: Bearer <token>`.")
