@@ -25,6 +25,7 @@ from scheduler.models.meals import (
     SubscriptionPause,
 )
 from scheduler.models.plans import Plan, PlanVersion, Route, Stop, Unassigned
+from scheduler.models.push import PushTarget
 from scheduler.models.tenancy import DateOverride, MealPrice, Municipality, User
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "Plan",
     "PlanVersion",
     "Publication",
+    "PushTarget",
     "Role",
     "Route",
     "Service",

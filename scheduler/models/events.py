@@ -46,6 +46,9 @@ class Publication(SQLModel, table=True):
     plan_version_id: int | None = Field(default=None, foreign_key="planversion.id")
     channel: str = Field(max_length=16)
     target: str = Field(max_length=500)
+    push_target_id: int | None = Field(
+        default=None, foreign_key="pushtarget.id", index=True, ondelete="SET NULL"
+    )
     status: str = Field(default="pending", max_length=16)
     attempts: int = 0
     last_error: str = Field(default="", max_length=500)
