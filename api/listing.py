@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -22,3 +24,15 @@ def page_of(
     rows = session.exec(query.offset(paging.offset).limit(paging.limit)).all()
     items = [public.model_validate(row, from_attributes=True) for row in rows]
     return Page[public](items=items, total=int(total), limit=paging.limit, offset=paging.offset)  # type: ignore[valid-type]
+
+
+def page_list(rows: Sequence[Any], paging: Paging, public: type[P]) -> Page[P]:
+    """A page of rows a repository listed (a municipality's kitchens, vans, clients: hundreds)."""
+    window = rows[paging.offset : paging.offset + paging.limit]
+    items = [public.model_validate(row, from_attributes=True) for row in window]
+    return Page[public](items=items, total=len(rows), limit=paging.limit, offset=paging.offset)  # type: ignore[valid-type]
+
+
+def aware(moment: datetime) -> datetime:
+    """A time filter as aware UTC: stored times are UTC, and a time without a zone means UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

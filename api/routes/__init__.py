@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import health, pages_auth, users
+from api.routes import audit, care, clients, fleet, health, pages_auth, users
 
 ROUTERS: list[APIRouter] = [
     health.router,
     users.router,
+    fleet.router,
+    clients.router,
+    care.router,
+    audit.router,
     pages_auth.router,
 ]

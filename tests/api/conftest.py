@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date, time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -15,7 +17,12 @@ from sqlmodel import Session
 from api.app import create_app
 from scheduler.db import make_engine
 from scheduler.migrate import upgrade
-from scheduler.models import Municipality, Role
+from scheduler.models import Diet, Municipality, Role, Visit
+from scheduler.models.fleet import KitchenBase
+from scheduler.repositories import care, clients, fleet
+from scheduler.repositories.care import CaregiverIn, VisitPlanIn
+from scheduler.repositories.clients import ClientIn
+from scheduler.repositories.fleet import VehicleIn
 from scheduler.repositories.users import create_user, issue_token
 from scheduler.settings import Settings
 
@@ -30,6 +37,7 @@ class World:
     town_ids: dict[str, int]
     tokens: dict[tuple[str, Role], str] = field(default_factory=dict)
     user_ids: dict[tuple[str, Role], int] = field(default_factory=dict)
+    ids: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def client(self, town: str | None = None, role: Role | None = None) -> TestClient:
         """A client acting as that town's user of that role (bearer token), or anonymous."""
@@ -63,8 +71,95 @@ def build_world(url: str) -> World:
                 assert user.id is not None
                 world.user_ids[(name, role)] = user.id
                 world.tokens[(name, role)] = issue_token(user, "tests", session=session).secret
+            world.ids.update({(name, k): v for k, v in seed_rows(town.id, session).items()})
         session.commit()
     return world
+
+
+def seed_rows(mid: int, session: Session) -> dict[str, int]:
+    """One row of each kind in the municipality, so routes have ids to answer for."""
+    kitchen, _ = fleet.upsert_kitchen(
+        mid, KitchenBase(external_id="K1", name="Central", lon=25.39, lat=42.62), session=session
+    )
+    assert kitchen.id is not None
+    van, _ = fleet.upsert_vehicle(
+        mid,
+        VehicleIn(
+            external_id="V1",
+            name="Van 1",
+            capacity_portions=60,
+            capacity_boxes=8,
+            kitchen_id=kitchen.id,
+        ),
+        session=session,
+    )
+    client, _ = clients.upsert_client(
+        mid,
+        ClientIn(
+            external_id="C1",
+            name="Ivan Petrov",
+            address="ul. Roza 1",
+            lon=25.4,
+            lat=42.61,
+            phone="+359888000111",
+            lives_alone=True,
+            kitchen_id=kitchen.id,
+        ),
+        session=session,
+    )
+    assert client.id is not None
+    sub, _ = clients.set_meal_subscription(
+        mid,
+        client.id,
+        weekdays="Mon-Fri",
+        diet=Diet.diabetic,
+        portions=1,
+        start=date(2026, 1, 5),
+        session=session,
+    )
+    carer, _ = care.upsert_caregiver(
+        mid,
+        CaregiverIn(external_id="CG1", name="Maria", start_lon=25.4, start_lat=42.62),
+        session=session,
+    )
+    plan, _ = care.upsert_visit_plan(
+        mid,
+        VisitPlanIn(
+            external_id="VP1",
+            client_id=client.id,
+            window_start=time(9, 0),
+            window_end=time(10, 0),
+            duration_min=30,
+        ),
+        session=session,
+    )
+    visit = Visit(
+        municipality_id=mid,
+        external_id="VP1",
+        visit_plan_id=plan.id,
+        client_id=client.id,
+        day=date(2026, 1, 6),
+        window_start=time(9, 0),
+        window_end=time(10, 0),
+        duration_min=30,
+    )
+    session.add(visit)
+    spare = create_user(
+        mid, session=session, username="spare", password=PASSWORD, role=Role.kitchen
+    )
+    token = issue_token(spare, "spare", session=session).token
+    session.flush()
+    rows: dict[str, Any] = {
+        "visit": visit,
+        "token": token,
+        "kitchen": kitchen,
+        "vehicle": van,
+        "client": client,
+        "subscription": sub,
+        "caregiver": carer,
+        "visit_plan": plan,
+    }
+    return {name: int(row.id) for name, row in rows.items()}
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,34 @@
+"""Helpers for write routes: merge a partial change into a full record, and audit it."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlmodel import Session, SQLModel
+
+from api.deps import Caller
+from scheduler.audit import audit
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def merged(row: SQLModel, record: type[M], changes: BaseModel) -> M:
+    """The full record of `row` with the fields `changes` sets, checked by `record`'s rules."""
+    current = row.model_dump(include=set(record.model_fields))
+    given: dict[str, Any] = changes.model_dump(exclude_unset=True)
+    return record.model_validate({**current, **given})
+
+
+def audited(
+    session: Session, caller: Caller, action: str, entity: str, entity_id: object, **detail: Any
+) -> None:
+    audit(
+        caller.municipality_id,
+        session=session,
+        actor=caller.actor,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        detail=detail,
+    )

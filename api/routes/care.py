@@ -1,0 +1,122 @@
+"""`/v1/caregivers`, `/v1/visit-plans`, `/v1/visits`: home care, for staff."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+from sqlmodel import col, select
+
+from api.deps import DbSession, PageParams, Staff
+from api.listing import page_list, page_of
+from api.problems import PROBLEM_RESPONSES
+from api.routes._write import audited, merged
+from api.schemas.care import (
+    CaregiverCreate,
+    CaregiverPublic,
+    CaregiverUpdate,
+    VisitPlanCreate,
+    VisitPlanPublic,
+    VisitPublic,
+)
+from api.schemas.common import Page
+from scheduler.errors import InvalidInputError
+from scheduler.models import Visit, VisitStatus
+from scheduler.repositories import care
+from scheduler.repositories.care import CaregiverIn
+from scheduler.repositories.common import get_owned
+
+router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["care"])
+RowId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+
+
+@router.get("/caregivers", response_model=Page[CaregiverPublic])
+def list_caregivers(
+    caller: Staff, session: DbSession, paging: PageParams, active: bool | None = None
+) -> Page[CaregiverPublic]:
+    rows = care.list_caregivers(caller.municipality_id, session=session, active=active)
+    return page_list(rows, paging, CaregiverPublic)
+
+
+@router.post("/caregivers", response_model=CaregiverPublic, status_code=status.HTTP_201_CREATED)
+def create_caregiver(body: CaregiverCreate, caller: Staff, session: DbSession) -> CaregiverPublic:
+    mid = caller.municipality_id
+    if care.get_caregiver_by_external_id(mid, body.external_id, session=session):
+        raise InvalidInputError.one("external_id", f"{body.external_id!r} already exists")
+    row, _ = care.upsert_caregiver(mid, body, session=session)
+    audited(session, caller, "create", "caregiver", row.id)
+    return CaregiverPublic.model_validate(row, from_attributes=True)
+
+
+@router.get("/caregivers/{caregiver_id}", response_model=CaregiverPublic)
+def get_caregiver(caregiver_id: int, caller: Staff, session: DbSession) -> CaregiverPublic:
+    row = care.get_caregiver(caller.municipality_id, caregiver_id, session=session)
+    return CaregiverPublic.model_validate(row, from_attributes=True)
+
+
+@router.patch("/caregivers/{caregiver_id}", response_model=CaregiverPublic)
+def update_caregiver(
+    caregiver_id: int, body: CaregiverUpdate, caller: Staff, session: DbSession
+) -> CaregiverPublic:
+    mid = caller.municipality_id
+    row = care.get_caregiver(mid, caregiver_id, session=session)
+    row, _ = care.upsert_caregiver(mid, merged(row, CaregiverIn, body), session=session)
+    audited(
+        session, caller, "update", "caregiver", caregiver_id, fields=sorted(body.model_fields_set)
+    )
+    return CaregiverPublic.model_validate(row, from_attributes=True)
+
+
+@router.get("/visit-plans", response_model=Page[VisitPlanPublic])
+def list_visit_plans(
+    caller: Staff, session: DbSession, paging: PageParams, client_id: RowId = None
+) -> Page[VisitPlanPublic]:
+    rows = care.list_visit_plans(caller.municipality_id, session=session, client_id=client_id)
+    return page_list(rows, paging, VisitPlanPublic)
+
+
+@router.post("/visit-plans", response_model=VisitPlanPublic, status_code=status.HTTP_201_CREATED)
+def upsert_visit_plan(body: VisitPlanCreate, caller: Staff, session: DbSession) -> VisitPlanPublic:
+    """Create the plan, or change the one with this external id."""
+    row, change = care.upsert_visit_plan(caller.municipality_id, body, session=session)
+    audited(session, caller, str(change), "visit_plan", row.id)
+    return VisitPlanPublic.model_validate(row, from_attributes=True)
+
+
+@router.get("/visit-plans/{plan_id}", response_model=VisitPlanPublic)
+def get_visit_plan(plan_id: int, caller: Staff, session: DbSession) -> VisitPlanPublic:
+    row = care.get_visit_plan(caller.municipality_id, plan_id, session=session)
+    return VisitPlanPublic.model_validate(row, from_attributes=True)
+
+
+@router.get("/visits", response_model=Page[VisitPublic])
+def list_visits(
+    caller: Staff,
+    session: DbSession,
+    paging: PageParams,
+    day: date | None = None,
+    date_from: Annotated[date | None, Query(alias="from")] = None,
+    date_to: Annotated[date | None, Query(alias="to")] = None,
+    status: VisitStatus | None = None,
+    client_id: RowId = None,
+) -> Page[VisitPublic]:
+    query = select(Visit).where(Visit.municipality_id == caller.municipality_id)
+    if day:
+        query = query.where(Visit.day == day)
+    if date_from:
+        query = query.where(Visit.day >= date_from)
+    if date_to:
+        query = query.where(Visit.day <= date_to)
+    if status:
+        query = query.where(Visit.status == status)
+    if client_id:
+        query = query.where(Visit.client_id == client_id)
+    query = query.order_by(col(Visit.day), col(Visit.window_start), col(Visit.id))
+    return page_of(session, query, paging, VisitPublic)
+
+
+@router.get("/visits/{visit_id}", response_model=VisitPublic)
+def get_visit(visit_id: int, caller: Staff, session: DbSession) -> VisitPublic:
+    row = get_owned(Visit, caller.municipality_id, visit_id, session=session)
+    return VisitPublic.model_validate(row, from_attributes=True)

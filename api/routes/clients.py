@@ -1,0 +1,133 @@
+"""`/v1/clients` and subscriptions: staff only, since a client's record is sensitive data.
+
+Exports and erasures go to the audit log with the person who asked for them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from api.deps import Admin, DbSession, PageParams, Staff
+from api.listing import page_list
+from api.problems import PROBLEM_RESPONSES
+from api.routes._write import audited
+from api.schemas.clients import (
+    ClientChange,
+    ClientCreate,
+    ClientExport,
+    ClientPublic,
+    Ended,
+    SubscriptionEnd,
+    SubscriptionPublic,
+    SubscriptionSet,
+)
+from api.schemas.common import Page
+from scheduler import privacy
+from scheduler.errors import InvalidInputError
+from scheduler.models import ClientStatus
+from scheduler.repositories import clients as repo
+
+router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["clients"])
+KitchenId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+
+
+@router.get("/clients", response_model=Page[ClientPublic])
+def list_clients(
+    caller: Staff,
+    session: DbSession,
+    paging: PageParams,
+    status: ClientStatus | None = None,
+    kitchen_id: KitchenId = None,
+) -> Page[ClientPublic]:
+    rows = repo.list_clients(
+        caller.municipality_id, session=session, status=status, kitchen_id=kitchen_id
+    )
+    return page_list(rows, paging, ClientPublic)
+
+
+@router.post("/clients", response_model=ClientPublic, status_code=status.HTTP_201_CREATED)
+def create_client(body: ClientCreate, caller: Staff, session: DbSession) -> ClientPublic:
+    mid = caller.municipality_id
+    if repo.get_client_by_external_id(mid, body.external_id, session=session):
+        raise InvalidInputError.one("external_id", f"{body.external_id!r} already exists")
+    row, _ = repo.upsert_client(mid, body, session=session)
+    audited(session, caller, "create", "client", row.id)
+    return ClientPublic.model_validate(row, from_attributes=True)
+
+
+@router.get("/clients/{client_id}", response_model=ClientPublic)
+def get_client(client_id: int, caller: Staff, session: DbSession) -> ClientPublic:
+    row = repo.get_client(caller.municipality_id, client_id, session=session)
+    return ClientPublic.model_validate(row, from_attributes=True)
+
+
+@router.patch("/clients/{client_id}", response_model=ClientPublic)
+def update_client(
+    client_id: int, body: ClientChange, caller: Staff, session: DbSession
+) -> ClientPublic:
+    row, _ = repo.update_client(caller.municipality_id, client_id, body, session=session)
+    audited(session, caller, "update", "client", client_id, fields=sorted(body.model_fields_set))
+    return ClientPublic.model_validate(row, from_attributes=True)
+
+
+@router.get("/clients/{client_id}/export", response_model=ClientExport)
+def export_client(client_id: int, caller: Staff, session: DbSession) -> ClientExport:
+    """All personal data of the client as JSON; the export itself is audited."""
+    data = privacy.export_client(
+        caller.municipality_id, client_id, session=session, actor=caller.actor
+    )
+    return ClientExport.model_validate(data)
+
+
+@router.post("/clients/{client_id}/erase", response_model=ClientPublic)
+def erase_client(client_id: int, caller: Admin, session: DbSession) -> ClientPublic:
+    """Erase the person's data; delivery counts stay for the fee records under a pseudonym."""
+    row = privacy.erase_client(
+        caller.municipality_id, client_id, session=session, actor=caller.actor
+    )
+    return ClientPublic.model_validate(row, from_attributes=True)
+
+
+@router.get("/subscriptions", response_model=Page[SubscriptionPublic])
+def list_subscriptions(
+    caller: Staff,
+    session: DbSession,
+    paging: PageParams,
+    on: date | None = None,
+    client_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+) -> Page[SubscriptionPublic]:
+    rows = repo.list_meal_subscriptions(
+        caller.municipality_id, session=session, on=on, client_id=client_id
+    )
+    return page_list(rows, paging, SubscriptionPublic)
+
+
+@router.put("/clients/{client_id}/subscription", response_model=SubscriptionPublic)
+def set_subscription(
+    client_id: int, body: SubscriptionSet, caller: Staff, session: DbSession
+) -> SubscriptionPublic:
+    row, change = repo.set_meal_subscription(
+        caller.municipality_id,
+        client_id,
+        weekdays=body.weekdays,
+        diet=body.diet,
+        portions=body.portions,
+        start=body.start,
+        session=session,
+    )
+    audited(session, caller, "set", "subscription", row.id, client_id=client_id, change=change)
+    return SubscriptionPublic.model_validate(row, from_attributes=True)
+
+
+@router.post("/clients/{client_id}/subscription/end", response_model=Ended)
+def end_subscription(
+    client_id: int, body: SubscriptionEnd, caller: Staff, session: DbSession
+) -> Ended:
+    changed = repo.end_meal_subscription(
+        caller.municipality_id, client_id, last_day=body.last_day, session=session
+    )
+    audited(session, caller, "end", "subscription", client_id, last_day=body.last_day.isoformat())
+    return Ended(changed=changed)

@@ -1,0 +1,124 @@
+"""`/v1/kitchens`, `/v1/vehicles`, `/v1/drivers`: read by staff and kitchen, written by staff."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, status
+
+from api.deps import DbSession, KitchenReader, PageParams, Staff
+from api.listing import page_list
+from api.problems import PROBLEM_RESPONSES
+from api.routes._write import audited, merged
+from api.schemas.common import Page
+from api.schemas.fleet import (
+    DriverCreate,
+    DriverPublic,
+    KitchenCreate,
+    KitchenPublic,
+    KitchenUpdate,
+    VehicleCreate,
+    VehiclePublic,
+    VehicleUpdate,
+)
+from scheduler.errors import InvalidInputError
+from scheduler.models.fleet import KitchenBase
+from scheduler.repositories import fleet
+from scheduler.repositories.fleet import VehicleIn
+
+router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["fleet"])
+CREATED = status.HTTP_201_CREATED
+
+
+def _taken(external_id: str) -> InvalidInputError:
+    return InvalidInputError.one("external_id", f"{external_id!r} already exists")
+
+
+@router.get("/kitchens", response_model=Page[KitchenPublic])
+def list_kitchens(
+    caller: KitchenReader, session: DbSession, paging: PageParams
+) -> Page[KitchenPublic]:
+    rows = fleet.list_kitchens(caller.municipality_id, session=session)
+    return page_list(rows, paging, KitchenPublic)
+
+
+@router.post("/kitchens", response_model=KitchenPublic, status_code=CREATED)
+def create_kitchen(body: KitchenCreate, caller: Staff, session: DbSession) -> KitchenPublic:
+    mid = caller.municipality_id
+    if fleet.get_kitchen_by_external_id(mid, body.external_id, session=session):
+        raise _taken(body.external_id)
+    row, _ = fleet.upsert_kitchen(mid, body, session=session)
+    audited(session, caller, "create", "kitchen", row.id)
+    return KitchenPublic.model_validate(row, from_attributes=True)
+
+
+@router.get("/kitchens/{kitchen_id}", response_model=KitchenPublic)
+def get_kitchen(kitchen_id: int, caller: KitchenReader, session: DbSession) -> KitchenPublic:
+    row = fleet.get_kitchen(caller.municipality_id, kitchen_id, session=session)
+    return KitchenPublic.model_validate(row, from_attributes=True)
+
+
+@router.patch("/kitchens/{kitchen_id}", response_model=KitchenPublic)
+def update_kitchen(
+    kitchen_id: int, body: KitchenUpdate, caller: Staff, session: DbSession
+) -> KitchenPublic:
+    mid = caller.municipality_id
+    row = fleet.get_kitchen(mid, kitchen_id, session=session)
+    row, _ = fleet.upsert_kitchen(mid, merged(row, KitchenBase, body), session=session)
+    audited(session, caller, "update", "kitchen", kitchen_id, fields=sorted(body.model_fields_set))
+    return KitchenPublic.model_validate(row, from_attributes=True)
+
+
+@router.get("/vehicles", response_model=Page[VehiclePublic])
+def list_vehicles(
+    caller: KitchenReader,
+    session: DbSession,
+    paging: PageParams,
+    kitchen_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    active: bool | None = None,
+) -> Page[VehiclePublic]:
+    rows = fleet.list_vehicles(
+        caller.municipality_id, session=session, kitchen_id=kitchen_id, active=active
+    )
+    return page_list(rows, paging, VehiclePublic)
+
+
+@router.post("/vehicles", response_model=VehiclePublic, status_code=CREATED)
+def create_vehicle(body: VehicleCreate, caller: Staff, session: DbSession) -> VehiclePublic:
+    mid = caller.municipality_id
+    if fleet.get_vehicle_by_external_id(mid, body.external_id, session=session):
+        raise _taken(body.external_id)
+    row, _ = fleet.upsert_vehicle(mid, body, session=session)
+    audited(session, caller, "create", "vehicle", row.id)
+    return VehiclePublic.model_validate(row, from_attributes=True)
+
+
+@router.get("/vehicles/{vehicle_id}", response_model=VehiclePublic)
+def get_vehicle(vehicle_id: int, caller: KitchenReader, session: DbSession) -> VehiclePublic:
+    row = fleet.get_vehicle(caller.municipality_id, vehicle_id, session=session)
+    return VehiclePublic.model_validate(row, from_attributes=True)
+
+
+@router.patch("/vehicles/{vehicle_id}", response_model=VehiclePublic)
+def update_vehicle(
+    vehicle_id: int, body: VehicleUpdate, caller: Staff, session: DbSession
+) -> VehiclePublic:
+    mid = caller.municipality_id
+    row = fleet.get_vehicle(mid, vehicle_id, session=session)
+    row, _ = fleet.upsert_vehicle(mid, merged(row, VehicleIn, body), session=session)
+    audited(session, caller, "update", "vehicle", vehicle_id, fields=sorted(body.model_fields_set))
+    return VehiclePublic.model_validate(row, from_attributes=True)
+
+
+@router.get("/drivers", response_model=Page[DriverPublic])
+def list_drivers(caller: Staff, session: DbSession, paging: PageParams) -> Page[DriverPublic]:
+    return page_list(
+        fleet.list_drivers(caller.municipality_id, session=session), paging, DriverPublic
+    )
+
+
+@router.post("/drivers", response_model=DriverPublic, status_code=CREATED)
+def create_driver(body: DriverCreate, caller: Staff, session: DbSession) -> DriverPublic:
+    row, _ = fleet.upsert_driver(caller.municipality_id, body, session=session)
+    audited(session, caller, "upsert", "driver", row.id)
+    return DriverPublic.model_validate(row, from_attributes=True)

@@ -1,0 +1,64 @@
+"""Clients (sensitive: staff only) and their meal subscriptions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from scheduler.models import Diet
+from scheduler.models.clients import ClientBase
+from scheduler.repositories.clients import ClientIn, ClientUpdate
+
+
+class ClientCreate(ClientIn):
+    pass
+
+
+class ClientChange(ClientUpdate):
+    pass
+
+
+class ClientPublic(ClientBase):
+    id: int
+    kitchen_id: int | None
+    pickup_point_id: int | None
+    pseudonym: str | None
+
+
+class ClientExport(BaseModel):
+    """Everything stored about one client, as a data subject's access request answers."""
+
+    client: dict[str, Any]
+    emergency_contacts: list[dict[str, Any]]
+    subscriptions: list[dict[str, Any]]
+    meal_orders: list[dict[str, Any]]
+    visit_plans: list[dict[str, Any]]
+    visits: list[dict[str, Any]]
+    alerts: list[dict[str, Any]]
+
+
+class SubscriptionSet(BaseModel):
+    weekdays: str = Field(default="Mon-Fri", min_length=1, max_length=40)
+    diet: Diet = Diet.general
+    portions: int = Field(default=1, ge=1, le=10)
+    start: date = Field(description="First day the new terms apply to.")
+
+
+class SubscriptionEnd(BaseModel):
+    last_day: date = Field(description="The last day with a meal.")
+
+
+class SubscriptionPublic(BaseModel):
+    id: int
+    client_id: int
+    weekdays: str
+    diet: Diet
+    portions: int
+    valid_from: date
+    valid_until: date | None
+
+
+class Ended(BaseModel):
+    changed: int

@@ -1,0 +1,128 @@
+"""Every `/v1` endpoint with the roles allowed to call it and a body that passes validation.
+
+The permission tests walk this table; a test checks that it names every route the app has,
+so a new endpoint cannot be added without saying who may call it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from scheduler.models import Role
+
+ALL = frozenset(Role)
+STAFF = frozenset({Role.admin, Role.dispatcher})
+KITCHEN = STAFF | {Role.kitchen}
+ADMIN = frozenset({Role.admin})
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    method: str
+    path: str
+    roles: frozenset[Role]
+    body: dict[str, Any] | None = None
+    # Placeholders in `path` and the seeded row each stands for.
+    ids: dict[str, str] = field(default_factory=dict)
+
+    def url(self, ids: dict[str, int]) -> str:
+        url = self.path
+        for placeholder, entity in self.ids.items():
+            url = url.replace("{" + placeholder + "}", str(ids[entity]))
+        return url
+
+
+def _e(
+    method: str, path: str, roles: frozenset[Role], body: dict[str, Any] | None = None
+) -> Endpoint:
+    names = {
+        "kitchen_id": "kitchen",
+        "vehicle_id": "vehicle",
+        "client_id": "client",
+        "caregiver_id": "caregiver",
+        "plan_id": "visit_plan",
+        "user_id": "user",
+        "token_id": "token",
+        "visit_id": "visit",
+        "route_id": "route",
+        "stop_id": "stop",
+        "order_id": "order",
+        "event_id": "event",
+        "alert_id": "alert",
+    }
+    ids = {k: v for k, v in names.items() if "{" + k + "}" in path}
+    return Endpoint(method, path, roles, body, ids)
+
+
+ENDPOINTS: list[Endpoint] = [
+    _e("GET", "/v1/me", ALL),
+    _e("GET", "/v1/users", ADMIN),
+    _e("POST", "/v1/users", ADMIN, {"username": "", "password": "x", "role": "admin"}),
+    _e("GET", "/v1/users/{user_id}", ADMIN),
+    _e("PATCH", "/v1/users/{user_id}", ADMIN, {}),
+    _e("GET", "/v1/tokens", ADMIN),
+    _e("POST", "/v1/tokens", ADMIN, {"user_id": 999999, "name": "x"}),
+    _e("DELETE", "/v1/tokens/{token_id}", ADMIN),
+    _e("GET", "/v1/kitchens", KITCHEN),
+    _e("POST", "/v1/kitchens", STAFF, {"external_id": "K1", "name": "dup", "lon": 0, "lat": 0}),
+    _e("GET", "/v1/kitchens/{kitchen_id}", KITCHEN),
+    _e("PATCH", "/v1/kitchens/{kitchen_id}", STAFF, {}),
+    _e("GET", "/v1/vehicles", KITCHEN),
+    _e(
+        "POST",
+        "/v1/vehicles",
+        STAFF,
+        {
+            "external_id": "V1",
+            "name": "d",
+            "capacity_portions": 1,
+            "capacity_boxes": 1,
+            "kitchen_id": 999999,
+        },
+    ),
+    _e("GET", "/v1/vehicles/{vehicle_id}", KITCHEN),
+    _e("PATCH", "/v1/vehicles/{vehicle_id}", STAFF, {}),
+    _e("GET", "/v1/drivers", STAFF),
+    _e("POST", "/v1/drivers", STAFF, {"external_id": "", "name": ""}),
+    _e("GET", "/v1/clients", STAFF),
+    _e("POST", "/v1/clients", STAFF, {"external_id": "C1", "name": "dup", "lon": 0, "lat": 0}),
+    _e("GET", "/v1/clients/{client_id}", STAFF),
+    _e("PATCH", "/v1/clients/{client_id}", STAFF, {}),
+    _e("GET", "/v1/clients/{client_id}/export", STAFF),
+    _e("POST", "/v1/clients/{client_id}/erase", ADMIN),
+    _e("GET", "/v1/subscriptions", STAFF),
+    _e(
+        "PUT",
+        "/v1/clients/{client_id}/subscription",
+        STAFF,
+        {"weekdays": "Mon-Fri", "diet": "diabetic", "portions": 1, "start": "2026-01-05"},
+    ),
+    _e("POST", "/v1/clients/{client_id}/subscription/end", STAFF, {"last_day": "2099-01-01"}),
+    _e("GET", "/v1/caregivers", STAFF),
+    _e(
+        "POST",
+        "/v1/caregivers",
+        STAFF,
+        {"external_id": "CG1", "name": "d", "start_lon": 0, "start_lat": 0},
+    ),
+    _e("GET", "/v1/caregivers/{caregiver_id}", STAFF),
+    _e("PATCH", "/v1/caregivers/{caregiver_id}", STAFF, {}),
+    _e("GET", "/v1/visit-plans", STAFF),
+    _e(
+        "POST",
+        "/v1/visit-plans",
+        STAFF,
+        {
+            "external_id": "X",
+            "client_id": 999999,
+            "window_start": "09:00",
+            "window_end": "10:00",
+            "duration_min": 30,
+        },
+    ),
+    _e("GET", "/v1/visit-plans/{plan_id}", STAFF),
+    _e("GET", "/v1/visits", STAFF),
+    _e("GET", "/v1/visits/{visit_id}", STAFF),
+    _e("GET", "/v1/audit", ADMIN),
+]
