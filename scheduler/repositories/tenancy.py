@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -68,14 +67,7 @@ def create_municipality(
     country = _COUNTRY_BY_TIMEZONE.get(timezone) or _COUNTRY_BY_LOCALE.get(
         locale.split("_")[0], "BG"
     )
-    row = Municipality(
-        name=name.strip(),
-        timezone=timezone,
-        locale=locale,
-        country=country,
-        # Aware on purpose: SQLModel's UTC column refuses the naive default of models.base.
-        created_at=datetime.now(UTC),
-    )
+    row = Municipality(name=name.strip(), timezone=timezone, locale=locale, country=country)
     session.add(row)
     session.flush()
     return row
