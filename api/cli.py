@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.commands import db
+from api.commands import db, demo, importing, routing, services
 
 app = typer.Typer(
     name="patronage",
@@ -13,6 +13,11 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,
 )
 app.add_typer(db.app, name="db")
+services.register(app)
+app.command("solve")(routing.solve)
+app.command("bench")(routing.bench)
+app.command("import")(importing.import_command)
+app.command("demo")(demo.demo_command)
 
 
 def main() -> None:

@@ -34,7 +34,9 @@ class PageUser:
         return f"user:{self.user.username}"
 
 
-def translator_for(town: Municipality, user: User | None = None) -> Translator:
+def translator_for(town: Municipality | None, user: User | None = None) -> Translator:
+    if town is None:
+        return Translator("en", "UTC")
     return Translator((user.locale if user else None) or town.locale, town.timezone)
 
 

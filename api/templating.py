@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from api.i18n import Translator, clock
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def make_templates() -> Jinja2Templates:

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import audit, care, clients, fleet, health, pages_auth, users
+from api.routes import (
+    audit,
+    care,
+    clients,
+    days,
+    fleet,
+    health,
+    pages_auth,
+    pages_board,
+    phone,
+    plans,
+    users,
+)
 
 ROUTERS: list[APIRouter] = [
     health.router,
@@ -13,5 +25,9 @@ ROUTERS: list[APIRouter] = [
     clients.router,
     care.router,
     audit.router,
+    days.router,
+    plans.router,
+    phone.router,
+    pages_board.router,
     pages_auth.router,
 ]

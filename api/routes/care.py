@@ -84,9 +84,9 @@ def upsert_visit_plan(body: VisitPlanCreate, caller: Staff, session: DbSession) 
     return VisitPlanPublic.model_validate(row, from_attributes=True)
 
 
-@router.get("/visit-plans/{plan_id}", response_model=VisitPlanPublic)
-def get_visit_plan(plan_id: int, caller: Staff, session: DbSession) -> VisitPlanPublic:
-    row = care.get_visit_plan(caller.municipality_id, plan_id, session=session)
+@router.get("/visit-plans/{visit_plan_id}", response_model=VisitPlanPublic)
+def get_visit_plan(visit_plan_id: int, caller: Staff, session: DbSession) -> VisitPlanPublic:
+    row = care.get_visit_plan(caller.municipality_id, visit_plan_id, session=session)
     return VisitPlanPublic.model_validate(row, from_attributes=True)
 
 

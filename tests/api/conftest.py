@@ -17,7 +17,18 @@ from sqlmodel import Session
 from api.app import create_app
 from scheduler.db import make_engine
 from scheduler.migrate import upgrade
-from scheduler.models import Diet, Municipality, Role, Visit
+from scheduler.models import (
+    Alert,
+    Diet,
+    MealOrder,
+    Municipality,
+    Plan,
+    PlanVersion,
+    Role,
+    Route,
+    Stop,
+    Visit,
+)
 from scheduler.models.fleet import KitchenBase
 from scheduler.repositories import care, clients, fleet
 from scheduler.repositories.care import CaregiverIn, VisitPlanIn
@@ -53,7 +64,11 @@ class World:
 def build_world(url: str) -> World:
     upgrade(url)
     engine = make_engine(url)
-    app = create_app(Settings(database_url=url, secret_key="test-secret"))
+    # A broker URL: the outbox rows wait for a relay instead of running tasks in this process.
+    settings = Settings(
+        database_url=url, secret_key="test-secret", redis_url="redis://127.0.0.1:9/0"
+    )
+    app = create_app(settings)
     world = World(app=app, engine=engine, town_ids={})
     with world.session() as session:
         for name, zone, locale in zip(
@@ -149,7 +164,8 @@ def seed_rows(mid: int, session: Session) -> dict[str, int]:
     )
     token = issue_token(spare, "spare", session=session).token
     session.flush()
-    rows: dict[str, Any] = {
+    rows: dict[str, Any] = seed_plan(mid, session, van, client, kitchen)
+    rows |= {
         "visit": visit,
         "token": token,
         "kitchen": kitchen,
@@ -160,6 +176,50 @@ def seed_rows(mid: int, session: Session) -> dict[str, int]:
         "visit_plan": plan,
     }
     return {name: int(row.id) for name, row in rows.items()}
+
+
+def seed_plan(mid: int, session: Session, van: Any, client: Any, kitchen: Any) -> dict[str, Any]:
+    """A published one-van plan for 2026-01-06 with one stop, and an open alert."""
+    plan = Plan(
+        municipality_id=mid,
+        day=date(2026, 1, 6),
+        service="meals",
+        current_version=1,
+        published_version=1,
+    )
+    session.add(plan)
+    session.flush()
+    version = PlanVersion(municipality_id=mid, plan_id=plan.id, version=1)
+    session.add(version)
+    session.flush()
+    route = Route(
+        municipality_id=mid, plan_version_id=version.id, resource=van.external_id, vehicle_id=van.id
+    )
+    session.add(route)
+    session.flush()
+    order = MealOrder(
+        municipality_id=mid,
+        client_id=client.id,
+        day=date(2026, 1, 6),
+        diet=Diet.diabetic,
+        portions=2,
+    )
+    session.add(order)
+    session.flush()
+    stop = Stop(
+        municipality_id=mid,
+        route_id=route.id,
+        seq=1,
+        kind="job",
+        job_id="C1",
+        client_id=client.id,
+        order_id=order.id,
+        arrival_s=11 * 3600,
+    )
+    alert = Alert(municipality_id=mid, kind="welfare", message="test alert", client_id=client.id)
+    session.add_all([stop, alert])
+    session.flush()
+    return {"plan": plan, "route": route, "stop": stop, "alert": alert, "order": order}
 
 
 @pytest.fixture(scope="module")

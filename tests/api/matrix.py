@@ -27,7 +27,7 @@ class Endpoint:
     ids: dict[str, str] = field(default_factory=dict)
 
     def url(self, ids: dict[str, int]) -> str:
-        url = self.path
+        url = self.path.replace("{day}", "2026-01-06").replace("{service}", "meals")
         for placeholder, entity in self.ids.items():
             url = url.replace("{" + placeholder + "}", str(ids[entity]))
         return url
@@ -41,7 +41,8 @@ def _e(
         "vehicle_id": "vehicle",
         "client_id": "client",
         "caregiver_id": "caregiver",
-        "plan_id": "visit_plan",
+        "visit_plan_id": "visit_plan",
+        "plan_id": "plan",
         "user_id": "user",
         "token_id": "token",
         "visit_id": "visit",
@@ -121,8 +122,20 @@ ENDPOINTS: list[Endpoint] = [
             "duration_min": 30,
         },
     ),
-    _e("GET", "/v1/visit-plans/{plan_id}", STAFF),
+    _e("GET", "/v1/visit-plans/{visit_plan_id}", STAFF),
     _e("GET", "/v1/visits", STAFF),
     _e("GET", "/v1/visits/{visit_id}", STAFF),
     _e("GET", "/v1/audit", ADMIN),
+    _e("GET", "/v1/days/{day}/{service}", STAFF),
+    _e("POST", "/v1/days/{day}/{service}/plan", STAFF, {"request_id": "matrix"}),
+    _e("POST", "/v1/days/{day}/{service}/publish", STAFF, {"request_id": "matrix"}),
+    _e("GET", "/v1/plans", STAFF),
+    _e("GET", "/v1/plans/{plan_id}", STAFF),
+    _e("GET", "/v1/routes", STAFF),
+    _e("GET", "/v1/routes/{route_id}", STAFF),
+    _e("GET", "/v1/stops", STAFF),
+    _e("GET", "/v1/stops/{stop_id}", STAFF),
+    _e("GET", "/v1/events", STAFF),
+    _e("GET", "/v1/alerts", STAFF),
+    _e("POST", "/v1/alerts/{alert_id}/ack", STAFF),
 ]

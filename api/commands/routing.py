@@ -1,0 +1,141 @@
+"""`patronage solve` and `patronage bench`: the routing engine from the command line."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import typer
+from rich.table import Table
+
+from api.console import console, progress
+from routing import bench as benchmarks
+from routing.exchange import read_problem, write_solution
+from routing.search import GLS, ILS, Config
+from routing.solver import solve as solve_problem
+
+
+def solve(
+    problem: Path = typer.Argument(..., exists=True, dir_okay=False, help="Problem JSON file."),
+    time_limit: float | None = typer.Option(None, "--time-limit", help="Seconds (default 10)."),
+    seed: int | None = typer.Option(None, "--seed", help="Seed of the search."),
+    out: Path | None = typer.Option(None, "--out", help="Write the solution JSON here."),
+) -> None:
+    """Solve a routing problem in the exchange format and print a short summary."""
+    try:
+        parsed = read_problem(problem)
+    except (ValueError, json.JSONDecodeError) as exc:
+        console().print(f"[red]{problem}: {exc}[/red]")
+        raise typer.Exit(code=2) from None
+    solution = solve_problem(parsed, time_limit=time_limit, seed=seed)
+    s = solution.summary
+    console().print(
+        f"cost {s.cost}  distance {s.distance}  duration {s.duration}  late {s.late}  "
+        f"routes {s.routes}  unassigned {s.unassigned}  in {s.solve_time_s:.2f} s"
+    )
+    for u in solution.unassigned:
+        console().print(f"  unassigned {u.id}: {u.reason.value}")
+    if out is not None:
+        write_solution(solution, out)
+        console().print(f"solution written to {out}")
+
+
+OURS: dict[str, Sequence[Config] | None] = {
+    "patronage": None,  # the default portfolio: one search per core, up to two
+    "patronage-gls": (GLS,),
+    "patronage-ils": (ILS,),
+}
+
+
+def bench(
+    files: list[Path] = typer.Argument(..., exists=True, help="VRPLIB .vrp files."),
+    time_limit: float = typer.Option(10.0, "--time-limit", help="Seconds per instance each."),
+    peers: str = typer.Option("", "--peers", help="Comma-separated: pyvrp,vroom."),
+    ours: str = typer.Option(
+        "patronage", "--ours", help=f"Our configurations, comma-separated: {','.join(OURS)}."
+    ),
+    seed: int = typer.Option(0, "--seed"),
+    json_out: Path | None = typer.Option(None, "--json", help="Write records as JSON here."),
+) -> None:
+    """Solve VRPLIB instances with our engine and, when asked, with PyVRP and VROOM."""
+    wanted = [p for p in peers.split(",") if p]
+    unknown = [o for o in ours.split(",") if o and o not in OURS]
+    if unknown:
+        raise typer.BadParameter(f"unknown: {unknown}", param_hint="--ours")
+    try:
+        solvers = benchmarks.runners(wanted, {o: OURS[o] for o in ours.split(",") if o})
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--peers") from None
+    records = _run(sorted(files), solvers, time_limit, seed)
+    _print_instances(records)
+    _print_aggregates(benchmarks.aggregate(records))
+    if json_out is not None:
+        json_out.write_text(json.dumps([r.as_json() for r in records], indent=1) + "\n")
+        console().print(f"records written to {json_out}")
+
+
+def _run(
+    files: list[Path], solvers: dict[str, benchmarks.Runner], limit: float, seed: int
+) -> list[benchmarks.Record]:
+    records = []
+    with progress() as bar:
+        task = bar.add_task("benchmark", total=len(files) * len(solvers))
+        for path in files:
+            inst = benchmarks.read_instance(path)
+            for name, runner in solvers.items():
+                bar.update(task, description=f"{inst.name} {name}")
+                records.append(benchmarks.run_one(inst, name, runner, limit, seed))
+                bar.advance(task)
+    return records
+
+
+def _fmt(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _print_instances(records: list[benchmarks.Record]) -> None:
+    table = Table(title="Per instance")
+    for col in ("instance", "solver", "cost", "best-known", "gap %", "routes", "unassigned", "s"):
+        table.add_column(col, justify="left" if col in ("instance", "solver") else "right")
+    for r in records:
+        table.add_row(
+            r.instance,
+            r.solver,
+            _fmt(r.cost, 1) if r.cost is not None else "[red]failed[/red]",
+            _fmt(r.bks, 1),
+            _fmt(r.gap_pct),
+            str(r.routes),
+            str(r.unassigned),
+            _fmt(r.seconds, 1),
+        )
+    console().print(table)
+
+
+def _print_aggregates(rows: list[benchmarks.Aggregate]) -> None:
+    table = Table(title="Per class")
+    for col in (
+        "solver",
+        "class",
+        "n",
+        "mean gap %",
+        "median gap %",
+        "routes",
+        "unassigned",
+        "failed",
+        "s",
+    ):
+        table.add_column(col, justify="left" if col in ("solver", "class") else "right")
+    for a in rows:
+        table.add_row(
+            a.solver,
+            a.family,
+            str(a.instances),
+            _fmt(a.mean_gap_pct),
+            _fmt(a.median_gap_pct),
+            _fmt(a.routes, 1),
+            str(a.unassigned),
+            str(a.failed),
+            _fmt(a.seconds, 1),
+        )
+    console().print(table)

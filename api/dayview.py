@@ -1,0 +1,121 @@
+"""Reading a planned day: the published route behind a day link, and its stops for a phone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
+
+from api.i18n import clock
+from api.links import DayLink
+from api.schemas.phone import PhoneStop
+from scheduler.models import (
+    Caregiver,
+    Client,
+    Driver,
+    MealOrder,
+    Municipality,
+    Plan,
+    PlanVersion,
+    Route,
+    Stop,
+    User,
+    Vehicle,
+    Visit,
+)
+
+
+def find_plan(session: Session, municipality_id: int, day: date, service: str) -> Plan | None:
+    return session.exec(
+        select(Plan).where(
+            Plan.municipality_id == municipality_id, Plan.day == day, Plan.service == service
+        )
+    ).first()
+
+
+def version_of(session: Session, plan: Plan, number: int) -> PlanVersion | None:
+    if number <= 0:
+        return None
+    return session.exec(
+        select(PlanVersion).where(PlanVersion.plan_id == plan.id, PlanVersion.version == number)
+    ).first()
+
+
+def routes_of(session: Session, version: PlanVersion) -> list[Route]:
+    query = select(Route).where(Route.plan_version_id == version.id)
+    return list(session.exec(query.order_by(col(Route.resource))))
+
+
+def stops_of(session: Session, route_ids: list[int]) -> list[Stop]:
+    if not route_ids:
+        return []
+    query = select(Stop).where(col(Stop.route_id).in_(route_ids))
+    return list(session.exec(query.order_by(col(Stop.route_id), col(Stop.seq))))
+
+
+def published_route(session: Session, link: DayLink) -> tuple[PlanVersion, Route] | None:
+    """The route of the link's resource in the day's published version, if there is one."""
+    plan = find_plan(session, link.municipality_id, link.day, link.service)
+    version = version_of(session, plan, plan.published_version) if plan else None
+    if version is None:
+        return None
+    route = session.exec(
+        select(Route).where(Route.plan_version_id == version.id, Route.resource == link.resource)
+    ).first()
+    return (version, route) if route else None
+
+
+def phone_stops(session: Session, route: Route) -> list[PhoneStop]:
+    assert route.id is not None
+    out = []
+    for stop in stops_of(session, [route.id]):
+        client = session.get(Client, stop.client_id) if stop.client_id else None
+        if stop.kind != "job" or client is None:
+            continue
+        out.append(_phone_stop(session, stop, client))
+    return out
+
+
+def _phone_stop(session: Session, stop: Stop, client: Client) -> PhoneStop:
+    order = session.get(MealOrder, stop.order_id) if stop.order_id else None
+    visit = session.get(Visit, stop.visit_id) if stop.visit_id else None
+    notes = " · ".join(n for n in (client.notes, client.entry_notes) if n)
+    start, end = (
+        (visit.window_start, visit.window_end)
+        if visit
+        else (client.window_start, client.window_end)
+    )
+    assert stop.id is not None
+    return PhoneStop(
+        stop_id=stop.id,
+        seq=stop.seq,
+        kind="visit" if visit else "meal",
+        time=clock(stop.arrival_s),
+        window=f"{start:%H:%M}-{end:%H:%M}",
+        name=client.name,
+        address=client.address,
+        phone=client.phone,
+        diet=(order.diet if order else client.diet).value,
+        portions=order.portions if order else (0 if visit else client.portions),
+        notes=notes,
+        tasks=visit.tasks if visit else "",
+        lat=client.lat,
+        lon=client.lon,
+        status=stop.status,
+    )
+
+
+def today_link(session: Session, user: User, town: Municipality) -> DayLink | None:
+    """Today's day link of a driver's van or a caregiver's own round, if the user has one."""
+    today = datetime.now(ZoneInfo(town.timezone)).date()
+    if user.driver_id is not None:
+        driver = session.get(Driver, user.driver_id)
+        van = session.get(Vehicle, driver.vehicle_id) if driver and driver.vehicle_id else None
+        if van is not None:
+            return DayLink(town.id or 0, "meals", today, van.external_id)
+    if user.caregiver_id is not None:
+        carer = session.get(Caregiver, user.caregiver_id)
+        if carer is not None:
+            return DayLink(town.id or 0, "care", today, carer.external_id)
+    return None

@@ -1,0 +1,98 @@
+"""`/v1/days/{day}/{service}`: the board's view of a day, and the plan and publish actions.
+
+"Plan" and "publish" never run the solver here: they record an event with an outbox row, the
+relay hands it to a worker, and the board follows the plan's state.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Path, Request, status
+
+from api.board import day_board
+from api.deps import Caller, DbSession, SettingsDep, Staff
+from api.eager import relay_if_eager
+from api.problems import PROBLEM_RESPONSES
+from api.schemas.days import ActionIn, DayBoard, Requested
+from scheduler.cutoff import COLLECTORS
+from scheduler.events import record_event
+from scheduler.models import Service
+from workers.tasks import freeze_if_delivering
+
+router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["days"])
+Day = Annotated[date, Path(description="The plan day, YYYY-MM-DD.")]
+ACCEPTED = status.HTTP_202_ACCEPTED
+
+
+@router.get("/days/{day}/{service}", response_model=DayBoard)
+def get_day(
+    day: Day, service: Service, caller: Staff, session: DbSession, settings: SettingsDep
+) -> DayBoard:
+    return day_board(session, settings, caller.municipality_id, day, service)
+
+
+def _request(
+    session: DbSession,
+    caller: Caller,
+    kind: str,
+    task: str,
+    day: date,
+    service: Service,
+    body: ActionIn,
+) -> Requested:
+    key = f"{kind}:{day.isoformat()}:{service.value}:{body.request_id or secrets.token_hex(8)}"
+    args = {
+        "municipality_id": caller.municipality_id,
+        "day": day.isoformat(),
+        "service": service.value,
+    }
+    event, new = record_event(
+        session,
+        municipality_id=caller.municipality_id,
+        kind=kind,
+        key=key,
+        payload={"requested_by": caller.actor},
+        day=day,
+        service=service.value,
+        actor=caller.actor,
+        tasks=[(task, args)],
+    )
+    assert event.id is not None
+    return Requested(event_id=event.id, new=new)
+
+
+@router.post("/days/{day}/{service}/plan", response_model=Requested, status_code=ACCEPTED)
+def plan(
+    request: Request,
+    day: Day,
+    service: Service,
+    body: ActionIn,
+    caller: Staff,
+    session: DbSession,
+    later: BackgroundTasks,
+) -> Requested:
+    """Ask for a (re-)plan of the day; the day is frozen first if it was not yet."""
+    if service.value in COLLECTORS:
+        freeze_if_delivering(session, caller.municipality_id, day, service.value)
+    answer = _request(session, caller, "plan_requested", "plan", day, service, body)
+    relay_if_eager(later, request)
+    return answer
+
+
+@router.post("/days/{day}/{service}/publish", response_model=Requested, status_code=ACCEPTED)
+def publish(
+    request: Request,
+    day: Day,
+    service: Service,
+    body: ActionIn,
+    caller: Staff,
+    session: DbSession,
+    later: BackgroundTasks,
+) -> Requested:
+    """Send each driver's and caregiver's day to their phone."""
+    answer = _request(session, caller, "publish_requested", "publish", day, service, body)
+    relay_if_eager(later, request)
+    return answer

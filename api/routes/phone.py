@@ -1,0 +1,137 @@
+"""The driver's and caregiver's phone: the day behind a signed link, reports, offline support.
+
+Everything under `/d/` so the service worker (served at `/d/sw.js`) may control these pages.
+The link is the credential: no cookie is read here, so no other site can post in its name.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlmodel import Session
+
+from api import links
+from api.dayview import phone_stops, published_route, today_link
+from api.deps import DbSession, SettingsDep
+from api.eager import relay_if_eager
+from api.links import DayLink, LinkInvalidError
+from api.pages import AnyPageUser, translator_for
+from api.problems import ProblemError
+from api.schemas.phone import PhoneDay, ReportIn, ReportOut
+from api.templating import STATIC, render
+from scheduler.confirmations import Report, confirm_stop
+from scheduler.models import Municipality
+
+router = APIRouter(tags=["phone"])
+
+
+def _link(settings: SettingsDep, token: str) -> DayLink:
+    try:
+        return links.read(settings, token)
+    except LinkInvalidError as exc:
+        title = "Link expired" if exc.expired else "Link not valid"
+        raise ProblemError(404 if not exc.expired else 410, title) from exc
+
+
+def _day(session: Session, link: DayLink) -> PhoneDay | None:
+    found = published_route(session, link)
+    if found is None:
+        return None
+    version, route = found
+    return PhoneDay(
+        day=link.day.isoformat(),
+        service=link.service,
+        resource=link.resource,
+        version=version.version,
+        stops=phone_stops(session, route),
+    )
+
+
+@router.get("/d/sw.js", include_in_schema=False)
+def service_worker() -> Response:
+    """Served under /d/ so its scope covers every day page."""
+    script = (STATIC / "sw.js").read_text(encoding="utf-8")
+    headers = {"Cache-Control": "no-cache", "Service-Worker-Allowed": "/d/"}
+    return Response(script, media_type="text/javascript", headers=headers)
+
+
+@router.get("/d/{token}", response_class=HTMLResponse, include_in_schema=False)
+def day_page(request: Request, token: str, session: DbSession, settings: SettingsDep) -> Response:
+    link = _link(settings, token)
+    town = session.get(Municipality, link.municipality_id)
+    assert town is not None
+    context = {"token": token, "link": link, "day": _day(session, link), "town": town}
+    return render(request, "phone.html", translator_for(town), context)
+
+
+@router.get("/d/{token}/day.json", response_model=PhoneDay)
+def day_data(token: str, session: DbSession, settings: SettingsDep) -> PhoneDay:
+    """The day's stops as JSON: what the phone keeps for working offline."""
+    day = _day(session, _link(settings, token))
+    if day is None:
+        raise ProblemError(404, "Not published", "this day has not been published yet")
+    return day
+
+
+@router.post("/d/{token}/reports", response_model=ReportOut)
+def report(
+    request: Request,
+    token: str,
+    body: ReportIn,
+    session: DbSession,
+    settings: SettingsDep,
+    later: BackgroundTasks,
+) -> ReportOut:
+    """Delivered, not at home, refused, problem; check in and out. Safe to send twice."""
+    link = _link(settings, token)
+    found = published_route(session, link)
+    if found is None:
+        raise ProblemError(404, "Not published", "this day has not been published yet")
+    _, route = found
+    assert route.id is not None
+    at = body.at.astimezone(UTC) if body.at and body.at.tzinfo else datetime.now(UTC)
+    report = Report(
+        body.stop_id, body.status, body.client_event_id, at, body.note, body.lon, body.lat
+    )
+    stop, applied = confirm_stop(
+        link.municipality_id, route.id, report, actor=f"phone:{link.resource}", session=session
+    )
+    assert stop.id is not None
+    relay_if_eager(later, request)
+    return ReportOut(stop_id=stop.id, status=stop.status, applied=applied)
+
+
+@router.get("/d/{token}/manifest.webmanifest", include_in_schema=False)
+def manifest(token: str, settings: SettingsDep) -> JSONResponse:
+    """Installable: the app starts at this very day link."""
+    _link(settings, token)
+    body = {
+        "name": "Patronage",
+        "short_name": "Patronage",
+        "start_url": f"/d/{token}",
+        "scope": "/d/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#1c2b39",
+        "icons": [{"src": "/static/icon.svg", "sizes": "any", "type": "image/svg+xml"}],
+    }
+    return JSONResponse(body, media_type="application/manifest+json")
+
+
+@router.get("/my-day", include_in_schema=False)
+def my_day(
+    request: Request, page: AnyPageUser, session: DbSession, settings: SettingsDep
+) -> Response:
+    """A signed-in driver or caregiver: to today's link of their van or their own round."""
+    link = today_link(session, page.user, page.town)
+    if link is None:
+        return render(request, "phone_none.html", page.t, {"page": page})
+    return RedirectResponse(links.url_for(settings, link), status_code=303)
+
+
+@router.get("/phone/routes/{route_id}", include_in_schema=False)
+def pushed_route(request: Request, route_id: int) -> Response:
+    """Where a push notification points: the phone opens the day link it keeps."""
+    return render(request, "phone_pushed.html", translator_for(None), {"route_id": route_id})

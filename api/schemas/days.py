@@ -1,0 +1,129 @@
+"""Plans, routes, stops, events, alerts, and the day as the dispatcher's board sees it."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from scheduler.models import Service, StopStatus
+
+
+class PlanPublic(BaseModel):
+    id: int
+    day: date
+    service: str
+    current_version: int
+    published_version: int
+
+
+class RoutePublic(BaseModel):
+    id: int
+    plan_version_id: int
+    resource: str
+    vehicle_id: int | None
+    caregiver_id: int | None
+    distance: int
+    duration: int
+    start_s: int
+    end_s: int
+
+
+class StopPublic(BaseModel):
+    id: int
+    route_id: int
+    seq: int
+    kind: str
+    job_id: str | None
+    client_id: int | None
+    order_id: int | None
+    visit_id: int | None
+    trip: int
+    arrival_s: int
+    start_s: int
+    departure_s: int
+    late_s: int
+    status: StopStatus
+    confirmed_at: datetime | None
+    note: str
+
+
+class EventPublic(BaseModel):
+    id: int
+    kind: str
+    day: date | None
+    service: str | None
+    payload: dict[str, Any]
+    actor: str
+    occurred_at: datetime
+    processed_at: datetime | None
+
+
+class AlertPublic(BaseModel):
+    id: int
+    kind: str
+    severity: str
+    message: str
+    client_id: int | None
+    stop_id: int | None
+    created_at: datetime
+    acknowledged_at: datetime | None
+    acknowledged_by: str | None
+
+
+class Requested(BaseModel):
+    event_id: int
+    new: bool = Field(description="False when the same request was already recorded.")
+
+
+class ActionIn(BaseModel):
+    request_id: str = Field(
+        default="",
+        max_length=40,
+        pattern=r"^[A-Za-z0-9_.:-]*$",
+        description="Makes a retried click harmless: the same id is recorded once.",
+    )
+
+
+class BoardStop(BaseModel):
+    stop_id: int
+    seq: int
+    name: str
+    lat: float
+    lon: float
+    time: str
+    status: StopStatus
+    note: str
+    lives_alone: bool
+
+
+class BoardRoute(BaseModel):
+    route_id: int
+    resource: str
+    start: list[float] | None = Field(description="[lat, lon] of the start (kitchen).")
+    distance_km: float
+    duration_min: int
+    stops: list[BoardStop]
+    link: str = Field(description="The signed day link, once the day is published.")
+
+
+class BoardUnassigned(BaseModel):
+    job_id: str
+    name: str
+    reason: str
+    explanation: str
+
+
+class DayBoard(BaseModel):
+    day: date
+    service: Service
+    state: str = Field(description="none, planning, planned or published")
+    current_version: int
+    published_version: int
+    counts: dict[str, int] = Field(description="Orders or visits of the day by status.")
+    resources: list[str]
+    routes: list[BoardRoute]
+    unassigned: list[BoardUnassigned]
+    alerts: list[AlertPublic]
+    summary: dict[str, float]

@@ -1,0 +1,157 @@
+// The dispatcher's board: the day from /v1/days, plan and publish actions, the routes on a
+// Leaflet map (tiles only when a tile server is set: the map works without them), and live
+// stop statuses from the server-sent event stream.
+(function () {
+  "use strict";
+  var root = document.getElementById("board");
+  var day = root.dataset.day, service = root.dataset.service;
+  var text = JSON.parse(root.dataset.i18n);
+  var base = "/v1/days/" + day + "/" + service;
+  var colors = ["#0b57d0", "#b3261e", "#0a7a2f", "#8e24aa", "#ef6c00", "#00838f", "#5d4037", "#c2185b"];
+  var map = null, layer = null, polling = null;
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "text") { node.textContent = attrs[k]; } else { node.setAttribute(k, attrs[k]); }
+    });
+    (children || []).forEach(function (c) { node.appendChild(c); });
+    return node;
+  }
+
+  function api(method, url, body) {
+    return fetch(url, {
+      method: method, credentials: "same-origin",
+      headers: body ? { "Content-Type": "application/json" } : {},
+      body: body ? JSON.stringify(body) : undefined,
+    }).then(function (r) {
+      if (r.status === 401) { window.location.href = "/login"; }
+      return r.json();
+    });
+  }
+
+  function statusLabel(s) { return text[s === "planned" ? "planned_s" : s] || s; }
+
+  function drawMap(board) {
+    if (!window.L) { return; }
+    if (!map) {
+      map = L.map("map", { zoomControl: true, attributionControl: false });
+      if (root.dataset.tiles) { L.tileLayer(root.dataset.tiles, { maxZoom: 19 }).addTo(map); }
+      layer = L.layerGroup().addTo(map);
+      map.setView([42.62, 25.39], 12);
+    }
+    layer.clearLayers();
+    var bounds = [];
+    board.routes.forEach(function (route, i) {
+      var color = colors[i % colors.length];
+      var line = route.start ? [route.start] : [];
+      if (route.start) {
+        L.circleMarker(route.start, { radius: 8, color: "#000", fillColor: "#fff", fillOpacity: 1 }).addTo(layer);
+      }
+      route.stops.forEach(function (s) {
+        line.push([s.lat, s.lon]);
+        L.circleMarker([s.lat, s.lon], { radius: 6, color: color, fillColor: color, fillOpacity: .8 })
+          .bindTooltip(s.seq + ". " + s.name + " " + s.time).addTo(layer);
+      });
+      if (line.length > 1) { L.polyline(line, { color: color, weight: 3 }).addTo(layer); }
+      bounds = bounds.concat(line);
+    });
+    if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20] }); }
+  }
+
+  function drawRoutes(board) {
+    var holder = document.getElementById("routes");
+    holder.textContent = "";
+    board.routes.forEach(function (route, i) {
+      var items = route.stops.map(function (s) {
+        return el("li", { id: "bstop-" + s.stop_id, "data-stop": s.stop_id }, [
+          el("span", { text: s.time + " " }),
+          el("span", { "class": s.lives_alone ? "alone" : "", text: s.name + " " }),
+          el("span", { "class": "badge st-" + s.status, "data-status": s.status, text: statusLabel(s.status) }),
+        ]);
+      });
+      var head = el("h3", {}, [
+        el("span", { "class": "swatch", style: "background:" + colors[i % colors.length] }),
+        el("span", { text: route.resource }),
+        el("small", { "class": "muted", text: route.stops.length + " " + text.stops + " · " +
+          route.distance_km + " km · " + route.duration_min + " min" }),
+      ]);
+      var parts = [head, el("ol", {}, items)];
+      if (route.link) {
+        parts.push(el("a", { href: route.link, "class": "day-link", "data-resource": route.resource, text: text.link }));
+      }
+      holder.appendChild(el("div", { "class": "route card", "data-resource": route.resource }, parts));
+    });
+  }
+
+  function drawSide(board) {
+    var state = document.getElementById("state");
+    state.textContent = text[board.state] || board.state;
+    state.dataset.state = board.state;
+    document.getElementById("progress").hidden = board.state !== "planning";
+    document.getElementById("publish").disabled = board.current_version === 0 || board.state === "planning";
+    document.getElementById("counts").textContent = Object.keys(board.counts).map(function (k) {
+      return statusLabel(k) + ": " + board.counts[k];
+    }).join(" · ");
+    document.getElementById("resources").textContent = board.resources.join(", ");
+    var body = document.getElementById("unassigned");
+    body.textContent = "";
+    board.unassigned.forEach(function (u) {
+      body.appendChild(el("tr", {}, [el("td", { text: u.name }), el("td", { text: u.explanation || u.reason })]));
+    });
+    drawAlerts(board.alerts);
+  }
+
+  function drawAlerts(alerts) {
+    var list = document.getElementById("alerts");
+    list.textContent = "";
+    alerts.forEach(function (a) {
+      var button = el("button", { type: "button", text: text.ack });
+      button.addEventListener("click", function () {
+        api("POST", "/v1/alerts/" + a.id + "/ack").then(load);
+      });
+      list.appendChild(el("li", { "class": a.severity, "data-kind": a.kind }, [el("span", { text: a.message }), button]));
+    });
+  }
+
+  function load() {
+    return api("GET", base).then(function (board) {
+      drawSide(board); drawRoutes(board); drawMap(board);
+      if (board.state === "planning" && !polling) {
+        polling = setInterval(function () { load(); }, 1500);
+      } else if (board.state !== "planning" && polling) {
+        clearInterval(polling); polling = null;
+      }
+      return board;
+    });
+  }
+
+  function act(action) {
+    var id = action + "-" + Date.now().toString(36) + Math.random().toString(36).slice(2, 8);
+    return api("POST", base + "/" + action, { request_id: id }).then(load);
+  }
+
+  function live() {
+    if (!window.EventSource) { return; }
+    var source = new EventSource("/board/stream?day=" + day + "&service=" + service);
+    var last = null;
+    source.addEventListener("status", function (event) {
+      var snap = JSON.parse(event.data);
+      var shape = snap.version + "/" + snap.published + "/" + snap.alerts.join(",");
+      Object.keys(snap.stops).forEach(function (id) {
+        var badge = document.querySelector("#bstop-" + id + " [data-status]");
+        if (badge && badge.dataset.status !== snap.stops[id]) {
+          badge.dataset.status = snap.stops[id];
+          badge.className = "badge st-" + snap.stops[id];
+          badge.textContent = statusLabel(snap.stops[id]);
+        }
+      });
+      if (last !== null && shape !== last) { load(); }
+      last = shape;
+    });
+  }
+
+  document.getElementById("plan").addEventListener("click", function () { act("plan"); });
+  document.getElementById("publish").addEventListener("click", function () { act("publish"); });
+  load().then(live);
+})();

@@ -1,0 +1,129 @@
+// The driver's and caregiver's day: reports are queued on the phone and sent when there is
+// signal. Each report gets its own id when the button is pressed, so sending it twice (a retry
+// after a lost answer) changes nothing on the server.
+(function () {
+  "use strict";
+  var list = document.getElementById("stops");
+  var token = list ? list.dataset.token : null;
+  var queueKey = "patronage.queue:" + (token || "");
+  var net = document.getElementById("net");
+  var queueBadge = document.getElementById("queue");
+  var sending = false;
+
+  function newId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+
+  function load() {
+    try { return JSON.parse(window.localStorage.getItem(queueKey) || "[]"); }
+    catch (e) { return []; }
+  }
+
+  function save(queue) {
+    window.localStorage.setItem(queueKey, JSON.stringify(queue));
+    queueBadge.textContent = queue.length ? queue.length + " " + queueBadge.dataset.label : "";
+  }
+
+  function show(stopId, status, label, pending) {
+    var li = document.getElementById("stop-" + stopId);
+    if (!li) { return; }
+    var badge = li.querySelector("[data-status]");
+    badge.className = "badge st-" + status + (pending ? " pending" : "");
+    if (label) { badge.textContent = label; }
+    li.classList.add("reported");
+    li.dataset.reported = status;
+  }
+
+  function showNet() {
+    var online = navigator.onLine;
+    net.textContent = online ? net.dataset.online : net.dataset.offline;
+    net.classList.toggle("off", !online);
+  }
+
+  function flush() {
+    var queue = load();
+    if (sending || !queue.length || !token) { save(queue); return; }
+    sending = true;
+    var item = queue[0];
+    fetch("/d/" + token + "/reports", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(item.report),
+    }).then(function (response) {
+      sending = false;
+      if (response.status >= 500) { return; } // try again later, same id
+      save(load().filter(function (q) { return q.report.client_event_id !== item.report.client_event_id; }));
+      if (response.ok) {
+        show(item.report.stop_id, item.report.status, item.label, false);
+      } else {
+        show(item.report.stop_id, "problem", list.dataset.confirmError, false);
+      }
+      flush();
+    }).catch(function () { sending = false; }); // no signal: keep it queued
+  }
+
+  function report(button) {
+    var li = button.closest(".stop");
+    var note = li.querySelector("textarea");
+    var item = {
+      label: button.textContent.trim(),
+      report: {
+        stop_id: Number(li.dataset.stop),
+        status: button.dataset.report,
+        client_event_id: newId(),
+        note: button.dataset.report === "problem" && note ? note.value : "",
+        at: new Date().toISOString(),
+      },
+    };
+    var queue = load();
+    queue.push(item);
+    save(queue);
+    show(item.report.stop_id, item.report.status, item.label, true);
+    flush();
+  }
+
+  function keepForOffline() {
+    // The page, its data and its assets, so the day opens with no signal at all.
+    if (!("caches" in window) || !token) { return Promise.resolve(); }
+    var urls = [location.pathname, "/d/" + token + "/day.json", "/static/phone.js",
+                "/static/app.css", "/static/icon.svg", "/d/" + token + "/manifest.webmanifest"];
+    return caches.open("patronage-day-v1").then(function (cache) { return cache.addAll(urls); });
+  }
+
+  function navLinks() {
+    // iPhones have no geo: handler; Apple Maps takes the same coordinates.
+    if (!/iPhone|iPad/.test(navigator.userAgent)) { return; }
+    document.querySelectorAll("a.nav").forEach(function (a) {
+      a.href = "https://maps.apple.com/?daddr=" + a.dataset.lat + "," + a.dataset.lon;
+    });
+  }
+
+  if (token) {
+    window.localStorage.setItem("patronage.dayLink", location.pathname);
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest("button[data-report]");
+      if (button) { event.preventDefault(); report(button); }
+    });
+    load().forEach(function (item) { show(item.report.stop_id, item.report.status, item.label, true); });
+  }
+  window.addEventListener("online", function () { showNet(); flush(); });
+  window.addEventListener("offline", showNet);
+  setInterval(flush, 15000);
+  showNet();
+  navLinks();
+  save(load());
+  var ready = Promise.resolve();
+  if ("serviceWorker" in navigator) {
+    ready = navigator.serviceWorker.register("/d/sw.js", { scope: "/d/" })
+      .then(function () { return navigator.serviceWorker.ready; })
+      .catch(function () { return null; });
+  }
+  ready.then(keepForOffline).then(function () {
+    document.body.dataset.offlineReady = "1";
+  }).catch(function () { document.body.dataset.offlineReady = "0"; });
+  flush();
+})();
