@@ -189,11 +189,14 @@ def seed_plan(mid: int, session: Session, van: Any, client: Any, kitchen: Any) -
     )
     session.add(plan)
     session.flush()
-    version = PlanVersion(municipality_id=mid, plan_id=plan.id, version=1)
+    version = PlanVersion(municipality_id=mid, plan_id=_id(plan), version=1)
     session.add(version)
     session.flush()
     route = Route(
-        municipality_id=mid, plan_version_id=version.id, resource=van.external_id, vehicle_id=van.id
+        municipality_id=mid,
+        plan_version_id=_id(version),
+        resource=van.external_id,
+        vehicle_id=van.id,
     )
     session.add(route)
     session.flush()
@@ -208,7 +211,7 @@ def seed_plan(mid: int, session: Session, van: Any, client: Any, kitchen: Any) -
     session.flush()
     stop = Stop(
         municipality_id=mid,
-        route_id=route.id,
+        route_id=_id(route),
         seq=1,
         kind="job",
         job_id="C1",
@@ -229,3 +232,8 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     world = build_world(f"sqlite:///{path.as_posix()}")
     yield world
     world.engine.dispose()
+
+
+def _id(row: Any) -> int:
+    assert row.id is not None
+    return int(row.id)
