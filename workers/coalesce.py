@@ -1,0 +1,162 @@
+"""Coalescing and mutual exclusion of plan runs, kept in Redis.
+
+Two small tools, both keyed by municipality, date and service:
+
+- a *claim* (`SET NX` with expiry) says "a plan run is already scheduled"; the first event of
+  a burst takes it and schedules the run a little later, and the events that follow find it
+  taken and do nothing, so twenty cancellations in a burst give one re-plan;
+- a *lock* (redis-py's token lock with expiry) lets one run at a time plan a day. The lock is
+  short and a heartbeat thread extends it while the solve goes on, so when a worker dies its
+  lock lapses within seconds and another worker can take over.
+
+What needs planning is not kept here: it is the set of unprocessed events in the database
+(`workers.plan_runs`), so losing Redis loses at most a schedule, never a change.
+
+Without Redis (eager mode: the embedded demo) the same operations work in this process only.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from functools import lru_cache
+from typing import Protocol
+
+import redis
+from redis.exceptions import LockError
+
+from scheduler.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+
+class Lock(Protocol):
+    def extend(self) -> bool: ...
+
+    def release(self) -> None: ...
+
+
+class Coordinator(Protocol):
+    def claim(self, key: str, ttl_s: float) -> bool: ...
+
+    def forget(self, key: str) -> None: ...
+
+    def lock(self, key: str, ttl_s: float) -> Lock | None: ...
+
+
+def day_key(municipality_id: int, day: date | str, service: str) -> str:
+    stamp = day.isoformat() if isinstance(day, date) else day
+    return f"patronage:plan:{municipality_id}:{stamp}:{service}"
+
+
+class _RedisLock:
+    def __init__(self, lock: redis.lock.Lock) -> None:
+        self._lock = lock
+
+    def extend(self) -> bool:
+        try:
+            return bool(self._lock.reacquire())
+        except LockError:
+            return False
+
+    def release(self) -> None:
+        try:
+            self._lock.release()
+        except LockError:  # it lapsed and someone else may hold it now: theirs to release
+            log.warning("plan lock %s had lapsed before release", self._lock.name)
+
+
+class RedisCoordinator:
+    def __init__(self, client: redis.Redis) -> None:
+        self._client = client
+
+    def claim(self, key: str, ttl_s: float) -> bool:
+        return bool(self._client.set(key, "1", nx=True, px=max(1, int(ttl_s * 1000))))
+
+    def forget(self, key: str) -> None:
+        self._client.delete(key)
+
+    def lock(self, key: str, ttl_s: float) -> Lock | None:
+        # Not thread-local: the heartbeat thread extends the lock the task thread took.
+        lock = self._client.lock(key, timeout=ttl_s, blocking=False, thread_local=False)
+        return _RedisLock(lock) if lock.acquire() else None
+
+
+class LocalCoordinator:
+    """The same operations for one process (eager mode), with expiry."""
+
+    def __init__(self) -> None:
+        self._expires: dict[str, float] = {}
+        self._mutex = threading.Lock()
+
+    def claim(self, key: str, ttl_s: float) -> bool:
+        with self._mutex:
+            now = time.monotonic()
+            if self._expires.get(key, 0.0) > now:
+                return False
+            self._expires[key] = now + ttl_s
+            return True
+
+    def forget(self, key: str) -> None:
+        with self._mutex:
+            self._expires.pop(key, None)
+
+    def lock(self, key: str, ttl_s: float) -> Lock | None:
+        if not self.claim(key, ttl_s):
+            return None
+        return _LocalLock(self, key, ttl_s)
+
+
+class _LocalLock:
+    def __init__(self, owner: LocalCoordinator, key: str, ttl_s: float) -> None:
+        self._owner, self._key, self._ttl_s = owner, key, ttl_s
+
+    def extend(self) -> bool:
+        self._owner.forget(self._key)
+        return self._owner.claim(self._key, self._ttl_s)
+
+    def release(self) -> None:
+        self._owner.forget(self._key)
+
+
+@contextmanager
+def exclusive(coordinator: Coordinator, key: str, ttl_s: float) -> Iterator[bool]:
+    """Hold `key` for the block (True), extended every third of `ttl_s`; False if taken."""
+    lock = coordinator.lock(key, ttl_s)
+    if lock is None:
+        yield False
+        return
+    stop = threading.Event()
+
+    def heartbeat() -> None:
+        while not stop.wait(ttl_s / 3):
+            if not lock.extend():
+                log.error("lost the plan lock %s while holding it", key)
+                return
+
+    beat = threading.Thread(target=heartbeat, name=f"lock:{key}", daemon=True)
+    beat.start()
+    try:
+        yield True
+    finally:
+        stop.set()
+        beat.join()
+        lock.release()
+
+
+@lru_cache(maxsize=4)
+def redis_client(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url, socket_connect_timeout=3, socket_timeout=10)
+
+
+_local = LocalCoordinator()
+
+
+def coordinator() -> Coordinator:
+    """Redis when PATRONAGE_REDIS_URL is set; otherwise this process (eager mode)."""
+    url = get_settings().redis_url
+    return RedisCoordinator(redis_client(url)) if url else _local

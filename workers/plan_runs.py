@@ -1,0 +1,153 @@
+"""One plan run for a municipality, date and service: what needs planning, plan, mark it done.
+
+What needs planning is read from the database, not from the queue: the events of that day and
+service whose outbox row asked for a plan ("plan" from a freeze, "replan" from a late change)
+and that no plan version has taken in yet (`Event.processed_at` is empty). A run plans them
+all at once and marks them processed in the same transaction as the new plan version, so:
+
+- a burst of events gives one version, however many messages arrive;
+- a run that dies before its commit leaves the events unprocessed and the next run does them;
+- a run that finds nothing unprocessed (a duplicate message, a second try after a commit
+  whose acknowledgement was lost) stores nothing, so the same event never plans twice.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from scheduler.cutoff import latest_freeze
+from scheduler.models import Event, Outbox, Plan, PlanVersion
+from scheduler.models.base import utcnow
+
+PLAN_TASKS = ("plan", "replan")  # outbox task names that ask for a (re)plan of the day
+
+Planner = Callable[..., PlanVersion]
+
+
+@dataclass(frozen=True)
+class PlanRun:
+    outcome: str  # planned, nothing_new, not_frozen
+    events: int = 0
+    plan_version_id: int | None = None
+    version: int = 0
+    publish: bool = False  # the day was published before, so the new version goes out too
+    seconds: float = 0.0
+
+
+def plan_day(*args: Any, **kwargs: Any) -> PlanVersion:
+    """`scheduler.planning.plan_day`, imported on the first plan (not when a worker starts)."""
+    planner: Planner = importlib.import_module("scheduler.planning").plan_day
+    return planner(*args, **kwargs)
+
+
+def pending_events(session: Session, municipality_id: int, day: date, service: str) -> list[Event]:
+    asked = select(Outbox.event_id).where(col(Outbox.task).in_(PLAN_TASKS))
+    statement = (
+        select(Event)
+        .where(
+            Event.municipality_id == municipality_id,
+            Event.day == day,
+            Event.service == service,
+            col(Event.processed_at).is_(None),
+            col(Event.id).in_(asked),
+        )
+        .order_by(col(Event.id))
+    )
+    return list(session.exec(statement).all())
+
+
+def find_plan(session: Session, municipality_id: int, day: date, service: str) -> Plan | None:
+    statement = select(Plan).where(
+        Plan.municipality_id == municipality_id, Plan.day == day, Plan.service == service
+    )
+    return session.exec(statement).first()
+
+
+def run_plan(
+    session: Session,
+    municipality_id: int,
+    day: date,
+    service: str,
+    *,
+    planner: Planner,
+    time_limit: float,
+) -> PlanRun:
+    """Plan the day if anything asks for it; the caller commits (and so makes it count)."""
+    events = pending_events(session, municipality_id, day, service)
+    plan = find_plan(session, municipality_id, day, service)
+    planned = plan is not None and plan.current_version > 0
+    if planned and not events:
+        return PlanRun("nothing_new")
+    if not planned and latest_freeze(municipality_id, day, service, session=session) is None:
+        # Before the cut-off there is nothing to plan; the freeze will include these changes.
+        mark_processed(events)
+        return PlanRun("not_frozen", events=len(events))
+    reason = describe(events) if planned else "initial"
+    started = time.perf_counter()
+    version = planner(
+        municipality_id, day, service, session=session, reason=reason, time_limit=time_limit
+    )
+    seconds = time.perf_counter() - started
+    mark_processed(events)
+    session.flush()
+    plan = find_plan(session, municipality_id, day, service)
+    return PlanRun(
+        "planned",
+        events=len(events),
+        plan_version_id=version.id,
+        version=version.version,
+        publish=plan is not None and plan.published_version > 0,
+        seconds=seconds,
+    )
+
+
+def mark_processed(events: Sequence[Event]) -> None:
+    now = utcnow()
+    for event in events:
+        event.processed_at = now
+
+
+def describe(events: Sequence[Event]) -> str:
+    """The reason stored on the version: 're-plan: order.cancelled x3, caregiver.sick'."""
+    if not events:
+        return "re-plan"
+    counts = Counter(e.kind for e in events)
+    parts = [kind if n == 1 else f"{kind} x{n}" for kind, n in counts.most_common()]
+    return ("re-plan: " + ", ".join(parts))[:200]
+
+
+def stale_days(
+    session: Session, *, older_than_s: float, now: datetime | None = None
+) -> list[tuple[int, date, str]]:
+    """(municipality, date, service) with plan events left unprocessed for a while.
+
+    A run scheduled while Redis restarted can be lost with it; the clock asks for these days
+    again, so a change waits at most one sweep instead of until the next change.
+    """
+    cutoff = (now or utcnow()) - timedelta(seconds=older_than_s)
+    asked = select(Outbox.event_id).where(col(Outbox.task).in_(PLAN_TASKS))
+    statement = (
+        select(col(Event.municipality_id), col(Event.day), col(Event.service))
+        .where(
+            col(Event.processed_at).is_(None),
+            col(Event.day).is_not(None),
+            col(Event.service).is_not(None),
+            col(Event.occurred_at) < cutoff,
+            col(Event.id).in_(asked),
+        )
+        .group_by(col(Event.municipality_id), col(Event.day), col(Event.service))
+    )
+    return [(m, d, s) for m, d, s in session.exec(statement).all() if d and s]
+
+
+def event_processed(session: Session, event_id: int) -> bool:
+    event = session.get(Event, event_id)
+    return event is None or event.processed_at is not None

@@ -1,0 +1,97 @@
+"""What every publisher shares: the message a phone receives, the result, and the errors.
+
+A publisher sends one `RouteMessage` to one place (a phone's Web Push subscription, an ntfy
+topic, a municipality's messaging gateway) over an `httpx.Client` it is given, so tests talk
+to real local servers and production shares one connection pool per process.
+
+The message says *that* a route is new or changed (its version and a link), never who is on
+it: the page behind the link fetches the stops with the phone's own token, so a leaked push
+or gateway log holds no client's name or address.
+
+Errors (one hierarchy; the publication service decides what happens next):
+
+- `PublishError`: the base; the message was not delivered.
+- `TransientPublishError`: worth trying again later (network error, timeout, 5xx, 429).
+- `PermanentPublishError`: trying again will not help (4xx other than 404/410/429, bad keys).
+- `TargetGoneError`: the subscription or topic no longer exists (404/410); stop using it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Any, Protocol
+
+import httpx
+
+
+@dataclass(frozen=True)
+class RouteMessage:
+    """A route was published: which one, which version, and where the phone reads it."""
+
+    delivery_id: str  # stable across retries, so a gateway can drop a repeat
+    municipality_id: int
+    day: str
+    service: str
+    plan_version: int
+    route_id: int
+    resource: str
+    url: str
+    title: str
+    body: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"type": "route.published", **asdict(self)}
+
+    def as_json(self) -> bytes:
+        """Canonical JSON: the bytes a signature covers must be the bytes sent."""
+        return json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":")).encode()
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    status_code: int
+    detail: str = ""
+
+
+class Publisher(Protocol):
+    channel: str
+
+    def publish(self, message: RouteMessage) -> PublishResult: ...
+
+
+class PublishError(Exception):
+    """The message was not delivered."""
+
+
+class TransientPublishError(PublishError):
+    """Try again later."""
+
+
+class PermanentPublishError(PublishError):
+    """Trying again will not help."""
+
+
+class TargetGoneError(PermanentPublishError):
+    """The subscription or topic is gone; the target should be switched off."""
+
+
+def post(client: httpx.Client, url: str, **kwargs: Any) -> httpx.Response:
+    """POST, with network trouble reported as a transient error."""
+    try:
+        return client.post(url, **kwargs)
+    except httpx.TransportError as exc:
+        raise TransientPublishError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def check_response(response: httpx.Response) -> PublishResult:
+    """The result of a 2xx answer; otherwise the error its status code stands for."""
+    code = response.status_code
+    if 200 <= code < 300:
+        return PublishResult(code, response.text[:200])
+    detail = f"HTTP {code}: {response.text[:200]}"
+    if code in (404, 410):
+        raise TargetGoneError(detail)
+    if code == 429 or code >= 500 or code == 408:
+        raise TransientPublishError(detail)
+    raise PermanentPublishError(detail)

@@ -1,0 +1,164 @@
+"""The relay: moves outbox rows to the queue, in id order, and survives the broker being down.
+
+Changes are accepted whether Redis is up or not, because the API and the CLI only write the
+event and its outbox row to the database. The relay reads rows not yet dispatched, oldest
+first, sends each as the Celery task its `task` column names, and marks them dispatched.
+
+- Broker down: the pass stops at the first row that cannot be sent (every later row would fail
+  the same way and would overtake it once the broker is back), records the error on that row,
+  and the loop tries again with a doubling pause. Nothing is lost and the order holds.
+- One row that cannot be sent for its own reason (a task name nobody knows): it is recorded
+  and skipped, and so are later rows of the same municipality and date, so that date's changes
+  are never applied out of order; other municipalities carry on.
+- A crash after sending but before marking sends the rows again; tasks are idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import kombu.exceptions
+import redis.exceptions
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from scheduler.models import Outbox
+from scheduler.models.base import utcnow
+from workers.metrics import metrics
+
+log = logging.getLogger(__name__)
+
+BROKER_DOWN = (kombu.exceptions.OperationalError, redis.exceptions.ConnectionError, OSError)
+FALLBACK_TASK = "patronage.event"
+
+Send = Callable[[Outbox], None]
+
+
+@dataclass(frozen=True)
+class RelayPass:
+    sent: int = 0
+    skipped: int = 0
+    error: str = ""  # the broker error that stopped the pass, if one did
+
+    @property
+    def broker_down(self) -> bool:
+        return bool(self.error)
+
+
+def celery_send(row: Outbox) -> None:
+    """Send one outbox row as its task; the outbox id names the message for tracing."""
+    from workers.celery_app import get_app
+
+    app = get_app()
+    name = f"patronage.{row.task}"
+    task = app.tasks.get(name) or app.tasks[FALLBACK_TASK]
+    task.apply_async(kwargs=dict(row.args), task_id=f"outbox-{row.id}", retry=False)
+
+
+def _order_key(row: Outbox) -> tuple[int, Any]:
+    return row.municipality_id, (row.args or {}).get("day")
+
+
+def relay_once(engine: Engine, send: Send = celery_send, *, batch: int = 500) -> RelayPass:
+    """One pass over the undispatched rows, oldest first."""
+    sent = skipped = 0
+    blocked: set[tuple[int, Any]] = set()
+    with Session(engine, expire_on_commit=False) as session:
+        statement = select(Outbox).where(col(Outbox.dispatched_at).is_(None))
+        rows = session.exec(statement.order_by(col(Outbox.id)).limit(batch)).all()
+        for row in rows:
+            key = _order_key(row)
+            if key in blocked:
+                skipped += 1
+                continue
+            try:
+                send(row)
+            except BROKER_DOWN as exc:
+                _failed(row, exc)
+                session.commit()
+                metrics().outbox_backlog.set(_waiting(session))
+                return RelayPass(sent, skipped, f"{type(exc).__name__}: {exc}")
+            except Exception as exc:  # this row's own problem: hold back its date, go on
+                log.exception("outbox row %s could not be sent", row.id)
+                _failed(row, exc)
+                blocked.add(key)
+                skipped += 1
+                continue
+            row.dispatched_at = utcnow()
+            metrics().events_in.labels(task=row.task).inc()
+            sent += 1
+        session.commit()
+        metrics().outbox_backlog.set(_waiting(session))
+    return RelayPass(sent, skipped)
+
+
+def _failed(row: Outbox, exc: BaseException) -> None:
+    row.attempts += 1
+    row.last_error = f"{type(exc).__name__}: {exc}"[:500]
+
+
+def _waiting(session: Session) -> int:
+    statement = select(func.count()).select_from(Outbox)
+    return int(session.exec(statement.where(col(Outbox.dispatched_at).is_(None))).one())
+
+
+def backlog(engine: Engine) -> int:
+    """Outbox rows not yet on the queue."""
+    with Session(engine) as session:
+        return _waiting(session)
+
+
+class Relay:
+    """The relay loop, in a thread of the clock process (or any process that runs it)."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        send: Send = celery_send,
+        *,
+        interval_s: float = 0.2,
+        max_backoff_s: float = 10.0,
+        batch: int = 500,
+    ) -> None:
+        self._engine = engine
+        self._send = send
+        self._interval_s = interval_s
+        self._max_backoff_s = max_backoff_s
+        self._batch = batch
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run(self) -> None:
+        pause = self._interval_s
+        while not self._stop.is_set():
+            try:
+                result = relay_once(self._engine, self._send, batch=self._batch)
+            except Exception:  # the database itself is away: same patience as for Redis
+                log.exception("relay pass failed")
+                result = RelayPass(error="database")
+            if result.broker_down:
+                if pause == self._interval_s:
+                    log.warning("broker unavailable, outbox rows wait: %s", result.error)
+                pause = min(pause * 2, self._max_backoff_s)
+            else:
+                if pause != self._interval_s:
+                    log.info("broker back, relay catching up")
+                pause = self._interval_s
+                if result.sent >= self._batch:
+                    continue  # more rows are waiting: no pause
+            self._stop.wait(pause)
+
+    def start(self) -> Relay:
+        self._thread = threading.Thread(target=self.run, name="outbox-relay", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)

@@ -1,0 +1,287 @@
+"""The Celery tasks: thin, taking ids, idempotent.
+
+Each task loads what it needs, calls scheduler code, stores, and enqueues the next step. An
+event is handled once however often its message arrives: tasks with a direct effect claim the
+event (`processed_at`, set only if still empty) in the transaction of the effect; plan
+requests leave that to the plan run, which marks the events it planned (`workers.plan_runs`).
+
+Transport errors (database, Redis, broker) are retried with exponential backoff and jitter;
+a domain error is not retried but becomes an alert for the dispatcher.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import httpx
+import kombu.exceptions
+import redis.exceptions
+import sqlalchemy.exc
+from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from scheduler.cutoff import COLLECTORS, freeze_day, latest_freeze
+from scheduler.db import session_scope
+from scheduler.delivery_days import delivery_calendar
+from scheduler.errors import DomainError
+from scheduler.models import Alert, Event, Municipality, Plan, PlanVersion
+from scheduler.models.base import utcnow
+from scheduler.settings import get_settings
+from workers.celery_app import RUN_PLAN, enqueue
+from workers.coalesce import coordinator, day_key, exclusive
+from workers.metrics import metrics
+from workers.plan_runs import (
+    PlanRun,
+    event_processed,
+    find_plan,
+    mark_processed,
+    pending_events,
+    plan_day,
+    run_plan,
+)
+from workers.publishing import deliver, publish_version
+from workers.settings import get_worker_settings
+
+log = logging.getLogger(__name__)
+
+TRANSIENT = (
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    kombu.exceptions.OperationalError,
+)
+RETRY: dict[str, Any] = {
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": True,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "max_retries": 20,
+}
+
+
+# --- plan requests and plan runs -------------------------------------------------------------
+
+
+def request_plan(
+    municipality_id: int, day: str, service: str, event_id: int | None = None, **_: Any
+) -> str:
+    """A change needs (re)planning: schedule one run of the day unless one is scheduled."""
+    if event_id is not None:
+        with session_scope() as session:
+            if event_processed(session, event_id):
+                return "duplicate"
+    return "scheduled" if schedule_plan_run(municipality_id, day, service) else "joined"
+
+
+plan = shared_task(name="patronage.plan", **RETRY)(request_plan)
+replan = shared_task(name="patronage.replan", **RETRY)(request_plan)
+
+
+def schedule_plan_run(municipality_id: int, day: str, service: str) -> bool:
+    """Schedule a run after the coalescing delay; False when one is already scheduled."""
+    ws = get_worker_settings()
+    flag = day_key(municipality_id, day, service) + ":scheduled"
+    coord = coordinator()
+    if not coord.claim(flag, ws.replan_delay_s + 60):
+        return False
+    try:
+        enqueue(
+            RUN_PLAN,
+            countdown=ws.replan_delay_s or None,
+            municipality_id=municipality_id,
+            day=day,
+            service=service,
+        )
+    except BaseException:
+        coord.forget(flag)  # let the next event (or the retry of this one) schedule it
+        raise
+    return True
+
+
+@shared_task(name=RUN_PLAN, bind=True, **RETRY)
+def run_plan_task(self: Task, municipality_id: int, day: str, service: str) -> str:
+    """Plan the day under its lock; publish the new version if the day was published."""
+    ws = get_worker_settings()
+    key = day_key(municipality_id, day, service)
+    coord = coordinator()
+    with exclusive(coord, key + ":lock", ws.plan_lock_ttl_s) as held:
+        if not held:  # another run plans this day now; come back when it is done
+            raise self.retry(countdown=ws.replan_lock_wait_s, max_retries=None)
+        # Forget the schedule before reading the events: a change arriving from now on
+        # schedules the next run instead of joining this one, which may not see it.
+        coord.forget(key + ":scheduled")
+        result = _plan_under_lock(municipality_id, date.fromisoformat(day), service)
+    if result.outcome == "planned":
+        metrics().solve_seconds.labels(service=service).observe(result.seconds)
+        if result.publish and result.plan_version_id is not None:
+            enqueue("patronage.publish_version", plan_version_id=result.plan_version_id)
+    return result.outcome
+
+
+def _plan_under_lock(municipality_id: int, day: date, service: str) -> PlanRun:
+    limit = get_settings().solve_time_limit_s
+    try:
+        with session_scope() as session:
+            return run_plan(
+                session, municipality_id, day, service, planner=plan_day, time_limit=limit
+            )
+    except SoftTimeLimitExceeded:
+        why = f"planning {service} for {day} ran over its time limit; the last plan stands"
+    except DomainError as exc:
+        why = f"planning {service} for {day} failed: {exc}"
+    # Mark the events handled, or the sweep would ask again and again for the same failure.
+    with session_scope() as session:
+        mark_processed(pending_events(session, municipality_id, day, service))
+        raise_alert(session, municipality_id, "plan_failed", why)
+    return PlanRun("failed")
+
+
+# --- the clock's actions ---------------------------------------------------------------------
+
+
+@shared_task(name="patronage.cutoff", **RETRY)
+def cutoff(municipality_id: int, day: str, event_id: int | None = None, **_: Any) -> str:
+    """Orders for `day` close: freeze each service (the freeze asks for the plan)."""
+    with session_scope() as session:
+        if event_id is not None and not claim_event(session, event_id):
+            return "duplicate"
+        frozen = [
+            service
+            for service in sorted(COLLECTORS)
+            if freeze_if_delivering(session, municipality_id, date.fromisoformat(day), service)
+        ]
+    return "frozen: " + (", ".join(frozen) or "nothing (no delivery that day)")
+
+
+@shared_task(name="patronage.morning", **RETRY)
+def morning(
+    municipality_id: int, day: str, service: str, event_id: int | None = None, **_: Any
+) -> str:
+    """The morning plan: make sure the day is frozen and planned, with the night's changes."""
+    with session_scope() as session:
+        if event_id is not None and not claim_event(session, event_id):
+            return "duplicate"
+        if service in COLLECTORS:
+            freeze_if_delivering(session, municipality_id, date.fromisoformat(day), service)
+    schedule_plan_run(municipality_id, day, service)
+    return "scheduled"
+
+
+def freeze_if_delivering(session: Session, municipality_id: int, day: date, service: str) -> bool:
+    municipality = session.get(Municipality, municipality_id)
+    if municipality is None or not delivery_calendar(session, municipality).delivers(day):
+        return False
+    if latest_freeze(municipality_id, day, service, session=session) is None:
+        freeze_day(municipality_id, day, service, session=session, reason="cutoff")
+    return True
+
+
+# --- publishing --------------------------------------------------------------------------------
+
+
+@shared_task(name="patronage.publish", **RETRY)
+def publish(
+    municipality_id: int, day: str, service: str, event_id: int | None = None, **_: Any
+) -> str:
+    """Publish the day's current version (the clock before the vans leave, or a dispatcher)."""
+    with session_scope() as session:
+        if event_id is not None and not claim_event(session, event_id):
+            return "duplicate"
+        plan = find_plan(session, municipality_id, date.fromisoformat(day), service)
+        if plan is None or plan.current_version == 0:
+            raise_alert(
+                session, municipality_id, "publish_skipped", f"no {service} plan for {day} yet"
+            )
+            return "no plan"
+        ids = _publish_current(session, plan)
+    _send_all(ids)
+    return f"{len(ids)} to send"
+
+
+@shared_task(name="patronage.publish_version", **RETRY)
+def publish_version_task(plan_version_id: int) -> str:
+    """Publish a version a re-plan made of a day already published."""
+    with session_scope() as session:
+        version = session.get(PlanVersion, plan_version_id)
+        plan = session.get(Plan, version.plan_id) if version else None
+        if version is None or plan is None or version.version < plan.current_version:
+            return "superseded"  # a newer version exists and will be published itself
+        ids = publish_version(session, plan, version)
+    _send_all(ids)
+    return f"{len(ids)} to send"
+
+
+def _publish_current(session: Session, plan: Plan) -> list[int]:
+    current = session.exec(
+        select(PlanVersion).where(
+            PlanVersion.plan_id == plan.id, PlanVersion.version == plan.current_version
+        )
+    ).first()
+    return [] if current is None else publish_version(session, plan, current)
+
+
+def _send_all(publication_ids: list[int]) -> None:
+    for publication_id in publication_ids:
+        enqueue("patronage.deliver", publication_id=publication_id)
+
+
+@shared_task(name="patronage.deliver", bind=True, **RETRY)
+def deliver_task(self: Task, publication_id: int) -> str:
+    """Send one publication; retried with backoff, an alert when it finally fails."""
+    settings, ws = get_settings(), get_worker_settings()
+    with session_scope() as session:
+        result = deliver(
+            session,
+            publication_id,
+            http_client(),
+            base_url=settings.base_url,
+            ws=ws,
+            vapid_key=settings.vapid_private_key,
+            vapid_subject=settings.vapid_subject,
+        )
+    if result.retry_in is not None:
+        raise self.retry(countdown=result.retry_in, max_retries=None)
+    return result.outcome
+
+
+@lru_cache(maxsize=1)
+def http_client() -> httpx.Client:
+    """One connection pool per worker process for everything that leaves the building."""
+    return httpx.Client(timeout=get_worker_settings().http_timeout_s, follow_redirects=False)
+
+
+# --- any other event ---------------------------------------------------------------------------
+
+
+@shared_task(name="patronage.event", **RETRY)
+def handle_event(event_id: int, **_: Any) -> str:
+    """An event with no work of its own yet (a stop confirmed): recorded as processed."""
+    with session_scope() as session:
+        return "processed" if claim_event(session, event_id) else "duplicate"
+
+
+def claim_event(session: Session, event_id: int) -> bool:
+    """Mark the event processed unless it already was; the caller's commit makes it stick.
+
+    A conditional UPDATE, so two deliveries of the same event racing on two workers cannot
+    both win: on PostgreSQL the second waits for the first's row lock, then sees it taken.
+    """
+    statement = (
+        update(Event)
+        .where(col(Event.id) == event_id, col(Event.processed_at).is_(None))
+        .values(processed_at=utcnow())
+    )
+    return bool(session.exec(statement).rowcount)
+
+
+def raise_alert(session: Session, municipality_id: int, kind: str, message: str) -> None:
+    log.warning("alert %s for municipality %s: %s", kind, municipality_id, message)
+    session.add(
+        Alert(municipality_id=municipality_id, kind=kind, severity="error", message=message[:500])
+    )
