@@ -1,0 +1,182 @@
+"""The publication service: what goes where, the record of each try, and the alert at the end."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from scheduler.db import session_scope
+from scheduler.models import Alert, Plan, PlanVersion, Publication, PushTarget
+from tests.workers import servers
+from tests.workers.conftest import DAY
+from tests.workers.days import add_fleet, add_version
+from workers.publishing import deliver, publish_version
+from workers.settings import WorkerSettings
+from workers.targets import save_target
+
+WS = WorkerSettings(publish_max_attempts=3, publish_backoff_s=0.5)
+
+
+def _publish(engine: Engine, version_id: int) -> list[int]:
+    with session_scope(engine) as session:
+        version = session.get(PlanVersion, version_id)
+        assert version is not None
+        plan = session.get(Plan, version.plan_id)
+        assert plan is not None
+        return publish_version(session, plan, version)
+
+
+def _deliver(engine: Engine, publication_id: int, client: httpx.Client) -> str:
+    with session_scope(engine) as session:
+        return deliver(session, publication_id, client, base_url="https://p.example", ws=WS).outcome
+
+
+def _rows(engine: Engine) -> list[Publication]:
+    with Session(engine) as session:
+        return list(session.exec(select(Publication).order_by(Publication.id)).all())
+
+
+def _alerts(engine: Engine) -> list[Alert]:
+    with Session(engine) as session:
+        return list(session.exec(select(Alert)).all())
+
+
+def _targets(engine: Engine, municipality_id: int, gateway_url: str) -> None:
+    users = add_fleet(engine, municipality_id, ["VAN-1", "VAN-2"])
+    with session_scope(engine) as session:
+        save_target(
+            session,
+            municipality_id,
+            channel="webhook",
+            address=gateway_url,
+            secrets={"secret": "k"},
+            label="Viber gateway",
+        )
+        for van, user_id in users.items():
+            save_target(
+                session,
+                municipality_id,
+                channel="ntfy",
+                user_id=user_id,
+                address=f"{gateway_url}/ntfy-{van}",
+            )
+
+
+def test_only_changed_routes_go_out_to_their_driver_and_the_gateway(
+    pipeline_db: Engine, municipality_id: int
+) -> None:
+    _targets(pipeline_db, municipality_id, "https://gw.example/hook")
+    first = add_version(pipeline_db, municipality_id, DAY, {"VAN-1": ["a", "b"], "VAN-2": ["c"]})
+    assert len(_publish(pipeline_db, first)) == 4  # two routes x (their driver + the gateway)
+    second = add_version(pipeline_db, municipality_id, DAY, {"VAN-1": ["b", "a"], "VAN-2": ["c"]})
+    again = _publish(pipeline_db, second)
+    new_rows = [p for p in _rows(pipeline_db) if p.plan_version_id == second]
+    assert {p.target for p in new_rows} == {"Viber gateway", "ntfy gw.example/hook/ntfy-VAN-1"}
+    assert sorted(again) == sorted(p.id for p in new_rows)
+    # A second run for the same version (a retried task) records nothing new.
+    assert _publish(pipeline_db, second) == again
+    assert len(_rows(pipeline_db)) == 6
+    with Session(pipeline_db) as session:
+        assert session.exec(select(Plan)).one().published_version == 2
+
+
+def test_gateway_answering_500_then_200_gets_it_once_and_the_record_says_so(
+    pipeline_db: Engine, municipality_id: int
+) -> None:
+    with servers.gateway("k", script=[500]) as gw, httpx.Client() as client:
+        add_fleet(pipeline_db, municipality_id, ["VAN-1"])
+        with session_scope(pipeline_db) as session:
+            save_target(
+                session, municipality_id, channel="webhook", address=gw.url, secrets={"secret": "k"}
+            )
+        version = add_version(pipeline_db, municipality_id, DAY, {"VAN-1": ["a"]})
+        (pub_id,) = _publish(pipeline_db, version)
+        assert _deliver(pipeline_db, pub_id, client) == "retry"
+        (row,) = _rows(pipeline_db)
+        assert (row.status, row.attempts) == ("retrying", 1) and "500" in row.last_error
+        assert _deliver(pipeline_db, pub_id, client) == "delivered"
+        assert _deliver(pipeline_db, pub_id, client) == "skipped"  # a duplicate message
+    (row,) = _rows(pipeline_db)
+    assert (row.status, row.attempts, row.last_error) == ("delivered", 2, "")
+    assert row.delivered_at is not None
+    assert len(gw.state.requests) == 2 and len(gw.state.accepted) == 1
+    assert _alerts(pipeline_db) == []
+
+
+def test_failing_until_the_last_try_ends_in_an_alert(
+    pipeline_db: Engine, municipality_id: int
+) -> None:
+    with servers.gateway("k", script=[503, 503, 503, 200]) as gw, httpx.Client() as client:
+        add_fleet(pipeline_db, municipality_id, ["VAN-1"])
+        with session_scope(pipeline_db) as session:
+            save_target(
+                session,
+                municipality_id,
+                channel="webhook",
+                address=gw.url,
+                secrets={"secret": "k"},
+                label="SMS gateway",
+            )
+        (pub_id,) = _publish(
+            pipeline_db, add_version(pipeline_db, municipality_id, DAY, {"VAN-1": ["a"]})
+        )
+        outcomes = [_deliver(pipeline_db, pub_id, client) for _ in range(4)]
+    assert outcomes == ["retry", "retry", "failed", "skipped"]
+    (row,) = _rows(pipeline_db)
+    assert (row.status, row.attempts) == ("failed", 3)
+    (alert,) = _alerts(pipeline_db)
+    assert alert.kind == "publication_failed" and "SMS gateway" in alert.message
+
+
+def test_a_phone_that_unsubscribed_is_switched_off_and_reported(
+    pipeline_db: Engine, municipality_id: int
+) -> None:
+    from py_vapid import Vapid02
+
+    vapid = Vapid02()
+    vapid.generate_keys()
+    pem = vapid.private_pem().decode()
+    users = add_fleet(pipeline_db, municipality_id, ["VAN-1"])
+    with servers.push_service(gone={"sub1"}) as push, httpx.Client() as client:
+        with session_scope(pipeline_db) as session:
+            save_target(
+                session,
+                municipality_id,
+                channel="webpush",
+                user_id=users["VAN-1"],
+                address=f"{push.url}/push/sub1",
+                secrets={"p256dh": _browser_key(), "auth": "c2VjcmV0c2VjcmV0MTIzNA"},
+            )
+        (pub_id,) = _publish(
+            pipeline_db, add_version(pipeline_db, municipality_id, DAY, {"VAN-1": ["a"]})
+        )
+        with session_scope(pipeline_db) as session:
+            outcome = deliver(
+                session,
+                pub_id,
+                client,
+                base_url="https://p.example",
+                ws=WS,
+                vapid_key=pem,
+                vapid_subject="mailto:d@p.example",
+            ).outcome
+    assert outcome == "failed"
+    with Session(pipeline_db) as session:
+        assert session.exec(select(PushTarget)).one().active is False
+    (alert,) = _alerts(pipeline_db)
+    assert "gone" in alert.message
+
+
+def _browser_key() -> str:
+    import base64
+
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    raw = (
+        ec.generate_private_key(ec.SECP256R1())
+        .public_key()
+        .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    )
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
