@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.commands import db, demo, importing, routing, services
+from api.commands import db, demo, importing, routing, serve, services
 
 app = typer.Typer(
     name="patronage",
@@ -18,6 +18,8 @@ app.command("solve")(routing.solve)
 app.command("bench")(routing.bench)
 app.command("import")(importing.import_command)
 app.command("demo")(demo.demo_command)
+app.command("serve")(serve.serve)
+app.add_typer(serve.users, name="user")
 
 
 def main() -> None:
