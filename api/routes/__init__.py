@@ -15,6 +15,7 @@ from api.routes import (
     pages_board,
     phone,
     plans,
+    solve,
     users,
 )
 
@@ -27,6 +28,7 @@ ROUTERS: list[APIRouter] = [
     audit.router,
     days.router,
     plans.router,
+    solve.router,
     phone.router,
     pages_board.router,
     pages_auth.router,

@@ -58,6 +58,7 @@ def _e(
 
 ENDPOINTS: list[Endpoint] = [
     _e("GET", "/v1/me", ALL),
+    _e("POST", "/v1/solve", STAFF, {"vehicles": []}),
     _e("GET", "/v1/users", ADMIN),
     _e("POST", "/v1/users", ADMIN, {"username": "", "password": "x", "role": "admin"}),
     _e("GET", "/v1/users/{user_id}", ADMIN),
