@@ -309,6 +309,7 @@ def _meal_clients(rnd: random.Random, size: TownSize, kitchens: Rows) -> tuple[R
     rows: Rows = []
     alone: list[str] = []
     weights = [p.weight for p in PLACES]
+    diets = _shares(rnd, DIETS, size.clients)
     for number in range(1, size.clients + 1):
         place = rnd.choices(PLACES, weights=weights)[0]
         lon, lat = _near(rnd, place.lon, place.lat, place.spread_km)
@@ -317,7 +318,7 @@ def _meal_clients(rnd: random.Random, size: TownSize, kitchens: Rows) -> tuple[R
         rows.append({
             "external_id": ext, "name": _person(rnd), "address": _address(rnd, place),
             "lon": f"{lon:.6f}", "lat": f"{lat:.6f}", "phone": _phone(rnd),
-            "diet": _pick_str(rnd, DIETS), "portions": "2" if rnd.random() < 0.08 else "1",
+            "diet": diets[number - 1], "portions": "2" if rnd.random() < 0.08 else "1",
             "weekdays": _pick_str(rnd, MEAL_WEEKDAYS), "window_start": _hhmm(start),
             "window_end": _hhmm(end), "kitchen": _nearest_kitchen(kitchens, (lon, lat)),
             "notes": rnd.choice(NOTES) if rnd.random() < 0.2 else "",
@@ -325,6 +326,22 @@ def _meal_clients(rnd: random.Random, size: TownSize, kitchens: Rows) -> tuple[R
         if rnd.random() < 0.35:
             alone.append(ext)
     return rows, alone
+
+
+def _shares(rnd: random.Random, weighted: tuple[tuple[str, int], ...], n: int) -> list[str]:
+    """`n` values in exactly the weighted proportions (largest remainder), shuffled.
+
+    Exact rather than drawn, so even a small town has its diets in the field's order.
+    """
+    total = sum(w for _, w in weighted)
+    exact = [(value, n * w / total) for value, w in weighted]
+    counts = {value: int(share) for value, share in exact}
+    by_remainder = sorted(exact, key=lambda vs: vs[1] - int(vs[1]), reverse=True)
+    for value, _ in by_remainder[: n - sum(counts.values())]:
+        counts[value] += 1
+    values = [value for value, _ in weighted for _ in range(counts[value])]
+    rnd.shuffle(values)
+    return values
 
 
 def _address(rnd: random.Random, place: Place) -> str:

@@ -61,7 +61,8 @@ def test_meal_clients_look_like_the_field() -> None:
     diets = Counter(c["diet"] for c in meal)
     assert set(diets) == {"general", "diabetic", "low_salt", "vegetarian", "soft", "pureed"}
     ranked = [d for d, _ in diets.most_common()]
-    assert ranked[0] == "general" and set(ranked[1:3]) == {"diabetic", "low_salt"}
+    assert ranked == ["general", "diabetic", "low_salt", "soft", "vegetarian", "pureed"]
+    assert diets["general"] == 550  # exact shares, not draws
     assert 0.03 < sum(c["portions"] == "2" for c in meal) / len(meal) < 0.15
     assert 0.25 < len(town.lives_alone) / len(meal) < 0.45
     for c in meal:
@@ -72,6 +73,17 @@ def test_meal_clients_look_like_the_field() -> None:
     villages = {c["address"].rsplit(", ", 1)[1] for c in meal}
     assert {"Казанлък", "Шипка", "Енина", "Крън", "Бузовград"} <= villages
     assert town.canteen_clients and set(town.canteen_clients) <= {c["external_id"] for c in meal}
+
+
+@pytest.mark.parametrize("clients", [1, 7, 40])
+def test_small_towns_keep_the_diet_order(clients: int) -> None:
+    diets = Counter(
+        c["diet"]
+        for c in generate_town(seed=1, size=TownSize(clients=clients)).rows["clients"][:clients]
+    )
+    assert sum(diets.values()) == clients
+    assert diets.most_common(1)[0][0] == "general"
+    assert diets["general"] >= diets["diabetic"] >= diets["low_salt"] >= diets["soft"]
 
 
 def test_visits_look_like_the_field() -> None:
