@@ -1,0 +1,158 @@
+"""`plan_day`: the frozen day of one service to a stored plan version.
+
+Read everything, solve, then write: the solve runs before the first write, so a long search
+holds no write lock, and the version is stored whole in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+import routing
+from scheduler.cutoff import latest_freeze, utc_now
+from scheduler.errors import InvalidInputError
+from scheduler.events import record_event
+from scheduler.models import PlanVersion, Unassigned
+from scheduler.planning.registry import PlanContext, builder_for
+from scheduler.planning.replan import (
+    KeptPart,
+    Moves,
+    continue_day,
+    count_moves,
+    seconds_into_day,
+)
+from scheduler.planning.rows import (
+    longest_ride,
+    reported_stops,
+    route_rows,
+    sequences,
+    unassigned_rows,
+)
+from scheduler.repositories.plans import (
+    RouteRows,
+    followed_version,
+    get_plan,
+    routes_of,
+    store_version,
+)
+from scheduler.repositories.tenancy import get_municipality
+from scheduler.settings import get_settings
+
+SEED = 0  # one seed: the same frozen day and settings give the same plan
+
+
+def plan_day(
+    municipality_id: int,
+    day: date,
+    service: str,
+    *,
+    session: Session,
+    reason: str = "initial",
+    time_limit: float | None = None,
+    now: datetime | None = None,
+) -> PlanVersion:
+    """Plan the frozen `day` of `service` and store it as the plan's next version.
+
+    A re-plan keeps the trips vans are already on and starts the rest from the version the
+    drivers follow, so few stops move; the version records how many did (replan.py).
+    """
+    municipality = get_municipality(municipality_id, session=session)
+    freeze = latest_freeze(municipality_id, day, service, session=session)
+    builder = builder_for(service)
+    if freeze is None:
+        raise InvalidInputError.one(
+            "day", f"{service} for {day.isoformat()} are not frozen yet; freeze the day first"
+        )
+    built = builder(PlanContext(session, municipality, day, freeze))
+    plan = get_plan(municipality_id, day, service, session=session)
+    base = followed_version(municipality_id, plan, session=session) if plan else None
+    old: RouteRows = (
+        routes_of(municipality_id, base.id, session=session) if base and base.id else []
+    )
+    published = bool(plan and base and plan.published_version == base.version)
+    now_s = seconds_into_day(now or utc_now(), day, municipality.timezone)
+    vans = {v.id for v in built.problem.vehicles}
+    problem, kept = continue_day(
+        built.problem,
+        {r.resource: stops for r, stops in old if r.resource in vans},
+        published=published,
+        now_s=now_s,
+    )
+    started = time.perf_counter()
+    solution = _solve(problem, time_limit)
+    elapsed = time.perf_counter() - started
+    routes = route_rows(built, solution, reported_stops(old), kept)
+    unassigned = unassigned_rows(built, solution)
+    moves = count_moves(sequences(old), sequences(routes)) if base else Moves(0, 0, 0)
+    version = PlanVersion(
+        municipality_id=municipality_id,
+        plan_id=0,
+        version=1,
+        freeze_id=freeze.id,
+        reason=reason[:200],
+        summary=_summary(solution, routes, unassigned, moves, kept),
+        moved_stops=moves.moved,
+        solve_seconds=round(elapsed, 3),
+    )
+    store_version(
+        municipality_id,
+        day,
+        service,
+        version,
+        routes,
+        unassigned_rows(built, solution),
+        session=session,
+    )
+    record_event(
+        session,
+        municipality_id=municipality_id,
+        kind="plan.created",
+        key=f"plan:{service}:{day.isoformat()}:v{version.version}",
+        payload={
+            "plan_version_id": version.id,
+            "version": version.version,
+            "reason": reason,
+            "moved": moves.moved,
+            "unassigned": int(version.summary["unassigned"]),
+        },
+        day=day,
+        service=service,
+    )
+    return version
+
+
+def _solve(problem: routing.Problem, time_limit: float | None) -> routing.Solution:
+    if not problem.jobs:  # an empty day (a holiday, everyone cancelled) needs no search
+        empty = routing.Summary(0, 0, 0, 0, 0, 0, 0.0)
+        return routing.Solution(empty)
+    limit = time_limit if time_limit is not None else get_settings().solve_time_limit_s
+    return routing.solve(problem, time_limit=limit, seed=SEED)
+
+
+def _summary(
+    solution: routing.Solution,
+    routes: RouteRows,
+    unassigned: list[Unassigned],
+    moves: Moves,
+    kept: dict[str, KeptPart],
+) -> dict[str, float]:
+    """Figures of the stored version (kept trips included), and the solver's own cost."""
+    jobs = [s for _, stops in routes for s in stops if s.kind == "job"]
+    return {
+        "cost": solution.summary.cost,
+        "distance": sum(r.distance for r, _ in routes),
+        "duration": sum(r.duration for r, _ in routes),
+        "late": sum(s.late_s for s in jobs),
+        "routes": len(routes),
+        "assigned": len(jobs),
+        "unassigned": len(unassigned),
+        "max_ride_s": longest_ride(routes),
+        "solve_time_s": solution.summary.solve_time_s,
+        "pinned": sum(len(part.job_ids) for part in kept.values()),
+        "moved": moves.moved,
+        "added": moves.added,
+        "removed": moves.removed,
+    }

@@ -1,0 +1,51 @@
+"""Why a stop could not be planned, in words a dispatcher can act on.
+
+The solver answers with a reason code (FORMAT.md); the dispatcher needs the client, the
+numbers that bind and what to change. Times are shown as the local wall clock.
+"""
+
+from __future__ import annotations
+
+import routing
+from scheduler.planning.registry import JobRef
+
+
+def hhmm(seconds: int) -> str:
+    """Seconds from local midnight as `HH:MM` (plan times are wall-clock seconds)."""
+    minutes = max(seconds, 0) // 60
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def explain(reason: routing.Reason, job: routing.Job | None, ref: JobRef) -> str:
+    who = ref.label or (job.id if job is not None else "this stop")
+    home = ref.home or "the kitchen"
+    window = ref.window or (job.time_windows[0] if job is not None and job.time_windows else None)
+    span = f"{hhmm(window[0])}-{hhmm(window[1])}" if window else "its window"
+    ride = job.max_ride_time // 60 if job is not None and job.max_ride_time else None
+    amount = job.delivery[0] if job is not None and job.delivery else None
+    texts = {
+        routing.Reason.time_window: (
+            f"No van of {home} can reach {who} between {span}. Widen the window or add a van "
+            "that is on the road then."
+        ),
+        routing.Reason.capacity: (
+            f"The vans of {home} are full: no trip has room for {amount or 'these'} more "
+            "portion(s). Allow another trip, add a van, or serve the client from another kitchen."
+        ),
+        routing.Reason.max_ride_time: (
+            f"{who} is too far from {home} for the meal to arrive hot: it cannot be reached "
+            f"within {ride or 'the'} minutes of the van leaving the kitchen within {span}."
+        ),
+        routing.Reason.shift: (
+            f"No van of {home} has enough of its shift left to reach {who} between {span} "
+            "and come back. Lengthen a shift or add a van."
+        ),
+        routing.Reason.no_vehicle: f"No van may serve {who}: {home} has no van on this day.",
+        routing.Reason.skills: f"No one on duty has the skills that {who} needs.",
+        routing.Reason.sync: f"The other part of the visit to {who} could not be planned.",
+        routing.Reason.cost: (
+            f"The planner found no place for {who} on any route ({span}) in the time it had. "
+            "Re-plan with more time, or widen the window."
+        ),
+    }
+    return texts.get(reason, f"{who} could not be planned ({reason}).")[:500]

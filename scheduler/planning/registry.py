@@ -1,0 +1,87 @@
+"""What a service's planner gives `plan_day`, and the registry of planners per service.
+
+A builder turns a frozen day into a routing problem plus the references needed to store the
+answer as plan rows (which client and orders each job stands for, which vehicle row each
+routing vehicle is). It knows nothing of earlier versions: `plan_day` adds what vans already
+carry (pinned) and the previous routes (initial routes) to whatever problem it gets. Meals
+register under "meals"; home care adds its own builder under "care" without touching
+`plan_day`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session
+
+import routing
+from scheduler.errors import InvalidInputError
+from scheduler.models import DayFreeze, Municipality
+
+
+@dataclass(frozen=True)
+class JobRef:
+    """The rows behind one routing job, and the words a dispatcher reads about it."""
+
+    client_id: int | None
+    order_ids: tuple[int, ...] = ()
+    visit_id: int | None = None
+    label: str = ""  # "Ivana Petrova, ul. Rozova 3"
+    home: str = ""  # the kitchen (or base) the job is served from
+    window: tuple[int, int] | None = None  # the client's window, seconds from midnight
+
+
+@dataclass(frozen=True)
+class VehicleRef:
+    vehicle_id: int | None = None
+    caregiver_id: int | None = None
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Unroutable:
+    """A job the builder already knows cannot be routed (no van that day, an empty window)."""
+
+    job_id: str
+    ref: JobRef
+    reason: routing.Reason
+    explanation: str
+
+
+@dataclass(frozen=True)
+class BuiltProblem:
+    problem: routing.Problem
+    jobs: Mapping[str, JobRef]
+    vehicles: Mapping[str, VehicleRef]
+    unroutable: tuple[Unroutable, ...] = ()
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    session: Session
+    municipality: Municipality
+    day: date
+    freeze: DayFreeze
+
+
+Builder = Callable[[PlanContext], BuiltProblem]
+BUILDERS: dict[str, Builder] = {}
+
+
+def register(service: str) -> Callable[[Builder], Builder]:
+    def add(builder: Builder) -> Builder:
+        BUILDERS[service] = builder
+        return builder
+
+    return add
+
+
+def builder_for(service: str) -> Builder:
+    try:
+        return BUILDERS[service]
+    except KeyError:
+        raise InvalidInputError.one(
+            "service", f"expected one of {sorted(BUILDERS)}, got {service!r}"
+        ) from None

@@ -1,0 +1,227 @@
+"""Re-planning without shuffling what the vans carry, and counting what moved.
+
+What a van carries: in the version the drivers follow (the published one, else the latest),
+a trip is under way once its departure from the kitchen has passed while that version is
+published, or as soon as a driver has confirmed any stop on it or on a later trip.
+
+Those trips are kept exactly as they were (less the stops of orders cancelled since): their
+meals are in the van, so no other stop may join them and none of theirs may leave. They are
+not given to the solver; the van comes back into the problem from its planned return to the
+kitchen (plus the time to reload), with the trips it has left. Had they been given as
+FORMAT.md `pinned` jobs, the solver would keep them at the head of the van's first trip but
+could append stops whose meals were never loaded. Every other job is seeded where it was
+(`initial_routes`), so the search starts from the old plan and moves little. On the plan date
+no van can leave before the present moment (a past date is planned as if from its start,
+for tests and what-ifs); a van with no trips or shift left gets an empty
+window, so whatever only it could serve is reported as unassigned with its reason.
+
+A moved stop is a job served in both the old and the new version that changed van, or trip,
+or its place among the other such jobs of its van. Place is judged by the longest common
+subsequence of the van's old and new order: a stop outside it moved; one stop inserted
+before others moves nothing. Jobs that appear (a new order) or disappear (a cancellation)
+are counted apart as added and removed. Kept stops never move.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import routing
+from routing.travel import GreatCircle
+from scheduler.cutoff import as_utc
+from scheduler.models import Stop, StopStatus
+
+EVERYTHING_DEPARTED = 10**6  # seconds: later than any time of the plan day
+
+# (job id, trip) per van, in route order
+Sequences = Mapping[str, Sequence[tuple[str, int]]]
+
+
+def seconds_into_day(now: datetime, day: date, timezone: str) -> int | None:
+    """Local wall-clock seconds of `now` on `day`; None before the day, huge after it."""
+    local = as_utc(now).astimezone(ZoneInfo(timezone))
+    if local.date() < day:
+        return None
+    if local.date() > day:
+        return EVERYTHING_DEPARTED
+    return local.hour * 3600 + local.minute * 60 + local.second
+
+
+@dataclass(frozen=True)
+class KeptPart:
+    """The trips of a van that are under way or done, as the old version's stops."""
+
+    van: str
+    stops: tuple[Stop, ...]  # start, jobs and reloads between them, in order
+    trips: int
+    back_s: int  # planned return to the kitchen after the last of these trips
+
+    @property
+    def job_ids(self) -> tuple[str, ...]:
+        return tuple(s.job_id for s in self.stops if s.kind == "job" and s.job_id)
+
+
+def _reported(stop: Stop) -> bool:
+    return stop.status != StopStatus.planned or stop.confirmed_at is not None
+
+
+def _trip_bounds(stops: Sequence[Stop]) -> list[tuple[int, int]]:
+    """(index of the start/reload stop, index of the next reload/end stop) of each trip."""
+    heads = [i for i, s in enumerate(stops) if s.kind in ("start", "reload")]
+    ends = [i for i, s in enumerate(stops) if s.kind in ("reload", "end")]
+    return [(h, next((e for e in ends if e > h), len(stops) - 1)) for h in heads]
+
+
+def kept_part(
+    van: str, stops: Sequence[Stop], *, published: bool, now_s: int | None, live: set[str]
+) -> KeptPart | None:
+    """The van's trips under way or done (see the module notes), or None."""
+    bounds = _trip_bounds(stops)
+    gone = -1
+    for index, (head, end) in enumerate(bounds):
+        left = published and now_s is not None and stops[head].departure_s <= now_s
+        if left or any(_reported(s) for s in stops[head:end] if s.kind == "job"):
+            gone = index  # a confirmation on a later trip means the earlier ones left too
+    if gone < 0:
+        return None
+    last_end = bounds[gone][1]
+    kept = [
+        s for s in stops[:last_end]
+        if s.kind != "job" or s.job_id in live or _reported(s)
+    ]  # fmt: skip
+    return KeptPart(van, tuple(kept), gone + 1, stops[last_end].arrival_s)
+
+
+def continue_day(
+    problem: routing.Problem,
+    old: Mapping[str, Sequence[Stop]],
+    *,
+    published: bool,
+    now_s: int | None,
+) -> tuple[routing.Problem, dict[str, KeptPart]]:
+    """The problem of what is left to plan, and the kept trips of each van."""
+    live = {j.id for j in problem.jobs}
+    kept: dict[str, KeptPart] = {}
+    for van, stops in old.items():
+        part = kept_part(van, stops, published=published, now_s=now_s, live=live)
+        if part is not None:
+            kept[van] = part
+    done = {j for part in kept.values() for j in part.job_ids}
+    vehicles = tuple(_rest_of_day(v, kept.get(v.id), now_s) for v in problem.vehicles)
+    allowed = {j.id: j.allowed_vehicles for j in problem.jobs if j.id not in done}
+    vans = {v.id for v in vehicles}
+    initial = {
+        van: tuple(
+            s.job_id for s in stops if s.kind == "job" and s.job_id and _may(van, s.job_id, allowed)
+        )
+        for van, stops in old.items()
+        if van in vans
+    }
+    rest = dataclasses.replace(
+        problem,
+        vehicles=vehicles,
+        jobs=tuple(j for j in problem.jobs if j.id not in done),
+        initial_routes={van: jobs for van, jobs in initial.items() if jobs},
+        pinned={},
+    )
+    return rest, kept
+
+
+def _may(van: str, job: str, allowed: Mapping[str, tuple[str, ...] | None]) -> bool:
+    if job not in allowed:
+        return False  # gone, or kept on a van already
+    vans = allowed[job]
+    return vans is None or van in vans
+
+
+def _rest_of_day(
+    vehicle: routing.Vehicle, part: KeptPart | None, now_s: int | None
+) -> routing.Vehicle:
+    """The van from when it is free again, with the trips it has left."""
+    first, last = vehicle.time_window or (0, 24 * 3600)
+    trips = vehicle.max_trips
+    if part is not None:
+        first = max(first, part.back_s + vehicle.reload_time)
+        trips -= part.trips
+    if now_s is not None and now_s < EVERYTHING_DEPARTED:  # a past date is planned as a whole
+        first = max(first, now_s)
+    if trips < 1:
+        first, trips = last, 1  # no trips left: an empty window
+    return dataclasses.replace(vehicle, time_window=(min(first, last), last), max_trips=trips)
+
+
+def kept_travel(part: KeptPart, problem: routing.Problem) -> tuple[int, int]:
+    """(distance, travel time) of the kept trips, by the embedded travel provider."""
+    vehicle = problem.vehicle(part.van)
+    home = vehicle.start
+    where = {j.id: j.location for j in problem.jobs}
+    if home is None:
+        return 0, 0
+    points = [home]
+    for stop in part.stops[1:]:
+        if stop.kind == "reload":
+            points.append(home)
+        elif stop.kind == "job":
+            point = where.get(stop.job_id or "")
+            if point is not None:
+                points.append(point)
+    points.append(home)
+    matrices = GreatCircle(problem.travel).matrices(points, vehicle.profile)
+    legs = list(zip(range(len(points) - 1), range(1, len(points)), strict=True))
+    distances = matrices.costs_distances
+    return (
+        sum(distances[a][b] for a, b in legs),
+        sum(matrices.durations[a][b] for a, b in legs),
+    )
+
+
+@dataclass(frozen=True)
+class Moves:
+    moved: int
+    added: int
+    removed: int
+    moved_jobs: tuple[str, ...] = ()
+
+
+def _lcs(a: Sequence[tuple[str, int]], b: Sequence[tuple[str, int]]) -> set[str]:
+    """Job ids of a longest common subsequence of two sequences."""
+    rows = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            rows[i][j] = (
+                rows[i + 1][j + 1] + 1 if a[i] == b[j] else max(rows[i + 1][j], rows[i][j + 1])
+            )
+    kept: set[str] = set()
+    i = j = 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            kept.add(a[i][0])
+            i, j = i + 1, j + 1
+        elif rows[i + 1][j] >= rows[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return kept
+
+
+def count_moves(old: Sequences, new: Sequences) -> Moves:
+    """Compare two versions' routes (see the module notes for what counts as moved)."""
+    old_van = {job: van for van, seq in old.items() for job, _ in seq}
+    new_van = {job: van for van, seq in new.items() for job, _ in seq}
+    common = old_van.keys() & new_van.keys()
+    moved = {j for j in common if old_van[j] != new_van[j]}
+    for van in new:
+        stay = [x for x in old.get(van, ()) if x[0] in common and new_van[x[0]] == van]
+        now = [x for x in new[van] if x[0] in common and old_van[x[0]] == van]
+        kept = _lcs(stay, now)
+        moved |= {job for job, _ in now if job not in kept}
+    return Moves(
+        moved=len(moved),
+        added=len(new_van.keys() - old_van.keys()),
+        removed=len(old_van.keys() - new_van.keys()),
+        moved_jobs=tuple(sorted(moved)),
+    )
