@@ -24,8 +24,9 @@ DAY = date.today() + timedelta(days=1)
 
 
 @pytest.fixture(autouse=True)
-def _fresh_pipeline_state() -> Iterator[None]:
-    """Settings, the Celery app and Redis clients are per test, like the environment."""
+def _fresh_pipeline_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Settings, the Celery app, Redis clients and eager-mode claims are per test."""
+    monkeypatch.setattr(coalesce, "_local", coalesce.LocalCoordinator())
     reset_worker_settings()
     reset_app()
     coalesce.redis_client.cache_clear()
