@@ -13,7 +13,14 @@ from scheduler.models.base import (
     TravelMode,
     VisitStatus,
 )
-from scheduler.models.care import Caregiver, CaregiverAbsence, Visit, VisitCheck, VisitPlan
+from scheduler.models.care import (
+    Caregiver,
+    CaregiverAbsence,
+    FrozenVisit,
+    Visit,
+    VisitCheck,
+    VisitPlan,
+)
 from scheduler.models.clients import Client, EmergencyContact
 from scheduler.models.events import Alert, AuditEntry, Event, Outbox, Publication
 from scheduler.models.fleet import Driver, Kitchen, PickupPoint, Vehicle
@@ -44,6 +51,7 @@ __all__ = [
     "EmergencyContact",
     "Event",
     "FrozenOrder",
+    "FrozenVisit",
     "Kitchen",
     "MealOrder",
     "MealPrice",

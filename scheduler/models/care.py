@@ -37,6 +37,8 @@ class Caregiver(CaregiverBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     municipality_id: int = tenant_fk()
     skills: list[str] = json_column([])
+    # The private calendar link: only a hash is kept, the link itself is shown once.
+    calendar_token_hash: str | None = Field(default=None, max_length=64, index=True)
 
 
 class CaregiverAbsence(SQLModel, table=True):
@@ -96,6 +98,22 @@ class Visit(SQLModel, table=True):
     carries_meal: bool = False
     status: VisitStatus = VisitStatus.requested
     updated_at: datetime = Field(default_factory=utcnow)
+
+
+class FrozenVisit(SQLModel, table=True):
+    """A visit in a day's home-care freeze (see scheduler/visits.py).
+
+    `fingerprint` digests what planning reads from the visit, so that editing a frozen visit
+    (a new window, a meal to carry) makes a new freeze version and so a re-plan.
+    """
+
+    __table_args__ = (UniqueConstraint("freeze_id", "visit_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    freeze_id: int = Field(foreign_key="dayfreeze.id", index=True, ondelete="CASCADE")
+    visit_id: int = Field(foreign_key="visit.id", ondelete="CASCADE")
+    client_id: int = Field(foreign_key="client.id", ondelete="CASCADE")
+    fingerprint: str = Field(max_length=64)
 
 
 class VisitCheck(SQLModel, table=True):

@@ -18,6 +18,8 @@ class MunicipalityBase(SQLModel):
     cutoff_days_before: int = Field(default=1, ge=0, le=7)
     cutoff_time: time = Field(default=time(14, 0))
     currency: str = Field(default="EUR", max_length=3)
+    # Slovenian practice: a caregiver may carry a client's lunch on a visit instead of a van.
+    caregivers_carry_meals: bool = False
 
 
 class Municipality(MunicipalityBase, table=True):
