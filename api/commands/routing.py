@@ -12,7 +12,7 @@ from rich.table import Table
 from api.console import console, progress
 from routing import bench as benchmarks
 from routing.exchange import read_problem, write_solution
-from routing.search import GLS, ILS, Config
+from routing.search import GLS, GLS_ARC, Config
 from routing.solver import solve as solve_problem
 
 
@@ -43,8 +43,8 @@ def solve(
 
 OURS: dict[str, Sequence[Config] | None] = {
     "patronage": None,  # the default portfolio: one search per core, up to two
-    "patronage-gls": (GLS,),
-    "patronage-ils": (ILS,),
+    "patronage-1p": (GLS,),  # one process, for a like-for-like comparison with the peers
+    "patronage-arc": (GLS_ARC,),
 }
 
 

@@ -127,6 +127,8 @@ ENDPOINTS: list[Endpoint] = [
     _e("GET", "/v1/visits", STAFF),
     _e("GET", "/v1/visits/{visit_id}", STAFF),
     _e("GET", "/v1/audit", ADMIN),
+    _e("GET", "/v1/kitchen-batches/{day}", KITCHEN),
+    _e("GET", "/v1/statements?month=2026-01", STAFF),
     _e("GET", "/v1/days/{day}/{service}", STAFF),
     _e("POST", "/v1/days/{day}/{service}/plan", STAFF, {"request_id": "matrix"}),
     _e("POST", "/v1/days/{day}/{service}/publish", STAFF, {"request_id": "matrix"}),

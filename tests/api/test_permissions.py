@@ -23,7 +23,7 @@ def test_the_matrix_names_every_v1_route(world: World) -> None:
         if path.startswith("/v1/")
         for method in operations
     }
-    assert routes == {(e.method, e.path) for e in ENDPOINTS}
+    assert routes == {(e.method, e.path.split("?")[0]) for e in ENDPOINTS}
 
 
 @pytest.mark.parametrize("role", list(Role), ids=lambda r: r.value)

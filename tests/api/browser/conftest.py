@@ -1,0 +1,157 @@
+"""A real server and a real headless Chromium for the page tests.
+
+The server is `uvicorn api.app:create_app --factory` in a subprocess on a free port, over a
+SQLite database holding a small synthetic Kazanlak (the demo's own steps). Without a broker the
+API relays its outbox in-process and Celery runs the tasks eagerly, so "plan" really plans.
+Chromium is Debian's; without it the tests skip (or fail with PATRONAGE_REQUIRE_SERVICES=1).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlmodel import Session
+
+from scheduler.calendar import local_today
+from scheduler.db import make_engine
+from scheduler.delivery_days import delivery_calendar
+from scheduler.demo import DemoRun, run_demo
+from scheduler.models import Role
+from scheduler.repositories.tenancy import get_municipality
+from scheduler.repositories.users import create_user
+from scheduler.synthetic import TownSize
+from tests.services import free_port, unavailable
+
+ROOT = Path(__file__).resolve().parents[3]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path(os.environ.get("PATRONAGE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PASSWORD = "dispatch-pass-1"
+
+
+@dataclass(frozen=True)
+class Server:
+    url: str
+    day: date
+    municipality: str
+
+
+def _seed(url: str, folder: Path) -> date:
+    run = run_demo(
+        DemoRun(
+            database_url=url,
+            folder=folder,
+            seed=3,
+            size=TownSize(clients=10, vans=2, kitchens=1, caregivers=2, visits=2),
+        )
+    )
+    engine = make_engine(url)
+    with Session(engine) as session:
+        town = get_municipality(run.require_municipality(), session=session)
+        assert town.id is not None
+        create_user(
+            town.id,
+            session=session,
+            username="disp",
+            password=PASSWORD,
+            role=Role.dispatcher,
+            locale="en",
+        )
+        calendar = delivery_calendar(session, town)
+        day = local_today(town.timezone) + timedelta(days=1)
+        while not calendar.delivers(day):
+            day += timedelta(days=1)
+        session.commit()
+    engine.dispose()
+    return day
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    folder = tmp_path_factory.mktemp("browser")
+    url = f"sqlite:///{(folder / 'patronage.db').as_posix()}"
+    day = _seed(url, folder / "files")
+    port = free_port()
+    env = {
+        **os.environ,
+        "PATRONAGE_DATABASE_URL": url,
+        "PATRONAGE_VAR_DIR": str(folder),
+        "PATRONAGE_SECRET_KEY": "browser-test-secret",
+        "PATRONAGE_SOLVE_TIME_LIMIT_S": "2",
+        "PATRONAGE_REDIS_URL": "",
+        "PATRONAGE_BASE_URL": f"http://127.0.0.1:{port}",
+    }
+    log = (folder / "server.log").open("w")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "api.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process)
+        yield Server(base, day, "Kazanlak")
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the server exited; see server.log")
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError("the server did not start within 30 s")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        unavailable("Chromium", f"{CHROMIUM} is missing (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        unavailable("Playwright", exc)
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
