@@ -29,8 +29,7 @@ from routing.problem import (
     Travel,
     Vehicle,
 )
-from routing.reasons import Reason
-from routing.solution import Route, Solution, Step, Summary, Unassigned
+from routing.solution import Reason, Route, Solution, Step, Summary, Unassigned
 
 T = TypeVar("T")
 _MISSING: Any = object()

@@ -317,11 +317,17 @@ class Matrices:
 
 
 def _square(name: str, rows: Iterable[Iterable[object]]) -> tuple[tuple[int, ...], ...]:
-    result = tuple(_ints(f"{name}[{i}]", row) for i, row in enumerate(rows))
+    result: list[tuple[int, ...]] = []
+    for i, raw in enumerate(rows):
+        row: tuple[Any, ...] = tuple(raw)
+        # The fast path checks a whole row at C speed; matrices have millions of entries.
+        if not (set(map(type, row)) <= {int} and (not row or min(row) >= 0)):
+            row = _ints(f"{name}[{i}]", row)
+        result.append(row)
     for i, row in enumerate(result):
         if len(row) != len(result):
             raise _fail(f"{name}[{i}]", f"{len(result)} columns (a square matrix)", len(row))
-    return result
+    return tuple(result)
 
 
 @dataclass(frozen=True)

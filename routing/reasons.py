@@ -1,28 +1,31 @@
-"""Why a job was left unassigned.
+"""Why a job is unassigned: checks before the search, and an analysis of what it left out.
 
-The order of `Reason` is the order in which reasons are tried: the first that explains a job is
-the one reported, and `cost` (serving it would cost more than its penalty, or the search found
-no room for it) only when no constraint does. `no_vehicle` is tried before all others: when no
-vehicle may serve the job at all, naming a constraint would mislead the dispatcher.
+Reasons are tried in a fixed order and the first that explains a job is reported:
+`no_vehicle` (no vehicle may serve it at all: its `allowed_vehicles` rule them all out), then
+`skills`, `time_window`, `capacity`, `max_ride_time`, `sync`, `shift`, and `cost` only when no
+constraint explains it (serving it would cost more than its penalty, or the search found no
+room it could prove).
+
+Before the search each check narrows the vehicles that could serve the job on its own (a direct
+trip from the start); when none is left the job never enters the model, and its reason is the
+check that removed the last vehicle. A job the search left out is tried in every place of every
+route of the answer: if some place breaks no constraint the reason is `cost`; otherwise it is
+the first reason that, alone, stands in the way of some place.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
+from routing.problem import Job, Problem, Vehicle
+from routing.schedule import HORIZON, earliest_start, time_route
+from routing.solution import Reason
 
-class Reason(StrEnum):
-    skills = "skills"
-    time_window = "time_window"
-    capacity = "capacity"
-    max_ride_time = "max_ride_time"
-    sync = "sync"
-    shift = "shift"
-    no_vehicle = "no_vehicle"
-    cost = "cost"
+__all__ = ["CONSTRAINT_ORDER", "Eligibility", "Reason", "eligibility", "explain_dropped"]
 
-
-# The order reasons are tried in for a job the search left out (no_vehicle is decided first).
+# The order reasons are tried in after no_vehicle; cost comes last.
 CONSTRAINT_ORDER: tuple[Reason, ...] = (
     Reason.skills,
     Reason.time_window,
@@ -31,3 +34,155 @@ CONSTRAINT_ORDER: tuple[Reason, ...] = (
     Reason.sync,
     Reason.shift,
 )
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """The vehicles (indices) that pass every check for a job, or why none does."""
+
+    vans: tuple[int, ...]
+    reason: Reason | None
+
+
+def _travel(problem: Problem, v: Vehicle, a: int | None, b: int | None) -> int:
+    if a is None or b is None:
+        return 0
+    return problem.matrices_for(v.profile).durations[a][b]
+
+
+def _skills(problem: Problem, v: Vehicle, job: Job) -> bool:
+    return job.skills <= v.skills
+
+
+def _arrival(problem: Problem, v: Vehicle, job: Job) -> tuple[int, int]:
+    """(service start, seconds late) for the vehicle going straight there at its shift start."""
+    opens = (v.time_window or (0, HORIZON))[0]
+    return earliest_start(job, opens + _travel(problem, v, v.start_index, job.location_index))
+
+
+def _time_window(problem: Problem, v: Vehicle, job: Job) -> bool:
+    _, late = _arrival(problem, v, job)
+    return late == 0 or job.late_cost_per_s > 0
+
+
+def _capacity(problem: Problem, v: Vehicle, job: Job) -> bool:
+    return all(d <= c for d, c in zip(job.delivery, v.capacity, strict=False))
+
+
+def _ride(problem: Problem, v: Vehicle, job: Job) -> bool:
+    direct = _travel(problem, v, v.start_index, job.location_index)
+    return job.max_ride_time is None or direct <= job.max_ride_time
+
+
+def _shift(problem: Problem, v: Vehicle, job: Job) -> bool:
+    begin, _ = _arrival(problem, v, job)
+    back = _travel(problem, v, job.location_index, v.end_index)
+    there = _travel(problem, v, v.start_index, job.location_index)
+    closes = (v.time_window or (0, HORIZON))[1]
+    if v.max_travel_time is not None and there + back > v.max_travel_time:
+        return False
+    return begin + job.service + back <= closes
+
+
+Check = Callable[[Problem, Vehicle, Job], bool]
+_CHECKS: tuple[tuple[Reason, Check], ...] = (
+    (Reason.skills, _skills),
+    (Reason.time_window, _time_window),
+    (Reason.capacity, _capacity),
+    (Reason.max_ride_time, _ride),
+    (Reason.shift, _shift),
+)
+
+
+def _signature(v: Vehicle) -> tuple[object, ...]:
+    """Vehicles alike in everything a check looks at get one answer (fleets are uniform)."""
+    return (
+        v.start_index,
+        v.end_index,
+        v.time_window,
+        v.capacity,
+        v.skills,
+        v.profile,
+        v.max_travel_time,
+    )
+
+
+def eligibility(problem: Problem) -> list[Eligibility]:
+    """For each job, the vehicles that could serve it alone, or the reason none can."""
+    results = []
+    memo: dict[tuple[object, ...], tuple[int, Reason | None]] = {}
+    signatures = [_signature(v) for v in problem.vehicles]
+    for job in problem.jobs:
+        allowed = job.allowed_vehicles
+        vans = [i for i, v in enumerate(problem.vehicles) if allowed is None or v.id in allowed]
+        reason = None if vans else Reason.no_vehicle
+        for check_reason, check in _CHECKS:
+            if reason is not None:
+                break
+            kept = []
+            for i in vans:
+                key = (id(job), signatures[i], check_reason)
+                if key not in memo:
+                    memo[key] = (int(check(problem, problem.vehicles[i], job)), None)
+                if memo[key][0]:
+                    kept.append(i)
+            vans = kept
+            reason = None if vans else check_reason
+        results.append(Eligibility(tuple(vans), reason))
+    return _sync_groups(problem, results)
+
+
+def _sync_groups(problem: Problem, results: list[Eligibility]) -> list[Eligibility]:
+    """All jobs of a sync group are served or none: one impossible job takes the group out."""
+    broken = {
+        job.sync.group
+        for job, r in zip(problem.jobs, results, strict=True)
+        if job.sync is not None and r.reason is not None
+    }
+    return [
+        Eligibility((), Reason.sync)
+        if job.sync is not None and job.sync.group in broken and r.reason is None
+        else r
+        for job, r in zip(problem.jobs, results, strict=True)
+    ]
+
+
+def _insertions(trips: list[list[Job]], job: Job, max_trips: int) -> list[list[list[Job]]]:
+    """Every way to put the job into these trips, including a trip of its own."""
+    options = []
+    for k, trip in enumerate(trips):
+        for p in range(len(trip) + 1):
+            options.append([*trips[:k], [*trip[:p], job, *trip[p:]], *trips[k + 1 :]])
+    if len(trips) < max_trips:
+        for k in range(len(trips) + 1):
+            options.append([*trips[:k], [job], *trips[k:]])
+    return options
+
+
+def explain_dropped(
+    problem: Problem,
+    routes: dict[int, list[list[Job]]],
+    job: Job,
+    vans: Sequence[int],
+    deadline: float,
+) -> Reason:
+    """Why the search left this job out of these routes (van -> trips of jobs)."""
+    alone: set[Reason] = set()
+    fewest: tuple[int, list[Reason]] | None = None
+    for van in vans:
+        vehicle = problem.vehicles[van]
+        for trips in _insertions(routes.get(van, []), job, vehicle.max_trips):
+            broken = time_route(problem, vehicle, trips, with_steps=False).violations
+            if not broken:
+                return Reason.cost
+            ordered = [r for r in CONSTRAINT_ORDER if r in broken]
+            if len(ordered) == 1:
+                alone.add(ordered[0])
+            if fewest is None or len(ordered) < fewest[0]:
+                fewest = (len(ordered), ordered)
+            if time.time() > deadline:
+                break
+    for reason in CONSTRAINT_ORDER:
+        if reason in alone:
+            return reason
+    return fewest[1][0] if fewest else Reason.cost

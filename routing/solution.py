@@ -13,9 +13,22 @@ the penalties of unassigned jobs, which are listed instead.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Literal
 
-from routing.reasons import Reason
+
+class Reason(StrEnum):
+    """Why a job is unassigned; see reasons.py for the order they are tried in."""
+
+    skills = "skills"
+    time_window = "time_window"
+    capacity = "capacity"
+    max_ride_time = "max_ride_time"
+    sync = "sync"
+    shift = "shift"
+    no_vehicle = "no_vehicle"
+    cost = "cost"
+
 
 StepType = Literal["start", "job", "break", "reload", "end"]
 STEP_TYPES: tuple[str, ...] = ("start", "job", "break", "reload", "end")

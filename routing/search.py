@@ -1,0 +1,291 @@
+"""Search parameters, the portfolio of searches, and the hard wall-clock limit.
+
+Each search runs in a child process: OR-Tools' own time limit is set a little under the budget,
+and the parent ends the child at the budget whatever happens (guided local search can overrun
+its limit). Children send every new best solution (at most a few times a second) through a
+pipe as they go, so an ended child still leaves its best answer behind.
+
+Two searches run side by side when there are two cores, on different node orders (the seed)
+and different first solutions; the best answer wins, ties to the first configuration.
+
+Measured with OR-Tools 9.15 here: guided local search from parallel cheapest insertion and from
+path cheapest arc complement each other (each wins instances the other loses, and with every job
+in a disjunction path cheapest arc no longer fails on tight windows). The ruin-and-recreate
+iterated local search (`use_iterated_local_search`) stops at its first local optimum through
+this Python API with any acceptance, ruin or recreate setting tried, so it is not in the
+default portfolio; `ILS` is kept for when a release makes it iterate.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import random
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
+
+from routing.model import Built, build, initial_routes, make_layout, read_routes
+from routing.problem import Problem
+
+# How often a child reads and sends its best routes: reading 1,000 routes costs a millisecond,
+# and local search finds thousands of small improvements a second early on.
+SEND_INTERVAL_S = 0.25
+
+Routes = dict[int, list[list[int]]]  # van -> trips -> problem job indices
+
+
+@dataclass(frozen=True)
+class Config:
+    """One search: first-solution strategy and metaheuristic, and their knobs."""
+
+    name: str
+    first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH"  # or "ILS": ruin-and-recreate iterated LS
+    gls_lambda: float = 0.1
+    ruin: str = "sisr"  # for ILS: sisr, random_walk or spatially_close_routes
+    ruin_size: int = 10
+    neighbors_ratio: float = 1.0
+    min_neighbors: int = 1
+
+
+GLS = Config("gls")
+GLS_ARC = Config("gls-arc", first_solution="PATH_CHEAPEST_ARC")
+ILS = Config("ils", metaheuristic="ILS")
+DEFAULT_PORTFOLIO: tuple[Config, ...] = (GLS, GLS_ARC)
+
+
+def parameters(config: Config, time_limit_s: float) -> Any:
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    fss = routing_enums_pb2.FirstSolutionStrategy
+    params.first_solution_strategy = getattr(fss, config.first_solution)
+    params.ls_operator_neighbors_ratio = config.neighbors_ratio
+    params.ls_operator_min_neighbors = config.min_neighbors
+    params.time_limit.FromMilliseconds(max(1, int(time_limit_s * 1000)))
+    lsm = routing_enums_pb2.LocalSearchMetaheuristic
+    if config.metaheuristic == "ILS":
+        params.local_search_metaheuristic = lsm.GREEDY_DESCENT
+        params.use_iterated_local_search = True
+        ils = params.iterated_local_search_parameters
+        ils.perturbation_strategy = routing_ils_pb2.PerturbationStrategy.RUIN_AND_RECREATE
+        rr = ils.ruin_recreate_parameters
+        rr.recreate_strategy.heuristic = fss.LOCAL_CHEAPEST_INSERTION
+        ruin = rr.ruin_strategies.add()
+        if config.ruin == "sisr":
+            ruin.sisr.max_removed_sequence_size = config.ruin_size
+            ruin.sisr.avg_num_removed_visits = config.ruin_size
+            ruin.sisr.bypass_factor = 0.01
+        elif config.ruin == "random_walk":
+            ruin.random_walk.num_removed_visits = config.ruin_size
+        else:
+            ruin.spatially_close_routes.num_ruined_routes = max(1, config.ruin_size // 5)
+        ils.improve_perturbed_solution = True
+    else:
+        params.local_search_metaheuristic = getattr(lsm, config.metaheuristic)
+        params.guided_local_search_lambda_coefficient = config.gls_lambda
+    return params
+
+
+@dataclass(frozen=True)
+class Task:
+    """What a child needs to search: the problem, which jobs, on which vans, and from where."""
+
+    problem: Problem
+    jobs: tuple[int, ...]
+    allowed: tuple[tuple[int, ...] | None, ...]
+    start: Routes
+    config: Config
+    seed: int
+    deadline: float  # time.time() at which the parent ends the search
+    margin_s: float
+
+    def ordered(self) -> Task:
+        """The same task with its jobs in the seed's order (seed 0: the problem's order)."""
+        if self.seed == 0:
+            return self
+        order = list(range(len(self.jobs)))
+        random.Random(self.seed).shuffle(order)
+        return Task(
+            self.problem,
+            tuple(self.jobs[i] for i in order),
+            tuple(self.allowed[i] for i in order),
+            self.start,
+            self.config,
+            self.seed,
+            self.deadline,
+            self.margin_s,
+        )
+
+
+@dataclass
+class Outcome:
+    """The best answer of a search: its objective (penalties included) and routes."""
+
+    objective: int | None = None
+    routes: Routes | None = None
+    config: str | None = None
+    finished: bool = False
+    error: str | None = None
+    solutions: int = 0
+    history: list[tuple[float, int]] = field(default_factory=list)
+
+
+def _by_van(b: Built, trips: list[list[int]]) -> Routes:
+    routes: Routes = {}
+    for r, jobs in enumerate(trips):
+        routes.setdefault(b.layout.trips[r].van, []).append(jobs)
+    return routes
+
+
+def _current(b: Built) -> list[list[int]]:
+    """The routes of the solution being reported to an at-solution callback."""
+    routes = []
+    for r in range(len(b.layout.trips)):
+        jobs, index = [], b.model.NextVar(b.model.Start(r)).Value()
+        while not b.model.IsEnd(index):
+            jobs.append(b.layout.jobs[b.manager.IndexToNode(index)])
+            index = b.model.NextVar(index).Value()
+        routes.append(jobs)
+    return routes
+
+
+def run_search(task: Task, send: Any) -> None:
+    """Build and search; call `send(message)` with ("best", objective, routes) as it improves
+    and ("final", objective | None, routes | None) at the end."""
+    task = task.ordered()
+    layout = make_layout(task.problem, task.jobs)
+    b = build(task.problem, layout, task.allowed)
+    remaining = task.deadline - time.time() - task.margin_s
+    params = parameters(task.config, max(0.05, remaining))
+    b.model.CloseModelWithParameters(params)
+    best, last_sent, started = [2**63], [0.0], time.time()
+
+    def on_solution() -> None:
+        cost = b.model.CostVar().Value()
+        if cost < best[0]:
+            best[0] = cost
+            now = time.time()
+            if now - last_sent[0] >= SEND_INTERVAL_S:
+                last_sent[0] = now
+                send(("best", cost, _by_van(b, _current(b)), now - started))
+
+    b.model.AddAtSolutionCallback(on_solution)
+    start = None
+    if any(task.start.values()):
+        start = b.model.ReadAssignmentFromRoutes(initial_routes(b, task.start), True)
+    solution = None
+    if start is not None:
+        solution = b.model.SolveFromAssignmentWithParameters(start, params)
+    if solution is None:
+        solution = b.model.SolveWithParameters(params)
+    if solution is None:
+        send(("final", None, None, time.time() - started))
+        return
+    routes = _by_van(b, read_routes(b, solution))
+    send(("final", solution.ObjectiveValue(), routes, time.time() - started))
+
+
+def _child(conn: Connection, task: Task) -> None:
+    try:
+        run_search(task, conn.send)
+    except BaseException as exc:  # the parent must learn why, not wait for the deadline
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def _context() -> Any:
+    # fork is instant and copies the problem for free, but forking a threaded process (a web
+    # server's worker pool) can deadlock the child; forkserver forks from a clean process.
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
+
+
+def _apply(outcome: Outcome, message: tuple[Any, ...], config: str) -> None:
+    kind = message[0]
+    if kind == "error":
+        outcome.error = message[1]
+        outcome.finished = True
+        return
+    _, objective, routes, elapsed = message
+    outcome.finished = outcome.finished or kind == "final"
+    if objective is not None and (outcome.objective is None or objective <= outcome.objective):
+        outcome.objective, outcome.routes, outcome.config = objective, routes, config
+        outcome.history.append((elapsed, objective))
+    outcome.solutions += 1
+
+
+def portfolio(tasks: Sequence[Task]) -> list[Outcome]:
+    """Run the tasks side by side, each in its own process, until each ends or the deadline."""
+    deadline = min(t.deadline for t in tasks)
+    ctx = _context()
+    outcomes = [Outcome() for _ in tasks]
+    conns: dict[Any, int] = {}
+    procs = []
+    try:
+        for i, task in enumerate(tasks):
+            parent, child = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_child, args=(child, task), daemon=True)
+            proc.start()
+            child.close()
+            conns[parent] = i
+            procs.append(proc)
+    except (AssertionError, OSError):
+        # A daemon process (a Celery prefork worker) may not have children: search here.
+        return [_in_process(task) for task in tasks[:1]]
+    try:
+        _collect(conns, tasks, outcomes, deadline)
+    finally:
+        for proc in procs:
+            if proc.is_alive():
+                proc.terminate()
+        for proc in procs:
+            proc.join(timeout=1.0)
+            if proc.is_alive():
+                proc.kill()
+                proc.join()
+    return outcomes
+
+
+def _collect(
+    conns: dict[Any, int], tasks: Sequence[Task], outcomes: list[Outcome], deadline: float
+) -> None:
+    while conns:
+        timeout = deadline - time.time()
+        if timeout <= 0:
+            return
+        for ready in wait(list(conns), timeout=timeout):
+            conn: Connection = ready  # type: ignore[assignment]
+            i = conns[conn]
+            try:
+                message = conn.recv()
+            except (EOFError, OSError):
+                outcomes[i].finished = True
+                del conns[conn]
+                continue
+            _apply(outcomes[i], message, tasks[i].config.name)
+            if outcomes[i].finished:
+                del conns[conn]
+
+
+def _in_process(task: Task) -> Outcome:
+    outcome = Outcome()
+    run_search(task, lambda m: _apply(outcome, m, task.config.name))
+    return outcome
+
+
+def processes() -> int:
+    """How many searches to run side by side: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)

@@ -1,0 +1,179 @@
+"""`solve`: the one entry point. A problem in, a solution out, always.
+
+The steps: turn coordinates into matrices (travel provider), check each job alone (reasons.py)
+so that impossible jobs never enter the model, search within the time limit (search.py), then
+re-time and re-cost every route independently (schedule.py) and explain what was left out.
+
+`time_limit` is the wall-clock budget of the whole call, held by ending the search processes;
+what comes back after it is only the re-timing of routes and the reasons, which are cheap and
+themselves stop looking once the budget is spent.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from routing.problem import Job, Problem
+from routing.reasons import Eligibility, eligibility, explain_dropped
+from routing.schedule import TimedRoute, time_route
+from routing.search import DEFAULT_PORTFOLIO, Config, Outcome, Routes, Task, portfolio, processes
+from routing.solution import Reason, Route, Solution, Summary, Unassigned
+from routing.travel import TravelProvider, with_matrices
+
+DEFAULT_TIME_LIMIT_S = 10.0
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float | None = None,
+    seed: int | None = None,
+    travel: TravelProvider | None = None,
+    configs: Sequence[Config] | None = None,
+) -> Solution:
+    """Routes for the problem within `time_limit` seconds (default: the problem's options, then
+    10 s). The same problem and seed give the same routes when the search converges within the
+    limit. `configs` picks the searches of the portfolio (default: one per core, up to two)."""
+    started = time.time()
+    limit = time_limit or problem.options.time_limit_s or DEFAULT_TIME_LIMIT_S
+    seed = seed if seed is not None else problem.options.seed or 0
+    problem = with_matrices(problem, travel)
+    deadline = started + limit
+    checks = eligibility(problem)
+    outcome = _search(problem, checks, deadline, seed, configs)
+    routes = _job_routes(problem, outcome.routes or {})
+    timed, repaired = _timed(problem, routes)
+    del repaired  # they are not in any route now, so they are explained like the rest
+    unassigned = _unassigned(problem, checks, routes, deadline)
+    return _solution(timed, unassigned, time.time() - started)
+
+
+def _reserve(limit: float, jobs: int) -> float:
+    """Time kept after the search to re-time routes and explain what was left out."""
+    return min(0.25 * limit, 0.05 + 0.01 * limit + 0.0005 * jobs)
+
+
+def _search(
+    problem: Problem,
+    checks: list[Eligibility],
+    deadline: float,
+    seed: int,
+    configs: Sequence[Config] | None,
+) -> Outcome:
+    jobs = tuple(i for i, c in enumerate(checks) if c.reason is None)
+    if not jobs or not problem.vehicles:
+        return Outcome()
+    everyone = tuple(range(len(problem.vehicles)))
+    allowed = tuple(None if checks[i].vans == everyone else checks[i].vans for i in jobs)
+    allowed = _with_pins(problem, jobs, allowed)
+    chosen = list(configs or DEFAULT_PORTFOLIO[: processes()])
+    limit = deadline - time.time()
+    search_deadline = deadline - _reserve(limit, len(jobs))
+    # OR-Tools is told to stop a little earlier: its limit is checked between moves.
+    margin = 0.05 + 0.03 * limit
+    start = _start_routes(problem)
+    tasks = [
+        Task(problem, jobs, allowed, start, config, seed + k, search_deadline, margin)
+        for k, config in enumerate(chosen)
+    ]
+    outcomes = portfolio(tasks)
+    found = [o for o in outcomes if o.routes is not None and o.objective is not None]
+    if not found:
+        return Outcome()
+    return min(found, key=lambda o: o.objective if o.objective is not None else 0)
+
+
+def _with_pins(
+    problem: Problem, jobs: tuple[int, ...], allowed: tuple[tuple[int, ...] | None, ...]
+) -> tuple[tuple[int, ...] | None, ...]:
+    """A pinned job goes on its own vehicle: the driver already carries it."""
+    van_of = {
+        jid: i for i, v in enumerate(problem.vehicles) for jid in problem.pinned.get(v.id, ())
+    }
+    ids = [problem.jobs[j].id for j in jobs]
+    return tuple(
+        (van_of[jid],) if jid in van_of else a for jid, a in zip(ids, allowed, strict=True)
+    )
+
+
+def _start_routes(problem: Problem) -> Routes:
+    """Initial routes (pinned jobs first), cut into trips where a trip's load would overflow."""
+    index = {job.id: i for i, job in enumerate(problem.jobs)}
+    routes: Routes = {}
+    for i, vehicle in enumerate(problem.vehicles):
+        pinned = list(problem.pinned.get(vehicle.id, ()))
+        rest = [j for j in problem.initial_routes.get(vehicle.id, ()) if j not in pinned]
+        if not pinned and not rest:
+            continue
+        trips: list[list[int]] = [[]]
+        load = [0] * problem.dimensions
+        for jid in pinned + rest:
+            job = problem.jobs[index[jid]]
+            delivery = job.delivery or (0,) * problem.dimensions
+            over = any(load[d] + delivery[d] > vehicle.capacity[d] for d in range(len(load)))
+            if over and trips[-1] and len(trips) < vehicle.max_trips:
+                trips.append([])
+                load = [0] * problem.dimensions
+            trips[-1].append(index[jid])
+            load = [a + b for a, b in zip(load, delivery, strict=True)]
+        routes[i] = trips
+    return routes
+
+
+def _job_routes(problem: Problem, routes: Routes) -> dict[int, list[list[Job]]]:
+    return {
+        van: [[problem.jobs[j] for j in trip] for trip in trips if trip]
+        for van, trips in routes.items()
+        if any(trips)
+    }
+
+
+def _timed(
+    problem: Problem, routes: dict[int, list[list[Job]]]
+) -> tuple[list[TimedRoute], list[Job]]:
+    """Each route timed and checked; a route that fails the check loses jobs from its end
+    until it passes (a safety net: the model and the check describe the same constraints)."""
+    timed, removed = [], []
+    for van in sorted(routes):
+        vehicle = problem.vehicles[van]
+        trips = routes[van]
+        result = time_route(problem, vehicle, trips)
+        while not result.feasible and trips:
+            removed.append(trips[-1].pop())
+            trips = [t for t in trips if t]
+            result = time_route(problem, vehicle, trips)
+        routes[van] = trips
+        if trips:
+            timed.append(result)
+    return timed, removed
+
+
+def _unassigned(
+    problem: Problem,
+    checks: list[Eligibility],
+    routes: dict[int, list[list[Job]]],
+    deadline: float,
+) -> list[Unassigned]:
+    served = {job.id for trips in routes.values() for trip in trips for job in trip}
+    out = []
+    for job, check in zip(problem.jobs, checks, strict=True):
+        if job.id in served:
+            continue
+        reason = check.reason or explain_dropped(problem, routes, job, check.vans, deadline)
+        out.append(Unassigned(job.id, reason if reason else Reason.cost))
+    return out
+
+
+def _solution(timed: list[TimedRoute], unassigned: list[Unassigned], seconds: float) -> Solution:
+    routes: tuple[Route, ...] = tuple(t.route for t in timed)
+    summary = Summary(
+        cost=sum(t.cost for t in timed),
+        distance=sum(r.distance for r in routes),
+        duration=sum(r.duration for r in routes),
+        late=sum(t.late for t in timed),
+        routes=len(routes),
+        unassigned=len(unassigned),
+        solve_time_s=round(seconds, 3),
+    )
+    return Solution(summary=summary, routes=routes, unassigned=tuple(unassigned))
