@@ -79,6 +79,7 @@ def run_plan(
     *,
     planner: Planner,
     time_limit: float,
+    replan_time_limit: float,
 ) -> PlanRun:
     """Plan the day if anything asks for it; the caller commits (and so makes it count)."""
     events = pending_events(session, municipality_id, day, service)
@@ -92,8 +93,9 @@ def run_plan(
         return PlanRun("not_frozen", events=len(events))
     reason = describe(events) if planned else "initial"
     started = time.perf_counter()
+    limit = replan_time_limit if planned else time_limit
     version = planner(
-        municipality_id, day, service, session=session, reason=reason, time_limit=time_limit
+        municipality_id, day, service, session=session, reason=reason, time_limit=limit
     )
     seconds = time.perf_counter() - started
     mark_processed(events)

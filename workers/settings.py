@@ -20,6 +20,10 @@ class WorkerSettings(BaseSettings):
     # that follow within the window join it. Short, because a late cancellation should reach
     # the driver's phone within seconds.
     replan_delay_s: float = Field(default=1.0, ge=0)
+    # Solver budget of a re-plan. It starts from the routes drivers already have, so it needs
+    # far less than a plan from scratch (PATRONAGE_SOLVE_TIME_LIMIT_S), and a late change
+    # should reach the phones within seconds.
+    replan_time_limit_s: float = Field(default=2.0, gt=0)
     # The plan lock lapses this long after its holder stops extending it (a dead worker).
     plan_lock_ttl_s: float = Field(default=15.0, gt=0)
     # How long to wait before asking again when another re-plan holds the lock.

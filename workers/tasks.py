@@ -125,12 +125,13 @@ def run_plan_task(self: Task, municipality_id: int, day: str, service: str) -> s
 
 
 def _plan_under_lock(municipality_id: int, day: date, service: str) -> PlanRun:
-    limit = get_settings().solve_time_limit_s
+    limits = {
+        "time_limit": get_settings().solve_time_limit_s,
+        "replan_time_limit": get_worker_settings().replan_time_limit_s,
+    }
     try:
         with session_scope() as session:
-            return run_plan(
-                session, municipality_id, day, service, planner=plan_day, time_limit=limit
-            )
+            return run_plan(session, municipality_id, day, service, planner=plan_day, **limits)
     except SoftTimeLimitExceeded:
         why = f"planning {service} for {day} ran over its time limit; the last plan stands"
     except DomainError as exc:

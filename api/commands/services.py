@@ -100,12 +100,16 @@ def bench_events(
 
 
 def _metrics_dir(name: str) -> None:
-    """A fresh folder for this process family's metrics, set before any metric exists."""
-    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-        return
-    folder = get_settings().var_dir / "metrics" / re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+    """A fresh folder for this process family's metrics, set before any metric exists.
+
+    PROMETHEUS_MULTIPROC_DIR from the service manager wins (one folder per service); without
+    it, a folder under the var dir named after the node.
+    """
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+    folder = Path(given) if given else get_settings().var_dir / "metrics" / safe
     folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.db"):
+    for old in folder.glob("*.db"):  # numbers of an earlier run's processes
         old.unlink()
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
     values = sys.modules.get("prometheus_client.values")
