@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import redis
@@ -63,7 +64,7 @@ def municipality_id(pipeline_db: Engine) -> int:
     return add_municipality(pipeline_db)
 
 
-def add_municipality(engine: Engine, name: str = "Varna", **fields: object) -> int:
+def add_municipality(engine: Engine, name: str = "Varna", **fields: Any) -> int:
     with session_scope(engine) as session:
         row = Municipality(name=name, **fields)
         session.add(row)
@@ -77,9 +78,8 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
     """Starts `patronage worker` processes with this test's environment; stops them after."""
     started: list[WorkerProcess] = []
 
-    def start(name: str, *, wait: bool = True, **settings: str) -> WorkerProcess:
-        env = {**os.environ, **{f"PATRONAGE_{k.upper()}": v for k, v in settings.items()}}
-        worker = WorkerProcess(f"{name}@test", env)
+    def start(name: str, *, wait: bool = True, metrics_port: int = 0) -> WorkerProcess:
+        worker = WorkerProcess(f"{name}@test", dict(os.environ), metrics_port=metrics_port)
         started.append(worker)
         return worker.wait_ready() if wait else worker
 

@@ -32,11 +32,12 @@ def wait_for(check: Callable[[], bool], timeout: float, what: str, every: float 
 class WorkerProcess:
     """`patronage worker --name NAME`, its output kept for the test to read."""
 
-    def __init__(self, name: str, env: dict[str, str], *, pool: str = "prefork") -> None:
+    def __init__(self, name: str, env: dict[str, str], *, metrics_port: int = 0) -> None:
         self.name = name
         self.lines: list[str] = []
+        command = [str(PATRONAGE), "worker", "--name", name, "--concurrency", "1"]
         self.proc = subprocess.Popen(
-            [str(PATRONAGE), "worker", "--name", name, "--pool", pool, "--concurrency", "1"],
+            [*command, "--metrics-port", str(metrics_port)],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
