@@ -61,15 +61,19 @@ class Load:
 
 def load_kitchens(load: Load, rows: Iterable[tuple[int, KitchenRow]]) -> None:
     for number, row in rows:
-        data = KitchenBase(
-            external_id=row.external_id,
-            name=row.name,
-            address=row.address,
-            lon=row.lon,
-            lat=row.lat,
-            hot_meal_minutes=row.hot_meal_minutes or _default(KitchenBase, "hot_meal_minutes"),
-        )
-        load.attempt(number, partial(_change, fleet.upsert_kitchen, load, data))
+        load.attempt(number, partial(_write_kitchen, load, row))
+
+
+def _write_kitchen(load: Load, row: KitchenRow) -> Change:
+    data = KitchenBase(
+        external_id=row.external_id,
+        name=row.name,
+        address=row.address,
+        lon=row.lon,
+        lat=row.lat,
+        hot_meal_minutes=row.hot_meal_minutes or _default(KitchenBase, "hot_meal_minutes"),
+    )
+    return _change(fleet.upsert_kitchen, load, data)
 
 
 def load_vehicles(load: Load, rows: Iterable[tuple[int, VehicleRow]]) -> None:
@@ -155,18 +159,22 @@ def _write_client(load: Load, row: ClientRow, kitchen_id: int | None) -> Change:
 
 def load_caregivers(load: Load, rows: Iterable[tuple[int, CaregiverRow]]) -> None:
     for number, row in rows:
-        data = care.CaregiverIn(
-            external_id=row.external_id,
-            name=row.name,
-            skills=row.skills,
-            mode=row.mode,
-            shift_start=row.shift_start,
-            shift_end=row.shift_end,
-            max_minutes=row.max_minutes or _default(care.CaregiverIn, "max_minutes"),
-            start_lon=row.start_lon,
-            start_lat=row.start_lat,
-        )
-        load.attempt(number, partial(_change, care.upsert_caregiver, load, data))
+        load.attempt(number, partial(_write_caregiver, load, row))
+
+
+def _write_caregiver(load: Load, row: CaregiverRow) -> Change:
+    data = care.CaregiverIn(
+        external_id=row.external_id,
+        name=row.name,
+        skills=row.skills,
+        mode=row.mode,
+        shift_start=row.shift_start,
+        shift_end=row.shift_end,
+        max_minutes=row.max_minutes or _default(care.CaregiverIn, "max_minutes"),
+        start_lon=row.start_lon,
+        start_lat=row.start_lat,
+    )
+    return _change(care.upsert_caregiver, load, data)
 
 
 def _change(upsert: Callable[..., tuple[Any, Change]], load: Load, data: Any) -> Change:

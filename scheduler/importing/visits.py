@@ -36,33 +36,37 @@ def load_visits(load: Load, rows: Iterable[tuple[int, VisitRow]], bad_ids: dict[
             failed[row.external_id] = number
             continue
         client_id = known_clients[row.client].id
-        assert client_id is not None
         after_id = ids.get(row.after_visit) if row.after_visit else None
-        data = care.VisitPlanIn(
-            external_id=row.external_id,
-            client_id=client_id,
-            weekdays=row.weekdays,
-            window_start=row.window_start,
-            window_end=row.window_end,
-            duration_min=row.duration_min,
-            skills=row.skills,
-            caregivers_needed=row.caregivers_needed or 1,
-            preferred_caregivers=row.preferred_caregivers,
-            after_visit_id=after_id,
-            min_gap_min=row.min_gap_min,
-            max_gap_min=row.max_gap_min,
-        )
-        if load.attempt(number, partial(_upsert, load, data)):
-            plan = care.get_visit_plan_by_external_id(
-                load.municipality_id, row.external_id, session=load.session
-            )
-            ids[row.external_id] = plan.id if plan else None
-        else:
+        if not load.attempt(number, partial(_upsert, load, row, client_id, after_id, ids)):
             failed[row.external_id] = number
 
 
-def _upsert(load: Load, data: care.VisitPlanIn) -> Change:
-    return care.upsert_visit_plan(load.municipality_id, data, session=load.session)[1]
+def _upsert(
+    load: Load,
+    row: VisitRow,
+    client_id: int | None,
+    after_id: int | None,
+    ids: dict[str, int | None],
+) -> Change:
+    """Write one visit plan and note its id for the visits that follow it."""
+    assert client_id is not None
+    data = care.VisitPlanIn(
+        external_id=row.external_id,
+        client_id=client_id,
+        weekdays=row.weekdays,
+        window_start=row.window_start,
+        window_end=row.window_end,
+        duration_min=row.duration_min,
+        skills=row.skills,
+        caregivers_needed=row.caregivers_needed or 1,
+        preferred_caregivers=row.preferred_caregivers,
+        after_visit_id=after_id,
+        min_gap_min=row.min_gap_min,
+        max_gap_min=row.max_gap_min,
+    )
+    plan, change = care.upsert_visit_plan(load.municipality_id, data, session=load.session)
+    ids[row.external_id] = plan.id
+    return change
 
 
 def _reference_problem(
