@@ -21,11 +21,13 @@ def demo_command(
     caregivers: int = typer.Option(20, min=0, help="Caregivers."),
     visits: int = typer.Option(120, min=0, help="Recurring visit plans."),
     municipality: str = typer.Option("Kazanlak", help="Name of the demo municipality."),
-    folder: Path | None = typer.Option(None, help="Where the import files go [var/demo]."),
+    folder: Path | None = typer.Option(None, help="Where the import files go (default var/demo)."),
 ) -> None:
     """Create the database, generate a municipality's import files and import them.
 
-    Uses PATRONAGE_DATABASE_URL (else SQLite under ./var/). Running it again changes nothing.
+    Uses PATRONAGE_DATABASE_URL, else SQLite under ./var/.
+
+    Running it again changes nothing.
     """
     settings = get_settings()
     try:

@@ -25,17 +25,19 @@ def import_command(
     file: Path = typer.Argument(..., help="A .csv (UTF-8, comma, header row) or .xlsx file."),
     municipality: str = typer.Option(..., "--municipality", "-m", help="Municipality name."),
     timezone: str | None = typer.Option(
-        None, help=f"Time zone of a new municipality [default: {DEFAULT_TIMEZONE}]."
+        None, help=f"Time zone of a new municipality (default {DEFAULT_TIMEZONE})."
     ),
     locale: str | None = typer.Option(
-        None, help=f"Language of a new municipality [default: {DEFAULT_LOCALE}]."
+        None, help=f"Language of a new municipality (default {DEFAULT_LOCALE})."
     ),
 ) -> None:
     """Import a file of kitchens, vehicles, clients, caregivers or visits (see IMPORT.md).
 
-    A file with any bad row is refused whole and every bad row is listed; importing the same
-    file again changes nothing. Import kitchens first, then vehicles, clients, caregivers and
-    visits, since each file names rows of the earlier ones.
+    A file with any bad row is refused whole, and every bad row is listed.
+
+    Importing the same file again changes nothing.
+
+    Order: kitchens, vehicles, clients, caregivers, visits (each names rows of earlier ones).
     """
     engine = get_engine()
     if not inspect(engine).has_table("municipality"):
