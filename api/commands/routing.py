@@ -67,25 +67,39 @@ def bench(
         solvers = benchmarks.runners(wanted, {o: OURS[o] for o in ours.split(",") if o})
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--peers") from None
-    records = _run(sorted(files), solvers, time_limit, seed)
+    records = _run(sorted(files), solvers, time_limit, seed, json_out)
     _print_instances(records)
     _print_aggregates(benchmarks.aggregate(records))
     if json_out is not None:
-        json_out.write_text(json.dumps([r.as_json() for r in records], indent=1) + "\n")
         console().print(f"records written to {json_out}")
 
 
 def _run(
-    files: list[Path], solvers: dict[str, benchmarks.Runner], limit: float, seed: int
+    files: list[Path],
+    solvers: dict[str, benchmarks.Runner],
+    limit: float,
+    seed: int,
+    json_out: Path | None,
 ) -> list[benchmarks.Record]:
-    records = []
+    records: list[benchmarks.Record] = []
     with progress() as bar:
         task = bar.add_task("benchmark", total=len(files) * len(solvers))
         for path in files:
             inst = benchmarks.read_instance(path)
             for name, runner in solvers.items():
                 bar.update(task, description=f"{inst.name} {name}")
-                records.append(benchmarks.run_one(inst, name, runner, limit, seed))
+                record = benchmarks.run_one(inst, name, runner, limit, seed)
+                records.append(record)
+                # One line per answer, and the file kept current: a long run can be followed
+                # and an interrupted one still leaves what it measured.
+                bar.console.print(
+                    f"{record.instance} {record.solver}: cost {_fmt(record.cost, 1)} "
+                    f"gap {_fmt(record.gap_pct)}% routes {record.routes} "
+                    f"unassigned {record.unassigned} {record.seconds:.1f} s"
+                )
+                if json_out is not None:
+                    rows = [r.as_json() for r in records]
+                    json_out.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
                 bar.advance(task)
     return records
 
