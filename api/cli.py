@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.commands import db, demo, importing, routing, serve, services
+from api.commands import db, demo, importing, planning, routing, serve, services
 
 app = typer.Typer(
     name="patronage",
@@ -20,6 +20,7 @@ app.command("import")(importing.import_command)
 app.command("demo")(demo.demo_command)
 app.command("serve")(serve.serve)
 app.add_typer(serve.users, name="user")
+planning.register(app)  # plan, kitchen, statement, bench-meals
 
 
 def main() -> None:

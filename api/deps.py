@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Query, Request
+from fastapi import Depends, Path, Query, Request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -132,3 +132,6 @@ def paging(
 
 
 PageParams = Annotated[Paging, Depends(paging)]
+
+# Ids in paths: a database integer, so a huge number is a 422, never an overflow.
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from scheduler.errors import CutoffPassedError, DomainError, InvalidInputError, NotFoundError
@@ -104,6 +105,14 @@ async def _on_domain(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(problem)
 
 
+async def _on_out_of_range(_request: Request, exc: Exception) -> JSONResponse:
+    """A number the database cannot hold: the input's fault, not the server's."""
+    log.info("value out of range: %s", exc)
+    return problem_response(
+        Problem(title="Invalid input", status=422, detail="a number is out of range")
+    )
+
+
 async def _on_crash(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(Problem(title="Internal error", status=500))
@@ -114,4 +123,6 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http)
     app.add_exception_handler(ProblemError, _on_problem)
     app.add_exception_handler(DomainError, _on_domain)
+    app.add_exception_handler(OverflowError, _on_out_of_range)
+    app.add_exception_handler(DataError, _on_out_of_range)
     app.add_exception_handler(Exception, _on_crash)

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from sqlmodel import col, select
 
-from api.deps import DbSession, PageParams, Staff
+from api.deps import DbSession, PageParams, RowId, Staff
 from api.listing import page_list, page_of
 from api.problems import PROBLEM_RESPONSES
 from api.routes._write import audited, merged
@@ -28,7 +28,7 @@ from scheduler.repositories.care import CaregiverIn
 from scheduler.repositories.common import get_owned
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["care"])
-RowId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+OptionalRowId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 
 
 @router.get("/caregivers", response_model=Page[CaregiverPublic])
@@ -50,14 +50,14 @@ def create_caregiver(body: CaregiverCreate, caller: Staff, session: DbSession) -
 
 
 @router.get("/caregivers/{caregiver_id}", response_model=CaregiverPublic)
-def get_caregiver(caregiver_id: int, caller: Staff, session: DbSession) -> CaregiverPublic:
+def get_caregiver(caregiver_id: RowId, caller: Staff, session: DbSession) -> CaregiverPublic:
     row = care.get_caregiver(caller.municipality_id, caregiver_id, session=session)
     return CaregiverPublic.model_validate(row, from_attributes=True)
 
 
 @router.patch("/caregivers/{caregiver_id}", response_model=CaregiverPublic)
 def update_caregiver(
-    caregiver_id: int, body: CaregiverUpdate, caller: Staff, session: DbSession
+    caregiver_id: RowId, body: CaregiverUpdate, caller: Staff, session: DbSession
 ) -> CaregiverPublic:
     mid = caller.municipality_id
     row = care.get_caregiver(mid, caregiver_id, session=session)
@@ -70,7 +70,7 @@ def update_caregiver(
 
 @router.get("/visit-plans", response_model=Page[VisitPlanPublic])
 def list_visit_plans(
-    caller: Staff, session: DbSession, paging: PageParams, client_id: RowId = None
+    caller: Staff, session: DbSession, paging: PageParams, client_id: OptionalRowId = None
 ) -> Page[VisitPlanPublic]:
     rows = care.list_visit_plans(caller.municipality_id, session=session, client_id=client_id)
     return page_list(rows, paging, VisitPlanPublic)
@@ -85,7 +85,7 @@ def upsert_visit_plan(body: VisitPlanCreate, caller: Staff, session: DbSession) 
 
 
 @router.get("/visit-plans/{visit_plan_id}", response_model=VisitPlanPublic)
-def get_visit_plan(visit_plan_id: int, caller: Staff, session: DbSession) -> VisitPlanPublic:
+def get_visit_plan(visit_plan_id: RowId, caller: Staff, session: DbSession) -> VisitPlanPublic:
     row = care.get_visit_plan(caller.municipality_id, visit_plan_id, session=session)
     return VisitPlanPublic.model_validate(row, from_attributes=True)
 
@@ -99,7 +99,7 @@ def list_visits(
     date_from: Annotated[date | None, Query(alias="from")] = None,
     date_to: Annotated[date | None, Query(alias="to")] = None,
     status: VisitStatus | None = None,
-    client_id: RowId = None,
+    client_id: OptionalRowId = None,
 ) -> Page[VisitPublic]:
     query = select(Visit).where(Visit.municipality_id == caller.municipality_id)
     if day:
@@ -117,6 +117,6 @@ def list_visits(
 
 
 @router.get("/visits/{visit_id}", response_model=VisitPublic)
-def get_visit(visit_id: int, caller: Staff, session: DbSession) -> VisitPublic:
+def get_visit(visit_id: RowId, caller: Staff, session: DbSession) -> VisitPublic:
     row = get_owned(Visit, caller.municipality_id, visit_id, session=session)
     return VisitPublic.model_validate(row, from_attributes=True)

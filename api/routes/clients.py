@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from api.deps import Admin, DbSession, PageParams, Staff
+from api.deps import Admin, DbSession, PageParams, RowId, Staff
 from api.listing import page_list
 from api.problems import PROBLEM_RESPONSES
 from api.routes._write import audited
@@ -59,14 +59,14 @@ def create_client(body: ClientCreate, caller: Staff, session: DbSession) -> Clie
 
 
 @router.get("/clients/{client_id}", response_model=ClientPublic)
-def get_client(client_id: int, caller: Staff, session: DbSession) -> ClientPublic:
+def get_client(client_id: RowId, caller: Staff, session: DbSession) -> ClientPublic:
     row = repo.get_client(caller.municipality_id, client_id, session=session)
     return ClientPublic.model_validate(row, from_attributes=True)
 
 
 @router.patch("/clients/{client_id}", response_model=ClientPublic)
 def update_client(
-    client_id: int, body: ClientChange, caller: Staff, session: DbSession
+    client_id: RowId, body: ClientChange, caller: Staff, session: DbSession
 ) -> ClientPublic:
     row, _ = repo.update_client(caller.municipality_id, client_id, body, session=session)
     audited(session, caller, "update", "client", client_id, fields=sorted(body.model_fields_set))
@@ -74,7 +74,7 @@ def update_client(
 
 
 @router.get("/clients/{client_id}/export", response_model=ClientExport)
-def export_client(client_id: int, caller: Staff, session: DbSession) -> ClientExport:
+def export_client(client_id: RowId, caller: Staff, session: DbSession) -> ClientExport:
     """All personal data of the client as JSON; the export itself is audited."""
     data = privacy.export_client(
         caller.municipality_id, client_id, session=session, actor=caller.actor
@@ -83,7 +83,7 @@ def export_client(client_id: int, caller: Staff, session: DbSession) -> ClientEx
 
 
 @router.post("/clients/{client_id}/erase", response_model=ClientPublic)
-def erase_client(client_id: int, caller: Admin, session: DbSession) -> ClientPublic:
+def erase_client(client_id: RowId, caller: Admin, session: DbSession) -> ClientPublic:
     """Erase the person's data; delivery counts stay for the fee records under a pseudonym."""
     row = privacy.erase_client(
         caller.municipality_id, client_id, session=session, actor=caller.actor
@@ -107,7 +107,7 @@ def list_subscriptions(
 
 @router.put("/clients/{client_id}/subscription", response_model=SubscriptionPublic)
 def set_subscription(
-    client_id: int, body: SubscriptionSet, caller: Staff, session: DbSession
+    client_id: RowId, body: SubscriptionSet, caller: Staff, session: DbSession
 ) -> SubscriptionPublic:
     row, change = repo.set_meal_subscription(
         caller.municipality_id,
@@ -124,7 +124,7 @@ def set_subscription(
 
 @router.post("/clients/{client_id}/subscription/end", response_model=Ended)
 def end_subscription(
-    client_id: int, body: SubscriptionEnd, caller: Staff, session: DbSession
+    client_id: RowId, body: SubscriptionEnd, caller: Staff, session: DbSession
 ) -> Ended:
     changed = repo.end_meal_subscription(
         caller.municipality_id, client_id, last_day=body.last_day, session=session

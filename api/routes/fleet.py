@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from api.deps import DbSession, KitchenReader, PageParams, Staff
+from api.deps import DbSession, KitchenReader, PageParams, RowId, Staff
 from api.listing import page_list
 from api.problems import PROBLEM_RESPONSES
 from api.routes._write import audited, merged
@@ -53,14 +53,14 @@ def create_kitchen(body: KitchenCreate, caller: Staff, session: DbSession) -> Ki
 
 
 @router.get("/kitchens/{kitchen_id}", response_model=KitchenPublic)
-def get_kitchen(kitchen_id: int, caller: KitchenReader, session: DbSession) -> KitchenPublic:
+def get_kitchen(kitchen_id: RowId, caller: KitchenReader, session: DbSession) -> KitchenPublic:
     row = fleet.get_kitchen(caller.municipality_id, kitchen_id, session=session)
     return KitchenPublic.model_validate(row, from_attributes=True)
 
 
 @router.patch("/kitchens/{kitchen_id}", response_model=KitchenPublic)
 def update_kitchen(
-    kitchen_id: int, body: KitchenUpdate, caller: Staff, session: DbSession
+    kitchen_id: RowId, body: KitchenUpdate, caller: Staff, session: DbSession
 ) -> KitchenPublic:
     mid = caller.municipality_id
     row = fleet.get_kitchen(mid, kitchen_id, session=session)
@@ -94,14 +94,14 @@ def create_vehicle(body: VehicleCreate, caller: Staff, session: DbSession) -> Ve
 
 
 @router.get("/vehicles/{vehicle_id}", response_model=VehiclePublic)
-def get_vehicle(vehicle_id: int, caller: KitchenReader, session: DbSession) -> VehiclePublic:
+def get_vehicle(vehicle_id: RowId, caller: KitchenReader, session: DbSession) -> VehiclePublic:
     row = fleet.get_vehicle(caller.municipality_id, vehicle_id, session=session)
     return VehiclePublic.model_validate(row, from_attributes=True)
 
 
 @router.patch("/vehicles/{vehicle_id}", response_model=VehiclePublic)
 def update_vehicle(
-    vehicle_id: int, body: VehicleUpdate, caller: Staff, session: DbSession
+    vehicle_id: RowId, body: VehicleUpdate, caller: Staff, session: DbSession
 ) -> VehiclePublic:
     mid = caller.municipality_id
     row = fleet.get_vehicle(mid, vehicle_id, session=session)

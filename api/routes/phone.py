@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from api import links
 from api.dayview import phone_stops, published_route, today_link
-from api.deps import DbSession, SettingsDep
+from api.deps import DbSession, RowId, SettingsDep
 from api.eager import relay_if_eager
 from api.links import DayLink, LinkInvalidError
 from api.pages import AnyPageUser, translator_for
@@ -132,6 +132,6 @@ def my_day(
 
 
 @router.get("/phone/routes/{route_id}", include_in_schema=False)
-def pushed_route(request: Request, route_id: int) -> Response:
+def pushed_route(request: Request, route_id: RowId) -> Response:
     """Where a push notification points: the phone opens the day link it keeps."""
     return render(request, "phone_pushed.html", translator_for(None), {"route_id": route_id})

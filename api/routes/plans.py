@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlmodel import col, select
 
-from api.deps import DbSession, PageParams, Staff
+from api.deps import DbSession, PageParams, RowId, Staff
 from api.listing import page_of
 from api.problems import PROBLEM_RESPONSES
 from api.routes._write import audited
@@ -20,7 +20,7 @@ from scheduler.models.base import utcnow
 from scheduler.repositories.common import get_owned
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["plans"])
-RowId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
+OptionalRowId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
 From = Annotated[date | None, Query(alias="from")]
 To = Annotated[date | None, Query(alias="to")]
 
@@ -45,14 +45,14 @@ def list_plans(
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic)
-def get_plan(plan_id: int, caller: Staff, session: DbSession) -> PlanPublic:
+def get_plan(plan_id: RowId, caller: Staff, session: DbSession) -> PlanPublic:
     row = get_owned(Plan, caller.municipality_id, plan_id, session=session)
     return PlanPublic.model_validate(row, from_attributes=True)
 
 
 @router.get("/routes", response_model=Page[RoutePublic])
 def list_routes(
-    caller: Staff, session: DbSession, paging: PageParams, plan_version_id: RowId = None
+    caller: Staff, session: DbSession, paging: PageParams, plan_version_id: OptionalRowId = None
 ) -> Page[RoutePublic]:
     query = select(Route).where(Route.municipality_id == caller.municipality_id)
     if plan_version_id:
@@ -61,7 +61,7 @@ def list_routes(
 
 
 @router.get("/routes/{route_id}", response_model=RoutePublic)
-def get_route(route_id: int, caller: Staff, session: DbSession) -> RoutePublic:
+def get_route(route_id: RowId, caller: Staff, session: DbSession) -> RoutePublic:
     row = get_owned(Route, caller.municipality_id, route_id, session=session)
     return RoutePublic.model_validate(row, from_attributes=True)
 
@@ -71,7 +71,7 @@ def list_stops(
     caller: Staff,
     session: DbSession,
     paging: PageParams,
-    route_id: RowId = None,
+    route_id: OptionalRowId = None,
     status: StopStatus | None = None,
 ) -> Page[StopPublic]:
     query = select(Stop).where(Stop.municipality_id == caller.municipality_id)
@@ -83,7 +83,7 @@ def list_stops(
 
 
 @router.get("/stops/{stop_id}", response_model=StopPublic)
-def get_stop(stop_id: int, caller: Staff, session: DbSession) -> StopPublic:
+def get_stop(stop_id: RowId, caller: Staff, session: DbSession) -> StopPublic:
     row = get_owned(Stop, caller.municipality_id, stop_id, session=session)
     return StopPublic.model_validate(row, from_attributes=True)
 
@@ -115,7 +115,7 @@ def list_alerts(
 
 
 @router.post("/alerts/{alert_id}/ack", response_model=AlertPublic)
-def acknowledge(alert_id: int, caller: Staff, session: DbSession) -> AlertPublic:
+def acknowledge(alert_id: RowId, caller: Staff, session: DbSession) -> AlertPublic:
     row = get_owned(Alert, caller.municipality_id, alert_id, session=session)
     if row.acknowledged_at is None:
         row.acknowledged_at, row.acknowledged_by = utcnow(), caller.actor

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from sqlmodel import SQLModel, col, select
 
-from api.deps import Admin, AnyRole, DbSession, PageParams
+from api.deps import Admin, AnyRole, DbSession, PageParams, RowId
 from api.listing import page_of
 from api.problems import PROBLEM_RESPONSES
 from api.schemas.common import Page
@@ -73,13 +73,13 @@ def create_user(body: UserCreate, caller: Admin, session: DbSession) -> UserPubl
 
 
 @router.get("/users/{user_id}", response_model=UserPublic, tags=["users"])
-def get_user(user_id: int, caller: Admin, session: DbSession) -> UserPublic:
+def get_user(user_id: RowId, caller: Admin, session: DbSession) -> UserPublic:
     user = repo.get_user(caller.municipality_id, user_id, session=session)
     return UserPublic.model_validate(user, from_attributes=True)
 
 
 @router.patch("/users/{user_id}", response_model=UserPublic, tags=["users"])
-def update_user(user_id: int, body: UserUpdate, caller: Admin, session: DbSession) -> UserPublic:
+def update_user(user_id: RowId, body: UserUpdate, caller: Admin, session: DbSession) -> UserPublic:
     user = repo.get_user(caller.municipality_id, user_id, session=session)
     changes = body.model_dump(exclude_unset=True)
     password = changes.pop("password", None)
@@ -127,7 +127,7 @@ def create_token(body: TokenCreate, caller: Admin, session: DbSession) -> TokenI
 
 
 @router.delete("/tokens/{token_id}", response_model=TokenPublic, tags=["users"])
-def revoke_token(token_id: int, caller: Admin, session: DbSession) -> TokenPublic:
+def revoke_token(token_id: RowId, caller: Admin, session: DbSession) -> TokenPublic:
     token = repo.revoke_token(caller.municipality_id, token_id, session=session)
     audit(
         caller.municipality_id,

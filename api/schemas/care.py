@@ -38,7 +38,8 @@ class CaregiverPublic(CaregiverBase):
 
 
 class VisitPlanCreate(VisitPlanIn):
-    pass
+    client_id: int = Field(ge=1, le=2**31 - 1)
+    after_visit_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class VisitPlanPublic(VisitPlanIn):

@@ -11,13 +11,17 @@ from scheduler.models import Diet
 from scheduler.models.clients import ClientBase
 from scheduler.repositories.clients import ClientIn, ClientUpdate
 
+DbId = Field(default=None, ge=1, le=2**31 - 1)
+
 
 class ClientCreate(ClientIn):
-    pass
+    kitchen_id: int | None = DbId
+    pickup_point_id: int | None = DbId
 
 
 class ClientChange(ClientUpdate):
-    pass
+    kitchen_id: int | None = DbId
+    pickup_point_id: int | None = DbId
 
 
 class ClientPublic(ClientBase):

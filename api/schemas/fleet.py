@@ -30,7 +30,7 @@ class KitchenPublic(KitchenBase):
 
 
 class VehicleCreate(VehicleIn):
-    pass
+    kitchen_id: int = Field(ge=1, le=2**31 - 1)
 
 
 class VehicleUpdate(BaseModel):
@@ -51,7 +51,7 @@ class VehiclePublic(VehicleBase):
 
 
 class DriverCreate(DriverIn):
-    pass
+    vehicle_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 
 class DriverPublic(BaseModel):

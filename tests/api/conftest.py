@@ -61,12 +61,15 @@ class World:
         return Session(self.engine, expire_on_commit=False)
 
 
-def build_world(url: str) -> World:
+def build_world(url: str, solve_time_limit_s: float = 10.0) -> World:
     upgrade(url)
     engine = make_engine(url)
     # A broker URL: the outbox rows wait for a relay instead of running tasks in this process.
     settings = Settings(
-        database_url=url, secret_key="test-secret", redis_url="redis://127.0.0.1:9/0"
+        database_url=url,
+        secret_key="test-secret",
+        redis_url="redis://127.0.0.1:9/0",
+        solve_time_limit_s=solve_time_limit_s,
     )
     app = create_app(settings)
     world = World(app=app, engine=engine, town_ids={})

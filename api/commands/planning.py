@@ -1,0 +1,303 @@
+"""`patronage plan`, `kitchen`, `statement` and `bench-meals`: the meal day from the shell.
+
+Other systems script these commands, so their names, arguments and JSON shapes are fixed
+(issue 5). Each reads PATRONAGE_DATABASE_URL (else SQLite under ./var/), commits what it
+changed, and says what it wrote. A refused request prints the reason and exits with 1.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import typer
+from rich.table import Table
+from sqlmodel import Session
+
+from api.console import console, progress
+from scheduler.cutoff import freeze_day
+from scheduler.db import session_scope
+from scheduler.errors import DomainError
+from scheduler.kitchen import KitchenDay, kitchen_day
+from scheduler.kitchen_sheets import kitchen_csv, kitchen_html
+from scheduler.models import Municipality, PlanVersion
+from scheduler.planning import plan_day
+from scheduler.planning.care_export import care_version_to_dict
+from scheduler.planning.export import version_to_dict
+from scheduler.repositories.clients import get_client_by_external_id
+from scheduler.repositories.tenancy import get_municipality_by_name
+from scheduler.settings import get_settings
+from scheduler.statement_sheets import statement_dict, statements_csv, statements_html
+from scheduler.statements import Statement, month_statements
+
+T = TypeVar("T")
+SHOWN = 20  # unassigned stops printed; the JSON has them all
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan")(plan_command)
+    app.command("kitchen")(kitchen_command)
+    app.command("statement")(statement_command)
+    app.command("bench-meals")(bench_meals_command)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """A refused request (bad date, unknown town, not frozen...) as a message and exit 1."""
+    try:
+        yield
+    except DomainError as exc:
+        console().print(f"[red]{exc}[/red]")
+        raise typer.Exit(code=1) from None
+
+
+def parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+
+
+def town(name: str, session: Session) -> Municipality:
+    found = get_municipality_by_name(name, session=session)
+    if found is None or found.id is None:
+        raise typer.BadParameter(f"no municipality named {name!r}", param_hint="--municipality")
+    return found
+
+
+def write(path: Path | None, text: str, what: str) -> None:
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    console().print(f"{what} written to {path}")
+
+
+def with_bar(label: str, seconds: float, work: Callable[[], T]) -> T:
+    """Run `work` in a thread while a bar fills over its expected `seconds`."""
+    box: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = work()
+        except BaseException as exc:  # handed back to the caller's thread below
+            box["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    started = time.monotonic()
+    with progress() as bar:
+        task = bar.add_task(label, total=round(seconds, 1))
+        thread.start()
+        while thread.is_alive():
+            thread.join(0.2)
+            bar.update(task, completed=min(time.monotonic() - started, seconds))
+        bar.update(task, completed=seconds)
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def plan_command(
+    day: str = typer.Argument(..., metavar="DATE", help="The date to plan, YYYY-MM-DD."),
+    service: str = typer.Option("meals", "--service", help="meals (care: home-care visits)."),
+    municipality: str = typer.Option(..., "--municipality", help="Municipality name."),
+    json_file: Path | None = typer.Option(None, "--json", help="Write the plan (FORMAT.md)."),
+    time_limit: float | None = typer.Option(None, "--time-limit", help="Solver seconds."),
+) -> None:
+    """Freeze the date if it is not frozen yet, plan it and store the plan version."""
+    when = parse_day(day)
+    limit = time_limit or get_settings().solve_time_limit_s
+    with refusals(), session_scope() as session:
+        mid = town(municipality, session).id or 0
+        freeze = freeze_day(mid, when, service, session=session, reason="patronage plan")
+        session.commit()  # the freeze stands even if planning fails
+        version = with_bar(
+            f"Planning {service} {when} ({freeze.item_count} orders)",
+            limit,
+            lambda: plan_day(mid, when, service, session=session, time_limit=limit,
+                             reason="patronage plan"),
+        )  # fmt: skip
+        export = care_version_to_dict if service == "care" else version_to_dict
+        data = export(mid, version, session=session)
+    print_plan(version, data)
+    write(json_file, json.dumps(data, ensure_ascii=False, indent=1), "Plan")
+
+
+def print_plan(version: PlanVersion, data: dict[str, Any]) -> None:
+    s = data["summary"]
+    out = console()
+    out.print(
+        f"[bold]Plan v{version.version}[/bold] of {data['plan']['service']} on "
+        f"{data['plan']['day']}: {s['assigned']} stops on {s['routes']} routes, "
+        f"{s['distance'] / 1000:.1f} km, late {s['late']} s, longest ride "
+        f"{s['max_ride_s'] / 60:.0f} min, {s['unassigned']} unassigned, "
+        f"{version.moved_stops} moved, solved in {version.solve_seconds:.1f} s"
+    )
+    table = Table(title="Routes", title_justify="left")
+    for column in ("vehicle", "trips", "stops", "leaves", "back", "km"):
+        table.add_column(column, justify="right" if column != "vehicle" else "left")
+    for route in data["routes"]:
+        steps = route["steps"]
+        trips = sum(1 for st in steps if st["type"] in ("start", "reload"))
+        stops = sum(1 for st in steps if st["type"] == "job")
+        table.add_row(
+            route["vehicle"],
+            str(trips),
+            str(stops),
+            steps[0]["etd"],
+            steps[-1]["eta"],
+            f"{route['distance'] / 1000:.1f}",
+        )
+    out.print(table)
+    for u in data["unassigned"][:SHOWN]:
+        out.print(f"[yellow]unassigned[/yellow] {u['id']} ({u['reason']}): {u['explanation']}")
+    if len(data["unassigned"]) > SHOWN:
+        out.print(f"... and {len(data['unassigned']) - SHOWN} more unassigned (see --json)")
+
+
+def kitchen_command(
+    day: str = typer.Argument(..., metavar="DATE", help="The date, YYYY-MM-DD (frozen)."),
+    municipality: str = typer.Option(..., "--municipality", help="Municipality name."),
+    json_file: Path | None = typer.Option(None, "--json", help="Write the batches as JSON."),
+    csv_file: Path | None = typer.Option(None, "--csv", help="Write the batches as CSV."),
+    html_file: Path | None = typer.Option(None, "--html", help="Write printable A4 pages."),
+) -> None:
+    """Portions per diet per kitchen, departure wave and van; packing lists and labels."""
+    when = parse_day(day)
+    with refusals(), session_scope() as session:
+        sheets = kitchen_day(town(municipality, session).id or 0, when, session=session)
+    print_kitchen(sheets)
+    write(json_file, json.dumps(sheets.to_dict(), ensure_ascii=False, indent=1), "Batches")
+    write(csv_file, kitchen_csv(sheets), "CSV")
+    write(html_file, kitchen_html(sheets), "Printable pages")
+
+
+def print_kitchen(sheets: KitchenDay) -> None:
+    out = console()
+    if not sheets.plan_is_current:
+        out.print("[yellow]Orders changed after the last plan: re-plan before loading.[/yellow]")
+    for k in sheets.kitchens:
+        table = Table(title=f"{k.name}: cook {sum(k.cook.values())}", title_justify="left")
+        table.add_column("departs")
+        diets = list(k.cook)
+        for diet in diets:
+            table.add_column(diet, justify="right")
+        table.add_column("vans")
+        for w in k.waves:
+            table.add_row(
+                w.departure,
+                *(str(w.portions.get(d, 0)) for d in diets),
+                ", ".join(f"{v.vehicle}/{v.trip}" for v in w.vans),
+            )
+        table.add_row("cook", *(str(k.cook[d]) for d in diets), "with spare")
+        if k.unrouted:
+            table.add_row("not on a van", *(str(k.unrouted.get(d, 0)) for d in diets), "")
+        out.print(table)
+    for p in sheets.points:
+        out.print(f"{p.name}: " + ", ".join(f"{d} {n}" for d, n in p.portions.items()))
+
+
+def statement_command(
+    month: str = typer.Argument(..., metavar="MONTH", help="The month, YYYY-MM."),
+    municipality: str = typer.Option(..., "--municipality", help="Municipality name."),
+    client: str | None = typer.Option(None, "--client", help="One client's external id."),
+    json_file: Path | None = typer.Option(None, "--json", help="Write the statements as JSON."),
+    csv_file: Path | None = typer.Option(None, "--csv", help="Write one row per client."),
+    html_file: Path | None = typer.Option(None, "--html", help="Write one A4 page per client."),
+) -> None:
+    """Per client: meals delivered, not at home, refused, cancelled in time and late; fees."""
+    with refusals(), session_scope() as session:
+        found = town(municipality, session)
+        mid = found.id or 0
+        client_id = None
+        if client is not None:
+            row = get_client_by_external_id(mid, client, session=session)
+            if row is None:
+                raise typer.BadParameter(f"no client {client!r}", param_hint="--client")
+            client_id = row.id
+        statements = month_statements(mid, month, session=session, client_id=client_id)
+    print_statements(statements)
+    data = [statement_dict(s) for s in statements]
+    write(json_file, json.dumps(data, ensure_ascii=False, indent=1), "Statements")
+    write(csv_file, statements_csv(statements), "CSV")
+    page = statements_html(statements, municipality=found.name, locale=found.locale)
+    write(html_file, page, "Printable pages")
+
+
+def print_statements(statements: list[Statement]) -> None:
+    table = Table(title="Statements", title_justify="left")
+    names = ("client", "delivered", "portions", "not home", "refused", "cancelled", "late", "fee")
+    for name in names:
+        table.add_column(name, justify="left" if name == "client" else "right")
+    for s in statements:
+        t = s.totals()
+        table.add_row(
+            s.client_id,
+            str(t["delivered_days"]),
+            str(t["delivered_portions"]),
+            str(t["not_home_days"]),
+            str(t["refused_days"]),
+            str(t["cancelled_days"]),
+            str(t["cancelled_late_days"]),
+            f"{t['fee_cents'] / 100:.2f} {s.currency}",
+        )
+    console().print(table)
+
+
+def bench_meals_command(
+    time_limit: float = typer.Option(20.0, "--time-limit", help="Solver seconds."),
+    seed: int = typer.Option(7, "--seed", help="Seed of the generated town."),
+    clients: int = typer.Option(600, min=1, help="Meal clients."),
+    vans: int = typer.Option(12, min=1, help="Vans."),
+    kitchens: int = typer.Option(2, min=1, max=2, help="Kitchens."),
+    folder: Path | None = typer.Option(None, help="Keep the database here [a temporary dir]."),
+    record: Path | None = typer.Option(None, "--record", help="Append the row to this file."),
+) -> None:
+    """Time a generated municipality's meal day from frozen orders to plan and kitchen sheets."""
+    from scheduler.bench_meals import markdown, run_meal_bench
+    from scheduler.synthetic import MEALS_BENCHMARK, TownSize
+
+    size = TownSize(
+        clients=clients,
+        vans=vans,
+        kitchens=kitchens,
+        caregivers=MEALS_BENCHMARK.caregivers,
+        visits=MEALS_BENCHMARK.visits,
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        where = folder or Path(scratch)
+        where.mkdir(parents=True, exist_ok=True)
+        console().print(f"Setting up in {where} (not timed)")
+        result = with_bar(
+            "Setup, then plan and kitchen sheets", time_limit + 15,
+            lambda: run_meal_bench(where, size=size, seed=seed, time_limit=time_limit,
+                                   note=lambda line: console().print(f"  {line}")),
+        )  # fmt: skip
+    r = result
+    verdict = "[green]meets[/green]" if r.meets_target else "[red]misses[/red]"
+    console().print(
+        f"{r.jobs} deliveries ({r.portions} portions) on {r.day}: plan {r.plan_s:.1f} s, "
+        f"kitchen sheets {r.kitchen_s:.2f} s, total {r.total_s:.1f} s; {r.distance_km:.1f} km, "
+        f"late {r.late_s} s, longest ride {r.longest_ride_min:.0f} min (limit "
+        f"{r.ride_limit_min}), {r.over_ride_limit} over the limit, {r.unassigned} unassigned, "
+        f"{r.routes} routes / {r.trips} trips; {verdict} the target (< 30 s, none over the "
+        "ride limit, none unassigned)"
+    )
+    if record is not None:
+        with record.open("a", encoding="utf-8") as out:
+            out.write(markdown(r, _machine()) + "\n")
+        console().print(f"Row appended to {record}")
+
+
+def _machine() -> str:
+    import os
+    import platform
+
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
