@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: demo test lint types contracts unit integration bench install install-test clean
+.PHONY: demo test lint types contracts unit integration bench install install-test clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +24,17 @@ install-test: $(VENV)/.installed-test
 demo: install
 	$(BIN)/patronage demo
 
-test: install-test lint types contracts unit
+test: install-test browser lint types contracts unit
+
+# The page tests drive Debian's Chromium (Playwright cannot download browsers here). Installed
+# when missing and apt can (as root); without it those tests skip.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 \
+	    && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing chromium for the page tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    chromium chromium-driver >/dev/null || echo "chromium could not be installed"; \
+	fi
 
 lint: install-test
 	$(BIN)/ruff check .
