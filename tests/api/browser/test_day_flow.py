@@ -68,13 +68,20 @@ def test_plan_publish_and_work_the_day_offline(server: Server, browser: Any) -> 
     driver.screenshot(path=str(ARTIFACTS / "phone-offline-queued.png"), full_page=True)
 
     phone.set_offline(False)
-    driver.wait_for_function("document.getElementById('queue').textContent === ''", timeout=30_000)
+    driver.wait_for_selector("#queue:empty", state="attached", timeout=30_000)
     driver.screenshot(path=str(ARTIFACTS / "phone-synced.png"), full_page=True)
 
     for stop_id in (first, second):
         badge = f"#bstop-{stop_id} [data-status=delivered]"
         board.wait_for_selector(badge, timeout=20_000)
-    assert resource in board.locator(".route").first.inner_text() or resource
+    assert resource and resource in board.locator(".route").first.inner_text()
     board.screenshot(path=str(ARTIFACTS / "board-live.png"), full_page=True)
+
+    board.goto(f"{server.url}/kitchen?day={server.day.isoformat()}")
+    sheet = board.locator("section.sheet").first
+    sheet.wait_for()
+    assert board.locator("table.packing tbody tr").count() >= 2
+    assert "+359" not in board.content()  # kitchen sheets carry no phone numbers
+    board.screenshot(path=str(ARTIFACTS / "kitchen.png"), full_page=True)
     phone.close()
     desk.close()
