@@ -1,38 +1,37 @@
-"""Liveness, readiness and Prometheus metrics (unauthenticated, no personal data)."""
+"""Liveness, readiness and Prometheus metrics (unauthenticated, no personal data).
+
+The checks themselves are the pipeline's (`workers.health`, `workers.metrics`), so the API,
+the workers and the clock report the same way.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel
-from sqlalchemy import text
+from typing import Any
 
-from api.deps import DbSession
-from api.problems import ProblemError
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from workers.health import liveness, readiness
+from workers.metrics import exposition
 
 router = APIRouter(tags=["health"])
 
 
-class Health(BaseModel):
-    status: str
-
-
-@router.get("/healthz", response_model=Health)
-def healthz() -> Health:
+@router.get("/healthz")
+def healthz() -> dict[str, Any]:
     """The process answers."""
-    return Health(status="ok")
+    return liveness()
 
 
-@router.get("/readyz", response_model=Health)
-def readyz(session: DbSession) -> Health:
-    """The database answers; until it does, a load balancer should send no traffic here."""
-    try:
-        session.exec(text("SELECT 1"))  # type: ignore[call-overload]
-    except Exception as exc:
-        raise ProblemError(503, "Not ready", "the database does not answer") from exc
-    return Health(status="ready")
+@router.get("/readyz")
+def readyz(request: Request) -> JSONResponse:
+    """503 until the database answers; Redis and the outbox backlog are shown for operators."""
+    state = request.app.state
+    report = readiness(state.engine, state.settings.redis_url)
+    return JSONResponse(report, status_code=200 if report["ready"] else 503)
 
 
 @router.get("/metrics", response_class=Response)
 def metrics() -> Response:
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    body, content_type = exposition()
+    return Response(body, media_type=content_type)

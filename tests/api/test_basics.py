@@ -8,8 +8,10 @@ from tests.api.conftest import PASSWORD, World
 
 def test_health_and_readiness_answer_without_sign_in(world: World) -> None:
     client = world.client()
-    assert client.get("/healthz").json() == {"status": "ok"}
-    assert client.get("/readyz").json() == {"status": "ready"}
+    assert client.get("/healthz").json() == {"ok": True}
+    ready = client.get("/readyz").json()
+    assert ready["ready"] is True and ready["database"]["ok"] is True
+    assert ready["outbox"]["waiting"] >= 0
     assert "python_gc_objects_collected_total" in client.get("/metrics").text
 
 
