@@ -14,17 +14,19 @@ accepted after the freeze (a forced late change) makes a new version with `refre
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, SQLModel, select
 
 from scheduler.delivery_days import DeliveryCalendar
 from scheduler.errors import CutoffPassedError, InvalidInputError, NotFoundError
 from scheduler.events import record_event
 from scheduler.models import DayFreeze, FrozenOrder, MealOrder, Municipality, OrderStatus, Role
 from scheduler.subscriptions import generate_orders
+from scheduler.visits import collect_visits, stored_visits
 
 # Roles that may push a change through after the cut-off (recorded on the order and event).
 FORCE_ROLES = frozenset({Role.dispatcher, Role.admin})
@@ -100,11 +102,13 @@ def check_change(
 
 # --- freezing -------------------------------------------------------------------------------
 
-FreezeSet = list[FrozenOrder]
+# The unsaved rows of one service's freeze: FrozenOrder for meals, FrozenVisit for home care.
+FreezeSet = Sequence[SQLModel]
 Collector = Callable[[Session, int, date], FreezeSet]
+Stored = Callable[[Session, int, int], FreezeSet]  # the rows a stored freeze (an id) holds
 
 
-def _collect_meals(session: Session, municipality_id: int, day: date) -> FreezeSet:
+def _collect_meals(session: Session, municipality_id: int, day: date) -> list[FrozenOrder]:
     """The day's live meal orders as (unsaved) frozen rows, generating subscription orders."""
     generate_orders(municipality_id, day, session=session)
     orders = session.exec(
@@ -129,8 +133,13 @@ def _collect_meals(session: Session, municipality_id: int, day: date) -> FreezeS
     ]
 
 
-# One collector per service; home care adds its own ("care": frozen visits).
-COLLECTORS: dict[str, Collector] = {"meals": _collect_meals}
+def _stored_meals(session: Session, municipality_id: int, freeze_id: int) -> list[FrozenOrder]:
+    return frozen_orders(municipality_id, freeze_id, session=session)
+
+
+# One collector per service, and the reader of what a stored freeze holds.
+COLLECTORS: dict[str, Collector] = {"meals": _collect_meals, "care": collect_visits}
+STORED: dict[str, Stored] = {"meals": _stored_meals, "care": stored_visits}
 
 
 def latest_freeze(
@@ -193,7 +202,7 @@ def refreeze_day(
         )
     assert existing.id is not None
     live = _collector(service)(session, municipality_id, day)
-    old = frozen_orders(municipality_id, existing.id, session=session)
+    old = STORED[service](session, municipality_id, existing.id)
     if _signature(live) == _signature(old):
         return existing
     return _write_freeze(
@@ -217,8 +226,10 @@ def _collector(service: str) -> Collector:
         ) from None
 
 
-def _signature(rows: FreezeSet) -> set[tuple[int | None, str, int]]:
-    return {(r.order_id, str(r.diet), r.portions) for r in rows}
+def _signature(rows: FreezeSet) -> set[str]:
+    """What each row says, whatever its table: equal sets mean nothing changed."""
+    dumped = (r.model_dump(mode="json", exclude={"id", "freeze_id"}) for r in rows)
+    return {json.dumps(d, sort_keys=True) for d in dumped}  # loaded rows order fields anyhow
 
 
 def _write_freeze(
@@ -242,7 +253,7 @@ def _write_freeze(
         version=version,
         reason=reason[:80],
         item_count=len(rows),
-        portion_count=sum(r.portions for r in rows),
+        portion_count=sum(getattr(r, "portions", 0) for r in rows),  # visits carry none
     )
     session.add(freeze)
     session.flush()
