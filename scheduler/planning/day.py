@@ -12,6 +12,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 import routing
+from routing.solver import solve as solve_routes
 from scheduler.cutoff import latest_freeze, utc_now
 from scheduler.errors import InvalidInputError
 from scheduler.events import record_event
@@ -129,7 +130,7 @@ def _solve(problem: routing.Problem, time_limit: float | None) -> routing.Soluti
         empty = routing.Summary(0, 0, 0, 0, 0, 0, 0.0)
         return routing.Solution(empty)
     limit = time_limit if time_limit is not None else get_settings().solve_time_limit_s
-    return routing.solve(problem, time_limit=limit, seed=SEED)
+    return solve_routes(problem, time_limit=limit, seed=SEED)
 
 
 def _summary(
