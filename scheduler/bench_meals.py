@@ -1,0 +1,169 @@
+"""The meal-day benchmark: a generated municipality from frozen orders to plan and kitchen sheets.
+
+Setup (not timed): a fresh SQLite database, the synthetic town (`MEALS_BENCHMARK`: 600 meal
+clients, 12 vans, 2 kitchens) imported through the real import, and the orders of the first
+Monday from tomorrow with delivery frozen. Timed: `plan_day` (build, solve, store the
+version) and the kitchen sheets (counts, CSV and the printable pages). Reported: the times,
+and the plan's distance, lateness, longest ride against the kitchens' hot-meal limits, and
+what was left unassigned.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+from sqlmodel import Session
+
+from scheduler import demo
+from scheduler.calendar import local_today
+from scheduler.cutoff import freeze_day
+from scheduler.db import session_scope
+from scheduler.delivery_days import delivery_calendar
+from scheduler.importing import ImportKind
+from scheduler.kitchen import kitchen_day
+from scheduler.kitchen_sheets import kitchen_csv, kitchen_html
+from scheduler.models import Municipality
+from scheduler.planning import plan_day
+from scheduler.repositories.fleet import list_kitchens, list_vehicles
+from scheduler.repositories.plans import RouteRows, routes_of
+from scheduler.synthetic import MEALS_BENCHMARK, TownSize
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class MealBench:
+    day: date
+    clients: int
+    vans: int
+    kitchens: int
+    jobs: int  # deliveries of the day (canteen clients are counted, not routed)
+    portions: int
+    time_limit_s: float
+    plan_s: float
+    kitchen_s: float
+    distance_km: float
+    late_s: int
+    longest_ride_min: float
+    ride_limit_min: int  # the smallest hot-meal limit of the kitchens
+    over_ride_limit: int  # meals that would arrive later than their kitchen's limit
+    unassigned: int
+    routes: int
+    trips: int
+
+    @property
+    def total_s(self) -> float:
+        return self.plan_s + self.kitchen_s
+
+    @property
+    def meets_target(self) -> bool:
+        return self.total_s < 30 and self.over_ride_limit == 0 and self.unassigned == 0
+
+
+def bench_day(session: Session, municipality: Municipality) -> date:
+    """The first Monday after the municipality's today on which it delivers."""
+    calendar = delivery_calendar(session, municipality)
+    day = local_today(municipality.timezone) + timedelta(days=1)
+    while day.weekday() != 0 or not calendar.delivers(day):
+        day += timedelta(days=1)
+    return day
+
+
+def setup(folder: Path, size: TownSize, seed: int, note: Progress) -> tuple[demo.DemoRun, date]:
+    run = demo.DemoRun(
+        database_url=f"sqlite:///{(folder / 'bench.db').as_posix()}",
+        folder=folder / "files",
+        seed=seed,
+        size=size,
+    )
+    steps: list[Callable[[demo.DemoRun], str]] = [
+        demo.create_database,
+        demo.generate_files,
+        *(partial(demo.import_kind, kind) for kind in ImportKind),
+        demo.apply_details,
+    ]
+    for step in steps:
+        note(step(run))
+    mid = run.require_municipality()
+    with session_scope(run.engine) as session:
+        municipality = session.get(Municipality, mid)
+        assert municipality is not None
+        day = bench_day(session, municipality)
+        freeze = freeze_day(mid, day, "meals", session=session, reason="benchmark")
+        note(f"{day}: {freeze.item_count} orders, {freeze.portion_count} portions frozen")
+    return run, day
+
+
+def run_meal_bench(
+    folder: Path,
+    *,
+    size: TownSize = MEALS_BENCHMARK,
+    seed: int = 7,
+    time_limit: float = 20.0,
+    note: Progress = lambda _: None,
+) -> MealBench:
+    run, day = setup(folder, size, seed, note)
+    mid = run.require_municipality()
+    night_before = datetime.combine(day - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
+    with session_scope(run.engine) as session:
+        started = time.perf_counter()
+        version = plan_day(
+            mid,
+            day,
+            "meals",
+            session=session,
+            time_limit=time_limit,
+            reason="benchmark",
+            now=night_before,
+        )
+        planned = time.perf_counter()
+        sheets = kitchen_day(mid, day, session=session)
+        kitchen_csv(sheets)
+        kitchen_html(sheets)
+        done = time.perf_counter()
+        assert version.id is not None
+        routes = routes_of(mid, version.id, session=session)
+        limits = {k.id: k.hot_meal_minutes for k in list_kitchens(mid, session=session)}
+        vans = {v.external_id: limits[v.kitchen_id] for v in list_vehicles(mid, session=session)}
+        over, trips = _rides(routes, vans)
+        s = version.summary
+        return MealBench(
+            day=day, clients=size.clients, vans=size.vans, kitchens=size.kitchens,
+            jobs=int(s["assigned"] + s["unassigned"]),
+            portions=sum(sum(k.portions.values()) for k in sheets.kitchens),
+            time_limit_s=time_limit, plan_s=planned - started, kitchen_s=done - planned,
+            distance_km=s["distance"] / 1000, late_s=int(s["late"]),
+            longest_ride_min=s["max_ride_s"] / 60, ride_limit_min=min(limits.values()),
+            over_ride_limit=over, unassigned=int(s["unassigned"]), routes=len(routes),
+            trips=trips,
+        )  # fmt: skip
+
+
+def _rides(routes: RouteRows, vans: dict[str, int]) -> tuple[int, int]:
+    """Meals beyond their kitchen's ride limit, and the number of trips."""
+    over = trips = 0
+    for route, stops in routes:
+        limit, left = vans[route.resource] * 60, 0
+        for stop in stops:
+            if stop.kind in ("start", "reload"):
+                left, trips = stop.departure_s, trips + 1
+            elif stop.kind == "job" and stop.start_s - left > limit:
+                over += 1
+    return over, trips
+
+
+def markdown(result: MealBench, machine: str) -> str:
+    """The benchmark's figures as a Markdown table row block for docs/benchmarks.md."""
+    r = result
+    return "\n".join([
+        f"| {r.day} | {r.clients} clients, {r.vans} vans, {r.kitchens} kitchens | {r.jobs} "
+        f"({r.portions} portions) | {r.time_limit_s:g} s | {r.plan_s:.1f} s | {r.kitchen_s:.2f} s "
+        f"| {r.total_s:.1f} s | {r.distance_km:.1f} km | {r.late_s} s | "
+        f"{r.longest_ride_min:.0f} min (limit {r.ride_limit_min}) | {r.over_ride_limit} | "
+        f"{r.unassigned} | {r.routes} / {r.trips} | {machine} |",
+    ])  # fmt: skip
