@@ -87,3 +87,19 @@ def test_dispatcher_may_not_erase(world: World) -> None:
     api = world.client("Kazanlak", Role.dispatcher)
     cid = world.ids[("Kazanlak", "client")]
     assert api.post(f"/v1/clients/{cid}/erase").status_code == 403
+
+
+def test_orders_one_off_and_cancel_filter_by_day_and_status(world: World) -> None:
+    api = world.client("Kazanlak", Role.dispatcher)
+    cid = world.ids[("Kazanlak", "client")]
+    placed = api.post("/v1/orders", json={"client_id": cid, "day": "2099-03-04", "portions": 2})
+    assert placed.status_code == 201, placed.text
+    assert placed.json()["source"] == "one_off" and placed.json()["portions"] == 2
+    listed = api.get("/v1/orders", params={"day": "2099-03-04", "status": "ordered"}).json()
+    assert listed["total"] >= 1
+    cancelled = api.post("/v1/orders/cancel", json={"client_id": cid, "day": "2099-03-04"})
+    assert cancelled.status_code == 200, cancelled.text
+    assert all(o["status"] == "cancelled" for o in cancelled.json())
+    foreign = world.ids[("Maribor", "client")]
+    missing = api.post("/v1/orders", json={"client_id": foreign, "day": "2099-03-04"})
+    assert missing.status_code == 404
