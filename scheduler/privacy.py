@@ -80,9 +80,7 @@ def export_client(
     return data
 
 
-def erase_client(
-    municipality_id: int, client_id: int, *, session: Session, actor: str
-) -> Client:
+def erase_client(municipality_id: int, client_id: int, *, session: Session, actor: str) -> Client:
     """Replace the client's personal data by a pseudonym; keep orders and visits for fees."""
     client = _client(municipality_id, client_id, session)
     if client.pseudonym:
