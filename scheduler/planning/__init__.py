@@ -4,6 +4,7 @@
 commands call. Importing this package registers the builders of each service.
 """
 
+from scheduler.planning import care as _care  # noqa: F401  (registers the "care" builder)
 from scheduler.planning import meals as _meals  # noqa: F401  (registers the "meals" builder)
 from scheduler.planning.day import plan_day
 from scheduler.planning.registry import BUILDERS, register

@@ -67,7 +67,7 @@ def plan_day(
         raise InvalidInputError.one(
             "day", f"{service} for {day.isoformat()} are not frozen yet; freeze the day first"
         )
-    built = builder(PlanContext(session, municipality, day, freeze))
+    built = builder(PlanContext(session, municipality, day, freeze, now or utc_now()))
     plan = get_plan(municipality_id, day, service, session=session)
     base = followed_version(municipality_id, plan, session=session) if plan else None
     old: RouteRows = (
@@ -76,12 +76,15 @@ def plan_day(
     published = bool(plan and base and plan.published_version == base.version)
     now_s = seconds_into_day(now or utc_now(), day, municipality.timezone)
     vans = {v.id for v in built.problem.vehicles}
-    problem, kept = continue_day(
-        built.problem,
-        {r.resource: stops for r, stops in old if r.resource in vans},
-        published=published,
-        now_s=now_s,
-    )
+    if built.kept is None:
+        problem, kept = continue_day(
+            built.problem,
+            {r.resource: stops for r, stops in old if r.resource in vans},
+            published=published,
+            now_s=now_s,
+        )
+    else:  # the builder continued the day itself (home care: from the visits checked in)
+        problem, kept = built.problem, dict(built.kept)
     started = time.perf_counter()
     solution = _solve(problem, time_limit)
     elapsed = time.perf_counter() - started

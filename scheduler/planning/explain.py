@@ -7,6 +7,7 @@ numbers that bind and what to change. Times are shown as the local wall clock.
 from __future__ import annotations
 
 import routing
+from scheduler.planning.care_explain import explain_visit
 from scheduler.planning.registry import JobRef
 
 
@@ -17,6 +18,8 @@ def hhmm(seconds: int) -> str:
 
 
 def explain(reason: routing.Reason, job: routing.Job | None, ref: JobRef) -> str:
+    if ref.visit_id is not None:  # a home-care visit: caregivers, not vans
+        return explain_visit(reason, job, ref)
     who = ref.label or (job.id if job is not None else "this stop")
     home = ref.home or "the kitchen"
     window = ref.window or (job.time_windows[0] if job is not None and job.time_windows else None)

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session
 
 import routing
 from scheduler.errors import InvalidInputError
 from scheduler.models import DayFreeze, Municipality
+from scheduler.planning.replan import KeptPart
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,10 @@ class BuiltProblem:
     jobs: Mapping[str, JobRef]
     vehicles: Mapping[str, VehicleRef]
     unroutable: tuple[Unroutable, ...] = ()
+    # None: `plan_day` keeps the trips the vans are on (replan.continue_day). A service that
+    # continues the day itself (home care: from the visits checked in) gives what it kept,
+    # with a problem of what is left and its initial routes.
+    kept: Mapping[str, KeptPart] | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class PlanContext:
     municipality: Municipality
     day: date
     freeze: DayFreeze
+    now: datetime | None = None  # when the plan is made (a re-plan on the day sees the time)
 
 
 Builder = Callable[[PlanContext], BuiltProblem]
