@@ -32,6 +32,7 @@ from scheduler.planning.registry import (
 )
 from scheduler.repositories.fleet import list_kitchens, list_vehicles
 from scheduler.repositories.meals import clients_by_id
+from scheduler.visits import meals_on_visits
 
 RELOAD_SECONDS = 10 * 60  # loading the next trip's boxes at the kitchen
 
@@ -112,9 +113,12 @@ def build_meals(ctx: PlanContext) -> BuiltProblem:
     jobs: list[routing.Job] = []
     refs: dict[str, JobRef] = {}
     unroutable: list[Unroutable] = []
+    on_visits = meals_on_visits(municipality_id, ctx.day, session=ctx.session)
     for client in sorted(clients.values(), key=lambda c: c.external_id):
         if client.pickup_point_id is not None:
             continue  # collected at a canteen: counted by the kitchen, not routed
+        if client.id in on_visits:
+            continue  # a caregiver brings it on a visit (scheduler/visit_requests.carry_meal)
         orders = by_client[client.id or 0]
         if not kitchens:
             ref = JobRef(client.id, tuple(o.order_id for o in orders), label=client.name)

@@ -8,7 +8,7 @@ asks for a nurse who also does housework, whom nobody is.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -16,12 +16,14 @@ from sqlmodel import Session
 
 from scheduler.cutoff import freeze_day
 from scheduler.models import Municipality, PlanVersion, TravelMode
+from scheduler.orders import Actor
 from scheduler.planning import plan_day
 from scheduler.planning.care import build_care
 from scheduler.planning.care_export import care_version_to_dict
 from scheduler.planning.registry import BuiltProblem, PlanContext
 from scheduler.repositories.plans import routes_of, unassigned_of
-from tests.scheduler import care_town
+from scheduler.visit_requests import VisitIn, carry_meal, request_visit
+from tests.scheduler import care_town, meal_town
 
 DAY = date(2025, 6, 3)  # a Tuesday
 NIGHT_BEFORE = datetime(2025, 6, 2, 18, 0, tzinfo=UTC)
@@ -203,3 +205,31 @@ def test_continuity_the_preferred_caregiver_makes_the_visit(
         assert t.id is not None and version.id is not None
         ((route, _),) = routes_of(t.id, version.id, session=session)
         assert route.resource == preferred
+
+
+def test_a_lunch_carried_on_a_visit_leaves_the_vans(sqlite_engine: Engine) -> None:
+    with Session(sqlite_engine) as session:
+        t = meal_town.town(session, "Maribor", timezone="Europe/Ljubljana", country="SI")
+        t.caregivers_carry_meals = True
+        kitchen = meal_town.kitchen(session, t)
+        meal_town.van(session, t, kitchen)
+        m1 = meal_town.client(session, t, kitchen, "m1")
+        meal_town.client(session, t, kitchen, "m2", offset=(-0.003, 0.001))
+        care_town.caregiver(session, t, "G1")
+        assert t.id is not None and m1.id is not None
+        early = Actor("office", now=NIGHT_BEFORE - timedelta(days=1))
+        data = VisitIn(external_id="HELP", client_id=m1.id, window_start=time(10),
+                       window_end=time(12, 30), duration_min=30)  # fmt: skip
+        visit = request_visit(t.id, DAY, data, session=session, by=early)
+        carry_meal(t.id, visit.id or 0, session=session, by=early)
+        for service in ("meals", "care"):
+            freeze_day(t.id, DAY, service, session=session)
+        meals = plan_day(t.id, DAY, "meals", session=session, time_limit=LIMIT, now=NIGHT_BEFORE)
+        care = plan_day(t.id, DAY, "care", session=session, time_limit=LIMIT, now=NIGHT_BEFORE)
+        assert meals.id is not None and care.id is not None
+        vans = [s.job_id for _, stops in routes_of(t.id, meals.id, session=session)
+                for s in stops if s.kind == "job"]  # fmt: skip
+        assert vans == ["m2"] and unassigned_of(t.id, meals.id, session=session) == []
+        ((_, stops),) = routes_of(t.id, care.id, session=session)
+        help_stop = next(s for s in stops if s.job_id == "HELP")
+        assert 11 * 3600 <= help_stop.start_s <= 12 * 3600 + 30 * 60  # inside the lunch window
