@@ -19,9 +19,11 @@ from pathlib import Path
 
 from sqlmodel import Session
 
+import routing
+from routing.exchange import write_problem
 from scheduler import demo
 from scheduler.calendar import local_today
-from scheduler.cutoff import freeze_day
+from scheduler.cutoff import freeze_day, latest_freeze
 from scheduler.db import session_scope
 from scheduler.delivery_days import delivery_calendar
 from scheduler.importing import ImportKind
@@ -29,6 +31,7 @@ from scheduler.kitchen import kitchen_day
 from scheduler.kitchen_sheets import kitchen_csv, kitchen_html
 from scheduler.models import Municipality
 from scheduler.planning import plan_day
+from scheduler.planning.registry import PlanContext, builder_for
 from scheduler.repositories.fleet import list_kitchens, list_vehicles
 from scheduler.repositories.plans import RouteRows, routes_of
 from scheduler.synthetic import MEALS_BENCHMARK, TownSize
@@ -106,9 +109,13 @@ def run_meal_bench(
     seed: int = 7,
     time_limit: float = 20.0,
     note: Progress = lambda _: None,
+    problem_json: Path | None = None,
 ) -> MealBench:
     run, day = setup(folder, size, seed, note)
     mid = run.require_municipality()
+    if problem_json is not None:
+        write_problem(_problem(run, day), problem_json)
+        note(f"routing problem written to {problem_json}")
     night_before = datetime.combine(day - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
     with session_scope(run.engine) as session:
         started = time.perf_counter()
@@ -142,6 +149,16 @@ def run_meal_bench(
             over_ride_limit=over, unassigned=int(s["unassigned"]), routes=len(routes),
             trips=trips,
         )  # fmt: skip
+
+
+def _problem(run: demo.DemoRun, day: date) -> routing.Problem:
+    """The day's routing problem as `plan_day` first gives it to the solver."""
+    mid = run.require_municipality()
+    with session_scope(run.engine) as session:
+        town = session.get(Municipality, mid)
+        freeze = latest_freeze(mid, day, "meals", session=session)
+        assert town is not None and freeze is not None
+        return builder_for("meals")(PlanContext(session, town, day, freeze)).problem
 
 
 def _rides(routes: RouteRows, vans: dict[str, int]) -> tuple[int, int]:

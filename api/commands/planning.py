@@ -259,6 +259,9 @@ def bench_meals_command(
     kitchens: int = typer.Option(2, min=1, max=2, help="Kitchens."),
     folder: Path | None = typer.Option(None, help="Keep the database here [a temporary dir]."),
     record: Path | None = typer.Option(None, "--record", help="Append the row to this file."),
+    problem_json: Path | None = typer.Option(
+        None, "--problem-json", help="Also write the day's routing problem (FORMAT.md) here."
+    ),
 ) -> None:
     """Time a generated municipality's meal day from frozen orders to plan and kitchen sheets."""
     from scheduler.bench_meals import markdown, run_meal_bench
@@ -278,7 +281,8 @@ def bench_meals_command(
         result = with_bar(
             "Setup, then plan and kitchen sheets", time_limit + 15,
             lambda: run_meal_bench(where, size=size, seed=seed, time_limit=time_limit,
-                                   note=lambda line: console().print(f"  {line}")),
+                                   note=lambda line: console().print(f"  {line}"),
+                                   problem_json=problem_json),
         )  # fmt: skip
     r = result
     verdict = "[green]meets[/green]" if r.meets_target else "[red]misses[/red]"
