@@ -3,7 +3,8 @@
 Counts come from the latest freeze of the date (what was ordered), so they equal the frozen
 orders diet by diet; the plan only says which van and wave each delivered portion leaves in.
 Portions of clients who collect at a pick-up point are counted per point and not routed;
-portions the plan could not place on a van are shown apart as `unrouted`, still to be cooked.
+lunches a caregiver takes on a home-care visit are counted apart as `on_visits`; portions the
+plan could not place on a van are shown apart as `unrouted`, still to be cooked.
 
 - Spare portions: each kitchen cooks `spare_portions` extra of every diet it cooks that day.
 - A wave is the set of trips leaving a kitchen within the same quarter hour; its departure is
@@ -28,6 +29,7 @@ from scheduler.planning.meals import kitchen_of
 from scheduler.repositories.fleet import list_kitchens, list_pickup_points, list_vehicles
 from scheduler.repositories.meals import clients_by_id
 from scheduler.repositories.plans import latest_version, routes_of
+from scheduler.visits import meals_on_visits
 
 SERVICE = "meals"
 WAVE_SECONDS = 15 * 60
@@ -75,6 +77,7 @@ class KitchenBatch:
     spare: Counts = field(default_factory=dict)
     cook: Counts = field(default_factory=dict)  # portions + spare
     unrouted: Counts = field(default_factory=dict)
+    on_visits: Counts = field(default_factory=dict)  # lunches caregivers take on their visits
     waves: list[Wave] = field(default_factory=list)
 
 
@@ -120,6 +123,7 @@ def _kitchen_dict(k: KitchenBatch) -> dict[str, object]:
         "spare": k.spare,
         "cook": k.cook,
         "unrouted": k.unrouted,
+        "on_visits": k.on_visits,
         "waves": [
             {
                 "departure": w.departure,
@@ -180,13 +184,15 @@ def kitchen_day(municipality_id: int, day: date, *, session: Session) -> Kitchen
             municipality,
             session=session,
         )
+    carried = meals_on_visits(municipality_id, day, session=session)
     for client_id, orders in by_client.items():
         client = clients[client_id]
         if client_id in routed or client.pickup_point_id is not None or not kitchens:
             continue
-        kitchen = kitchen_of(client, kitchens)
+        batch = batches[kitchen_of(client, kitchens).id]
+        counts = batch.on_visits if client_id in carried else batch.unrouted
         for order in orders:
-            _add(batches[kitchen.id].unrouted, str(order.diet), order.portions)
+            _add(counts, str(order.diet), order.portions)
     for kitchen in kitchens:
         _finish(batches[kitchen.id], kitchen)
     return KitchenDay(
@@ -335,6 +341,7 @@ def _finish(batch: KitchenBatch, kitchen: Kitchen) -> None:
     batch.spare = {d: kitchen.spare_portions for d in batch.portions if kitchen.spare_portions}
     batch.cook = {d: n + batch.spare.get(d, 0) for d, n in batch.portions.items()}
     batch.unrouted = _sorted(batch.unrouted)
+    batch.on_visits = _sorted(batch.on_visits)
 
 
 # Diet names as the kitchen staff write them on boxes.

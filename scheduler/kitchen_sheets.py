@@ -16,11 +16,14 @@ CSV_HEADER = (
 def kitchen_rows(day: KitchenDay) -> list[list[object]]:
     """One row per count: `cook` and `spare` per kitchen and diet, `delivery` per packed
     client and diet (in stop order), `point` per pick-up point and diet, `unrouted` per
-    kitchen and diet for meals the plan left off the vans."""
+    kitchen and diet for meals the plan left off the vans, `on_visit` for lunches caregivers
+    take on their visits."""
     rows: list[list[object]] = []
     blank = ["", "", "", "", "", "", ""]
     for k in day.kitchens:
-        for kind, counts in (("cook", k.cook), ("spare", k.spare), ("unrouted", k.unrouted)):
+        kinds = (("cook", k.cook), ("spare", k.spare), ("unrouted", k.unrouted),
+                 ("on_visit", k.on_visits))  # fmt: skip
+        for kind, counts in kinds:
             rows.extend(
                 [kind, k.kitchen, "", "", "", *blank[:4], d, n, "", "", ""]
                 for d, n in counts.items()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -15,7 +15,7 @@ from scheduler.cutoff import freeze_day, frozen_orders
 from scheduler.errors import InvalidInputError
 from scheduler.kitchen import KitchenDay, kitchen_day
 from scheduler.kitchen_sheets import kitchen_csv, kitchen_html
-from scheduler.models import Client, DayFreeze, Diet, Municipality, PlanVersion, Role
+from scheduler.models import Client, DayFreeze, Diet, Municipality, PlanVersion, Role, Visit
 from scheduler.orders import Actor, place_order
 from scheduler.planning import plan_day
 from scheduler.repositories.plans import routes_of
@@ -58,6 +58,20 @@ def _day(session: Session, town: Municipality) -> KitchenDay:
     a0 = session.exec(select(Client).where(Client.external_id == "a0")).one()
     assert a0.id is not None
     place_order(town.id, a0.id, DAY, session=session, by=in_time, diet=Diet.vegetarian)
+    a6 = session.exec(select(Client).where(Client.external_id == "a6")).one()
+    assert a6.id is not None
+    session.add(
+        Visit(
+            municipality_id=town.id,
+            external_id="visit-a6",
+            client_id=a6.id,
+            day=DAY,
+            window_start=time(11, 0),
+            window_end=time(13, 0),
+            duration_min=30,
+            carries_meal=True,
+        )
+    )
     freeze_day(town.id, DAY, "meals", session=session)
     plan_day(
         town.id,
@@ -90,13 +104,15 @@ def test_counts_equal_the_frozen_orders_diet_by_diet(engine: Engine) -> None:
         for k in day.kitchens:  # every ordered portion leaves on a van, at a point, or is flagged
             waves = _sum([w.portions for w in k.waves])
             points = _sum([p.portions for p in day.points if p.kitchen == k.kitchen])
-            assert waves + points + Counter(k.unrouted) == Counter(k.portions), k.kitchen
+            rest = Counter(k.unrouted) + Counter(k.on_visits)
+            assert waves + points + rest == Counter(k.portions), k.kitchen
         k1 = next(k for k in day.kitchens if k.kitchen == "K1")
         assert k1.spare == dict.fromkeys(k1.portions, 2)
         assert k1.cook == {d: n + 2 for d, n in k1.portions.items()}
         assert k1.portions["vegetarian"] == 1  # the one-off order on top of a0's subscription
         k3 = next(k for k in day.kitchens if k.kitchen == "K3")
         assert k3.unrouted == {"pureed": 1} and k3.waves == []
+        assert k1.on_visits == {"low_salt": 1}  # a6's lunch goes with the caregiver
         assert [(p.point, p.portions) for p in day.points] == [
             ("P1", {"diabetic": 1, "general": 1, "low_salt": 1})
         ]
