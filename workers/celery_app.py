@@ -26,8 +26,15 @@ TASK_MODULES = ["workers.tasks"]
 RUN_PLAN = "patronage.run_plan"
 
 
+def plan_time_limits(solve_limit_s: float, ws: WorkerSettings) -> tuple[float, float]:
+    """(soft, hard) seconds of a plan run: the longer solver budget plus the margins."""
+    budget = max(solve_limit_s, ws.replan_time_limit_s)
+    return budget + ws.solve_soft_margin_s, budget + ws.solve_hard_margin_s
+
+
 def celery_config(broker_url: str, ws: WorkerSettings, solve_limit_s: float) -> dict[str, Any]:
     eager = not broker_url
+    soft, hard = plan_time_limits(solve_limit_s, ws)
     return {
         "broker_url": broker_url or "memory://",
         "task_always_eager": eager,
@@ -62,12 +69,7 @@ def celery_config(broker_url: str, ws: WorkerSettings, solve_limit_s: float) -> 
             "max_retries": 0,
         },
         "worker_hijack_root_logger": False,
-        "task_annotations": {
-            RUN_PLAN: {
-                "soft_time_limit": solve_limit_s + ws.solve_soft_margin_s,
-                "time_limit": solve_limit_s + ws.solve_hard_margin_s,
-            }
-        },
+        "task_annotations": {RUN_PLAN: {"soft_time_limit": soft, "time_limit": hard}},
     }
 
 

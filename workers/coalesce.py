@@ -5,9 +5,10 @@ Two small tools, both keyed by municipality, date and service:
 - a *claim* (`SET NX` with expiry) says "a plan run is already scheduled"; the first event of
   a burst takes it and schedules the run a little later, and the events that follow find it
   taken and do nothing, so twenty cancellations in a burst give one re-plan;
-- a *lock* (redis-py's token lock with expiry) lets one run at a time plan a day. The lock is
-  short and a heartbeat thread extends it while the solve goes on, so when a worker dies its
-  lock lapses within seconds and another worker can take over.
+- a *lock* (redis-py's token lock with expiry) lets one run at a time plan a day. It expires
+  a little after the run's hard time limit, by which time Celery has ended any run still
+  going, so a lock left by a dead worker lapses on its own. (No heartbeat thread extends it:
+  a second thread would make the solver start its search processes the slow way.)
 
 What needs planning is not kept here: it is the set of unprocessed events in the database
 (`workers.plan_runs`), so losing Redis loses at most a schedule, never a change.
@@ -35,8 +36,6 @@ log = logging.getLogger(__name__)
 
 
 class Lock(Protocol):
-    def extend(self) -> bool: ...
-
     def release(self) -> None: ...
 
 
@@ -57,12 +56,6 @@ class _RedisLock:
     def __init__(self, lock: redis.lock.Lock) -> None:
         self._lock = lock
 
-    def extend(self) -> bool:
-        try:
-            return bool(self._lock.reacquire())
-        except LockError:
-            return False
-
     def release(self) -> None:
         try:
             self._lock.release()
@@ -81,8 +74,7 @@ class RedisCoordinator:
         self._client.delete(key)
 
     def lock(self, key: str, ttl_s: float) -> Lock | None:
-        # Not thread-local: the heartbeat thread extends the lock the task thread took.
-        lock = self._client.lock(key, timeout=ttl_s, blocking=False, thread_local=False)
+        lock = self._client.lock(key, timeout=ttl_s, blocking=False)
         return _RedisLock(lock) if lock.acquire() else None
 
 
@@ -108,16 +100,12 @@ class LocalCoordinator:
     def lock(self, key: str, ttl_s: float) -> Lock | None:
         if not self.claim(key, ttl_s):
             return None
-        return _LocalLock(self, key, ttl_s)
+        return _LocalLock(self, key)
 
 
 class _LocalLock:
-    def __init__(self, owner: LocalCoordinator, key: str, ttl_s: float) -> None:
-        self._owner, self._key, self._ttl_s = owner, key, ttl_s
-
-    def extend(self) -> bool:
-        self._owner.forget(self._key)
-        return self._owner.claim(self._key, self._ttl_s)
+    def __init__(self, owner: LocalCoordinator, key: str) -> None:
+        self._owner, self._key = owner, key
 
     def release(self) -> None:
         self._owner.forget(self._key)
@@ -125,26 +113,14 @@ class _LocalLock:
 
 @contextmanager
 def exclusive(coordinator: Coordinator, key: str, ttl_s: float) -> Iterator[bool]:
-    """Hold `key` for the block (True), extended every third of `ttl_s`; False if taken."""
+    """Hold `key` for the block (True), or not at all (False) when someone else holds it."""
     lock = coordinator.lock(key, ttl_s)
     if lock is None:
         yield False
         return
-    stop = threading.Event()
-
-    def heartbeat() -> None:
-        while not stop.wait(ttl_s / 3):
-            if not lock.extend():
-                log.error("lost the plan lock %s while holding it", key)
-                return
-
-    beat = threading.Thread(target=heartbeat, name=f"lock:{key}", daemon=True)
-    beat.start()
     try:
         yield True
     finally:
-        stop.set()
-        beat.join()
         lock.release()
 
 

@@ -118,11 +118,15 @@ def mark_processed(events: Sequence[Event]) -> None:
 
 
 def describe(events: Sequence[Event]) -> str:
-    """The reason stored on the version: 're-plan: order.cancelled x3, caregiver.sick'."""
+    """The reason stored on the version: 're-plan: order.cancelled x3, caregiver.sick'.
+
+    A re-freeze carries the change that caused it in its payload; that is what a dispatcher
+    wants to read, not "day.frozen".
+    """
     if not events:
         return "re-plan"
-    counts = Counter(e.kind for e in events)
-    parts = [kind if n == 1 else f"{kind} x{n}" for kind, n in counts.most_common()]
+    counts = Counter(str((e.payload or {}).get("reason") or e.kind) for e in events)
+    parts = [why if n == 1 else f"{why} x{n}" for why, n in counts.most_common()]
     return ("re-plan: " + ", ".join(parts))[:200]
 
 

@@ -24,8 +24,8 @@ class WorkerSettings(BaseSettings):
     # far less than a plan from scratch (PATRONAGE_SOLVE_TIME_LIMIT_S), and a late change
     # should reach the phones within seconds.
     replan_time_limit_s: float = Field(default=2.0, gt=0)
-    # The plan lock lapses this long after its holder stops extending it (a dead worker).
-    plan_lock_ttl_s: float = Field(default=15.0, gt=0)
+    # The plan lock lapses this long after the run's hard time limit (a worker that died).
+    plan_lock_margin_s: float = Field(default=5.0, gt=0)
     # How long to wait before asking again when another re-plan holds the lock.
     replan_lock_wait_s: float = Field(default=1.0, gt=0)
     # Margin over the solver budget before Celery ends a solve (soft: exception; hard: kill).

@@ -32,7 +32,7 @@ from scheduler.errors import DomainError
 from scheduler.models import Alert, Event, Municipality, Plan, PlanVersion
 from scheduler.models.base import utcnow
 from scheduler.settings import get_settings
-from workers.celery_app import RUN_PLAN, enqueue
+from workers.celery_app import RUN_PLAN, enqueue, plan_time_limits
 from workers.coalesce import coordinator, day_key, exclusive
 from workers.metrics import metrics
 from workers.plan_runs import (
@@ -110,7 +110,8 @@ def run_plan_task(self: Task, municipality_id: int, day: str, service: str) -> s
     ws = get_worker_settings()
     key = day_key(municipality_id, day, service)
     coord = coordinator()
-    with exclusive(coord, key + ":lock", ws.plan_lock_ttl_s) as held:
+    _, hard = plan_time_limits(get_settings().solve_time_limit_s, ws)
+    with exclusive(coord, key + ":lock", hard + ws.plan_lock_margin_s) as held:
         if not held:  # another run plans this day now; come back when it is done
             raise self.retry(countdown=ws.replan_lock_wait_s, max_retries=None)
         # Forget the schedule before reading the events: a change arriving from now on

@@ -84,6 +84,8 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
         return worker.wait_ready() if wait else worker
 
     yield start
+    for worker in started:  # all at once: each takes a moment to shut down
+        worker.terminate()
     for worker in started:
         worker.stop()
 

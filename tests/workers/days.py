@@ -82,10 +82,9 @@ def add_version(
         plan.current_version += 1
         if published:
             plan.published_version = plan.current_version
+        assert plan.id is not None
         version = PlanVersion(
-            municipality_id=municipality_id,
-            plan_id=plan.id,
-            version=plan.current_version,  # type: ignore[arg-type]
+            municipality_id=municipality_id, plan_id=plan.id, version=plan.current_version
         )
         session.add_all([plan, version])
         session.flush()

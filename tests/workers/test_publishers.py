@@ -7,7 +7,7 @@ import json
 import os
 import time
 
-import http_ece
+import http_ece  # type: ignore[import-untyped]
 import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization

@@ -9,7 +9,7 @@ import kombu.exceptions
 import pytest
 import redis
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from scheduler.models import Outbox
 from tests.workers.conftest import DAY, add_municipality, record
@@ -37,7 +37,7 @@ class Broker:
 
 def _outbox(engine: Engine) -> list[Outbox]:
     with Session(engine) as session:
-        return list(session.exec(select(Outbox).order_by(Outbox.id)).all())
+        return list(session.exec(select(Outbox).order_by(col(Outbox.id))).all())
 
 
 def test_rows_go_out_in_id_order_and_are_marked(pipeline_db: Engine, municipality_id: int) -> None:
@@ -78,7 +78,7 @@ def test_a_row_that_cannot_be_sent_holds_back_only_its_own_date(pipeline_db: Eng
     after_bad = record(pipeline_db, varna, "b")
     other_day = record(pipeline_db, varna, "c", day=DAY + timedelta(days=1))
     other_town = record(pipeline_db, ruse, "d")
-    rows = {row.event_id: row.id for row in _outbox(pipeline_db)}
+    rows = {row.event_id: row.id or 0 for row in _outbox(pipeline_db)}
     broker = Broker()
     broker.refuse = {rows[bad]}
     result = relay_once(pipeline_db, broker)
