@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.commands import db, demo, importing, planning, routing, serve, services
+from api.commands import care, db, demo, importing, planning, routing, serve, services
 
 app = typer.Typer(
     name="patronage",
@@ -21,6 +21,7 @@ app.command("demo")(demo.demo_command)
 app.command("serve")(serve.serve)
 app.add_typer(serve.users, name="user")
 planning.register(app)  # plan, kitchen, statement, bench-meals
+care.register(app)  # care day/link/check/sick/attendance/hours, bench-care
 
 
 def main() -> None:
