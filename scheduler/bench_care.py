@@ -55,6 +55,7 @@ class CareBench:
     preferred: int  # visits whose preferred caregivers include someone on duty
     continuity: float  # share of those made by a preferred caregiver
     unassigned: int  # visits (not jobs) left unassigned
+    served: int  # visits on some caregiver's route
     reasons: dict[str, int] = field(default_factory=dict)
     violations: list[str] = field(default_factory=list)  # hard constraints broken
     travel_h: float = 0.0
@@ -65,7 +66,9 @@ class CareBench:
 
     @property
     def meets_target(self) -> bool:
-        return self.total_s < 30 and not self.violations
+        """Under 30 s with every hard constraint held, by a plan that serves visits at all
+        (leaving everything unassigned breaks no constraint, and is no plan)."""
+        return self.total_s < 30 and not self.violations and self.served > 0
 
 
 def bench_day(session: Session, municipality: Municipality) -> date:
@@ -160,7 +163,8 @@ def _figures(
         plan_s=plan_s,
         late_min=sum(s.late_s for _, stops in routes for s in stops) / 60,
         preferred=len(wants), continuity=kept / len(wants) if wants else 1.0,
-        unassigned=len(lost), reasons=dict(Counter(lost.values())),
+        unassigned=len(lost), served=len({v for v in served if v is not None}),
+        reasons=dict(Counter(lost.values())),
         violations=hard_broken(built, routes, left, version),
         travel_h=sum(r.duration for r, _ in routes) / 3600,
     )  # fmt: skip
@@ -214,6 +218,7 @@ def markdown(r: CareBench, machine: str) -> str:
         f"| {r.day} | {r.visits} visits ({r.two_person} for two, {r.linked} linked; "
         f"{r.jobs} jobs), {r.caregivers} caregivers | {r.time_limit_s:g} s | {r.freeze_s:.2f} s "
         f"| {r.plan_s:.1f} s | {r.total_s:.1f} s | {r.late_min:.0f} | "
-        f"{r.continuity:.0%} of {r.preferred} | {r.unassigned} ({reasons}) | {broken} | "
+        f"{r.continuity:.0%} of {r.preferred} | {r.served} | {r.unassigned} ({reasons}) | "
+        f"{broken} | "
         f"{r.travel_h:.1f} h | {machine} |"
     )

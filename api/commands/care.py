@@ -240,7 +240,8 @@ def bench_care_command(
         f"{r.visits} visits ({r.jobs} jobs) and {r.caregivers} caregivers on {r.day}: freeze "
         f"{r.freeze_s:.2f} s, plan {r.plan_s:.1f} s, total {r.total_s:.1f} s; late "
         f"{r.late_min:.0f} min; continuity {r.continuity:.0%} of {r.preferred}; "
-        f"{r.unassigned} unassigned {r.reasons}; {len(r.violations)} hard constraints broken; "
+        f"{r.served} visits served, {r.unassigned} unassigned {r.reasons}; "
+        f"{len(r.violations)} hard constraints broken; "
         f"{verdict} the target (< 30 s, every hard constraint held)"
     )
     for line in r.violations[:10]:

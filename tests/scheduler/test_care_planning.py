@@ -9,11 +9,13 @@ asks for a nurse who also does housework, whom nobody is.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from scheduler.bench_care import markdown, run_care_bench
 from scheduler.cutoff import freeze_day
 from scheduler.models import Municipality, PlanVersion, TravelMode
 from scheduler.orders import Actor
@@ -233,3 +235,13 @@ def test_a_lunch_carried_on_a_visit_leaves_the_vans(sqlite_engine: Engine) -> No
         ((_, stops),) = routes_of(t.id, care.id, session=session)
         help_stop = next(s for s in stops if s.job_id == "HELP")
         assert 11 * 3600 <= help_stop.start_s <= 12 * 3600 + 30 * 60  # inside the lunch window
+
+
+def test_the_benchmark_runs_end_to_end_on_a_small_town(tmp_path: Path) -> None:
+    result = run_care_bench(tmp_path, visits=12, caregivers=4, time_limit=1.5)
+    assert result.visits >= 12 and result.caregivers >= 1
+    assert result.served + result.unassigned == result.visits
+    assert result.freeze_s > 0 and result.plan_s > 0
+    assert result.day.weekday() == 0
+    row = markdown(result, "test machine")
+    assert row.startswith(f"| {result.day} | {result.visits} visits") and "test machine" in row
