@@ -150,7 +150,9 @@ def build(
     _add_trips(built)
     _add_ride_time(built)
     _add_travel_limit(built)
-    for hook in hooks:
+    from routing.care import hooks as care_hooks  # care.py builds on this module's types
+
+    for hook in (*hooks, *care_hooks(problem)):
         hook(built)
     return built
 

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from functools import partial
 
+from routing.care_solve import has_sync, solve_synced
+from routing.care_timing import needs_care_timing, retime_solution
 from routing.problem import Job, Problem
 from routing.reasons import Eligibility, eligibility, explain_dropped
 from routing.schedule import TimedRoute, time_route
@@ -39,6 +42,9 @@ def solve(
     limit = time_limit or problem.options.time_limit_s or DEFAULT_TIME_LIMIT_S
     seed = seed if seed is not None else problem.options.seed or 0
     problem = with_matrices(problem, travel)
+    if has_sync(problem):  # groups are placed whole and fixed in time first: care_solve.py
+        inner = partial(solve, seed=seed, configs=configs)
+        return solve_synced(problem, limit, seed, inner)
     deadline = started + limit
     checks = eligibility(problem)
     outcome = _search(problem, checks, deadline, seed, configs)
@@ -46,7 +52,9 @@ def solve(
     timed, repaired = _timed(problem, routes)
     del repaired  # they are not in any route now, so they are explained like the rest
     unassigned = _unassigned(problem, checks, routes, deadline)
-    return _solution(timed, unassigned, time.time() - started)
+    solution = _solution(timed, unassigned, time.time() - started)
+    # Breaks get their place and steps, balance its cost: care_timing.py.
+    return retime_solution(problem, solution) if needs_care_timing(problem) else solution
 
 
 def _reserve(limit: float, jobs: int) -> float:

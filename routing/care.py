@@ -1,0 +1,152 @@
+"""Home-care constraints on the OR-Tools model: breaks, preferences, balance and exact sync.
+
+`hooks(problem)` lists what a problem needs; model.build calls each on the built model. Skills,
+allowed vehicles, soft window ends and travel profiles need no hook: the pre-checks restrict
+each job's vehicles, the time dimension carries soft upper bounds, and each profile has its own
+time matrix.
+
+Sync groups are usually not modelled here: care_solve.py turns each group into jobs at fixed
+times before the search (see there why). `add_sync` is the exact model (equal time cumuls,
+different vehicles, gaps as cumul inequalities), kept for problems given to the engine with
+sync left in, and to measure against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import pairwise
+
+import numpy as np
+
+from routing.model import Built, ModelHook, node_matrix
+from routing.problem import Job, Problem
+
+
+def hooks(problem: Problem, *, exact_sync: bool = False) -> list[ModelHook]:
+    found: list[ModelHook] = []
+    if any(v.breaks for v in problem.vehicles):
+        found.append(add_breaks)
+    if any(j.preferred_vehicles and j.preference_cost for j in problem.jobs):
+        found.append(add_preferences)
+    if problem.objective.balance_weight:
+        found.append(add_balance)
+    if exact_sync and any(j.sync for j in problem.jobs):
+        found.append(add_sync)
+    return found
+
+
+def _services(b: Built) -> list[int]:
+    """The service time at each model index: a break may not fall inside a visit."""
+    n_jobs = len(b.layout.jobs)
+    out = []
+    for index in range(b.model.Size()):
+        node = b.manager.IndexToNode(index)
+        out.append(b.problem.jobs[b.layout.jobs[node]].service if node < n_jobs else 0)
+    return out
+
+
+def add_breaks(b: Built) -> None:
+    """Each break an interval on the vehicle's first trip: inside a window, between visits.
+
+    OR-Tools lets a break fall before the route's start or after its end: a caregiver whose
+    day ends at 11:00 has lunch at home, off duty, which validate.py accepts the same way.
+    """
+    solver = b.model.solver()
+    visits = _services(b)
+    for r, trip in enumerate(b.layout.trips):
+        vehicle = b.problem.vehicles[trip.van]
+        if not vehicle.breaks or trip.trip != 0:
+            continue
+        intervals = []
+        for brk in vehicle.breaks:
+            first, last = brk.time_windows[0][0], brk.time_windows[-1][1]
+            name = f"{vehicle.id}/{brk.id}"
+            interval = solver.FixedDurationIntervalVar(first, last, brk.service, False, name)
+            start = interval.SafeStartExpr(0).Var()
+            for (_, gap_lo), (gap_hi, _) in pairwise(brk.time_windows):
+                start.RemoveInterval(gap_lo + 1, gap_hi - 1)
+            intervals.append(interval)
+        b.time.SetBreakIntervalsOfVehicle(intervals, r, visits)
+
+
+def _preference_extra(problem: Problem, jobs: Sequence[int], van: int, nodes: int) -> np.ndarray:
+    """What entering each node costs this van on top of travel: the preference it breaks."""
+    vid = problem.vehicles[van].id
+    extra = np.zeros(nodes, dtype=np.int64)
+    for n, j in enumerate(jobs):
+        job: Job = problem.jobs[j]
+        if job.preferred_vehicles and vid not in job.preferred_vehicles:
+            extra[n] = job.preference_cost
+    return extra
+
+
+def add_preferences(b: Built) -> None:
+    """Arc costs per van: travel plus the preference cost of every job it serves unpreferred.
+
+    The cost sits on the arcs into a job, so it is counted once per served job. Vans with the
+    same profile and the same preferences share one registered matrix.
+    """
+    p, layout = b.problem, b.layout
+    by_distance = p.objective.minimize == "distance"
+    zeros = [0] * layout.num_nodes
+    base: dict[str, np.ndarray] = {}
+    registered: dict[tuple[str, bytes], int] = {}
+    for r, trip in enumerate(layout.trips):
+        profile = p.vehicles[trip.van].profile
+        if profile not in base:
+            m = p.matrices_for(profile)
+            raw = m.costs_distances if by_distance else m.durations
+            base[profile] = np.asarray(node_matrix(raw, layout.node_locs, zeros), dtype=np.int64)
+        extra = _preference_extra(p, layout.jobs, trip.van, layout.num_nodes)
+        key = (profile, extra.tobytes())
+        if key not in registered:
+            matrix = base[profile] + extra[None, :]
+            registered[key] = b.model.RegisterTransitMatrix(matrix.tolist())
+        b.model.SetArcCostEvaluatorOfVehicle(registered[key], r)
+
+
+def add_balance(b: Built) -> None:
+    """`balance_weight` per second of the longest working day.
+
+    A "work" dimension runs on the time transits from 0 at every start, and each vehicle's
+    end is tied to its time span, so work's global span is the longest day whatever the
+    shifts (the time dimension's own global span would count from the earliest shift's start
+    to the latest shift's end).
+    """
+    h = b.horizon
+    callbacks = [b.callbacks["time"][b.problem.vehicles[t.van].profile] for t in b.layout.trips]
+    b.model.AddDimensionWithVehicleTransits(callbacks, h, h, True, "work")
+    work = b.model.GetDimensionOrDie("work")
+    solver = b.model.solver()
+    for r in range(len(b.layout.trips)):
+        span = b.time.CumulVar(b.model.End(r)) - b.time.CumulVar(b.model.Start(r))
+        solver.Add(work.CumulVar(b.model.End(r)) == span)
+    work.SetGlobalSpanCostCoefficient(b.problem.objective.balance_weight)
+
+
+def add_sync(b: Built) -> None:
+    """The exact sync model: all or none, equal starts on different vehicles, gaps."""
+    solver = b.model.solver()
+    node_of = {j: n for n, j in enumerate(b.layout.jobs)}
+    groups: dict[str, list[tuple[Job, int]]] = {}
+    for j, job in enumerate(b.problem.jobs):
+        if job.sync is not None and j in node_of:
+            groups.setdefault(job.sync.group, []).append((job, b.index(node_of[j])))
+    for members in groups.values():
+        members.sort(key=lambda m: m[0].sync.order or 0 if m[0].sync else 0)
+        for (job_a, a), (job_b, c) in pairwise(members):
+            solver.Add(b.model.ActiveVar(a) == b.model.ActiveVar(c))
+            ta, tc = b.time.CumulVar(a), b.time.CumulVar(c)
+            assert job_a.sync is not None and job_b.sync is not None
+            if job_a.sync.type == "simultaneous":
+                solver.Add(ta == tc)
+                different = solver.IsDifferentVar(b.model.VehicleVar(a), b.model.VehicleVar(c))
+                solver.Add(different >= b.model.ActiveVar(a))
+                continue
+            low = job_a.sync.min_gap or job_b.sync.min_gap or 0
+            high = job_a.sync.max_gap or job_b.sync.max_gap
+            # Only binding when the group is served: an unserved pair's cumuls are free.
+            slack = b.horizon * (1 - b.model.ActiveVar(a))
+            solver.Add(tc - ta + slack >= low)
+            if high is not None:
+                solver.Add(ta - tc + slack >= -high)

@@ -1,0 +1,297 @@
+"""Caregiver routes under construction: where a visit could go, at what cost, and when.
+
+A route is a list of items: job indices and break ids. A break is a visit without a place (it
+is taken where the caregiver is, or during the travel) with the break's windows and duration,
+as OR-Tools and validate.py see it. Each route keeps, per position, the earliest time a new
+visit could start there and the latest start that keeps everything after it on time, so a
+candidate place costs a few additions to check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from routing.problem import Problem, TimeWindow, Vehicle
+
+INF = 10**15
+Item = int | str  # a job index, or a break id
+
+
+@dataclass(frozen=True)
+class Place:
+    """A job at position `pos` of van `van`'s route, starting in [earliest, latest]."""
+
+    van: int
+    pos: int
+    earliest: int
+    latest: int
+    cost: int
+
+
+@dataclass
+class Before:
+    """What a visit inserted at some position follows."""
+
+    ready: int  # when the caregiver is free (last departure or break end)
+    left: int  # departure from the last located item
+    place: int | None  # the last location
+    pause: int  # break seconds since leaving it
+
+
+@dataclass
+class RouteState:
+    van: int
+    items: list[Item] = field(default_factory=list)
+    before: list[Before] = field(default_factory=list)  # per position 0..len(items)
+    latest: list[int] = field(default_factory=list)  # per item: latest start
+    feasible: bool = True
+    locked: int = 0  # items at the head that stay first (pinned jobs)
+    end: int = 0  # when the route reaches its end
+    after: list[tuple[int, int | None, int, int]] = field(default_factory=list)  # see _after_all
+
+    def copy(self) -> RouteState:
+        return RouteState(
+            self.van,
+            self.items.copy(),
+            self.before.copy(),
+            self.latest.copy(),
+            self.feasible,
+            self.locked,
+            self.end,
+            self.after.copy(),
+        )
+
+
+def _earliest(windows: Sequence[TimeWindow], t: int) -> int | None:
+    for lo, hi in windows:
+        if t <= hi:
+            return max(lo, t)
+    return None
+
+
+def _latest(windows: Sequence[TimeWindow], t: int) -> int:
+    for lo, hi in reversed(windows):
+        if lo <= t:
+            return min(hi, t)
+    return -INF
+
+
+class Builder:
+    """Routes under construction. `fixed` holds the start of every placed sync part."""
+
+    def __init__(self, problem: Problem, vans: Sequence[Sequence[int]]) -> None:
+        self.problem = problem
+        self.vans = vans  # per job: the vans that may serve it
+        self.fixed: dict[int, int] = {}
+        self.by_distance = problem.objective.minimize == "distance"
+        # Per van: the travel and cost matrices of its profile (looked up millions of times).
+        self.dur_of, self.cost_of = [], []
+        for v in problem.vehicles:
+            m = problem.matrices_for(v.profile)
+            self.dur_of.append(m.durations)
+            self.cost_of.append(m.costs_distances if self.by_distance else m.durations)
+        self.routes = [RouteState(v) for v in range(len(problem.vehicles))]
+        for state in self.routes:
+            breaks = sorted(problem.vehicles[state.van].breaks, key=lambda b: b.time_windows)
+            state.items = [b.id for b in breaks]
+            self.refresh(state)
+
+    # ---- items
+
+    def windows(self, j: int) -> tuple[TimeWindow, ...]:
+        if j in self.fixed:
+            return ((self.fixed[j], self.fixed[j]),)
+        # Soft ends are kept hard here: a first plan need not be late anywhere.
+        return self.problem.jobs[j].time_windows or ((0, INF),)
+
+    def _item(self, v: Vehicle, item: Item) -> tuple[Sequence[TimeWindow], int, int | None]:
+        """(windows, duration, location) of an item; a break has no location."""
+        if isinstance(item, str):
+            brk = next(b for b in v.breaks if b.id == item)
+            return brk.time_windows, brk.service, None
+        job = self.problem.jobs[item]
+        return self.windows(item), job.service, job.location_index
+
+    def _dur(self, v: Vehicle, a: int | None, b: int | None) -> int:
+        return 0 if a is None or b is None else self.problem.matrices_for(v.profile).durations[a][b]
+
+    def _cost(self, v: Vehicle, a: int | None, b: int | None) -> int:
+        if a is None or b is None:
+            return 0
+        m = self.problem.matrices_for(v.profile)
+        return (m.costs_distances if self.by_distance else m.durations)[a][b]
+
+    def _after_all(self, state: RouteState) -> list[tuple[int, int | None, int, int]]:
+        """For each position: (latest start of the next located item, its place, breaks
+        before it, latest start of the very next item)."""
+        v = self.problem.vehicles[state.van]
+        closes = (v.time_window or (0, INF))[1]
+        out = [(closes, v.end_index, 0, closes)]
+        for k in range(len(state.items) - 1, -1, -1):
+            _, service, place = self._item(v, state.items[k])
+            located, place_next, pause, _ = out[-1]
+            if place is not None:
+                out.append((state.latest[k], place, 0, state.latest[k]))
+            else:
+                out.append((located, place_next, pause + service, state.latest[k]))
+        out.reverse()
+        return out
+
+    # ---- route times
+
+    def refresh(self, state: RouteState) -> None:
+        v = self.problem.vehicles[state.van]
+        opens, closes = v.time_window or (0, INF)
+        here = Before(opens, opens, v.start_index, 0)
+        state.before, state.feasible = [here], True
+        for item in state.items:
+            windows, service, place = self._item(v, item)
+            arrival = max(here.ready, here.left + self._dur(v, here.place, place) + here.pause)
+            if place is None:
+                arrival = here.ready
+            start = _earliest(windows, arrival)
+            if start is None:
+                state.feasible, start = False, arrival
+            if place is None:
+                here = Before(start + service, here.left, here.place, here.pause + service)
+            else:
+                here = Before(start + service, start + service, place, 0)
+            state.before.append(here)
+        end = max(here.ready, here.left + self._dur(v, here.place, v.end_index) + here.pause)
+        state.feasible, state.end = state.feasible and end <= closes, end
+        state.latest = self._latests(v, state.items, closes)
+        state.after = self._after_all(state)
+
+    def _latests(self, v: Vehicle, items: list[Item], closes: int) -> list[int]:
+        """Latest start of each item that keeps everything after it, and the end, on time."""
+        latest = [0] * len(items)
+        located, place_next, pause, any_next = closes, v.end_index, 0, closes
+        for i in range(len(items) - 1, -1, -1):
+            windows, service, place = self._item(v, items[i])
+            if place is None:
+                latest[i] = _latest(windows, any_next - service)
+                any_next, pause = latest[i], pause + service
+                continue
+            leg = self._dur(v, place, place_next)
+            bound = min(located - leg - pause - service, any_next - service)
+            latest[i] = _latest(windows, bound)
+            located, place_next, pause, any_next = latest[i], place, 0, latest[i]
+        return latest
+
+    # ---- places
+
+    def place(self, j: int, state: RouteState, pos: int) -> Place | None:
+        """Job j at position pos of the route, if it fits: its start interval and cost."""
+        job = self.problem.jobs[j]
+        dur, cost_of = self.dur_of[state.van], self.cost_of[state.van]
+        prev = state.before[pos]
+        loc = job.location_index
+        assert loc is not None  # care problems carry matrices
+        here = prev.place
+        arrival = prev.left + prev.pause + (0 if here is None else dur[here][loc])
+        windows = self.windows(j)
+        earliest = _earliest(windows, max(prev.ready, arrival))
+        if earliest is None:
+            return None
+        located, nxt, pause, any_next = state.after[pos]
+        leg = 0 if nxt is None else dur[loc][nxt]
+        latest = _latest(windows, min(located - leg - pause, any_next) - job.service)
+        if latest < earliest:
+            return None
+        cost = 0
+        if here is not None:
+            cost += cost_of[here][loc] - (0 if nxt is None else cost_of[here][nxt])
+        if nxt is not None:
+            cost += cost_of[loc][nxt]
+        if job.preferred_vehicles and self.problem.vehicles[state.van].id not in (
+            job.preferred_vehicles
+        ):
+            cost += job.preference_cost
+        return Place(state.van, pos, earliest, latest, cost)
+
+    def places(self, j: int, vans: Sequence[int] | None = None) -> list[Place]:
+        found = []
+        allowed = self.vans[j]
+        closing = self.windows(j)[-1][1]
+        for van in allowed if vans is None else [v for v in vans if v in allowed]:
+            state = self.routes[van]
+            for pos in range(state.locked, len(state.items) + 1):
+                if state.before[pos].ready > closing:
+                    break  # later positions are later still
+                p = self.place(j, state, pos)
+                if p is not None:
+                    found.append(p)
+        return found
+
+    @property
+    def placed(self) -> set[int]:
+        return {i for s in self.routes for i in s.items if isinstance(i, int)}
+
+    def pin(self, van: int, jobs: Sequence[int]) -> None:
+        """Pinned jobs open the route in their order; nothing is placed before them."""
+        state = self.routes[van]
+        state.items[:0] = list(jobs)
+        state.locked = len(jobs)
+        self.refresh(state)
+
+    def insert(self, j: int, p: Place, at: int | None = None) -> None:
+        """Put job j at the place; `at` fixes its start (a sync part)."""
+        if at is not None:
+            self.fixed[j] = at
+        state = self.routes[p.van]
+        state.items.insert(p.pos, j)
+        self.refresh(state)
+
+    def remove(self, j: int) -> None:
+        for state in self.routes:
+            if j in state.items:
+                state.items.remove(j)
+                self.refresh(state)
+        self.fixed.pop(j, None)
+
+    def job_routes(self) -> dict[int, list[int]]:
+        return {
+            s.van: [i for i in s.items if isinstance(i, int)]
+            for s in self.routes
+            if any(isinstance(i, int) for i in s.items)
+        }
+
+    # ---- snapshots and cost
+
+    def start_of(self, state: RouteState, i: int) -> int:
+        """When item i of the route starts: its departure less its duration."""
+        v = self.problem.vehicles[state.van]
+        return state.before[i + 1].ready - self._item(v, state.items[i])[1]
+
+    def snapshot(self) -> tuple[list[RouteState], dict[int, int]]:
+        return [r.copy() for r in self.routes], dict(self.fixed)
+
+    def restore(self, snap: tuple[list[RouteState], dict[int, int]]) -> None:
+        routes, fixed = snap
+        self.routes, self.fixed = [r.copy() for r in routes], dict(fixed)
+
+    def route_cost(self, state: RouteState) -> tuple[int, int]:
+        """(travel, fixed and preference cost; working day) of a route, 0 when it is empty."""
+        jobs = [i for i in state.items if isinstance(i, int)]
+        if not jobs:
+            return 0, 0
+        v = self.problem.vehicles[state.van]
+        cost, here = v.fixed_cost, v.start_index
+        first_leg = self._dur(v, here, self.problem.jobs[jobs[0]].location_index)
+        for j in jobs:
+            job = self.problem.jobs[j]
+            cost += self._cost(v, here, job.location_index)
+            here = job.location_index
+            if job.preferred_vehicles and v.id not in job.preferred_vehicles:
+                cost += job.preference_cost
+        cost += self._cost(v, here, v.end_index)
+        first = next(k for k, i in enumerate(state.items) if isinstance(i, int))
+        begins = self.start_of(state, first) - first_leg if first == 0 else state.before[0].ready
+        return cost, state.end - begins
+
+    def cost(self) -> int:
+        """What the objective counts for the routes: travel, fixed, preference and balance."""
+        totals = [self.route_cost(r) for r in self.routes]
+        longest = max((span for _, span in totals), default=0)
+        return sum(c for c, _ in totals) + self.problem.objective.balance_weight * longest

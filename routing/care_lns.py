@@ -1,0 +1,151 @@
+"""Ruin and recreate on the first plan, moving sync groups as wholes, in time as well as place.
+
+Once a group's parts are fixed to a second, OR-Tools can move each part to another caregiver
+but never to another time. This search, before OR-Tools gets the plan, takes out a few related
+visits (with whole groups), puts them back with care_insert's group-aware insertion, and keeps
+the result when it is no worse than a slowly falling threshold above the current plan. The
+related visits are chosen around a seed that is most often a visit the plan serves badly: left
+out, or away from its preferred caregiver (whose overlapping visits go out too, to make room).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Sequence
+
+from routing.care_build import Builder
+from routing.care_insert import eject, place_by_regret, place_group, place_single, sync_groups
+
+LEFT_OUT = 10**7  # what an unplaced visit costs here: more than any plan can save
+THRESHOLD = 0.01  # the accepting threshold starts at this share of the first plan's cost
+
+
+class Search:
+    def __init__(self, b: Builder, rnd: random.Random) -> None:
+        self.b, self.rnd = b, rnd
+        problem = b.problem
+        self.groups = sync_groups(problem)
+        self.group_of = {j: g for g, members in self.groups.items() for j in members}
+        self.eligible = [j for j in range(len(problem.jobs)) if b.vans[j]]
+        self.durations = problem.matrices_for(problem.vehicles[0].profile).durations
+        self.first = -1  # the seed of the last ruin
+
+    def value(self) -> int:
+        return self.b.cost() + LEFT_OUT * (len(self.eligible) - len(self.b.placed))
+
+    def run(self, deadline: float) -> int:
+        """Improve the plan in place until the deadline; returns the iterations made."""
+        if not self.eligible:
+            return 0
+        current = best = self.value()
+        scale = THRESHOLD * self.b.cost()
+        best_snap = self.b.snapshot()
+        began, rounds = time.time(), 0
+        span = max(1e-3, deadline - began)
+        while time.time() < deadline:
+            rounds += 1
+            snap = self.b.snapshot()
+            self.recreate(self.ruin())
+            value = self.value()
+            left = max(0.0, (deadline - time.time()) / span)
+            if value <= current + scale * left:
+                current = value
+                if value < best:
+                    best, best_snap = value, self.b.snapshot()
+            else:
+                self.b.restore(snap)
+        self.b.restore(best_snap)
+        return rounds
+
+    # ---- ruin
+
+    def _placed_times(self) -> dict[int, tuple[int, int]]:
+        """job -> (van, start) of every placed job."""
+        out = {}
+        for state in self.b.routes:
+            for i, item in enumerate(state.items):
+                if isinstance(item, int):
+                    out[item] = (state.van, self.b.start_of(state, i))
+        return out
+
+    def _seed(self, placed: dict[int, tuple[int, int]]) -> int:
+        missing = [j for j in self.eligible if j not in placed]
+        jobs = self.b.problem.jobs
+        unpreferred = [
+            j
+            for j, (van, _) in placed.items()
+            if jobs[j].preferred_vehicles
+            and self.b.problem.vehicles[van].id not in jobs[j].preferred_vehicles
+        ]
+        draw = self.rnd.random()
+        if missing and draw < 0.5:
+            return self.rnd.choice(missing)
+        if unpreferred and draw < 0.8:
+            return self.rnd.choice(unpreferred)
+        return self.rnd.choice(list(placed) or self.eligible)
+
+    def ruin(self) -> set[int]:
+        placed = self._placed_times()
+        seed = self._seed(placed)
+        self.first = seed
+        jobs = self.b.problem.jobs
+        when = placed[seed][1] if seed in placed else _middle(jobs[seed].time_windows)
+        here = jobs[seed].location_index
+
+        def distance(j: int) -> int:
+            there = jobs[j].location_index
+            travel = 0 if here is None or there is None else self.durations[here][there]
+            return abs(placed[j][1] - when) + 2 * travel
+
+        size = self.rnd.randint(4, 12)
+        chosen = set(sorted(placed, key=distance)[:size])
+        chosen |= self._make_room(seed, placed)
+        chosen |= {seed} if seed in placed else set()
+        removed = set()
+        for j in chosen:
+            removed |= set(self.groups.get(self.group_of.get(j, ""), [j]))
+        for j in removed:
+            self.b.remove(j)
+        return removed
+
+    def _make_room(self, seed: int, placed: dict[int, tuple[int, int]]) -> set[int]:
+        """The visits that overlap the seed's window on its preferred caregiver's route, or
+        for a visit left out, on one or two of the routes that could take it."""
+        job = self.b.problem.jobs[seed]
+        ids = {v.id: k for k, v in enumerate(self.b.problem.vehicles)}
+        vans = {ids[vid] for vid in job.preferred_vehicles}
+        if seed not in placed:
+            options = list(self.b.vans[seed])
+            picked = set(self.rnd.sample(options, min(len(options), self.rnd.randint(1, 2))))
+            # Its preferred caregiver's day had room for it in the plan it was asked from.
+            vans = picked | {v for v in vans if v in options and self.rnd.random() < 0.5}
+        lo, hi = (job.time_windows[0][0], job.time_windows[-1][1]) if job.time_windows else (0, 0)
+        return {
+            j
+            for j, (van, start) in placed.items()
+            if van in vans and lo - 3600 <= start <= hi + 3600
+        }
+
+    # ---- recreate
+
+    def recreate(self, removed: set[int]) -> None:
+        single = self.first not in self.group_of and self.first not in self.b.placed
+        # The seed goes back first, into the room made, or by moving one visit away.
+        if single and not place_single(self.b, self.first):
+            eject(self.b, self.first)
+        placed = self.b.placed
+        pool = [j for j in self.eligible if j not in placed]
+        groups = {self.group_of[j] for j in pool if j in self.group_of}
+        order = sorted(groups)
+        self.rnd.shuffle(order)
+        for g in order:
+            place_group(self.b, self.groups[g])
+        placed = self.b.placed
+        singles = [j for j in pool if j not in self.group_of and j not in placed]
+        place_by_regret(self.b, singles, time.time() + 5.0)
+        del removed
+
+
+def _middle(windows: Sequence[tuple[int, int]]) -> int:
+    return (windows[0][0] + windows[-1][1]) // 2 if windows else 0

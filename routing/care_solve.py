@@ -1,0 +1,115 @@
+"""Solving care days with sync groups: place groups whole, fix their times, search, re-time.
+
+Why not the exact model (care.add_sync): equal time cumuls on two routes are checked only when
+OR-Tools commits a move, after its fast per-route filters have accepted it, so most moves
+around a two-caregiver visit are built, propagated and thrown away; and with all-or-none as
+`ActiveVar` equalities no insertion heuristic can place a group at all. On the generated
+200-visit day that model ends with groups left out (see docs/benchmarks.md).
+
+So the day is solved in steps:
+1. care_build places every group whole (all parts at one second on different caregivers, or
+   the linked part inside its gap) and then the single visits, into a feasible first plan.
+2. Each placed part gets its start as a one-second window and loses its sync: the parts are
+   now plain jobs whose times agree by construction, and a part cannot share a caregiver with
+   its partner (one person cannot start two visits at the same second). The search may move
+   parts between caregivers freely, and everything else around them, starting from step 1.
+3. The answer is re-timed with breaks (care_timing), groups served in part are taken out whole,
+   and reasons are given against the original problem.
+Fixing the times is the price: a group keeps the second step 1 gave it.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+from routing.care_build import Builder
+from routing.care_insert import first_plan, sync_groups
+from routing.care_lns import Search
+from routing.care_timing import retime_solution
+from routing.problem import Problem
+from routing.reasons import eligibility
+from routing.solution import Reason, Solution, Unassigned
+
+Inner = Callable[..., Solution]
+BUILD_SHARE = 0.2  # at most this share of the budget for the first plan
+LNS_SHARE = 0.5  # the first plan is improved until this share of the budget, then OR-Tools
+
+
+def fixed_problem(problem: Problem, b: Builder) -> tuple[Problem, set[str]]:
+    """The problem with each placed sync part at its second and without sync; parts of groups
+    that could not be placed are left out (returned by id)."""
+    jobs, left_out = [], set()
+    pinned = {jid for route in problem.pinned.values() for jid in route}
+    for j, job in enumerate(problem.jobs):
+        if job.sync is None:
+            jobs.append(job)
+        elif job.id in pinned and j not in b.fixed:
+            jobs.append(replace(job, sync=None))  # already under way: it keeps its place
+        elif j in b.fixed:
+            t = b.fixed[j]
+            jobs.append(replace(job, time_windows=((t, t),), late_cost_per_s=0, sync=None))
+        else:
+            left_out.add(job.id)
+    start = {
+        problem.vehicles[van].id: tuple(problem.jobs[j].id for j in route)
+        for van, route in b.job_routes().items()
+    }
+    return replace(problem, jobs=tuple(jobs), initial_routes=start), left_out
+
+
+def has_sync(problem: Problem) -> bool:
+    return any(job.sync is not None for job in problem.jobs)
+
+
+def solve_synced(problem: Problem, time_limit: float, seed: int, inner: Inner) -> Solution:
+    """The whole care pipeline for a problem (with matrices) that has sync groups; `inner` is
+    the engine's solve for a problem without them, called as inner(problem, time_limit=s)."""
+    started = time.time()
+    checks = eligibility(problem)
+    vans = [c.vans if c.reason is None else () for c in checks]
+    b = first_plan(problem, vans, started + BUILD_SHARE * time_limit)
+    Search(b, random.Random(seed)).run(started + LNS_SHARE * time_limit)
+    fixed, left_out = fixed_problem(problem, b)
+    remaining = max(0.1, time_limit - (time.time() - started))
+    answer = inner(fixed, time_limit=remaining)
+    answer = _whole_groups(problem, answer)
+    answer = retime_solution(problem, answer, timing=fixed)
+    reasons = {u.id: u.reason for u in answer.unassigned}
+    unassigned = []
+    for job, check in zip(problem.jobs, checks, strict=True):
+        if job.id in answer.assigned:
+            continue
+        if check.reason is not None:
+            unassigned.append(Unassigned(job.id, check.reason))
+        elif job.sync is not None:
+            unassigned.append(Unassigned(job.id, Reason.sync))
+        else:
+            unassigned.append(Unassigned(job.id, reasons.get(job.id, Reason.cost)))
+    del left_out  # listed above, as sync
+    summary = replace(
+        answer.summary,
+        unassigned=len(unassigned),
+        solve_time_s=round(time.time() - started, 3),
+    )
+    return replace(answer, summary=summary, unassigned=tuple(unassigned))
+
+
+def _whole_groups(problem: Problem, answer: Solution) -> Solution:
+    """Take out the served parts of any group that is not served whole."""
+    served = answer.assigned
+    partial = {
+        problem.jobs[j].id
+        for members in sync_groups(problem).values()
+        if any(problem.jobs[j].id not in served for j in members)
+        for j in members
+    }
+    if not partial & served:
+        return answer
+    routes = tuple(
+        replace(r, steps=tuple(s for s in r.steps if s.type != "job" or s.id not in partial))
+        for r in answer.routes
+    )
+    return replace(answer, routes=routes)
