@@ -240,7 +240,8 @@ def test_a_lunch_carried_on_a_visit_leaves_the_vans(sqlite_engine: Engine) -> No
 def test_the_benchmark_runs_end_to_end_on_a_small_town(tmp_path: Path) -> None:
     result = run_care_bench(tmp_path, visits=12, caregivers=4, time_limit=1.5)
     assert result.visits >= 12 and result.caregivers >= 1
-    assert result.served + result.unassigned == result.visits
+    assert result.served + result.unassigned == result.visits and result.served > 0
+    assert result.violations == []  # every hard constraint, as routing/validate.py checks them
     assert result.freeze_s > 0 and result.plan_s > 0
     assert result.day.weekday() == 0
     row = markdown(result, "test machine")
