@@ -24,7 +24,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -153,7 +153,9 @@ def _all_handled(engine: Engine, tag: str, n: int) -> bool:
     return sum(e.processed_at is not None for e in _handled(engine, tag)) == n
 
 
-def bench_throughput(engine: Engine, env: dict[str, str], workdir: Path, n: int) -> dict[str, Any]:
+def bench_throughput(
+    engine: Engine, env: dict[str, str], workdir: Path, n: int, paced_rate: float
+) -> dict[str, Any]:
     with session_scope(engine) as session:
         town = Municipality(name="Bench events")
         session.add(town)
@@ -177,16 +179,32 @@ def bench_throughput(engine: Engine, env: dict[str, str], workdir: Path, n: int)
             _write(engine, mid, n, "b")
             _wait(lambda: _all_handled(engine, "b", n), 600, "the pipelined run")
             figures["end_to_end_events_per_s"] = round(n / (time.perf_counter() - started), 1)
+            figures |= _paced(engine, mid, rate=paced_rate, count=int(paced_rate * 10))
         finally:
             relay.stop()
+    return figures
+
+
+def _paced(engine: Engine, mid: int, *, rate: float, count: int) -> dict[str, Any]:
+    """Events written at a steady rate: how long each takes from its write to its handling."""
+    started = time.perf_counter()
+    for i in range(count):
+        pause = started + i / rate - time.perf_counter()
+        if pause > 0:
+            time.sleep(pause)
+        _write(engine, mid, 1, f"c{i:06d}")
+    _wait(lambda: _all_handled(engine, "c", count), 120, "the paced run")
     lags = sorted(
         (e.processed_at - e.occurred_at).total_seconds() * 1000
-        for e in _handled(engine, "b")
+        for e in _handled(engine, "c")
         if e.processed_at
     )
-    figures["latency_ms_p50"] = round(statistics.median(lags), 1)
-    figures["latency_ms_p95"] = round(lags[int(0.95 * (len(lags) - 1))], 1)
-    return figures
+    return {
+        "paced_events_per_s": rate,
+        "paced_latency_ms_p50": round(statistics.median(lags), 1),
+        "paced_latency_ms_p95": round(lags[int(0.95 * (len(lags) - 1))], 1),
+        "paced_latency_ms_max": round(lags[-1], 1),
+    }
 
 
 # --- late cancellation to re-published route ------------------------------------------------
@@ -222,16 +240,25 @@ def gateway() -> Iterator[tuple[str, list[tuple[float, bytes]]]]:
 
 def _synthetic_day(database_url: str, workdir: Path, clients: int) -> tuple[int, date]:
     """A synthetic municipality imported as the demo does, and its next delivery date."""
-    from scheduler.demo import DemoRun, run_demo
+    from functools import partial
+
+    from scheduler import demo
+    from scheduler.importing import ImportKind
+    from scheduler.meal_demo import next_working_day
     from scheduler.synthetic import TownSize
 
+    steps = [
+        demo.DemoStep("database", demo.create_database),
+        demo.DemoStep("files", demo.generate_files),
+        *(demo.DemoStep(k.value, partial(demo.import_kind, k)) for k in ImportKind),
+        demo.DemoStep("details", demo.apply_details),
+    ]
     size = TownSize(clients=clients, vans=6, caregivers=0, visits=0)
-    run = run_demo(DemoRun(database_url=database_url, folder=workdir / "town", size=size))
+    run = demo.DemoRun(database_url=database_url, folder=workdir / "town", size=size)
+    demo.run_demo(run, steps)
     mid = run.require_municipality()
-    day = date.today() + timedelta(days=1)
-    while day.weekday() >= 5:
-        day += timedelta(days=1)
-    return mid, day
+    with session_scope(run.engine) as session:
+        return mid, next_working_day(session, mid)
 
 
 def bench_late_cancellation(
@@ -248,17 +275,20 @@ def bench_late_cancellation(
     engine = make_engine(database_url)
     mid, day = _synthetic_day(database_url, workdir, clients)
     dispatcher = Actor(name="bench", role=Role.dispatcher, force=True)
+    # The day's plan with the full budget, made while this process has one thread (the solver
+    # then forks its searches directly), and published: routes are on the drivers' phones.
+    with session_scope(engine) as session:
+        freeze_day(mid, day, "meals", session=session)
+        version = plan_day(mid, day, "meals", session=session, reason="bench: initial")
+        plan = find_plan(session, mid, day, "meals")
+        assert plan is not None
+        publish_version(session, plan, version)
+        stops, first = len(_served(session, plan)), version.version
+    while relay_once(engine).sent:  # the plan's own outbox rows, before the clock starts
+        pass
     with gateway() as (url, arrivals), one_worker(env, workdir):
         with session_scope(engine) as session:
             save_target(session, mid, channel="webhook", address=url, secrets={"secret": "b"})
-            freeze_day(mid, day, "meals", session=session)
-            version = plan_day(mid, day, "meals", session=session)
-            plan = find_plan(session, mid, day, "meals")
-            assert plan is not None
-            publish_version(session, plan, version)  # routes now on the drivers' phones
-            stops = len(_served(session, plan))
-        while relay_once(engine).sent:  # the initial plan's own outbox rows
-            pass
         relay = Relay(engine, interval_s=0.05).start()
         timings: list[float] = []
         try:
@@ -268,7 +298,9 @@ def bench_late_cancellation(
             relay.stop()
     with Session(engine) as session:
         replans = session.exec(
-            select(PlanVersion).where(PlanVersion.municipality_id == mid, PlanVersion.version > 1)
+            select(PlanVersion).where(
+                PlanVersion.municipality_id == mid, PlanVersion.version > first
+            )
         ).all()
     return {
         "stops_planned": stops,
@@ -315,7 +347,14 @@ def _served(session: Session, plan: Any) -> list[int]:
     return sorted({c for c in stops if c is not None})
 
 
-def run_bench(events: int, *, clients: int = 340, repeats: int = 3) -> dict[str, Any]:
+def run_bench(
+    events: int,
+    *,
+    clients: int = 340,
+    repeats: int = 3,
+    paced_rate: float = 20.0,
+    late_cancellation: bool = True,
+) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="patronage-bench-"))
     database_url = f"sqlite:///{(workdir / 'bench.db').as_posix()}"
     try:
@@ -332,10 +371,11 @@ def run_bench(events: int, *, clients: int = 340, repeats: int = 3) -> dict[str,
             reset_app()
             upgrade(database_url)
             engine = make_engine(database_url)
-            figures = bench_throughput(engine, env, workdir, events)
-            figures |= bench_late_cancellation(
-                database_url, env, workdir, clients=clients, repeats=repeats
-            )
+            figures = bench_throughput(engine, env, workdir, events, paced_rate)
+            if late_cancellation:
+                figures |= bench_late_cancellation(
+                    database_url, env, workdir, clients=clients, repeats=repeats
+                )
             figures["outbox_left"] = backlog(engine)
             return figures
     finally:

@@ -85,12 +85,19 @@ def clock(
 
 def bench_events(
     events: int = typer.Option(2000, help="Events to write."),
+    rate: float = typer.Option(20.0, help="Events per second of the steady (latency) run."),
+    clients: int = typer.Option(340, help="Meal clients of the late-cancellation day."),
+    repeats: int = typer.Option(3, help="Late cancellations to time."),
+    late: bool = typer.Option(True, help="Also time late cancellation to re-published route."),
     out: Path | None = typer.Option(None, help="Write the figures here as JSON."),
 ) -> None:
-    """Events per second from the write to the queued task and through one worker."""
+    """Events per second from the write to the queued task and through one worker, and the
+    time from a late cancellation to the re-published route (scratch database and Redis)."""
     from workers.bench_events import run_bench
 
-    figures = run_bench(events)
+    figures = run_bench(
+        events, clients=clients, repeats=repeats, paced_rate=rate, late_cancellation=late
+    )
     for key, value in figures.items():
         console().print(f"{key:>32}: {value}")
     if out is not None:
