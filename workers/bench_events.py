@@ -354,9 +354,11 @@ def run_bench(
     repeats: int = 3,
     paced_rate: float = 20.0,
     late_cancellation: bool = True,
+    database_url: str = "",
 ) -> dict[str, Any]:
+    """The figures; `database_url` must name an empty scratch database (default: SQLite)."""
     workdir = Path(tempfile.mkdtemp(prefix="patronage-bench-"))
-    database_url = f"sqlite:///{(workdir / 'bench.db').as_posix()}"
+    database_url = database_url or f"sqlite:///{(workdir / 'bench.db').as_posix()}"
     try:
         with private_redis(workdir) as redis_url:
             env = {
@@ -377,6 +379,7 @@ def run_bench(
                     database_url, env, workdir, clients=clients, repeats=repeats
                 )
             figures["outbox_left"] = backlog(engine)
+            figures["database"] = engine.dialect.name
             return figures
     finally:
         shutil.rmtree(workdir, ignore_errors=True)

@@ -89,6 +89,9 @@ def bench_events(
     clients: int = typer.Option(340, help="Meal clients of the late-cancellation day."),
     repeats: int = typer.Option(3, help="Late cancellations to time."),
     late: bool = typer.Option(True, help="Also time late cancellation to re-published route."),
+    database_url: str = typer.Option(
+        "", help="An empty scratch database to use instead of a new SQLite file."
+    ),
     out: Path | None = typer.Option(None, help="Write the figures here as JSON."),
 ) -> None:
     """Events per second from the write to the queued task and through one worker, and the
@@ -96,7 +99,12 @@ def bench_events(
     from workers.bench_events import run_bench
 
     figures = run_bench(
-        events, clients=clients, repeats=repeats, paced_rate=rate, late_cancellation=late
+        events,
+        clients=clients,
+        repeats=repeats,
+        paced_rate=rate,
+        late_cancellation=late,
+        database_url=database_url,
     )
     for key, value in figures.items():
         console().print(f"{key:>32}: {value}")
