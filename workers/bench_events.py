@@ -284,6 +284,8 @@ def bench_late_cancellation(
         assert plan is not None
         publish_version(session, plan, version)
         stops, first = len(_served(session, plan)), version.version
+    if stops < repeats:
+        return {"late_cancel_error": f"the day's plan served {stops} stops: nothing to cancel"}
     while relay_once(engine).sent:  # the plan's own outbox rows, before the clock starts
         pass
     with gateway() as (url, arrivals), one_worker(env, workdir):
