@@ -186,15 +186,21 @@ def _order(job: Job) -> int:
 
 
 def first_plan(problem: Problem, vans: list[tuple[int, ...]], deadline: float) -> Builder:
-    """Pinned visits; groups and preferred visits in the order of their windows, each group at
-    its cheapest two caregivers and each preferred visit on its caregiver's day; then what is
-    left by regret, and a visit still out by moving one other visit out of its way."""
+    """Pinned visits; visits few caregivers can make; groups and preferred visits in the order
+    of their windows, each group at its cheapest two caregivers and each preferred visit on its
+    caregiver's day; then what is left by regret, and a visit still out by moving one other
+    visit out of its way."""
     b = Builder(problem, vans)
     index = {job.id: j for j, job in enumerate(problem.jobs)}
     for v, vehicle in enumerate(problem.vehicles):
         pinned = [index[jid] for jid in problem.pinned.get(vehicle.id, ()) if vans[index[jid]]]
         if pinned:
             b.pin(v, pinned)
+    # Visits only one or two caregivers can make (a rare skill, a hard restriction) first.
+    scarce = [j for j, job in enumerate(problem.jobs) if job.sync is None and 0 < len(vans[j]) <= 2]
+    for j in sorted(scarce, key=lambda j: _start(problem.jobs[j])):
+        if j not in b.placed:
+            place_single(b, j)
     groups = sync_groups(problem)
     ordered = sorted(groups.values(), key=lambda m: _window_key(problem.jobs[m[0]]))
     _chronological(b, [m for m in ordered if all(vans[j] for j in m)])
@@ -226,6 +232,8 @@ def _chronological(b: Builder, groups: list[list[int]]) -> None:
         if job.sync is None and job.preferred_vehicles and b.vans[j]
     ]
     for _, members in sorted(units, key=lambda u: u[0]):
+        if members[0] in b.placed:
+            continue
         if len(members) > 1 or jobs[members[0]].sync is not None:
             place_group(b, members)
             continue
@@ -243,6 +251,8 @@ def place_preferred(b: Builder, jobs: Sequence[int]) -> None:
     """
     ids = {v.id: k for k, v in enumerate(b.problem.vehicles)}
     for j in sorted(jobs, key=lambda j: _start(b.problem.jobs[j])):
+        if j in b.placed:
+            continue
         preferred = [ids[vid] for vid in b.problem.jobs[j].preferred_vehicles]
         found = b.places(j, preferred)
         if found:

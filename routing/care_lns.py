@@ -130,21 +130,34 @@ class Search:
     # ---- recreate
 
     def recreate(self, removed: set[int]) -> None:
+        """Put back what is out: the seed first, then groups and single visits, in either order
+        (groups first keeps them whole; single visits first lets a scarce visit take its slot
+        before a group's earliest second does)."""
+        del removed  # everything out of the plan goes back, not just what this ruin took
         single = self.first not in self.group_of and self.first not in self.b.placed
         # The seed goes back first, into the room made, or by moving one visit away.
         if single and not place_single(self.b, self.first):
             eject(self.b, self.first)
+        steps = [self._groups, self._singles]
+        if self.rnd.random() < 0.5:
+            steps.reverse()
+        for put_back in steps:
+            put_back()
+
+    def _groups(self) -> None:
         placed = self.b.placed
-        pool = [j for j in self.eligible if j not in placed]
-        groups = {self.group_of[j] for j in pool if j in self.group_of}
-        order = sorted(groups)
+        order = sorted(
+            {self.group_of[j] for j in self.eligible if j in self.group_of}
+            - {self.group_of[j] for j in placed if j in self.group_of}
+        )
         self.rnd.shuffle(order)
         for g in order:
             place_group(self.b, self.groups[g])
+
+    def _singles(self) -> None:
         placed = self.b.placed
-        singles = [j for j in pool if j not in self.group_of and j not in placed]
+        singles = [j for j in self.eligible if j not in self.group_of and j not in placed]
         place_by_regret(self.b, singles, time.time() + 5.0)
-        del removed
 
 
 def _middle(windows: Sequence[tuple[int, int]]) -> int:

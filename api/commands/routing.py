@@ -11,6 +11,7 @@ from rich.table import Table
 
 from api.console import console, progress
 from routing import bench as benchmarks
+from routing import bench_care
 from routing.exchange import read_problem, write_solution
 from routing.search import GLS, GLS_ARC, Config
 from routing.solver import solve as solve_problem
@@ -49,7 +50,7 @@ OURS: dict[str, Sequence[Config] | None] = {
 
 
 def bench(
-    files: list[Path] = typer.Argument(..., exists=True, help="VRPLIB .vrp files."),
+    files: list[Path] = typer.Argument(None, exists=True, help="VRPLIB .vrp files."),
     time_limit: float = typer.Option(10.0, "--time-limit", help="Seconds per instance each."),
     peers: str = typer.Option("", "--peers", help="Comma-separated: pyvrp,vroom."),
     ours: str = typer.Option(
@@ -57,8 +58,22 @@ def bench(
     ),
     seed: int = typer.Option(0, "--seed"),
     json_out: Path | None = typer.Option(None, "--json", help="Write records as JSON here."),
+    care: int | None = typer.Option(
+        None, "--care", help="Instead of files: a generated home-care day of N visits."
+    ),
+    caregivers: int = typer.Option(25, "--caregivers", help="Caregivers of the --care day."),
+    days: int = typer.Option(1, "--days", help="How many --care days, seeds from --seed on."),
 ) -> None:
-    """Solve VRPLIB instances with our engine and, when asked, with PyVRP and VROOM."""
+    """Solve VRPLIB instances with our engine and, when asked, with PyVRP and VROOM; or, with
+    --care N, generated home-care days (routing/bench_care.py)."""
+    if care is not None:
+        cared = bench_care.run_care(care, caregivers, range(seed, seed + days), time_limit)
+        console().print(bench_care.markdown(cared), markup=False, soft_wrap=True)
+        if json_out is not None:
+            json_out.write_text(json.dumps([r.as_json() for r in cared], indent=1) + "\n")
+        return
+    if not files:
+        raise typer.BadParameter("give VRPLIB files, or --care N", param_hint="FILES")
     wanted = [p for p in peers.split(",") if p]
     unknown = [o for o in ours.split(",") if o and o not in OURS]
     if unknown:
