@@ -260,7 +260,8 @@ def run_one(inst: Instance, solver: str, runner: Runner, limit: float, seed: int
     checked = check_routes(inst.problem, routes)
     cost = None if checked.cost is None else checked.cost / SCALE
     gap = None
-    if cost is not None and inst.bks:
+    # A gap compares complete answers only: leaving customers out is not a saving.
+    if cost is not None and inst.bks and checked.unassigned == 0:
         gap = round(100.0 * (cost - inst.bks) / inst.bks, 3)
     return Record(
         inst.name,
@@ -311,3 +312,54 @@ def aggregate(records: Sequence[Record]) -> list[Aggregate]:
             )
         )
     return out
+
+
+def _cell(value: float | None, digits: int = 2) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def markdown(records: Sequence[Record]) -> str:
+    """The per-class and per-instance tables of a run, as Markdown for docs/benchmarks.md."""
+    solvers = list(dict.fromkeys(r.solver for r in records))
+    lines = [
+        "| class | " + " | ".join(f"{s} mean gap % | {s} median gap %" for s in solvers) + " |",
+        "|---|" + "---:|---:|" * len(solvers),
+    ]
+    rows: dict[str, dict[str, Aggregate]] = {}
+    for a in aggregate(records):
+        rows.setdefault(a.family, {})[a.solver] = a
+    for fam, by_solver in rows.items():
+        cells = []
+        for s in solvers:
+            found = by_solver.get(s)
+            cells += [
+                _cell(found.mean_gap_pct if found else None),
+                _cell(found.median_gap_pct if found else None),
+            ]
+        lines.append(f"| {fam} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "| instance | best-known | "
+        + " | ".join(f"{s} cost | gap % | routes | unassigned | s" for s in solvers)
+        + " |",
+        "|---|---:|" + "---:|---:|---:|---:|---:|" * len(solvers),
+    ]
+    for name in dict.fromkeys(r.instance for r in records):
+        mine = {r.solver: r for r in records if r.instance == name}
+        first = next(iter(mine.values()))
+        cells = []
+        for s in solvers:
+            r = mine.get(s)
+            cells += (
+                [
+                    _cell(r.cost, 1),
+                    _cell(r.gap_pct),
+                    str(r.routes),
+                    str(r.unassigned),
+                    _cell(r.seconds, 1),
+                ]
+                if r
+                else ["-"] * 5
+            )
+        lines.append(f"| {name} | {_cell(first.bks, 1)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

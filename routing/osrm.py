@@ -90,8 +90,9 @@ class Osrm:
         for sources in blocks:
             for targets in blocks:
                 table = self._table(points, sources, targets, profile)
-                for a, row_d, row_m in zip(sources, table["durations"], table["distances"],
-                                           strict=True):  # fmt: skip
+                for a, row_d, row_m in zip(
+                    sources, table["durations"], table["distances"], strict=True
+                ):
                     for b, d, m in zip(targets, row_d, row_m, strict=True):
                         durations[a][b] = UNREACHABLE_S if d is None else to_int(d)
                         distances[a][b] = UNREACHABLE_M if m is None else to_int(m)

@@ -24,11 +24,12 @@ import random
 import threading
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
+from ortools.util import optional_boolean_pb2
 
 from routing.model import Built, build, initial_routes, make_layout, read_routes
 from routing.problem import Problem
@@ -52,12 +53,29 @@ class Config:
     ruin_size: int = 10
     neighbors_ratio: float = 1.0
     min_neighbors: int = 1
+    # Any other search parameter, by its dotted path in RoutingSearchParameters, such as
+    # ("local_search_operators.use_cross_exchange", True).
+    options: tuple[tuple[str, Any], ...] = ()
 
 
 GLS = Config("gls")
 GLS_ARC = Config("gls-arc", first_solution="PATH_CHEAPEST_ARC")
+GLS_SAVINGS = Config("gls-savings", first_solution="SAVINGS")
+GLS_BANDIT = Config("gls-bandit", options=(("use_multi_armed_bandit_concatenate_operators", True),))
 ILS = Config("ils", metaheuristic="ILS")
-DEFAULT_PORTFOLIO: tuple[Config, ...] = (GLS, GLS_ARC)
+DEFAULT_PORTFOLIO: tuple[Config, ...] = (GLS_SAVINGS, GLS_ARC)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """A share of the search time, and the searches that run side by side in it. Every phase
+    after the first starts from the best answer so far (its first solution is then unused)."""
+
+    share: float
+    configs: tuple[Config, ...]
+
+
+DEFAULT_PLAN: tuple[Phase, ...] = (Phase(1.0, DEFAULT_PORTFOLIO),)
 
 
 def parameters(config: Config, time_limit_s: float) -> Any:
@@ -88,7 +106,21 @@ def parameters(config: Config, time_limit_s: float) -> Any:
     else:
         params.local_search_metaheuristic = getattr(lsm, config.metaheuristic)
         params.guided_local_search_lambda_coefficient = config.gls_lambda
+    for path, value in config.options:
+        _set_parameter(params, path, value)
     return params
+
+
+def _set_parameter(params: Any, path: str, value: Any) -> None:
+    *parents, name = path.split(".")
+    target = params
+    for part in parents:
+        target = getattr(target, part)
+    field = target.DESCRIPTOR.fields_by_name[name]
+    if isinstance(value, bool) and field.enum_type is not None:
+        # Operators are OptionalBoolean (BOOL_TRUE = 3), not bool: True would set BOOL_FALSE.
+        value = optional_boolean_pb2.BOOL_TRUE if value else optional_boolean_pb2.BOOL_FALSE
+    setattr(target, name, value)
 
 
 @dataclass(frozen=True)
@@ -201,12 +233,17 @@ def _child(conn: Connection, task: Task) -> None:
 
 def _context() -> Any:
     # fork is instant and copies the problem for free, but forking a threaded process (a web
-    # server's worker pool) can deadlock the child; forkserver forks from a clean process.
+    # server's worker pool, a progress bar) can deadlock the child; forkserver forks from a
+    # clean process. That server is told to import this module (and OR-Tools) once: without
+    # it every child imports them itself, which took seconds on a loaded machine and left the
+    # search no time at all.
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
-        return multiprocessing.get_context("forkserver")
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload([__name__])
+        return ctx
     return multiprocessing.get_context("spawn")
 
 
@@ -281,6 +318,36 @@ def _in_process(task: Task) -> Outcome:
     outcome = Outcome()
     run_search(task, lambda m: _apply(outcome, m, task.config.name))
     return outcome
+
+
+def run_plan(
+    plan: Sequence[Phase], base: Task, deadline: float, width: int
+) -> tuple[Outcome, list[Outcome]]:
+    """Run the phases in turn, `width` searches side by side; the best outcome and them all."""
+    best, every = Outcome(), []
+    start, begun = base.start, time.time()
+    total = deadline - begun
+    shares = [p.share for p in plan]
+    for k, phase in enumerate(plan):
+        ends = begun + total * sum(shares[: k + 1]) / sum(shares)
+        # OR-Tools is told to stop a little earlier: its limit is checked between moves.
+        margin = 0.05 + 0.03 * (ends - time.time())
+        tasks = [
+            replace(
+                base, config=config, seed=base.seed + j, deadline=ends, start=start, margin_s=margin
+            )
+            for j, config in enumerate(phase.configs[:width])
+        ]
+        outcomes = portfolio(tasks)
+        every += outcomes
+        for outcome in outcomes:
+            if outcome.objective is not None and (
+                best.objective is None or outcome.objective < best.objective
+            ):
+                best = outcome
+        if best.routes is not None:
+            start = best.routes
+    return best, every
 
 
 def processes() -> int:

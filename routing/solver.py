@@ -20,7 +20,7 @@ from routing.care_timing import needs_care_timing, retime_solution
 from routing.problem import Job, Problem
 from routing.reasons import Eligibility, eligibility, explain_dropped
 from routing.schedule import TimedRoute, time_route
-from routing.search import DEFAULT_PORTFOLIO, Config, Outcome, Routes, Task, portfolio, processes
+from routing.search import DEFAULT_PLAN, Config, Outcome, Phase, Routes, Task, processes, run_plan
 from routing.solution import Reason, Route, Solution, Summary, Unassigned
 from routing.travel import TravelProvider, with_matrices
 
@@ -34,20 +34,23 @@ def solve(
     seed: int | None = None,
     travel: TravelProvider | None = None,
     configs: Sequence[Config] | None = None,
+    plan: Sequence[Phase] | None = None,
 ) -> Solution:
     """Routes for the problem within `time_limit` seconds (default: the problem's options, then
     10 s). The same problem and seed give the same routes when the search converges within the
-    limit. `configs` picks the searches of the portfolio (default: one per core, up to two)."""
+    limit. `configs` runs just these searches side by side; `plan` runs phases of searches,
+    each phase from the best answer of the ones before (default: search.DEFAULT_PLAN, as many
+    side by side as there are cores, up to two)."""
     started = time.time()
     limit = time_limit or problem.options.time_limit_s or DEFAULT_TIME_LIMIT_S
     seed = seed if seed is not None else problem.options.seed or 0
     problem = with_matrices(problem, travel)
     if has_sync(problem):  # groups are placed whole and fixed in time first: care_solve.py
-        inner = partial(solve, seed=seed, configs=configs)
+        inner = partial(solve, seed=seed, configs=configs, plan=plan)
         return solve_synced(problem, limit, seed, inner)
     deadline = started + limit
     checks = eligibility(problem)
-    outcome = _search(problem, checks, deadline, seed, configs)
+    outcome = _search(problem, checks, deadline, seed, configs, plan)
     routes = _job_routes(problem, outcome.routes or {})
     timed, repaired = _timed(problem, routes)
     del repaired  # they are not in any route now, so they are explained like the rest
@@ -68,6 +71,7 @@ def _search(
     deadline: float,
     seed: int,
     configs: Sequence[Config] | None,
+    plan: Sequence[Phase] | None,
 ) -> Outcome:
     jobs = tuple(i for i, c in enumerate(checks) if c.reason is None)
     if not jobs or not problem.vehicles:
@@ -75,21 +79,14 @@ def _search(
     everyone = tuple(range(len(problem.vehicles)))
     allowed = tuple(None if checks[i].vans == everyone else checks[i].vans for i in jobs)
     allowed = _with_pins(problem, jobs, allowed)
-    chosen = list(configs or DEFAULT_PORTFOLIO[: processes()])
+    if plan is None:
+        plan = (Phase(1.0, tuple(configs)),) if configs else DEFAULT_PLAN
+    width = len(configs) if configs else min(2, processes())
     limit = deadline - time.time()
     search_deadline = deadline - _reserve(limit, len(jobs))
-    # OR-Tools is told to stop a little earlier: its limit is checked between moves.
-    margin = 0.05 + 0.03 * limit
-    start = _start_routes(problem)
-    tasks = [
-        Task(problem, jobs, allowed, start, config, seed + k, search_deadline, margin)
-        for k, config in enumerate(chosen)
-    ]
-    outcomes = portfolio(tasks)
-    found = [o for o in outcomes if o.routes is not None and o.objective is not None]
-    if not found:
-        return Outcome()
-    return min(found, key=lambda o: o.objective if o.objective is not None else 0)
+    base = Task(problem, jobs, allowed, _start_routes(problem), plan[0].configs[0], seed, 0, 0)
+    best, _ = run_plan(plan, base, search_deadline, width)
+    return best
 
 
 def _with_pins(

@@ -52,7 +52,7 @@ OURS: dict[str, Sequence[Config] | None] = {
 def bench(
     files: list[Path] = typer.Argument(None, exists=True, help="VRPLIB .vrp files."),
     time_limit: float = typer.Option(10.0, "--time-limit", help="Seconds per instance each."),
-    peers: str = typer.Option("", "--peers", help="Comma-separated: pyvrp,vroom."),
+    peers: str = typer.Option("", "--peers", help="Comma-separated: pyvrp,vroom (--care: exact)."),
     ours: str = typer.Option(
         "patronage", "--ours", help=f"Our configurations, comma-separated: {','.join(OURS)}."
     ),
@@ -63,11 +63,16 @@ def bench(
     ),
     caregivers: int = typer.Option(25, "--caregivers", help="Caregivers of the --care day."),
     days: int = typer.Option(1, "--days", help="How many --care days, seeds from --seed on."),
+    markdown_out: Path | None = typer.Option(
+        None, "--markdown", help="Write the tables as Markdown here."
+    ),
 ) -> None:
     """Solve VRPLIB instances with our engine and, when asked, with PyVRP and VROOM; or, with
     --care N, generated home-care days (routing/bench_care.py)."""
     if care is not None:
-        cared = bench_care.run_care(care, caregivers, range(seed, seed + days), time_limit)
+        chosen = {k: v for k, v in bench_care.SOLVERS.items() if k == "patronage" or k in peers}
+        days_ = range(seed, seed + days)
+        cared = bench_care.run_care(care, caregivers, days_, time_limit, chosen)
         console().print(bench_care.markdown(cared), markup=False, soft_wrap=True)
         if json_out is not None:
             json_out.write_text(json.dumps([r.as_json() for r in cared], indent=1) + "\n")
@@ -87,6 +92,9 @@ def bench(
     _print_aggregates(benchmarks.aggregate(records))
     if json_out is not None:
         console().print(f"records written to {json_out}")
+    if markdown_out is not None:
+        markdown_out.write_text(benchmarks.markdown(records), encoding="utf-8")
+        console().print(f"tables written to {markdown_out}")
 
 
 def _run(
