@@ -289,7 +289,7 @@ def _trips(stops: list[Stop]) -> list[tuple[int, int, list[Stop]]]:
     trips: list[tuple[int, int, list[Stop]]] = []
     for stop in stops:
         if stop.kind in ("start", "reload"):
-            trips.append((stop.departure_s, len(trips) + 1, []))
+            trips.append((stop.departure_s, stop.trip or len(trips) + 1, []))
         elif stop.kind == "job" and trips:
             trips[-1][2].append(stop)
     return trips

@@ -21,6 +21,7 @@ from scheduler.planning.registry import PlanContext, builder_for
 from scheduler.planning.replan import (
     KeptPart,
     Moves,
+    Slot,
     continue_day,
     count_moves,
     seconds_into_day,
@@ -75,13 +76,19 @@ def plan_day(
     )
     published = bool(plan and base and plan.published_version == base.version)
     now_s = seconds_into_day(now or utc_now(), day, municipality.timezone)
-    vans = {v.id for v in built.problem.vehicles}
+    slots = {
+        vid: Slot(ref.resource, ref.trip, ref.reload_s)
+        for vid, ref in built.vehicles.items()
+        if ref.trip and ref.resource
+    }
+    vans = {slots[v.id].van if v.id in slots else v.id for v in built.problem.vehicles}
     if built.kept is None:
         problem, kept = continue_day(
             built.problem,
             {r.resource: stops for r, stops in old if r.resource in vans},
             published=published,
             now_s=now_s,
+            slots=slots,
         )
     else:  # the builder continued the day itself (home care: from the visits checked in)
         problem, kept = built.problem, dict(built.kept)

@@ -36,9 +36,16 @@ class JobRef:
 
 @dataclass(frozen=True)
 class VehicleRef:
+    """The rows behind one routing vehicle. A van may be given to the solver as one vehicle
+    per trip (`trip` > 0, see planning/meals.py): its routes are stored as one route of
+    `resource`, the van's external id, with a reload between the trips."""
+
     vehicle_id: int | None = None
     caregiver_id: int | None = None
     label: str = ""
+    resource: str = ""  # the stored route's resource; empty: the routing vehicle's id
+    trip: int = 0  # the trip this vehicle stands for; 0: the whole day, reloads included
+    reload_s: int = 0  # time to load the next trip at the kitchen (trip vehicles)
 
 
 @dataclass(frozen=True)

@@ -93,7 +93,18 @@ def kept_part(
         s for s in stops[:last_end]
         if s.kind != "job" or s.job_id in live or _reported(s)
     ]  # fmt: skip
-    return KeptPart(van, tuple(kept), gone + 1, stops[last_end].arrival_s)
+    # Trips are numbered on their start/reload stop (a van planned in slots may skip numbers).
+    trips = stops[bounds[gone][0]].trip or gone + 1
+    return KeptPart(van, tuple(kept), trips, stops[last_end].arrival_s)
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A routing vehicle that stands for one trip of a van (see planning/meals.py)."""
+
+    van: str
+    trip: int
+    reload_s: int
 
 
 def continue_day(
@@ -102,8 +113,14 @@ def continue_day(
     *,
     published: bool,
     now_s: int | None,
+    slots: Mapping[str, Slot] | None = None,
 ) -> tuple[routing.Problem, dict[str, KeptPart]]:
-    """The problem of what is left to plan, and the kept trips of each van."""
+    """The problem of what is left to plan, and the kept trips of each van.
+
+    `old` holds the old version's stops by van; `slots` names the routing vehicles that are one
+    trip of a van (the others are whole vans).
+    """
+    slots = slots or {}
     live = {j.id for j in problem.jobs}
     kept: dict[str, KeptPart] = {}
     for van, stops in old.items():
@@ -111,24 +128,42 @@ def continue_day(
         if part is not None:
             kept[van] = part
     done = {j for part in kept.values() for j in part.job_ids}
-    vehicles = tuple(_rest_of_day(v, kept.get(v.id), now_s) for v in problem.vehicles)
+    vehicles = tuple(_rest(v, slots.get(v.id), kept, now_s) for v in problem.vehicles)
     allowed = {j.id: j.allowed_vehicles for j in problem.jobs if j.id not in done}
-    vans = {v.id for v in vehicles}
-    initial = {
-        van: tuple(
-            s.job_id for s in stops if s.kind == "job" and s.job_id and _may(van, s.job_id, allowed)
-        )
-        for van, stops in old.items()
-        if van in vans
-    }
+    initial: dict[str, tuple[str, ...]] = {}
+    for vehicle in vehicles:
+        slot = slots.get(vehicle.id)
+        stops = old.get(slot.van if slot else vehicle.id, ())
+        jobs = tuple(
+            s.job_id
+            for s in stops
+            if s.kind == "job" and s.job_id and _may(vehicle.id, s.job_id, allowed)
+            and (slot is None or s.trip == slot.trip)
+        )  # fmt: skip
+        if jobs:
+            initial[vehicle.id] = jobs
     rest = dataclasses.replace(
         problem,
         vehicles=vehicles,
         jobs=tuple(j for j in problem.jobs if j.id not in done),
-        initial_routes={van: jobs for van, jobs in initial.items() if jobs},
+        initial_routes=initial,
         pinned={},
     )
     return rest, kept
+
+
+def _rest(
+    vehicle: routing.Vehicle, slot: Slot | None, kept: Mapping[str, KeptPart], now_s: int | None
+) -> routing.Vehicle:
+    if slot is None:
+        return _rest_of_day(vehicle, kept.get(vehicle.id), now_s)
+    part = kept.get(slot.van)
+    first, last = vehicle.time_window or (0, 24 * 3600)
+    if part is not None:
+        first = last if slot.trip <= part.trips else max(first, part.back_s + slot.reload_s)
+    if now_s is not None and now_s < EVERYTHING_DEPARTED:
+        first = max(first, now_s)
+    return dataclasses.replace(vehicle, time_window=(min(first, last), last))
 
 
 def _may(van: str, job: str, allowed: Mapping[str, tuple[str, ...] | None]) -> bool:
@@ -154,9 +189,10 @@ def _rest_of_day(
     return dataclasses.replace(vehicle, time_window=(min(first, last), last), max_trips=trips)
 
 
-def kept_travel(part: KeptPart, problem: routing.Problem) -> tuple[int, int]:
-    """(distance, travel time) of the kept trips, by the embedded travel provider."""
-    vehicle = problem.vehicle(part.van)
+def kept_travel(
+    part: KeptPart, problem: routing.Problem, vehicle: routing.Vehicle
+) -> tuple[int, int]:
+    """(distance, travel time) of the kept trips of `vehicle`'s van, by the embedded provider."""
     home = vehicle.start
     where = {j.id: j.location for j in problem.jobs}
     if home is None:

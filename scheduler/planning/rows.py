@@ -28,53 +28,66 @@ def route_rows(
     reported: Mapping[str, Stop],
     kept: Mapping[str, KeptPart],
 ) -> RouteRows:
+    """One route per van (or caregiver): kept trips, then the solver's trips joined by reloads."""
     rows: RouteRows = []
-    vans = [v.id for v in built.problem.vehicles]
-    for van in vans:
-        route = solution.route_of(van)
-        fresh = route if route is not None and route.job_ids else None
-        part = kept.get(van)
-        if fresh is None and part is None:
+    for resource, vehicles in _resources(built).items():
+        fresh = [
+            (trip, route)
+            for trip, vehicle in vehicles
+            if (route := solution.route_of(vehicle.id)) is not None and route.job_ids
+        ]
+        part = kept.get(resource)
+        if not fresh and part is None:
             continue  # a van with nothing to carry stays at the kitchen: no route for it
         stops = [_copy(s) for s in part.stops] if part else []
-        if fresh is not None:
-            stops += _stops(fresh, built.jobs, reported, part)
-        elif part is not None:
-            stops.append(
-                Stop(
-                    municipality_id=0,
-                    route_id=0,
-                    seq=0,
-                    kind="end",
-                    arrival_s=part.back_s,
-                    start_s=part.back_s,
-                    departure_s=part.back_s,
-                    trip=part.trips,
-                )
-            )
+        back = part.back_s if part else None
+        next_trip = part.trips + 1 if part else 1
+        for trip, route in fresh:
+            first = trip or next_trip  # a trip vehicle has its number; a whole van counts on
+            stops = [s for s in stops if s.kind != "end"]  # the van goes on: no end yet
+            stops += _stops(route, built.jobs, reported, first, back)
+            back, next_trip = stops[-1].arrival_s, stops[-1].trip + 1
+        if not fresh and part is not None:
+            stops.append(Stop(municipality_id=0, route_id=0, seq=0, kind="end",
+                              arrival_s=part.back_s, start_s=part.back_s,
+                              departure_s=part.back_s, trip=part.trips))  # fmt: skip
         for seq, stop in enumerate(stops):
             stop.seq = seq
-        rows.append((_route(built, van, fresh, part, stops), stops))
+        vehicle = vehicles[0][1]
+        travel = kept_travel(part, built.problem, vehicle) if part else (0, 0)
+        rows.append((_route(built, resource, vehicle.id, fresh, travel, stops), stops))
     return rows
+
+
+def _resources(built: BuiltProblem) -> dict[str, list[tuple[int, routing.Vehicle]]]:
+    """The routing vehicles of each stored resource, by trip (0: a whole van)."""
+    found: dict[str, list[tuple[int, routing.Vehicle]]] = {}
+    for vehicle in built.problem.vehicles:
+        ref = built.vehicles.get(vehicle.id)
+        resource = ref.resource if ref and ref.resource else vehicle.id
+        found.setdefault(resource, []).append((ref.trip if ref else 0, vehicle))
+    for vehicles in found.values():
+        vehicles.sort(key=lambda tv: tv[0])
+    return found
 
 
 def _route(
     built: BuiltProblem,
-    van: str,
-    fresh: routing.Route | None,
-    part: KeptPart | None,
+    resource: str,
+    vehicle_id: str,
+    fresh: list[tuple[int, routing.Route]],
+    travel: tuple[int, int],
     stops: list[Stop],
 ) -> Route:
-    ref = built.vehicles.get(van)
-    distance, duration = kept_travel(part, built.problem) if part else (0, 0)
+    ref = built.vehicles.get(vehicle_id)
     return Route(
         municipality_id=0,
         plan_version_id=0,
-        resource=van,
+        resource=resource,
         vehicle_id=ref.vehicle_id if ref else None,
         caregiver_id=ref.caregiver_id if ref else None,
-        distance=distance + (fresh.distance if fresh else 0),
-        duration=duration + (fresh.duration if fresh else 0),
+        distance=travel[0] + sum(r.distance for _, r in fresh),
+        duration=travel[1] + sum(r.duration for _, r in fresh),
         start_s=stops[0].departure_s,
         end_s=stops[-1].arrival_s,
     )
@@ -92,16 +105,18 @@ def _stops(
     route: routing.Route,
     jobs: Mapping[str, JobRef],
     reported: Mapping[str, Stop],
-    part: KeptPart | None,
+    first_trip: int,
+    back: int | None,
 ) -> list[Stop]:
-    """The solver's steps as stops; after kept trips its start is a reload at the kitchen."""
+    """The solver's steps as stops, trips numbered from `first_trip`. After earlier trips
+    (`back`: when the van is back at the kitchen) the route's start is a reload there."""
     stops: list[Stop] = []
-    offset = part.trips if part else 0
-    trip = offset + 1
+    trip = first_trip
     for step in route.steps:
         if step.type == "reload":
             trip += 1
-        kind = "reload" if step.type == "start" and part else step.type
+        joined = step.type == "start" and back is not None  # a later trip of the same van
+        kind = "reload" if joined else step.type
         ref = jobs.get(step.id or "") if step.type == "job" else None
         stop = Stop(
             municipality_id=0,
@@ -112,8 +127,8 @@ def _stops(
             client_id=ref.client_id if ref else None,
             order_id=ref.order_ids[0] if ref and ref.order_ids else None,
             visit_id=ref.visit_id if ref else None,
-            trip=(step.trip + offset) if step.trip else trip,
-            arrival_s=part.back_s if kind == "reload" and part else step.arrival,
+            trip=trip,
+            arrival_s=back if joined and back is not None else step.arrival,
             start_s=step.start if step.start is not None else step.arrival,
             departure_s=step.departure if step.departure is not None else step.arrival,
             late_s=step.late or 0,

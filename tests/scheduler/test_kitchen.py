@@ -125,7 +125,8 @@ def test_packing_follows_the_stops_and_fills_boxes(sqlite_engine: Engine) -> Non
         assert town.id is not None
         k1 = next(k for k in day.kitchens if k.kitchen == "K1")
         loads = [v for w in k1.waves for v in w.vans]
-        assert sorted(v.trip for v in loads) == list(range(1, len(loads) + 1))
+        trips = [v.trip for v in loads]
+        assert len(set(trips)) == len(trips) and min(trips) >= 1  # one load per trip
         assert len(loads) >= 2  # 10 portions, 6 a trip
         assert [w.departure for w in k1.waves] == sorted(w.departure for w in k1.waves)
         version = session.exec(select(PlanVersion)).one()

@@ -21,10 +21,12 @@ from scheduler.models import (
     Role,
     Stop,
     StopStatus,
+    Vehicle,
 )
 from scheduler.orders import Actor, cancel_order, place_order
 from scheduler.planning import plan_day
 from scheduler.planning.export import version_to_dict
+from scheduler.planning.meals import van_vehicles
 from scheduler.planning.replan import count_moves
 from scheduler.repositories.plans import routes_of, unassigned_of
 from tests.scheduler import meal_town
@@ -244,3 +246,30 @@ def test_no_van_leaves_before_the_present_moment(sqlite_engine: Engine) -> None:
         assert town.id is not None and version.id is not None
         routes = routes_of(town.id, version.id, session=session)
         assert routes and all(route.start_s >= 11 * 3600 + 30 * 60 for route, _ in routes)
+
+
+def test_a_vans_trips_are_slots_of_its_shift_that_fit_the_ride_limit() -> None:
+    kitchen = Kitchen(
+        municipality_id=1, external_id="K1", name="K", lon=25.4, lat=42.6, hot_meal_minutes=90
+    )
+    van = Vehicle(
+        municipality_id=1,
+        kitchen_id=1,
+        external_id="V1",
+        name="Van",
+        max_trips=3,
+        capacity_portions=40,
+        capacity_boxes=5,
+        shift_start=time(10, 30),
+        shift_end=time(14, 30),
+    )
+    slots = van_vehicles(van, kitchen)
+    # 4 hours hold two 90-minute rides with their reloads, not three: two slots.
+    assert [(v.id, v.time_window, v.max_trips) for v, _ in slots] == [
+        ("V1#1", (37800, 44700), 1),  # 10:30-12:25, back in time to reload
+        ("V1#2", (45300, 52200), 1),  # 12:35-14:30
+    ]
+    assert [(ref.resource, ref.trip) for _, ref in slots] == [("V1", 1), ("V1", 2)]
+    van.max_trips = 1
+    ((whole, ref),) = van_vehicles(van, kitchen)
+    assert whole.id == "V1" and whole.time_window == (37800, 52200) and ref.trip == 0
