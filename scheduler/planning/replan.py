@@ -10,7 +10,8 @@ not given to the solver; the van comes back into the problem from its planned re
 kitchen (plus the time to reload), with the trips it has left. Had they been given as
 FORMAT.md `pinned` jobs, the solver would keep them at the head of the van's first trip but
 could append stops whose meals were never loaded. Every other job is seeded where it was
-(`initial_routes`), so the search starts from the old plan and moves little. On the plan date
+(`initial_routes`) and prefers that van and trip (`preferred_vehicles`, at `KEEP_VAN_COST`),
+so the search starts from the old plan and moves a stop only when that pays. On the plan date
 no van can leave before the present moment (a past date is planned as if from its start,
 for tests and what-ifs); a van with no trips or shift left gets an empty
 window, so whatever only it could serve is reported as unassigned with its reason.
@@ -36,6 +37,9 @@ from scheduler.cutoff import as_utc
 from scheduler.models import Stop, StopStatus
 
 EVERYTHING_DEPARTED = 10**6  # seconds: later than any time of the plan day
+# What moving a stop to another van (or trip) costs in a re-plan, in the objective's unit
+# (metres by default): a stop moves only when that saves more than about 5 km of driving.
+KEEP_VAN_COST = 5000
 
 # (job id, trip) per van, in route order
 Sequences = Mapping[str, Sequence[tuple[str, int]]]
@@ -142,14 +146,22 @@ def continue_day(
         )  # fmt: skip
         if jobs:
             initial[vehicle.id] = jobs
+    was_on = {job: vehicle for vehicle, jobs in initial.items() for job in jobs}
     rest = dataclasses.replace(
         problem,
         vehicles=vehicles,
-        jobs=tuple(j for j in problem.jobs if j.id not in done),
+        jobs=tuple(_stay(j, was_on.get(j.id)) for j in problem.jobs if j.id not in done),
         initial_routes=initial,
         pinned={},
     )
     return rest, kept
+
+
+def _stay(job: routing.Job, vehicle: str | None) -> routing.Job:
+    """A job prefers the van (and trip) it was on, so a re-plan moves it only to gain much."""
+    if vehicle is None or job.preferred_vehicles:
+        return job
+    return dataclasses.replace(job, preferred_vehicles=(vehicle,), preference_cost=KEEP_VAN_COST)
 
 
 def _rest(

@@ -273,3 +273,17 @@ def test_a_vans_trips_are_slots_of_its_shift_that_fit_the_ride_limit() -> None:
     van.max_trips = 1
     ((whole, ref),) = van_vehicles(van, kitchen)
     assert whole.id == "V1" and whole.time_window == (37800, 52200) and ref.trip == 0
+
+
+def test_a_cancellation_before_the_vans_leave_moves_almost_nothing(sqlite_engine: Engine) -> None:
+    with Session(sqlite_engine) as session:
+        town = _town(session)
+        before = datetime(2025, 6, 2, 9, 0, tzinfo=UTC)
+        first = _plan(session, town, now=before)
+        assert town.id is not None and first.id is not None
+        gone = session.exec(select(Client).where(Client.external_id == "a2")).one()
+        assert gone.id is not None
+        cancel_order(town.id, gone.id, DAY, session=session, by=Actor("ana", now=before))
+        second = plan_day(town.id, DAY, "meals", session=session, time_limit=LIMIT, now=before)
+        assert second.summary["removed"] == 1 and second.summary["pinned"] == 0
+        assert second.moved_stops <= 1  # each stop prefers its van and trip; order is seeded
