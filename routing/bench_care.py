@@ -13,9 +13,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from routing.care_timing import span_of
+from routing.care_sync import time_synced
+from routing.care_timing import route_of, solution_of, span_of, time_care_route
 from routing.caregen import CareDay, CareDayConfig, care_day
-from routing.solution import Solution
+from routing.reasons import eligibility
+from routing.search import GLS, ILS, Task, portfolio, processes
+from routing.solution import Reason, Solution, Unassigned
 from routing.solver import solve
 from routing.validate import hard_violations
 
@@ -51,6 +54,38 @@ def ours(day: CareDay, limit: float, seed: int) -> Solution:
     return solve(day.problem, time_limit=limit, seed=seed)
 
 
+def exact(day: CareDay, limit: float, seed: int) -> Solution:
+    """OR-Tools alone on the exact sync model (care.add_sync: equal cumuls, different vehicles,
+    gap inequalities, all or none), the engine's own searches side by side, no first plan;
+    its routes are timed with every sync constraint by care_sync.py."""
+    problem, started = day.problem, time.time()
+    checks = eligibility(problem)
+    jobs = tuple(i for i, c in enumerate(checks) if c.reason is None)
+    allowed = tuple(checks[i].vans for i in jobs)
+    deadline = started + 0.95 * limit
+    tasks = [
+        Task(problem, jobs, allowed, {}, config, seed + k, deadline, 0.05 + 0.03 * limit)
+        for k, config in enumerate((GLS, ILS)[: processes()])
+    ]
+    found = [o for o in portfolio(tasks) if o.routes is not None and o.objective is not None]
+    best = min(found, key=lambda o: o.objective or 0).routes if found else None
+    routes = {
+        van: [problem.jobs[j] for trip in trips for j in trip]
+        for van, trips in (best or {}).items()
+        if any(trips)
+    }
+    timed = time_synced(problem, routes) or {
+        van: time_care_route(problem, problem.vehicles[van], jobs) for van, jobs in routes.items()
+    }  # no synced timing exists: each route alone, and validate.py counts what breaks
+    priced = [(route_of(problem.vehicles[v], t), t.late_cost) for v, t in timed.items()]
+    served = {jid for r, _ in priced for jid in r.job_ids}
+    left = [Unassigned(j.id, Reason.cost) for j in problem.jobs if j.id not in served]
+    return solution_of(problem, priced, left, round(time.time() - started, 3))
+
+
+SOLVERS: dict[str, CareSolver] = {"patronage": ours, "exact": exact}
+
+
 def measure(day: CareDay, solution: Solution, solver: str, seed: int, seconds: float) -> CareRecord:
     problem = day.problem
     vehicle_of = {jid: r.vehicle for r in solution.routes for jid in r.job_ids}
@@ -60,7 +95,12 @@ def measure(day: CareDay, solution: Solution, solver: str, seed: int, seconds: f
         if vehicle_of.get(jid) in problem.job(jid).preferred_vehicles
     )
     spans = [span_of(r) for r in solution.routes if r.job_ids] or [0]
-    late = sum(s.late or 0 for r in solution.routes for s in r.steps)
+    late = sum(
+        max(0, s.start - problem.job(s.id).time_windows[-1][1])
+        for r in solution.routes
+        for s in r.steps
+        if s.type == "job" and s.id and s.start is not None and problem.job(s.id).time_windows
+    )
     return CareRecord(
         visits=len(problem.jobs),
         caregivers=len(problem.vehicles),

@@ -7,8 +7,8 @@ time matrix.
 
 Sync groups are usually not modelled here: care_solve.py turns each group into jobs at fixed
 times before the search (see there why). `add_sync` is the exact model (equal time cumuls,
-different vehicles, gaps as cumul inequalities), kept for problems given to the engine with
-sync left in, and to measure against.
+different vehicles, gaps as cumul inequalities, all or none), which bench_care.py measures
+against.
 """
 
 from __future__ import annotations
@@ -22,7 +22,10 @@ from routing.model import Built, ModelHook, node_matrix
 from routing.problem import Job, Problem
 
 
-def hooks(problem: Problem, *, exact_sync: bool = False) -> list[ModelHook]:
+def hooks(problem: Problem) -> list[ModelHook]:
+    """The hooks the problem needs. Sync left in a problem that reaches the model means the
+    exact model: solver.solve never does that (care_solve.py fixes groups first), the
+    comparison in bench_care.py does."""
     found: list[ModelHook] = []
     if any(v.breaks for v in problem.vehicles):
         found.append(add_breaks)
@@ -30,7 +33,7 @@ def hooks(problem: Problem, *, exact_sync: bool = False) -> list[ModelHook]:
         found.append(add_preferences)
     if problem.objective.balance_weight:
         found.append(add_balance)
-    if exact_sync and any(j.sync for j in problem.jobs):
+    if any(j.sync for j in problem.jobs):
         found.append(add_sync)
     return found
 

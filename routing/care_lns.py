@@ -18,7 +18,9 @@ from routing.care_build import Builder
 from routing.care_insert import eject, place_by_regret, place_group, place_single, sync_groups
 
 LEFT_OUT = 10**7  # what an unplaced visit costs here: more than any plan can save
+LONGER = 1000  # and per second of its service (a two-hour visit: 7.2e6, below LEFT_OUT)
 THRESHOLD = 0.01  # the accepting threshold starts at this share of the first plan's cost
+CRUNCH = 0.3  # how often a visit left out clears its window on every route that could take it
 
 
 class Search:
@@ -32,7 +34,13 @@ class Search:
         self.first = -1  # the seed of the last ruin
 
     def value(self) -> int:
-        return self.b.cost() + LEFT_OUT * (len(self.eligible) - len(self.b.placed))
+        """The plan's cost, and for each visit left out LEFT_OUT and more the longer it is: a
+        short visit left out finds a place later far more easily than a two-hour one, so
+        between plans that leave out as many, the one keeping the long visits wins."""
+        placed = self.b.placed
+        jobs = self.b.problem.jobs
+        out = [j for j in self.eligible if j not in placed]
+        return self.b.cost() + sum(LEFT_OUT + LONGER * jobs[j].service for j in out)
 
     def run(self, deadline: float) -> int:
         """Improve the plan in place until the deadline; returns the iterations made."""
@@ -111,20 +119,24 @@ class Search:
 
     def _make_room(self, seed: int, placed: dict[int, tuple[int, int]]) -> set[int]:
         """The visits that overlap the seed's window on its preferred caregiver's route, or
-        for a visit left out, on one or two of the routes that could take it."""
+        for a visit left out, on one or two of the routes that could take it, or on all of
+        them (a crunch, such as the first hour of the early shifts, is untied as a whole)."""
         job = self.b.problem.jobs[seed]
         ids = {v.id: k for k, v in enumerate(self.b.problem.vehicles)}
         vans = {ids[vid] for vid in job.preferred_vehicles}
+        lo, hi = (job.time_windows[0][0], job.time_windows[-1][1]) if job.time_windows else (0, 0)
+        before, after = 3600, 3600
         if seed not in placed:
             options = list(self.b.vans[seed])
             picked = set(self.rnd.sample(options, min(len(options), self.rnd.randint(1, 2))))
             # Its preferred caregiver's day had room for it in the plan it was asked from.
             vans = picked | {v for v in vans if v in options and self.rnd.random() < 0.5}
-        lo, hi = (job.time_windows[0][0], job.time_windows[-1][1]) if job.time_windows else (0, 0)
+            if self.rnd.random() < CRUNCH:
+                vans, before, after = set(options), 1800, job.service
         return {
             j
             for j, (van, start) in placed.items()
-            if van in vans and lo - 3600 <= start <= hi + 3600
+            if van in vans and lo - before <= start <= hi + after
         }
 
     # ---- recreate

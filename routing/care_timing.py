@@ -223,12 +223,12 @@ def retime_solution(
     cannot be timed loses jobs from its end (a safety net) and they are listed as `shift`."""
     timing = timing or problem
     jobs = {j.id: j for j in timing.jobs}
-    routes, dropped, cost = [], [], 0
+    priced: list[tuple[Route, int]] = []
+    dropped = []
     for route in solution.routes:
         vehicle = problem.vehicle(route.vehicle)
         if any(s.type == "reload" for s in route.steps):
-            routes.append(route)  # several trips: schedule.py's timing stands
-            cost += _route_cost(problem, vehicle, route, 0)
+            priced.append((route, 0))  # several trips: schedule.py's timing stands
             continue
         seq = [jobs[jid] for jid in route.job_ids]
         timed = time_care_route(timing, vehicle, seq)
@@ -236,11 +236,22 @@ def retime_solution(
             dropped.append(Unassigned(seq.pop().id, Reason.shift))
             timed = time_care_route(timing, vehicle, seq)
         if seq:
-            routes.append(route_of(vehicle, timed))
-            cost += _route_cost(problem, vehicle, routes[-1], timed.late_cost)
-    longest = max((span_of(r) for r in routes), default=0)
-    cost += problem.objective.balance_weight * longest
+            priced.append((route_of(vehicle, timed), timed.late_cost))
     unassigned = (*solution.unassigned, *dropped)
+    return solution_of(problem, priced, unassigned, solution.summary.solve_time_s)
+
+
+def solution_of(
+    problem: Problem,
+    priced: Sequence[tuple[Route, int]],
+    unassigned: Sequence[Unassigned],
+    seconds: float,
+) -> Solution:
+    """A solution of timed routes, each with its late cost; the summary counts the objective's
+    terms: travel, fixed, preference and late costs, and balance on the longest day."""
+    routes = [r for r, _ in priced]
+    cost = sum(_route_cost(problem, problem.vehicle(r.vehicle), r, late) for r, late in priced)
+    cost += problem.objective.balance_weight * max((span_of(r) for r in routes), default=0)
     summary = Summary(
         cost=cost,
         distance=sum(r.distance for r in routes),
@@ -248,6 +259,6 @@ def retime_solution(
         late=sum(s.late or 0 for r in routes for s in r.steps),
         routes=len(routes),
         unassigned=len(unassigned),
-        solve_time_s=solution.summary.solve_time_s,
+        solve_time_s=seconds,
     )
-    return Solution(summary=summary, routes=tuple(routes), unassigned=unassigned)
+    return Solution(summary=summary, routes=tuple(routes), unassigned=tuple(unassigned))

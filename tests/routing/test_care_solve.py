@@ -178,3 +178,28 @@ def test_a_two_person_visit_with_one_caregiver_is_left_out_whole() -> None:
     problem = day([carer("a")], [visit("l1", sync=lift), visit("l2", sync=lift), visit("x")])
     solution = solved(problem)
     assert {u.id: u.reason for u in solution.unassigned} == {"l1": Reason.sync, "l2": Reason.sync}
+
+
+def test_synced_timing_holds_a_pair_to_the_later_caregiver_and_its_gap() -> None:
+    """Routes given from outside (the exact model's, in bench_care.py): a reaches the client at
+    08:05, b at 08:25 after a visit at 2; both parts start at 08:25, and the linked
+    meal 45 minutes after the pill even though a could start it earlier."""
+    from routing.care_sync import time_synced
+
+    lift = Sync("lift", "simultaneous")
+    gap = {"group": "med", "type": "sequential", "min_gap": 2700, "max_gap": 3600}
+    jobs = [
+        visit("l1", sync=lift),
+        visit("l2", sync=lift),
+        visit("first", at=2, service=0),
+        visit("pill", at=1, service=600, sync=Sync(order=1, **gap)),  # type: ignore[arg-type]
+        visit("meal", at=1, service=600, sync=Sync(order=2, **gap)),  # type: ignore[arg-type]
+    ]
+    problem = day([carer("a"), carer("b")], jobs)
+    by_id = {j.id: j for j in problem.jobs}
+    routes = {0: [by_id["l1"], by_id["pill"], by_id["meal"]], 1: [by_id["first"], by_id["l2"]]}
+    timed = time_synced(problem, routes)
+    assert timed is not None
+    starts = {s.id: s.start for t in timed.values() for s in t.steps if s.type == "job"}
+    assert starts["l1"] == starts["l2"] == 8 * H + 600 + 900
+    assert starts["pill"] == starts["l1"] + 1800 and starts["meal"] == starts["pill"] + 2700
