@@ -56,9 +56,8 @@ def day_board(
     )
 
 
-def _state(
-    session: Session, municipality_id: int, day: date, service: Service, plan: Plan | None
-) -> str:
+def is_planning(session: Session, municipality_id: int, day: date, service: Service) -> bool:
+    """A plan or re-plan of the day has been asked for and its event not yet handled."""
     asked = select(Outbox.event_id).where(col(Outbox.task).in_(PLAN_TASKS))
     waiting = session.exec(
         select(Event.id).where(
@@ -69,7 +68,13 @@ def _state(
             col(Event.id).in_(asked),
         )
     ).first()
-    if waiting is not None:
+    return waiting is not None
+
+
+def _state(
+    session: Session, municipality_id: int, day: date, service: Service, plan: Plan | None
+) -> str:
+    if is_planning(session, municipality_id, day, service):
         return "planning"
     if plan is None or plan.current_version == 0:
         return "none"

@@ -53,6 +53,7 @@ class Caller:
     username: str
     role: Role
     locale: str | None
+    caregiver_id: int | None = None  # a caregiver's own record: what "their own day" is
 
     @property
     def actor(self) -> str:
@@ -62,7 +63,9 @@ class Caller:
 
 def _caller(user: User) -> Caller:
     assert user.id is not None
-    return Caller(user.id, user.municipality_id, user.username, user.role, user.locale)
+    return Caller(
+        user.id, user.municipality_id, user.username, user.role, user.locale, user.caregiver_id
+    )
 
 
 def _unauthorized() -> ProblemError:
@@ -115,6 +118,8 @@ STAFF = (Role.admin, Role.dispatcher)
 Admin = Annotated[Caller, Depends(allow(Role.admin))]
 Staff = Annotated[Caller, Depends(allow(*STAFF))]
 KitchenReader = Annotated[Caller, Depends(allow(*STAFF, Role.kitchen))]
+# Staff, and caregivers for what is their own (the route checks whose it is).
+CareReader = Annotated[Caller, Depends(allow(*STAFF, Role.caregiver))]
 AnyRole = CurrentCaller
 
 

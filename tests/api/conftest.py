@@ -18,7 +18,9 @@ from api.app import create_app
 from scheduler.db import make_engine
 from scheduler.migrate import upgrade
 from scheduler.models import (
+    AbsenceKind,
     Alert,
+    CaregiverAbsence,
     Diet,
     MealOrder,
     Municipality,
@@ -27,6 +29,7 @@ from scheduler.models import (
     Role,
     Route,
     Stop,
+    User,
     Visit,
 )
 from scheduler.models.fleet import KitchenBase
@@ -90,6 +93,11 @@ def build_world(url: str, solve_time_limit_s: float = 10.0) -> World:
                 world.user_ids[(name, role)] = user.id
                 world.tokens[(name, role)] = issue_token(user, "tests", session=session).secret
             world.ids.update({(name, k): v for k, v in seed_rows(town.id, session).items()})
+            # The caregiver user is Maria (CG1), so "their own day" has an answer.
+            carer = session.get(User, world.user_ids[(name, Role.caregiver)])
+            assert carer is not None
+            carer.caregiver_id = world.ids[(name, "caregiver")]
+            session.add(carer)
         session.commit()
     return world
 
@@ -162,6 +170,16 @@ def seed_rows(mid: int, session: Session) -> dict[str, int]:
         duration_min=30,
     )
     session.add(visit)
+    session.flush()
+    assert carer.id is not None
+    absence = CaregiverAbsence(
+        municipality_id=mid,
+        caregiver_id=carer.id,
+        start=date(2026, 2, 2),
+        end=date(2026, 2, 6),
+        kind=AbsenceKind.holiday,
+    )
+    session.add(absence)
     spare = create_user(
         mid, session=session, username="spare", password=PASSWORD, role=Role.kitchen
     )
@@ -170,6 +188,7 @@ def seed_rows(mid: int, session: Session) -> dict[str, int]:
     rows: dict[str, Any] = seed_plan(mid, session, van, client, kitchen)
     rows |= {
         "visit": visit,
+        "absence": absence,
         "token": token,
         "kitchen": kitchen,
         "vehicle": van,

@@ -15,6 +15,7 @@ ALL = frozenset(Role)
 STAFF = frozenset({Role.admin, Role.dispatcher})
 KITCHEN = STAFF | {Role.kitchen}
 ADMIN = frozenset({Role.admin})
+CARE_READ = STAFF | {Role.caregiver}  # a caregiver: their own day only
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ def _e(
         "order_id": "order",
         "event_id": "event",
         "alert_id": "alert",
+        "absence_id": "absence",
     }
     ids = {k: v for k, v in names.items() if "{" + k + "}" in path}
     return Endpoint(method, path, roles, body, ids)
@@ -126,6 +128,37 @@ ENDPOINTS: list[Endpoint] = [
     _e("GET", "/v1/visit-plans/{visit_plan_id}", STAFF),
     _e("GET", "/v1/visits", STAFF),
     _e("GET", "/v1/visits/{visit_id}", STAFF),
+    _e(
+        "POST",
+        "/v1/visits",
+        STAFF,
+        {
+            "day": "2026-01-06",
+            "external_id": "ONE-OFF",
+            "client_id": 999999,
+            "window_start": "09:00",
+            "window_end": "10:00",
+            "duration_min": 30,
+        },
+    ),
+    _e("POST", "/v1/visits/{visit_id}/cancel", STAFF, {"reason": "matrix"}),
+    _e("POST", "/v1/visits/{visit_id}/carry-meal", STAFF, {"carry": True}),
+    _e("GET", "/v1/caregivers/{caregiver_id}/days/{day}", CARE_READ),
+    _e("POST", "/v1/caregivers/{caregiver_id}/sick", STAFF, {"day": "2026-01-06"}),
+    _e("GET", "/v1/caregivers/{caregiver_id}/sick/{day}", STAFF),
+    _e("POST", "/v1/caregivers/{caregiver_id}/calendar-link", STAFF),
+    _e("DELETE", "/v1/caregivers/{caregiver_id}/calendar-link", STAFF),
+    _e("GET", "/v1/care-attendance/{day}", STAFF),
+    _e("GET", "/v1/care-hours?month=2026-01", STAFF),
+    _e("GET", "/v1/care-hours.csv?month=2026-01&of=clients", STAFF),
+    _e("GET", "/v1/absences?from=2026-01-01&to=2026-02-28", STAFF),
+    _e(
+        "POST",
+        "/v1/absences",
+        STAFF,
+        {"caregiver_id": 999999, "start": "2026-01-06", "end": "2026-01-06", "kind": "day_off"},
+    ),
+    _e("DELETE", "/v1/absences/{absence_id}", STAFF),
     _e("GET", "/v1/audit", ADMIN),
     _e("GET", "/v1/kitchen-batches/{day}", KITCHEN),
     _e("GET", "/v1/orders", STAFF),
