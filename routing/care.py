@@ -18,7 +18,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from routing.model import Built, ModelHook, node_matrix
+from routing.model import Built, ModelHook, node_matrix, node_services, per_vehicle
 from routing.problem import Job, Problem
 
 
@@ -39,26 +39,22 @@ def hooks(problem: Problem) -> list[ModelHook]:
 
 
 def _services(b: Built) -> list[int]:
-    """The service time at each model index: a break may not fall inside a visit."""
-    n_jobs = len(b.layout.jobs)
-    out = []
-    for index in range(b.model.Size()):
-        node = b.manager.IndexToNode(index)
-        out.append(b.problem.jobs[b.layout.jobs[node]].service if node < n_jobs else 0)
-    return out
+    """The service time at each model index: a break may not fall inside a visit (or reload)."""
+    services = node_services(b)
+    return [services[b.manager.IndexToNode(index)] for index in range(b.model.Size())]
 
 
 def add_breaks(b: Built) -> None:
-    """Each break an interval on the vehicle's first trip: inside a window, between visits.
+    """Each break an interval on the vehicle's route: inside a window, between visits.
 
     OR-Tools lets a break fall before the route's start or after its end: a caregiver whose
     day ends at 11:00 has lunch at home, off duty, which validate.py accepts the same way.
     """
     solver = b.model.solver()
     visits = _services(b)
-    for r, trip in enumerate(b.layout.trips):
-        vehicle = b.problem.vehicles[trip.van]
-        if not vehicle.breaks or trip.trip != 0:
+    for r, route in enumerate(b.layout.vehicles):
+        vehicle = b.problem.vehicles[route.van]
+        if not vehicle.breaks:
             continue
         intervals = []
         for brk in vehicle.breaks:
@@ -94,13 +90,13 @@ def add_preferences(b: Built) -> None:
     zeros = [0] * layout.num_nodes
     base: dict[str, np.ndarray] = {}
     registered: dict[tuple[str, bytes], int] = {}
-    for r, trip in enumerate(layout.trips):
-        profile = p.vehicles[trip.van].profile
+    for r, route in enumerate(layout.vehicles):
+        profile = p.vehicles[route.van].profile
         if profile not in base:
             m = p.matrices_for(profile)
             raw = m.costs_distances if by_distance else m.durations
             base[profile] = np.asarray(node_matrix(raw, layout.node_locs, zeros), dtype=np.int64)
-        extra = _preference_extra(p, layout.jobs, trip.van, layout.num_nodes)
+        extra = _preference_extra(p, layout.jobs, route.van, layout.num_nodes)
         key = (profile, extra.tobytes())
         if key not in registered:
             matrix = base[profile] + extra[None, :]
@@ -117,11 +113,10 @@ def add_balance(b: Built) -> None:
     to the latest shift's end).
     """
     h = b.horizon
-    callbacks = [b.callbacks["time"][b.problem.vehicles[t.van].profile] for t in b.layout.trips]
-    b.model.AddDimensionWithVehicleTransits(callbacks, h, h, True, "work")
+    b.model.AddDimensionWithVehicleTransits(per_vehicle(b, "time"), h, h, True, "work")
     work = b.model.GetDimensionOrDie("work")
     solver = b.model.solver()
-    for r in range(len(b.layout.trips)):
+    for r in range(len(b.layout.vehicles)):
         span = b.time.CumulVar(b.model.End(r)) - b.time.CumulVar(b.model.Start(r))
         solver.Add(work.CumulVar(b.model.End(r)) == span)
     work.SetGlobalSpanCostCoefficient(b.problem.objective.balance_weight)

@@ -1,12 +1,18 @@
 """Building the OR-Tools routing model of a problem, and reading routes back out of it.
 
-Layout: node `n < len(layout.jobs)` is the job `problem.jobs[layout.jobs[n]]`; after the jobs
-come the depot nodes, one per distinct start or end location (and one "open end" node, no
-location, at zero distance from everything, for vehicles that end at their last job).
+Layout: node `n < len(layout.jobs)` is the job `problem.jobs[layout.jobs[n]]`; then come the
+reload nodes, then the depot nodes, one per distinct start or end location (and one "open end"
+node, no location, at zero distance from everything, for vehicles that end at their last job).
 
-A van with `max_trips = T` is T routing vehicles in a row, one per trip: trip k+1 starts at the
-kitchen no earlier than trip k ends there plus the reload time, and is used only if trip k is.
-Trips keep their own capacity and their own ride clock, which is what a reload means.
+Routing vehicle i is the problem's vehicle i. A van with `max_trips = T` has T - 1 optional
+reload nodes of its own, copies of its start (the kitchen) in their own disjunctions at no
+penalty: where its route passes one, a trip ends and the next begins. Time runs on along the
+route as at any stop (the reload time is the node's service), so trips follow each other with
+no constraint between vehicles: an earlier model, one routing vehicle per trip tied by
+`end(k) + reload <= start(k + 1)`, left local search unable to move anything, and every job
+was dropped on real meal days. A reload empties the load (OR-Tools' cvrp_reload example) and
+restarts the ride clock; both are constraints at the reload node alone (see `_add_capacity`,
+`_add_ride_time`).
 
 All data lives on the C++ side (`RegisterTransitMatrix`, `RegisterUnaryTransitVector`): a
 Python callback per arc is several times slower, and search time is the product.
@@ -33,31 +39,38 @@ MANDATORY_PENALTY = 10**9
 
 
 @dataclass(frozen=True)
-class TripVehicle:
-    """One routing vehicle: trip `trip` (0-based) of the problem's vehicle `van`."""
+class RouteVehicle:
+    """One routing vehicle: the problem's vehicle `van`, and its reload nodes."""
 
     van: int
-    trip: int
     start_node: int
     end_node: int
+    reloads: tuple[int, ...]
 
 
 @dataclass(frozen=True)
 class Layout:
     jobs: tuple[int, ...]
     node_locs: tuple[int | None, ...]
-    trips: tuple[TripVehicle, ...]
+    vehicles: tuple[RouteVehicle, ...]
 
     @property
     def num_nodes(self) -> int:
         return len(self.node_locs)
 
-    def trips_of(self, van: int) -> list[int]:
-        return [r for r, t in enumerate(self.trips) if t.van == van]
+    def reload_van(self) -> dict[int, int]:
+        """The van of each reload node."""
+        return {n: v.van for v in self.vehicles for n in v.reloads}
 
 
 def make_layout(problem: Problem, jobs: Sequence[int]) -> Layout:
     node_locs: list[int | None] = [problem.jobs[j].location_index for j in jobs]
+    reloads = []
+    for v in problem.vehicles:
+        # Reloads only where there is a kitchen to come back to.
+        count = v.max_trips - 1 if v.start_index is not None else 0
+        reloads.append(tuple(range(len(node_locs), len(node_locs) + count)))
+        node_locs += [v.start_index] * count
     depots: dict[int | None, int] = {}
 
     def depot(loc: int | None) -> int:
@@ -66,14 +79,11 @@ def make_layout(problem: Problem, jobs: Sequence[int]) -> Layout:
             node_locs.append(loc)
         return depots[loc]
 
-    trips = []
-    for i, v in enumerate(problem.vehicles):
-        start = depot(v.start_index)
-        for k in range(v.max_trips):
-            # Every trip but the last comes back to the kitchen to load again.
-            end = depot(v.end_index) if k == v.max_trips - 1 else start
-            trips.append(TripVehicle(van=i, trip=k, start_node=start, end_node=end))
-    return Layout(jobs=tuple(jobs), node_locs=tuple(node_locs), trips=tuple(trips))
+    vehicles = tuple(
+        RouteVehicle(i, depot(v.start_index), depot(v.end_index), reloads[i])
+        for i, v in enumerate(problem.vehicles)
+    )
+    return Layout(jobs=tuple(jobs), node_locs=tuple(node_locs), vehicles=vehicles)
 
 
 def node_matrix(
@@ -100,7 +110,8 @@ def horizon(problem: Problem) -> int:
     services = sum(j.service for j in problem.jobs)
     reloads = sum(v.reload_time * v.max_trips for v in problem.vehicles)
     bound = max([*ends, *job_ends, 0]) + services + reloads
-    return bound + longest * (len(problem.jobs) + 2 * len(problem.vehicles) + 1)
+    legs = len(problem.jobs) + sum(v.max_trips + 1 for v in problem.vehicles) + 1
+    return bound + longest * legs
 
 
 def _all_matrices(problem: Problem) -> list[Any]:
@@ -123,8 +134,9 @@ class Built:
     def index(self, node: int) -> int:
         return int(self.manager.NodeToIndex(node))
 
-    def trips_of(self, van: int) -> list[int]:
-        return self.layout.trips_of(van)
+    def reload_indices(self) -> dict[int, int]:
+        """The van of each reload node, by model index."""
+        return {self.index(n): van for n, van in self.layout.reload_van().items()}
 
 
 # A hook adds one family of constraints to a built model (home care adds its own).
@@ -138,16 +150,16 @@ def build(
     hooks: Sequence[ModelHook] = (),
 ) -> Built:
     """The routing model. `allowed[n]` lists the vans that may serve job node n (None: any)."""
-    starts = [t.start_node for t in layout.trips]
-    ends = [t.end_node for t in layout.trips]
-    manager = pywrapcp.RoutingIndexManager(layout.num_nodes, len(layout.trips), starts, ends)
+    starts = [v.start_node for v in layout.vehicles]
+    ends = [v.end_node for v in layout.vehicles]
+    manager = pywrapcp.RoutingIndexManager(layout.num_nodes, len(layout.vehicles), starts, ends)
     model = pywrapcp.RoutingModel(manager)
     built = Built(problem, layout, manager, model, None, horizon(problem))
     _register_matrices(built)
     _add_time(built)
     _add_capacity(built)
     _add_jobs(built, allowed)
-    _add_trips(built)
+    _add_reloads(built)
     _add_ride_time(built)
     _add_travel_limit(built)
     from routing.care import hooks as care_hooks  # care.py builds on this module's types
@@ -157,16 +169,24 @@ def build(
     return built
 
 
+def node_services(b: Built) -> list[int]:
+    """The time spent at each node: the job's service, the van's reload time, 0 at depots."""
+    services = [b.problem.jobs[j].service for j in b.layout.jobs]
+    services += [0] * (b.layout.num_nodes - len(services))
+    for n, van in b.layout.reload_van().items():
+        services[n] = b.problem.vehicles[van].reload_time
+    return services
+
+
 def _register_matrices(b: Built) -> None:
     """One time, cost and travel matrix per profile in use, registered once and shared."""
     p, layout = b.problem, b.layout
-    depots = [0] * (layout.num_nodes - len(layout.jobs))
-    services = [p.jobs[j].service for j in layout.jobs] + depots
+    services = node_services(b)
     zeros = [0] * layout.num_nodes
     by_distance = p.objective.minimize == "distance"
     for name in ("time", "cost", "travel"):
         b.callbacks[name] = {}
-    for profile in sorted({p.vehicles[t.van].profile for t in layout.trips}):
+    for profile in sorted({p.vehicles[v.van].profile for v in layout.vehicles}):
         m = p.matrices_for(profile)
         time = node_matrix(m.durations, layout.node_locs, services)
         travel = node_matrix(m.durations, layout.node_locs, zeros)
@@ -177,21 +197,21 @@ def _register_matrices(b: Built) -> None:
             b.callbacks["cost"][profile] = b.model.RegisterTransitMatrix(cost)
         else:
             b.callbacks["cost"][profile] = b.callbacks["travel"][profile]
-    for r, t in enumerate(layout.trips):
-        profile = p.vehicles[t.van].profile
-        b.model.SetArcCostEvaluatorOfVehicle(b.callbacks["cost"][profile], r)
+    for r, v in enumerate(layout.vehicles):
+        b.model.SetArcCostEvaluatorOfVehicle(b.callbacks["cost"][p.vehicles[v.van].profile], r)
 
 
-def _per_trip(b: Built, name: str) -> list[int]:
-    return [b.callbacks[name][b.problem.vehicles[t.van].profile] for t in b.layout.trips]
+def per_vehicle(b: Built, name: str) -> list[int]:
+    """The registered callback `name` ("time", "cost", "travel") of each routing vehicle."""
+    return [b.callbacks[name][b.problem.vehicles[v.van].profile] for v in b.layout.vehicles]
 
 
 def _add_time(b: Built) -> None:
     h = b.horizon
-    b.model.AddDimensionWithVehicleTransits(_per_trip(b, "time"), h, h, False, "time")
+    b.model.AddDimensionWithVehicleTransits(per_vehicle(b, "time"), h, h, False, "time")
     b.time = b.model.GetDimensionOrDie("time")
-    for r, t in enumerate(b.layout.trips):
-        lo, hi = b.problem.vehicles[t.van].time_window or (0, h)
+    for r, v in enumerate(b.layout.vehicles):
+        lo, hi = b.problem.vehicles[v.van].time_window or (0, h)
         b.time.CumulVar(b.model.Start(r)).SetRange(lo, hi)
         b.time.CumulVar(b.model.End(r)).SetRange(lo, hi)
     for n, j in enumerate(b.layout.jobs):
@@ -211,13 +231,30 @@ def _add_time(b: Built) -> None:
 
 
 def _add_capacity(b: Built) -> None:
+    """One dimension per capacity: the load delivered since the last (re)load.
+
+    A reload node's demand is minus the van's capacity, and its slack (up to the capacity)
+    lets the load after it be anything from 0 up: the next trip starts empty-handed at worst.
+    Everywhere else the slack is 0, so a trip never carries more than the capacity.
+    """
     p, layout = b.problem, b.layout
-    depots = [0] * (layout.num_nodes - len(layout.jobs))
+    reloads = b.reload_indices()
     for d in range(p.dimensions):
         demand = [p.jobs[j].delivery[d] if p.jobs[j].delivery else 0 for j in layout.jobs]
-        callback = b.model.RegisterUnaryTransitVector(demand + depots)
-        capacities = [p.vehicles[t.van].capacity[d] for t in layout.trips]
-        b.model.AddDimensionWithVehicleCapacity(callback, 0, capacities, True, f"load{d}")
+        demand += [0] * (layout.num_nodes - len(demand))
+        for n, van in layout.reload_van().items():
+            demand[n] = -p.vehicles[van].capacity[d]
+        callback = b.model.RegisterUnaryTransitVector(demand)
+        capacities = [p.vehicles[v.van].capacity[d] for v in layout.vehicles]
+        slack = max(capacities) if reloads else 0
+        b.model.AddDimensionWithVehicleCapacity(callback, slack, capacities, True, f"load{d}")
+        if not reloads:
+            continue
+        load = b.model.GetDimensionOrDie(f"load{d}")
+        for index in range(b.model.Size()):
+            owner = reloads.get(index)
+            top = 0 if owner is None else p.vehicles[owner].capacity[d]
+            load.SlackVar(index).SetRange(0, top)
 
 
 def _add_jobs(b: Built, allowed: Sequence[Sequence[int] | None]) -> None:
@@ -230,90 +267,127 @@ def _add_jobs(b: Built, allowed: Sequence[Sequence[int] | None]) -> None:
         vans = allowed[n]
         if vans is not None:
             # SetAllowedVehiclesForIndex is broken in 9.15's Python wrapper; -1 keeps it droppable.
-            trips = [r for van in vans for r in b.trips_of(van)]
-            b.model.VehicleVar(index).SetValues([*trips, -1])
+            b.model.VehicleVar(index).SetValues([*vans, -1])
 
 
-def _add_trips(b: Built) -> None:
-    solver = b.model.solver()
-    for i, vehicle in enumerate(b.problem.vehicles):
-        trips = b.trips_of(i)
-        b.model.SetFixedCostOfVehicle(vehicle.fixed_cost, trips[0])
-        for r, nxt in pairwise(trips):
-            end, start = b.time.CumulVar(b.model.End(r)), b.time.CumulVar(b.model.Start(nxt))
-            solver.Add(end + vehicle.reload_time <= start)
-            # Trip k+1 only after trip k: no two equivalent answers with trips swapped.
-            solver.Add(b.model.ActiveVehicleVar(nxt) <= b.model.ActiveVehicleVar(r))
+def _add_reloads(b: Built) -> None:
+    """Reload nodes are free to use or not, each on its own van only; fixed costs; pins."""
+    for index, van in b.reload_indices().items():
+        b.model.AddDisjunction([index], 0)
+        b.model.VehicleVar(index).SetValues([van, -1])
+    _forbid_empty_trips(b)
+    for r, v in enumerate(b.layout.vehicles):
+        b.model.SetFixedCostOfVehicle(b.problem.vehicles[v.van].fixed_cost, r)
     _pin(b)
 
 
 def _pin(b: Built) -> None:
-    """Pinned jobs open their vehicle's first trip, in the given order."""
+    """Pinned jobs open their vehicle's route (its first trip), in the given order."""
     node_of = {j: n for n, j in enumerate(b.layout.jobs)}
     job_index = {job.id: i for i, job in enumerate(b.problem.jobs)}
     for i, vehicle in enumerate(b.problem.vehicles):
         # A pinned job the pre-checks left out of the model cannot be served by anyone.
         pinned = [node_of.get(job_index[jid]) for jid in b.problem.pinned.get(vehicle.id, ())]
-        chain = [b.model.Start(b.trips_of(i)[0]), *(b.index(n) for n in pinned if n is not None)]
+        chain = [b.model.Start(i), *(b.index(n) for n in pinned if n is not None)]
         for a, c in pairwise(chain):
             b.model.NextVar(a).SetValue(c)
 
 
 def _add_ride_time(b: Built) -> None:
-    """Ride time: a dimension with the time's transits whose slack is the time's slack, so its
-    cumul is exactly the time since the trip left the kitchen, capped per job."""
+    """Ride time: a dimension whose cumul at a job is exactly the time since its trip left the
+    kitchen, capped per job. Every constraint is local to one node.
+
+    Its transits are the time's, and its slack at a job is the time's slack (waiting in the van
+    is riding). At a vehicle's start the slack is 0: waiting at the kitchen is leaving later, so
+    the clock starts at the first stop minus the drive there. A reload node R restarts it: its
+    transits are lowered by `reset` (above any ride cumul), and its slack makes
+    cumul(R) + slack(R) = reset - reload time, so the cumul at the stop after R is the drive
+    from the kitchen alone, whatever the van did before or waited at the kitchen.
+    """
     caps = [(n, b.problem.jobs[j].max_ride_time) for n, j in enumerate(b.layout.jobs)]
     caps = [(n, cap) for n, cap in caps if cap is not None]
     if not caps:
         return
-    h = b.horizon
-    b.model.AddDimensionWithVehicleTransits(_per_trip(b, "time"), h, h, True, "ride")
+    h, services = b.horizon, node_services(b)
+    reset = h + max(services, default=0) + 1
+    reload_van = b.layout.reload_van()
+    offsets = [s - reset if n in reload_van else s for n, s in enumerate(services)]
+    callbacks = {}
+    for profile in b.callbacks["time"]:
+        m = b.problem.matrices_for(profile)
+        matrix = node_matrix(m.durations, b.layout.node_locs, offsets)
+        callbacks[profile] = b.model.RegisterTransitMatrix(matrix)
+    transits = [callbacks[b.problem.vehicles[v.van].profile] for v in b.layout.vehicles]
+    b.model.AddDimensionWithVehicleTransits(transits, reset, reset, True, "ride")
     ride = b.model.GetDimensionOrDie("ride")
     solver = b.model.solver()
+    reloads = b.reload_indices()
     for index in range(b.model.Size()):
-        solver.Add(ride.SlackVar(index) == b.time.SlackVar(index))
+        if b.model.IsStart(index):
+            ride.SlackVar(index).SetValue(0)
+        elif index in reloads:
+            service = b.problem.vehicles[reloads[index]].reload_time
+            solver.Add(ride.SlackVar(index) + ride.CumulVar(index) == reset - service)
+        else:
+            solver.Add(ride.SlackVar(index) == b.time.SlackVar(index))
     for n, cap in caps:
         ride.CumulVar(b.index(n)).SetMax(cap)
-    for r in range(len(b.layout.trips)):
-        # Leave as late as possible: waiting in the van is what makes rides long.
-        b.model.AddVariableMaximizedByFinalizer(b.time.CumulVar(b.model.Start(r)))
 
 
 def _add_travel_limit(b: Built) -> None:
-    limits = [v.max_travel_time for v in b.problem.vehicles]
+    limits = [b.problem.vehicles[v.van].max_travel_time for v in b.layout.vehicles]
     if all(limit is None for limit in limits):
         return
     h = b.horizon
-    caps = [min(h, limits[t.van] or h) for t in b.layout.trips]
+    caps = [min(h, limit or h) for limit in limits]
     b.model.AddDimensionWithVehicleTransitAndCapacity(
-        _per_trip(b, "travel"), 0, caps, True, "travel"
+        per_vehicle(b, "travel"), 0, caps, True, "travel"
     )
-    travel = b.model.GetDimensionOrDie("travel")
-    solver = b.model.solver()
-    for i, limit in enumerate(limits):
-        trips = b.trips_of(i)
-        if limit is not None and len(trips) > 1:
-            solver.Add(solver.Sum([travel.CumulVar(b.model.End(r)) for r in trips]) <= limit)
 
 
 def initial_routes(b: Built, routes: Mapping[int, Sequence[Sequence[int]]]) -> list[list[int]]:
-    """Routes per routing vehicle, as model indices, from job indices per (van, trip)."""
+    """Routes per routing vehicle, as model indices, from job indices per van and trip: a
+    reload node between trips (trips beyond the van's reloads join the last one)."""
     node_of = {j: n for n, j in enumerate(b.layout.jobs)}
-    out: list[list[int]] = [[] for _ in b.layout.trips]
+    out: list[list[int]] = [[] for _ in b.layout.vehicles]
     for van, trips in routes.items():
-        rs = b.trips_of(van)
-        for k, trip in enumerate(trips[: len(rs)]):
-            out[rs[k]] = [b.index(node_of[j]) for j in trip if j in node_of]
+        reloads = list(b.layout.vehicles[van].reloads)
+        for k, trip in enumerate(t for t in trips if t):
+            if k and reloads:
+                out[van].append(b.index(reloads.pop(0)))
+            out[van] += [b.index(node_of[j]) for j in trip if j in node_of]
     return out
 
 
-def read_routes(b: Built, assignment: Any) -> list[list[int]]:
-    """The problem's job indices on each routing vehicle of a solution."""
-    routes = []
-    for r in range(len(b.layout.trips)):
-        jobs, index = [], assignment.Value(b.model.NextVar(b.model.Start(r)))
+def read_routes(b: Built, value: Callable[[Any], int]) -> dict[int, list[list[int]]]:
+    """The problem's job indices on each van's trips in a solution; `value(var)` reads it
+    (`assignment.Value` of a solution, or the variables' own values in a callback).
+    Trips without a job (reloads in a row) are left out."""
+    routes: dict[int, list[list[int]]] = {}
+    n_jobs = len(b.layout.jobs)
+    for r, v in enumerate(b.layout.vehicles):
+        trips: list[list[int]] = [[]]
+        index = value(b.model.NextVar(b.model.Start(r)))
         while not b.model.IsEnd(index):
-            jobs.append(b.layout.jobs[b.manager.IndexToNode(index)])
-            index = assignment.Value(b.model.NextVar(index))
-        routes.append(jobs)
+            node = b.manager.IndexToNode(index)
+            if node < n_jobs:
+                trips[-1].append(b.layout.jobs[node])
+            elif trips[-1]:
+                trips.append([])  # a reload node: the next trip
+            index = value(b.model.NextVar(index))
+        routes[v.van] = [t for t in trips if t]
     return routes
+
+
+def _forbid_empty_trips(b: Built) -> None:
+    """No arc that makes an empty trip: start to reload, reload to reload. An empty trip never
+    helps (a van leaves loaded), and without these arcs a greedy first solution cannot spend
+    every reload at the kitchen before the first stop (the arcs are free). Reload to end stays:
+    path cheapest arc closes every partial route through it."""
+    for r, v in enumerate(b.layout.vehicles):
+        if not v.reloads:
+            continue
+        indices = [b.index(n) for n in v.reloads]
+        b.model.NextVar(b.model.Start(r)).RemoveValues(indices)
+        for index in indices:
+            b.model.NextVar(index).RemoveValues([i for i in indices if i != index])

@@ -31,7 +31,7 @@ from typing import Any
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
 from ortools.util import optional_boolean_pb2
 
-from routing.model import Built, build, initial_routes, make_layout, read_routes
+from routing.model import build, initial_routes, make_layout, read_routes
 from routing.problem import Problem
 
 # How often a child reads and sends its best routes: reading 1,000 routes costs a millisecond,
@@ -167,25 +167,6 @@ class Outcome:
     history: list[tuple[float, int]] = field(default_factory=list)
 
 
-def _by_van(b: Built, trips: list[list[int]]) -> Routes:
-    routes: Routes = {}
-    for r, jobs in enumerate(trips):
-        routes.setdefault(b.layout.trips[r].van, []).append(jobs)
-    return routes
-
-
-def _current(b: Built) -> list[list[int]]:
-    """The routes of the solution being reported to an at-solution callback."""
-    routes = []
-    for r in range(len(b.layout.trips)):
-        jobs, index = [], b.model.NextVar(b.model.Start(r)).Value()
-        while not b.model.IsEnd(index):
-            jobs.append(b.layout.jobs[b.manager.IndexToNode(index)])
-            index = b.model.NextVar(index).Value()
-        routes.append(jobs)
-    return routes
-
-
 def run_search(task: Task, send: Any) -> None:
     """Build and search; call `send(message)` with ("best", objective, routes) as it improves
     and ("final", objective | None, routes | None) at the end."""
@@ -204,7 +185,7 @@ def run_search(task: Task, send: Any) -> None:
             now = time.time()
             if now - last_sent[0] >= SEND_INTERVAL_S:
                 last_sent[0] = now
-                send(("best", cost, _by_van(b, _current(b)), now - started))
+                send(("best", cost, read_routes(b, lambda var: var.Value()), now - started))
 
     b.model.AddAtSolutionCallback(on_solution)
     start = None
@@ -218,7 +199,7 @@ def run_search(task: Task, send: Any) -> None:
     if solution is None:
         send(("final", None, None, time.time() - started))
         return
-    routes = _by_van(b, read_routes(b, solution))
+    routes = read_routes(b, solution.Value)
     send(("final", solution.ObjectiveValue(), routes, time.time() - started))
 
 
