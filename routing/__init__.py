@@ -23,6 +23,7 @@ from routing.problem import (
     Vehicle,
 )
 from routing.solution import Reason, Route, Solution, Step, Summary, Unassigned
+from routing.solver import solve
 
 __all__ = [
     "Break",
@@ -45,4 +46,5 @@ __all__ = [
     "read_problem",
     "solution_from_dict",
     "solution_to_dict",
+    "solve",
 ]

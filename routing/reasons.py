@@ -110,7 +110,6 @@ def _signature(v: Vehicle) -> tuple[object, ...]:
 def eligibility(problem: Problem) -> list[Eligibility]:
     """For each job, the vehicles that could serve it alone, or the reason none can."""
     results = []
-    memo: dict[tuple[object, ...], tuple[int, Reason | None]] = {}
     signatures = [_signature(v) for v in problem.vehicles]
     for job in problem.jobs:
         allowed = job.allowed_vehicles
@@ -119,14 +118,11 @@ def eligibility(problem: Problem) -> list[Eligibility]:
         for check_reason, check in _CHECKS:
             if reason is not None:
                 break
-            kept = []
+            passed: dict[tuple[object, ...], bool] = {}  # one answer per kind of vehicle
             for i in vans:
-                key = (id(job), signatures[i], check_reason)
-                if key not in memo:
-                    memo[key] = (int(check(problem, problem.vehicles[i], job)), None)
-                if memo[key][0]:
-                    kept.append(i)
-            vans = kept
+                if signatures[i] not in passed:
+                    passed[signatures[i]] = check(problem, problem.vehicles[i], job)
+            vans = [i for i in vans if passed[signatures[i]]]
             reason = None if vans else check_reason
         results.append(Eligibility(tuple(vans), reason))
     return _sync_groups(problem, results)

@@ -18,10 +18,10 @@ default portfolio; `ILS` is kept for when a release makes it iterate.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import random
-import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -39,6 +39,8 @@ from routing.problem import Problem
 SEND_INTERVAL_S = 0.25
 
 Routes = dict[int, list[list[int]]]  # van -> trips -> problem job indices
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -213,19 +215,15 @@ def _child(conn: Connection, task: Task) -> None:
 
 
 def _context() -> Any:
-    # fork is instant and copies the problem for free, but forking a threaded process (a web
-    # server's worker pool, a progress bar) can deadlock the child; forkserver forks from a
-    # clean process. That server is told to import this module (and OR-Tools) once: without
-    # it every child imports them itself, which took seconds on a loaded machine and left the
-    # search no time at all.
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    # fork: the child starts in milliseconds with the problem already in memory. forkserver and
+    # spawn make each child import the caller's __main__ again, and under `patronage` or a web
+    # server that is the whole application: seconds on a loaded machine, which left the search
+    # no time and no answer. Forking a process that has other threads can in principle leave a
+    # lock held in the child; the child here only runs OR-Tools and writes to a pipe, and the
+    # parent ends it at the deadline whatever happens, so the worst case is "no answer".
+    if "fork" in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("fork")
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload([__name__])
-        return ctx
-    return multiprocessing.get_context("spawn")
+    return multiprocessing.get_context("spawn")  # macOS, Windows: no safe fork
 
 
 def _apply(outcome: Outcome, message: tuple[Any, ...], config: str) -> None:
@@ -262,6 +260,9 @@ def portfolio(tasks: Sequence[Task]) -> list[Outcome]:
         return [_in_process(task) for task in tasks[:1]]
     try:
         _collect(conns, tasks, outcomes, deadline)
+        for task, outcome in zip(tasks, outcomes, strict=True):
+            if outcome.error is not None:
+                log.warning("search %s failed: %s", task.config.name, outcome.error)
     finally:
         for proc in procs:
             if proc.is_alive():
@@ -287,6 +288,10 @@ def _collect(
             try:
                 message = conn.recv()
             except (EOFError, OSError):
+                # The child ended without a word: killed, or crashed in OR-Tools.
+                outcomes[i].error = (
+                    outcomes[i].error or "the search process ended without an answer"
+                )
                 outcomes[i].finished = True
                 del conns[conn]
                 continue
