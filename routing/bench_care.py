@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from routing.care_sync import time_synced
-from routing.care_timing import route_of, solution_of, span_of, time_care_route
+from routing.care_sync import pinned, synced_starts
+from routing.care_timing import retime_solution, span_of
 from routing.caregen import CareDay, CareDayConfig, care_day
+from routing.problem import Job
 from routing.reasons import eligibility
 from routing.search import GLS, ILS, Task, portfolio, processes
-from routing.solution import Reason, Solution, Unassigned
+from routing.solution import Reason, Route, Solution, Step, Summary, Unassigned
 from routing.solver import solve
 from routing.validate import hard_violations
 
@@ -74,13 +75,28 @@ def exact(day: CareDay, limit: float, seed: int) -> Solution:
         for van, trips in (best or {}).items()
         if any(trips)
     }
-    timed = time_synced(problem, routes) or {
-        van: time_care_route(problem, problem.vehicles[van], jobs) for van, jobs in routes.items()
-    }  # no synced timing exists: each route alone, and validate.py counts what breaks
-    priced = [(route_of(problem.vehicles[v], t), t.late_cost) for v, t in timed.items()]
-    served = {jid for r, _ in priced for jid in r.job_ids}
-    left = [Unassigned(j.id, Reason.cost) for j in problem.jobs if j.id not in served]
-    return solution_of(problem, priced, left, round(time.time() - started, 3))
+    # Sync parts at the seconds the fixpoint finds (if it finds none, each part at its own
+    # earliest, and validate.py counts what that breaks); a route that cannot be timed even
+    # so loses visits from its end, listed as unassigned.
+    starts = synced_starts(problem, routes) or {}
+    plan = Solution(
+        summary=Summary(0, 0, 0, 0, 0, 0, 0.0),
+        routes=tuple(_bare(problem.vehicles[v].id, jobs) for v, jobs in routes.items()),
+        unassigned=tuple(
+            Unassigned(j.id, Reason.cost)
+            for j in problem.jobs
+            if all(j not in jobs for jobs in routes.values())
+        ),
+    )
+    answer = retime_solution(problem, plan, timing=pinned(problem, starts))
+    summary = replace(answer.summary, solve_time_s=round(time.time() - started, 3))
+    return replace(answer, summary=summary)
+
+
+def _bare(vehicle: str, jobs: Sequence[Job]) -> Route:
+    """A route of jobs in order, to be timed."""
+    steps = [Step("job", arrival=0, id=j.id, start=0) for j in jobs]
+    return Route(vehicle, (Step("start", arrival=0), *steps, Step("end", arrival=0)))
 
 
 SOLVERS: dict[str, CareSolver] = {"patronage": ours, "exact": exact}

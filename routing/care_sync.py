@@ -80,12 +80,9 @@ def _push(groups: dict[str, list[Job]], starts: dict[str, int]) -> dict[str, int
     return want
 
 
-def time_synced(problem: Problem, routes: dict[int, list[Job]]) -> dict[int, Timed] | None:
-    """Each route timed with every sync part at its synced second, or None if none exists."""
-    starts = synced_starts(problem, routes)
-    if starts is None:
-        return None
-    fixed = replace(
+def pinned(problem: Problem, starts: dict[str, int]) -> Problem:
+    """The problem with every sync part that has a start held to that second, without sync."""
+    return replace(
         problem,
         jobs=tuple(
             replace(j, time_windows=((starts[j.id], starts[j.id]),), late_cost_per_s=0, sync=None)
@@ -94,6 +91,14 @@ def time_synced(problem: Problem, routes: dict[int, list[Job]]) -> dict[int, Tim
             for j in problem.jobs
         ),
     )
+
+
+def time_synced(problem: Problem, routes: dict[int, list[Job]]) -> dict[int, Timed] | None:
+    """Each route timed with every sync part at its synced second, or None if none exists."""
+    starts = synced_starts(problem, routes)
+    if starts is None:
+        return None
+    fixed = pinned(problem, starts)
     return {
         van: time_care_route(fixed, problem.vehicles[van], [fixed.job(j.id) for j in jobs])
         for van, jobs in routes.items()
