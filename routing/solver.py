@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import partial
 
 from routing.care_solve import has_sync, solve_synced
@@ -21,10 +22,14 @@ from routing.problem import Job, Problem
 from routing.reasons import Eligibility, eligibility, explain_dropped
 from routing.schedule import TimedRoute, time_route
 from routing.search import DEFAULT_PLAN, Config, Outcome, Phase, Routes, Task, processes, run_plan
+from routing.slots import joined, slotted, wants_slots
 from routing.solution import Reason, Route, Solution, Summary, Unassigned
 from routing.travel import TravelProvider, with_matrices
 
 DEFAULT_TIME_LIMIT_S = 10.0
+# The share of the search spent on the slotted problem when vans make several trips: it finds
+# its answer in a second or two of a 20 s budget, and the real model needs the rest to improve.
+SLOT_SHARE = 0.25
 
 
 def solve(
@@ -85,8 +90,24 @@ def _search(
     limit = deadline - time.time()
     search_deadline = deadline - _reserve(limit, len(jobs))
     base = Task(problem, jobs, allowed, _start_routes(problem), plan[0].configs[0], seed, 0, 0)
+    if wants_slots(problem):  # vans with several trips: a first answer from slots (slots.py)
+        until = time.time() + SLOT_SHARE * (search_deadline - time.time())
+        base = replace(base, start=_slot_start(base, until, width))
     best, _ = run_plan(plan, base, search_deadline, width)
     return best
+
+
+def _slot_start(base: Task, deadline: float, width: int) -> Routes:
+    """Routes per van and trip from the search of the slotted problem until `deadline`."""
+    problem, van_of = slotted(base.problem)
+    slots_of = {van: tuple(s for s, v in enumerate(van_of) if v == van) for van in set(van_of)}
+    allowed = tuple(
+        None if vans is None else tuple(s for van in vans for s in slots_of[van])
+        for vans in base.allowed
+    )
+    task = replace(base, problem=problem, allowed=allowed, start={})
+    best, _ = run_plan(DEFAULT_PLAN, task, deadline, width)
+    return joined(best.routes or {}, van_of)
 
 
 def _with_pins(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import random
 
 from routing import Job, Matrices, Problem, Reason, Route, Solution, Vehicle
+from routing.slots import joined, slotted, wants_slots
 from routing.solver import solve
 from routing.validate import validate
 from tests.routing.line import ELEVEN, line, meal, van
@@ -131,3 +132,14 @@ def test_a_200_meal_day_with_several_trips_is_served_whole_and_valid() -> None:
     assert solution.unassigned == ()
     assert validate(problem, solution) == []
     assert any(len(r.trips) > 1 for r in solution.routes)
+
+
+def test_slots_split_the_shift_into_hot_meal_rides_and_join_back_per_van() -> None:
+    """A 4 h shift, 90-minute rides and 10-minute reloads hold two slots of a three-trip van:
+    10:30-12:25 and 12:35-14:30; the slots' routes come back as the van's trips in order."""
+    problem = _meal_day(4, 1)
+    assert wants_slots(problem)
+    sliced, van_of = slotted(problem)
+    assert [v.time_window for v in sliced.vehicles] == [(37800, 44700), (45300, 52200)]
+    assert [v.max_trips for v in sliced.vehicles] == [1, 1] and van_of == [0, 0]
+    assert joined({1: [[2, 3]], 0: [[0], []]}, van_of) == {0: [[0], [2, 3]]}
