@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response, status
 
-from api.board import is_planning
+from api.care_board import sick_outcome
 from api.deps import Caller, CareReader, DbSession, RowId, SettingsDep, Staff
 from api.eager import relay_if_eager
 from api.problems import PROBLEM_RESPONSES, ProblemError
@@ -24,7 +24,6 @@ from api.schemas.care_day import (
     AbsenceCreate,
     AbsencePublic,
     CalendarLink,
-    CareChangesPublic,
     CaregiverDayPublic,
     MealCarry,
     MonthlyHoursPublic,
@@ -37,11 +36,10 @@ from api.schemas.care_day import (
 from scheduler.attendance_report import day_attendance, monthly_hours
 from scheduler.attendance_sheets import caregiver_hours_csv, client_hours_csv
 from scheduler.availability import absences_between, add_absence, remove_absence, report_sick
-from scheduler.care_changes import sick_report
 from scheduler.caregiver_day import caregiver_day
 from scheduler.caregiver_ical import issue_calendar_link, revoke_calendar_link
 from scheduler.errors import InvalidInputError
-from scheduler.models import AbsenceKind, Role, Service, Visit
+from scheduler.models import Role, Visit
 from scheduler.orders import Actor
 from scheduler.repositories.care import get_caregiver
 from scheduler.visit_requests import VisitIn, cancel_visit, carry_meal, request_visit
@@ -155,25 +153,6 @@ def delete_absence(
     return AbsencePublic.model_validate(row, from_attributes=True)
 
 
-def _sick_answer(
-    caller: Caller, caregiver_id: int, day: date, session: DbSession
-) -> SickReportPublic:
-    mid = caller.municipality_id
-    sick = [
-        a
-        for a in absences_between(mid, day, day, session=session, caregiver_id=caregiver_id)
-        if a.kind == AbsenceKind.sick
-    ]
-    changes = sick_report(mid, caregiver_id, day, session=session)
-    return SickReportPublic(
-        caregiver_id=caregiver_id,
-        day=day,
-        absence=AbsencePublic.model_validate(sick[0], from_attributes=True) if sick else None,
-        replanning=is_planning(session, mid, day, Service.care),
-        changes=CareChangesPublic.of(changes) if changes else None,
-    )
-
-
 @router.post(
     "/caregivers/{caregiver_id}/sick",
     response_model=SickReportPublic,
@@ -199,14 +178,14 @@ def post_sick(
     )
     audited(session, caller, "report_sick", "caregiver", caregiver_id, day=body.day.isoformat())
     relay_if_eager(later, request)
-    return _sick_answer(caller, caregiver_id, body.day, session)
+    return sick_outcome(session, caller.municipality_id, caregiver_id, body.day)
 
 
 @router.get("/caregivers/{caregiver_id}/sick/{day}", response_model=SickReportPublic)
 def get_sick(caregiver_id: RowId, day: date, caller: Staff, session: DbSession) -> SickReportPublic:
     """What became of a sick caregiver's visits: kept, moved to whom, not covered and why."""
     get_caregiver(caller.municipality_id, caregiver_id, session=session)
-    return _sick_answer(caller, caregiver_id, day, session)
+    return sick_outcome(session, caller.municipality_id, caregiver_id, day)
 
 
 @router.post("/visits", response_model=VisitPublic, status_code=status.HTTP_201_CREATED)

@@ -7,18 +7,26 @@ import json
 from collections.abc import AsyncIterator
 from datetime import date, datetime
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlmodel import Session
 
 from api.board import live_status, open_alerts
+from api.care_board import care_panel
 from api.dayview import find_plan, routes_of, version_of
-from api.pages import BoardUser
+from api.deps import DbSession
+from api.eager import relay_if_eager
+from api.pages import BoardUser, PageUser
 from api.templating import render
+from scheduler.availability import report_sick
+from scheduler.calendar import parse_hhmm
+from scheduler.errors import DomainError
 from scheduler.models import Service
+from scheduler.orders import Actor
 
 router = APIRouter(include_in_schema=False)
 POLL_S = 1.5
@@ -27,12 +35,61 @@ HEARTBEAT_S = 15.0
 
 @router.get("/board", response_class=HTMLResponse)
 def board(
-    request: Request, page: BoardUser, day: date | None = None, service: Service = Service.meals
+    request: Request,
+    page: BoardUser,
+    session: DbSession,
+    day: date | None = None,
+    service: Service = Service.meals,
+    sick: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
-    today = datetime.now(ZoneInfo(page.town.timezone)).date()
-    settings = request.app.state.settings
-    context = {"page": page, "day": day or today, "service": service, "tile_url": settings.tile_url}
-    return render(request, "board.html", page.t, context)
+    day = day or datetime.now(ZoneInfo(page.town.timezone)).date()
+    return _page(request, page, session, day, service, sick)
+
+
+def _page(
+    request: Request,
+    page: PageUser,
+    session: Session,
+    day: date,
+    service: Service,
+    sick: int | None = None,
+    problem: str = "",
+) -> Response:
+    context: dict[str, Any] = {
+        "page": page,
+        "day": day,
+        "service": service,
+        "tile_url": request.app.state.settings.tile_url,
+        "care": None,
+    }
+    if service == Service.care:
+        context["care"] = care_panel(session, page.municipality_id, day, sick, problem)
+    return render(request, "board.html", page.t, context, status_code=422 if problem else 200)
+
+
+@router.post("/board/sick", response_class=HTMLResponse)
+def board_sick(
+    request: Request,
+    page: BoardUser,
+    session: DbSession,
+    later: BackgroundTasks,
+    day: Annotated[date, Form()],
+    caregiver_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    from_time: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
+    """The panel's "report sick" form: record it, let the re-plan run, show what it moved.
+    A refusal (an overlapping absence, a bad time) shows the page again with the reason."""
+    by = Actor(name=page.actor, role=page.user.role)
+    try:
+        start = parse_hhmm(from_time) if from_time else None
+        report_sick(page.municipality_id, caregiver_id, day, session=session, by=by,
+                    from_time=start)  # fmt: skip
+    except (DomainError, ValueError) as exc:
+        session.rollback()
+        return _page(request, page, session, day, Service.care, problem=str(exc))
+    relay_if_eager(later, request)
+    query = urlencode({"day": day.isoformat(), "service": "care", "sick": caregiver_id})
+    return RedirectResponse(f"/board?{query}#care-panel", status_code=303)
 
 
 def _snapshot(

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlmodel import Session, col, select
 
@@ -37,7 +38,7 @@ from scheduler.models import (
 )
 from scheduler.models.base import utcnow
 from scheduler.repositories.plans import store_version
-from tests.api.conftest import World
+from tests.api.conftest import PASSWORD, World
 
 TOWN = "Kazanlak"
 SOFIA = ZoneInfo("Europe/Sofia")
@@ -390,3 +391,44 @@ def test_the_private_calendar_feed_holds_the_visits_in_order(world: World, care:
     _problem(world.client().get(f"/ical/{newer}.ics"), 404)
     for wrong in ("nothing", f"{care.mid}-{'x' * 32}", f"{'9' * 30}-{'x' * 32}"):
         _problem(world.client().get(f"/ical/{wrong}.ics"), 404)
+
+
+def _signed_in(world: World, role: Role) -> TestClient:
+    client = world.client()
+    who = {"municipality": TOWN, "username": role.value, "password": PASSWORD}
+    assert client.post("/login", data=who, follow_redirects=False).status_code == 303
+    return client
+
+
+def test_the_boards_care_panel_flags_check_ins_and_reports_sick(
+    world: World, care: CareDay
+) -> None:
+    day = date(2026, 3, 13)
+    with world.session() as session:
+        _plan_day(session, care, day)
+        freeze_day(care.mid, day, "care", session=session)
+        session.commit()
+    board = _signed_in(world, Role.dispatcher)
+    assert 'id="care-panel"' not in board.get(f"/board?day={day}&service=meals").text
+    page = board.get(f"/board?day={day}&service=care").text
+    for ext in ("A", "B", "C", "E", "VP1"):  # VP1: Ivan's weekly visit, made by the freeze
+        assert f'<tr data-visit="{ext}">' in page
+    assert page.count('data-flag="missed"') == 5 and 'name="caregiver_id"' in page
+
+    form = {"day": str(day), "caregiver_id": str(care.maria), "from_time": "08:00"}
+    sent = board.post("/board/sick", data=form, follow_redirects=False)
+    assert sent.status_code == 303 and f"sick={care.maria}" in sent.headers["location"]
+    assert "Препланиране…" in board.get(sent.headers["location"]).text  # Kazanlak speaks bg
+    with world.session() as session:  # the worker: B and E to Elena, A not covered
+        _version(session, care, day, {care.elena: [("B", _s(10)), ("C", _s(11)), ("E", _s(14))]},
+                 unassigned=("A",))  # fmt: skip
+        session.commit()
+    _handled(world, care, day)
+    shown = board.get(sent.headers["location"]).text
+    assert 'data-change="moved" data-visit="B"' in shown
+    assert "B (Client B) moved from Maria to Elena at 10:00." in shown
+    assert 'data-change="not_covered" data-visit="A"' in shown
+
+    again = board.post("/board/sick", data={**form, "from_time": "25:00"})
+    assert again.status_code == 422 and "no such time of day" in again.text
+    assert _signed_in(world, Role.kitchen).post("/board/sick", data=form).status_code == 403
