@@ -14,7 +14,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from collections import defaultdict
 from datetime import time
@@ -36,13 +35,6 @@ from scheduler.repositories.meals import clients_by_id
 from scheduler.visits import meals_on_visits
 
 RELOAD_SECONDS = 10 * 60  # loading the next trip's boxes at the kitchen
-
-# How a van's several trips reach the solver. The solver's own multi-trip vehicles (max_trips,
-# reloads placed by the search) drop every job once clients have time windows and a day has
-# more than a few dozen stops (docs/benchmarks.md, meal section). Until that is fixed, each
-# trip is a slot of the van's shift, one single-trip vehicle per slot, and the stored route
-# joins them with reloads. False gives the solver the van whole.
-TRIPS_AS_SLOTS = True
 
 
 def seconds(value: time) -> int:
@@ -88,39 +80,6 @@ def van_vehicle(van: Vehicle, kitchen: Kitchen) -> routing.Vehicle:
     )
 
 
-def van_vehicles(van: Vehicle, kitchen: Kitchen) -> list[tuple[routing.Vehicle, VehicleRef]]:
-    """The routing vehicles of a van: itself, or one per trip slot (see TRIPS_AS_SLOTS).
-
-    Slots share the shift evenly: slot t leaves no earlier than its start and is back at the
-    kitchen by its end, the reload time before the next slot starts. A slot shorter than the
-    hot-meal limit (plus the reload) wastes the van, so there are no more slots than fit,
-    however many trips the van may make.
-    """
-    whole = van_vehicle(van, kitchen)
-    ref = VehicleRef(vehicle_id=van.id, label=van.name, resource=van.external_id)
-    first, last = whole.time_window or (0, 24 * 3600)
-    fit = (last - first) // (kitchen.hot_meal_minutes * 60 + RELOAD_SECONDS)
-    count = max(1, min(van.max_trips, fit))
-    if not TRIPS_AS_SLOTS:
-        return [(whole, ref)]
-    if count == 1:
-        return [(dataclasses.replace(whole, max_trips=1, reload_time=0), ref)]
-    length = (last - first + RELOAD_SECONDS) / count
-    slots = []
-    for trip in range(1, count + 1):
-        start = first + round((trip - 1) * length)
-        end = last if trip == count else first + round(trip * length) - RELOAD_SECONDS
-        vehicle = dataclasses.replace(
-            whole,
-            id=f"{van.external_id}#{trip}",
-            time_window=(start, end),
-            max_trips=1,
-            reload_time=0,
-        )
-        slots.append((vehicle, dataclasses.replace(ref, trip=trip, reload_s=RELOAD_SECONDS)))
-    return slots
-
-
 def client_job(
     client: Client, kitchen: Kitchen, portions: int, vans: tuple[str, ...]
 ) -> routing.Job:
@@ -150,8 +109,8 @@ def build_meals(ctx: PlanContext) -> BuiltProblem:
     kitchens = list_kitchens(municipality_id, session=ctx.session)
     vans = working_vans(ctx)
     kitchen_by_id = {k.id: k for k in kitchens}
-    per_van = {v.external_id: van_vehicles(v, kitchen_by_id[v.kitchen_id]) for v in vans}
-    vehicles = tuple(vehicle for pairs in per_van.values() for vehicle, _ in pairs)
+    # One vehicle per van with its max_trips: the solver places the reloads (routing/model.py).
+    vehicles = tuple(van_vehicle(v, kitchen_by_id[v.kitchen_id]) for v in vans)
     jobs: list[routing.Job] = []
     refs: dict[str, JobRef] = {}
     unroutable: list[Unroutable] = []
@@ -169,12 +128,7 @@ def build_meals(ctx: PlanContext) -> BuiltProblem:
             continue
         kitchen = kitchen_of(client, kitchens)
         ref = _ref(client, kitchen, orders)
-        allowed = tuple(
-            vehicle.id
-            for v in vans
-            if v.kitchen_id == kitchen.id
-            for vehicle, _ in per_van[v.external_id]
-        )
+        allowed = tuple(v.external_id for v in vans if v.kitchen_id == kitchen.id)
         problem = _cannot_route(client, kitchen, allowed, ctx)
         if problem is not None:
             unroutable.append(Unroutable(client.external_id, ref, *problem))
@@ -182,7 +136,10 @@ def build_meals(ctx: PlanContext) -> BuiltProblem:
         portions = sum(o.portions for o in orders)
         jobs.append(client_job(client, kitchen, portions, allowed))
         refs[client.external_id] = ref
-    vehicle_refs = {vehicle.id: ref for pairs in per_van.values() for vehicle, ref in pairs}
+    vehicle_refs = {
+        v.external_id: VehicleRef(vehicle_id=v.id, label=v.name, resource=v.external_id)
+        for v in vans
+    }
     return BuiltProblem(
         routing.Problem(vehicles=vehicles, jobs=tuple(jobs)), refs, vehicle_refs, tuple(unroutable)
     )

@@ -26,7 +26,7 @@ from scheduler.models import (
 from scheduler.orders import Actor, cancel_order, place_order
 from scheduler.planning import plan_day
 from scheduler.planning.export import version_to_dict
-from scheduler.planning.meals import van_vehicles
+from scheduler.planning.meals import RELOAD_SECONDS, van_vehicle
 from scheduler.planning.replan import count_moves
 from scheduler.repositories.plans import routes_of, unassigned_of
 from tests.scheduler import meal_town
@@ -248,7 +248,8 @@ def test_no_van_leaves_before_the_present_moment(sqlite_engine: Engine) -> None:
         assert routes and all(route.start_s >= 11 * 3600 + 30 * 60 for route, _ in routes)
 
 
-def test_a_vans_trips_are_slots_of_its_shift_that_fit_the_ride_limit() -> None:
+def test_a_van_is_one_vehicle_with_its_trips_and_a_trips_load() -> None:
+    """The solver places the reloads: one vehicle per van, its whole shift, max_trips kept."""
     kitchen = Kitchen(
         municipality_id=1, external_id="K1", name="K", lon=25.4, lat=42.6, hot_meal_minutes=90
     )
@@ -263,16 +264,11 @@ def test_a_vans_trips_are_slots_of_its_shift_that_fit_the_ride_limit() -> None:
         shift_start=time(10, 30),
         shift_end=time(14, 30),
     )
-    slots = van_vehicles(van, kitchen)
-    # 4 hours hold two 90-minute rides with their reloads, not three: two slots.
-    assert [(v.id, v.time_window, v.max_trips) for v, _ in slots] == [
-        ("V1#1", (37800, 44700), 1),  # 10:30-12:25, back in time to reload
-        ("V1#2", (45300, 52200), 1),  # 12:35-14:30
-    ]
-    assert [(ref.resource, ref.trip) for _, ref in slots] == [("V1", 1), ("V1", 2)]
+    whole = van_vehicle(van, kitchen)
+    assert (whole.id, whole.time_window, whole.max_trips) == ("V1", (37800, 52200), 3)
+    assert whole.reload_time == RELOAD_SECONDS and whole.capacity == (40,)
     van.max_trips = 1
-    ((whole, ref),) = van_vehicles(van, kitchen)
-    assert whole.id == "V1" and whole.time_window == (37800, 52200) and ref.trip == 0
+    assert van_vehicle(van, kitchen).reload_time == 0
 
 
 def test_a_cancellation_before_the_vans_leave_moves_almost_nothing(sqlite_engine: Engine) -> None:
