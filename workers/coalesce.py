@@ -5,10 +5,11 @@ Two small tools, both keyed by municipality, date and service:
 - a *claim* (`SET NX` with expiry) says "a plan run is already scheduled"; the first event of
   a burst takes it and schedules the run a little later, and the events that follow find it
   taken and do nothing, so twenty cancellations in a burst give one re-plan;
-- a *lock* (redis-py's token lock with expiry) lets one run at a time plan a day. It expires
-  a little after the run's hard time limit, by which time Celery has ended any run still
-  going, so a lock left by a dead worker lapses on its own. (No heartbeat thread extends it:
-  a second thread would make the solver start its search processes the slow way.)
+- a *lock* (redis-py's token lock with expiry, the token being the task id) lets one run at a
+  time plan a day. It expires a little after the run's hard time limit, by which time Celery
+  has ended any run still going, so a lock left by a dead worker lapses on its own; the same
+  task run again after its attempt died takes its own lock over at once. (No heartbeat thread
+  extends it: a second thread would make the solver start its search processes the slow way.)
 
 What needs planning is not kept here: it is the set of unprocessed events in the database
 (`workers.plan_runs`), so losing Redis loses at most a schedule, never a change.
@@ -44,7 +45,7 @@ class Coordinator(Protocol):
 
     def forget(self, key: str) -> None: ...
 
-    def lock(self, key: str, ttl_s: float) -> Lock | None: ...
+    def lock(self, key: str, ttl_s: float, owner: str) -> Lock | None: ...
 
 
 def day_key(municipality_id: int, day: date | str, service: str) -> str:
@@ -73,34 +74,42 @@ class RedisCoordinator:
     def forget(self, key: str) -> None:
         self._client.delete(key)
 
-    def lock(self, key: str, ttl_s: float) -> Lock | None:
+    def lock(self, key: str, ttl_s: float, owner: str) -> Lock | None:
         lock = self._client.lock(key, timeout=ttl_s, blocking=False)
-        return _RedisLock(lock) if lock.acquire() else None
+        if lock.acquire(token=owner):
+            return _RedisLock(lock)
+        lock.local.token = owner.encode()  # held by an attempt of this same task that died?
+        try:
+            return _RedisLock(lock) if lock.reacquire() else None
+        except LockError:
+            return None
 
 
 class LocalCoordinator:
     """The same operations for one process (eager mode), with expiry."""
 
     def __init__(self) -> None:
-        self._expires: dict[str, float] = {}
+        self._held: dict[str, tuple[float, str]] = {}  # key -> (expires, owner)
         self._mutex = threading.Lock()
 
-    def claim(self, key: str, ttl_s: float) -> bool:
+    def _take(self, key: str, ttl_s: float, owner: str) -> bool:
         with self._mutex:
             now = time.monotonic()
-            if self._expires.get(key, 0.0) > now:
+            expires, holder = self._held.get(key, (0.0, ""))
+            if expires > now and not (owner and holder == owner):
                 return False
-            self._expires[key] = now + ttl_s
+            self._held[key] = (now + ttl_s, owner)
             return True
+
+    def claim(self, key: str, ttl_s: float) -> bool:
+        return self._take(key, ttl_s, "")
 
     def forget(self, key: str) -> None:
         with self._mutex:
-            self._expires.pop(key, None)
+            self._held.pop(key, None)
 
-    def lock(self, key: str, ttl_s: float) -> Lock | None:
-        if not self.claim(key, ttl_s):
-            return None
-        return _LocalLock(self, key)
+    def lock(self, key: str, ttl_s: float, owner: str) -> Lock | None:
+        return _LocalLock(self, key) if self._take(key, ttl_s, owner) else None
 
 
 class _LocalLock:
@@ -112,9 +121,15 @@ class _LocalLock:
 
 
 @contextmanager
-def exclusive(coordinator: Coordinator, key: str, ttl_s: float) -> Iterator[bool]:
-    """Hold `key` for the block (True), or not at all (False) when someone else holds it."""
-    lock = coordinator.lock(key, ttl_s)
+def exclusive(coordinator: Coordinator, key: str, ttl_s: float, owner: str) -> Iterator[bool]:
+    """Hold `key` for the block (True), or not at all (False) when someone else holds it.
+
+    `owner` is the Celery task id. A task is run again under the same id only when its earlier
+    attempt is known lost (its pool process died, or its worker's message timed out), so an
+    owner finding the lock still held by its own id takes it over instead of waiting for it
+    to lapse.
+    """
+    lock = coordinator.lock(key, ttl_s, owner)
     if lock is None:
         yield False
         return

@@ -111,7 +111,8 @@ def run_plan_task(self: Task, municipality_id: int, day: str, service: str) -> s
     key = day_key(municipality_id, day, service)
     coord = coordinator()
     _, hard = plan_time_limits(get_settings().solve_time_limit_s, ws)
-    with exclusive(coord, key + ":lock", hard + ws.plan_lock_margin_s) as held:
+    owner = str(self.request.id)
+    with exclusive(coord, key + ":lock", hard + ws.plan_lock_margin_s, owner) as held:
         if not held:  # another run plans this day now; come back when it is done
             raise self.retry(countdown=ws.replan_lock_wait_s, max_retries=None)
         # Forget the schedule before reading the events: a change arriving from now on

@@ -30,20 +30,31 @@ def test_a_claim_is_taken_once_until_it_expires_or_is_forgotten(coord: Coordinat
 
 
 def test_a_held_lock_keeps_others_out_until_released(coord: Coordinator) -> None:
-    with exclusive(coord, "plan:lock", 5) as held:
+    with exclusive(coord, "plan:lock", 5, "task-a") as held:
         assert held
-        with exclusive(coord, "plan:lock", 5) as second:
+        with exclusive(coord, "plan:lock", 5, "task-b") as second:
             assert not second
-    with exclusive(coord, "plan:lock", 5) as after:
+    with exclusive(coord, "plan:lock", 5, "task-b") as after:
         assert after
 
 
 def test_a_lock_whose_holder_died_lapses(coord: Coordinator) -> None:
-    orphan = coord.lock("plan:lock", 0.3)  # taken and never extended nor released
+    orphan = coord.lock("plan:lock", 0.3, "task-a")  # taken and never released
     assert orphan is not None
-    assert coord.lock("plan:lock", 0.3) is None
+    assert coord.lock("plan:lock", 0.3, "task-b") is None
     time.sleep(0.4)
-    assert coord.lock("plan:lock", 0.3) is not None
+    assert coord.lock("plan:lock", 0.3, "task-b") is not None
+
+
+def test_a_task_run_again_after_its_attempt_died_takes_its_own_lock_over(
+    coord: Coordinator,
+) -> None:
+    assert coord.lock("plan:lock", 60, "task-a") is not None  # the attempt that died
+    assert coord.lock("plan:lock", 60, "task-b") is None
+    again = coord.lock("plan:lock", 60, "task-a")  # the same task id, redelivered
+    assert again is not None
+    again.release()
+    assert coord.lock("plan:lock", 60, "task-b") is not None
 
 
 def test_two_threads_never_hold_the_lock_at_once(coord: Coordinator) -> None:
@@ -52,7 +63,7 @@ def test_two_threads_never_hold_the_lock_at_once(coord: Coordinator) -> None:
 
     def worker() -> None:
         for _ in range(20):
-            with exclusive(coord, "plan:lock", 2) as held:
+            with exclusive(coord, "plan:lock", 2, threading.current_thread().name) as held:
                 if not held:
                     continue
                 with guard:

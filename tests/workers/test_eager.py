@@ -115,3 +115,26 @@ def test_publishing_a_day_without_a_plan_alerts_the_dispatcher(pipeline_db: Engi
     with Session(pipeline_db) as session:
         (alert,) = session.exec(select(Alert)).all()
     assert alert.kind == "publish_skipped" and "no meals plan" in alert.message
+
+
+def test_a_solve_over_its_time_limit_keeps_the_last_plan_and_tells_the_dispatcher(
+    pipeline_db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from workers import tasks
+
+    mid = town.meal_day(pipeline_db)
+    town.plan_now(pipeline_db, mid)
+    town.cancel(pipeline_db, mid, town.client_ids(pipeline_db, mid)[0])
+
+    def overrun(*args: object, **kwargs: object) -> None:
+        raise SoftTimeLimitExceeded()  # what Celery raises in the task at the soft limit
+
+    monkeypatch.setattr(tasks, "plan_day", overrun)
+    drain(pipeline_db)
+    assert len(town.versions(pipeline_db, mid)) == 1
+    with Session(pipeline_db) as session:
+        (alert,) = session.exec(select(Alert)).all()
+    assert alert.kind == "plan_failed" and "time limit" in alert.message
+    assert all(not e.kind.startswith("day.frozen") for e in _unprocessed(pipeline_db))

@@ -110,13 +110,10 @@ def test_a_worker_killed_while_solving_leaves_the_run_to_another_and_one_version
     start_worker: StartWorker,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # A message taken by a dead worker goes back to the queue after the visibility timeout,
-    # and the day's lock lapses a little after the run's hard time limit; both short here.
+    # A message taken by a dead worker goes back to the queue after the visibility timeout
+    # (short here); the redelivered task takes over the day's lock its dead attempt held.
     for key, value in {
         "REPLAN_TIME_LIMIT_S": "3",
-        "SOLVE_SOFT_MARGIN_S": "1",
-        "SOLVE_HARD_MARGIN_S": "2",
-        "PLAN_LOCK_MARGIN_S": "1",
         "VISIBILITY_TIMEOUT_S": "6",
         "UNACKED_RESTORE_INTERVAL_S": "1",
         "REPLAN_DELAY_S": "0",
@@ -136,6 +133,31 @@ def test_a_worker_killed_while_solving_leaves_the_run_to_another_and_one_version
     assert len(town.versions(pipeline_db, mid)) == 2
     wait_for(lambda: survivor.saw("'planned'"), 5, "the survivor's log")
     assert survivor.saw(f"{RUN_PLAN}[")
+
+
+def test_a_pool_process_killed_mid_solve_is_replaced_and_the_run_requeued_at_once(
+    pipeline_db: Engine,
+    queue_redis: str,
+    start_worker: StartWorker,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import psutil
+
+    monkeypatch.setenv("PATRONAGE_REPLAN_TIME_LIMIT_S", "3")
+    monkeypatch.setenv("PATRONAGE_REPLAN_DELAY_S", "0")
+    mid = town.meal_day(pipeline_db)
+    town.plan_now(pipeline_db, mid)
+    worker = start_worker("w1")
+    with relaying(pipeline_db):
+        town.cancel(pipeline_db, mid, town.client_ids(pipeline_db, mid)[0])
+        wait_for(lambda: worker.saw(f"{RUN_PLAN}["), 10, "the run to start")
+        time.sleep(1.0)
+        (child,) = psutil.Process(worker.proc.pid).children()
+        child.kill()  # as the kernel's out-of-memory killer would
+        # Rejected and requeued at once (no visibility timeout to wait for), run again here.
+        wait_for(lambda: settled(pipeline_db, mid), 15, "the run to be done again")
+    assert len(town.versions(pipeline_db, mid)) == 2
+    assert worker.saw("WorkerLostError") and worker.saw("'planned'")
 
 
 def test_orders_taken_while_redis_is_down_are_all_planned_when_it_returns(
