@@ -86,7 +86,7 @@ def run_plan(
     plan = find_plan(session, municipality_id, day, service)
     planned = plan is not None and plan.current_version > 0
     if planned and not events:
-        return PlanRun("nothing_new")
+        return _unpublished_tail(session, plan)
     if not planned and latest_freeze(municipality_id, day, service, session=session) is None:
         # Before the cut-off there is nothing to plan; the freeze will include these changes.
         mark_processed(events)
@@ -109,6 +109,21 @@ def run_plan(
         publish=plan is not None and plan.published_version > 0,
         seconds=seconds,
     )
+
+
+def _unpublished_tail(session: Session, plan: Plan | None) -> PlanRun:
+    """Nothing new to plan; but a published day whose latest version never went out (the
+    worker died between storing it and sending it) still gets it sent."""
+    if plan is None or not 0 < plan.published_version < plan.current_version:
+        return PlanRun("nothing_new")
+    latest = session.exec(
+        select(PlanVersion).where(
+            PlanVersion.plan_id == plan.id, PlanVersion.version == plan.current_version
+        )
+    ).first()
+    if latest is None:
+        return PlanRun("nothing_new")
+    return PlanRun("nothing_new", plan_version_id=latest.id, version=latest.version, publish=True)
 
 
 def mark_processed(events: Sequence[Event]) -> None:

@@ -121,8 +121,8 @@ def run_plan_task(self: Task, municipality_id: int, day: str, service: str) -> s
         result = _plan_under_lock(municipality_id, date.fromisoformat(day), service)
     if result.outcome == "planned":
         metrics().solve_seconds.labels(service=service).observe(result.seconds)
-        if result.publish and result.plan_version_id is not None:
-            enqueue("patronage.publish_version", plan_version_id=result.plan_version_id)
+    if result.publish and result.plan_version_id is not None:
+        enqueue("patronage.publish_version", plan_version_id=result.plan_version_id)
     return result.outcome
 
 

@@ -10,10 +10,19 @@ from sqlmodel import Session, col, select
 
 from scheduler.db import session_scope
 from scheduler.events import record_event
-from scheduler.models import Alert, DayFreeze, Event, Municipality, Outbox, Publication, Route
+from scheduler.models import (
+    Alert,
+    DayFreeze,
+    Event,
+    Municipality,
+    Outbox,
+    PlanVersion,
+    Publication,
+    Route,
+)
 from tests.workers import servers, town
 from tests.workers.conftest import DAY
-from workers.celery_app import get_app
+from workers.celery_app import RUN_PLAN, get_app
 from workers.clock import record_clock_event
 from workers.embedded import drain
 from workers.relay import relay_once
@@ -138,3 +147,32 @@ def test_a_solve_over_its_time_limit_keeps_the_last_plan_and_tells_the_dispatche
         (alert,) = session.exec(select(Alert)).all()
     assert alert.kind == "plan_failed" and "time limit" in alert.message
     assert all(not e.kind.startswith("day.frozen") for e in _unprocessed(pipeline_db))
+
+
+def test_a_version_stored_but_never_sent_goes_out_with_the_next_run(pipeline_db: Engine) -> None:
+    from workers.plan_runs import find_plan, plan_day, run_plan
+    from workers.publishing import publish_version
+
+    mid = town.meal_day(pipeline_db)
+    first = town.plan_now(pipeline_db, mid)
+    with servers.ntfy() as srv:
+        with session_scope(pipeline_db) as session:
+            save_target(session, mid, channel="ntfy", address=f"{srv.url}/all")
+            plan = find_plan(session, mid, DAY, "meals")
+            version = session.get(PlanVersion, first)
+            assert plan is not None and version is not None
+            publish_version(session, plan, version)  # v1 is on the phones (no send here)
+        town.cancel(pipeline_db, mid, town.client_ids(pipeline_db, mid)[0])
+        with session_scope(pipeline_db) as session:  # v2 stored; the worker "dies" here
+            run_plan(
+                session, mid, DAY, "meals", planner=plan_day, time_limit=0.5, replan_time_limit=0.5
+            )
+        drain(pipeline_db)  # the requests are duplicates now: nothing is scheduled
+        args = {"municipality_id": mid, "day": DAY.isoformat(), "service": "meals"}
+        # The run's own message, redelivered (acknowledged late), finds nothing new to plan...
+        assert get_app().tasks[RUN_PLAN].apply(kwargs=args).get() == "nothing_new"
+        sent = srv.state.topics.get("all", [])
+    with Session(pipeline_db) as session:
+        plan = find_plan(session, mid, DAY, "meals")
+    assert plan is not None and plan.published_version == plan.current_version == 2
+    assert sent and all(m["tags"][-1] == "v2" for m in sent)  # ...but sends what was missed
