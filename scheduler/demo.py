@@ -154,15 +154,22 @@ def _drivers(mid: int, town: SyntheticTown, *, session: Session) -> Counter[Chan
     return changes
 
 
-def default_steps() -> list[DemoStep]:
-    """The demo's steps in order; later features append theirs here."""
-    from scheduler.meal_demo import meal_steps  # imports this module: import it late
-
+def setup_steps() -> list[DemoStep]:
+    """The municipality alone: database, files, import and details, no day planned yet."""
     return [
         DemoStep("Create the database", create_database),
         DemoStep("Generate the municipality's files", generate_files),
         *(DemoStep(f"Import {kind.value}", partial(import_kind, kind)) for kind in ImportKind),
         DemoStep("Canteen, drivers, people living alone", apply_details),
+    ]
+
+
+def default_steps() -> list[DemoStep]:
+    """The demo's steps in order; later features append theirs here."""
+    from scheduler.meal_demo import meal_steps  # imports this module: import it late
+
+    return [
+        *setup_steps(),
         # --- meal day (scheduler/meal_demo.py) ---
         *meal_steps(),
         # --- end meal day ---

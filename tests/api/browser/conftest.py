@@ -25,7 +25,7 @@ from sqlmodel import Session
 from scheduler.calendar import local_today
 from scheduler.db import make_engine
 from scheduler.delivery_days import delivery_calendar
-from scheduler.demo import DemoRun, run_demo
+from scheduler.demo import DemoRun, run_demo, setup_steps
 from scheduler.models import Role
 from scheduler.repositories.tenancy import get_municipality
 from scheduler.repositories.users import create_user
@@ -61,7 +61,9 @@ def _seed(url: str, folder: Path) -> date:
             folder=folder,
             seed=3,
             size=TownSize(clients=10, vans=2, kitchens=1, caregivers=2, visits=2),
-        )
+        ),
+        # The town only: the dispatcher plans the day in the browser.
+        steps=setup_steps(),
     )
     engine = make_engine(url)
     with Session(engine) as session:
