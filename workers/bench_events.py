@@ -37,6 +37,7 @@ from scheduler.db import make_engine, session_scope
 from scheduler.events import record_event
 from scheduler.migrate import upgrade
 from scheduler.models import Event, Municipality, PlanVersion
+from scheduler.repositories.plans import get_plan, get_version
 from scheduler.settings import reset_settings
 from workers.celery_app import reset_app
 from workers.relay import Relay, backlog, relay_once
@@ -268,7 +269,6 @@ def bench_late_cancellation(
     from scheduler.models import Role
     from scheduler.orders import Actor
     from scheduler.planning import plan_day
-    from workers.plan_runs import find_plan
     from workers.publishing import publish_version
     from workers.targets import save_target
 
@@ -280,7 +280,7 @@ def bench_late_cancellation(
     with session_scope(engine) as session:
         freeze_day(mid, day, "meals", session=session)
         version = plan_day(mid, day, "meals", session=session, reason="bench: initial")
-        plan = find_plan(session, mid, day, "meals")
+        plan = get_plan(mid, day, "meals", session=session)
         assert plan is not None
         publish_version(session, plan, version)
         stops, first = len(_served(session, plan)), version.version
@@ -317,10 +317,9 @@ def _one_cancellation(
     engine: Engine, mid: int, day: date, by: Any, arrivals: list[tuple[float, bytes]], n: int
 ) -> float:
     from scheduler.orders import cancel_order
-    from workers.plan_runs import find_plan
 
     with Session(engine) as session:
-        plan = find_plan(session, mid, day, "meals")
+        plan = get_plan(mid, day, "meals", session=session)
         assert plan is not None
         client_id = _served(session, plan)[n]
         target_version = plan.current_version + 1
@@ -337,11 +336,8 @@ def _served(session: Session, plan: Any) -> list[int]:
     """Clients with a stop in the plan's current version, by id."""
     from scheduler.models import Route, Stop
 
-    version = session.exec(
-        select(PlanVersion).where(
-            PlanVersion.plan_id == plan.id, PlanVersion.version == plan.current_version
-        )
-    ).one()
+    version = get_version(plan.municipality_id, plan, plan.current_version, session=session)
+    assert version is not None
     routes = select(Route.id).where(Route.plan_version_id == version.id)
     stops = session.exec(
         select(Stop.client_id).where(col(Stop.route_id).in_(routes), Stop.kind == "job")

@@ -22,11 +22,12 @@ from sqlmodel import Session, col, select
 
 from scheduler.db import session_scope
 from scheduler.events import record_event
-from scheduler.models import Event, PlanVersion, Publication, Role, Route, Stop
+from scheduler.models import Event, Publication, Role, Route, Stop
 from scheduler.orders import Actor, cancel_order
+from scheduler.repositories.plans import get_plan, latest_version
 from scheduler.settings import get_settings
 from workers.embedded import drain
-from workers.plan_runs import find_plan, pending_events
+from workers.plan_runs import pending_events
 from workers.relay import backlog, relay_once
 from workers.settings import get_worker_settings
 from workers.targets import save_target
@@ -63,16 +64,6 @@ def settle(engine: Engine, municipality_id: int, day: date, timeout: float = 300
     raise TimeoutError("the workers did not finish in time; is `patronage worker` running?")
 
 
-def _current(session: Session, municipality_id: int, day: date) -> PlanVersion | None:
-    plan = find_plan(session, municipality_id, day, SERVICE)
-    if plan is None or plan.current_version == 0:
-        return None
-    statement = select(PlanVersion).where(
-        PlanVersion.plan_id == plan.id, PlanVersion.version == plan.current_version
-    )
-    return session.exec(statement).first()
-
-
 def _served_clients(session: Session, version_id: int) -> list[int]:
     routes = select(Route.id).where(Route.plan_version_id == version_id)
     statement = select(Stop.client_id).where(col(Stop.route_id).in_(routes), Stop.kind == "job")
@@ -85,7 +76,7 @@ def late_changes_step(run: DemoRun) -> str:
         done = session.exec(
             select(Event).where(Event.municipality_id == mid, Event.actor == DISPATCHER)
         ).first()
-        version = _current(session, mid, day)
+        version = latest_version(mid, day, SERVICE, session=session)
         if done is not None or version is None or version.id is None:
             return "already done" if done is not None else "no plan to change"
         clients = _served_clients(session, version.id)[:LATE_CANCELLATIONS]
@@ -96,7 +87,7 @@ def late_changes_step(run: DemoRun) -> str:
     started = time.perf_counter()
     settle(run.engine, mid, day)
     with Session(run.engine) as session:
-        after = _current(session, mid, day)
+        after = latest_version(mid, day, SERVICE, session=session)
     assert after is not None
     return (
         f"{len(clients)} late cancellations -> version {after.version} "
@@ -126,7 +117,7 @@ def publish_step(run: DemoRun) -> str:
         )
     settle(run.engine, mid, day)
     with Session(run.engine) as session:
-        plan = find_plan(session, mid, day, SERVICE)
+        plan = get_plan(mid, day, SERVICE, session=session)
         sent = session.exec(select(Publication).where(Publication.municipality_id == mid)).all()
     published = plan.published_version if plan else 0
     delivered = sum(p.status == "delivered" for p in sent)

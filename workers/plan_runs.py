@@ -26,6 +26,7 @@ from sqlmodel import Session, col, select
 from scheduler.cutoff import latest_freeze
 from scheduler.models import Event, Outbox, Plan, PlanVersion
 from scheduler.models.base import utcnow
+from scheduler.repositories.plans import get_plan, get_version
 
 PLAN_TASKS = ("plan", "replan")  # outbox task names that ask for a (re)plan of the day
 
@@ -64,13 +65,6 @@ def pending_events(session: Session, municipality_id: int, day: date, service: s
     return list(session.exec(statement).all())
 
 
-def find_plan(session: Session, municipality_id: int, day: date, service: str) -> Plan | None:
-    statement = select(Plan).where(
-        Plan.municipality_id == municipality_id, Plan.day == day, Plan.service == service
-    )
-    return session.exec(statement).first()
-
-
 def run_plan(
     session: Session,
     municipality_id: int,
@@ -83,7 +77,7 @@ def run_plan(
 ) -> PlanRun:
     """Plan the day if anything asks for it; the caller commits (and so makes it count)."""
     events = pending_events(session, municipality_id, day, service)
-    plan = find_plan(session, municipality_id, day, service)
+    plan = get_plan(municipality_id, day, service, session=session)
     planned = plan is not None and plan.current_version > 0
     if planned and not events:
         return _unpublished_tail(session, plan)
@@ -100,7 +94,7 @@ def run_plan(
     seconds = time.perf_counter() - started
     mark_processed(events)
     session.flush()
-    plan = find_plan(session, municipality_id, day, service)
+    plan = get_plan(municipality_id, day, service, session=session)
     return PlanRun(
         "planned",
         events=len(events),
@@ -116,11 +110,7 @@ def _unpublished_tail(session: Session, plan: Plan | None) -> PlanRun:
     worker died between storing it and sending it) still gets it sent."""
     if plan is None or not 0 < plan.published_version < plan.current_version:
         return PlanRun("nothing_new")
-    latest = session.exec(
-        select(PlanVersion).where(
-            PlanVersion.plan_id == plan.id, PlanVersion.version == plan.current_version
-        )
-    ).first()
+    latest = get_version(plan.municipality_id, plan, plan.current_version, session=session)
     if latest is None:
         return PlanRun("nothing_new")
     return PlanRun("nothing_new", plan_version_id=latest.id, version=latest.version, publish=True)

@@ -27,6 +27,7 @@ from scheduler.models import (
     User,
 )
 from scheduler.models.base import utcnow
+from scheduler.repositories.plans import get_version
 from workers.metrics import metrics
 from workers.publishers import publisher_for
 from workers.publishers.base import (
@@ -106,11 +107,9 @@ def publish_version(session: Session, plan: Plan, version: PlanVersion) -> list[
     if plan.published_version != version.version:
         before = None
         if plan.published_version:
-            before = session.exec(
-                select(PlanVersion).where(
-                    PlanVersion.plan_id == plan.id, PlanVersion.version == plan.published_version
-                )
-            ).first()
+            before = get_version(
+                plan.municipality_id, plan, plan.published_version, session=session
+            )
         for route in changed_routes(session, before, version):
             for target in targets_for(session, route):
                 session.add(_publication(route, version, target))

@@ -23,7 +23,7 @@ import sqlalchemy.exc
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from scheduler.cutoff import COLLECTORS, freeze_day, latest_freeze
 from scheduler.db import session_scope
@@ -31,6 +31,7 @@ from scheduler.delivery_days import delivery_calendar
 from scheduler.errors import DomainError
 from scheduler.models import Alert, Event, Municipality, Plan, PlanVersion
 from scheduler.models.base import utcnow
+from scheduler.repositories.plans import get_plan, get_version
 from scheduler.settings import get_settings
 from workers.celery_app import RUN_PLAN, enqueue, plan_time_limits
 from workers.coalesce import coordinator, day_key, exclusive
@@ -38,7 +39,6 @@ from workers.metrics import metrics
 from workers.plan_runs import (
     PlanRun,
     event_processed,
-    find_plan,
     mark_processed,
     pending_events,
     plan_day,
@@ -196,7 +196,7 @@ def publish(
     with session_scope() as session:
         if event_id is not None and not claim_event(session, event_id):
             return "duplicate"
-        plan = find_plan(session, municipality_id, date.fromisoformat(day), service)
+        plan = get_plan(municipality_id, date.fromisoformat(day), service, session=session)
         if plan is None or plan.current_version == 0:
             raise_alert(
                 session, municipality_id, "publish_skipped", f"no {service} plan for {day} yet"
@@ -221,11 +221,7 @@ def publish_version_task(plan_version_id: int) -> str:
 
 
 def _publish_current(session: Session, plan: Plan) -> list[int]:
-    current = session.exec(
-        select(PlanVersion).where(
-            PlanVersion.plan_id == plan.id, PlanVersion.version == plan.current_version
-        )
-    ).first()
+    current = get_version(plan.municipality_id, plan, plan.current_version, session=session)
     return [] if current is None else publish_version(session, plan, current)
 
 

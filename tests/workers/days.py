@@ -118,9 +118,9 @@ def add_version(
 
 
 def _plan(session: Session, municipality_id: int, day: date, service: str) -> Plan:
-    from workers.plan_runs import find_plan
+    from scheduler.repositories.plans import get_plan
 
-    plan = find_plan(session, municipality_id, day, service)
+    plan = get_plan(municipality_id, day, service, session=session)
     if plan is None:
         plan = Plan(municipality_id=municipality_id, day=day, service=service)
         session.add(plan)

@@ -150,7 +150,8 @@ def test_a_solve_over_its_time_limit_keeps_the_last_plan_and_tells_the_dispatche
 
 
 def test_a_version_stored_but_never_sent_goes_out_with_the_next_run(pipeline_db: Engine) -> None:
-    from workers.plan_runs import find_plan, plan_day, run_plan
+    from scheduler.repositories.plans import get_plan
+    from workers.plan_runs import plan_day, run_plan
     from workers.publishing import publish_version
 
     mid = town.meal_day(pipeline_db)
@@ -158,7 +159,7 @@ def test_a_version_stored_but_never_sent_goes_out_with_the_next_run(pipeline_db:
     with servers.ntfy() as srv:
         with session_scope(pipeline_db) as session:
             save_target(session, mid, channel="ntfy", address=f"{srv.url}/all")
-            plan = find_plan(session, mid, DAY, "meals")
+            plan = get_plan(mid, DAY, "meals", session=session)
             version = session.get(PlanVersion, first)
             assert plan is not None and version is not None
             publish_version(session, plan, version)  # v1 is on the phones (no send here)
@@ -173,6 +174,6 @@ def test_a_version_stored_but_never_sent_goes_out_with_the_next_run(pipeline_db:
         assert get_app().tasks[RUN_PLAN].apply(kwargs=args).get() == "nothing_new"
         sent = srv.state.topics.get("all", [])
     with Session(pipeline_db) as session:
-        plan = find_plan(session, mid, DAY, "meals")
+        plan = get_plan(mid, DAY, "meals", session=session)
     assert plan is not None and plan.published_version == plan.current_version == 2
     assert sent and all(m["tags"][-1] == "v2" for m in sent)  # ...but sends what was missed

@@ -7,6 +7,8 @@ own functions, each in its own transaction).
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -141,8 +143,6 @@ def test_a_pool_process_killed_mid_solve_is_replaced_and_the_run_requeued_at_onc
     start_worker: StartWorker,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import psutil
-
     monkeypatch.setenv("PATRONAGE_REPLAN_TIME_LIMIT_S", "3")
     monkeypatch.setenv("PATRONAGE_REPLAN_DELAY_S", "0")
     mid = town.meal_day(pipeline_db)
@@ -152,12 +152,16 @@ def test_a_pool_process_killed_mid_solve_is_replaced_and_the_run_requeued_at_onc
         town.cancel(pipeline_db, mid, town.client_ids(pipeline_db, mid)[0])
         wait_for(lambda: worker.saw(f"{RUN_PLAN}["), 10, "the run to start")
         time.sleep(1.0)
-        (child,) = psutil.Process(worker.proc.pid).children()
-        child.kill()  # as the kernel's out-of-memory killer would
+        (child,) = _children(worker.proc.pid)
+        os.kill(child, signal.SIGKILL)  # as the kernel's out-of-memory killer would
         # Rejected and requeued at once (no visibility timeout to wait for), run again here.
         wait_for(lambda: settled(pipeline_db, mid), 15, "the run to be done again")
     assert len(town.versions(pipeline_db, mid)) == 2
     assert worker.saw("WorkerLostError") and worker.saw("'planned'")
+
+
+def _children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def test_orders_taken_while_redis_is_down_are_all_planned_when_it_returns(
