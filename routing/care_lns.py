@@ -10,12 +10,17 @@ out, or away from its preferred caregiver (whose overlapping visits go out too, 
 
 from __future__ import annotations
 
+import multiprocessing
 import random
+import threading
 import time
 from collections.abc import Sequence
+from multiprocessing.connection import Connection
+from typing import Any
 
 from routing.care_build import Builder
 from routing.care_insert import eject, place_by_regret, place_group, place_single, sync_groups
+from routing.search import processes
 
 LEFT_OUT = 10**7  # what an unplaced visit costs here: more than any plan can save
 LONGER = 1000  # and per second of its service (a two-hour visit: 7.2e6, below LEFT_OUT)
@@ -174,3 +179,54 @@ class Search:
 
 def _middle(windows: Sequence[tuple[int, int]]) -> int:
     return (windows[0][0] + windows[-1][1]) // 2 if windows else 0
+
+
+def improve(b: Builder, seed: int, deadline: float) -> None:
+    """Improve the plan until the deadline: one search here and, with a second core, another
+    with another seed in a child process; the better plan is kept in `b`.
+
+    Fork copies the plan for free; a process that may not have children (a daemon, such as a
+    Celery prefork worker) runs the one search alone.
+    """
+    child, conn = None, None
+    if processes() > 1:
+        try:
+            ctx = _context()
+            conn, end = ctx.Pipe(duplex=False)
+            child = ctx.Process(target=_child, args=(end, b, seed + 1, deadline), daemon=True)
+            child.start()
+            end.close()
+        except (AssertionError, OSError):
+            child, conn = None, None
+    search = Search(b, random.Random(seed))
+    search.run(deadline)
+    if child is None or conn is None:
+        return
+    try:
+        if conn.poll(max(0.0, deadline - time.time()) + 1.0):
+            value, snap = conn.recv()
+            if value < search.value():
+                b.restore(snap)
+    except (EOFError, OSError):
+        pass  # the child died: the plan found here stands
+    finally:
+        if child.is_alive():
+            child.terminate()
+        child.join(timeout=1.0)
+
+
+def _child(conn: Connection, b: Builder, seed: int, deadline: float) -> None:
+    try:
+        search = Search(b, random.Random(seed))
+        search.run(deadline)
+        conn.send((search.value(), b.snapshot()))
+    finally:
+        conn.close()
+
+
+def _context() -> Any:
+    # As search.py: fork is instant, but forking a threaded process can deadlock the child.
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")

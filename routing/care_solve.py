@@ -20,14 +20,13 @@ Fixing the times is the price: a group keeps the second step 1 gave it.
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from dataclasses import replace
 
 from routing.care_build import Builder
 from routing.care_insert import first_plan, sync_groups
-from routing.care_lns import Search
+from routing.care_lns import improve
 from routing.care_timing import retime_solution
 from routing.problem import Problem
 from routing.reasons import eligibility
@@ -35,7 +34,7 @@ from routing.solution import Reason, Solution, Unassigned
 
 Inner = Callable[..., Solution]
 BUILD_SHARE = 0.2  # at most this share of the budget for the first plan
-LNS_SHARE = 0.5  # the first plan is improved until this share of the budget, then OR-Tools
+LNS_SHARE = 0.75  # the first plan is improved until this share of the budget, then OR-Tools
 
 
 def fixed_problem(problem: Problem, b: Builder) -> tuple[Problem, set[str]]:
@@ -71,7 +70,7 @@ def solve_synced(problem: Problem, time_limit: float, seed: int, inner: Inner) -
     checks = eligibility(problem)
     vans = [c.vans if c.reason is None else () for c in checks]
     b = first_plan(problem, vans, started + BUILD_SHARE * time_limit)
-    Search(b, random.Random(seed)).run(started + LNS_SHARE * time_limit)
+    improve(b, seed, started + LNS_SHARE * time_limit)
     fixed, left_out = fixed_problem(problem, b)
     remaining = max(0.1, time_limit - (time.time() - started))
     answer = inner(fixed, time_limit=remaining)
