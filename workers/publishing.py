@@ -27,7 +27,7 @@ from scheduler.models import (
     User,
 )
 from scheduler.models.base import utcnow
-from scheduler.repositories.plans import get_version
+from scheduler.repositories.plans import get_version, routes_of
 from workers.metrics import metrics
 from workers.publishers import publisher_for
 from workers.publishers.base import (
@@ -48,35 +48,28 @@ def route_link(base_url: str, route: Route) -> str:
     return f"{base_url.rstrip('/')}/phone/routes/{route.id}"
 
 
-def route_signature(session: Session, route_id: int) -> tuple[tuple[str, str | None, int], ...]:
-    """The order of the route's stops: what a driver would notice changing."""
-    stops = session.exec(select(Stop).where(Stop.route_id == route_id).order_by(col(Stop.seq)))
+Signature = tuple[tuple[str, str | None, int], ...]
+
+
+def signature(stops: list[Stop]) -> Signature:
+    """The order of a route's stops: what a driver would notice changing."""
     return tuple((s.kind, s.job_id, s.trip) for s in stops)
 
 
-def routes_of(session: Session, plan_version_id: int) -> list[Route]:
-    statement = select(Route).where(Route.plan_version_id == plan_version_id)
-    return list(session.exec(statement.order_by(col(Route.id))).all())
+def _routes(session: Session, version: PlanVersion) -> dict[str, tuple[Route, Signature]]:
+    assert version.id is not None
+    rows = routes_of(version.municipality_id, version.id, session=session)
+    return {route.resource: (route, signature(stops)) for route, stops in rows}
 
 
 def changed_routes(session: Session, before: PlanVersion | None, after: PlanVersion) -> list[Route]:
     """Routes of `after` that are new or ordered differently from `before`."""
-    assert after.id is not None
-    new = routes_of(session, after.id)
-    if before is None or before.id is None:
-        return new
-    old = {r.resource: r for r in routes_of(session, before.id)}
-    changed = []
-    for route in new:
-        previous = old.get(route.resource)
-        assert route.id is not None
-        if (
-            previous is None
-            or previous.id is None
-            or (route_signature(session, route.id) != route_signature(session, previous.id))
-        ):
-            changed.append(route)
-    return changed
+    old = _routes(session, before) if before is not None else {}
+    return [
+        route
+        for resource, (route, stops) in _routes(session, after).items()
+        if resource not in old or old[resource][1] != stops
+    ]
 
 
 def targets_for(session: Session, route: Route) -> list[PushTarget]:
@@ -140,7 +133,9 @@ def message_for(session: Session, publication: Publication, base_url: str) -> Ro
         raise LookupError(f"publication {publication.id}: its route or version is gone")
     plan = session.get(Plan, version.plan_id)
     assert plan is not None and route.id is not None
-    jobs = sum(1 for kind, _, _ in route_signature(session, route.id) if kind == "job")
+    jobs = len(
+        session.exec(select(Stop.id).where(Stop.route_id == route.id, Stop.kind == "job")).all()
+    )
     what = "visits" if plan.service == "care" else "stops"
     return RouteMessage(
         delivery_id=f"publication-{publication.id}",
