@@ -27,7 +27,8 @@ def solve(
     try:
         parsed = read_problem(problem)
     except (ValueError, json.JSONDecodeError) as exc:
-        console().print(f"[red]{problem}: {exc}[/red]")
+        # Unwrapped and unstyled inside: the field path must stay whole for people and scripts.
+        console().print(f"{problem}: {exc}", style="red", markup=False, soft_wrap=True)
         raise typer.Exit(code=2) from None
     solution = solve_problem(parsed, time_limit=time_limit, seed=seed)
     s = solution.summary
