@@ -11,12 +11,13 @@ from api.console import console, progress
 from scheduler.demo import DemoRun, DemoStep, DemoSummary, default_steps, run_demo, summarize
 from scheduler.settings import get_settings
 from scheduler.synthetic import TownSize
+from workers.demo_steps import pipeline_steps
 
 
 def demo_command(
     seed: int = typer.Option(7, help="Same seed, same municipality."),
     clients: int = typer.Option(300, min=0, help="Meal clients."),
-    vans: int = typer.Option(6, min=1, help="Delivery vans."),
+    vans: int = typer.Option(8, min=1, help="Delivery vans."),
     kitchens: int = typer.Option(1, min=1, max=2, help="Kitchens (1 or 2)."),
     caregivers: int = typer.Option(20, min=0, help="Caregivers."),
     visits: int = typer.Option(120, min=0, help="Recurring visit plans."),
@@ -43,7 +44,9 @@ def demo_command(
         size=size,
         municipality=municipality,
     )
-    steps = default_steps()
+    # The day through the same tasks the workers run (eager without Redis): late changes,
+    # one coalesced re-plan, publishing.
+    steps = [*default_steps(), *pipeline_steps()]
     with progress() as bar:
         overall = bar.add_task("Demo", total=len(steps))
         rows = bar.add_task("rows", total=None, visible=False)
