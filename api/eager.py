@@ -2,6 +2,8 @@
 
 With Redis configured a separate relay process does this; here the same relay code runs in a
 background task after the response, and Celery's eager mode runs the task code in-process.
+It drains rather than relaying once: the tasks write follow-up rows (a report may ask for a
+re-plan, a plan for a publication), and one pass would leave those waiting for a next request.
 """
 
 from __future__ import annotations
@@ -20,9 +22,9 @@ def relay_if_eager(later: BackgroundTasks, request: Request) -> None:
 
 
 def _relay(request: Request) -> None:
-    from workers.relay import relay_once
+    from workers.embedded import drain
 
     try:
-        relay_once(request.app.state.engine)
+        drain(request.app.state.engine)
     except Exception:  # the change is committed; the outbox row waits for the next pass
         log.exception("relaying the outbox in-process failed")
