@@ -119,3 +119,26 @@ def today_link(session: Session, user: User, town: Municipality) -> DayLink | No
         if carer is not None:
             return DayLink(town.id or 0, "care", today, carer.external_id)
     return None
+
+
+def link_user(session: Session, link: DayLink) -> User | None:
+    """The account whose route the link shows: the inverse of `today_link`.
+
+    Publications reach a phone through its user (the van's drivers, the caregiver), so this is
+    whom a subscription made on the link belongs to. Any of a van's drivers will do: each gets
+    the van's route.
+    """
+    users = select(User).where(User.municipality_id == link.municipality_id)
+    if link.service == "care":
+        carers = select(Caregiver.id).where(
+            Caregiver.municipality_id == link.municipality_id,
+            Caregiver.external_id == link.resource,
+        )
+        users = users.where(col(User.caregiver_id).in_(carers))
+    else:
+        vans = select(Vehicle.id).where(
+            Vehicle.municipality_id == link.municipality_id, Vehicle.external_id == link.resource
+        )
+        drivers = select(Driver.id).where(col(Driver.vehicle_id).in_(vans))
+        users = users.where(col(User.driver_id).in_(drivers))
+    return session.exec(users.order_by(col(User.id))).first()

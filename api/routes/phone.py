@@ -13,16 +13,25 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from sqlmodel import Session
 
 from api import links
-from api.dayview import phone_stops, published_route, today_link
+from api.dayview import link_user, phone_stops, published_route, today_link
 from api.deps import DbSession, RowId, SettingsDep
 from api.eager import relay_if_eager
 from api.links import DayLink, LinkInvalidError
 from api.pages import AnyPageUser, translator_for
 from api.problems import ProblemError
-from api.schemas.phone import PhoneDay, ReportIn, ReportOut
+from api.schemas.phone import (
+    PhoneDay,
+    PushKeyOut,
+    PushSubscribed,
+    PushSubscriptionIn,
+    ReportIn,
+    ReportOut,
+)
 from api.templating import STATIC, render
 from scheduler.confirmations import Report, confirm_stop
 from scheduler.models import Municipality
+from workers.publishers.webpush import application_server_key, load_vapid
+from workers.targets import save_target
 
 router = APIRouter(tags=["phone"])
 
@@ -101,6 +110,43 @@ def report(
     assert stop.id is not None
     relay_if_eager(later, request)
     return ReportOut(stop_id=stop.id, status=stop.status, applied=applied)
+
+
+@router.get("/d/{token}/push", response_model=PushKeyOut)
+def push_key(token: str, settings: SettingsDep) -> PushKeyOut:
+    """The VAPID public key the phone subscribes with (only to a valid link's holder)."""
+    _link(settings, token)
+    if not settings.vapid_private_key:
+        raise ProblemError(503, "Push not configured", "no VAPID key is set on this server")
+    return PushKeyOut(
+        application_server_key=application_server_key(load_vapid(settings.vapid_private_key))
+    )
+
+
+@router.post("/d/{token}/push", response_model=PushSubscribed)
+def push_subscribe(
+    token: str, body: PushSubscriptionIn, session: DbSession, settings: SettingsDep
+) -> PushSubscribed:
+    """Keep the phone's push subscription for the link's driver or caregiver.
+
+    Tied to their account, never stored without one: a target with no user would be sent
+    every route of the municipality. Sending the same endpoint again refreshes its keys.
+    """
+    link = _link(settings, token)
+    user = link_user(session, link)
+    if user is None:
+        raise ProblemError(404, "No account", "no driver or caregiver account has this route")
+    target = save_target(
+        session,
+        link.municipality_id,
+        channel="webpush",
+        address=body.endpoint,
+        secrets={"p256dh": body.keys.p256dh, "auth": body.keys.auth},
+        user_id=user.id,
+        label=f"phone {link.resource}",
+    )
+    assert target.id is not None
+    return PushSubscribed(target_id=target.id)
 
 
 @router.get("/d/{token}/manifest.webmanifest", include_in_schema=False)

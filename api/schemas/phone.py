@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import re
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from scheduler.models import StopStatus
 
@@ -56,3 +58,46 @@ class ReportOut(BaseModel):
     stop_id: int
     status: StopStatus
     applied: bool = Field(description="False when this client_event_id was already applied.")
+
+
+def _b64url_bytes(value: str) -> bytes:
+    """base64url as browsers send it (padding optional); ValueError when it is not."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]+={0,2}", value):
+        raise ValueError("expected base64url")
+    return base64.urlsafe_b64decode(value.rstrip("=") + "=" * (-len(value.rstrip("=")) % 4))
+
+
+class PushKeys(BaseModel):
+    # Checked here, so a damaged subscription is refused now rather than failing every send.
+    p256dh: str = Field(max_length=200, description="The phone's P-256 public key, base64url.")
+    auth: str = Field(max_length=100, description="The 16-byte auth secret, base64url.")
+
+    @field_validator("p256dh")
+    @classmethod
+    def _point(cls, value: str) -> str:
+        raw = _b64url_bytes(value)
+        if len(raw) != 65 or raw[0] != 4:
+            raise ValueError("expected an uncompressed P-256 public key (65 bytes)")
+        return value
+
+    @field_validator("auth")
+    @classmethod
+    def _secret(cls, value: str) -> str:
+        if len(_b64url_bytes(value)) != 16:
+            raise ValueError("expected a 16-byte auth secret")
+        return value
+
+
+class PushSubscriptionIn(BaseModel):
+    """What `PushSubscription.toJSON()` gives in the browser; `expirationTime` is ignored."""
+
+    endpoint: str = Field(max_length=1000, pattern=r"^https://[^\s/]+/\S*$")
+    keys: PushKeys
+
+
+class PushKeyOut(BaseModel):
+    application_server_key: str = Field(description="For `PushManager.subscribe()`.")
+
+
+class PushSubscribed(BaseModel):
+    target_id: int

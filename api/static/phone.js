@@ -102,6 +102,55 @@
     });
   }
 
+  function keyBytes(base64url) {
+    var text = window.atob(base64url.replace(/-/g, "+").replace(/_/g, "/") +
+                           "===".slice((base64url.length + 3) % 4));
+    return Uint8Array.from(text, function (c) { return c.charCodeAt(0); });
+  }
+
+  function subscribe(registration, pushToken) {
+    // The key comes from the server so the push service accepts only messages we sign.
+    var url = "/d/" + pushToken + "/push";
+    return fetch(url).then(function (response) {
+      if (!response.ok) { throw new Error("no push key"); }
+      return response.json();
+    }).then(function (body) {
+      return registration.pushManager.subscribe({
+        userVisibleOnly: true, applicationServerKey: keyBytes(body.application_server_key),
+      });
+    }).then(function (subscription) {
+      return fetch(url, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(subscription.toJSON()),
+      });
+    }).then(function (response) {
+      if (!response.ok) { throw new Error("subscription refused"); }
+    });
+  }
+
+  function pushButton(ready) {
+    // Permission is asked only on a tap: browsers refuse (and users resent) a prompt on load.
+    var button = document.getElementById("push");
+    if (!button || !("PushManager" in window) || !("Notification" in window)) { return; }
+    ready.then(function (registration) {
+      if (!registration || !registration.pushManager) { return; }
+      if (Notification.permission === "denied") { button.textContent = button.dataset.blocked; }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        Notification.requestPermission().then(function (permission) {
+          if (permission !== "granted") { throw new Error("blocked"); }
+          return subscribe(registration, button.dataset.token);
+        }).then(function () {
+          button.textContent = button.dataset.on;
+          button.disabled = true;
+        }).catch(function () {
+          if (Notification.permission === "denied") { button.textContent = button.dataset.blocked; }
+        });
+      });
+    });
+  }
+
   if (token) {
     window.localStorage.setItem("patronage.dayLink", location.pathname);
     document.addEventListener("click", function (event) {
@@ -122,6 +171,7 @@
       .then(function () { return navigator.serviceWorker.ready; })
       .catch(function () { return null; });
   }
+  pushButton(ready);
   ready.then(keepForOffline).then(function () {
     document.body.dataset.offlineReady = "1";
   }).catch(function () { document.body.dataset.offlineReady = "0"; });

@@ -27,3 +27,31 @@ self.addEventListener("fetch", function (event) {
     })
   );
 });
+
+// A route was re-published. The message names the route's version and a link, never a
+// client, so nothing personal sits on the push service or the lock screen.
+self.addEventListener("push", function (event) {
+  var data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = {}; }
+  var title = data.title || "Patronage";
+  var body = data.plan_version ? "v" + data.plan_version + (data.body ? " · " + data.body : "")
+                               : (data.body || "");
+  event.waitUntil(self.registration.showNotification(title, {
+    body: body,
+    tag: "route-" + (data.route_id || ""),
+    renotify: true,
+    data: { url: data.url || "/d/" },
+  }));
+});
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var url = (event.notification.data && event.notification.data.url) || "/d/";
+  event.waitUntil(self.clients.matchAll({ type: "window", includeUncontrolled: true })
+    .then(function (windows) {
+      for (var i = 0; i < windows.length; i++) {
+        if (windows[i].url === url && "focus" in windows[i]) { return windows[i].focus(); }
+      }
+      return self.clients.openWindow(url);
+    }));
+});

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import time
 from datetime import date
 
@@ -10,7 +11,7 @@ from sqlmodel import select
 
 from api import links
 from api.links import DayLink
-from scheduler.models import Alert, MealOrder, Role, Stop
+from scheduler.models import Alert, MealOrder, PushTarget, Role, Stop
 from tests.api.conftest import World
 
 DAY = date(2026, 1, 6)
@@ -105,3 +106,103 @@ def test_service_worker_and_manifest_are_served_for_the_day_scope(world: World) 
     assert sw.headers["service-worker-allowed"] == "/d/" and "caches" in sw.text
     manifest = world.client().get(f"/d/{_token(world)}/manifest.webmanifest").json()
     assert manifest["start_url"].startswith("/d/") and manifest["display"] == "standalone"
+
+
+def _care_token(world: World, town: str = "Kazanlak", resource: str = "CG1") -> str:
+    link = DayLink(world.town_ids[town], "care", DAY, resource)
+    return links.sign(world.app.state.settings, link)
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+SUBSCRIPTION = {
+    "endpoint": "https://push.example/send/phone-1",
+    "expirationTime": None,
+    "keys": {"p256dh": _b64(b"\x04" + b"k" * 64), "auth": _b64(b"a" * 16)},
+}
+
+
+def _targets(world: World, endpoint: str) -> list[PushTarget]:
+    with world.session() as session:
+        return list(session.exec(select(PushTarget).where(PushTarget.address == endpoint)).all())
+
+
+def test_the_phone_gets_the_key_to_subscribe_with(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from py_vapid import Vapid02
+
+    from workers.publishers.webpush import application_server_key
+
+    url = f"/d/{_care_token(world)}/push"
+    monkeypatch.setattr(world.app.state.settings, "vapid_private_key", "")
+    assert world.client().get(url).status_code == 503
+    vapid = Vapid02()
+    vapid.generate_keys()
+    monkeypatch.setattr(world.app.state.settings, "vapid_private_key", vapid.private_pem().decode())
+    answer = world.client().get(url)
+    assert answer.status_code == 200
+    assert answer.json() == {"application_server_key": application_server_key(vapid)}
+
+
+def test_a_subscription_is_kept_once_for_the_links_caregiver(world: World) -> None:
+    url = f"/d/{_care_token(world)}/push"
+    first = world.client().post(url, json=SUBSCRIPTION)
+    assert first.status_code == 200, first.text
+    again = world.client().post(url, json=SUBSCRIPTION)
+    assert again.json() == first.json()
+    (target,) = _targets(world, SUBSCRIPTION["endpoint"])  # type: ignore[arg-type]
+    assert target.id == first.json()["target_id"]
+    assert (target.channel, target.active) == ("webpush", True)
+    assert target.municipality_id == world.town_ids["Kazanlak"]
+    assert target.user_id == world.user_ids[("Kazanlak", Role.caregiver)]
+    assert target.secrets == SUBSCRIPTION["keys"]
+
+
+@pytest.mark.parametrize(
+    ("keys", "field"),
+    [
+        ({"p256dh": _b64(b"\x04" + b"k" * 10), "auth": _b64(b"a" * 16)}, "body.keys.p256dh"),
+        ({"p256dh": "not base64!", "auth": _b64(b"a" * 16)}, "body.keys.p256dh"),
+        ({"p256dh": _b64(b"\x04" + b"k" * 64), "auth": _b64(b"a" * 5)}, "body.keys.auth"),
+        ({"p256dh": _b64(b"\x04" + b"k" * 64)}, "body.keys.auth"),
+    ],
+)
+def test_bad_keys_are_refused_naming_the_field(
+    world: World, keys: dict[str, str], field: str
+) -> None:
+    body = {"endpoint": "https://push.example/send/bad", "keys": keys}
+    answer = world.client().post(f"/d/{_care_token(world)}/push", json=body)
+    assert answer.status_code == 422
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert [e["field"] for e in answer.json()["errors"]] == [field]
+    assert not _targets(world, "https://push.example/send/bad")
+
+
+def test_a_plain_http_endpoint_is_refused(world: World) -> None:
+    body = {**SUBSCRIPTION, "endpoint": "http://push.example/x"}
+    answer = world.client().post(f"/d/{_care_token(world)}/push", json=body)
+    assert answer.status_code == 422
+    assert [e["field"] for e in answer.json()["errors"]] == ["body.endpoint"]
+
+
+def test_a_link_of_no_account_or_a_forged_one_subscribes_nothing(world: World) -> None:
+    body = {**SUBSCRIPTION, "endpoint": "https://push.example/send/stray"}
+    # The van has no driver account, and the other town has no caregiver "CG2".
+    for token in (_token(world), _care_token(world, "Maribor", "CG2")):
+        assert world.client().post(f"/d/{token}/push", json=body).status_code == 404
+    forged = _care_token(world)[:-3] + "AAA"
+    assert world.client().post(f"/d/{forged}/push", json=body).status_code == 404
+    assert world.client().get(f"/d/{forged}/push").status_code == 404
+    assert not _targets(world, body["endpoint"])  # type: ignore[arg-type]
+
+
+def test_each_town_keeps_its_own_phones_subscription(world: World) -> None:
+    body = {**SUBSCRIPTION, "endpoint": "https://push.example/send/maribor"}
+    answer = world.client().post(f"/d/{_care_token(world, 'Maribor')}/push", json=body)
+    assert answer.status_code == 200
+    (target,) = _targets(world, body["endpoint"])  # type: ignore[arg-type]
+    assert target.municipality_id == world.town_ids["Maribor"]
+    assert target.user_id == world.user_ids[("Maribor", Role.caregiver)]
