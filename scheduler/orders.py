@@ -10,25 +10,19 @@ re-plan through the outbox, so the kitchen counts and the routes follow the chan
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlmodel import Session, col, select
 
-from scheduler.audit import audit
 from scheduler.cutoff import (
     check_change,
-    cutoff_at,
     is_open,
-    latest_freeze,
-    refreeze_day,
-    utc_now,
 )
+from scheduler.day_changes import Actor, DayChange, record_day_change
 from scheduler.delivery_days import DeliveryCalendar, delivery_calendar
 from scheduler.errors import InvalidInputError, NotFoundError
-from scheduler.events import record_event
 from scheduler.models import (
     Client,
     ClientStatus,
@@ -38,24 +32,12 @@ from scheduler.models import (
     Municipality,
     OrderSource,
     OrderStatus,
-    Role,
     SubscriptionPause,
 )
 from scheduler.models.base import utcnow
 from scheduler.subscriptions import generate_orders
 
 SERVICE = "meals"
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who asks for a change, in which role, whether they force it past the cut-off, and when."""
-
-    name: str = "system"
-    role: Role | None = None
-    force: bool = False
-    now: datetime = field(default_factory=utc_now)
-    key: str | None = None  # the caller's idempotency key for the event (a request id)
 
 
 @dataclass(frozen=True)
@@ -250,7 +232,6 @@ def _record(
     extra: dict[str, Any] | None = None,
 ) -> None:
     """The event (and audit entry when forced); a re-freeze and re-plan when already frozen."""
-    municipality_id = orders[0].municipality_id
     day, client_id = orders[0].day, orders[0].client_id
     payload: dict[str, Any] = {
         "client_id": client_id,
@@ -259,33 +240,8 @@ def _record(
         "late": ctx.late,
         **(extra or {}),
     }
-    if ctx.late:
-        payload["forced_by"] = by.name
-        payload["cutoff"] = cutoff_at(ctx.municipality, day).isoformat()
-        audit(
-            municipality_id,
-            session=session,
-            actor=by.name,
-            action=f"{kind}.forced",
-            entity="MealOrder",
-            entity_id=orders[0].id,
-            detail=payload,
-        )
-    if latest_freeze(municipality_id, day, SERVICE, session=session) is not None:
-        # Already frozen (a forced change): the new freeze version carries the re-plan request.
-        freeze = refreeze_day(
-            municipality_id, day, SERVICE, session=session, reason=kind, actor=by.name
-        )
-        payload["freeze_version"] = freeze.version
     # A caller's key (a request id) may cover several dates (a pause); the date keeps them apart.
-    key = f"{by.key or uuid.uuid4().hex[:16]}:{kind}:{client_id}:{day.isoformat()}"
-    record_event(
-        session,
-        municipality_id=municipality_id,
-        kind=kind,
-        key=key[:80],
-        payload=payload,
-        day=day,
-        service=SERVICE,
-        actor=by.name,
+    change = DayChange(
+        kind, SERVICE, day, "MealOrder", orders[0].id, f"{client_id}:{day.isoformat()}", payload
     )
+    record_day_change(ctx.municipality, change, by, late=ctx.late, session=session)

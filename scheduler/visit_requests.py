@@ -19,8 +19,8 @@ from typing import Any
 
 from sqlmodel import Field, Session, SQLModel, select
 
-from scheduler.audit import audit
-from scheduler.cutoff import check_change, cutoff_at, latest_freeze, refreeze_day
+from scheduler.cutoff import check_change, latest_freeze
+from scheduler.day_changes import Actor, DayChange, record_day_change
 from scheduler.delivery_days import DeliveryCalendar, delivery_calendar
 from scheduler.errors import FieldProblem, InvalidInputError, NotFoundError
 from scheduler.events import record_event
@@ -35,7 +35,6 @@ from scheduler.models import (
     VisitStatus,
 )
 from scheduler.models.base import utcnow
-from scheduler.orders import Actor
 from scheduler.repositories.care import (
     caregivers_by_external_id,
     check_skills,
@@ -279,7 +278,8 @@ def _record(
     extra: dict[str, Any] | None = None,
 ) -> None:
     """The event (and audit entry when forced); a re-freeze, and so a re-plan, when frozen."""
-    municipality_id, day = visit.municipality_id, visit.day
+    municipality = session.get(Municipality, visit.municipality_id)
+    assert municipality is not None
     payload: dict[str, Any] = {
         "visit_id": visit.id,
         "external_id": visit.external_id,
@@ -287,36 +287,8 @@ def _record(
         "late": late,
         **(extra or {}),
     }
-    if late:
-        municipality = session.get(Municipality, municipality_id)
-        assert municipality is not None
-        payload["forced_by"] = by.name
-        payload["cutoff"] = cutoff_at(municipality, day).isoformat()
-        audit(
-            municipality_id,
-            session=session,
-            actor=by.name,
-            action=f"{kind}.forced",
-            entity="Visit",
-            entity_id=visit.id,
-            detail=payload,
-        )
-    if latest_freeze(municipality_id, day, SERVICE, session=session) is not None:
-        freeze = refreeze_day(
-            municipality_id, day, SERVICE, session=session, reason=kind, actor=by.name
-        )
-        payload["freeze_version"] = freeze.version
-    key = f"{by.key or uuid.uuid4().hex[:16]}:{kind}:{visit.id}"
-    record_event(
-        session,
-        municipality_id=municipality_id,
-        kind=kind,
-        key=key[:80],
-        payload=payload,
-        day=day,
-        service=SERVICE,
-        actor=by.name,
-    )
+    change = DayChange(kind, SERVICE, visit.day, "Visit", visit.id, str(visit.id), payload)
+    record_day_change(municipality, change, by, late=late, session=session)
 
 
 def _replan_meals(visit: Visit, kind: str, by: Actor, *, session: Session) -> None:
