@@ -131,7 +131,8 @@ def _set_parameter(params: Any, path: str, value: Any) -> None:
         target = getattr(target, part)
     field = target.DESCRIPTOR.fields_by_name[name]
     if isinstance(value, bool) and field.enum_type is not None:
-        # Operators are OptionalBoolean (BOOL_TRUE = 3), not bool: True would set BOOL_FALSE.
+        # Operators are OptionalBoolean (BOOL_FALSE = 2, BOOL_TRUE = 3), not bool: a plain True
+        # (1) or a guessed 2 does not switch one on.
         value = optional_boolean_pb2.BOOL_TRUE if value else optional_boolean_pb2.BOOL_FALSE
     setattr(target, name, value)
 
