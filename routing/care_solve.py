@@ -24,6 +24,7 @@ The price of step 3 is that OR-Tools keeps each group at the second step 2 gave 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -66,6 +67,19 @@ def fixed_problem(problem: Problem, b: Builder) -> tuple[Problem, set[str]]:
 
 def has_sync(problem: Problem) -> bool:
     return any(job.sync is not None for job in problem.jobs)
+
+
+def without_lone_sync(problem: Problem) -> Problem:
+    """The format accepts a group of one job (FORMAT.md's own example has one); with no other
+    part to meet or follow it is an ordinary job, so its `sync` is dropped before solving."""
+    sizes = Counter(job.sync.group for job in problem.jobs if job.sync is not None)
+    if all(n > 1 for n in sizes.values()):
+        return problem
+    jobs = tuple(
+        replace(job, sync=None) if job.sync is not None and sizes[job.sync.group] == 1 else job
+        for job in problem.jobs
+    )
+    return replace(problem, jobs=jobs)
 
 
 def solve_synced(problem: Problem, time_limit: float, seed: int, inner: Inner) -> Solution:

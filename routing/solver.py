@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 
-from routing.care_solve import has_sync, solve_synced
+from routing.care_solve import has_sync, solve_synced, without_lone_sync
 from routing.care_timing import needs_care_timing, retime_solution
 from routing.problem import Job, Problem
 from routing.reasons import Eligibility, eligibility, explain_dropped
@@ -49,7 +49,7 @@ def solve(
     started = time.time()
     limit = time_limit or problem.options.time_limit_s or DEFAULT_TIME_LIMIT_S
     seed = seed if seed is not None else problem.options.seed or 0
-    problem = with_matrices(problem, travel)
+    problem = without_lone_sync(with_matrices(problem, travel))
     if has_sync(problem):  # groups are placed whole and fixed in time first: care_solve.py
         inner = partial(solve, seed=seed, configs=configs, plan=plan)
         return solve_synced(problem, limit, seed, inner)

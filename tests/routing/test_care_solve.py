@@ -203,3 +203,24 @@ def test_synced_timing_holds_a_pair_to_the_later_caregiver_and_its_gap() -> None
     starts = {s.id: s.start for t in timed.values() for s in t.steps if s.type == "job"}
     assert starts["l1"] == starts["l2"] == 8 * H + 600 + 900
     assert starts["pill"] == starts["l1"] + 1800 and starts["meal"] == starts["pill"] + 2700
+
+
+def test_a_sync_group_of_one_is_served_as_an_ordinary_visit() -> None:
+    """FORMAT.md's own example has a group with a single job; the format accepts it."""
+    from routing import problem_from_dict
+    from routing.solver import solve
+
+    for sync in (
+        {"group": "p4", "type": "simultaneous"},
+        {"group": "p5", "type": "sequential", "order": 1, "min_gap": 0, "max_gap": 600},
+    ):
+        problem = problem_from_dict(
+            {
+                "matrices": {"durations": [[0, 300], [300, 0]]},
+                "vehicles": [{"id": "v", "start_index": 0, "end_index": 0}],
+                "jobs": [{"id": "a", "location_index": 1, "service": 60, "sync": sync}],
+            }
+        )
+        solution = solve(problem, time_limit=2, seed=0)
+        assert [s.id for r in solution.routes for s in r.steps if s.type == "job"] == ["a"]
+        assert not solution.unassigned
