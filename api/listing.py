@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -36,3 +36,27 @@ def page_list(rows: Sequence[Any], paging: Paging, public: type[P]) -> Page[P]:
 def aware(moment: datetime) -> datetime:
     """A time filter as aware UTC: stored times are UTC, and a time without a zone means UTC."""
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def where_day_rows(
+    query: SelectOfScalar[Any],
+    model: Any,
+    *,
+    day: date | None,
+    date_from: date | None,
+    date_to: date | None,
+    status: Any,
+    client_id: int | None,
+) -> SelectOfScalar[Any]:
+    """The filters every list of a client's rows by date takes (meal orders, visits)."""
+    if day:
+        query = query.where(model.day == day)
+    if date_from:
+        query = query.where(model.day >= date_from)
+    if date_to:
+        query = query.where(model.day <= date_to)
+    if status:
+        query = query.where(model.status == status)
+    if client_id:
+        query = query.where(model.client_id == client_id)
+    return query

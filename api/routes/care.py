@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 from sqlmodel import col, select
 
 from api.deps import DbSession, PageParams, RowId, Staff
-from api.listing import page_list, page_of
+from api.listing import page_list, page_of, where_day_rows
 from api.problems import PROBLEM_RESPONSES
 from api.routes._write import audited, merged
 from api.schemas.care import (
@@ -102,16 +102,15 @@ def list_visits(
     client_id: OptionalRowId = None,
 ) -> Page[VisitPublic]:
     query = select(Visit).where(Visit.municipality_id == caller.municipality_id)
-    if day:
-        query = query.where(Visit.day == day)
-    if date_from:
-        query = query.where(Visit.day >= date_from)
-    if date_to:
-        query = query.where(Visit.day <= date_to)
-    if status:
-        query = query.where(Visit.status == status)
-    if client_id:
-        query = query.where(Visit.client_id == client_id)
+    query = where_day_rows(
+        query,
+        Visit,
+        day=day,
+        date_from=date_from,
+        date_to=date_to,
+        status=status,
+        client_id=client_id,
+    )
     query = query.order_by(col(Visit.day), col(Visit.window_start), col(Visit.id))
     return page_of(session, query, paging, VisitPublic)
 

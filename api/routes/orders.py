@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, status
 from sqlmodel import col, select
 
 from api.deps import Caller, DbSession, PageParams, Staff
-from api.listing import page_of
+from api.listing import page_of, where_day_rows
 from api.problems import PROBLEM_RESPONSES
 from api.schemas.common import Page
 from api.schemas.orders import OrderCancel, OrderCreate, OrderPublic
@@ -35,16 +35,15 @@ def list_orders(
     client_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Page[OrderPublic]:
     query = select(MealOrder).where(MealOrder.municipality_id == caller.municipality_id)
-    if day:
-        query = query.where(MealOrder.day == day)
-    if date_from:
-        query = query.where(MealOrder.day >= date_from)
-    if date_to:
-        query = query.where(MealOrder.day <= date_to)
-    if status:
-        query = query.where(MealOrder.status == status)
-    if client_id:
-        query = query.where(MealOrder.client_id == client_id)
+    query = where_day_rows(
+        query,
+        MealOrder,
+        day=day,
+        date_from=date_from,
+        date_to=date_to,
+        status=status,
+        client_id=client_id,
+    )
     query = query.order_by(col(MealOrder.day), col(MealOrder.client_id), col(MealOrder.id))
     return page_of(session, query, paging, OrderPublic)
 
