@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import platform
 from functools import lru_cache
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -23,3 +26,15 @@ def progress() -> Progress:
         console=console(),
         transient=False,
     )
+
+
+def machine() -> str:
+    """The machine a benchmark row was measured on."""
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def append_row(record: Path, row: str) -> None:
+    """Append a benchmark's table row to `record` and say so."""
+    with record.open("a", encoding="utf-8") as out:
+        out.write(row + "\n")
+    console().print(f"Row appended to {record}")

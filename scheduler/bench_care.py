@@ -17,7 +17,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from functools import partial
 from pathlib import Path
 
 from sqlmodel import Session
@@ -28,7 +27,6 @@ from scheduler.calendar import local_today, parse_weekdays
 from scheduler.cutoff import freeze_day
 from scheduler.db import session_scope
 from scheduler.delivery_days import delivery_calendar
-from scheduler.importing import ImportKind
 from scheduler.models import Municipality, PlanVersion, Unassigned
 from scheduler.planning import plan_day
 from scheduler.planning.care import build_care
@@ -93,19 +91,7 @@ def size_for(visits: int, seed: int, base: TownSize = CARE_BENCHMARK) -> TownSiz
 
 
 def setup(folder: Path, size: TownSize, seed: int, note: Progress) -> tuple[demo.DemoRun, date]:
-    run = demo.DemoRun(
-        database_url=f"sqlite:///{(folder / 'bench.db').as_posix()}",
-        folder=folder / "files",
-        seed=seed,
-        size=size,
-    )
-    steps: list[Callable[[demo.DemoRun], str]] = [
-        demo.create_database,
-        demo.generate_files,
-        *(partial(demo.import_kind, kind) for kind in ImportKind),
-    ]
-    for step in steps:
-        note(step(run))
+    run = demo.prepare_scratch_town(folder, size, seed, note, details=False)
     with session_scope(run.engine) as session:
         municipality = session.get(Municipality, run.require_municipality())
         assert municipality is not None

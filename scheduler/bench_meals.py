@@ -14,7 +14,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import partial
 from pathlib import Path
 
 from sqlmodel import Session
@@ -26,7 +25,6 @@ from scheduler.calendar import local_today
 from scheduler.cutoff import freeze_day, latest_freeze
 from scheduler.db import session_scope
 from scheduler.delivery_days import delivery_calendar
-from scheduler.importing import ImportKind
 from scheduler.kitchen import kitchen_day
 from scheduler.kitchen_sheets import kitchen_csv, kitchen_html
 from scheduler.models import Municipality
@@ -78,20 +76,7 @@ def bench_day(session: Session, municipality: Municipality) -> date:
 
 
 def setup(folder: Path, size: TownSize, seed: int, note: Progress) -> tuple[demo.DemoRun, date]:
-    run = demo.DemoRun(
-        database_url=f"sqlite:///{(folder / 'bench.db').as_posix()}",
-        folder=folder / "files",
-        seed=seed,
-        size=size,
-    )
-    steps: list[Callable[[demo.DemoRun], str]] = [
-        demo.create_database,
-        demo.generate_files,
-        *(partial(demo.import_kind, kind) for kind in ImportKind),
-        demo.apply_details,
-    ]
-    for step in steps:
-        note(step(run))
+    run = demo.prepare_scratch_town(folder, size, seed, note, details=True)
     mid = run.require_municipality()
     with session_scope(run.engine) as session:
         municipality = session.get(Municipality, mid)

@@ -164,6 +164,23 @@ def setup_steps() -> list[DemoStep]:
     ]
 
 
+def prepare_scratch_town(
+    folder: Path, size: TownSize, seed: int, note: Callable[[str], None], *, details: bool
+) -> DemoRun:
+    """A fresh SQLite town under `folder` for a benchmark, imported as the demo imports it
+    (with the demo's canteen, drivers and lone clients when `details`)."""
+    run = DemoRun(
+        database_url=f"sqlite:///{(folder / 'bench.db').as_posix()}",
+        folder=folder / "files",
+        seed=seed,
+        size=size,
+    )
+    steps = setup_steps()
+    for step in steps if details else steps[:-1]:  # the last set-up step adds the details
+        note(step.run(run))
+    return run
+
+
 def default_steps() -> list[DemoStep]:
     """The demo's steps in order; later features append theirs here."""
     from scheduler.meal_demo import meal_steps  # imports this module: import it late

@@ -20,7 +20,7 @@ from rich.table import Table
 from sqlmodel import Session
 
 from api.commands.planning import parse_day, refusals, town, write
-from api.console import console
+from api.console import append_row, console, machine
 from scheduler.attendance import Check, record_check
 from scheduler.attendance_report import day_attendance, monthly_hours
 from scheduler.attendance_sheets import caregiver_hours_csv, client_hours_csv, hours_html
@@ -253,13 +253,4 @@ def bench_care_command(
     for line in r.violations[:10]:
         console().print(f"  [red]broken[/red] {line}")
     if record is not None:
-        with record.open("a", encoding="utf-8") as out:
-            out.write(markdown(r, _machine()) + "\n")
-        console().print(f"Row appended to {record}")
-
-
-def _machine() -> str:
-    import os
-    import platform
-
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        append_row(record, markdown(r, machine()))

@@ -21,7 +21,7 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from api.console import console, progress
+from api.console import append_row, console, machine, progress
 from scheduler.cutoff import freeze_day
 from scheduler.db import session_scope
 from scheduler.errors import DomainError
@@ -295,13 +295,4 @@ def bench_meals_command(
         "ride limit, none unassigned)"
     )
     if record is not None:
-        with record.open("a", encoding="utf-8") as out:
-            out.write(markdown(r, _machine()) + "\n")
-        console().print(f"Row appended to {record}")
-
-
-def _machine() -> str:
-    import os
-    import platform
-
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        append_row(record, markdown(r, machine()))
