@@ -87,6 +87,7 @@ def bench_events(
     events: int = typer.Option(2000, help="Events to write."),
     rate: float = typer.Option(20.0, help="Events per second of the steady (latency) run."),
     clients: int = typer.Option(340, help="Meal clients of the late-cancellation day."),
+    vans: int = typer.Option(10, help="Vans of the late-cancellation day."),
     repeats: int = typer.Option(3, help="Late cancellations to time."),
     late: bool = typer.Option(True, help="Also time late cancellation to re-published route."),
     database_url: str = typer.Option(
@@ -101,6 +102,7 @@ def bench_events(
     figures = run_bench(
         events,
         clients=clients,
+        vans=vans,
         repeats=repeats,
         paced_rate=rate,
         late_cancellation=late,

@@ -151,6 +151,17 @@
     });
   }
 
+  function offerNewVersion(event) {
+    // A newer published version of this route: the page offers it rather than reloading under
+    // the driver's thumb. Queued reports stay in localStorage, so the reload loses nothing.
+    var data = event.data || {};
+    var shown = list ? Number(list.dataset.version || 0) : 0;
+    var banner = document.getElementById("changed");
+    if (data.type !== "route.published" || !banner || !(data.plan_version > shown)) { return; }
+    banner.querySelector("[data-version]").textContent = "v" + data.plan_version;
+    banner.hidden = false;
+  }
+
   if (token) {
     window.localStorage.setItem("patronage.dayLink", location.pathname);
     document.addEventListener("click", function (event) {
@@ -172,6 +183,11 @@
       .catch(function () { return null; });
   }
   pushButton(ready);
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", offerNewVersion);
+  }
+  var reload = document.getElementById("reload");
+  if (reload) { reload.addEventListener("click", function () { location.reload(); }); }
   ready.then(keepForOffline).then(function () {
     document.body.dataset.offlineReady = "1";
   }).catch(function () { document.body.dataset.offlineReady = "0"; });

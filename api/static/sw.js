@@ -36,12 +36,19 @@ self.addEventListener("push", function (event) {
   var title = data.title || "Patronage";
   var body = data.plan_version ? "v" + data.plan_version + (data.body ? " · " + data.body : "")
                                : (data.body || "");
-  event.waitUntil(self.registration.showNotification(title, {
+  // An open day page hears it too and offers the new version at once (phone.js).
+  var told = self.clients.matchAll({ type: "window", includeUncontrolled: true })
+    .then(function (windows) {
+      windows.forEach(function (w) {
+        w.postMessage({ type: "route.published", plan_version: data.plan_version || 0 });
+      });
+    });
+  event.waitUntil(Promise.all([told, self.registration.showNotification(title, {
     body: body,
     tag: "route-" + (data.route_id || ""),
     renotify: true,
     data: { url: data.url || "/d/" },
-  }));
+  })]));
 });
 
 self.addEventListener("notificationclick", function (event) {

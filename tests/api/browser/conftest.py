@@ -157,3 +157,25 @@ def browser() -> Iterator[Any]:
             yield chromium
         finally:
             chromium.close()
+
+
+def sign_in(page: Any, server: Server) -> None:
+    page.goto(f"{server.url}/login")
+    page.fill("input[name=municipality]", server.municipality)
+    page.fill("input[name=username]", "disp")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server.url}/board")
+
+
+def plan_and_publish(board: Any, server: Server) -> str:
+    """Plan and publish the server's day on a signed-in board; the first driver's day link."""
+    board.goto(f"{server.url}/board?day={server.day.isoformat()}&service=meals")
+    board.wait_for_selector("#state[data-state=none]")
+    board.click("#plan")
+    board.wait_for_selector("#state[data-state=planned]", timeout=90_000)
+    board.click("#publish")
+    board.wait_for_selector("#state[data-state=published]", timeout=60_000)
+    href = board.locator("a.day-link").first.get_attribute("href")
+    assert href and href.startswith("/d/")
+    return str(href)

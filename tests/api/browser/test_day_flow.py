@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.browser.conftest import ARTIFACTS, PASSWORD, Server
+from tests.api.browser.conftest import ARTIFACTS, Server, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 PHONE = {
@@ -20,19 +20,10 @@ PHONE = {
 }
 
 
-def _sign_in(page: Any, server: Server) -> None:
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=municipality]", server.municipality)
-    page.fill("input[name=username]", "disp")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/board")
-
-
 def test_plan_publish_and_work_the_day_offline(server: Server, browser: Any) -> None:
     desk = browser.new_context(viewport={"width": 1400, "height": 1000})
     board = desk.new_page()
-    _sign_in(board, server)
+    sign_in(board, server)
     board.screenshot(path=str(ARTIFACTS / "board-empty.png"))
     board.goto(f"{server.url}/board?day={server.day.isoformat()}&service=meals")
     board.wait_for_selector("#state[data-state=none]")
