@@ -26,7 +26,7 @@ from scheduler.events import record_event
 from scheduler.models import AbsenceKind, Caregiver, CaregiverAbsence, DayFreeze
 from scheduler.orders import Actor
 from scheduler.repositories.care import get_caregiver, list_caregivers
-from scheduler.repositories.common import get_owned
+from scheduler.repositories.common import get_owned, local_time_problems, raise_problems
 from scheduler.repositories.plans import get_plan
 from scheduler.visits import SERVICE
 
@@ -143,6 +143,7 @@ def _check_absence(start: date, end: date, kind: AbsenceKind, from_time: time | 
         raise InvalidInputError.one("end", f"an absence longer than {MAX_ABSENCE_DAYS} days")
     if from_time is not None and kind != AbsenceKind.sick:
         raise InvalidInputError.one("from_time", "is only for sick leave reported on the day")
+    raise_problems(local_time_problems({"from_time": from_time}, "from_time"))
 
 
 def report_sick(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
+from fastapi.exceptions import RequestValidationError
+from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, SQLModel
 
 from api.deps import Caller
@@ -17,7 +18,12 @@ def merged(row: SQLModel, record: type[M], changes: BaseModel) -> M:
     """The full record of `row` with the fields `changes` sets, checked by `record`'s rules."""
     current = row.model_dump(include=set(record.model_fields))
     given: dict[str, Any] = changes.model_dump(exclude_unset=True)
-    return record.model_validate({**current, **given})
+    try:
+        return record.model_validate({**current, **given})
+    except ValidationError as exc:  # e.g. an explicit null for a field that must have a value
+        raise RequestValidationError(
+            [{**e, "loc": ("body", *e["loc"])} for e in exc.errors(include_url=False)]
+        ) from exc
 
 
 def audited(

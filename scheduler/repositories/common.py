@@ -27,9 +27,10 @@ def raise_problems(problems: list[FieldProblem]) -> None:
         raise InvalidInputError(problems)
 
 
-def require_text(value: str, field: str) -> list[FieldProblem]:
-    """Required text must have something besides spaces (pydantic lets '' through)."""
-    return [] if value.strip() else [FieldProblem(field, "must not be empty")]
+def require_text(value: str | None, field: str) -> list[FieldProblem]:
+    """Required text must have something besides spaces (pydantic lets '' through, and a
+    partial change may send an explicit null)."""
+    return [] if value is not None and value.strip() else [FieldProblem(field, "must not be empty")]
 
 
 def get_owned(model: type[Row], municipality_id: int, row_id: int, *, session: Session) -> Row:
@@ -72,6 +73,7 @@ def save(
     Only the fields the caller set are written, so an import leaves alone the columns its file
     does not carry (a client's status, a kitchen's portions per box set in the dispatcher's UI).
     """
+    raise_problems(_missing_values(model, values))
     if existing is None:
         row = model(municipality_id=municipality_id, **values)
         session.add(row)
@@ -87,6 +89,17 @@ def save(
     session.add(existing)
     session.flush()
     return existing, Change.updated
+
+
+def _missing_values(model: type[SQLModel], values: Mapping[str, Any]) -> list[FieldProblem]:
+    """An explicit null for a column that must hold a value (a partial change that "clears" a
+    client's address): refused by name here, not by the database at commit."""
+    columns = model.__table__.columns  # type: ignore[attr-defined]
+    return [
+        FieldProblem(name, "must have a value")
+        for name, value in values.items()
+        if value is None and name in columns and not columns[name].nullable
+    ]
 
 
 def check_reference(
@@ -112,13 +125,24 @@ def check_weekdays(values: dict[str, Any], field: str = "weekdays") -> list[Fiel
     return []
 
 
+def local_time_problems(values: Mapping[str, Any], *fields: str) -> list[FieldProblem]:
+    """Times of day are the municipality's own wall-clock times: one given with a zone (such as
+    `08:00Z`) is refused rather than stored as something no rule could compare."""
+    return [
+        FieldProblem(name, "must be a local time without a zone, such as 08:00")
+        for name in fields
+        if getattr(values.get(name), "tzinfo", None) is not None
+    ]
+
+
 def check_order(
     values: Mapping[str, Any], first: str, last: str, *, strict: bool = True
 ) -> list[FieldProblem]:
     """A problem when `values[last]` is before (or, if strict, equal to) `values[first]`."""
+    zoned = local_time_problems(values, first, last)
     start, end = values.get(first), values.get(last)
-    if start is None or end is None:
-        return []
+    if zoned or start is None or end is None:
+        return zoned
     if end < start or (strict and end == start):
         word = "after" if strict else "at or after"
         return [FieldProblem(last, f"must be {word} {first} ({start:%H:%M}), got {end:%H:%M}")]

@@ -39,6 +39,7 @@ from scheduler.repositories.clients import ClientIn
 from scheduler.repositories.fleet import VehicleIn
 from scheduler.repositories.users import create_user, issue_token
 from scheduler.settings import Settings
+from tests import services
 
 PASSWORD = "correct horse battery"
 TOWNS = ("Kazanlak", "Maribor")
@@ -247,13 +248,32 @@ def seed_plan(mid: int, session: Session, van: Any, client: Any, kitchen: Any) -
     return {"plan": plan, "route": route, "stop": stop, "alert": alert, "order": order}
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    """One database per test module (building it costs more than most tests)."""
-    path: Path = tmp_path_factory.mktemp("api") / "api.db"
-    world = build_world(f"sqlite:///{path.as_posix()}")
-    yield world
-    world.engine.dispose()
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.integration)]
+)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    """One database per test module (building it costs more than most tests), on SQLite and
+    on PostgreSQL: scoping, paging and filters are SQL, and the two dialects differ."""
+    if request.param == "sqlite":
+        path: Path = tmp_path_factory.mktemp("api") / "api.db"
+        world = build_world(f"sqlite:///{path.as_posix()}")
+        yield world
+        world.engine.dispose()
+        return
+    server = request.getfixturevalue("postgres_server_url")
+    try:
+        scratch = services.scratch_database(server)
+        url = scratch.__enter__()
+    except Exception as exc:
+        services.unavailable("PostgreSQL", exc)
+    try:
+        world = build_world(url)
+        yield world
+        world.engine.dispose()
+    finally:
+        scratch.__exit__(None, None, None)
 
 
 def _id(row: Any) -> int:

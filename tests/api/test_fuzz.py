@@ -6,6 +6,7 @@ and token routes, else as a dispatcher); the one check that must hold is "no 5xx
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -18,7 +19,7 @@ from scheduler.models import Role
 from scheduler.settings import Settings
 from tests.api.conftest import World, build_world
 
-EXAMPLES = 6
+EXAMPLES = int(os.environ.get("PATRONAGE_FUZZ_EXAMPLES", "6"))
 
 
 def _operations() -> list[tuple[str, str]]:

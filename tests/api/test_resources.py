@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from scheduler.models import Role
 from tests.api.conftest import World
 
@@ -103,3 +105,27 @@ def test_orders_one_off_and_cancel_filter_by_day_and_status(world: World) -> Non
     foreign = world.ids[("Maribor", "client")]
     missing = api.post("/v1/orders", json={"client_id": foreign, "day": "2099-03-04"})
     assert missing.status_code == 404
+
+
+def _fields(response: Any) -> list[str]:
+    assert response.status_code == 422, response.text
+    return [e["field"] for e in response.json()["errors"]]
+
+
+def test_a_partial_change_cannot_clear_a_required_field(world: World) -> None:
+    api = world.client("Kazanlak", Role.dispatcher)
+    client_id, carer_id = world.ids[("Kazanlak", "client")], world.ids[("Kazanlak", "caregiver")]
+    before = api.get(f"/v1/clients/{client_id}").json()
+    assert _fields(api.patch(f"/v1/clients/{client_id}", json={"address": None})) == ["address"]
+    assert _fields(api.patch(f"/v1/clients/{client_id}", json={"name": None})) == ["name"]
+    assert "body.active" in _fields(api.patch(f"/v1/caregivers/{carer_id}", json={"active": None}))
+    assert api.get(f"/v1/clients/{client_id}").json() == before
+
+
+def test_times_of_day_with_a_zone_are_refused_by_name(world: World) -> None:
+    api = world.client("Kazanlak", Role.dispatcher)
+    carer_id = world.ids[("Kazanlak", "caregiver")]
+    before = api.get(f"/v1/caregivers/{carer_id}").json()
+    changed = api.patch(f"/v1/caregivers/{carer_id}", json={"break_end": "00:00:00Z"})
+    assert _fields(changed) == ["break_end"]
+    assert api.get(f"/v1/caregivers/{carer_id}").json() == before
