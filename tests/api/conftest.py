@@ -28,6 +28,7 @@ from scheduler.models import (
     PlanVersion,
     Role,
     Route,
+    RoutePin,
     Stop,
     User,
     Visit,
@@ -242,9 +243,18 @@ def seed_plan(mid: int, session: Session, van: Any, client: Any, kitchen: Any) -
         arrival_s=11 * 3600,
     )
     alert = Alert(municipality_id=mid, kind="welfare", message="test alert", client_id=client.id)
-    session.add_all([stop, alert])
+    pin = RoutePin(
+        municipality_id=mid,
+        day=date(2026, 1, 6),
+        service="meals",
+        client_id=client.id,
+        vehicle_id=van.id,
+        position=1,
+        created_by="seed",
+    )
+    session.add_all([stop, alert, pin])
     session.flush()
-    return {"plan": plan, "route": route, "stop": stop, "alert": alert, "order": order}
+    return {"plan": plan, "route": route, "stop": stop, "alert": alert, "order": order, "pin": pin}
 
 
 @pytest.fixture(scope="module")
