@@ -12,6 +12,7 @@ import pytest
 from routing import Problem, Reason, solve
 from routing.exchange import problem_from_dict, problem_to_dict
 from routing.order import in_order
+from routing.validate import hard_violations
 from tests.routing.line import ELEVEN, line, meal, two_vans_six_meals, van
 
 LIMIT = 2.0
@@ -34,9 +35,21 @@ def test_ordered_jobs_keep_their_relative_order_and_the_rest_fits_around(
     """Every order of the west meals drives the same 8 km, so no order is free: each one
     asked for (they contradict each other) must be the one served."""
     problem = replace(_without_ride_limit(two_vans_six_meals()), ordered={"van-1": held})
-    route = _order_of(problem, "van-1")
-    assert set(route) == {"w1", "w2", "w3", "w4"}
-    assert [j for j in route if j in held] == list(held)
+    solution = solve(problem, time_limit=LIMIT)
+    route = solution.route_of("van-1")
+    assert route is not None and set(route.job_ids) == {"w1", "w2", "w3", "w4"}
+    assert [j for j in route.job_ids if j in held] == list(held)
+    assert hard_violations(problem, solution) == []
+
+
+def test_the_validator_names_an_order_a_solution_breaks() -> None:
+    problem = _without_ride_limit(two_vans_six_meals())
+    solution = solve(problem, time_limit=LIMIT)
+    route = solution.route_of("van-1")
+    assert route is not None
+    backwards = tuple(reversed(route.job_ids[:2]))
+    broken = hard_violations(replace(problem, ordered={"van-1": backwards}), solution)
+    assert [(v.constraint, v.subject) for v in broken] == [("ordered", "vehicle van-1")]
 
 
 def test_an_ordered_job_moves_to_the_vehicle_it_is_held_on() -> None:
