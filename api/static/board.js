@@ -21,10 +21,15 @@
     return node;
   }
 
+  // Changes carry the session's CSRF token (api/csrf.py), read from the page.
+  var csrf = (document.querySelector("meta[name=csrf-token]") || {}).content || "";
+
   function api(method, url, body) {
+    var headers = { "X-CSRF-Token": csrf };
+    if (body) { headers["Content-Type"] = "application/json"; }
     return fetch(url, {
       method: method, credentials: "same-origin",
-      headers: body ? { "Content-Type": "application/json" } : {},
+      headers: headers,
       body: body ? JSON.stringify(body) : undefined,
     }).then(function (r) {
       if (r.status === 401) { window.location.href = "/login"; }

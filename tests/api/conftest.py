@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -43,6 +44,14 @@ from scheduler.settings import Settings
 
 PASSWORD = "correct horse battery"
 TOWNS = ("Kazanlak", "Maribor")
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+
+
+def csrf_of(client: TestClient) -> str:
+    """The CSRF token of a signed-in page session, as its pages carry it."""
+    found = CSRF_META.search(client.get("/account").text)
+    assert found, "the page has no CSRF token: is the client signed in?"
+    return found.group(1)
 
 
 @dataclass
