@@ -183,7 +183,10 @@ def _verdict(
     if version is None or version.created_at < pin.created_at:
         return None, "Waits for the next plan: press Plan to re-plan the rest around it."
     if pin.client_id in left:
-        return False, f"Could not hold, so the stop is not served: {left[pin.client_id]}"
+        return False, (
+            f"Could not hold, so the stop is not served: {left[pin.client_id]} "
+            "Move or remove the pin and plan again."
+        )
     if pin.client_id not in placed:
         return False, "The stop is not on this plan (its order is not in the frozen day)."
     on, seq = placed[pin.client_id]
