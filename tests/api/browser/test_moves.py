@@ -1,5 +1,6 @@
 """A dispatcher moves stops by hand: pins two stops to another van in a chosen order, re-plans,
-and the board shows them on that van in that order, each with its pin mark.
+and the board shows them on that van in that order, each with its pin mark; dragging a stop
+onto another route pins it too, and a pin can be removed.
 
 The screenshot goes to test-artifacts/ for a person to look at.
 """
@@ -65,7 +66,13 @@ def test_pinned_stops_ride_on_the_chosen_van_in_the_chosen_order(
         assert name not in _names(board.locator(f".route[data-resource='{home}']"))
     board.screenshot(path=str(ARTIFACTS / "board-pinned.png"), full_page=True)
 
+    # Dragging a stop onto another route's first stop pins it there, at place 1.
+    dragged = _names(board.locator(f".route[data-resource='{home}']"))[0]
+    board.locator(f".route[data-resource='{home}'] li").first.drag_to(target.locator("li").first)
+    board.locator("#pins li.pin[data-holds=waiting]", has_text=dragged).wait_for()
+    assert board.locator("#pins li.pin").count() == 3
+
     board.locator("#pins li.pin button.unpin").first.click()
-    board.locator("#pins li.pin").nth(1).wait_for(state="detached")
-    assert board.locator("#pins li.pin").count() == 1
+    board.locator("#pins li.pin").nth(2).wait_for(state="detached")
+    assert board.locator("#pins li.pin").count() == 2
     desk.close()
