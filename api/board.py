@@ -10,7 +10,15 @@ from sqlmodel import Session, col, select
 from api import links
 from api.dayview import find_plan, routes_of, stops_of, version_of
 from api.i18n import clock
-from api.schemas.days import AlertPublic, BoardRoute, BoardStop, BoardUnassigned, DayBoard
+from api.schemas.days import (
+    AlertPublic,
+    BoardRoute,
+    BoardStop,
+    BoardUnassigned,
+    BoardVan,
+    DayBoard,
+)
+from api.schemas.pins import PinPublic
 from scheduler.models import (
     Alert,
     Caregiver,
@@ -28,6 +36,7 @@ from scheduler.models import (
     Vehicle,
     Visit,
 )
+from scheduler.planning.pins import pin_report
 from scheduler.settings import Settings
 
 PLAN_TASKS = ("plan", "replan")
@@ -41,6 +50,12 @@ def day_board(
     published = bool(plan and plan.published_version)
     routes = routes_of(session, version) if version else []
     board_routes = _routes(session, settings, municipality_id, day, service, routes, published)
+    pins = [PinPublic.of(s) for s in pin_report(municipality_id, day, service.value, version,
+                                                 session=session)]  # fmt: skip
+    pinned = {p.client_id for p in pins}
+    for route in board_routes:
+        for stop in route.stops:
+            stop.pinned = stop.client_id in pinned
     return DayBoard(
         day=day,
         service=service,
@@ -53,6 +68,8 @@ def day_board(
         unassigned=_unassigned(session, version),
         alerts=open_alerts(session, municipality_id),
         summary=dict(version.summary) if version else {},
+        vans=_vans(session, municipality_id) if service == Service.meals else [],
+        pins=pins,
     )
 
 
@@ -97,6 +114,12 @@ def _resources(session: Session, municipality_id: int, service: Service) -> list
     return list(session.exec(carers.where(Caregiver.active == True)).all())  # noqa: E712
 
 
+def _vans(session: Session, municipality_id: int) -> list[BoardVan]:
+    query = select(Vehicle).where(Vehicle.municipality_id == municipality_id)
+    rows = session.exec(query.where(Vehicle.active == True).order_by(col(Vehicle.name))).all()  # noqa: E712
+    return [BoardVan(id=v.id or 0, resource=v.external_id, name=v.name) for v in rows]
+
+
 def _routes(
     session: Session,
     settings: Settings,
@@ -119,6 +142,7 @@ def _routes(
             BoardRoute(
                 route_id=route.id,
                 resource=route.resource,
+                vehicle_id=route.vehicle_id,
                 start=_start(session, route),
                 distance_km=round(route.distance / 1000, 1),
                 duration_min=route.duration // 60,
@@ -152,6 +176,7 @@ def _board_stop(stop: Stop, client: Client) -> BoardStop:
         status=stop.status,
         note=stop.note,
         lives_alone=client.lives_alone,
+        client_id=client.id or 0,
     )
 
 

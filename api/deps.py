@@ -14,6 +14,8 @@ from fastapi import Depends, Path, Query, Request
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from api.csrf import HEADER as CSRF_HEADER
+from api.csrf import check as check_csrf
 from api.problems import ProblemError
 from scheduler.models import Role, User
 from scheduler.repositories.users import user_for_token
@@ -95,6 +97,8 @@ def current_caller(request: Request, session: DbSession) -> Caller:
         )
     else:
         user = session_user(request, session)
+        if user is not None:  # a cookie rides along on its own: changes need the token too
+            check_csrf(request, request.headers.get(CSRF_HEADER))
     if user is None:
         raise _unauthorized()
     return _caller(user)

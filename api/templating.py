@@ -9,6 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from api.csrf import csrf_token
 from api.i18n import Translator, clock
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -34,6 +35,8 @@ def render(
         "ngettext": translator.ngettext,
         "t": translator,
         "lang": translator.language,
+        # The page session's CSRF token (api/csrf.py), for its forms and scripts.
+        "csrf": csrf_token(request) if request.session.get("uid") else "",
         **(context or {}),
     }
     response = templates.TemplateResponse(request, name, full, status_code=status_code)

@@ -104,6 +104,7 @@ def problem_from_dict(data: object) -> Problem:
     objective = _objective(f.take("objective", None))
     initial_routes = _routes("initial_routes", f.take("initial_routes", {}))
     pinned = _routes("pinned", f.take("pinned", {}))
+    ordered = _routes("ordered", f.take("ordered", {}))
     options = _options(f.take("options", None))
     f.done()
     return _build(
@@ -117,6 +118,7 @@ def problem_from_dict(data: object) -> Problem:
         objective=objective,
         initial_routes=initial_routes,
         pinned=pinned,
+        ordered=ordered,
         options=options,
     )
 
@@ -289,7 +291,7 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
             {"minimize": obj.minimize, "balance_weight": obj.balance_weight},
             {"minimize": "distance", "balance_weight": 0},
         )
-    for name in ("initial_routes", "pinned"):
+    for name in ("initial_routes", "pinned", "ordered"):
         routes: Mapping[str, tuple[str, ...]] = getattr(problem, name)
         if routes:
             out[name] = {k: list(v) for k, v in routes.items()}

@@ -163,8 +163,9 @@ def build(
     _add_ride_time(built)
     _add_travel_limit(built)
     from routing.care import hooks as care_hooks  # care.py builds on this module's types
+    from routing.order import hooks as order_hooks
 
-    for hook in (*hooks, *care_hooks(problem)):
+    for hook in (*hooks, *care_hooks(problem), *order_hooks(problem)):
         hook(built)
     return built
 

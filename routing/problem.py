@@ -396,6 +396,8 @@ class Problem:
     objective: Objective = field(default_factory=Objective)
     initial_routes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     pinned: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Jobs held on that vehicle in that relative order, anywhere in its route (order.py).
+    ordered: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     options: Options = field(default_factory=Options)
 
     def __post_init__(self) -> None:
@@ -404,6 +406,7 @@ class Problem:
         _set(self, "profile_matrices", _frozen_map(self.profile_matrices))
         _set(self, "initial_routes", _route_map("initial_routes", self.initial_routes))
         _set(self, "pinned", _route_map("pinned", self.pinned))
+        _set(self, "ordered", _route_map("ordered", self.ordered))
         _check_types(self)
         _check_ids(self)
         _check_locations(self)
@@ -509,7 +512,8 @@ def _check_vehicle_refs(p: Problem) -> None:
 def _check_routes(p: Problem) -> None:
     vehicles = {v.id for v in p.vehicles}
     jobs = {j.id for j in p.jobs}
-    for name, routes in (("initial_routes", p.initial_routes), ("pinned", p.pinned)):
+    named = (("initial_routes", p.initial_routes), ("pinned", p.pinned), ("ordered", p.ordered))
+    for name, routes in named:
         placed: set[str] = set()
         for vid, route in routes.items():
             if vid not in vehicles:
@@ -520,6 +524,11 @@ def _check_routes(p: Problem) -> None:
                 if jid in placed:
                     raise _fail(f"{name}.{vid}[{k}]", "each job in one route only", jid)
                 placed.add(jid)
+    for vid, route in p.ordered.items():
+        for k, jid in enumerate(route):
+            allowed = p.job(jid).allowed_vehicles
+            if allowed is not None and vid not in allowed:
+                raise _fail(f"ordered.{vid}[{k}]", "a job whose allowed_vehicles hold it", jid)
 
 
 def _check_sync(p: Problem) -> None:

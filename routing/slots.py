@@ -71,7 +71,8 @@ def slotted(problem: Problem) -> tuple[Problem, list[int]]:
         )
         for j in problem.jobs
     )
-    return replace(problem, vehicles=tuple(vehicles), jobs=jobs), van_of
+    # The order of a van's ordered jobs spans its trips: it is put back on the joined routes.
+    return replace(problem, vehicles=tuple(vehicles), jobs=jobs, ordered={}), van_of
 
 
 def joined(routes: Routes, van_of: list[int]) -> Routes:

@@ -18,6 +18,7 @@ from functools import partial
 
 from routing.care_solve import has_sync, solve_synced, without_lone_sync
 from routing.care_timing import needs_care_timing, retime_solution
+from routing.order import in_order
 from routing.problem import Job, Problem
 from routing.reasons import Eligibility, eligibility, explain_dropped
 from routing.schedule import TimedRoute, time_route
@@ -89,7 +90,8 @@ def _search(
     width = len(configs) if configs else min(2, processes())
     limit = deadline - time.time()
     search_deadline = deadline - _reserve(limit, len(jobs))
-    base = Task(problem, jobs, allowed, _start_routes(problem), plan[0].configs[0], seed, 0, 0)
+    start = in_order(problem, _start_routes(problem))
+    base = Task(problem, jobs, allowed, start, plan[0].configs[0], seed, 0, 0)
     if wants_slots(problem):  # vans with several trips: a first answer from slots (slots.py)
         until = time.time() + SLOT_SHARE * (search_deadline - time.time())
         base = replace(base, start=_slot_start(base, until, width))
@@ -107,15 +109,19 @@ def _slot_start(base: Task, deadline: float, width: int) -> Routes:
     )
     task = replace(base, problem=problem, allowed=allowed, start={})
     best, _ = run_plan(DEFAULT_PLAN, task, deadline, width)
-    return joined(best.routes or {}, van_of)
+    return in_order(base.problem, joined(best.routes or {}, van_of))
 
 
 def _with_pins(
     problem: Problem, jobs: tuple[int, ...], allowed: tuple[tuple[int, ...] | None, ...]
 ) -> tuple[tuple[int, ...] | None, ...]:
-    """A pinned job goes on its own vehicle: the driver already carries it."""
+    """A pinned job goes on its own vehicle (the driver already carries it), and so does an
+    ordered one (the dispatcher put it there)."""
     van_of = {
-        jid: i for i, v in enumerate(problem.vehicles) for jid in problem.pinned.get(v.id, ())
+        jid: i
+        for routes in (problem.pinned, problem.ordered)
+        for i, v in enumerate(problem.vehicles)
+        for jid in routes.get(v.id, ())
     }
     ids = [problem.jobs[j].id for j in jobs]
     return tuple(

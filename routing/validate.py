@@ -46,6 +46,7 @@ HARD = (
     "break",
     "sync",
     "pinned",
+    "ordered",
 )
 
 
@@ -90,6 +91,7 @@ def validate(problem: Problem, solution: Solution) -> list[Violation]:
     out += _check_cover(problem, solution, served)
     out += _check_sync(problem, served)
     out += _check_pinned(problem, solution, served)
+    out += _check_ordered(problem, solution, served)
     out += _check_summary(solution)
     return out
 
@@ -344,6 +346,22 @@ def _check_pinned(
         head = list(route.job_ids[: len(expected)]) if route else []
         if head != expected:
             out.append(Violation("pinned", f"vehicle {vid}", f"opens with {head}, not {expected}"))
+    return out
+
+
+def _check_ordered(
+    problem: Problem, solution: Solution, served: dict[str, Served]
+) -> list[Violation]:
+    """Served ordered jobs ride on their vehicle, in the given order among themselves."""
+    out = []
+    for vid, ordered in problem.ordered.items():
+        expected = [j for j in ordered if j in served]
+        elsewhere = [j for j in expected if served[j].vehicle != vid]
+        route = solution.route_of(vid)
+        got = [j for j in route.job_ids if j in expected] if route else []
+        if elsewhere or got != expected:
+            what = f"serves {got} of {expected}" + (f"; {elsewhere} elsewhere" if elsewhere else "")
+            out.append(Violation("ordered", f"vehicle {vid}", what))
     return out
 
 

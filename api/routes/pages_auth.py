@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api.csrf import form_token, new_token
 from api.deps import DbSession, session_user
 from api.i18n import Translator
 from api.pages import AnyPageUser
@@ -51,6 +52,7 @@ def login(
         return render(request, "login.html", Translator("en", "UTC"), context, status_code=401)
     request.session.clear()  # a new session id for the new user: no fixation
     request.session.update({"uid": user.id, "mid": user.municipality_id})
+    new_token(request)
     audit(
         user.municipality_id,
         session=session,
@@ -62,7 +64,7 @@ def login(
     return RedirectResponse(HOME[user.role], status_code=303)
 
 
-@router.post("/logout", response_class=RedirectResponse)
+@router.post("/logout", response_class=RedirectResponse, dependencies=[Depends(form_token)])
 def logout(request: Request) -> RedirectResponse:
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
@@ -73,7 +75,9 @@ def account(request: Request, page: AnyPageUser) -> Response:
     return render(request, "account.html", page.t, {"page": page})
 
 
-@router.post("/account/language", response_class=RedirectResponse)
+@router.post(
+    "/account/language", response_class=RedirectResponse, dependencies=[Depends(form_token)]
+)
 def set_language(
     page: AnyPageUser, session: DbSession, language: Annotated[str, Form(pattern="^(|bg|sl|en)$")]
 ) -> RedirectResponse:

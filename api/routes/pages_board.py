@@ -10,13 +10,14 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, BackgroundTasks, Form, Query, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, Form, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlmodel import Session
 
 from api.board import live_status, open_alerts
 from api.care_board import care_panel
+from api.csrf import form_token
 from api.dayview import find_plan, routes_of, version_of
 from api.deps import DbSession
 from api.eager import relay_if_eager
@@ -67,7 +68,7 @@ def _page(
     return render(request, "board.html", page.t, context, status_code=422 if problem else 200)
 
 
-@router.post("/board/sick", response_class=HTMLResponse)
+@router.post("/board/sick", response_class=HTMLResponse, dependencies=[Depends(form_token)])
 def board_sick(
     request: Request,
     page: BoardUser,

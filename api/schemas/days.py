@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from api.schemas.pins import PinPublic
 from scheduler.models import Service, StopStatus
 
 
@@ -96,16 +97,25 @@ class BoardStop(BaseModel):
     status: StopStatus
     note: str
     lives_alone: bool
+    client_id: int
+    pinned: bool = Field(default=False, description="The dispatcher pinned it (see pins).")
 
 
 class BoardRoute(BaseModel):
     route_id: int
     resource: str
+    vehicle_id: int | None
     start: list[float] | None = Field(description="[lat, lon] of the start (kitchen).")
     distance_km: float
     duration_min: int
     stops: list[BoardStop]
     link: str = Field(description="The signed day link, once the day is published.")
+
+
+class BoardVan(BaseModel):
+    id: int
+    resource: str
+    name: str
 
 
 class BoardUnassigned(BaseModel):
@@ -127,3 +137,5 @@ class DayBoard(BaseModel):
     unassigned: list[BoardUnassigned]
     alerts: list[AlertPublic]
     summary: dict[str, float]
+    vans: list[BoardVan] = Field(default_factory=list, description="Vans a stop can be pinned to.")
+    pins: list[PinPublic] = Field(default_factory=list)

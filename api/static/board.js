@@ -1,6 +1,8 @@
 // The dispatcher's board: the day from /v1/days, plan and publish actions, the routes on a
 // Leaflet map (tiles only when a tile server is set: the map works without them), and live
-// stop statuses from the server-sent event stream.
+// stop statuses from the server-sent event stream. Manual moves: a stop is pinned to a van at a
+// place in its route, by the "Manual moves" form (a stop's Move button fills it in) or by
+// dragging the stop onto another stop's place; the next Plan keeps the pins.
 (function () {
   "use strict";
   var root = document.getElementById("board");
@@ -19,14 +21,34 @@
     return node;
   }
 
+  // Changes carry the session's CSRF token (api/csrf.py), read from the page.
+  var csrf = (document.querySelector("meta[name=csrf-token]") || {}).content || "";
+
   function api(method, url, body) {
+    var headers = { "X-CSRF-Token": csrf };
+    if (body) { headers["Content-Type"] = "application/json"; }
     return fetch(url, {
       method: method, credentials: "same-origin",
-      headers: body ? { "Content-Type": "application/json" } : {},
+      headers: headers,
       body: body ? JSON.stringify(body) : undefined,
     }).then(function (r) {
       if (r.status === 401) { window.location.href = "/login"; }
-      return r.json();
+      return r.status === 204 ? {} : r.json();
+    });
+  }
+
+  function problemText(answer) {
+    var errors = (answer.errors || []).map(function (e) { return e.field + ": " + e.message; });
+    return errors.length ? errors.join("; ") : (answer.detail || answer.title || "");
+  }
+
+  function pin(stopId, vehicleId, place) {
+    var body = { stop_id: Number(stopId), vehicle_id: Number(vehicleId), position: Number(place) };
+    return api("POST", base + "/pins", body).then(function (answer) {
+      var problem = document.getElementById("pin-problem");
+      problem.hidden = !!answer.id;
+      problem.textContent = answer.id ? "" : problemText(answer);
+      return load();
     });
   }
 
@@ -63,12 +85,17 @@
     var holder = document.getElementById("routes");
     holder.textContent = "";
     board.routes.forEach(function (route, i) {
-      var items = route.stops.map(function (s) {
-        return el("li", { id: "bstop-" + s.stop_id, "data-stop": s.stop_id }, [
+      var items = route.stops.map(function (s, k) {
+        var parts = [
           el("span", { text: s.time + " " }),
           el("span", { "class": s.lives_alone ? "alone" : "", text: s.name + " " }),
           el("span", { "class": "badge st-" + s.status, "data-status": s.status, text: statusLabel(s.status) }),
-        ]);
+        ];
+        if (s.pinned) { parts.push(el("span", { "class": "badge pin-mark", text: text.pinned })); }
+        if (document.getElementById("pin-form")) { parts.push(moveButton(s)); }
+        var item = el("li", { id: "bstop-" + s.stop_id, "data-stop": s.stop_id, "data-pinned": s.pinned ? "1" : "0" }, parts);
+        dropTarget(item, route, k + 1);
+        return item;
       });
       var head = el("h3", {}, [
         el("span", { "class": "swatch", style: "background:" + colors[i % colors.length] }),
@@ -76,11 +103,78 @@
         el("small", { "class": "muted", text: route.stops.length + " " + text.stops + " · " +
           route.distance_km + " km · " + route.duration_min + " min" }),
       ]);
-      var parts = [head, el("ol", {}, items)];
+      var list = el("ol", {}, items);
+      dropTarget(list, route, items.length + 1);
+      var parts = [head, list];
       if (route.link) {
         parts.push(el("a", { href: route.link, "class": "day-link", "data-resource": route.resource, text: text.link }));
       }
       holder.appendChild(el("div", { "class": "route card", "data-resource": route.resource }, parts));
+    });
+  }
+
+  function moveButton(s) {
+    var button = el("button", { type: "button", "class": "move", text: text.move });
+    button.addEventListener("click", function () {
+      document.getElementById("pin-stop").value = String(s.stop_id);
+      document.getElementById("moves").scrollIntoView();
+      document.getElementById("pin-van").focus();
+    });
+    return button;
+  }
+
+  // Drag a stop onto another stop: it is pinned to that route's van at that stop's place
+  // (onto the list's empty end: after its last stop).
+  function dropTarget(node, route, place) {
+    if (!document.getElementById("pin-form") || !route.vehicle_id) { return; }
+    if (node.tagName === "LI") {
+      node.draggable = true;
+      node.addEventListener("dragstart", function (event) {
+        event.dataTransfer.setData("text/plain", node.dataset.stop);
+        event.stopPropagation();
+      });
+    }
+    node.addEventListener("dragover", function (event) { event.preventDefault(); });
+    node.addEventListener("drop", function (event) {
+      event.preventDefault();
+      event.stopPropagation();
+      var stopId = event.dataTransfer.getData("text/plain");
+      if (stopId) { pin(stopId, route.vehicle_id, place); }
+    });
+  }
+
+  function drawMoves(board) {
+    var form = document.getElementById("pin-form");
+    if (!form) { return; }
+    var stops = document.getElementById("pin-stop"), vans = document.getElementById("pin-van");
+    var chosen = [stops.value, vans.value];
+    stops.textContent = "";
+    board.routes.forEach(function (route) {
+      route.stops.forEach(function (s, k) {
+        stops.appendChild(el("option", { value: s.stop_id, text: route.resource + " " + (k + 1) + ". " + s.name }));
+      });
+    });
+    vans.textContent = "";
+    board.vans.forEach(function (v) {
+      vans.appendChild(el("option", { value: v.id, "data-resource": v.resource, text: v.name + " (" + v.resource + ")" }));
+    });
+    // Keep what the dispatcher chose across reloads, while it is still there (a re-plan
+    // gives every stop a new id).
+    [[stops, chosen[0]], [vans, chosen[1]]].forEach(function (pair) {
+      if (pair[1] && pair[0].querySelector("option[value='" + pair[1] + "']")) { pair[0].value = pair[1]; }
+    });
+    var list = document.getElementById("pins");
+    list.textContent = "";
+    if (!board.pins.length) { list.appendChild(el("li", { "class": "muted", text: text.no_pins })); }
+    board.pins.forEach(function (p) {
+      var remove = el("button", { type: "button", "class": "unpin", text: text.remove });
+      remove.addEventListener("click", function () { api("DELETE", "/v1/pins/" + p.id).then(load); });
+      var state = p.holds === null ? "waiting" : (p.holds ? "holds" : "broken");
+      list.appendChild(el("li", { "class": "pin " + state, "data-pin": p.id, "data-holds": state }, [
+        el("strong", { text: p.client + " → " + p.van + ", " + text.place.toLowerCase() + " " + p.position + " " }),
+        el("span", { "class": "note", text: p.note + " " }),
+        remove,
+      ]));
     });
   }
 
@@ -116,7 +210,7 @@
 
   function load() {
     return api("GET", base).then(function (board) {
-      drawSide(board); drawRoutes(board); drawMap(board);
+      drawSide(board); drawRoutes(board); drawMap(board); drawMoves(board);
       if (board.state === "planning" && !polling) {
         polling = setInterval(function () { load(); }, 1500);
       } else if (board.state !== "planning" && polling) {
@@ -152,6 +246,14 @@
   }
 
   document.getElementById("plan").addEventListener("click", function () { act("plan"); });
+  var pinForm = document.getElementById("pin-form");
+  if (pinForm) {
+    pinForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      pin(document.getElementById("pin-stop").value, document.getElementById("pin-van").value,
+        document.getElementById("pin-place").value);
+    });
+  }
   document.getElementById("publish").addEventListener("click", function () { act("publish"); });
   load().then(live);
 })();

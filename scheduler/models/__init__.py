@@ -31,7 +31,7 @@ from scheduler.models.meals import (
     MealSubscription,
     SubscriptionPause,
 )
-from scheduler.models.plans import Plan, PlanVersion, Route, Stop, Unassigned
+from scheduler.models.plans import Plan, PlanVersion, Route, RoutePin, Stop, Unassigned
 from scheduler.models.push import PushTarget
 from scheduler.models.tenancy import DateOverride, MealPrice, Municipality, User
 
@@ -67,6 +67,7 @@ __all__ = [
     "PushTarget",
     "Role",
     "Route",
+    "RoutePin",
     "Service",
     "Stop",
     "StopStatus",

@@ -76,3 +76,19 @@ class Unassigned(SQLModel, table=True):
     visit_id: int | None = Field(default=None, foreign_key="visit.id")
     reason: str = Field(max_length=32)
     explanation: str = Field(default="", max_length=500)
+
+
+class RoutePin(SQLModel, table=True):
+    """A dispatcher's pin: on this day and service, the client's stop rides with this van, in
+    the order of `position` among the van's other pins (planning/pins.py)."""
+
+    __table_args__ = (UniqueConstraint("municipality_id", "day", "service", "client_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    day: date = Field(index=True)
+    service: str = Field(max_length=16)
+    client_id: int = Field(foreign_key="client.id", index=True, ondelete="CASCADE")
+    vehicle_id: int = Field(foreign_key="vehicle.id", index=True, ondelete="CASCADE")
+    position: int = Field(ge=1, description="The place asked for in the van's route, 1 first.")
+    created_by: str = Field(max_length=120)
+    created_at: datetime = Field(default_factory=utcnow)

@@ -17,6 +17,7 @@ from scheduler.cutoff import latest_freeze, utc_now
 from scheduler.errors import InvalidInputError
 from scheduler.events import record_event
 from scheduler.models import PlanVersion, Unassigned
+from scheduler.planning.pins import with_pins
 from scheduler.planning.registry import PlanContext, builder_for
 from scheduler.planning.replan import (
     KeptPart,
@@ -92,6 +93,7 @@ def plan_day(
         )
     else:  # the builder continued the day itself (home care: from the visits checked in)
         problem, kept = built.problem, dict(built.kept)
+    problem = with_pins(problem, built, municipality_id, day, service, session=session)
     started = time.perf_counter()
     solution = _solve(problem, time_limit)
     elapsed = time.perf_counter() - started

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, time
@@ -28,6 +29,7 @@ from scheduler.models import (
     PlanVersion,
     Role,
     Route,
+    RoutePin,
     Stop,
     User,
     Visit,
@@ -43,6 +45,14 @@ from tests import services
 
 PASSWORD = "correct horse battery"
 TOWNS = ("Kazanlak", "Maribor")
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+
+
+def csrf_of(client: TestClient) -> str:
+    """The CSRF token of a signed-in page session, as its pages carry it."""
+    found = CSRF_META.search(client.get("/account").text)
+    assert found, "the page has no CSRF token: is the client signed in?"
+    return found.group(1)
 
 
 @dataclass
@@ -243,9 +253,18 @@ def seed_plan(mid: int, session: Session, van: Any, client: Any, kitchen: Any) -
         arrival_s=11 * 3600,
     )
     alert = Alert(municipality_id=mid, kind="welfare", message="test alert", client_id=client.id)
-    session.add_all([stop, alert])
+    pin = RoutePin(
+        municipality_id=mid,
+        day=date(2026, 1, 6),
+        service="meals",
+        client_id=client.id,
+        vehicle_id=van.id,
+        position=1,
+        created_by="seed",
+    )
+    session.add_all([stop, alert, pin])
     session.flush()
-    return {"plan": plan, "route": route, "stop": stop, "alert": alert, "order": order}
+    return {"plan": plan, "route": route, "stop": stop, "alert": alert, "order": order, "pin": pin}
 
 
 @pytest.fixture(

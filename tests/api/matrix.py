@@ -52,6 +52,7 @@ def _e(
         "order_id": "order",
         "event_id": "event",
         "alert_id": "alert",
+        "pin_id": "pin",
         "absence_id": "absence",
     }
     ids = {k: v for k, v in names.items() if "{" + k + "}" in path}
@@ -168,6 +169,9 @@ ENDPOINTS: list[Endpoint] = [
     _e("GET", "/v1/days/{day}/{service}", STAFF),
     _e("POST", "/v1/days/{day}/{service}/plan", STAFF, {"request_id": "matrix"}),
     _e("POST", "/v1/days/{day}/{service}/publish", STAFF, {"request_id": "matrix"}),
+    _e("GET", "/v1/days/{day}/{service}/pins", STAFF),
+    _e("POST", "/v1/days/{day}/{service}/pins", STAFF, {"stop_id": 999999, "vehicle_id": 999999}),
+    _e("DELETE", "/v1/pins/{pin_id}", STAFF),
     _e("GET", "/v1/plans", STAFF),
     _e("GET", "/v1/plans/{plan_id}", STAFF),
     _e("GET", "/v1/routes", STAFF),

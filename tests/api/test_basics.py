@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from scheduler.models import Role
-from tests.api.conftest import PASSWORD, World
+from tests.api.conftest import PASSWORD, World, csrf_of
 
 
 def test_health_and_readiness_answer_without_sign_in(world: World) -> None:
@@ -55,7 +55,7 @@ def test_page_sign_in_sets_a_session_the_api_accepts(world: World) -> None:
     )
     assert good.status_code == 303 and good.headers["location"] == "/board"
     assert client.get("/v1/me").json()["role"] == "dispatcher"
-    client.post("/logout")
+    client.post("/logout", data={"csrf": csrf_of(client)})
     assert client.get("/v1/me").status_code == 401
 
 

@@ -38,7 +38,7 @@ from scheduler.models import (
 )
 from scheduler.models.base import utcnow
 from scheduler.repositories.plans import store_version
-from tests.api.conftest import PASSWORD, World
+from tests.api.conftest import PASSWORD, World, csrf_of
 
 TOWN = "Kazanlak"
 SOFIA = ZoneInfo("Europe/Sofia")
@@ -416,6 +416,7 @@ def test_the_boards_care_panel_flags_check_ins_and_reports_sick(
     assert page.count('data-flag="missed"') == 5 and 'name="caregiver_id"' in page
 
     form = {"day": str(day), "caregiver_id": str(care.maria), "from_time": "08:00"}
+    form["csrf"] = csrf_of(board)
     sent = board.post("/board/sick", data=form, follow_redirects=False)
     assert sent.status_code == 303 and f"sick={care.maria}" in sent.headers["location"]
     assert "Препланиране…" in board.get(sent.headers["location"]).text  # Kazanlak speaks bg

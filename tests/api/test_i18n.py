@@ -12,7 +12,7 @@ from api.i18n import HERE, load_catalogs
 from api.links import DayLink
 from api.templating import TEMPLATES
 from scheduler.models import Role
-from tests.api.conftest import PASSWORD, World
+from tests.api.conftest import PASSWORD, World, csrf_of
 
 MESSAGE = re.compile(r"""_\((["'])(.+?)\1\)""")
 
@@ -48,7 +48,7 @@ def test_a_user_may_choose_another_language(world: World) -> None:
         "/login", data={"municipality": "Kazanlak", "username": "kitchen", "password": PASSWORD}
     )
     assert "Профил" in client.get("/account").text
-    client.post("/account/language", data={"language": "en"})
+    client.post("/account/language", data={"language": "en", "csrf": csrf_of(client)})
     assert ">Account<" in client.get("/account").text
     me = world.client("Kazanlak", Role.kitchen).get("/v1/me").json()
     assert me["locale"] == "en"

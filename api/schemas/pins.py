@@ -1,0 +1,53 @@
+"""A dispatcher's pins: a stop put on a van at a place, kept by every later plan of the day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from scheduler.planning.pins import PinState
+
+DB_INT = 2**31 - 1
+
+
+class PinIn(BaseModel):
+    stop_id: int = Field(ge=1, le=DB_INT, description="A client's stop on the day's plan.")
+    vehicle_id: int = Field(ge=1, le=DB_INT, description="The van that is to carry it.")
+    position: int = Field(
+        default=1, ge=1, le=10_000, description="Its place in the van's route, 1 first."
+    )
+
+
+class PinPublic(BaseModel):
+    id: int
+    day: date
+    service: str
+    client_id: int
+    client: str
+    vehicle_id: int
+    van: str
+    position: int
+    created_by: str
+    created_at: datetime
+    holds: bool | None = Field(description="None until a plan made after the pin has seen it.")
+    note: str = Field(description="Whether the plan keeps the pin, and if not, why, in words.")
+
+    @classmethod
+    def of(cls, state: PinState) -> PinPublic:
+        pin = state.pin
+        assert pin.id is not None
+        return cls(
+            id=pin.id,
+            day=pin.day,
+            service=pin.service,
+            client_id=pin.client_id,
+            client=state.client,
+            vehicle_id=pin.vehicle_id,
+            van=state.van,
+            position=pin.position,
+            created_by=pin.created_by,
+            created_at=pin.created_at,
+            holds=state.holds,
+            note=state.note,
+        )
