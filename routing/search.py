@@ -12,7 +12,12 @@ The default is our ruin and recreate around OR-Tools' greedy descent (ruin.py), 
 cheapest insertion and from savings. Measured with OR-Tools 9.15 here, one process, Solomon at
 10 s, interleaved on RC101 RC105 RC201 R105 R201 R207 C101 (machine load 4-6 on 2 cores): mean gap
 guided local search 4.20%, ruin and recreate from insertion 2.19%, from savings 2.12% (R207: 5.7,
-7.5 and 3.5%: savings is the better start for long routes, insertion for RC1).
+7.5 and 3.5%: savings is the better start for long routes, insertion for RC1). On all 29
+(`patronage bench --time-limit 10 --ours patronage,patronage-gls,patronage-1p`, load 4.2-5.0):
+this pair mean 2.00%, median 1.37% (C1 0, C2 0, R1 1.22, R2 2.86, RC1 6.19, RC2 2.16); the
+guided local search pair 3.63% and 3.20%; ruin and recreate alone 1.94% and 1.09%. None left a
+customer out. With the machine that loaded, two processes did no better than one; RC103, RC107
+and R207 stay the worst (6-10%).
 
 Guided local search (the default before) stalls a few seconds in. On the same subset (one run
 each, 3.9% for it as it was): lambda 0.2, resetting penalties on a new best, GLS penalties in the
