@@ -8,13 +8,32 @@ pipe as they go, so an ended child still leaves its best answer behind.
 Two searches run side by side when there are two cores, on different node orders (the seed)
 and different first solutions; the best answer wins, ties to the first configuration.
 
-Measured with OR-Tools 9.15 here: guided local search from parallel cheapest insertion and from
-savings complement each other (insertion wins clustered and 1,000-customer instances, savings the
-long routes); path cheapest arc is close to savings on 100 customers (with every job in a
-disjunction it no longer fails on tight windows) but starts 30% off on 1,000. The ruin-and-recreate
-iterated local search (`use_iterated_local_search`) stops at its first local optimum through
-this Python API with any acceptance, ruin or recreate setting tried, so it is not in the
-default portfolio; `ILS` is kept for when a release makes it iterate.
+The default is our ruin and recreate around OR-Tools' greedy descent (ruin.py), from parallel
+cheapest insertion and from savings. Measured with OR-Tools 9.15 here, one process, Solomon at
+10 s, interleaved on RC101 RC105 RC201 R105 R201 R207 C101 (machine load 4-6 on 2 cores): mean gap
+guided local search 4.20%, ruin and recreate from insertion 2.19%, from savings 2.12% (R207: 5.7,
+7.5 and 3.5%: savings is the better start for long routes, insertion for RC1). On all 29
+(`patronage bench --time-limit 10 --ours patronage,patronage-gls,patronage-1p`, load 4.2-5.0):
+this pair mean 2.00%, median 1.37% (C1 0, C2 0, R1 1.22, R2 2.86, RC1 6.19, RC2 2.16); the
+guided local search pair 3.63% and 3.20%; ruin and recreate alone 1.94% and 1.09%. None left a
+customer out. With the machine that loaded, two processes did no better than one; RC103, RC107
+and R207 stay the worst (6-10%). The pair again alone, load 2.6-3.0: mean 1.28%, median 0.41%
+(RC1 4.12%), none left out: the figures move with the machine's load.
+
+Gehring-Homberger 1,000 customers at 60 s, one run each (load 4.3): R1_10_1 24.05% against
+25.22% for the guided local search pair, but RC2_10_1 64.22% against 58.37%: on days that large
+a descent costs too much for many ruins.
+
+Guided local search (the default before) stalls a few seconds in. On the same subset (one run
+each, 3.9% for it as it was): lambda 0.2, resetting penalties on a new best, GLS penalties in the
+operators, the multi-armed bandit, and switching off Lin-Kernighan or the insertion LNS operators
+all stayed within 3.9-4.5%; lambda 0.05 was worse (6.4%). Restricting the operators' neighbours
+(`neighbors_ratio` 0.05-0.2, at least 10) gave 11.8-25.7% on RC101 against 3.8%, and restarting
+it from its best in 2-5 phases 9.5% there (both stopped after that). OR-Tools' own iterated local
+search (`use_iterated_local_search`) ends at its first local optimum through this Python API with
+greedy descent (0.35 s on RC105); with guided local search or annealing as its metaheuristic it
+runs to the limit (RC105, 2 s: 7.4 and 7.3%), not measured further. `ILS` is kept for when a
+release makes it iterate.
 """
 
 from __future__ import annotations
@@ -32,6 +51,7 @@ from typing import Any
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_pb2
 from ortools.util import optional_boolean_pb2
 
+from routing import ruin
 from routing.model import build, initial_routes, make_layout, read_routes
 from routing.problem import Problem
 
@@ -50,7 +70,8 @@ class Config:
 
     name: str
     first_solution: str = "PARALLEL_CHEAPEST_INSERTION"
-    metaheuristic: str = "GUIDED_LOCAL_SEARCH"  # or "ILS": ruin-and-recreate iterated LS
+    # Or "ILS" (OR-Tools' ruin-and-recreate iterated local search), or "RR" (ours: ruin.py).
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
     gls_lambda: float = 0.1
     ruin: str = "sisr"  # for ILS: sisr, random_walk or spatially_close_routes
     ruin_size: int = 10
@@ -73,10 +94,13 @@ GLS_ARC = Config("gls-arc", first_solution="PATH_CHEAPEST_ARC", options=REPAIR)
 GLS_SAVINGS = Config("gls-savings", first_solution="SAVINGS", options=REPAIR)
 GLS_BANDIT = Config("gls-bandit", options=(("use_multi_armed_bandit_concatenate_operators", True),))
 ILS = Config("ils", metaheuristic="ILS")
-# Parallel cheapest insertion first: it is what runs alone on one core, and it holds up on
-# clustered and on 1,000-customer days where the others start 30% off; savings wins the long
-# routes (Solomon R2, RC2). See docs/benchmarks.md.
-DEFAULT_PORTFOLIO: tuple[Config, ...] = (GLS, GLS_SAVINGS)
+RR = Config("rr", metaheuristic="RR", options=REPAIR)
+RR_SAVINGS = Config("rr-savings", first_solution="SAVINGS", metaheuristic="RR", options=REPAIR)
+# Ruin and recreate from parallel cheapest insertion first: it is what runs alone on one core.
+# From savings it wins the long routes (Solomon R2), from insertion the clustered ones (RC1).
+# Both replace guided local search, which stalls 2-4 points higher (module docstring).
+DEFAULT_PORTFOLIO: tuple[Config, ...] = (RR, RR_SAVINGS)
+PREVIOUS_PORTFOLIO: tuple[Config, ...] = (GLS, GLS_SAVINGS)  # guided local search, for benchmarks
 
 
 @dataclass(frozen=True)
@@ -101,27 +125,39 @@ def parameters(config: Config, time_limit_s: float) -> Any:
     lsm = routing_enums_pb2.LocalSearchMetaheuristic
     if config.metaheuristic == "ILS":
         params.local_search_metaheuristic = lsm.GREEDY_DESCENT
-        params.use_iterated_local_search = True
-        ils = params.iterated_local_search_parameters
-        ils.perturbation_strategy = routing_ils_pb2.PerturbationStrategy.RUIN_AND_RECREATE
-        rr = ils.ruin_recreate_parameters
-        rr.recreate_strategy.heuristic = fss.LOCAL_CHEAPEST_INSERTION
-        ruin = rr.ruin_strategies.add()
-        if config.ruin == "sisr":
-            ruin.sisr.max_removed_sequence_size = config.ruin_size
-            ruin.sisr.avg_num_removed_visits = config.ruin_size
-            ruin.sisr.bypass_factor = 0.01
-        elif config.ruin == "random_walk":
-            ruin.random_walk.num_removed_visits = config.ruin_size
-        else:
-            ruin.spatially_close_routes.num_ruined_routes = max(1, config.ruin_size // 5)
-        ils.improve_perturbed_solution = True
+        _iterated(params, config)
+    elif config.metaheuristic == "RR":
+        # Each ruin is repaired by a greedy descent; ruin.LIGHT keeps that descent cheap.
+        params.local_search_metaheuristic = lsm.GREEDY_DESCENT
+        for path, value in ruin.LIGHT:
+            _set_parameter(params, path, value)
     else:
         params.local_search_metaheuristic = getattr(lsm, config.metaheuristic)
         params.guided_local_search_lambda_coefficient = config.gls_lambda
     for path, value in config.options:
         _set_parameter(params, path, value)
     return params
+
+
+def _iterated(params: Any, config: Config) -> None:
+    """OR-Tools' own ruin-and-recreate iterated local search."""
+    params.use_iterated_local_search = True
+    ils = params.iterated_local_search_parameters
+    ils.perturbation_strategy = routing_ils_pb2.PerturbationStrategy.RUIN_AND_RECREATE
+    rr = ils.ruin_recreate_parameters
+    rr.recreate_strategy.heuristic = (
+        routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
+    )
+    strategy = rr.ruin_strategies.add()
+    if config.ruin == "sisr":
+        strategy.sisr.max_removed_sequence_size = config.ruin_size
+        strategy.sisr.avg_num_removed_visits = config.ruin_size
+        strategy.sisr.bypass_factor = 0.01
+    elif config.ruin == "random_walk":
+        strategy.random_walk.num_removed_visits = config.ruin_size
+    else:
+        strategy.spatially_close_routes.num_ruined_routes = max(1, config.ruin_size // 5)
+    ils.improve_perturbed_solution = True
 
 
 def _set_parameter(params: Any, path: str, value: Any) -> None:
@@ -213,8 +249,16 @@ def run_search(task: Task, send: Any) -> None:
     if solution is None:
         send(("final", None, None, time.time() - started))
         return
-    routes = read_routes(b, solution.Value)
-    send(("final", solution.ObjectiveValue(), routes, time.time() - started))
+    objective, routes = solution.ObjectiveValue(), read_routes(b, solution.Value)
+    if task.config.metaheuristic == "RR":
+
+        def on_best(cost: int, found: Routes) -> None:
+            send(("best", cost, found, time.time() - started))
+
+        stop_at = task.deadline - task.margin_s
+        fixed = ruin.pinned_jobs(b)
+        objective, routes = ruin.search(b, params, solution, task.seed, stop_at, fixed, on_best)
+    send(("final", objective, routes, time.time() - started))
 
 
 def _child(conn: Connection, task: Task) -> None:

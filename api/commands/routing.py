@@ -13,7 +13,7 @@ from api.console import console, progress
 from routing import bench as benchmarks
 from routing import bench_care
 from routing.exchange import read_problem, write_solution
-from routing.search import GLS, GLS_ARC, Config
+from routing.search import DEFAULT_PORTFOLIO, GLS_ARC, PREVIOUS_PORTFOLIO, Config
 from routing.solver import solve as solve_problem
 
 
@@ -45,7 +45,9 @@ def solve(
 
 OURS: dict[str, Sequence[Config] | None] = {
     "patronage": None,  # the default portfolio: one search per core, up to two
-    "patronage-1p": (GLS,),  # one process, for a like-for-like comparison with the peers
+    # One process, for a like-for-like comparison with the peers: what runs alone on one core.
+    "patronage-1p": DEFAULT_PORTFOLIO[:1],
+    "patronage-gls": PREVIOUS_PORTFOLIO,  # guided local search, the default before ruin.py
     "patronage-arc": (GLS_ARC,),
 }
 
