@@ -185,6 +185,9 @@ class Task:
     seed: int
     deadline: float  # time.time() at which the parent ends the search
     margin_s: float
+    # Past the deadline, how long a search with no answer at all may go on for its first one
+    # (0: the deadline is hard whatever happens).
+    grace_s: float = 0.0
 
     def ordered(self) -> Task:
         """The same task with its jobs in the seed's order (seed 0: the problem's order)."""
@@ -246,6 +249,8 @@ def run_search(task: Task, send: Any) -> None:
         solution = b.model.SolveFromAssignmentWithParameters(start, params)
     if solution is None:
         solution = b.model.SolveWithParameters(params)
+    if solution is None and best[0] == 2**63 and task.grace_s > 0:  # the limit came first
+        solution = b.model.SolveWithParameters(_first_answer(params, task.grace_s))
     if solution is None:
         send(("final", None, None, time.time() - started))
         return
@@ -259,6 +264,15 @@ def run_search(task: Task, send: Any) -> None:
         fixed = ruin.pinned_jobs(b)
         objective, routes = ruin.search(b, params, solution, task.seed, stop_at, fixed, on_best)
     send(("final", objective, routes, time.time() - started))
+
+
+def _first_answer(params: Any, grace_s: float) -> Any:
+    """The same search stopped at its first solution, within the grace for a first answer."""
+    first = type(params)()
+    first.CopyFrom(params)
+    first.time_limit.FromNanoseconds(int(grace_s * 1e9))
+    first.solution_limit = 1
+    return first
 
 
 def _child(conn: Connection, task: Task) -> None:
@@ -316,6 +330,9 @@ def portfolio(tasks: Sequence[Task]) -> list[Outcome]:
         return [_in_process(task) for task in tasks[:1]]
     try:
         _collect(conns, tasks, outcomes, deadline)
+        grace = max(t.grace_s for t in tasks)
+        if grace > 0 and conns and all(o.routes is None for o in outcomes):
+            _collect(conns, tasks, outcomes, deadline + grace, first_only=True)
         for task, outcome in zip(tasks, outcomes, strict=True):
             if outcome.error is not None:
                 log.warning("search %s failed: %s", task.config.name, outcome.error)
@@ -332,11 +349,18 @@ def portfolio(tasks: Sequence[Task]) -> list[Outcome]:
 
 
 def _collect(
-    conns: dict[Any, int], tasks: Sequence[Task], outcomes: list[Outcome], deadline: float
+    conns: dict[Any, int],
+    tasks: Sequence[Task],
+    outcomes: list[Outcome],
+    deadline: float,
+    *,
+    first_only: bool = False,
 ) -> None:
+    """Read the children's messages until each has finished or the deadline; with
+    `first_only`, also stop at the first answer of any."""
     while conns:
         timeout = deadline - time.time()
-        if timeout <= 0:
+        if timeout <= 0 or (first_only and any(o.routes is not None for o in outcomes)):
             return
         for ready in wait(list(conns), timeout=timeout):
             conn: Connection = ready  # type: ignore[assignment]

@@ -41,22 +41,27 @@ def solve(
     travel: TravelProvider | None = None,
     configs: Sequence[Config] | None = None,
     plan: Sequence[Phase] | None = None,
+    first_answer_grace_s: float = 0.0,
 ) -> Solution:
     """Routes for the problem within `time_limit` seconds (default: the problem's options, then
     10 s). The same problem and seed give the same routes when the search converges within the
     limit. `configs` runs just these searches side by side; `plan` runs phases of searches,
     each phase from the best answer of the ones before (default: search.DEFAULT_PLAN, as many
-    side by side as there are cores, up to two)."""
+    side by side as there are cores, up to two). The limit is hard; with
+    `first_answer_grace_s`, a search that has no answer at all at the limit (a loaded machine,
+    a short budget) may take that much longer for its first one."""
     started = time.time()
     limit = time_limit or problem.options.time_limit_s or DEFAULT_TIME_LIMIT_S
     seed = seed if seed is not None else problem.options.seed or 0
     problem = without_lone_sync(with_matrices(problem, travel))
     if has_sync(problem):  # groups are placed whole and fixed in time first: care_solve.py
-        inner = partial(solve, seed=seed, configs=configs, plan=plan)
+        inner = partial(
+            solve, seed=seed, configs=configs, plan=plan, first_answer_grace_s=first_answer_grace_s
+        )
         return solve_synced(problem, limit, seed, inner)
     deadline = started + limit
     checks = eligibility(problem)
-    outcome = _search(problem, checks, deadline, seed, configs, plan)
+    outcome = _search(problem, checks, deadline, seed, (configs, plan), first_answer_grace_s)
     routes = _job_routes(problem, outcome.routes or {})
     timed, repaired = _timed(problem, routes)
     del repaired  # they are not in any route now, so they are explained like the rest
@@ -76,9 +81,10 @@ def _search(
     checks: list[Eligibility],
     deadline: float,
     seed: int,
-    configs: Sequence[Config] | None,
-    plan: Sequence[Phase] | None,
+    searches: tuple[Sequence[Config] | None, Sequence[Phase] | None],
+    grace_s: float,
 ) -> Outcome:
+    configs, plan = searches
     jobs = tuple(i for i, c in enumerate(checks) if c.reason is None)
     if not jobs or not problem.vehicles:
         return Outcome()
@@ -91,7 +97,7 @@ def _search(
     limit = deadline - time.time()
     search_deadline = deadline - _reserve(limit, len(jobs))
     start = in_order(problem, _start_routes(problem))
-    base = Task(problem, jobs, allowed, start, plan[0].configs[0], seed, 0, 0)
+    base = Task(problem, jobs, allowed, start, plan[0].configs[0], seed, 0, 0, grace_s)
     if wants_slots(problem):  # vans with several trips: a first answer from slots (slots.py)
         until = time.time() + SLOT_SHARE * (search_deadline - time.time())
         base = replace(base, start=_slot_start(base, until, width))

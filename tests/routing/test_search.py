@@ -65,6 +65,17 @@ def test_nothing_back_in_time_still_answers_with_every_job_unassigned() -> None:
     assert all(u.reason.value == "cost" for u in solution.unassigned)
 
 
+def test_with_a_grace_a_search_out_of_time_still_brings_its_first_answer() -> None:
+    """The same 0.01 s as above: the limit ends before any answer, and the grace lets the
+    search bring its first one instead of leaving every job out; it then stops there."""
+    problem = _solomon("R101")
+    started = time.perf_counter()
+    solution = solve(problem, time_limit=0.01, first_answer_grace_s=5.0)
+    assert time.perf_counter() - started < 0.01 + 5.0 + 0.5
+    served = sum(len(r.job_ids) for r in solution.routes)
+    assert served == 100 and solution.summary.unassigned == 0
+
+
 def test_the_same_seed_gives_the_same_routes() -> None:
     problem = _first(_solomon("RC101"), 25)
     runs = [solve(problem, time_limit=1.5, seed=7) for _ in range(2)]
