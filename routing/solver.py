@@ -22,6 +22,7 @@ from routing.problem import Job, Problem
 from routing.reasons import Eligibility, eligibility, explain_dropped
 from routing.schedule import TimedRoute, time_route
 from routing.search import DEFAULT_PLAN, Config, Outcome, Phase, Routes, Task, processes, run_plan
+from routing.seed import start_routes
 from routing.slots import joined, slotted, wants_slots
 from routing.solution import Reason, Route, Solution, Summary, Unassigned
 from routing.travel import TravelProvider, with_matrices
@@ -89,7 +90,8 @@ def _search(
     width = len(configs) if configs else min(2, processes())
     limit = deadline - time.time()
     search_deadline = deadline - _reserve(limit, len(jobs))
-    base = Task(problem, jobs, allowed, _start_routes(problem), plan[0].configs[0], seed, 0, 0)
+    start = start_routes(problem, set(jobs))  # a start OR-Tools accepts (seed.py)
+    base = Task(problem, jobs, allowed, start, plan[0].configs[0], seed, 0, 0)
     if wants_slots(problem):  # vans with several trips: a first answer from slots (slots.py)
         until = time.time() + SLOT_SHARE * (search_deadline - time.time())
         base = replace(base, start=_slot_start(base, until, width))
@@ -121,30 +123,6 @@ def _with_pins(
     return tuple(
         (van_of[jid],) if jid in van_of else a for jid, a in zip(ids, allowed, strict=True)
     )
-
-
-def _start_routes(problem: Problem) -> Routes:
-    """Initial routes (pinned jobs first), cut into trips where a trip's load would overflow."""
-    index = {job.id: i for i, job in enumerate(problem.jobs)}
-    routes: Routes = {}
-    for i, vehicle in enumerate(problem.vehicles):
-        pinned = list(problem.pinned.get(vehicle.id, ()))
-        rest = [j for j in problem.initial_routes.get(vehicle.id, ()) if j not in pinned]
-        if not pinned and not rest:
-            continue
-        trips: list[list[int]] = [[]]
-        load = [0] * problem.dimensions
-        for jid in pinned + rest:
-            job = problem.jobs[index[jid]]
-            delivery = job.delivery or (0,) * problem.dimensions
-            over = any(load[d] + delivery[d] > vehicle.capacity[d] for d in range(len(load)))
-            if over and trips[-1] and len(trips) < vehicle.max_trips:
-                trips.append([])
-                load = [0] * problem.dimensions
-            trips[-1].append(index[jid])
-            load = [a + b for a, b in zip(load, delivery, strict=True)]
-        routes[i] = trips
-    return routes
 
 
 def _job_routes(problem: Problem, routes: Routes) -> dict[int, list[list[Job]]]:
