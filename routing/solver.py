@@ -18,6 +18,7 @@ from functools import partial
 
 from routing.care_solve import has_sync, solve_synced, without_lone_sync
 from routing.care_timing import needs_care_timing, retime_solution
+from routing.fill import FILL_SHARE, fill, wants_fill
 from routing.problem import Job, Problem
 from routing.reasons import Eligibility, eligibility, explain_dropped
 from routing.schedule import TimedRoute, time_route
@@ -60,15 +61,18 @@ def solve(
     routes = _job_routes(problem, outcome.routes or {})
     timed, repaired = _timed(problem, routes)
     del repaired  # they are not in any route now, so they are explained like the rest
+    if wants_fill(problem) and fill(problem, routes, _left_out(problem, checks, routes), deadline):
+        timed, _ = _timed(problem, routes)
     unassigned = _unassigned(problem, checks, routes, deadline)
     solution = _solution(timed, unassigned, time.time() - started)
     # Breaks get their place and steps, balance its cost: care_timing.py.
     return retime_solution(problem, solution) if needs_care_timing(problem) else solution
 
 
-def _reserve(limit: float, jobs: int) -> float:
-    """Time kept after the search to re-time routes and explain what was left out."""
-    return min(0.25 * limit, 0.05 + 0.01 * limit + 0.0005 * jobs)
+def _reserve(limit: float, jobs: int, filling: bool) -> float:
+    """Time kept after the search to re-time routes, fill gaps (fill.py) and explain what was
+    left out."""
+    return min(0.25 * limit, 0.05 + 0.01 * limit + 0.0005 * jobs) + FILL_SHARE * limit * filling
 
 
 def _search(
@@ -89,7 +93,7 @@ def _search(
         plan = (Phase(1.0, tuple(configs)),) if configs else DEFAULT_PLAN
     width = len(configs) if configs else min(2, processes())
     limit = deadline - time.time()
-    search_deadline = deadline - _reserve(limit, len(jobs))
+    search_deadline = deadline - _reserve(limit, len(jobs), wants_fill(problem))
     start = start_routes(problem, set(jobs))  # a start OR-Tools accepts (seed.py)
     base = Task(problem, jobs, allowed, start, plan[0].configs[0], seed, 0, 0)
     if wants_slots(problem):  # vans with several trips: a first answer from slots (slots.py)
@@ -123,6 +127,18 @@ def _with_pins(
     return tuple(
         (van_of[jid],) if jid in van_of else a for jid, a in zip(ids, allowed, strict=True)
     )
+
+
+def _left_out(
+    problem: Problem, checks: list[Eligibility], routes: dict[int, list[list[Job]]]
+) -> list[tuple[int, tuple[int, ...]]]:
+    """Jobs the search could have served but left out, with the vans they may use."""
+    served = {job.id for trips in routes.values() for trip in trips for job in trip}
+    return [
+        (i, c.vans)
+        for i, (job, c) in enumerate(zip(problem.jobs, checks, strict=True))
+        if c.reason is None and job.id not in served and job.sync is None
+    ]
 
 
 def _job_routes(problem: Problem, routes: Routes) -> dict[int, list[list[Job]]]:

@@ -5,9 +5,11 @@ hand, and a 200-meal day that must be served whole."""
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import replace
 
 from routing import Job, Matrices, Problem, Reason, Route, Solution, Vehicle
+from routing.fill import fill
 from routing.seed import start_routes
 from routing.slots import joined, slotted, wants_slots
 from routing.solver import solve
@@ -179,3 +181,15 @@ def test_a_job_that_prefers_its_van_keeps_its_seeded_trip_unless_moving_pays() -
     keep = replace(keep, initial_trips={"van-1": (1, 1, 2, 2)})
     kept = _only_route(solve(keep, time_limit=LIMIT))
     assert sorted(kept.trips) == [("a", "c"), ("b", "d")] and kept.distance == 14_000
+
+
+def test_fill_puts_a_left_out_meal_in_its_only_place_and_leaves_one_that_fits_nowhere() -> None:
+    """Two a trip, trips {a, b} and {c}: d fits only after c (before c, c would ride 660 s);
+    e at 6 km is 720 s from the kitchen, over its 600 s ride limit anywhere."""
+    problem = _four_meals(2)
+    e = meal("e", 5, max_ride_time=600)
+    problem = replace(problem, jobs=(*problem.jobs, e), matrices=line([0, 1, 2, 3, 4, 6]))
+    a, b, c, d, _ = problem.jobs
+    routes = {0: [[a, b], [c]]}
+    assert fill(problem, routes, [(3, (0,)), (4, (0,))], deadline=time.time() + 10) == [3]
+    assert routes == {0: [[a, b], [c, d]]}
