@@ -73,6 +73,10 @@ GLS_ARC = Config("gls-arc", first_solution="PATH_CHEAPEST_ARC", options=REPAIR)
 GLS_SAVINGS = Config("gls-savings", first_solution="SAVINGS", options=REPAIR)
 GLS_BANDIT = Config("gls-bandit", options=(("use_multi_armed_bandit_concatenate_operators", True),))
 ILS = Config("ils", metaheuristic="ILS")
+# Descend to the nearest local optimum and stop: the end of a meal day's search
+# (scheduler/planning/day.py), so that a re-plan starts from a plan it cannot improve by
+# reordering stops for a few metres each: each is a stop a driver must learn again.
+KEEP = Config("keep", metaheuristic="GREEDY_DESCENT", options=REPAIR)
 # Parallel cheapest insertion first: it is what runs alone on one core, and it holds up on
 # clustered and on 1,000-customer days where the others start 30% off; savings wins the long
 # routes (Solomon R2, RC2). See docs/benchmarks.md.
