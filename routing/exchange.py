@@ -105,6 +105,7 @@ def problem_from_dict(data: object) -> Problem:
     initial_routes = _routes("initial_routes", f.take("initial_routes", {}))
     pinned = _routes("pinned", f.take("pinned", {}))
     ordered = _routes("ordered", f.take("ordered", {}))
+    initial_trips = _trips(f.take("initial_trips", {}))
     options = _options(f.take("options", None))
     f.done()
     return _build(
@@ -120,6 +121,7 @@ def problem_from_dict(data: object) -> Problem:
         pinned=pinned,
         ordered=ordered,
         options=options,
+        initial_trips=initial_trips,
     )
 
 
@@ -259,6 +261,12 @@ def _routes(path: str, data: object) -> dict[str, tuple[str, ...]]:
     return {k: tuple(_list(f"{path}.{k}", v)) for k, v in data.items()}
 
 
+def _trips(data: object) -> dict[str, tuple[int, ...]]:
+    if not isinstance(data, dict):
+        raise ValueError("initial_trips: Expected an object of vehicle id to trip numbers")
+    return {k: tuple(_list(f"initial_trips.{k}", v)) for k, v in data.items()}
+
+
 def _options(data: object) -> Options:
     if data is None:
         return Options()
@@ -295,6 +303,8 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
         routes: Mapping[str, tuple[str, ...]] = getattr(problem, name)
         if routes:
             out[name] = {k: list(v) for k, v in routes.items()}
+    if problem.initial_trips:
+        out["initial_trips"] = {k: list(v) for k, v in problem.initial_trips.items()}
     if problem.options != Options():
         out["options"] = _non_default(
             {"time_limit_s": problem.options.time_limit_s, "seed": problem.options.seed}, {}

@@ -162,6 +162,7 @@ def build(
     _add_reloads(built)
     _add_ride_time(built)
     _add_travel_limit(built)
+    _add_trip_preference(built)
     from routing.care import hooks as care_hooks  # care.py builds on this module's types
     from routing.order import hooks as order_hooks
 
@@ -333,6 +334,46 @@ def _add_ride_time(b: Built) -> None:
             solver.Add(ride.SlackVar(index) == b.time.SlackVar(index))
     for n, cap in caps:
         ride.CumulVar(b.index(n)).SetMax(cap)
+
+
+def seeded_trips(problem: Problem) -> dict[int, tuple[int, int]]:
+    """(van, trip from 0) of each seeded job that prefers the van it is seeded on: it prefers
+    that trip too (FORMAT `initial_trips`). Trip numbers are ranked, so gaps do not count."""
+    index = {job.id: i for i, job in enumerate(problem.jobs)}
+    out: dict[int, tuple[int, int]] = {}
+    for van, vehicle in enumerate(problem.vehicles):
+        route = problem.initial_routes.get(vehicle.id, ())
+        trips = problem.initial_trips.get(vehicle.id, ())
+        rank = {t: k for k, t in enumerate(sorted(set(trips)))}
+        for jid, trip in zip(route, trips, strict=False):
+            job = problem.jobs[index[jid]]
+            if vehicle.id in job.preferred_vehicles and job.preference_cost:
+                out[index[jid]] = (van, min(rank[trip], vehicle.max_trips - 1))
+    return out
+
+
+def _add_trip_preference(b: Built) -> None:
+    """A job served on another trip than its seeded one costs its preference cost per trip
+    of difference. Without it a re-plan slid a reload a few stops along and every stop in
+    between changed trip: a different box in the kitchen, the same work for the driver."""
+    wanted = seeded_trips(b.problem)
+    reloads = b.reload_indices()
+    if not wanted or not reloads:
+        return
+    counts = [0] * b.layout.num_nodes
+    for n in b.layout.reload_van():
+        counts[n] = 1
+    callback = b.model.RegisterUnaryTransitVector(counts)
+    most = max(v.max_trips for v in b.problem.vehicles)
+    b.model.AddDimension(callback, 0, most, True, "trip")
+    trip = b.model.GetDimensionOrDie("trip")
+    node_of = {j: n for n, j in enumerate(b.layout.jobs)}
+    for j, (_, k) in wanted.items():
+        if j not in node_of:
+            continue  # not in the model (it cannot be served at all)
+        index, cost = b.index(node_of[j]), b.problem.jobs[j].preference_cost
+        trip.SetCumulVarSoftUpperBound(index, k, cost)
+        trip.SetCumulVarSoftLowerBound(index, k, cost)
 
 
 def _add_travel_limit(b: Built) -> None:

@@ -399,6 +399,9 @@ class Problem:
     # Jobs held on that vehicle in that relative order, anywhere in its route (order.py).
     ordered: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     options: Options = field(default_factory=Options)
+    # The trip (from 1) of each job of `initial_routes[vehicle]`, in the same order: a re-plan
+    # seeds the trips the vans were given, not a cut the solver would guess.
+    initial_trips: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         _set(self, "vehicles", tuple(self.vehicles))
@@ -407,12 +410,14 @@ class Problem:
         _set(self, "initial_routes", _route_map("initial_routes", self.initial_routes))
         _set(self, "pinned", _route_map("pinned", self.pinned))
         _set(self, "ordered", _route_map("ordered", self.ordered))
+        _set(self, "initial_trips", _trip_map(self.initial_trips))
         _check_types(self)
         _check_ids(self)
         _check_locations(self)
         _check_dimensions(self)
         _check_vehicle_refs(self)
         _check_routes(self)
+        _check_trips(self)
         _check_sync(self)
 
     @property
@@ -441,6 +446,11 @@ class Problem:
 
 def _route_map(name: str, routes: Mapping[str, Iterable[str]]) -> Mapping[str, tuple[str, ...]]:
     return _frozen_map({_id(name, k): _strings(f"{name}.{k}", v) for k, v in routes.items()})
+
+
+def _trip_map(trips: Mapping[str, Iterable[int]]) -> Mapping[str, tuple[int, ...]]:
+    name = "initial_trips"
+    return _frozen_map({_id(name, k): _ints(f"{name}.{k}", v) for k, v in trips.items()})
 
 
 def _check_types(p: Problem) -> None:
@@ -529,6 +539,20 @@ def _check_routes(p: Problem) -> None:
             allowed = p.job(jid).allowed_vehicles
             if allowed is not None and vid not in allowed:
                 raise _fail(f"ordered.{vid}[{k}]", "a job whose allowed_vehicles hold it", jid)
+
+
+def _check_trips(p: Problem) -> None:
+    """One trip number per seeded job, from 1 up, never going back to an earlier trip."""
+    for vid, trips in p.initial_trips.items():
+        route = p.initial_routes.get(vid)
+        if route is None:
+            raise _fail(f"initial_trips.{vid}", "a vehicle with initial_routes", vid)
+        if len(trips) != len(route):
+            raise _fail(f"initial_trips.{vid}", f"{len(route)} trip numbers", len(trips))
+        for k, trip in enumerate(trips):
+            if trip < 1 or (k and trip < trips[k - 1]):
+                expected = f"a trip >= {max(1, trips[k - 1]) if k else 1}"
+                raise _fail(f"initial_trips.{vid}[{k}]", expected, trip)
 
 
 def _check_sync(p: Problem) -> None:

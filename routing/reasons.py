@@ -143,7 +143,7 @@ def _sync_groups(problem: Problem, results: list[Eligibility]) -> list[Eligibili
     ]
 
 
-def _insertions(trips: list[list[Job]], job: Job, max_trips: int) -> list[list[list[Job]]]:
+def insertions(trips: list[list[Job]], job: Job, max_trips: int) -> list[list[list[Job]]]:
     """Every way to put the job into these trips, including a trip of its own."""
     options = []
     for k, trip in enumerate(trips):
@@ -167,7 +167,7 @@ def explain_dropped(
     fewest: tuple[int, list[Reason]] | None = None
     for van in vans:
         vehicle = problem.vehicles[van]
-        for trips in _insertions(routes.get(van, []), job, vehicle.max_trips):
+        for trips in insertions(routes.get(van, []), job, vehicle.max_trips):
             broken = time_route(problem, vehicle, trips, with_steps=False).violations
             if not broken:
                 return Reason.cost

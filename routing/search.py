@@ -101,6 +101,10 @@ RR_SAVINGS = Config("rr-savings", first_solution="SAVINGS", metaheuristic="RR", 
 # Both replace guided local search, which stalls 2-4 points higher (module docstring).
 DEFAULT_PORTFOLIO: tuple[Config, ...] = (RR, RR_SAVINGS)
 PREVIOUS_PORTFOLIO: tuple[Config, ...] = (GLS, GLS_SAVINGS)  # guided local search, for benchmarks
+# Descend to the nearest local optimum and stop: the end of a meal day's search
+# (scheduler/planning/day.py), so that a re-plan starts from a plan it cannot improve by
+# reordering stops for a few metres each: each is a stop a driver must learn again.
+KEEP = Config("keep", metaheuristic="GREEDY_DESCENT", options=REPAIR)
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,13 @@ from functools import partial
 
 from routing.care_solve import has_sync, solve_synced, without_lone_sync
 from routing.care_timing import needs_care_timing, retime_solution
+from routing.fill import FILL_SHARE, fill, wants_fill
 from routing.order import in_order
 from routing.problem import Job, Problem
 from routing.reasons import Eligibility, eligibility, explain_dropped
 from routing.schedule import TimedRoute, time_route
 from routing.search import DEFAULT_PLAN, Config, Outcome, Phase, Routes, Task, processes, run_plan
+from routing.seed import start_routes
 from routing.slots import joined, slotted, wants_slots
 from routing.solution import Reason, Route, Solution, Summary, Unassigned
 from routing.travel import TravelProvider, with_matrices
@@ -65,15 +67,18 @@ def solve(
     routes = _job_routes(problem, outcome.routes or {})
     timed, repaired = _timed(problem, routes)
     del repaired  # they are not in any route now, so they are explained like the rest
+    if wants_fill(problem) and fill(problem, routes, _left_out(problem, checks, routes), deadline):
+        timed, _ = _timed(problem, routes)
     unassigned = _unassigned(problem, checks, routes, deadline)
     solution = _solution(timed, unassigned, time.time() - started)
     # Breaks get their place and steps, balance its cost: care_timing.py.
     return retime_solution(problem, solution) if needs_care_timing(problem) else solution
 
 
-def _reserve(limit: float, jobs: int) -> float:
-    """Time kept after the search to re-time routes and explain what was left out."""
-    return min(0.25 * limit, 0.05 + 0.01 * limit + 0.0005 * jobs)
+def _reserve(limit: float, jobs: int, filling: bool) -> float:
+    """Time kept after the search to re-time routes, fill gaps (fill.py) and explain what was
+    left out."""
+    return min(0.25 * limit, 0.05 + 0.01 * limit + 0.0005 * jobs) + FILL_SHARE * limit * filling
 
 
 def _search(
@@ -95,8 +100,9 @@ def _search(
         plan = (Phase(1.0, tuple(configs)),) if configs else DEFAULT_PLAN
     width = len(configs) if configs else min(2, processes())
     limit = deadline - time.time()
-    search_deadline = deadline - _reserve(limit, len(jobs))
-    start = in_order(problem, _start_routes(problem))
+    search_deadline = deadline - _reserve(limit, len(jobs), wants_fill(problem))
+    # A start OR-Tools accepts (seed.py), with a dispatcher's ordered jobs in their order.
+    start = in_order(problem, start_routes(problem, set(jobs)))
     base = Task(problem, jobs, allowed, start, plan[0].configs[0], seed, 0, 0, grace_s)
     if wants_slots(problem):  # vans with several trips: a first answer from slots (slots.py)
         until = time.time() + SLOT_SHARE * (search_deadline - time.time())
@@ -135,28 +141,16 @@ def _with_pins(
     )
 
 
-def _start_routes(problem: Problem) -> Routes:
-    """Initial routes (pinned jobs first), cut into trips where a trip's load would overflow."""
-    index = {job.id: i for i, job in enumerate(problem.jobs)}
-    routes: Routes = {}
-    for i, vehicle in enumerate(problem.vehicles):
-        pinned = list(problem.pinned.get(vehicle.id, ()))
-        rest = [j for j in problem.initial_routes.get(vehicle.id, ()) if j not in pinned]
-        if not pinned and not rest:
-            continue
-        trips: list[list[int]] = [[]]
-        load = [0] * problem.dimensions
-        for jid in pinned + rest:
-            job = problem.jobs[index[jid]]
-            delivery = job.delivery or (0,) * problem.dimensions
-            over = any(load[d] + delivery[d] > vehicle.capacity[d] for d in range(len(load)))
-            if over and trips[-1] and len(trips) < vehicle.max_trips:
-                trips.append([])
-                load = [0] * problem.dimensions
-            trips[-1].append(index[jid])
-            load = [a + b for a, b in zip(load, delivery, strict=True)]
-        routes[i] = trips
-    return routes
+def _left_out(
+    problem: Problem, checks: list[Eligibility], routes: dict[int, list[list[Job]]]
+) -> list[tuple[int, tuple[int, ...]]]:
+    """Jobs the search could have served but left out, with the vans they may use."""
+    served = {job.id for trips in routes.values() for trip in trips for job in trip}
+    return [
+        (i, c.vans)
+        for i, (job, c) in enumerate(zip(problem.jobs, checks, strict=True))
+        if c.reason is None and job.id not in served and job.sync is None
+    ]
 
 
 def _job_routes(problem: Problem, routes: Routes) -> dict[int, list[list[Job]]]:

@@ -255,7 +255,7 @@ def bench_meals_command(
     time_limit: float = typer.Option(20.0, "--time-limit", help="Solver seconds."),
     seed: int = typer.Option(7, "--seed", help="Seed of the generated town."),
     clients: int = typer.Option(600, min=1, help="Meal clients."),
-    vans: int = typer.Option(12, min=1, help="Vans."),
+    vans: int = typer.Option(16, min=1, help="Vans (MEALS_BENCHMARK: shared by work)."),
     kitchens: int = typer.Option(2, min=1, max=2, help="Kitchens."),
     folder: Path | None = typer.Option(None, help="Keep the database here [a temporary dir]."),
     record: Path | None = typer.Option(None, "--record", help="Append the row to this file."),

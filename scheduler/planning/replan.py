@@ -10,8 +10,9 @@ not given to the solver; the van comes back into the problem from its planned re
 kitchen (plus the time to reload), with the trips it has left. Had they been given as
 FORMAT.md `pinned` jobs, the solver would keep them at the head of the van's first trip but
 could append stops whose meals were never loaded. Every other job is seeded where it was
-(`initial_routes`) and prefers that van and trip (`preferred_vehicles`, at `KEEP_VAN_COST`),
-so the search starts from the old plan and moves a stop only when that pays. On the plan date
+(`initial_routes`, on the trips it had: `initial_trips`) and prefers that van and trip
+(`preferred_vehicles`, at `KEEP_VAN_COST` for another van and per trip of difference), so the
+search starts from the old plan and moves a stop only when that pays. On the plan date
 no van can leave before the present moment (a past date is planned as if from its start,
 for tests and what-ifs); a van with no trips or shift left gets an empty
 window, so whatever only it could serve is reported as unassigned with its reason.
@@ -135,23 +136,26 @@ def continue_day(
     vehicles = tuple(_rest(v, slots.get(v.id), kept, now_s) for v in problem.vehicles)
     allowed = {j.id: j.allowed_vehicles for j in problem.jobs if j.id not in done}
     initial: dict[str, tuple[str, ...]] = {}
+    trips: dict[str, tuple[int, ...]] = {}
     for vehicle in vehicles:
         slot = slots.get(vehicle.id)
-        stops = old.get(slot.van if slot else vehicle.id, ())
-        jobs = tuple(
-            s.job_id
-            for s in stops
+        stops = [
+            s
+            for s in old.get(slot.van if slot else vehicle.id, ())
             if s.kind == "job" and s.job_id and _may(vehicle.id, s.job_id, allowed)
             and (slot is None or s.trip == slot.trip)
-        )  # fmt: skip
-        if jobs:
-            initial[vehicle.id] = jobs
+        ]  # fmt: skip
+        if stops:
+            initial[vehicle.id] = tuple(s.job_id or "" for s in stops)
+            # Its trips as they were: cut anew, a van's first trip would swallow its second.
+            trips[vehicle.id] = tuple(max(1, s.trip) for s in stops)
     was_on = {job: vehicle for vehicle, jobs in initial.items() for job in jobs}
     rest = dataclasses.replace(
         problem,
         vehicles=vehicles,
         jobs=tuple(_stay(j, was_on.get(j.id)) for j in problem.jobs if j.id not in done),
         initial_routes=initial,
+        initial_trips=trips,
         pinned={},
     )
     return rest, kept

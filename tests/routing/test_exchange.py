@@ -68,6 +68,8 @@ def test_round_trip_keeps_every_field() -> None:
     }
     doc["objective"] = {"minimize": "duration", "balance_weight": 3}
     doc["pinned"] = {"van-1": ["a"]}
+    doc["initial_routes"] = {"van-1": ["a", "b"]}
+    doc["initial_trips"] = {"van-1": [1, 2]}
     doc["options"] = {"time_limit_s": 2.5, "seed": 4}
     problem = problem_from_dict(doc)
     assert problem.profile_matrices["foot"].durations[0][1] == 9
@@ -96,6 +98,20 @@ def test_read_problem_from_file(tmp_path: Path) -> None:
         (lambda d: d["jobs"][1].update(allowed_vehicles=["x"]), "jobs[1].allowed_vehicles[0]"),
         (lambda d: d.update(pinned={"van-9": ["a"]}), "pinned.van-9: Expected a known vehicle"),
         (lambda d: d.update(initial_routes={"van-1": ["zz"]}), "initial_routes.van-1[0]"),
+        (
+            lambda d: d.update(initial_routes={"van-1": ["a"]}, initial_trips={"van-1": [1, 2]}),
+            "initial_trips.van-1: Expected 1 trip numbers",
+        ),
+        (
+            lambda d: d.update(
+                initial_routes={"van-1": ["a", "b"]}, initial_trips={"van-1": [2, 1]}
+            ),
+            "initial_trips.van-1[1]: Expected a trip >= 2",
+        ),
+        (
+            lambda d: d.update(initial_trips={"van-1": [1]}),
+            "initial_trips.van-1: Expected a vehicle",
+        ),
         (lambda d: d["jobs"][1].update(id="a"), "jobs[1].id: Expected a unique id"),
         (lambda d: d["jobs"][0].update(service=1.5), "jobs[0].service: Expected an integer"),
         (lambda d: d["vehicles"][0].update(time_window=[9, 1]), "vehicles[0].time_window:"),

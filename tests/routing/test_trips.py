@@ -5,8 +5,12 @@ hand, and a 200-meal day that must be served whole."""
 from __future__ import annotations
 
 import random
+import time
+from dataclasses import replace
 
 from routing import Job, Matrices, Problem, Reason, Route, Solution, Vehicle
+from routing.fill import fill
+from routing.seed import start_routes
 from routing.slots import joined, slotted, wants_slots
 from routing.solver import solve
 from routing.validate import validate
@@ -143,3 +147,49 @@ def test_slots_split_the_shift_into_hot_meal_rides_and_join_back_per_van() -> No
     assert [v.time_window for v in sliced.vehicles] == [(37800, 44700), (45300, 52200)]
     assert [v.max_trips for v in sliced.vehicles] == [1, 1] and van_of == [0, 0]
     assert joined({1: [[2, 3]], 0: [[0], []]}, van_of) == {0: [[0], [2, 3]]}
+
+
+def _four_meals(capacity: int = 10, **job: object) -> Problem:
+    """Meals at 1, 2, 3, 4 km, 600 s rides: all four on one trip would bring d after 660 s."""
+    return Problem(
+        vehicles=(van("van-1", capacity, max_trips=2, reload_time=300),),
+        jobs=tuple(meal(name, km, max_ride_time=600, **job) for km, name in enumerate("abcd", 1)),
+        matrices=line([0, 1, 2, 3, 4]),
+        initial_routes={"van-1": ("a", "c", "b", "d")},
+    )
+
+
+def test_a_seed_keeps_its_given_trips_else_is_cut_where_a_ride_would_break() -> None:
+    """Cut by load alone (room for ten) the seed was one trip, infeasible, so OR-Tools refused
+    it and searched from nothing: on a re-plan, the old plan thrown away."""
+    guessed = _four_meals()
+    assert start_routes(guessed, {0, 1, 2, 3}) == {0: [[0, 2, 1], [3]]}  # d alone: 660 s
+    given = replace(guessed, initial_trips={"van-1": (1, 1, 2, 2)})
+    assert start_routes(given, {0, 1, 2, 3}) == {0: [[0, 2], [1, 3]]}
+    late = replace(given, jobs=(*given.jobs[:3], replace(given.jobs[3], time_windows=((0, 60),))))
+    assert start_routes(late, {0, 1, 2, 3}) == {0: [[0, 2], [1]]}  # d's window has passed
+
+
+def test_a_job_that_prefers_its_van_keeps_its_seeded_trip_unless_moving_pays() -> None:
+    """Two a trip: {a, c} and {b, d} drive 6 + 8 km; {a, b} and {c, d} 12. Swapping b and c
+    saves 2 km but changes two trips: at 5 km a trip (re-plan's KEEP_VAN_COST) it does not
+    pay; without the preference the solver swaps."""
+    seeded = replace(_four_meals(2), initial_trips={"van-1": (1, 1, 2, 2)})
+    free = _only_route(solve(seeded, time_limit=LIMIT))
+    assert sorted(free.trips) == [("a", "b"), ("c", "d")] and free.distance == 12_000
+    keep = _four_meals(2, preferred_vehicles=("van-1",), preference_cost=5000)
+    keep = replace(keep, initial_trips={"van-1": (1, 1, 2, 2)})
+    kept = _only_route(solve(keep, time_limit=LIMIT))
+    assert sorted(kept.trips) == [("a", "c"), ("b", "d")] and kept.distance == 14_000
+
+
+def test_fill_puts_a_left_out_meal_in_its_only_place_and_leaves_one_that_fits_nowhere() -> None:
+    """Two a trip, trips {a, b} and {c}: d fits only after c (before c, c would ride 660 s);
+    e at 6 km is 720 s from the kitchen, over its 600 s ride limit anywhere."""
+    problem = _four_meals(2)
+    e = meal("e", 5, max_ride_time=600)
+    problem = replace(problem, jobs=(*problem.jobs, e), matrices=line([0, 1, 2, 3, 4, 6]))
+    a, b, c, d, _ = problem.jobs
+    routes = {0: [[a, b], [c]]}
+    assert fill(problem, routes, [(3, (0,)), (4, (0,))], deadline=time.time() + 10) == [3]
+    assert routes == {0: [[a, b], [c, d]]}

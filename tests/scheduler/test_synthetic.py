@@ -39,10 +39,22 @@ def test_sizes_are_honoured() -> None:
     town = generate_town(seed=1, size=MEALS_BENCHMARK)
     meal = [c for c in town.rows["clients"] if c["weekdays"]]
     assert len(meal) == 600
-    assert len(town.rows["vehicles"]) == 12 and len(town.rows["kitchens"]) == 2
+    assert len(town.rows["vehicles"]) == 16 and len(town.rows["kitchens"]) == 2
     assert len(town.rows["caregivers"]) == 10 and len(town.rows["visits"]) == 30
     assert {v["kitchen"] for v in town.rows["vehicles"]} == {"K1", "K2"}
-    assert len(town.drivers) == 12
+    assert len(town.drivers) == 16
+    with pytest.raises(ValueError, match="kitchens"):
+        TownSize(kitchens=3)
+
+
+def test_vans_are_shared_by_the_van_time_of_each_kitchens_clients() -> None:
+    """Shipka's clients live in villages 5 to 15 km out: per client they take a van longer than
+    the town kitchen's, so they get more vans than their head count would give them."""
+    town = generate_town(seed=7, size=MEALS_BENCHMARK)
+    clients = Counter(c["kitchen"] for c in town.rows["clients"] if c["weekdays"])
+    vans = Counter(v["kitchen"] for v in town.rows["vehicles"])
+    assert clients["K2"] / clients["K1"] < 0.25  # about one client in six is Shipka's
+    assert vans["K2"] / vans["K1"] > clients["K2"] / clients["K1"]
     with pytest.raises(ValueError, match="kitchens"):
         TownSize(kitchens=3)
 
