@@ -60,8 +60,14 @@ def with_pins(
         for j in problem.jobs
     )
     ordered = {vid: tuple(jid for jid, _ in jobs) for vid, jobs in held.items()}
-    initial = _seeded(problem.initial_routes, held) if problem.initial_routes else {}
-    return dataclasses.replace(problem, jobs=jobs, ordered=ordered, initial_routes=initial)
+    seeds = _seeded(problem.initial_routes, problem.initial_trips, held)
+    initial = {vid: tuple(j for j, _ in seq) for vid, seq in seeds.items()}
+    trips = {
+        vid: tuple(t for _, t in seq) for vid, seq in seeds.items() if vid in problem.initial_trips
+    }
+    return dataclasses.replace(
+        problem, jobs=jobs, ordered=ordered, initial_routes=initial, initial_trips=trips
+    )
 
 
 def _held(
@@ -86,19 +92,27 @@ def _held(
 
 
 def _seeded(
-    routes: Mapping[str, tuple[str, ...]], held: dict[str, list[tuple[str, int]]]
-) -> dict[str, tuple[str, ...]]:
-    """The old routes with each pinned job taken out and put at its place on its van (after
-    the van's pins before it, so the seed keeps their order)."""
+    routes: Mapping[str, tuple[str, ...]],
+    trips: Mapping[str, tuple[int, ...]],
+    held: dict[str, list[tuple[str, int]]],
+) -> dict[str, list[tuple[str, int]]]:
+    """The old routes, as (job, trip) per van, with each pinned job taken out and put at its
+    place on its van (after the van's pins before it, so the seed keeps their order). A job put
+    in rides on the trip of the stop before it (else after it), so trips never go back; a van
+    seeded without trips carries 1 throughout, which the caller leaves out."""
     pinned = {jid for jobs in held.values() for jid, _ in jobs}
-    out = {vid: [j for j in route if j not in pinned] for vid, route in routes.items()}
+    out: dict[str, list[tuple[str, int]]] = {}
+    for vid, route in routes.items():
+        numbers = trips.get(vid) or (1,) * len(route)
+        out[vid] = [(j, t) for j, t in zip(route, numbers, strict=True) if j not in pinned]
     for vid, jobs in held.items():
-        route = out.setdefault(vid, [])
+        seq = out.setdefault(vid, [])
         at = -1
         for jid, position in jobs:
-            at = min(max(position - 1, at + 1), len(route))
-            route.insert(at, jid)
-    return {vid: tuple(route) for vid, route in out.items() if route}
+            at = min(max(position - 1, at + 1), len(seq))
+            near = seq[at - 1] if at > 0 else (seq[at] if seq else (jid, 1))
+            seq.insert(at, (jid, near[1]))
+    return {vid: route for vid, route in out.items() if route}
 
 
 @dataclass(frozen=True)
