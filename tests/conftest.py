@@ -41,15 +41,8 @@ def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[st
 @pytest.fixture
 def postgres_url(postgres_server_url: str) -> Iterator[str]:
     """An empty PostgreSQL database of this test's own."""
-    try:
-        ctx = services.scratch_database(postgres_server_url)
-        url = ctx.__enter__()
-    except Exception as exc:
-        services.unavailable("PostgreSQL", exc)
-    try:
+    with services.scratch_or_skip(postgres_server_url) as url:
         yield url
-    finally:
-        ctx.__exit__(None, None, None)
 
 
 @pytest.fixture

@@ -55,6 +55,21 @@ def postgres_server(workdir: Path) -> Iterator[str]:
 
 
 @contextmanager
+def scratch_or_skip(server_url: str) -> Iterator[str]:
+    """`scratch_database`, with the test skipped (or failed, when services are required) if
+    the server cannot make one."""
+    try:
+        scratch = scratch_database(server_url)
+        url = scratch.__enter__()
+    except Exception as exc:
+        unavailable("PostgreSQL", exc)
+    try:
+        yield url
+    finally:
+        scratch.__exit__(None, None, None)
+
+
+@contextmanager
 def scratch_database(server_url: str) -> Iterator[str]:
     """A new, empty database on the server, dropped afterwards."""
     url = make_url(server_url)

@@ -281,18 +281,10 @@ def world(
         yield world
         world.engine.dispose()
         return
-    server = request.getfixturevalue("postgres_server_url")
-    try:
-        scratch = services.scratch_database(server)
-        url = scratch.__enter__()
-    except Exception as exc:
-        services.unavailable("PostgreSQL", exc)
-    try:
+    with services.scratch_or_skip(request.getfixturevalue("postgres_server_url")) as url:
         world = build_world(url)
         yield world
         world.engine.dispose()
-    finally:
-        scratch.__exit__(None, None, None)
 
 
 def _id(row: Any) -> int:

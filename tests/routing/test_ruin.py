@@ -6,31 +6,15 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import replace
-from pathlib import Path
-
-import pytest
 
 from routing import Problem
-from routing.bench import check_routes, read_instance
+from routing.bench import check_routes
 from routing.model import build, make_layout
 from routing.ruin import MAX_STRING, MAX_TRIPS, Routes, nearest, ruin, search
 from routing.search import RR, Task, parameters, portfolio
 from routing.solver import solve
 from tests.routing.line import two_vans_six_meals
-
-SOLOMON = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "solomon"
-
-
-def _solomon(name: str) -> Problem:
-    path = SOLOMON / f"{name}.vrp"
-    if not path.exists():
-        pytest.skip("the Solomon instances are not beside the repository")
-    return read_instance(path).problem
-
-
-def _first(problem: Problem, n: int) -> Problem:
-    """The first n customers and 8 vans: small enough to settle within a second."""
-    return replace(problem, jobs=problem.jobs[:n], vehicles=problem.vehicles[:8])
+from tests.routing.solomon import first, solomon
 
 
 def test_nearest_lists_the_other_jobs_by_travel_time() -> None:
@@ -66,7 +50,7 @@ def test_the_same_seed_ruins_the_same_jobs() -> None:
 
 
 def test_ruin_and_recreate_serves_everyone_feasibly() -> None:
-    problem = _first(_solomon("RC101"), 25)
+    problem = first(solomon("RC101"), 25)
     solution = solve(problem, time_limit=1.5, seed=3, configs=[RR])
     checked = check_routes(problem, [list(r.job_ids) for r in solution.routes])
     assert checked.cost is not None, checked.problem
@@ -92,7 +76,7 @@ def _iterate(problem: Problem, seed: int, iterations: int) -> tuple[int, Routes,
 def test_the_same_seed_takes_the_same_path() -> None:
     """The temperature follows the iteration count, not the clock: same seed, same iterations,
     same routes (and the same bests on the way), however loaded the machine."""
-    problem = _first(_solomon("RC101"), 25)
+    problem = first(solomon("RC101"), 25)
     assert _iterate(problem, 3, 60) == _iterate(problem, 3, 60)
 
 
@@ -107,7 +91,7 @@ def test_ruin_and_recreate_keeps_pinned_jobs_first_in_their_order() -> None:
 
 
 def test_ruin_and_recreate_ends_by_its_deadline_with_its_best_answer() -> None:
-    problem = _solomon("R101")
+    problem = solomon("R101")
     jobs = tuple(range(len(problem.jobs)))
     deadline = time.time() + 1.5
     task = Task(problem, jobs, (None,) * len(jobs), {}, RR, 0, deadline, margin_s=0.05)

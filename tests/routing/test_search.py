@@ -6,37 +6,22 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-from routing import Problem, solution_from_dict
-from routing.bench import check_routes, read_instance
+from routing import solution_from_dict
+from routing.bench import check_routes
 from routing.reasons import eligibility
 from routing.search import GLS, Config, Task, portfolio
 from routing.solver import solve
 from tests.routing.line import two_vans_six_meals
-
-SOLOMON = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "solomon"
-
-
-def _solomon(name: str) -> Problem:
-    path = SOLOMON / f"{name}.vrp"
-    if not path.exists():
-        pytest.skip("the Solomon instances are not beside the repository")
-    return read_instance(path).problem
-
-
-def _first(problem: Problem, n: int) -> Problem:
-    """The first n customers of an instance: small enough to converge within a second."""
-    return replace(problem, jobs=problem.jobs[:n], vehicles=problem.vehicles[:8])
+from tests.routing.solomon import first, solomon
 
 
 def test_the_time_limit_holds() -> None:
-    problem = _solomon("R101")
+    problem = solomon("R101")
     started = time.perf_counter()
     solution = solve(problem, time_limit=1.5)
     elapsed = time.perf_counter() - started
@@ -46,7 +31,7 @@ def test_the_time_limit_holds() -> None:
 
 def test_a_search_that_overruns_is_ended_and_its_best_answer_kept() -> None:
     """OR-Tools is told 30 s; the parent ends it at 1.5 s and keeps what it had sent."""
-    problem = _solomon("R101")
+    problem = solomon("R101")
     jobs = tuple(range(len(problem.jobs)))
     deadline = time.time() + 1.5
     task = Task(problem, jobs, (None,) * len(jobs), {}, GLS, 0, deadline, margin_s=-30.0)
@@ -59,7 +44,7 @@ def test_a_search_that_overruns_is_ended_and_its_best_answer_kept() -> None:
 
 
 def test_nothing_back_in_time_still_answers_with_every_job_unassigned() -> None:
-    problem = _solomon("R101")
+    problem = solomon("R101")
     solution = solve(problem, time_limit=0.01)
     assert solution.summary.unassigned + sum(len(r.job_ids) for r in solution.routes) == 100
     assert all(u.reason.value == "cost" for u in solution.unassigned)
@@ -68,7 +53,7 @@ def test_nothing_back_in_time_still_answers_with_every_job_unassigned() -> None:
 def test_with_a_grace_a_search_out_of_time_still_brings_its_first_answer() -> None:
     """The same 0.01 s as above: the limit ends before any answer, and the grace lets the
     search bring its first one instead of leaving every job out; it then stops there."""
-    problem = _solomon("R101")
+    problem = solomon("R101")
     started = time.perf_counter()
     solution = solve(problem, time_limit=0.01, first_answer_grace_s=5.0)
     assert time.perf_counter() - started < 0.01 + 5.0 + 0.5
@@ -77,14 +62,14 @@ def test_with_a_grace_a_search_out_of_time_still_brings_its_first_answer() -> No
 
 
 def test_the_same_seed_gives_the_same_routes() -> None:
-    problem = _first(_solomon("RC101"), 25)
+    problem = first(solomon("RC101"), 25)
     runs = [solve(problem, time_limit=1.5, seed=7) for _ in range(2)]
     assert [r.job_ids for r in runs[0].routes] == [r.job_ids for r in runs[1].routes]
     assert runs[0].summary.cost == runs[1].summary.cost
 
 
 def test_different_seeds_order_the_nodes_differently() -> None:
-    problem = _first(_solomon("RC101"), 25)
+    problem = first(solomon("RC101"), 25)
     jobs = tuple(range(25))
     tasks = [Task(problem, jobs, (None,) * 25, {}, GLS, seed, 0.0, 0.0) for seed in (0, 1, 2)]
     orders = [t.ordered().jobs for t in tasks]
@@ -92,7 +77,7 @@ def test_different_seeds_order_the_nodes_differently() -> None:
 
 
 def test_smoke_solomon_c101_feasible_and_complete() -> None:
-    problem = _solomon("C101")
+    problem = solomon("C101")
     solution = solve(problem, time_limit=2.0)
     checked = check_routes(problem, [list(r.job_ids) for r in solution.routes])
     assert checked.cost is not None, checked.problem
@@ -101,7 +86,7 @@ def test_smoke_solomon_c101_feasible_and_complete() -> None:
 
 
 def test_pre_checks_find_every_job_of_a_benchmark_possible() -> None:
-    assert all(e.reason is None for e in eligibility(_solomon("R101")))
+    assert all(e.reason is None for e in eligibility(solomon("R101")))
 
 
 def test_a_single_configuration_can_be_asked_for() -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.api.browser.conftest import ARTIFACTS, PASSWORD, Server
+from tests.api.browser.conftest import ARTIFACTS, Server, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -25,12 +25,7 @@ def test_pinned_stops_ride_on_the_chosen_van_in_the_chosen_order(
 ) -> None:
     desk = browser.new_context(viewport={"width": 1400, "height": 1000})
     board = desk.new_page()
-    board.goto(f"{server.url}/login")
-    board.fill("input[name=municipality]", server.municipality)
-    board.fill("input[name=username]", "disp")
-    board.fill("input[name=password]", PASSWORD)
-    board.click("button[type=submit]")
-    board.wait_for_url(f"{server.url}/board")
+    sign_in(board, server)
     board.goto(f"{server.url}/board?day={server.day.isoformat()}&service=meals")
     board.click("#plan")
     board.wait_for_selector("#state[data-state=planned]", timeout=90_000)
