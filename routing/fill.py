@@ -37,9 +37,13 @@ def fill(
     """Insert each (job, vans it may use) at its cheapest feasible place, until `deadline`;
     `routes` change in place. The jobs inserted."""
     inserted = []
+    # A dispatcher's ordered job is placed by the search alone, which keeps its order.
+    ordered = {jid for jobs in problem.ordered.values() for jid in jobs}
     for j, vans in left_out:
         if time.time() > deadline:
             break
+        if problem.jobs[j].id in ordered:
+            continue
         job, best = problem.jobs[j], None
         for van in vans:
             vehicle = problem.vehicles[van]

@@ -193,3 +193,14 @@ def test_fill_puts_a_left_out_meal_in_its_only_place_and_leaves_one_that_fits_no
     routes = {0: [[a, b], [c]]}
     assert fill(problem, routes, [(3, (0,)), (4, (0,))], deadline=time.time() + 10) == [3]
     assert routes == {0: [[a, b], [c, d]]}
+
+
+def test_fill_leaves_a_dispatchers_ordered_meal_to_the_search() -> None:
+    """d would fit after c, but it is held in an order on the van: only the search, which keeps
+    that order, may place it."""
+    problem = _four_meals(2)
+    a, b, c, _ = problem.jobs
+    problem = replace(problem, ordered={problem.vehicles[0].id: ("d", "a")})
+    routes = {0: [[a, b], [c]]}
+    assert fill(problem, routes, [(3, (0,))], deadline=time.time() + 10) == []
+    assert routes == {0: [[a, b], [c]]}
