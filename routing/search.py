@@ -92,7 +92,6 @@ REPAIR: tuple[tuple[str, Any], ...] = (
 GLS = Config("gls", options=REPAIR)
 GLS_ARC = Config("gls-arc", first_solution="PATH_CHEAPEST_ARC", options=REPAIR)
 GLS_SAVINGS = Config("gls-savings", first_solution="SAVINGS", options=REPAIR)
-GLS_BANDIT = Config("gls-bandit", options=(("use_multi_armed_bandit_concatenate_operators", True),))
 ILS = Config("ils", metaheuristic="ILS")
 RR = Config("rr", metaheuristic="RR", options=REPAIR)
 RR_SAVINGS = Config("rr-savings", first_solution="SAVINGS", metaheuristic="RR", options=REPAIR)
