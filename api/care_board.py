@@ -18,10 +18,10 @@ from api.schemas.care_day import (
     SickReportPublic,
     VisitAttendancePublic,
 )
-from scheduler.attendance_report import day_attendance
-from scheduler.availability import absences_between
-from scheduler.care_changes import sick_report
+from scheduler.intake.availability import absences_between
 from scheduler.models import AbsenceKind, Caregiver, Service
+from scheduler.planning.care_changes import sick_report
+from scheduler.reports.attendance import day_attendance
 from scheduler.repositories.care import list_caregivers
 
 FLAGS = ("late", "missed", "too_short")  # what the dispatcher acts on during the day

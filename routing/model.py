@@ -163,10 +163,7 @@ def build(
     _add_ride_time(built)
     _add_travel_limit(built)
     _add_trip_preference(built)
-    from routing.care import hooks as care_hooks  # care.py builds on this module's types
-    from routing.order import hooks as order_hooks
-
-    for hook in (*hooks, *care_hooks(problem), *order_hooks(problem)):
+    for hook in hooks:  # the rules beyond plain routing: routing/constraints.py chooses them
         hook(built)
     return built
 

@@ -13,12 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from itertools import pairwise
-from typing import TYPE_CHECKING
 
+from routing.model import Built, ModelHook
 from routing.problem import Problem
-
-if TYPE_CHECKING:  # model.py calls `hooks` while it builds: no import cycle at run time
-    from routing.model import Built, ModelHook
 
 Routes = dict[int, list[list[int]]]  # van -> trips -> problem job indices
 

@@ -52,6 +52,7 @@ from ortools.constraint_solver import pywrapcp, routing_enums_pb2, routing_ils_p
 from ortools.util import optional_boolean_pb2
 
 from routing import ruin
+from routing.constraints import model_hooks
 from routing.model import build, initial_routes, make_layout, read_routes
 from routing.problem import Problem
 
@@ -198,15 +199,10 @@ class Task:
             return self
         order = list(range(len(self.jobs)))
         random.Random(self.seed).shuffle(order)
-        return Task(
-            self.problem,
-            tuple(self.jobs[i] for i in order),
-            tuple(self.allowed[i] for i in order),
-            self.start,
-            self.config,
-            self.seed,
-            self.deadline,
-            self.margin_s,
+        return replace(
+            self,
+            jobs=tuple(self.jobs[i] for i in order),
+            allowed=tuple(self.allowed[i] for i in order),
         )
 
 
@@ -228,7 +224,7 @@ def run_search(task: Task, send: Any) -> None:
     and ("final", objective | None, routes | None) at the end."""
     task = task.ordered()
     layout = make_layout(task.problem, task.jobs)
-    b = build(task.problem, layout, task.allowed)
+    b = build(task.problem, layout, task.allowed, model_hooks(task.problem))
     remaining = task.deadline - time.time() - task.margin_s
     params = parameters(task.config, max(0.05, remaining))
     b.model.CloseModelWithParameters(params)

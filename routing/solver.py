@@ -16,8 +16,8 @@ from collections.abc import Sequence
 from dataclasses import replace
 from functools import partial
 
-from routing.care_solve import has_sync, solve_synced, without_lone_sync
-from routing.care_timing import needs_care_timing, retime_solution
+from routing.care.solve import has_sync, solve_synced, without_lone_sync
+from routing.care.timing import needs_care_timing, retime_solution
 from routing.fill import FILL_SHARE, fill, wants_fill
 from routing.order import in_order
 from routing.problem import Job, Problem

@@ -13,17 +13,15 @@ all at once and marks them processed in the same transaction as the new plan ver
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlmodel import Session, col, select
 
-from scheduler.cutoff import latest_freeze
+from scheduler.intake.cutoff import latest_freeze
 from scheduler.models import Event, Outbox, Plan, PlanVersion
 from scheduler.models.base import utcnow
 from scheduler.repositories.plans import get_plan, get_version
@@ -41,12 +39,6 @@ class PlanRun:
     version: int = 0
     publish: bool = False  # the day was published before, so the new version goes out too
     seconds: float = 0.0
-
-
-def plan_day(*args: Any, **kwargs: Any) -> PlanVersion:
-    """`scheduler.planning.plan_day`, imported on the first plan (not when a worker starts)."""
-    planner: Planner = importlib.import_module("scheduler.planning").plan_day
-    return planner(*args, **kwargs)
 
 
 def pending_events(session: Session, municipality_id: int, day: date, service: str) -> list[Event]:

@@ -25,12 +25,13 @@ from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import update
 from sqlmodel import Session, col
 
-from scheduler.cutoff import COLLECTORS, freeze_day, latest_freeze
 from scheduler.db import session_scope
-from scheduler.delivery_days import delivery_calendar
 from scheduler.errors import DomainError
+from scheduler.intake.cutoff import COLLECTORS, freeze_day, latest_freeze
+from scheduler.intake.delivery_days import delivery_calendar
 from scheduler.models import Alert, Event, Municipality, Plan, PlanVersion
 from scheduler.models.base import utcnow
+from scheduler.planning import plan_day
 from scheduler.repositories.plans import get_plan, get_version
 from scheduler.settings import get_settings
 from workers.celery_app import RUN_PLAN, enqueue, plan_time_limits
@@ -41,7 +42,6 @@ from workers.plan_runs import (
     event_processed,
     mark_processed,
     pending_events,
-    plan_day,
     run_plan,
 )
 from workers.publishing import deliver, publish_version

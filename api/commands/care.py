@@ -21,20 +21,20 @@ from sqlmodel import Session
 
 from api.commands.planning import parse_day, refusals, town, write
 from api.console import append_row, console, machine
-from scheduler.attendance import Check, record_check
-from scheduler.attendance_report import day_attendance, monthly_hours
-from scheduler.attendance_sheets import caregiver_hours_csv, client_hours_csv, hours_html
-from scheduler.availability import report_sick
-from scheduler.calendar import parse_hhmm
-from scheduler.care_changes import sick_report
-from scheduler.caregiver_day import caregiver_day
-from scheduler.caregiver_ical import caregiver_calendar, issue_calendar_link
 from scheduler.db import session_scope
+from scheduler.intake.attendance import Check, record_check
+from scheduler.intake.availability import report_sick
+from scheduler.intake.calendar import parse_hhmm
+from scheduler.intake.orders import Actor
+from scheduler.intake.visit_requests import find_visit
 from scheduler.models import Caregiver, Municipality, Role
-from scheduler.orders import Actor
 from scheduler.planning import plan_day
+from scheduler.planning.care_changes import sick_report
+from scheduler.reports.attendance import day_attendance, monthly_hours
+from scheduler.reports.attendance_sheets import caregiver_hours_csv, client_hours_csv, hours_html
+from scheduler.reports.caregiver_day import caregiver_day
+from scheduler.reports.caregiver_ical import caregiver_calendar, issue_calendar_link
 from scheduler.repositories.care import get_caregiver_by_external_id
-from scheduler.visit_requests import find_visit
 
 FLAGS = ("late", "missed", "too_short", "far", "open")
 app = typer.Typer(help="Home care: caregivers' days, check-ins, sick reports, hours.")
@@ -225,7 +225,7 @@ def bench_care_command(
     record: Path | None = typer.Option(None, "--record", help="Append the row to this file."),
 ) -> None:
     """Time a generated municipality's care day from the freeze to the stored plan."""
-    from scheduler.bench_care import markdown, run_care_bench
+    from scheduler.lab.bench_care import markdown, run_care_bench
 
     with tempfile.TemporaryDirectory() as scratch:
         where = folder or Path(scratch)

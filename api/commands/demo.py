@@ -8,10 +8,10 @@ import typer
 from rich.table import Table
 
 from api.console import console, progress
-from scheduler.demo import DemoRun, DemoStep, DemoSummary, default_steps, run_demo, summarize
+from scheduler.lab.demo import DemoRun, DemoStep, DemoSummary, default_steps, run_demo, summarize
+from scheduler.lab.synthetic import TownSize
 from scheduler.settings import get_settings
-from scheduler.synthetic import TownSize
-from workers.demo_steps import pipeline_steps
+from workers.lab.demo_steps import pipeline_steps
 
 
 def demo_command(

@@ -12,7 +12,7 @@ from sqlalchemy import inspect
 from api.console import console, progress
 from scheduler.db import get_engine, session_scope
 from scheduler.errors import InvalidInputError
-from scheduler.importing import ImportKind, ImportResult, import_file
+from scheduler.intake.importing import ImportKind, ImportResult, import_file
 from scheduler.repositories.tenancy import (
     DEFAULT_LOCALE,
     DEFAULT_TIMEZONE,

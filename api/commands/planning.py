@@ -22,20 +22,20 @@ from rich.table import Table
 from sqlmodel import Session
 
 from api.console import append_row, console, machine, progress
-from scheduler.cutoff import freeze_day
 from scheduler.db import session_scope
 from scheduler.errors import DomainError
-from scheduler.kitchen import KitchenDay, kitchen_day
-from scheduler.kitchen_sheets import kitchen_csv, kitchen_html
+from scheduler.intake.cutoff import freeze_day
 from scheduler.models import Municipality, PlanVersion
 from scheduler.planning import plan_day
 from scheduler.planning.care_export import care_version_to_dict
 from scheduler.planning.export import version_to_dict
+from scheduler.reports.kitchen import KitchenDay, kitchen_day
+from scheduler.reports.kitchen_sheets import kitchen_csv, kitchen_html
+from scheduler.reports.statement_sheets import statement_dict, statements_csv, statements_html
+from scheduler.reports.statements import Statement, month_statements
 from scheduler.repositories.clients import get_client_by_external_id
 from scheduler.repositories.tenancy import get_municipality_by_name
 from scheduler.settings import get_settings
-from scheduler.statement_sheets import statement_dict, statements_csv, statements_html
-from scheduler.statements import Statement, month_statements
 
 T = TypeVar("T")
 SHOWN = 20  # unassigned stops printed; the JSON has them all
@@ -264,8 +264,8 @@ def bench_meals_command(
     ),
 ) -> None:
     """Time a generated municipality's meal day from frozen orders to plan and kitchen sheets."""
-    from scheduler.bench_meals import markdown, run_meal_bench
-    from scheduler.synthetic import MEALS_BENCHMARK, TownSize
+    from scheduler.lab.bench_meals import markdown, run_meal_bench
+    from scheduler.lab.synthetic import MEALS_BENCHMARK, TownSize
 
     size = TownSize(
         clients=clients,

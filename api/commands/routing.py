@@ -10,9 +10,9 @@ import typer
 from rich.table import Table
 
 from api.console import console, progress
-from routing import bench as benchmarks
-from routing import bench_care
 from routing.exchange import read_problem, write_solution
+from routing.lab import bench as benchmarks
+from routing.lab import bench_care
 from routing.search import DEFAULT_PORTFOLIO, GLS_ARC, PREVIOUS_PORTFOLIO, Config
 from routing.solver import solve as solve_problem
 
@@ -71,7 +71,7 @@ def bench(
     ),
 ) -> None:
     """Solve VRPLIB instances with our engine and, when asked, with PyVRP and VROOM; or, with
-    --care N, generated home-care days (routing/bench_care.py)."""
+    --care N, generated home-care days (routing/lab/bench_care.py)."""
     if care is not None:
         chosen = {k: v for k, v in bench_care.SOLVERS.items() if k == "patronage" or k in peers}
         days_ = range(seed, seed + days)

@@ -97,7 +97,7 @@ def bench_events(
 ) -> None:
     """Events per second from the write to the queued task and through one worker, and the
     time from a late cancellation to the re-published route (scratch database and Redis)."""
-    from workers.bench_events import run_bench
+    from workers.lab.bench_events import run_bench
 
     figures = run_bench(
         events,

@@ -33,16 +33,16 @@ from api.schemas.care_day import (
     VisitCancel,
     VisitRequestCreate,
 )
-from scheduler.attendance_report import day_attendance, monthly_hours
-from scheduler.attendance_sheets import caregiver_hours_csv, client_hours_csv
-from scheduler.availability import absences_between, add_absence, remove_absence, report_sick
-from scheduler.caregiver_day import caregiver_day
-from scheduler.caregiver_ical import issue_calendar_link, revoke_calendar_link
 from scheduler.errors import InvalidInputError
+from scheduler.intake.availability import absences_between, add_absence, remove_absence, report_sick
+from scheduler.intake.orders import Actor
+from scheduler.intake.visit_requests import VisitIn, cancel_visit, carry_meal, request_visit
 from scheduler.models import Role, Visit
-from scheduler.orders import Actor
+from scheduler.reports.attendance import day_attendance, monthly_hours
+from scheduler.reports.attendance_sheets import caregiver_hours_csv, client_hours_csv
+from scheduler.reports.caregiver_day import caregiver_day
+from scheduler.reports.caregiver_ical import issue_calendar_link, revoke_calendar_link
 from scheduler.repositories.care import get_caregiver
-from scheduler.visit_requests import VisitIn, cancel_visit, carry_meal, request_visit
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["care"])
 Month = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YYYY-MM")]

@@ -17,8 +17,8 @@ from api.deps import Caller, DbSession, SettingsDep, Staff
 from api.eager import relay_if_eager
 from api.problems import PROBLEM_RESPONSES
 from api.schemas.days import ActionIn, DayBoard, Requested
-from scheduler.cutoff import COLLECTORS
 from scheduler.events import record_event
+from scheduler.intake.cutoff import COLLECTORS
 from scheduler.models import Service
 from workers.tasks import freeze_if_delivering
 

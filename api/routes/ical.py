@@ -1,7 +1,7 @@
 """`/ical/{token}.ics`: a caregiver's visits as a calendar feed behind a private link.
 
 Phones' calendars cannot sign in, so the token in the URL is the credential (see
-scheduler/caregiver_ical.py); no cookie or bearer token is read here. Unknown, malformed and
+scheduler/reports/caregiver_ical.py); no cookie or bearer token is read here. Unknown, malformed and
 revoked tokens all answer the same 404, so the answer says nothing of which part was wrong.
 """
 
@@ -14,8 +14,8 @@ from fastapi import APIRouter, Response
 
 from api.deps import DbSession
 from api.problems import PROBLEM_RESPONSES, ProblemError
-from scheduler.caregiver_ical import calendar_feed
 from scheduler.errors import NotFoundError
+from scheduler.reports.caregiver_ical import calendar_feed
 
 router = APIRouter(tags=["calendar"])
 # The shape issue_calendar_link makes: the municipality's id, a dash, a urlsafe secret. Checked

@@ -22,10 +22,10 @@ from api.schemas.common import Page
 from api.schemas.kitchen import KitchenDayPublic, StatementPublic
 from api.templating import render
 from scheduler.errors import InvalidInputError
-from scheduler.kitchen import kitchen_day
-from scheduler.kitchen_sheets import kitchen_csv
-from scheduler.statement_sheets import statement_dict
-from scheduler.statements import month_statements
+from scheduler.reports.kitchen import kitchen_day
+from scheduler.reports.kitchen_sheets import kitchen_csv
+from scheduler.reports.statement_sheets import statement_dict
+from scheduler.reports.statements import month_statements
 
 router = APIRouter(responses=PROBLEM_RESPONSES)
 

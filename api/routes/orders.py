@@ -13,8 +13,8 @@ from api.listing import page_of, where_day_rows
 from api.problems import PROBLEM_RESPONSES
 from api.schemas.common import Page
 from api.schemas.orders import OrderCancel, OrderCreate, OrderPublic
+from scheduler.intake.orders import Actor, cancel_order, place_order
 from scheduler.models import MealOrder, OrderStatus
-from scheduler.orders import Actor, cancel_order, place_order
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["orders"])
 

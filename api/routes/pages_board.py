@@ -23,11 +23,11 @@ from api.deps import DbSession
 from api.eager import relay_if_eager
 from api.pages import BoardUser, PageUser
 from api.templating import render
-from scheduler.availability import report_sick
-from scheduler.calendar import parse_hhmm
 from scheduler.errors import DomainError
+from scheduler.intake.availability import report_sick
+from scheduler.intake.calendar import parse_hhmm
+from scheduler.intake.orders import Actor
 from scheduler.models import Service
-from scheduler.orders import Actor
 
 router = APIRouter(include_in_schema=False)
 POLL_S = 1.5

@@ -28,7 +28,7 @@ from api.schemas.phone import (
     ReportOut,
 )
 from api.templating import STATIC, render
-from scheduler.confirmations import Report, confirm_stop
+from scheduler.intake.confirmations import Report, confirm_stop
 from scheduler.models import Municipality
 from workers.publishers.webpush import application_server_key, load_vapid
 from workers.targets import save_target

@@ -12,9 +12,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from scheduler.attendance_report import HoursLine, MonthlyHours, VisitAttendance
-from scheduler.care_changes import CareChanges, VisitChange
 from scheduler.models import AbsenceKind
+from scheduler.planning.care_changes import CareChanges, VisitChange
+from scheduler.reports.attendance import HoursLine, MonthlyHours, VisitAttendance
 
 DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 REQUEST_ID = r"^[A-Za-z0-9_.:-]*$"

@@ -101,7 +101,7 @@ class Visit(SQLModel, table=True):
 
 
 class FrozenVisit(SQLModel, table=True):
-    """A visit in a day's home-care freeze (see scheduler/visits.py).
+    """A visit in a day's home-care freeze (see scheduler/intake/visits.py).
 
     `fingerprint` digests what planning reads from the visit, so that editing a frozen visit
     (a new window, a meal to carry) makes a new freeze version and so a re-plan.

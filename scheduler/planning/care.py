@@ -1,6 +1,6 @@
 """The home-care day as a routing problem: frozen visits to jobs, caregivers on duty to vehicles.
 
-- A caregiver on duty (scheduler/availability.py) is a vehicle from and back to their start
+- A caregiver on duty (scheduler/intake/availability.py) is a vehicle from and back to their start
   place, within their shift cut to `max_minutes` after its start, travelling by their mode
   (`car`, `foot`, `bus` profiles), with their skills and a lunch break of `break_minutes`
   starting between `break_start` and `break_end` when the shift leaves room for it.
@@ -23,7 +23,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import routing
-from scheduler.availability import Availability, availability
+from scheduler.intake.availability import Availability, availability
+from scheduler.intake.visits import SERVICE, frozen_day_visits
 from scheduler.models import Caregiver, Client, Stop
 from scheduler.planning.care_jobs import JobFacts, visit_jobs
 from scheduler.planning.care_progress import Progress, checks_by_visit, kept_parts, progress
@@ -32,7 +33,6 @@ from scheduler.planning.registry import BuiltProblem, PlanContext, VehicleRef, r
 from scheduler.planning.replan import EVERYTHING_DEPARTED, seconds_into_day
 from scheduler.repositories.meals import clients_by_id
 from scheduler.repositories.plans import followed_version, get_plan, routes_of
-from scheduler.visits import SERVICE, frozen_day_visits
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ A visit that follows another (`after_visit`) is planned with the earlier one as 
 sync pair. A job takes part in one sync group only, so when that cannot be (either visit needs
 two people, or the earlier one already leads another pair, or the visit leads a pair itself)
 the later visit's window is narrowed to what the earlier one's window allows, which keeps the
-gap possible but does not hold it for sure; the benchmark checks it (scheduler/bench_care.py).
+gap possible but does not hold it for sure; the benchmark checks it (scheduler/lab/bench_care.py).
 When the earlier visit has started, its real start gives the later window exactly.
 """
 

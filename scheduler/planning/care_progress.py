@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from scheduler.cutoff import as_utc
+from scheduler.intake.cutoff import as_utc
 from scheduler.models import Stop, StopStatus, Visit, VisitCheck, VisitStatus
 from scheduler.planning.replan import KeptPart
 

@@ -14,9 +14,9 @@ from sqlmodel import Session
 import routing
 from routing.search import DEFAULT_PORTFOLIO, KEEP, Phase
 from routing.solver import solve as solve_routes
-from scheduler.cutoff import latest_freeze, utc_now
 from scheduler.errors import InvalidInputError
 from scheduler.events import record_event
+from scheduler.intake.cutoff import latest_freeze, utc_now
 from scheduler.models import PlanVersion, Unassigned
 from scheduler.planning.pins import with_pins
 from scheduler.planning.registry import PlanContext, builder_for

@@ -19,8 +19,9 @@ from collections import defaultdict
 from datetime import time
 
 import routing
-from scheduler.calendar import parse_weekdays
-from scheduler.cutoff import frozen_orders
+from scheduler.intake.calendar import parse_weekdays
+from scheduler.intake.cutoff import frozen_orders
+from scheduler.intake.visits import meals_on_visits
 from scheduler.models import Client, FrozenOrder, Kitchen, Vehicle
 from scheduler.planning.registry import (
     BuiltProblem,
@@ -32,7 +33,6 @@ from scheduler.planning.registry import (
 )
 from scheduler.repositories.fleet import list_kitchens, list_vehicles
 from scheduler.repositories.meals import clients_by_id
-from scheduler.visits import meals_on_visits
 
 RELOAD_SECONDS = 10 * 60  # loading the next trip's boxes at the kitchen
 

@@ -22,7 +22,7 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 import routing
-from scheduler.calendar import parse_weekdays
+from scheduler.intake.calendar import parse_weekdays
 from scheduler.models import (
     Client,
     MealOrder,

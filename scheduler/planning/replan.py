@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 import routing
 from routing.travel import GreatCircle
-from scheduler.cutoff import as_utc
+from scheduler.intake.cutoff import as_utc
 from scheduler.models import Stop, StopStatus
 
 EVERYTHING_DEPARTED = 10**6  # seconds: later than any time of the plan day

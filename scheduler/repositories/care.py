@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlmodel import Field, Session, SQLModel, col, select
 
-from scheduler.calendar import runs_on
 from scheduler.errors import FieldProblem
+from scheduler.intake.calendar import runs_on
 from scheduler.models import Caregiver, Client, VisitPlan
 from scheduler.models.care import CaregiverBase
 from scheduler.repositories.common import (

@@ -8,8 +8,8 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, select
 
-from scheduler.calendar import normalize_weekdays
 from scheduler.errors import FieldProblem, InvalidInputError, NotFoundError
+from scheduler.intake.calendar import normalize_weekdays
 
 Row = TypeVar("Row", bound=SQLModel)
 

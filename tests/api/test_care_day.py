@@ -20,8 +20,8 @@ from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlmodel import Session, col, select
 
-from scheduler.attendance import Check, record_check
-from scheduler.cutoff import freeze_day
+from scheduler.intake.attendance import Check, record_check
+from scheduler.intake.cutoff import freeze_day
 from scheduler.models import (
     AuditEntry,
     Caregiver,

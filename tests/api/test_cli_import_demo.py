@@ -10,10 +10,10 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from scheduler.db import make_engine
-from scheduler.importing import COLUMNS
+from scheduler.intake.importing import COLUMNS
+from scheduler.lab.synthetic import TownSize, generate_town, write_csv, write_import_files
 from scheduler.models import Client, Driver, Kitchen, MealSubscription, Municipality, VisitPlan
 from scheduler.settings import get_settings, reset_settings
-from scheduler.synthetic import TownSize, generate_town, write_csv, write_import_files
 
 SMALL = ["--clients", "30", "--vans", "2", "--caregivers", "5", "--visits", "10"]
 

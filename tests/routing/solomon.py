@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from routing import Problem
-from routing.bench import read_instance
+from routing.lab.bench import read_instance
 
 SOLOMON = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "solomon"
 

@@ -8,8 +8,8 @@ from collections import Counter
 import pytest
 
 from routing import problem_from_dict, problem_to_dict
-from routing.bench_care import measure, run_care
-from routing.caregen import RARE_SKILL, CareDayConfig, care_day
+from routing.lab.bench_care import measure, run_care
+from routing.lab.caregen import RARE_SKILL, CareDayConfig, care_day
 from routing.solver import solve
 from routing.validate import validate
 

@@ -184,7 +184,7 @@ def test_synced_timing_holds_a_pair_to_the_later_caregiver_and_its_gap() -> None
     """Routes given from outside (the exact model's, in bench_care.py): a reaches the client at
     08:05, b at 08:25 after a visit at 2; both parts start at 08:25, and the linked
     meal 45 minutes after the pill even though a could start it earlier."""
-    from routing.care_sync import time_synced
+    from routing.care.sync import time_synced
 
     lift = Sync("lift", "simultaneous")
     gap = {"group": "med", "type": "sequential", "min_gap": 2700, "max_gap": 3600}

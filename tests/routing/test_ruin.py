@@ -8,7 +8,8 @@ import time
 from dataclasses import replace
 
 from routing import Problem
-from routing.bench import check_routes
+from routing.constraints import model_hooks
+from routing.lab.bench import check_routes
 from routing.model import build, make_layout
 from routing.ruin import MAX_STRING, MAX_TRIPS, Routes, nearest, ruin, search
 from routing.search import RR, Task, parameters, portfolio
@@ -20,7 +21,7 @@ from tests.routing.solomon import first, solomon
 def test_nearest_lists_the_other_jobs_by_travel_time() -> None:
     # Meals at -1..-4 km (jobs 0-3) and +1, +2 km (jobs 4, 5) on one road.
     problem = two_vans_six_meals()
-    b = build(problem, make_layout(problem, range(6)), [None] * 6)
+    b = build(problem, make_layout(problem, range(6)), [None] * 6, model_hooks(problem))
     near = nearest(b)
     assert near[0] == [1, 2, 4, 3, 5]  # -1 km: -2, then -3 and +1 (a tie the job order breaks)
     assert near[5] == [4, 0, 1, 2, 3]  # +2 km: +1, -1, -2, -3, -4 km
@@ -59,7 +60,12 @@ def test_ruin_and_recreate_serves_everyone_feasibly() -> None:
 
 
 def _iterate(problem: Problem, seed: int, iterations: int) -> tuple[int, Routes, list[int]]:
-    b = build(problem, make_layout(problem, range(len(problem.jobs))), [None] * len(problem.jobs))
+    b = build(
+        problem,
+        make_layout(problem, range(len(problem.jobs))),
+        [None] * len(problem.jobs),
+        model_hooks(problem),
+    )
     params = parameters(RR, 5.0)
     b.model.CloseModelWithParameters(params)
     first = b.model.SolveWithParameters(params)

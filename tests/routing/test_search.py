@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from routing import solution_from_dict
-from routing.bench import check_routes
+from routing.lab.bench import check_routes
 from routing.reasons import eligibility
 from routing.search import GLS, Config, Task, portfolio
 from routing.solver import solve

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from routing import Job, Problem, Travel, Vehicle
-from routing.osrm import UNREACHABLE_S, Osrm, OsrmBadResponseError, OsrmUnavailableError
 from routing.travel import GreatCircle, great_circle_m, to_int, with_matrices
+from scheduler.roads.osrm import UNREACHABLE_S, Osrm, OsrmBadResponseError, OsrmUnavailableError
 
 SOFIA = (23.3219, 42.6977)
 PLOVDIV = (24.7453, 42.1354)

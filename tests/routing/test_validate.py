@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from routing import Job, Problem, Vehicle
-from routing.caregen import CareDayConfig, care_day
+from routing.lab.caregen import CareDayConfig, care_day
 from routing.solution import Reason, Solution, Step, Unassigned
 from routing.validate import validate
 from tests.routing import care_day as day

@@ -18,14 +18,14 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from scheduler.attendance import Check, record_check
-from scheduler.attendance_report import day_attendance, monthly_hours
-from scheduler.attendance_sheets import caregiver_hours_csv, client_hours_csv, hours_html
 from scheduler.errors import InvalidInputError
+from scheduler.intake.attendance import Check, record_check
+from scheduler.intake.orders import Actor
+from scheduler.intake.visit_requests import cancel_visit, find_visit
 from scheduler.models import Event, Municipality, PlanVersion, Route, Stop, StopStatus, VisitCheck
-from scheduler.orders import Actor
+from scheduler.reports.attendance import day_attendance, monthly_hours
+from scheduler.reports.attendance_sheets import caregiver_hours_csv, client_hours_csv, hours_html
 from scheduler.repositories.plans import store_version
-from scheduler.visit_requests import cancel_visit, find_visit
 from tests.scheduler import care_town
 
 DAY = date(2025, 6, 3)

@@ -10,16 +10,16 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from scheduler.attendance import Check, record_check
-from scheduler.availability import add_absence, availability, remove_absence, report_sick
-from scheduler.care_changes import sick_report
-from scheduler.cutoff import freeze_day
 from scheduler.errors import InvalidInputError
+from scheduler.intake.attendance import Check, record_check
+from scheduler.intake.availability import add_absence, availability, remove_absence, report_sick
+from scheduler.intake.cutoff import freeze_day
+from scheduler.intake.orders import Actor
+from scheduler.intake.visit_requests import find_visit
 from scheduler.models import AbsenceKind, Caregiver, Event, Municipality, Outbox, StopStatus
-from scheduler.orders import Actor
 from scheduler.planning import plan_day
+from scheduler.planning.care_changes import sick_report
 from scheduler.repositories.plans import routes_of, unassigned_of
-from scheduler.visit_requests import find_visit
 from tests.scheduler import care_town
 
 DAY = date(2025, 6, 3)  # a Tuesday

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 
-from scheduler.calendar import (
+from scheduler.intake.calendar import (
     format_hhmm,
     format_weekdays,
     local_today,

@@ -15,16 +15,16 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from scheduler.bench_care import markdown, run_care_bench
-from scheduler.cutoff import freeze_day
+from scheduler.intake.cutoff import freeze_day
+from scheduler.intake.orders import Actor
+from scheduler.intake.visit_requests import VisitIn, carry_meal, request_visit
+from scheduler.lab.bench_care import markdown, run_care_bench
 from scheduler.models import Municipality, PlanVersion, TravelMode
-from scheduler.orders import Actor
 from scheduler.planning import plan_day
 from scheduler.planning.care import build_care
 from scheduler.planning.care_export import care_version_to_dict
 from scheduler.planning.registry import BuiltProblem, PlanContext
 from scheduler.repositories.plans import routes_of, unassigned_of
-from scheduler.visit_requests import VisitIn, carry_meal, request_visit
 from tests.scheduler import care_town, meal_town
 
 DAY = date(2025, 6, 3)  # a Tuesday

@@ -14,18 +14,18 @@ from icalendar import Calendar
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from scheduler.caregiver_day import caregiver_day
-from scheduler.caregiver_ical import (
+from scheduler.errors import NotFoundError
+from scheduler.intake.orders import Actor
+from scheduler.intake.visit_requests import carry_meal, find_visit
+from scheduler.models import Caregiver, Municipality, PlanVersion, Route, Stop, Visit
+from scheduler.reports.caregiver_day import caregiver_day
+from scheduler.reports.caregiver_ical import (
     calendar_feed,
     caregiver_calendar,
     issue_calendar_link,
     revoke_calendar_link,
 )
-from scheduler.errors import NotFoundError
-from scheduler.models import Caregiver, Municipality, PlanVersion, Route, Stop, Visit
-from scheduler.orders import Actor
 from scheduler.repositories.plans import store_version
-from scheduler.visit_requests import carry_meal, find_visit
 from tests.scheduler import care_town, meal_town
 
 DAY = date(2025, 6, 3)

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from scheduler.cutoff import check_change, cutoff_at, freeze_day, is_open, next_open_day
-from scheduler.delivery_days import DeliveryCalendar
 from scheduler.errors import CutoffPassedError, InvalidInputError
+from scheduler.intake.cutoff import check_change, cutoff_at, freeze_day, is_open, next_open_day
+from scheduler.intake.delivery_days import DeliveryCalendar
 from scheduler.models import DayFreeze, Event, FrozenOrder, Municipality, Role
 from tests.scheduler import meal_town
 

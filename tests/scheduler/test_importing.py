@@ -12,7 +12,8 @@ from sqlmodel import Session, SQLModel, select
 
 from scheduler.db import session_scope
 from scheduler.errors import FieldProblem, InvalidInputError
-from scheduler.importing import COLUMNS, ImportKind, ImportResult, import_file
+from scheduler.intake.importing import COLUMNS, ImportKind, ImportResult, import_file
+from scheduler.lab.synthetic import SyntheticTown, TownSize, generate_town, write_csv
 from scheduler.models import (
     Caregiver,
     Client,
@@ -24,7 +25,6 @@ from scheduler.models import (
     VisitPlan,
 )
 from scheduler.repositories import care, clients, fleet, tenancy
-from scheduler.synthetic import SyntheticTown, TownSize, generate_town, write_csv
 
 TODAY = date(2025, 3, 3)
 SMALL = TownSize(clients=12, vans=3, kitchens=2, caregivers=6, visits=14)
@@ -149,7 +149,7 @@ def test_changed_row_updates_and_keeps_subscription_history(
 def test_xlsx_gives_the_same_rows_as_csv(
     engine: Engine, tmp_path: Path, town: SyntheticTown
 ) -> None:
-    from scheduler.synthetic import write_import_files
+    from scheduler.lab.synthetic import write_import_files
 
     _import_all(engine, tmp_path / "csv", town)
     before = _snapshot(engine)

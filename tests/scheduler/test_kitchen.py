@@ -11,13 +11,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from scheduler.cutoff import freeze_day, frozen_orders
 from scheduler.errors import InvalidInputError
-from scheduler.kitchen import KitchenDay, kitchen_day
-from scheduler.kitchen_sheets import kitchen_csv, kitchen_html
+from scheduler.intake.cutoff import freeze_day, frozen_orders
+from scheduler.intake.orders import Actor, place_order
 from scheduler.models import Client, DayFreeze, Diet, Municipality, PlanVersion, Role, Visit
-from scheduler.orders import Actor, place_order
 from scheduler.planning import plan_day
+from scheduler.reports.kitchen import KitchenDay, kitchen_day
+from scheduler.reports.kitchen_sheets import kitchen_csv, kitchen_html
 from scheduler.repositories.plans import routes_of
 from tests.scheduler import meal_town
 

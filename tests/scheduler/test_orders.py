@@ -8,9 +8,11 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from scheduler.cutoff import freeze_day, latest_freeze
-from scheduler.delivery_days import DeliveryCalendar
 from scheduler.errors import CutoffPassedError, InvalidInputError
+from scheduler.intake.cutoff import freeze_day, latest_freeze
+from scheduler.intake.delivery_days import DeliveryCalendar
+from scheduler.intake.orders import Actor, cancel_order, pause_subscription, place_order
+from scheduler.intake.subscriptions import Pause, generate_orders, subscription_dates
 from scheduler.models import (
     AuditEntry,
     ClientStatus,
@@ -23,8 +25,6 @@ from scheduler.models import (
     Outbox,
     Role,
 )
-from scheduler.orders import Actor, cancel_order, pause_subscription, place_order
-from scheduler.subscriptions import Pause, generate_orders, subscription_dates
 from tests.scheduler import meal_town
 
 

@@ -13,14 +13,14 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from scheduler.db import make_engine
-from scheduler.demo import DemoRun, setup_steps
-from scheduler.meal_demo import freeze_step, next_working_day, orders_step
+from scheduler.lab.demo import DemoRun, setup_steps
+from scheduler.lab.meal_demo import freeze_step, next_working_day, orders_step
+from scheduler.lab.synthetic import TownSize
 from scheduler.models import PlanVersion, Vehicle
 from scheduler.planning import plan_day
 from scheduler.planning.pins import pin_report
 from scheduler.repositories.pins import pin_client, unpin
 from scheduler.repositories.plans import routes_of
-from scheduler.synthetic import TownSize
 
 # Sixty clients of one kitchen and three vans: a small town's day, solved in seconds.
 SIZE = TownSize(clients=60, vans=3, kitchens=1, caregivers=2, visits=0)

@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from scheduler.cutoff import freeze_day
 from scheduler.errors import InvalidInputError
+from scheduler.intake.cutoff import freeze_day
+from scheduler.intake.orders import Actor, cancel_order, place_order
 from scheduler.models import (
     Client,
     Diet,
@@ -23,7 +24,6 @@ from scheduler.models import (
     StopStatus,
     Vehicle,
 )
-from scheduler.orders import Actor, cancel_order, place_order
 from scheduler.planning import plan_day
 from scheduler.planning.export import version_to_dict
 from scheduler.planning.meals import RELOAD_SECONDS, van_vehicle

@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.bench_meals import bench_day
-from scheduler.cutoff import freeze_day
 from scheduler.db import session_scope
-from scheduler.demo import DemoRun, setup_steps
+from scheduler.intake.cutoff import freeze_day
+from scheduler.intake.orders import Actor, cancel_order
+from scheduler.lab.bench_meals import bench_day
+from scheduler.lab.demo import DemoRun, setup_steps
+from scheduler.lab.synthetic import TownSize
 from scheduler.models import Municipality, Role
-from scheduler.orders import Actor, cancel_order
 from scheduler.planning import plan_day
 from scheduler.repositories.plans import routes_of
-from scheduler.synthetic import TownSize
 
 # The demo's meal side (300 clients, 8 vans of two or three trips), without home care.
 DEMO_MEALS = TownSize(clients=300, vans=8, kitchens=1, caregivers=2, visits=0)

@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from scheduler.cutoff import freeze_day
 from scheduler.errors import InvalidInputError
+from scheduler.intake.cutoff import freeze_day
+from scheduler.intake.orders import Actor, cancel_order
 from scheduler.models import Client, Diet, Municipality, PlanVersion, Role, Stop, StopStatus
-from scheduler.orders import Actor, cancel_order
 from scheduler.planning import plan_day
+from scheduler.reports.statement_sheets import statements_csv, statements_html
+from scheduler.reports.statements import month_bounds, month_statements, statement_counts
 from scheduler.repositories.plans import routes_of
-from scheduler.statement_sheets import statements_csv, statements_html
-from scheduler.statements import month_bounds, month_statements, statement_counts
 from tests.scheduler import meal_town
 
 # Mon 2 - Fri 6 June 2025: five working days, no holidays.

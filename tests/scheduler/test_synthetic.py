@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.calendar import parse_hhmm, parse_weekdays
-from scheduler.importing.rows import COLUMNS, SCHEMAS
-from scheduler.synthetic import (
+from scheduler.intake.calendar import parse_hhmm, parse_weekdays
+from scheduler.intake.importing.rows import COLUMNS, SCHEMAS
+from scheduler.lab.synthetic import (
     KINDS,
     MEALS_BENCHMARK,
     TownSize,

@@ -9,9 +9,24 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from scheduler.cutoff import freeze_day, latest_freeze, refreeze_day
-from scheduler.delivery_days import DeliveryCalendar
 from scheduler.errors import CutoffPassedError, InvalidInputError
+from scheduler.intake.cutoff import freeze_day, latest_freeze, refreeze_day
+from scheduler.intake.delivery_days import DeliveryCalendar
+from scheduler.intake.orders import Actor
+from scheduler.intake.visit_requests import (
+    VisitIn,
+    cancel_visit,
+    carry_meal,
+    find_visit,
+    request_visit,
+)
+from scheduler.intake.visits import (
+    generate_visits,
+    meals_on_visits,
+    stored_visits,
+    visit_dates,
+    visits_of_day,
+)
 from scheduler.models import (
     AuditEntry,
     ClientStatus,
@@ -23,15 +38,6 @@ from scheduler.models import (
     Visit,
     VisitPlan,
     VisitStatus,
-)
-from scheduler.orders import Actor
-from scheduler.visit_requests import VisitIn, cancel_visit, carry_meal, find_visit, request_visit
-from scheduler.visits import (
-    generate_visits,
-    meals_on_visits,
-    stored_visits,
-    visit_dates,
-    visits_of_day,
 )
 from tests.scheduler import care_town, meal_town
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from scheduler.demo import DemoRun, default_steps, run_demo
+from scheduler.lab.demo import DemoRun, default_steps, run_demo
+from scheduler.lab.synthetic import TownSize
 from scheduler.models import PlanVersion, Publication
-from scheduler.synthetic import TownSize
 from tests.workers import servers
-from workers.demo_steps import pipeline_steps
+from workers.lab.demo_steps import pipeline_steps
 
 
 def test_the_demo_replans_late_cancellations_and_publishes_through_the_pipeline(

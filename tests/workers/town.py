@@ -13,10 +13,10 @@ from datetime import date, time
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from scheduler.cutoff import freeze_day
 from scheduler.db import session_scope
+from scheduler.intake.cutoff import freeze_day
+from scheduler.intake.orders import Actor, cancel_order, place_order
 from scheduler.models import Client, Plan, PlanVersion, Role, Stop
-from scheduler.orders import Actor, cancel_order, place_order
 from scheduler.planning import plan_day
 from tests.scheduler import meal_town
 from tests.workers.conftest import DAY

@@ -22,14 +22,14 @@ import httpx
 import pytest
 from sqlmodel import Session
 
-from scheduler.calendar import local_today
 from scheduler.db import make_engine
-from scheduler.delivery_days import delivery_calendar
-from scheduler.demo import DemoRun, run_demo, setup_steps
+from scheduler.intake.calendar import local_today
+from scheduler.intake.delivery_days import delivery_calendar
+from scheduler.lab.demo import DemoRun, run_demo, setup_steps
+from scheduler.lab.synthetic import TownSize
 from scheduler.models import Role
 from scheduler.repositories.tenancy import get_municipality
 from scheduler.repositories.users import create_user
-from scheduler.synthetic import TownSize
 from tests.services import free_port, unavailable
 
 ROOT = Path(__file__).resolve().parents[3]

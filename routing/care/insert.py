@@ -1,0 +1,298 @@
+"""Placing visits into caregiver routes: sync groups whole, single visits by regret.
+
+OR-Tools' insertion heuristics add one node at a time, so they cannot insert a group whose parts
+must all be served, and its local search moves one node at a time, so each part of a
+two-caregiver visit is held wherever the other part's time holds it. Here each group goes in at
+once: for a simultaneous visit, every two places on two different caregivers' routes whose
+feasible start intervals overlap are a candidate, at the earliest common second; for a linked
+visit, the second part's interval is the first's shifted by the gap. Single visits go in by
+regret (see `place_by_regret`).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+
+from routing.care.build import INF, Builder, Place
+from routing.problem import Job, Problem
+
+TOP_FIRSTS = 6  # first parts of a linked visit tried with the second on the same route
+
+
+def place_single(b: Builder, j: int, vans: Sequence[int] | None = None) -> bool:
+    found = b.places(j, vans)
+    if not found:
+        return False
+    best = min(found, key=lambda p: (p.cost, p.earliest))
+    b.insert(j, best)
+    return True
+
+
+def place_simultaneous(b: Builder, jobs: Sequence[int]) -> bool:
+    """All parts at one second on different vans: the cheapest two, then the rest at it."""
+    first, second, *rest = jobs
+    options = sorted(b.places(second), key=lambda p: p.cost)
+    best: tuple[int, int, Place, Place] | None = None
+    for a in sorted(b.places(first), key=lambda p: p.cost):
+        for c in options:
+            if best is not None and a.cost + c.cost >= best[0]:
+                break
+            t = max(a.earliest, c.earliest)
+            if a.van != c.van and t <= min(a.latest, c.latest):
+                best = (a.cost + c.cost, t, a, c)
+    if best is None:
+        return False
+    _, t, a, c = best
+    b.insert(first, a, t)
+    b.insert(second, c, t)
+    used = {a.van, c.van}
+    for j in rest:
+        fits = [p for p in b.places(j) if p.van not in used and p.earliest <= t <= p.latest]
+        if not fits:
+            for k in (first, second, *rest):
+                b.remove(k)
+            return False
+        p = min(fits, key=lambda p: p.cost)
+        b.insert(j, p, t)
+        used.add(p.van)
+    return True
+
+
+def place_sequential(b: Builder, jobs: Sequence[int], low: int, high: int) -> bool:
+    """Parts in order, each `low`..`high` after the one before; chains of more than two are
+    placed part by part."""
+    if len(jobs) > 2:
+        return _chain(b, jobs, low, high)
+    first, second = jobs
+    best = _linked_apart(b, first, second, low, high)
+    for a in sorted(b.places(first), key=lambda p: p.cost)[:TOP_FIRSTS]:
+        b.insert(first, a, a.earliest)
+        together = [
+            p for p in b.places(second, [a.van]) if p.latest - a.earliest >= low
+        ]  # the second on the same route, in the gap
+        b.remove(first)
+        for c in together:
+            t = max(c.earliest, a.earliest + low)
+            fits = t - a.earliest <= high and t <= c.latest
+            if fits and (best is None or a.cost + c.cost < best[0]):
+                best = (a.cost + c.cost, a, c, a.earliest, t)
+    if best is None:
+        return False
+    _, a, c, t1, t2 = best
+    b.insert(first, a, t1)
+    b.insert(second, c, t2)
+    return True
+
+
+def _linked_apart(
+    b: Builder, first: int, second: int, low: int, high: int
+) -> tuple[int, Place, Place, int, int] | None:
+    best = None
+    seconds = sorted(b.places(second), key=lambda p: p.cost)
+    for a in sorted(b.places(first), key=lambda p: p.cost):
+        for c in seconds:
+            if best is not None and a.cost + c.cost >= best[0]:
+                break
+            if c.van == a.van:
+                continue
+            t1 = max(a.earliest, c.earliest - high)
+            t2 = max(c.earliest, t1 + low)
+            if t1 <= a.latest and t2 <= c.latest:
+                best = (a.cost + c.cost, a, c, t1, t2)
+    return best
+
+
+def _chain(b: Builder, jobs: Sequence[int], low: int, high: int) -> bool:
+    previous: int | None = None
+    for j in jobs:
+        found = b.places(j)
+        if previous is not None:
+            found = [
+                p
+                for p in found
+                if max(p.earliest, previous + low) <= min(p.latest, previous + high)
+            ]
+        if not found:
+            for k in jobs:
+                b.remove(k)
+            return False
+        p = min(found, key=lambda p: p.cost)
+        previous = p.earliest if previous is None else max(p.earliest, previous + low)
+        b.insert(j, p, previous)
+    return True
+
+
+def _window_key(job: Job) -> tuple[int, int]:
+    if not job.time_windows:
+        return (INF, INF)
+    lo, hi = job.time_windows[0][0], job.time_windows[-1][1]
+    return (hi - lo, lo)
+
+
+def place_by_regret(b: Builder, jobs: Sequence[int], deadline: float) -> None:
+    """Regret insertion: the job that loses most by not getting its best route goes first.
+
+    A job one caregiver can take, or one that prefers a caregiver and would cost its
+    preference elsewhere, has a large regret and is placed while its place is still free;
+    that is what keeps continuity of care in a first plan. Each job's best place per route is
+    kept and recomputed only for the route that changed.
+    """
+    best: dict[int, dict[int, Place]] = {j: {} for j in jobs}
+    for j in jobs:
+        for p in b.places(j):
+            if p.van not in best[j] or p.cost < best[j][p.van].cost:
+                best[j][p.van] = p
+    while best and time.time() < deadline:
+        choice = _most_regret(best)
+        if choice is None:
+            return
+        j, p = choice
+        b.insert(j, p)
+        del best[j]
+        for k, places in best.items():
+            places.pop(p.van, None)
+            found = b.places(k, [p.van])
+            if found:
+                places[p.van] = min(found, key=lambda q: q.cost)
+
+
+def _most_regret(best: dict[int, dict[int, Place]]) -> tuple[int, Place] | None:
+    chosen: tuple[tuple[int, int], int, Place] | None = None
+    for j, places in best.items():
+        if not places:
+            continue
+        ranked = sorted(places.values(), key=lambda p: (p.cost, p.earliest))
+        regret = ranked[1].cost - ranked[0].cost if len(ranked) > 1 else INF
+        key = (regret, -ranked[0].cost)
+        if chosen is None or key > chosen[0]:
+            chosen = (key, j, ranked[0])
+    return None if chosen is None else (chosen[1], chosen[2])
+
+
+def sync_groups(problem: Problem) -> dict[str, list[int]]:
+    """Job indices per sync group, in their order."""
+    groups: dict[str, list[int]] = {}
+    for j, job in enumerate(problem.jobs):
+        if job.sync is not None:
+            groups.setdefault(job.sync.group, []).append(j)
+    for members in groups.values():
+        members.sort(key=lambda j: _order(problem.jobs[j]))
+    return groups
+
+
+def _order(job: Job) -> int:
+    return job.sync.order or 0 if job.sync is not None else 0
+
+
+def first_plan(problem: Problem, vans: list[tuple[int, ...]], deadline: float) -> Builder:
+    """Pinned visits; visits few caregivers can make; groups and preferred visits in the order
+    of their windows, each group at its cheapest two caregivers and each preferred visit on its
+    caregiver's day; then what is left by regret, and a visit still out by moving one other
+    visit out of its way."""
+    b = Builder(problem, vans)
+    index = {job.id: j for j, job in enumerate(problem.jobs)}
+    for v, vehicle in enumerate(problem.vehicles):
+        pinned = [index[jid] for jid in problem.pinned.get(vehicle.id, ()) if vans[index[jid]]]
+        if pinned:
+            b.pin(v, pinned)
+    # Visits only one or two caregivers can make (a rare skill, a hard restriction) first.
+    scarce = [j for j, job in enumerate(problem.jobs) if job.sync is None and 0 < len(vans[j]) <= 2]
+    for j in sorted(scarce, key=lambda j: _start(problem.jobs[j])):
+        if j not in b.placed:
+            place_single(b, j)
+    groups = sync_groups(problem)
+    ordered = sorted(groups.values(), key=lambda m: _window_key(problem.jobs[m[0]]))
+    _chronological(b, [m for m in ordered if all(vans[j] for j in m)])
+    for members in ordered:
+        if time.time() > deadline or any(not vans[j] or j in b.placed for j in members):
+            continue
+        place_group(b, members)
+    placed = b.placed
+    singles = [
+        j for j, job in enumerate(problem.jobs) if job.sync is None and vans[j] and j not in placed
+    ]
+    place_preferred(b, singles)
+    singles = [j for j in singles if j not in b.placed]
+    place_by_regret(b, singles, deadline)
+    for j in singles:
+        if j not in b.placed and time.time() < deadline:
+            eject(b, j)
+    return b
+
+
+def _chronological(b: Builder, groups: list[list[int]]) -> None:
+    """Groups and preferred visits together in the order of their windows' starts."""
+    ids = {v.id: k for k, v in enumerate(b.problem.vehicles)}
+    jobs = b.problem.jobs
+    units: list[tuple[int, list[int]]] = [(_start(jobs[m[0]]), m) for m in groups]
+    units += [
+        (_start(job), [j])
+        for j, job in enumerate(jobs)
+        if job.sync is None and job.preferred_vehicles and b.vans[j]
+    ]
+    for _, members in sorted(units, key=lambda u: u[0]):
+        if members[0] in b.placed:
+            continue
+        if len(members) > 1 or jobs[members[0]].sync is not None:
+            place_group(b, members)
+            continue
+        j = members[0]
+        found = b.places(j, [ids[vid] for vid in jobs[j].preferred_vehicles])
+        if found:
+            b.insert(j, min(found, key=lambda p: (p.cost, p.earliest)))
+
+
+def place_preferred(b: Builder, jobs: Sequence[int]) -> None:
+    """Each visit with a preferred caregiver into that caregiver's day, in window order.
+
+    Preferences say who serves whom (continuity of care): a day built from them first is how a
+    dispatcher plans, and regret alone lets visits without a preference fill those days.
+    """
+    ids = {v.id: k for k, v in enumerate(b.problem.vehicles)}
+    for j in sorted(jobs, key=lambda j: _start(b.problem.jobs[j])):
+        if j in b.placed:
+            continue
+        preferred = [ids[vid] for vid in b.problem.jobs[j].preferred_vehicles]
+        found = b.places(j, preferred)
+        if found:
+            b.insert(j, min(found, key=lambda p: (p.cost, p.earliest)))
+
+
+def place_group(b: Builder, members: list[int]) -> bool:
+    sync = b.problem.jobs[members[0]].sync
+    assert sync is not None
+    if sync.type == "simultaneous":
+        return place_simultaneous(b, members)
+    low, high = _gaps(b.problem, members)
+    return place_sequential(b, members, low, high)
+
+
+def _start(job: Job) -> int:
+    return job.time_windows[0][0] if job.time_windows else 0
+
+
+def _gaps(problem: Problem, members: list[int]) -> tuple[int, int]:
+    syncs = [problem.jobs[j].sync for j in members]
+    low = next((s.min_gap for s in syncs if s and s.min_gap is not None), 0)
+    high = next((s.max_gap for s in syncs if s and s.max_gap is not None), 10**12)
+    return low, high
+
+
+def eject(b: Builder, j: int) -> bool:
+    """Place job j by moving one single visit out of its way to another route.
+
+    Scarce slots (the first hour of an early shift, a rare skill) are often held by a visit
+    that could go elsewhere; insertion alone never moves it, this does.
+    """
+    for van in b.vans[j]:
+        state = b.routes[van]
+        for k in [i for i in state.items[state.locked :] if isinstance(i, int)]:
+            if k in b.fixed:
+                continue  # a sync part stays: its partner's time depends on it
+            snap = b.snapshot()
+            b.remove(k)
+            if place_single(b, j, [van]) and place_single(b, k):
+                return True
+            b.restore(snap)
+    return False

@@ -1,0 +1,187 @@
+"""Benchmarks on generated home-care days (caregen.py): what a care dispatcher would look at.
+
+For each day: the objective's cost, travel time, minutes late, visits left out, the share of
+visits served by their preferred caregiver among those the generator made possible (the hidden
+plan serves every one of them so), the longest and shortest working day, the solve time, and
+the verdict of validate.py on every hard constraint (the solver's own word is not taken).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from routing.care.sync import pinned, synced_starts
+from routing.care.timing import retime_solution, span_of
+from routing.lab.caregen import CareDay, CareDayConfig, care_day
+from routing.problem import Job
+from routing.reasons import eligibility
+from routing.search import GLS, ILS, Task, portfolio, processes
+from routing.solution import Reason, Route, Solution, Step, Summary, Unassigned
+from routing.solver import solve
+from routing.validate import hard_violations
+
+CareSolver = Callable[[CareDay, float, int], Solution]
+
+
+@dataclass(frozen=True)
+class CareRecord:
+    visits: int
+    caregivers: int
+    seed: int
+    solver: str
+    cost: int
+    travel_h: float
+    late_min: float
+    unassigned: int
+    preferred: int  # served by their preferred caregiver, of `possible`
+    possible: int
+    longest_day_h: float
+    shortest_day_h: float
+    seconds: float
+    violations: int  # hard violations found by validate.py
+
+    @property
+    def preferred_pct(self) -> float:
+        return round(100.0 * self.preferred / self.possible, 1) if self.possible else 100.0
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self) | {"preferred_pct": self.preferred_pct}
+
+
+def ours(day: CareDay, limit: float, seed: int) -> Solution:
+    return solve(day.problem, time_limit=limit, seed=seed)
+
+
+def exact(day: CareDay, limit: float, seed: int) -> Solution:
+    """OR-Tools alone on the exact sync model (care.add_sync: equal cumuls, different vehicles,
+    gap inequalities, all or none), the engine's own searches side by side, no first plan;
+    its routes are timed with every sync constraint by care_sync.py."""
+    problem, started = day.problem, time.time()
+    checks = eligibility(problem)
+    jobs = tuple(i for i, c in enumerate(checks) if c.reason is None)
+    allowed = tuple(checks[i].vans for i in jobs)
+    deadline = started + 0.95 * limit
+    tasks = [
+        Task(problem, jobs, allowed, {}, config, seed + k, deadline, 0.05 + 0.03 * limit)
+        for k, config in enumerate((GLS, ILS)[: processes()])
+    ]
+    found = [o for o in portfolio(tasks) if o.routes is not None and o.objective is not None]
+    best = min(found, key=lambda o: o.objective or 0).routes if found else None
+    routes = {
+        van: [problem.jobs[j] for trip in trips for j in trip]
+        for van, trips in (best or {}).items()
+        if any(trips)
+    }
+    # Sync parts at the seconds the fixpoint finds (if it finds none, each part at its own
+    # earliest, and validate.py counts what that breaks); a route that cannot be timed even
+    # so loses visits from its end, listed as unassigned.
+    starts = synced_starts(problem, routes) or {}
+    plan = Solution(
+        summary=Summary(0, 0, 0, 0, 0, 0, 0.0),
+        routes=tuple(_bare(problem.vehicles[v].id, jobs) for v, jobs in routes.items()),
+        unassigned=tuple(
+            Unassigned(j.id, Reason.cost)
+            for j in problem.jobs
+            if all(j not in jobs for jobs in routes.values())
+        ),
+    )
+    answer = retime_solution(problem, plan, timing=pinned(problem, starts))
+    summary = replace(answer.summary, solve_time_s=round(time.time() - started, 3))
+    return replace(answer, summary=summary)
+
+
+def _bare(vehicle: str, jobs: Sequence[Job]) -> Route:
+    """A route of jobs in order, to be timed."""
+    steps = [Step("job", arrival=0, id=j.id, start=0) for j in jobs]
+    return Route(vehicle, (Step("start", arrival=0), *steps, Step("end", arrival=0)))
+
+
+SOLVERS: dict[str, CareSolver] = {"patronage": ours, "exact": exact}
+
+
+def measure(day: CareDay, solution: Solution, solver: str, seed: int, seconds: float) -> CareRecord:
+    problem = day.problem
+    vehicle_of = {jid: r.vehicle for r in solution.routes for jid in r.job_ids}
+    preferred = sum(
+        1
+        for jid in day.preferred_possible
+        if vehicle_of.get(jid) in problem.job(jid).preferred_vehicles
+    )
+    spans = [span_of(r) for r in solution.routes if r.job_ids] or [0]
+    late = sum(
+        max(0, s.start - problem.job(s.id).time_windows[-1][1])
+        for r in solution.routes
+        for s in r.steps
+        if s.type == "job" and s.id and s.start is not None and problem.job(s.id).time_windows
+    )
+    return CareRecord(
+        visits=len(problem.jobs),
+        caregivers=len(problem.vehicles),
+        seed=seed,
+        solver=solver,
+        cost=solution.summary.cost,
+        travel_h=round(sum(r.duration for r in solution.routes) / 3600, 1),
+        late_min=round(late / 60, 1),
+        unassigned=len(problem.jobs) - len(vehicle_of),
+        preferred=preferred,
+        possible=len(day.preferred_possible),
+        longest_day_h=round(max(spans) / 3600, 2),
+        shortest_day_h=round(min(spans) / 3600, 2),
+        seconds=round(seconds, 1),
+        violations=len(hard_violations(problem, solution)),
+    )
+
+
+def run_care(
+    visits: int,
+    caregivers: int,
+    seeds: Sequence[int],
+    limit: float,
+    solvers: dict[str, CareSolver] | None = None,
+) -> list[CareRecord]:
+    """Each seed's day solved by each solver (default: ours) within `limit` seconds."""
+    records = []
+    for seed in seeds:
+        day = care_day(CareDayConfig(visits=visits, caregivers=caregivers, seed=seed))
+        for name, run in (solvers or {"patronage": ours}).items():
+            started = time.perf_counter()
+            solution = run(day, limit, seed)
+            seconds = time.perf_counter() - started
+            records.append(measure(day, solution, name, seed, seconds))
+    return records
+
+
+COLUMNS = (
+    ("seed", "seed"),
+    ("solver", "solver"),
+    ("unassigned", "unassigned"),
+    ("late min", "late_min"),
+    ("preferred", "preferred_pct"),
+    ("longest day h", "longest_day_h"),
+    ("shortest day h", "shortest_day_h"),
+    ("travel h", "travel_h"),
+    ("cost", "cost"),
+    ("s", "seconds"),
+    ("violations", "violations"),
+)
+
+
+def rows(records: Sequence[CareRecord]) -> list[list[str]]:
+    out = []
+    for r in records:
+        row = []
+        for _, attr in COLUMNS:
+            value = getattr(r, attr)
+            row.append(f"{value}%" if attr == "preferred_pct" else str(value))
+        out.append(row)
+    return out
+
+
+def markdown(records: Sequence[CareRecord]) -> str:
+    head = [name for name, _ in COLUMNS]
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows(records)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,247 @@
+"""Changes to meal orders: one-off orders, cancellations and subscription pauses.
+
+Every change is checked against the cut-off of the date it touches. After the cut-off it is
+refused (`CutoffPassedError` says when orders closed and the first date the change can still
+apply to) unless a dispatcher forces it; a forced change is marked on the order, written to the
+audit log, and carried by its event. Each accepted change records an event in the same session.
+When the date is already frozen, the change also makes a new freeze version and asks for a
+re-plan through the outbox, so the kitchen counts and the routes follow the change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from scheduler.errors import InvalidInputError, NotFoundError
+from scheduler.intake.cutoff import (
+    check_change,
+    is_open,
+)
+from scheduler.intake.day_changes import Actor, DayChange, record_day_change
+from scheduler.intake.delivery_days import DeliveryCalendar, delivery_calendar
+from scheduler.intake.subscriptions import generate_orders
+from scheduler.models import (
+    Client,
+    ClientStatus,
+    Diet,
+    MealOrder,
+    MealSubscription,
+    Municipality,
+    OrderSource,
+    OrderStatus,
+    SubscriptionPause,
+)
+from scheduler.models.base import utcnow
+
+SERVICE = "meals"
+
+
+@dataclass(frozen=True)
+class _Day:
+    municipality: Municipality
+    calendar: DeliveryCalendar
+    late: bool
+
+
+def _open_day(municipality_id: int, day: date, by: Actor, *, session: Session) -> _Day:
+    municipality = session.get(Municipality, municipality_id)
+    if municipality is None:
+        raise NotFoundError("Municipality", municipality_id)
+    calendar = delivery_calendar(session, municipality)
+    late = check_change(municipality, day, by.now, calendar, force=by.force, role=by.role)
+    return _Day(municipality, calendar, late)
+
+
+def _client(municipality_id: int, client_id: int, *, session: Session) -> Client:
+    client = session.get(Client, client_id)
+    if client is None or client.municipality_id != municipality_id:
+        raise NotFoundError("Client", client_id)
+    return client
+
+
+def place_order(
+    municipality_id: int,
+    client_id: int,
+    day: date,
+    *,
+    session: Session,
+    by: Actor,
+    diet: Diet | None = None,
+    portions: int = 1,
+) -> MealOrder:
+    """A one-off meal for `day` (on top of any subscription); placing it again changes nothing."""
+    if not 1 <= portions <= 10:
+        raise InvalidInputError.one("portions", f"must be 1 to 10, got {portions}")
+    client = _client(municipality_id, client_id, session=session)
+    if client.status != ClientStatus.active:
+        raise InvalidInputError.one("client", f"client {client.external_id} is {client.status}")
+    ctx = _open_day(municipality_id, day, by, session=session)
+    if not ctx.calendar.delivers(day):
+        raise InvalidInputError.one("day", f"no delivery: {ctx.calendar.why_not(day)}")
+    order = _one_off(municipality_id, client_id, day, session=session)
+    wanted = (diet or client.diet, portions)
+    unchanged = order is not None and (order.status, order.diet, order.portions) == (
+        OrderStatus.ordered,
+        *wanted,
+    )
+    if order is not None and unchanged:
+        return order
+    if order is None:
+        order = MealOrder(
+            municipality_id=municipality_id,
+            client_id=client_id,
+            day=day,
+            source=OrderSource.one_off,
+        )
+    order.diet, order.portions, order.status = wanted[0], wanted[1], OrderStatus.ordered
+    _mark(order, ctx, by)
+    session.add(order)
+    session.flush()
+    _record(ctx, [order], "order.placed", by, session=session)
+    return order
+
+
+def cancel_order(
+    municipality_id: int, client_id: int, day: date, *, session: Session, by: Actor
+) -> list[MealOrder]:
+    """Cancel the client's meals on `day` (subscription and one-off); again changes nothing."""
+    client = _client(municipality_id, client_id, session=session)
+    generate_orders(municipality_id, day, session=session, client_ids={client_id})
+    orders = _orders_of(municipality_id, client_id, day, session=session)
+    if not orders:
+        raise InvalidInputError.one(
+            "day", f"client {client.external_id} has no meal on {day.isoformat()}"
+        )
+    live = [o for o in orders if o.status == OrderStatus.ordered]
+    if not live:
+        return orders
+    ctx = _open_day(municipality_id, day, by, session=session)
+    for order in live:
+        order.status = OrderStatus.cancelled
+        _mark(order, ctx, by)
+        session.add(order)
+    session.flush()
+    _record(ctx, live, "order.cancelled", by, session=session)
+    return orders
+
+
+def pause_subscription(
+    municipality_id: int,
+    subscription_id: int,
+    start: date,
+    end: date,
+    *,
+    session: Session,
+    by: Actor,
+    reason: str = "",
+) -> SubscriptionPause:
+    """No meals from `start` to `end`; orders already generated in that range are cancelled."""
+    if end < start:
+        raise InvalidInputError.one("end", f"{end.isoformat()} is before start {start}")
+    sub = session.get(MealSubscription, subscription_id)
+    if sub is None or sub.municipality_id != municipality_id:
+        raise NotFoundError("MealSubscription", subscription_id)
+    ctx = _open_day(municipality_id, start, by, session=session)  # the earliest date decides
+    pause = SubscriptionPause(
+        municipality_id=municipality_id,
+        subscription_id=subscription_id,
+        start=start,
+        end=end,
+        reason=reason[:200],
+    )
+    session.add(pause)
+    generated = session.exec(
+        select(MealOrder).where(
+            MealOrder.municipality_id == municipality_id,
+            MealOrder.subscription_id == subscription_id,
+            MealOrder.status == OrderStatus.ordered,
+            col(MealOrder.day) >= start,
+            col(MealOrder.day) <= end,
+        )
+    ).all()
+    for day in sorted({o.day for o in generated}):
+        day_ctx = _Day(ctx.municipality, ctx.calendar, ctx.late and _closed(ctx, day, by))
+        day_orders = [o for o in generated if o.day == day]
+        for order in day_orders:
+            order.status = OrderStatus.cancelled
+            _mark(order, day_ctx, by)
+        session.add_all(day_orders)
+        session.flush()
+        _record(
+            day_ctx,
+            day_orders,
+            "order.cancelled",
+            by,
+            session=session,
+            extra={"pause": [start.isoformat(), end.isoformat()]},
+        )
+    session.flush()
+    return pause
+
+
+def _closed(ctx: _Day, day: date, by: Actor) -> bool:
+    return not is_open(ctx.municipality, day, by.now)
+
+
+def _one_off(
+    municipality_id: int, client_id: int, day: date, *, session: Session
+) -> MealOrder | None:
+    return session.exec(
+        select(MealOrder).where(
+            MealOrder.municipality_id == municipality_id,
+            MealOrder.client_id == client_id,
+            MealOrder.day == day,
+            MealOrder.source == OrderSource.one_off,
+        )
+    ).first()
+
+
+def _orders_of(
+    municipality_id: int, client_id: int, day: date, *, session: Session
+) -> list[MealOrder]:
+    return list(
+        session.exec(
+            select(MealOrder)
+            .where(
+                MealOrder.municipality_id == municipality_id,
+                MealOrder.client_id == client_id,
+                MealOrder.day == day,
+            )
+            .order_by(col(MealOrder.id))
+        ).all()
+    )
+
+
+def _mark(order: MealOrder, ctx: _Day, by: Actor) -> None:
+    order.changed_after_cutoff = ctx.late
+    order.forced_by = by.name[:80] if ctx.late else None
+    order.updated_at = utcnow()
+
+
+def _record(
+    ctx: _Day,
+    orders: list[MealOrder],
+    kind: str,
+    by: Actor,
+    *,
+    session: Session,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """The event (and audit entry when forced); a re-freeze and re-plan when already frozen."""
+    day, client_id = orders[0].day, orders[0].client_id
+    payload: dict[str, Any] = {
+        "client_id": client_id,
+        "order_ids": [o.id for o in orders],
+        "portions": sum(o.portions for o in orders),
+        "late": ctx.late,
+        **(extra or {}),
+    }
+    # A caller's key (a request id) may cover several dates (a pause); the date keeps them apart.
+    change = DayChange(
+        kind, SERVICE, day, "MealOrder", orders[0].id, f"{client_id}:{day.isoformat()}", payload
+    )
+    record_day_change(ctx.municipality, change, by, late=ctx.late, session=session)

@@ -1,0 +1,311 @@
+"""Changes to a day's home-care visits: one-off visits, cancellations, lunches carried on visits.
+
+They follow the meal orders (`scheduler.intake.orders`): a change is checked against the
+cut-off of its date and refused after it unless a dispatcher forces it, which is marked on the
+event and written to the audit log. Each accepted change records an event in the same session;
+when the date is already frozen it also makes a new freeze version, whose event asks for the
+re-plan.
+Asking for the same change twice changes nothing the second time.
+
+A lunch carried on a visit (Slovenian practice, allowed per municipality) leaves the vans: the
+meal order stays (the kitchen still cooks it, the fee still counts it), the meal plan leaves
+the client out, and the caregiver's day says which lunch to bring.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, time
+from typing import Any
+
+from sqlmodel import Field, Session, SQLModel, select
+
+from scheduler.errors import FieldProblem, InvalidInputError, NotFoundError
+from scheduler.events import record_event
+from scheduler.intake.cutoff import check_change, latest_freeze
+from scheduler.intake.day_changes import Actor, DayChange, record_day_change
+from scheduler.intake.delivery_days import DeliveryCalendar, delivery_calendar
+from scheduler.intake.subscriptions import generate_orders
+from scheduler.intake.visits import SERVICE, generate_visits, get_visit, visit_by_external_id
+from scheduler.models import (
+    Client,
+    ClientStatus,
+    MealOrder,
+    Municipality,
+    OrderStatus,
+    Visit,
+    VisitPlan,
+    VisitStatus,
+)
+from scheduler.models.base import utcnow
+from scheduler.repositories.care import (
+    caregivers_by_external_id,
+    check_skills,
+    known_skills,
+)
+from scheduler.repositories.common import check_order, raise_problems, require_text
+
+STARTED = (VisitStatus.checked_in, VisitStatus.done)
+
+
+class VisitIn(SQLModel):
+    """A one-off visit on one date (a visit after a hospital stay, an extra shopping trip)."""
+
+    external_id: str = Field(max_length=62, description="Unique on its date.")
+    client_id: int
+    window_start: time = Field(description="Earliest start of the visit.")
+    window_end: time = Field(description="Latest start of the visit.")
+    duration_min: int = Field(gt=0, le=720)
+    skills: list[str] = Field(default_factory=list)
+    caregivers_needed: int = Field(default=1, ge=1, le=2)
+    preferred_caregivers: list[str] = Field(default_factory=list)
+    after_visit_id: int | None = Field(default=None, description="A visit of the same date.")
+    min_gap_min: int | None = Field(default=None, ge=0, le=1440)
+    max_gap_min: int | None = Field(default=None, ge=0, le=1440)
+    tasks: str = Field(default="", max_length=1000)
+
+
+def _open_day(municipality_id: int, day: date, by: Actor, *, session: Session) -> bool:
+    """Refuse a change after the cut-off unless forced; True when the change is late."""
+    municipality = session.get(Municipality, municipality_id)
+    if municipality is None:
+        raise NotFoundError("Municipality", municipality_id)
+    calendar = delivery_calendar(session, municipality)
+    _works(calendar, day)
+    return check_change(municipality, day, by.now, calendar, force=by.force, role=by.role)
+
+
+def _works(calendar: DeliveryCalendar, day: date) -> None:
+    if not calendar.delivers(day):
+        raise InvalidInputError.one(
+            "day", f"no home care: {calendar.why_not(day)}; mark the date as a working day first"
+        )
+
+
+def request_visit(
+    municipality_id: int, day: date, data: VisitIn, *, session: Session, by: Actor
+) -> Visit:
+    """A one-off visit on `day`, or a change to one; the same request twice changes nothing."""
+    values = data.model_dump()
+    existing = visit_by_external_id(municipality_id, data.external_id, day, session=session)
+    raise_problems(_check_visit(municipality_id, day, values, existing, session=session))
+    if existing is not None and existing.visit_plan_id is not None:
+        raise InvalidInputError.one(
+            "external_id", f"{data.external_id} is a recurring visit; change its visit plan"
+        )
+    if existing is not None and existing.status in STARTED:
+        raise InvalidInputError.one("external_id", f"{data.external_id} has already started")
+    unchanged = existing is not None and existing.status == VisitStatus.requested
+    if existing is not None and unchanged and _same(existing, values):
+        return existing
+    late = _open_day(municipality_id, day, by, session=session)
+    visit = existing or Visit(municipality_id=municipality_id, day=day, **values)
+    for name, value in values.items():
+        setattr(visit, name, value)
+    visit.status, visit.updated_at = VisitStatus.requested, utcnow()
+    session.add(visit)
+    session.flush()
+    kind = "visit.requested" if existing is None else "visit.changed"
+    _record(visit, kind, by, late, session=session)
+    return visit
+
+
+def _same(visit: Visit, values: dict[str, Any]) -> bool:
+    return all(getattr(visit, name) == value for name, value in values.items())
+
+
+def _check_visit(
+    municipality_id: int,
+    day: date,
+    values: dict[str, Any],
+    existing: Visit | None,
+    *,
+    session: Session,
+) -> list[FieldProblem]:
+    problems = (
+        require_text(values["external_id"], "external_id")
+        + check_order(values, "window_start", "window_end", strict=False)
+        + check_skills(values["skills"])
+        + _check_gaps(values)
+    )
+    client = session.get(Client, values["client_id"])
+    if client is None or client.municipality_id != municipality_id:
+        problems.append(FieldProblem("client_id", f"no client {values['client_id']} here"))
+    elif client.status != ClientStatus.active:
+        problems.append(
+            FieldProblem("client_id", f"client {client.external_id} is {client.status}")
+        )
+    known = caregivers_by_external_id(municipality_id, session=session)
+    problems += [
+        FieldProblem("preferred_caregivers", f"no caregiver {ext!r}")
+        for ext in values["preferred_caregivers"]
+        if ext not in known
+    ]
+    skills = known_skills(municipality_id, session=session)
+    problems += [
+        FieldProblem("skills", f"no caregiver has skill {s!r}")
+        for s in values["skills"]
+        if s not in skills
+    ]
+    return problems + _check_names(municipality_id, day, values, existing, session=session)
+
+
+def _check_gaps(values: dict[str, Any]) -> list[FieldProblem]:
+    given = [values["min_gap_min"] is not None, values["max_gap_min"] is not None]
+    if values["after_visit_id"] is None:
+        return [FieldProblem("after_visit_id", "is required with a gap")] if any(given) else []
+    if not all(given):
+        return [FieldProblem("min_gap_min", "min_gap_min and max_gap_min are both required")]
+    if values["max_gap_min"] < values["min_gap_min"]:
+        return [
+            FieldProblem("max_gap_min", f"must be at least min_gap_min ({values['min_gap_min']})")
+        ]
+    return []
+
+
+def _check_names(
+    municipality_id: int,
+    day: date,
+    values: dict[str, Any],
+    existing: Visit | None,
+    *,
+    session: Session,
+) -> list[FieldProblem]:
+    """The one-off's id must not be a visit plan's (its visit would collide on some date), and
+    the visit it follows must be another live visit of the same date."""
+    problems = []
+    plan = session.exec(
+        select(VisitPlan.id).where(
+            VisitPlan.municipality_id == municipality_id,
+            VisitPlan.external_id == values["external_id"],
+        )
+    ).first()
+    if plan is not None and (existing is None or existing.visit_plan_id is None):
+        problems.append(FieldProblem("external_id", "is the id of a visit plan; choose another"))
+    after_id = values["after_visit_id"]
+    if after_id is not None:
+        after = session.get(Visit, after_id)
+        own = existing.id if existing is not None else None
+        if after is None or after.municipality_id != municipality_id or after.day != day:
+            problems.append(FieldProblem("after_visit_id", f"no visit {after_id} on {day}"))
+        elif after.id == own or after.status == VisitStatus.cancelled:
+            problems.append(FieldProblem("after_visit_id", f"visit {after_id} cannot be followed"))
+    return problems
+
+
+def find_visit(municipality_id: int, external_id: str, day: date, *, session: Session) -> Visit:
+    """The visit with this external id on `day` (plan visits are generated first)."""
+    generate_visits(municipality_id, day, session=session)
+    visit = visit_by_external_id(municipality_id, external_id, day, session=session)
+    if visit is None:
+        raise NotFoundError("Visit", f"{external_id} on {day.isoformat()}")
+    return visit
+
+
+def cancel_visit(
+    municipality_id: int, visit_id: int, *, session: Session, by: Actor, reason: str = ""
+) -> Visit:
+    """Cancel a visit of its date; cancelling it again changes nothing."""
+    visit = get_visit(municipality_id, visit_id, session=session)
+    if visit.status == VisitStatus.cancelled:
+        return visit
+    if visit.status in STARTED:
+        raise InvalidInputError.one("visit_id", f"{visit.external_id} has already started")
+    late = _open_day(municipality_id, visit.day, by, session=session)
+    visit.status, visit.carries_meal, visit.updated_at = VisitStatus.cancelled, False, utcnow()
+    session.add(visit)
+    session.flush()
+    _record(visit, "visit.cancelled", by, late, session=session, extra={"reason": reason[:200]})
+    return visit
+
+
+def carry_meal(
+    municipality_id: int, visit_id: int, *, session: Session, by: Actor, carry: bool = True
+) -> Visit:
+    """Let the visit's caregiver bring the client's lunch instead of a van (or take it back)."""
+    visit = get_visit(municipality_id, visit_id, session=session)
+    if visit.carries_meal == carry:
+        return visit
+    if carry:
+        _check_meal(municipality_id, visit, session=session)
+    late = _open_day(municipality_id, visit.day, by, session=session)
+    visit.carries_meal, visit.updated_at = carry, utcnow()
+    session.add(visit)
+    session.flush()
+    kind = "visit.meal_carried" if carry else "visit.meal_to_van"
+    _record(visit, kind, by, late, session=session)
+    _replan_meals(visit, kind, by, session=session)
+    return visit
+
+
+def _check_meal(municipality_id: int, visit: Visit, *, session: Session) -> None:
+    municipality = session.get(Municipality, municipality_id)
+    if municipality is None or not municipality.caregivers_carry_meals:
+        raise InvalidInputError.one(
+            "carries_meal", "this municipality does not let caregivers carry meals"
+        )
+    if visit.status != VisitStatus.requested:
+        raise InvalidInputError.one("visit_id", f"{visit.external_id} is {visit.status}")
+    generate_orders(municipality_id, visit.day, session=session, client_ids={visit.client_id})
+    ordered = session.exec(
+        select(MealOrder).where(
+            MealOrder.municipality_id == municipality_id,
+            MealOrder.client_id == visit.client_id,
+            MealOrder.day == visit.day,
+            MealOrder.status == OrderStatus.ordered,
+        )
+    ).first()
+    if ordered is None:
+        raise InvalidInputError.one(
+            "carries_meal", f"the client has no meal on {visit.day.isoformat()} to carry"
+        )
+    client = session.get(Client, visit.client_id)
+    assert client is not None
+    if visit.window_end < client.window_start or visit.window_start > client.window_end:
+        raise InvalidInputError.one(
+            "carries_meal",
+            f"the visit ({visit.window_start:%H:%M}-{visit.window_end:%H:%M}) does not meet "
+            f"the client's lunch window ({client.window_start:%H:%M}-{client.window_end:%H:%M})",
+        )
+
+
+def _record(
+    visit: Visit,
+    kind: str,
+    by: Actor,
+    late: bool,
+    *,
+    session: Session,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """The event (and audit entry when forced); a re-freeze, and so a re-plan, when frozen."""
+    municipality = session.get(Municipality, visit.municipality_id)
+    assert municipality is not None
+    payload: dict[str, Any] = {
+        "visit_id": visit.id,
+        "external_id": visit.external_id,
+        "client_id": visit.client_id,
+        "late": late,
+        **(extra or {}),
+    }
+    change = DayChange(kind, SERVICE, visit.day, "Visit", visit.id, str(visit.id), payload)
+    record_day_change(municipality, change, by, late=late, session=session)
+
+
+def _replan_meals(visit: Visit, kind: str, by: Actor, *, session: Session) -> None:
+    """A frozen meal day re-plans: the meal order did not change, so no new freeze asks."""
+    municipality_id, day = visit.municipality_id, visit.day
+    if latest_freeze(municipality_id, day, "meals", session=session) is None:
+        return
+    task = {"municipality_id": municipality_id, "day": day.isoformat(), "service": "meals"}
+    record_event(
+        session,
+        municipality_id=municipality_id,
+        kind=kind,
+        key=f"{by.key or uuid.uuid4().hex[:16]}:{kind}:meals:{visit.id}"[:80],
+        payload={"visit_id": visit.id, "client_id": visit.client_id},
+        day=day,
+        service="meals",
+        actor=by.name,
+        tasks=[("replan", {**task, "reason": kind})],
+    )

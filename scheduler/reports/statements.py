@@ -1,0 +1,175 @@
+"""Monthly statements per client: what was delivered, missed and cancelled, and the fee.
+
+A meal counts as delivered only when a driver confirmed its stop as delivered; the plan is
+never evidence. When a day was re-planned, a stop confirmed in any version counts (the latest
+confirmation of a client's day wins), and the portions and diets delivered are those of the
+freeze the confirmed version was planned from, which is what the van carried.
+
+Cancellations are counted from the orders: in time (before the cut-off) or late (a forced
+change after it). The fee is delivered portions times the municipality's price of the diet,
+in cents; a delivered diet without a price is refused by name rather than charged as zero.
+"""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlmodel import Session
+
+from scheduler.errors import InvalidInputError, NotFoundError
+from scheduler.intake.cutoff import frozen_orders
+from scheduler.models import FrozenOrder, MealOrder, Municipality, OrderStatus, Stop, StopStatus
+from scheduler.repositories.meals import clients_by_id, meal_prices, orders_between
+from scheduler.repositories.plans import confirmed_stops
+
+SERVICE = "meals"
+OUTCOMES = (StopStatus.delivered, StopStatus.not_home, StopStatus.refused)
+
+
+@dataclass
+class StatementLine:
+    day: date
+    outcome: str  # delivered, not_home, refused, cancelled, cancelled_late, not_confirmed
+    diet: str
+    portions: int
+    price_cents: int = 0
+    amount_cents: int = 0
+
+
+@dataclass
+class Statement:
+    client_id: str
+    name: str
+    address: str
+    month: str  # YYYY-MM
+    currency: str
+    lines: list[StatementLine] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        """How many meal days had this outcome."""
+        return len({line.day for line in self.lines if line.outcome == outcome})
+
+    def portions(self, outcome: str) -> int:
+        return sum(line.portions for line in self.lines if line.outcome == outcome)
+
+    @property
+    def fee_cents(self) -> int:
+        return sum(line.amount_cents for line in self.lines)
+
+    def totals(self) -> dict[str, int]:
+        names = ("delivered", "not_home", "refused", "cancelled", "cancelled_late")
+        totals = {f"{n}_days": self.count(n) for n in names}
+        totals["delivered_portions"] = self.portions("delivered")
+        totals["fee_cents"] = self.fee_cents
+        return totals
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """`2025-06` -> (1 June, 30 June)."""
+    try:
+        year, number = (int(part) for part in month.split("-"))
+        last = month_calendar.monthrange(year, number)[1]
+        return date(year, number, 1), date(year, number, last)
+    except (ValueError, TypeError):
+        raise InvalidInputError.one("month", f"expected YYYY-MM, got {month!r}") from None
+
+
+def month_statements(
+    municipality_id: int, month: str, *, session: Session, client_id: int | None = None
+) -> list[Statement]:
+    """Statements of every client with an order in `month` (or of one client), by external id."""
+    municipality = session.get(Municipality, municipality_id)
+    if municipality is None:
+        raise NotFoundError("Municipality", municipality_id)
+    first, last = month_bounds(month)
+    orders = orders_between(municipality_id, first, last, session=session, client_id=client_id)
+    outcomes = _outcomes(municipality_id, first, last, session=session)
+    carried = _carried(municipality_id, outcomes, session=session)
+    prices = meal_prices(municipality_id, session=session)
+    clients = clients_by_id(municipality_id, {o.client_id for o in orders}, session=session)
+    statements: dict[int, Statement] = {}
+    for order in orders:
+        client = clients[order.client_id]
+        statement = statements.setdefault(
+            order.client_id,
+            Statement(
+                client.external_id, client.name, client.address, month, municipality.currency
+            ),
+        )
+        statement.lines.extend(_lines(order, outcomes, carried, prices))
+    for statement in statements.values():
+        statement.lines.sort(key=lambda line: (line.day, line.diet, line.outcome))
+    return sorted(statements.values(), key=lambda s: s.client_id)
+
+
+def _outcomes(
+    municipality_id: int, first: date, last: date, *, session: Session
+) -> dict[tuple[date, int], tuple[Stop, int | None]]:
+    """The latest confirmation per (date, client), with the freeze its version came from."""
+    found: dict[tuple[date, int], tuple[Stop, int | None]] = {}
+    for day, freeze_id, stop in confirmed_stops(
+        municipality_id, first, last, SERVICE, session=session
+    ):
+        if stop.client_id is None or stop.status not in OUTCOMES:
+            continue
+        key = (day, stop.client_id)
+        seen = found.get(key)
+        if seen is None or _when(stop) >= _when(seen[0]):
+            found[key] = (stop, freeze_id)
+    return found
+
+
+def _when(stop: Stop) -> datetime:
+    assert stop.confirmed_at is not None
+    return stop.confirmed_at
+
+
+def _carried(
+    municipality_id: int,
+    outcomes: dict[tuple[date, int], tuple[Stop, int | None]],
+    *,
+    session: Session,
+) -> dict[int, dict[int, FrozenOrder]]:
+    """Frozen orders by freeze id, then by order id: what each confirmed van carried."""
+    freezes = {freeze_id for _, freeze_id in outcomes.values() if freeze_id is not None}
+    return {
+        fid: {row.order_id: row for row in frozen_orders(municipality_id, fid, session=session)}
+        for fid in freezes
+    }
+
+
+def _lines(
+    order: MealOrder,
+    outcomes: dict[tuple[date, int], tuple[Stop, int | None]],
+    carried: dict[int, dict[int, FrozenOrder]],
+    prices: dict[str, int],
+) -> list[StatementLine]:
+    diet = str(order.diet)
+    if order.status == OrderStatus.cancelled:
+        outcome = "cancelled_late" if order.changed_after_cutoff else "cancelled"
+        return [StatementLine(order.day, outcome, diet, order.portions)]
+    confirmed = outcomes.get((order.day, order.client_id))
+    frozen = carried.get(confirmed[1] or 0, {}).get(order.id or 0) if confirmed else None
+    if confirmed is None or frozen is None:
+        # Not confirmed (or not on the van that was confirmed): nothing to charge.
+        return [StatementLine(order.day, "not_confirmed", diet, order.portions)]
+    outcome = str(confirmed[0].status)
+    line = StatementLine(order.day, outcome, str(frozen.diet), frozen.portions)
+    if outcome == StopStatus.delivered:
+        if line.diet not in prices:
+            raise InvalidInputError.one("price", f"no price is set for the diet {line.diet!r}")
+        line.price_cents = prices[line.diet]
+        line.amount_cents = line.price_cents * line.portions
+    return [line]
+
+
+def statement_counts(statements: list[Statement]) -> dict[str, int]:
+    """Totals over all statements (for the month's report and for checks)."""
+    totals: dict[str, int] = defaultdict(int)
+    for statement in statements:
+        for key, value in statement.totals().items():
+            totals[key] += value
+    return dict(totals)
