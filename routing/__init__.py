@@ -1,6 +1,7 @@
 """Patronage's pure routing engine: problem and solution types, the exchange format, the solver.
 
-`solve(problem, *, time_limit=None, seed=None) -> Solution` is the one entry point. No
+`solve(problem, params=None) -> Solution` is the one entry point, with one frozen
+`SolveParams` (time limit, seed, travel provider, search) as PyVRP does. No
 database, queue or web code is imported here (import-linter enforces it).
 """
 
@@ -11,6 +12,7 @@ from routing.exchange import (
     solution_from_dict,
     solution_to_dict,
 )
+from routing.params import Search, SolveParams
 from routing.problem import (
     Break,
     Job,
@@ -34,7 +36,9 @@ __all__ = [
     "Problem",
     "Reason",
     "Route",
+    "Search",
     "Solution",
+    "SolveParams",
     "Step",
     "Summary",
     "Sync",

@@ -4,66 +4,52 @@ The steps: turn coordinates into matrices (travel provider), check each job alon
 so that impossible jobs never enter the model, search within the time limit (search.py), then
 re-time and re-cost every route independently (schedule.py) and explain what was left out.
 
-`time_limit` is the wall-clock budget of the whole call, held by ending the search processes;
-what comes back after it is only the re-timing of routes and the reasons, which are cheap and
-themselves stop looking once the budget is spent.
+`SolveParams.time_limit_s` is the wall-clock budget of the whole call, held by ending the
+search processes; what comes back after it is only the re-timing of routes and the reasons,
+which are cheap and themselves stop looking once the budget is spent.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
 from dataclasses import replace
-from functools import partial
 
 from routing.care.solve import has_sync, solve_synced, without_lone_sync
 from routing.care.timing import needs_care_timing, retime_solution
 from routing.fill import FILL_SHARE, fill, wants_fill
 from routing.order import in_order
+from routing.params import DEFAULT_TIME_LIMIT_S, SolveParams
 from routing.problem import Job, Problem
 from routing.reasons import Eligibility, eligibility, explain_dropped
 from routing.schedule import TimedRoute, time_route
-from routing.search import DEFAULT_PLAN, Config, Outcome, Phase, Routes, Task, processes, run_plan
+from routing.search import DEFAULT_PLAN, Outcome, Routes, Task, processes, run_plan
 from routing.seed import start_routes
 from routing.slots import joined, slotted, wants_slots
 from routing.solution import Reason, Route, Solution, Summary, Unassigned
-from routing.travel import TravelProvider, with_matrices
+from routing.travel import with_matrices
 
-DEFAULT_TIME_LIMIT_S = 10.0
 # The share of the search spent on the slotted problem when vans make several trips: it finds
 # its answer in a second or two of a 20 s budget, and the real model needs the rest to improve.
 SLOT_SHARE = 0.25
 
 
-def solve(
-    problem: Problem,
-    *,
-    time_limit: float | None = None,
-    seed: int | None = None,
-    travel: TravelProvider | None = None,
-    configs: Sequence[Config] | None = None,
-    plan: Sequence[Phase] | None = None,
-    first_answer_grace_s: float = 0.0,
-) -> Solution:
-    """Routes for the problem within `time_limit` seconds (default: the problem's options, then
-    10 s). The same problem and seed give the same routes when the search converges within the
-    limit. `configs` runs just these searches side by side; `plan` runs phases of searches,
-    each phase from the best answer of the ones before (default: search.DEFAULT_PLAN, as many
-    side by side as there are cores, up to two). The limit is hard; with
-    `first_answer_grace_s`, a search that has no answer at all at the limit (a loaded machine,
-    a short budget) may take that much longer for its first one."""
+def solve(problem: Problem, params: SolveParams | None = None) -> Solution:
+    """Routes for the problem within the parameters' time limit (routing/params.py). The limit
+    is hard unless the parameters allow a first-answer grace."""
+    params = params or SolveParams()
     started = time.time()
-    limit = time_limit or problem.options.time_limit_s or DEFAULT_TIME_LIMIT_S
-    seed = seed if seed is not None else problem.options.seed or 0
-    problem = without_lone_sync(with_matrices(problem, travel))
-    if has_sync(problem):  # groups are placed whole and fixed in time first: care_solve.py
-        inner = partial(
-            solve, seed=seed, configs=configs, plan=plan, first_answer_grace_s=first_answer_grace_s
-        )
+    limit = params.time_limit_s or problem.options.time_limit_s or DEFAULT_TIME_LIMIT_S
+    seed = params.seed if params.seed is not None else problem.options.seed or 0
+    problem = without_lone_sync(with_matrices(problem, params.travel))
+    if has_sync(problem):  # groups are placed whole and fixed in time first: care/solve.py
+
+        def inner(fixed: Problem, time_limit: float) -> Solution:
+            return solve(fixed, replace(params, time_limit_s=time_limit, seed=seed, travel=None))
+
         return solve_synced(problem, limit, seed, inner)
     deadline = started + limit
     checks = eligibility(problem)
-    outcome = _search(problem, checks, deadline, seed, (configs, plan), first_answer_grace_s)
+    outcome = _search(problem, checks, deadline, seed, params)
     routes = _job_routes(problem, outcome.routes or {})
     timed, repaired = _timed(problem, routes)
     del repaired  # they are not in any route now, so they are explained like the rest
@@ -71,7 +57,7 @@ def solve(
         timed, _ = _timed(problem, routes)
     unassigned = _unassigned(problem, checks, routes, deadline)
     solution = _solution(timed, unassigned, time.time() - started)
-    # Breaks get their place and steps, balance its cost: care_timing.py.
+    # Breaks get their place and steps, balance its cost: care/timing.py.
     return retime_solution(problem, solution) if needs_care_timing(problem) else solution
 
 
@@ -82,27 +68,21 @@ def _reserve(limit: float, jobs: int, filling: bool) -> float:
 
 
 def _search(
-    problem: Problem,
-    checks: list[Eligibility],
-    deadline: float,
-    seed: int,
-    searches: tuple[Sequence[Config] | None, Sequence[Phase] | None],
-    grace_s: float,
+    problem: Problem, checks: list[Eligibility], deadline: float, seed: int, params: SolveParams
 ) -> Outcome:
-    configs, plan = searches
     jobs = tuple(i for i, c in enumerate(checks) if c.reason is None)
     if not jobs or not problem.vehicles:
         return Outcome()
     everyone = tuple(range(len(problem.vehicles)))
     allowed = tuple(None if checks[i].vans == everyone else checks[i].vans for i in jobs)
     allowed = _with_pins(problem, jobs, allowed)
-    if plan is None:
-        plan = (Phase(1.0, tuple(configs)),) if configs else DEFAULT_PLAN
-    width = len(configs) if configs else min(2, processes())
+    plan = params.plan
+    width = len(params.configs) if params.configs else min(2, processes())
     limit = deadline - time.time()
     search_deadline = deadline - _reserve(limit, len(jobs), wants_fill(problem))
     # A start OR-Tools accepts (seed.py), with a dispatcher's ordered jobs in their order.
     start = in_order(problem, start_routes(problem, set(jobs)))
+    grace_s = params.first_answer_grace_s
     base = Task(problem, jobs, allowed, start, plan[0].configs[0], seed, 0, 0, grace_s)
     if wants_slots(problem):  # vans with several trips: a first answer from slots (slots.py)
         until = time.time() + SLOT_SHARE * (search_deadline - time.time())

@@ -13,6 +13,7 @@ from api.console import console, progress
 from routing.exchange import read_problem, write_solution
 from routing.lab import bench as benchmarks
 from routing.lab import bench_care
+from routing.params import SolveParams
 from routing.search import DEFAULT_PORTFOLIO, GLS_ARC, PREVIOUS_PORTFOLIO, Config
 from routing.solver import solve as solve_problem
 
@@ -30,7 +31,7 @@ def solve(
         # Unwrapped and unstyled inside: the field path must stay whole for people and scripts.
         console().print(f"{problem}: {exc}", style="red", markup=False, soft_wrap=True)
         raise typer.Exit(code=2) from None
-    solution = solve_problem(parsed, time_limit=time_limit, seed=seed)
+    solution = solve_problem(parsed, SolveParams(time_limit, seed))
     s = solution.summary
     console().print(
         f"cost {s.cost}  distance {s.distance}  duration {s.duration}  late {s.late}  "

@@ -15,6 +15,7 @@ from api.deps import DbSession, SettingsDep, Staff
 from api.problems import PROBLEM_RESPONSES, FieldError, ProblemError
 from api.schemas.solve import EXAMPLE_PROBLEM, SolveSolution
 from routing.exchange import problem_from_dict, solution_to_dict
+from routing.params import SolveParams
 from routing.solver import solve as solve_problem
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["routing"])
@@ -42,7 +43,7 @@ def solve(
     if not _one_at_a_time.acquire(timeout=budget):
         raise ProblemError(503, "Busy", "another problem is being solved; try again shortly")
     try:
-        solution = solve_problem(parsed, time_limit=budget)
+        solution = solve_problem(parsed, SolveParams(budget))
     finally:
         _one_at_a_time.release()
     return SolveSolution.model_validate(solution_to_dict(solution))

@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 
+from routing.params import SolveParams
 from routing.problem import Job, Matrices, Problem, Vehicle
 from routing.search import Config
 from routing.solver import solve
@@ -155,7 +156,8 @@ Runner = Callable[[Instance, float, int], list[list[str]]]
 
 def run_ours(configs: Sequence[Config] | None = None) -> Runner:
     def run(inst: Instance, limit: float, seed: int) -> list[list[str]]:
-        solution = solve(inst.problem, time_limit=limit, seed=seed, configs=configs)
+        params = SolveParams(limit, seed, configs=tuple(configs) if configs else None)
+        solution = solve(inst.problem, params)
         return [list(r.job_ids) for r in solution.routes]
 
     return run

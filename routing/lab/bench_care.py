@@ -16,6 +16,7 @@ from typing import Any
 from routing.care.sync import pinned, synced_starts
 from routing.care.timing import retime_solution, span_of
 from routing.lab.caregen import CareDay, CareDayConfig, care_day
+from routing.params import SolveParams
 from routing.problem import Job
 from routing.reasons import eligibility
 from routing.search import GLS, ILS, Task, portfolio, processes
@@ -52,7 +53,7 @@ class CareRecord:
 
 
 def ours(day: CareDay, limit: float, seed: int) -> Solution:
-    return solve(day.problem, time_limit=limit, seed=seed)
+    return solve(day.problem, SolveParams(limit, seed))
 
 
 def exact(day: CareDay, limit: float, seed: int) -> Solution:

@@ -12,8 +12,6 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 import routing
-from routing.search import DEFAULT_PORTFOLIO, KEEP, Phase
-from routing.solver import solve as solve_routes
 from scheduler.errors import InvalidInputError
 from scheduler.events import record_event
 from scheduler.intake.cutoff import latest_freeze, utc_now
@@ -50,12 +48,11 @@ SEED = 0  # one seed: the same frozen day and settings give the same plan
 # of a large day) may take this long for a first answer: a plan seconds late beats a stored
 # version with every stop left out.
 FIRST_ANSWER_GRACE_S = 5.0
-# A meal day's search ends with a descent to a local optimum of the real cost (it stops by
-# itself when there, in a second or two here): the best answer of guided local search after
-# a few seconds is often far from one (7% shorter after it on the demo's day), and the first
-# re-plan from it went on to reorder 5-35 stops for that, as if the cancellation caused it.
-# Re-plans (seeded with the old routes) take the same phases: a plan's own end state.
-MEAL_PLAN = (Phase(0.75, DEFAULT_PORTFOLIO), Phase(0.25, (KEEP,)))
+# A meal day's search ends with a descent to a local optimum of the real cost (Search.settled:
+# it stops by itself when there, in a second or two here): the best answer of guided local
+# search after a few seconds is often far from one (7% shorter after it on the demo's day), and
+# the first re-plan from it went on to reorder 5-35 stops for that, as if the cancellation
+# caused it. Re-plans (seeded with the old routes) take the same phases: a plan's own end state.
 
 
 def plan_day(
@@ -153,13 +150,11 @@ def _solve(problem: routing.Problem, time_limit: float | None, *, meals: bool) -
         empty = routing.Summary(0, 0, 0, 0, 0, 0, 0.0)
         return routing.Solution(empty)
     limit = time_limit if time_limit is not None else get_settings().solve_time_limit_s
-    return solve_routes(
-        problem,
-        time_limit=limit,
-        seed=SEED,
-        plan=MEAL_PLAN if meals else None,
-        first_answer_grace_s=FIRST_ANSWER_GRACE_S,
+    search = routing.Search.settled if meals else routing.Search.default
+    params = routing.SolveParams(
+        limit, SEED, search=search, first_answer_grace_s=FIRST_ANSWER_GRACE_S
     )
+    return routing.solve(problem, params)
 
 
 def _summary(

@@ -10,6 +10,7 @@ import pytest
 from routing import problem_from_dict, problem_to_dict
 from routing.lab.bench_care import measure, run_care
 from routing.lab.caregen import RARE_SKILL, CareDayConfig, care_day
+from routing.params import SolveParams
 from routing.solver import solve
 from routing.validate import validate
 
@@ -50,7 +51,7 @@ def test_too_many_visits_for_the_caregivers_is_an_error_naming_the_field() -> No
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_a_small_day_is_solved_whole_and_valid(seed: int) -> None:
     day = care_day(CareDayConfig(visits=40, caregivers=6, seed=seed))
-    solution = solve(day.problem, time_limit=3.0, seed=seed)
+    solution = solve(day.problem, SolveParams(time_limit_s=3.0, seed=seed))
     assert validate(day.problem, solution) == []
     assert solution.unassigned == ()
     record = measure(day, solution, "patronage", seed, 3.0)

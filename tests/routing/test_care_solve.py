@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from routing import Break, Job, Matrices, Objective, Problem, Solution, Sync, Vehicle
+from routing.params import SolveParams
 from routing.solution import Reason, Step
 from routing.solver import solve
 from routing.validate import validate
@@ -39,7 +40,7 @@ def day(vehicles: Sequence[Vehicle], jobs: Sequence[Job], **kw: object) -> Probl
 
 
 def solved(problem: Problem) -> Solution:
-    solution = solve(problem, time_limit=LIMIT)
+    solution = solve(problem, SolveParams(time_limit_s=LIMIT))
     assert validate(problem, solution) == [], "\n".join(map(str, validate(problem, solution)))
     return solution
 
@@ -110,7 +111,7 @@ def test_a_skill_only_one_caregiver_has_sends_the_visit_to_her() -> None:
 
 def test_a_skill_nobody_has_is_unassigned_without_a_search() -> None:
     problem = day([carer("a")], [visit("surgery", skills=frozenset({"surgeon"}))])
-    solution = solve(problem, time_limit=10.0)
+    solution = solve(problem, SolveParams(time_limit_s=10.0))
     assert [(u.id, u.reason) for u in solution.unassigned] == [("surgery", Reason.skills)]
     assert solution.summary.solve_time_s < 1.0
 
@@ -148,7 +149,9 @@ def test_a_soft_window_end_allows_a_late_start_at_its_cost() -> None:
     solution = solved(soft)
     assert step(solution, "soft")[1].late == 180 and solution.summary.late == 180
     hard = day([shift], [visit("hard", time_windows=window)])
-    assert [u.reason for u in solve(hard, time_limit=LIMIT).unassigned] == [Reason.time_window]
+    assert [u.reason for u in solve(hard, SolveParams(time_limit_s=LIMIT)).unassigned] == [
+        Reason.time_window
+    ]
 
 
 def test_travel_time_follows_the_caregivers_profile() -> None:
@@ -208,7 +211,6 @@ def test_synced_timing_holds_a_pair_to_the_later_caregiver_and_its_gap() -> None
 def test_a_sync_group_of_one_is_served_as_an_ordinary_visit() -> None:
     """FORMAT.md's own example has a group with a single job; the format accepts it."""
     from routing import problem_from_dict
-    from routing.solver import solve
 
     for sync in (
         {"group": "p4", "type": "simultaneous"},
@@ -221,6 +223,6 @@ def test_a_sync_group_of_one_is_served_as_an_ordinary_visit() -> None:
                 "jobs": [{"id": "a", "location_index": 1, "service": 60, "sync": sync}],
             }
         )
-        solution = solve(problem, time_limit=2, seed=0)
+        solution = solve(problem, SolveParams(time_limit_s=2, seed=0))
         assert [s.id for r in solution.routes for s in r.steps if s.type == "job"] == ["a"]
         assert not solution.unassigned

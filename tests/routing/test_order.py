@@ -12,6 +12,7 @@ import pytest
 from routing import Problem, Reason, solve
 from routing.exchange import problem_from_dict, problem_to_dict
 from routing.order import in_order
+from routing.params import SolveParams
 from routing.validate import hard_violations
 from tests.routing.line import ELEVEN, line, meal, two_vans_six_meals, van
 
@@ -19,7 +20,7 @@ LIMIT = 2.0
 
 
 def _order_of(problem: Problem, van_id: str) -> list[str]:
-    route = solve(problem, time_limit=LIMIT).route_of(van_id)
+    route = solve(problem, SolveParams(time_limit_s=LIMIT)).route_of(van_id)
     assert route is not None
     return list(route.job_ids)
 
@@ -35,7 +36,7 @@ def test_ordered_jobs_keep_their_relative_order_and_the_rest_fits_around(
     """Every order of the west meals drives the same 8 km, so no order is free: each one
     asked for (they contradict each other) must be the one served."""
     problem = replace(_without_ride_limit(two_vans_six_meals()), ordered={"van-1": held})
-    solution = solve(problem, time_limit=LIMIT)
+    solution = solve(problem, SolveParams(time_limit_s=LIMIT))
     route = solution.route_of("van-1")
     assert route is not None and set(route.job_ids) == {"w1", "w2", "w3", "w4"}
     assert [j for j in route.job_ids if j in held] == list(held)
@@ -44,7 +45,7 @@ def test_ordered_jobs_keep_their_relative_order_and_the_rest_fits_around(
 
 def test_the_validator_names_an_order_a_solution_breaks() -> None:
     problem = _without_ride_limit(two_vans_six_meals())
-    solution = solve(problem, time_limit=LIMIT)
+    solution = solve(problem, SolveParams(time_limit_s=LIMIT))
     route = solution.route_of("van-1")
     assert route is not None
     backwards = tuple(reversed(route.job_ids[:2]))
@@ -58,7 +59,7 @@ def test_an_ordered_job_moves_to_the_vehicle_it_is_held_on() -> None:
     problem = replace(problem, vehicles=(van("van-1", 5), van("van-2", 2)))
     route = _order_of(problem, "van-1")
     assert "e2" in route and route.index("w1") < route.index("e2")
-    other = solve(problem, time_limit=LIMIT).route_of("van-2")
+    other = solve(problem, SolveParams(time_limit_s=LIMIT)).route_of("van-2")
     assert other is None or "e2" not in other.job_ids
 
 
@@ -73,7 +74,7 @@ def test_an_order_the_windows_forbid_leaves_the_later_job_out_with_a_reason() ->
         matrices=line([0, 1, 2]),
         ordered={"van-1": ("a", "b")},
     )
-    solution = solve(problem, time_limit=LIMIT)
+    solution = solve(problem, SolveParams(time_limit_s=LIMIT))
     served = solution.route_of("van-1")
     assert served is not None and len(served.job_ids) == 1
     assert len(solution.unassigned) == 1

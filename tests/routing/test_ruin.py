@@ -11,6 +11,7 @@ from routing import Problem
 from routing.constraints import model_hooks
 from routing.lab.bench import check_routes
 from routing.model import build, make_layout
+from routing.params import SolveParams
 from routing.ruin import MAX_STRING, MAX_TRIPS, Routes, nearest, ruin, search
 from routing.search import RR, Task, parameters, portfolio
 from routing.solver import solve
@@ -52,7 +53,7 @@ def test_the_same_seed_ruins_the_same_jobs() -> None:
 
 def test_ruin_and_recreate_serves_everyone_feasibly() -> None:
     problem = first(solomon("RC101"), 25)
-    solution = solve(problem, time_limit=1.5, seed=3, configs=[RR])
+    solution = solve(problem, SolveParams(time_limit_s=1.5, seed=3, configs=(RR,)))
     checked = check_routes(problem, [list(r.job_ids) for r in solution.routes])
     assert checked.cost is not None, checked.problem
     assert checked.unassigned == 0 and solution.unassigned == ()
@@ -90,7 +91,7 @@ def test_ruin_and_recreate_keeps_pinned_jobs_first_in_their_order() -> None:
     """The driver already carries w3 then w1 (no ride limit: that order would break it)."""
     problem = replace(two_vans_six_meals(), pinned={"van-1": ("w3", "w1")})
     problem = replace(problem, jobs=tuple(replace(j, max_ride_time=None) for j in problem.jobs))
-    solution = solve(problem, time_limit=1.0, configs=[RR])
+    solution = solve(problem, SolveParams(time_limit_s=1.0, configs=(RR,)))
     route = solution.route_of("van-1")
     assert route is not None and route.job_ids[:2] == ("w3", "w1")
     assert set(route.job_ids) == {"w1", "w2", "w3", "w4"} and solution.summary.unassigned == 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from routing import Job, Problem, Reason
+from routing.params import SolveParams
 from routing.schedule import earliest_start, latest_start, time_route
 from routing.solver import solve
 from tests.routing.line import ELEVEN, line, meal, van
@@ -53,7 +54,7 @@ def test_a_vehicle_without_an_end_finishes_at_its_last_stop() -> None:
     problem = _problem(a, end_index=None)
     timed = time_route(problem, problem.vehicles[0], [[a]])
     assert timed.route.distance == 5_000 and timed.route.steps[-1].arrival == ELEVEN + 600 + 60
-    solution = solve(problem, time_limit=0.5)
+    solution = solve(problem, SolveParams(time_limit_s=0.5))
     assert solution.summary.distance == 5_000
 
 
@@ -67,10 +68,12 @@ def test_travel_time_limit_spans_all_trips() -> None:
     Both a full trip and the driving limit stand in its way: the first in order is named."""
     jobs = (meal("a", 1), meal("b", 1), meal("c", 1))
     problem = _problem(*jobs, capacity=1, max_trips=3, max_travel_time=600)
-    solution = solve(problem, time_limit=1.0)
+    solution = solve(problem, SolveParams(time_limit_s=1.0))
     assert solution.summary.duration == 480 and len(solution.unassigned) == 1
     assert solution.unassigned[0].reason == Reason.capacity
 
 
 def _reason(problem: Problem, job_id: str) -> Reason:
-    return {u.id: u.reason for u in solve(problem, time_limit=0.5).unassigned}[job_id]
+    return {u.id: u.reason for u in solve(problem, SolveParams(time_limit_s=0.5)).unassigned}[
+        job_id
+    ]

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from routing import solution_from_dict
 from routing.lab.bench import check_routes
+from routing.params import SolveParams
 from routing.reasons import eligibility
 from routing.search import GLS, Config, Task, portfolio
 from routing.solver import solve
@@ -23,7 +24,7 @@ from tests.routing.solomon import first, solomon
 def test_the_time_limit_holds() -> None:
     problem = solomon("R101")
     started = time.perf_counter()
-    solution = solve(problem, time_limit=1.5)
+    solution = solve(problem, SolveParams(time_limit_s=1.5))
     elapsed = time.perf_counter() - started
     assert elapsed < 1.5 + 0.35  # the limit, and the parent's own bookkeeping
     assert solution.summary.routes > 0
@@ -45,7 +46,7 @@ def test_a_search_that_overruns_is_ended_and_its_best_answer_kept() -> None:
 
 def test_nothing_back_in_time_still_answers_with_every_job_unassigned() -> None:
     problem = solomon("R101")
-    solution = solve(problem, time_limit=0.01)
+    solution = solve(problem, SolveParams(time_limit_s=0.01))
     assert solution.summary.unassigned + sum(len(r.job_ids) for r in solution.routes) == 100
     assert all(u.reason.value == "cost" for u in solution.unassigned)
 
@@ -55,7 +56,7 @@ def test_with_a_grace_a_search_out_of_time_still_brings_its_first_answer() -> No
     search bring its first one instead of leaving every job out; it then stops there."""
     problem = solomon("R101")
     started = time.perf_counter()
-    solution = solve(problem, time_limit=0.01, first_answer_grace_s=5.0)
+    solution = solve(problem, SolveParams(time_limit_s=0.01, first_answer_grace_s=5.0))
     assert time.perf_counter() - started < 0.01 + 5.0 + 0.5
     served = sum(len(r.job_ids) for r in solution.routes)
     assert served == 100 and solution.summary.unassigned == 0
@@ -63,7 +64,7 @@ def test_with_a_grace_a_search_out_of_time_still_brings_its_first_answer() -> No
 
 def test_the_same_seed_gives_the_same_routes() -> None:
     problem = first(solomon("RC101"), 25)
-    runs = [solve(problem, time_limit=1.5, seed=7) for _ in range(2)]
+    runs = [solve(problem, SolveParams(time_limit_s=1.5, seed=7)) for _ in range(2)]
     assert [r.job_ids for r in runs[0].routes] == [r.job_ids for r in runs[1].routes]
     assert runs[0].summary.cost == runs[1].summary.cost
 
@@ -78,7 +79,7 @@ def test_different_seeds_order_the_nodes_differently() -> None:
 
 def test_smoke_solomon_c101_feasible_and_complete() -> None:
     problem = solomon("C101")
-    solution = solve(problem, time_limit=2.0)
+    solution = solve(problem, SolveParams(time_limit_s=2.0))
     checked = check_routes(problem, [list(r.job_ids) for r in solution.routes])
     assert checked.cost is not None, checked.problem
     assert checked.unassigned == 0 and solution.unassigned == ()
@@ -91,7 +92,8 @@ def test_pre_checks_find_every_job_of_a_benchmark_possible() -> None:
 
 def test_a_single_configuration_can_be_asked_for() -> None:
     solution = solve(
-        two_vans_six_meals(), time_limit=0.8, configs=[Config("pca", "PATH_CHEAPEST_ARC")]
+        two_vans_six_meals(),
+        SolveParams(time_limit_s=0.8, configs=(Config("pca", "PATH_CHEAPEST_ARC"),)),
     )
     assert solution.summary.unassigned == 0
 

@@ -7,6 +7,8 @@ from dataclasses import replace
 import pytest
 
 from routing import Job, Problem, Reason, Solution, Sync, Vehicle
+from routing.params import Search, SolveParams
+from routing.search import GLS, Phase
 from routing.solver import solve
 from tests.routing.line import ELEVEN, SHIFT, line, meal, two_vans_six_meals, van
 
@@ -22,7 +24,7 @@ def _reasons(solution: Solution) -> dict[str, Reason]:
 
 
 def test_two_vans_six_meals_exact_routes_and_times() -> None:
-    solution = solve(two_vans_six_meals(), time_limit=LIMIT)
+    solution = solve(two_vans_six_meals(), SolveParams(time_limit_s=LIMIT))
     assert _routes(solution) == {"van-1": ["w1", "w2", "w3", "w4"], "van-2": ["e1", "e2"]}
     assert solution.unassigned == ()
     # 8 km out and back west, 4 km east; travel 96 min in all.
@@ -45,7 +47,7 @@ def test_a_second_trip_after_reloading_at_the_kitchen() -> None:
         jobs=(meal("a", 1), meal("b", 1), meal("c", 2), meal("d", 2)),
         matrices=line([0, 1, 2]),
     )
-    solution = solve(problem, time_limit=LIMIT)
+    solution = solve(problem, SolveParams(time_limit_s=LIMIT))
     route = solution.route_of("van-1")
     assert route is not None and solution.unassigned == ()
     assert sorted(map(sorted, route.trips)) == [["a", "b"], ["c", "d"]]
@@ -63,7 +65,7 @@ def test_without_a_second_trip_the_extra_meals_wait_for_another_day() -> None:
         jobs=(meal("a", 1), meal("b", 1), meal("c", 2)),
         matrices=line([0, 1, 2]),
     )
-    solution = solve(problem, time_limit=LIMIT)
+    solution = solve(problem, SolveParams(time_limit_s=LIMIT))
     assert len(solution.route_of("van-1").job_ids) == 2  # type: ignore[union-attr]
     assert list(_reasons(solution).values()) == [Reason.capacity]
 
@@ -80,7 +82,7 @@ def test_ride_time_reorders_stops_and_the_van_leaves_late_instead_of_waiting() -
         ),
         matrices=line([0, 1, 3]),
     )
-    solution = solve(problem, time_limit=LIMIT)
+    solution = solve(problem, SolveParams(time_limit_s=LIMIT))
     route = solution.route_of("van-1")
     assert route is not None and route.job_ids == ("near", "far")
     start = route.steps[0]
@@ -94,7 +96,7 @@ def _reason_case(job: Job, *, vehicles: tuple[Vehicle, ...] | None = None) -> Re
         jobs=(meal("ok", 1), job),
         matrices=line([0, 1, 2, 30]),
     )
-    solution = solve(problem, time_limit=LIMIT)
+    solution = solve(problem, SolveParams(time_limit_s=LIMIT))
     assert "ok" in solution.assigned
     return _reasons(solution)[job.id]
 
@@ -124,7 +126,10 @@ def test_sync_reason_when_the_partner_visit_is_impossible() -> None:
         jobs=(impossible, partner),
         matrices=line([0, 1, 2]),
     )
-    assert _reasons(solve(problem, time_limit=LIMIT)) == {"x": Reason.skills, "y": Reason.sync}
+    assert _reasons(solve(problem, SolveParams(time_limit_s=LIMIT))) == {
+        "x": Reason.skills,
+        "y": Reason.sync,
+    }
 
 
 def test_reason_for_a_job_the_search_left_out_is_the_constraint_in_the_way() -> None:
@@ -135,7 +140,7 @@ def test_reason_for_a_job_the_search_left_out_is_the_constraint_in_the_way() -> 
         jobs=(meal("a", 1, time_windows=at), meal("b", 2, time_windows=at)),
         matrices=line([0, 2, -2]),
     )
-    solution = solve(problem, time_limit=LIMIT)
+    solution = solve(problem, SolveParams(time_limit_s=LIMIT))
     assert len(solution.routes) == 1 and len(solution.unassigned) == 1
     assert solution.unassigned[0].reason == Reason.time_window
 
@@ -144,7 +149,7 @@ def test_pinned_jobs_open_the_route_in_their_order() -> None:
     """Pinned: the driver already carries w3 then w1, however odd that order is."""
     problem = replace(two_vans_six_meals(), pinned={"van-1": ("w3", "w1")})
     problem = replace(problem, jobs=tuple(replace(j, max_ride_time=None) for j in problem.jobs))
-    route = solve(problem, time_limit=LIMIT).route_of("van-1")
+    route = solve(problem, SolveParams(time_limit_s=LIMIT)).route_of("van-1")
     assert route is not None and route.job_ids[:2] == ("w3", "w1")
     assert set(route.job_ids) == {"w1", "w2", "w3", "w4"}
 
@@ -153,7 +158,12 @@ def test_initial_routes_are_accepted_and_improved() -> None:
     problem = replace(
         two_vans_six_meals(), initial_routes={"van-1": ("w4", "w2", "w1", "w3"), "van-2": ()}
     )
-    assert _routes(solve(problem, time_limit=LIMIT))["van-1"] == ["w1", "w2", "w3", "w4"]
+    assert _routes(solve(problem, SolveParams(time_limit_s=LIMIT)))["van-1"] == [
+        "w1",
+        "w2",
+        "w3",
+        "w4",
+    ]
 
 
 def test_coordinates_are_turned_into_times_by_the_default_provider() -> None:
@@ -162,7 +172,7 @@ def test_coordinates_are_turned_into_times_by_the_default_provider() -> None:
         vehicles=(Vehicle(id="van-1", start=kitchen, end=kitchen, capacity=(5,)),),
         jobs=(Job(id="a", location=client, delivery=(1,)),),
     )
-    solution = solve(problem, time_limit=LIMIT)
+    solution = solve(problem, SolveParams(time_limit_s=LIMIT))
     route = solution.route_of("van-1")
     assert route is not None and route.job_ids == ("a",)
     assert 4_000 < route.distance < 7_000  # there and back, with circuity 1.3
@@ -174,11 +184,22 @@ def test_duration_objective_and_fixed_cost_count_in_the_cost() -> None:
         vehicles=(van("van-1", 4, fixed_cost=1000), van("van-2", 2, fixed_cost=500)),
     )
     by_time = replace(problem, objective=replace(problem.objective, minimize="duration"))
-    solution = solve(by_time, time_limit=LIMIT)
+    solution = solve(by_time, SolveParams(time_limit_s=LIMIT))
     assert solution.summary.cost == 1440 + 1500
 
 
 def test_an_empty_fleet_leaves_everything_unassigned_with_a_reason() -> None:
     problem = Problem(vehicles=(), jobs=(meal("a", 1),), matrices=line([0, 1]))
-    solution = solve(problem, time_limit=LIMIT)
+    solution = solve(problem, SolveParams(time_limit_s=LIMIT))
     assert solution.routes == () and _reasons(solution) == {"a": Reason.no_vehicle}
+
+
+def test_parameters_are_checked_when_built() -> None:
+    for bad in ({"time_limit_s": 0}, {"seed": -1}, {"first_answer_grace_s": -1.0}, {"configs": ()}):
+        with pytest.raises(ValueError, match="Expected"):
+            SolveParams(**bad)  # type: ignore[arg-type]
+
+
+def test_a_named_search_runs_its_own_phases() -> None:
+    assert [len(p.configs) for p in SolveParams(search=Search.settled).plan] == [2, 1]
+    assert SolveParams(configs=(GLS,)).plan == (Phase(1.0, (GLS,)),)

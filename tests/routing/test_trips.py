@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from routing import Job, Matrices, Problem, Reason, Route, Solution, Vehicle
 from routing.fill import fill
+from routing.params import SolveParams
 from routing.seed import start_routes
 from routing.slots import joined, slotted, wants_slots
 from routing.solver import solve
@@ -44,7 +45,7 @@ def test_two_portions_a_trip_four_meals_make_two_trips_with_rides_from_each_depa
         jobs=tuple(meal(name, km, max_ride_time=600) for km, name in enumerate("abcd", 1)),
         matrices=line([0, 1, 2, 3, 4]),
     )
-    solution = solve(problem, time_limit=LIMIT)
+    solution = solve(problem, SolveParams(time_limit_s=LIMIT))
     route = _only_route(solution)
     assert solution.unassigned == ()
     assert sorted(route.trips) == [("a", "b"), ("c", "d")]
@@ -67,14 +68,14 @@ def test_a_ride_limit_forces_a_second_trip() -> None:
         distances=((0, 3000, 3000), (3000, 0, 6000), (3000, 6000, 0)),
     )
     two = Problem(vehicles=(van("van-1", max_trips=2),), jobs=jobs, matrices=matrices)
-    solution = solve(two, time_limit=LIMIT)
+    solution = solve(two, SolveParams(time_limit_s=LIMIT))
     route = _only_route(solution)
     assert solution.unassigned == ()
     assert sorted(route.trips) == [("e",), ("w",)]
     assert _rides(route) == {"w": 360, "e": 360}
     assert validate(two, solution) == []
     one = Problem(vehicles=(van("van-1"),), jobs=jobs, matrices=matrices)
-    single = solve(one, time_limit=LIMIT)
+    single = solve(one, SolveParams(time_limit_s=LIMIT))
     assert [u.reason for u in single.unassigned] == [Reason.max_ride_time]
 
 
@@ -85,7 +86,7 @@ def test_trips_never_exceed_max_trips() -> None:
         jobs=tuple(meal(f"m{k}", k) for k in range(1, 7)),
         matrices=line([0, 1, 2, 3, 4, 5, 6]),
     )
-    solution = solve(problem, time_limit=LIMIT)
+    solution = solve(problem, SolveParams(time_limit_s=LIMIT))
     route = _only_route(solution)
     assert len(route.trips) == 2 and len(solution.unassigned) == 2
     assert validate(problem, solution) == []
@@ -132,7 +133,7 @@ def _meal_day(jobs: int, vans: int, seed: int = 7) -> Problem:
 
 def test_a_200_meal_day_with_several_trips_is_served_whole_and_valid() -> None:
     problem = _meal_day(200, 8)
-    solution = solve(problem, time_limit=8.0)
+    solution = solve(problem, SolveParams(time_limit_s=8.0))
     assert solution.unassigned == ()
     assert validate(problem, solution) == []
     assert any(len(r.trips) > 1 for r in solution.routes)
@@ -175,11 +176,11 @@ def test_a_job_that_prefers_its_van_keeps_its_seeded_trip_unless_moving_pays() -
     saves 2 km but changes two trips: at 5 km a trip (re-plan's KEEP_VAN_COST) it does not
     pay; without the preference the solver swaps."""
     seeded = replace(_four_meals(2), initial_trips={"van-1": (1, 1, 2, 2)})
-    free = _only_route(solve(seeded, time_limit=LIMIT))
+    free = _only_route(solve(seeded, SolveParams(time_limit_s=LIMIT)))
     assert sorted(free.trips) == [("a", "b"), ("c", "d")] and free.distance == 12_000
     keep = _four_meals(2, preferred_vehicles=("van-1",), preference_cost=5000)
     keep = replace(keep, initial_trips={"van-1": (1, 1, 2, 2)})
-    kept = _only_route(solve(keep, time_limit=LIMIT))
+    kept = _only_route(solve(keep, SolveParams(time_limit_s=LIMIT)))
     assert sorted(kept.trips) == [("a", "c"), ("b", "d")] and kept.distance == 14_000
 
 
