@@ -30,11 +30,13 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from scheduler.db import engine_for, get_engine, make_engine, session_scope
+from scheduler.errors import NotFoundError
 from scheduler.events import record_event
 from scheduler.models import Event, Municipality
+from scheduler.repositories.tenancy import get_municipality, list_municipalities
 from scheduler.settings import get_settings
 from workers.settings import WorkerSettings, get_worker_settings
 
@@ -85,8 +87,9 @@ def fire(municipality_id: int, action: str, service: str = "") -> None:
 def record_clock_event(
     session: Session, municipality_id: int, action: str, service: str, *, now: datetime
 ) -> Event | None:
-    municipality = session.get(Municipality, municipality_id)
-    if municipality is None:
+    try:
+        municipality = get_municipality(municipality_id, session=session)
+    except NotFoundError:  # removed since its job was stored; the next sync drops the job
         return None
     today = now.astimezone(ZoneInfo(municipality.timezone)).date()
     if action == "cutoff":
@@ -123,7 +126,7 @@ def job_store(database_url: str) -> SQLAlchemyJobStore:
         clock_file = main.with_name(f"{main.stem}-clock.db")
         return SQLAlchemyJobStore(engine=make_engine(f"sqlite:///{clock_file.as_posix()}"))
     engine = make_engine(database_url)
-    with engine.begin() as conn:
+    with engine.begin() as conn:  # the clock's own store, not a product table: no repository
         conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {STORE_SCHEMA}"))
     return SQLAlchemyJobStore(engine=engine, tablename=STORE_TABLE, tableschema=STORE_SCHEMA)
 
@@ -154,7 +157,7 @@ def sync_jobs(scheduler: BackgroundScheduler, engine: Engine, ws: WorkerSettings
     that was missed while the clock was down to tomorrow instead of running it now.
     """
     with Session(engine) as session:
-        municipalities = list(session.exec(select(Municipality)).all())
+        municipalities = list_municipalities(session=session)
     stored: dict[str, Job] = {job.id: job for job in scheduler.get_jobs(jobstore="default")}
     added = changed = 0
     for spec in job_specs(municipalities, ws):
@@ -177,7 +180,7 @@ def sync_jobs(scheduler: BackgroundScheduler, engine: Engine, ws: WorkerSettings
 
 def sweep(engine: Engine) -> int:
     """Ask again for plan runs whose events wait longer than they should; how many."""
-    from workers.plan_runs import stale_days
+    from scheduler.planning.runs import stale_days
     from workers.tasks import schedule_plan_run
 
     with Session(engine) as session:

@@ -12,7 +12,7 @@ Two small tools, both keyed by municipality, date and service:
   extends it: a second thread would make the solver start its search processes the slow way.)
 
 What needs planning is not kept here: it is the set of unprocessed events in the database
-(`workers.plan_runs`), so losing Redis loses at most a schedule, never a change.
+(`scheduler.planning.runs`), so losing Redis loses at most a schedule, never a change.
 
 Without Redis (eager mode: the embedded demo) the same operations work in this process only.
 """

@@ -20,7 +20,7 @@ from workers.relay import backlog
 def check_database(engine: Engine) -> dict[str, Any]:
     started = time.perf_counter()
     try:
-        with engine.connect() as conn:
+        with engine.connect() as conn:  # a round trip, not a read of the product's rows
             conn.execute(text("SELECT 1"))
     except Exception as exc:
         return {"ok": False, "error": f"{type(exc).__name__}: {exc}"[:300]}

@@ -13,21 +13,30 @@ import logging
 from dataclasses import dataclass
 
 import httpx
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from scheduler.models import (
-    Alert,
-    Driver,
-    Plan,
-    PlanVersion,
-    Publication,
-    PushTarget,
-    Route,
-    Stop,
-    User,
-)
+from scheduler.alerts import AlertKind, raise_alert
+from scheduler.errors import NotFoundError
+from scheduler.models import Plan, PlanVersion, Publication, PushTarget, Route, Stop
 from scheduler.models.base import utcnow
-from scheduler.repositories.plans import get_version, routes_of
+from scheduler.repositories.plans import (
+    count_jobs,
+    get_version,
+    mark_published,
+    plan_by_id,
+    route_by_id,
+    routes_of,
+    version_by_id,
+)
+from scheduler.repositories.publications import (
+    add_publication,
+    get_publication,
+    get_push_target,
+    publication_ids,
+    record_attempt,
+    switch_off_push_target,
+    targets_for_route,
+)
 from workers.metrics import metrics
 from workers.publishers import publisher_for
 from workers.publishers.base import (
@@ -74,20 +83,7 @@ def changed_routes(session: Session, before: PlanVersion | None, after: PlanVers
 
 def targets_for(session: Session, route: Route) -> list[PushTarget]:
     """The route's driver or caregiver's targets, and the municipality-wide ones."""
-    users = select(User.id).where(User.municipality_id == route.municipality_id)
-    if route.vehicle_id is not None:
-        drivers = select(Driver.id).where(Driver.vehicle_id == route.vehicle_id)
-        users = users.where(col(User.driver_id).in_(drivers))
-    elif route.caregiver_id is not None:
-        users = users.where(User.caregiver_id == route.caregiver_id)
-    else:
-        users = users.where(col(User.id).is_(None))
-    statement = select(PushTarget).where(
-        PushTarget.municipality_id == route.municipality_id,
-        col(PushTarget.active).is_(True),
-        col(PushTarget.user_id).is_(None) | col(PushTarget.user_id).in_(users),
-    )
-    return list(session.exec(statement.order_by(col(PushTarget.id))).all())
+    return targets_for_route(route.municipality_id, route, session=session)
 
 
 def publish_version(session: Session, plan: Plan, version: PlanVersion) -> list[int]:
@@ -105,14 +101,11 @@ def publish_version(session: Session, plan: Plan, version: PlanVersion) -> list[
             )
         for route in changed_routes(session, before, version):
             for target in targets_for(session, route):
-                session.add(_publication(route, version, target))
-        plan.published_version = version.version
-        session.add(plan)
-        session.flush()
-    waiting = select(Publication.id).where(
-        Publication.plan_version_id == version.id, col(Publication.status).not_in(FINAL)
-    )
-    return [i for i in session.exec(waiting.order_by(col(Publication.id))).all() if i]
+                add_publication(
+                    route.municipality_id, _publication(route, version, target), session=session
+                )
+        mark_published(plan, version.version, session=session)
+    return publication_ids(plan.municipality_id, version.id, besides=FINAL, session=session)
 
 
 def _publication(route: Route, version: PlanVersion, target: PushTarget) -> Publication:
@@ -127,15 +120,10 @@ def _publication(route: Route, version: PlanVersion, target: PushTarget) -> Publ
 
 
 def message_for(session: Session, publication: Publication, base_url: str) -> RouteMessage:
-    route = session.get(Route, publication.route_id)
-    version = session.get(PlanVersion, publication.plan_version_id)
-    if route is None or version is None:
-        raise LookupError(f"publication {publication.id}: its route or version is gone")
-    plan = session.get(Plan, version.plan_id)
+    route, version = _route_and_version(session, publication)
+    plan = plan_by_id(publication.municipality_id, version.plan_id, session=session)
     assert plan is not None and route.id is not None
-    jobs = len(
-        session.exec(select(Stop.id).where(Stop.route_id == route.id, Stop.kind == "job")).all()
-    )
+    jobs = count_jobs(plan.municipality_id, route.id, session=session)
     what = "visits" if plan.service == "care" else "stops"
     return RouteMessage(
         delivery_id=f"publication-{publication.id}",
@@ -151,6 +139,22 @@ def message_for(session: Session, publication: Publication, base_url: str) -> Ro
     )
 
 
+def _route_and_version(session: Session, publication: Publication) -> tuple[Route, PlanVersion]:
+    mid, route_id, version_id = (
+        publication.municipality_id,
+        publication.route_id,
+        publication.plan_version_id,
+    )
+    route = route_by_id(mid, route_id, session=session) if route_id is not None else None
+    try:
+        version = version_by_id(mid, version_id, session=session) if version_id else None
+    except NotFoundError:
+        version = None
+    if route is None or version is None:
+        raise LookupError(f"publication {publication.id}: its route or version is gone")
+    return route, version
+
+
 @dataclass(frozen=True)
 class Delivery:
     outcome: str  # delivered, retry, failed, skipped
@@ -159,6 +163,7 @@ class Delivery:
 
 def deliver(
     session: Session,
+    municipality_id: int,
     publication_id: int,
     client: httpx.Client,
     *,
@@ -168,48 +173,40 @@ def deliver(
     vapid_subject: str = "",
 ) -> Delivery:
     """Send one publication once and record the outcome; the caller commits."""
-    pub = session.get(Publication, publication_id)
+    pub = get_publication(municipality_id, publication_id, session=session)
     if pub is None or pub.status in FINAL:
         return Delivery("skipped")
-    target = session.get(PushTarget, pub.push_target_id) if pub.push_target_id else None
+    target = None
+    if pub.push_target_id is not None:
+        target = get_push_target(municipality_id, pub.push_target_id, session=session)
     if target is None or not target.active:
-        return _fail(session, pub, "the target was removed or switched off")
-    pub.attempts += 1
+        return _fail(session, pub, "the target was removed or switched off", pub.attempts)
+    tries = pub.attempts + 1
     try:
         message = message_for(session, pub, base_url)
         publisher = publisher_for(target, client, vapid_key=vapid_key, vapid_subject=vapid_subject)
         publisher.publish(message)
     except TransientPublishError as exc:
-        if pub.attempts >= ws.publish_max_attempts:
-            return _fail(session, pub, f"gave up after {pub.attempts} tries: {exc}")
-        pub.status, pub.last_error = "retrying", str(exc)[:500]
-        session.add(pub)
+        if tries >= ws.publish_max_attempts:
+            return _fail(session, pub, f"gave up after {tries} tries: {exc}", tries)
+        record_attempt(pub, "retrying", attempts=tries, error=str(exc), session=session)
         metrics().publications.labels(channel=pub.channel, outcome="retry").inc()
-        delay = min(ws.publish_backoff_s * 2 ** (pub.attempts - 1), ws.publish_backoff_max_s)
+        delay = min(ws.publish_backoff_s * 2 ** (tries - 1), ws.publish_backoff_max_s)
         return Delivery("retry", retry_in=delay)
     except TargetGoneError as exc:
-        target.active = False  # the phone unsubscribed: stop sending there
-        session.add(target)
-        return _fail(session, pub, f"target gone, switched off: {exc}")
+        switch_off_push_target(target, session=session)  # the phone unsubscribed
+        return _fail(session, pub, f"target gone, switched off: {exc}", tries)
     except (PublishError, ValueError, LookupError) as exc:
-        return _fail(session, pub, str(exc))
-    pub.status, pub.last_error, pub.delivered_at = "delivered", "", utcnow()
-    session.add(pub)
+        return _fail(session, pub, str(exc), tries)
+    record_attempt(pub, "delivered", attempts=tries, delivered_at=utcnow(), session=session)
     metrics().publications.labels(channel=pub.channel, outcome="delivered").inc()
     return Delivery("delivered")
 
 
-def _fail(session: Session, pub: Publication, why: str) -> Delivery:
-    pub.status, pub.last_error = "failed", why[:500]
-    session.add(pub)
-    session.add(
-        Alert(
-            municipality_id=pub.municipality_id,
-            kind="publication_failed",
-            severity="error",
-            message=f"Route {pub.route_id} was not delivered to {pub.target}: {why}"[:500],
-        )
-    )
+def _fail(session: Session, pub: Publication, why: str, tries: int) -> Delivery:
+    record_attempt(pub, "failed", attempts=tries, error=why, session=session)
+    message = f"Route {pub.route_id} was not delivered to {pub.target}: {why}"
+    raise_alert(session, pub.municipality_id, AlertKind.publication_failed, message)
     metrics().publications.labels(channel=pub.channel, outcome="failed").inc()
     log.warning("publication %s failed: %s", pub.id, why)
     return Delivery("failed")

@@ -23,12 +23,17 @@ from typing import Any
 
 import kombu.exceptions
 import redis.exceptions
-from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from scheduler.models import Outbox
 from scheduler.models.base import utcnow
+from scheduler.repositories.outbox import (
+    count_undispatched,
+    mark_dispatched,
+    note_failure,
+    undispatched,
+)
 from workers.metrics import metrics
 
 log = logging.getLogger(__name__)
@@ -69,9 +74,7 @@ def relay_once(engine: Engine, send: Send = celery_send, *, batch: int = 500) ->
     sent = skipped = 0
     blocked: set[tuple[int, Any]] = set()
     with Session(engine, expire_on_commit=False) as session:
-        statement = select(Outbox).where(col(Outbox.dispatched_at).is_(None))
-        rows = session.exec(statement.order_by(col(Outbox.id)).limit(batch)).all()
-        for row in rows:
+        for row in undispatched(limit=batch, session=session):
             key = _order_key(row)
             if key in blocked:
                 skipped += 1
@@ -79,38 +82,32 @@ def relay_once(engine: Engine, send: Send = celery_send, *, batch: int = 500) ->
             try:
                 send(row)
             except BROKER_DOWN as exc:
-                _failed(row, exc)
+                _failed(session, row, exc)
                 session.commit()
-                metrics().outbox_backlog.set(_waiting(session))
+                metrics().outbox_backlog.set(count_undispatched(session=session))
                 return RelayPass(sent, skipped, f"{type(exc).__name__}: {exc}")
             except Exception as exc:  # this row's own problem: hold back its date, go on
                 log.exception("outbox row %s could not be sent", row.id)
-                _failed(row, exc)
+                _failed(session, row, exc)
                 blocked.add(key)
                 skipped += 1
                 continue
-            row.dispatched_at = utcnow()
+            mark_dispatched(row, at=utcnow(), session=session)
             metrics().events_in.labels(task=row.task).inc()
             sent += 1
         session.commit()
-        metrics().outbox_backlog.set(_waiting(session))
+        metrics().outbox_backlog.set(count_undispatched(session=session))
     return RelayPass(sent, skipped)
 
 
-def _failed(row: Outbox, exc: BaseException) -> None:
-    row.attempts += 1
-    row.last_error = f"{type(exc).__name__}: {exc}"[:500]
-
-
-def _waiting(session: Session) -> int:
-    statement = select(func.count()).select_from(Outbox)
-    return int(session.exec(statement.where(col(Outbox.dispatched_at).is_(None))).one())
+def _failed(session: Session, row: Outbox, exc: BaseException) -> None:
+    note_failure(row, f"{type(exc).__name__}: {exc}", session=session)
 
 
 def backlog(engine: Engine) -> int:
     """Outbox rows not yet on the queue."""
     with Session(engine) as session:
-        return _waiting(session)
+        return count_undispatched(session=session)
 
 
 class Relay:

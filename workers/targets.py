@@ -1,13 +1,20 @@
-"""Adding and removing the places publications go to (the one write path for `PushTarget`)."""
+"""Adding and removing the places publications go to: the checks a `PushTarget` passes
+before the repository stores it (the API and the demo add targets only through here)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from scheduler.errors import InvalidInputError
 from scheduler.models import PushTarget
+from scheduler.repositories.publications import (
+    find_push_target,
+    get_push_target,
+    store_push_target,
+    switch_off_push_target,
+)
 from workers.publishers import CHANNELS
 
 _REQUIRED = {"webpush": ("p256dh", "auth"), "ntfy": (), "webhook": ("secret",)}
@@ -32,25 +39,15 @@ def save_target(
     missing = [k for k in _REQUIRED[channel] if not secrets.get(k)]
     if missing:
         raise InvalidInputError.one("secrets", f"{channel} needs {', '.join(missing)}")
-    target = session.exec(
-        select(PushTarget).where(
-            PushTarget.municipality_id == municipality_id,
-            PushTarget.channel == channel,
-            PushTarget.address == address,
-        )
-    ).first()
+    target = find_push_target(municipality_id, channel, address, session=session)
     if target is None:
         target = PushTarget(municipality_id=municipality_id, channel=channel, address=address)
     target.secrets, target.user_id, target.active = secrets, user_id, True
     target.label = label or target.label or f"{channel} {address.split('://', 1)[-1][:60]}"
-    session.add(target)
-    session.flush()
-    return target
+    return store_push_target(target, session=session)
 
 
 def switch_off(session: Session, municipality_id: int, target_id: int) -> None:
-    target = session.get(PushTarget, target_id)
-    if target is not None and target.municipality_id == municipality_id:
-        target.active = False
-        session.add(target)
-        session.flush()
+    target = get_push_target(municipality_id, target_id, session=session)
+    if target is not None:
+        switch_off_push_target(target, session=session)

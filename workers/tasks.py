@@ -3,7 +3,8 @@
 Each task loads what it needs, calls scheduler code, stores, and enqueues the next step. An
 event is handled once however often its message arrives: tasks with a direct effect claim the
 event (`processed_at`, set only if still empty) in the transaction of the effect; plan
-requests leave that to the plan run, which marks the events it planned (`workers.plan_runs`).
+requests leave that to the plan run, which marks the events it planned
+(`scheduler.planning.runs`).
 
 Transport errors (database, Redis, broker) are retried with exponential backoff and jitter;
 a domain error is not retried but becomes an alert for the dispatcher.
@@ -22,28 +23,22 @@ import redis.exceptions
 import sqlalchemy.exc
 from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
-from sqlalchemy import update
-from sqlmodel import Session, col
+from sqlmodel import Session
 
+from scheduler.alerts import AlertKind, raise_alert
 from scheduler.db import session_scope
-from scheduler.errors import DomainError
-from scheduler.intake.cutoff import COLLECTORS, freeze_day, latest_freeze
-from scheduler.intake.delivery_days import delivery_calendar
-from scheduler.models import Alert, Event, Municipality, Plan, PlanVersion
-from scheduler.models.base import utcnow
+from scheduler.errors import DomainError, NotFoundError
+from scheduler.intake.cutoff import COLLECTORS
+from scheduler.intake.freezing import freeze_if_delivering
+from scheduler.models import Plan
 from scheduler.planning import plan_day
-from scheduler.repositories.plans import get_plan, get_version
+from scheduler.planning.runs import PlanRun, event_processed, give_up, run_plan
+from scheduler.repositories.events import claim_event
+from scheduler.repositories.plans import get_plan, get_version, plan_by_id, version_by_id
 from scheduler.settings import get_settings
 from workers.celery_app import RUN_PLAN, enqueue, plan_time_limits
 from workers.coalesce import coordinator, day_key, exclusive
 from workers.metrics import metrics
-from workers.plan_runs import (
-    PlanRun,
-    event_processed,
-    mark_processed,
-    pending_events,
-    run_plan,
-)
 from workers.publishing import deliver, publish_version
 from workers.settings import get_worker_settings
 
@@ -74,7 +69,7 @@ def request_plan(
     """A change needs (re)planning: schedule one run of the day unless one is scheduled."""
     if event_id is not None:
         with session_scope() as session:
-            if event_processed(session, event_id):
+            if event_processed(session, municipality_id, event_id):
                 return "duplicate"
     return "scheduled" if schedule_plan_run(municipality_id, day, service) else "joined"
 
@@ -122,7 +117,11 @@ def run_plan_task(self: Task, municipality_id: int, day: str, service: str) -> s
     if result.outcome == "planned":
         metrics().solve_seconds.labels(service=service).observe(result.seconds)
     if result.publish and result.plan_version_id is not None:
-        enqueue("patronage.publish_version", plan_version_id=result.plan_version_id)
+        enqueue(
+            "patronage.publish_version",
+            municipality_id=municipality_id,
+            plan_version_id=result.plan_version_id,
+        )
     return result.outcome
 
 
@@ -138,10 +137,9 @@ def _plan_under_lock(municipality_id: int, day: date, service: str) -> PlanRun:
         why = f"planning {service} for {day} ran over its time limit; the last plan stands"
     except DomainError as exc:
         why = f"planning {service} for {day} failed: {exc}"
-    # Mark the events handled, or the sweep would ask again and again for the same failure.
     with session_scope() as session:
-        mark_processed(pending_events(session, municipality_id, day, service))
-        raise_alert(session, municipality_id, "plan_failed", why)
+        give_up(session, municipality_id, day, service)
+        raise_alert(session, municipality_id, AlertKind.plan_failed, why)
     return PlanRun("failed")
 
 
@@ -152,7 +150,7 @@ def _plan_under_lock(municipality_id: int, day: date, service: str) -> PlanRun:
 def cutoff(municipality_id: int, day: str, event_id: int | None = None, **_: Any) -> str:
     """Orders for `day` close: freeze each service (the freeze asks for the plan)."""
     with session_scope() as session:
-        if event_id is not None and not claim_event(session, event_id):
+        if event_id is not None and not claim_event(municipality_id, event_id, session=session):
             return "duplicate"
         frozen = [
             service
@@ -168,21 +166,12 @@ def morning(
 ) -> str:
     """The morning plan: make sure the day is frozen and planned, with the night's changes."""
     with session_scope() as session:
-        if event_id is not None and not claim_event(session, event_id):
+        if event_id is not None and not claim_event(municipality_id, event_id, session=session):
             return "duplicate"
         if service in COLLECTORS:
             freeze_if_delivering(session, municipality_id, date.fromisoformat(day), service)
     schedule_plan_run(municipality_id, day, service)
     return "scheduled"
-
-
-def freeze_if_delivering(session: Session, municipality_id: int, day: date, service: str) -> bool:
-    municipality = session.get(Municipality, municipality_id)
-    if municipality is None or not delivery_calendar(session, municipality).delivers(day):
-        return False
-    if latest_freeze(municipality_id, day, service, session=session) is None:
-        freeze_day(municipality_id, day, service, session=session, reason="cutoff")
-    return True
 
 
 # --- publishing --------------------------------------------------------------------------------
@@ -194,29 +183,31 @@ def publish(
 ) -> str:
     """Publish the day's current version (the clock before the vans leave, or a dispatcher)."""
     with session_scope() as session:
-        if event_id is not None and not claim_event(session, event_id):
+        if event_id is not None and not claim_event(municipality_id, event_id, session=session):
             return "duplicate"
         plan = get_plan(municipality_id, date.fromisoformat(day), service, session=session)
         if plan is None or plan.current_version == 0:
-            raise_alert(
-                session, municipality_id, "publish_skipped", f"no {service} plan for {day} yet"
-            )
+            why = f"no {service} plan for {day} yet"
+            raise_alert(session, municipality_id, AlertKind.publish_skipped, why)
             return "no plan"
         ids = _publish_current(session, plan)
-    _send_all(ids)
+    _send_all(municipality_id, ids)
     return f"{len(ids)} to send"
 
 
 @shared_task(name="patronage.publish_version", **RETRY)
-def publish_version_task(plan_version_id: int) -> str:
+def publish_version_task(municipality_id: int, plan_version_id: int) -> str:
     """Publish a version a re-plan made of a day already published."""
     with session_scope() as session:
-        version = session.get(PlanVersion, plan_version_id)
-        plan = session.get(Plan, version.plan_id) if version else None
-        if version is None or plan is None or version.version < plan.current_version:
+        try:
+            version = version_by_id(municipality_id, plan_version_id, session=session)
+        except NotFoundError:
+            return "superseded"  # the version is gone; the day's newer one is published itself
+        plan = plan_by_id(municipality_id, version.plan_id, session=session)
+        if plan is None or version.version < plan.current_version:
             return "superseded"  # a newer version exists and will be published itself
         ids = publish_version(session, plan, version)
-    _send_all(ids)
+    _send_all(municipality_id, ids)
     return f"{len(ids)} to send"
 
 
@@ -225,18 +216,19 @@ def _publish_current(session: Session, plan: Plan) -> list[int]:
     return [] if current is None else publish_version(session, plan, current)
 
 
-def _send_all(publication_ids: list[int]) -> None:
+def _send_all(municipality_id: int, publication_ids: list[int]) -> None:
     for publication_id in publication_ids:
-        enqueue("patronage.deliver", publication_id=publication_id)
+        enqueue("patronage.deliver", municipality_id=municipality_id, publication_id=publication_id)
 
 
 @shared_task(name="patronage.deliver", bind=True, **RETRY)
-def deliver_task(self: Task, publication_id: int) -> str:
+def deliver_task(self: Task, municipality_id: int, publication_id: int) -> str:
     """Send one publication; retried with backoff, an alert when it finally fails."""
     settings, ws = get_settings(), get_worker_settings()
     with session_scope() as session:
         result = deliver(
             session,
+            municipality_id,
             publication_id,
             http_client(),
             base_url=settings.base_url,
@@ -260,27 +252,10 @@ def http_client() -> httpx.Client:
 
 @shared_task(name="patronage.event", **RETRY)
 def handle_event(event_id: int, **_: Any) -> str:
-    """An event with no work of its own yet (a stop confirmed): recorded as processed."""
-    with session_scope() as session:
-        return "processed" if claim_event(session, event_id) else "duplicate"
+    """An event with no work of its own yet (a stop confirmed): recorded as processed.
 
-
-def claim_event(session: Session, event_id: int) -> bool:
-    """Mark the event processed unless it already was; the caller's commit makes it stick.
-
-    A conditional UPDATE, so two deliveries of the same event racing on two workers cannot
-    both win: on PostgreSQL the second waits for the first's row lock, then sees it taken.
+    Its message carries only the event's id, so the claim is by id alone (`claim_event`).
     """
-    statement = (
-        update(Event)
-        .where(col(Event.id) == event_id, col(Event.processed_at).is_(None))
-        .values(processed_at=utcnow())
-    )
-    return bool(session.exec(statement).rowcount)
-
-
-def raise_alert(session: Session, municipality_id: int, kind: str, message: str) -> None:
-    log.warning("alert %s for municipality %s: %s", kind, municipality_id, message)
-    session.add(
-        Alert(municipality_id=municipality_id, kind=kind, severity="error", message=message[:500])
-    )
+    with session_scope() as session:
+        claimed = claim_event(None, event_id, session=session)
+        return "processed" if claimed else "duplicate"

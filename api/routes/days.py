@@ -19,8 +19,8 @@ from api.problems import PROBLEM_RESPONSES
 from api.schemas.days import ActionIn, DayBoard, Requested
 from scheduler.events import record_event
 from scheduler.intake.cutoff import COLLECTORS
+from scheduler.intake.freezing import freeze_if_delivering
 from scheduler.models import Service
-from workers.tasks import freeze_if_delivering
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["days"])
 Day = Annotated[date, Path(description="The plan day, YYYY-MM-DD.")]

@@ -18,10 +18,10 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from scheduler.alerts import AlertKind, raise_alert
 from scheduler.errors import InvalidInputError, NotFoundError
 from scheduler.events import record_event
 from scheduler.models import (
-    Alert,
     Client,
     MealOrder,
     OrderStatus,
@@ -140,20 +140,13 @@ def _alert(session: Session, stop: Stop, report: Report) -> None:
     client = session.get(Client, stop.client_id) if stop.client_id else None
     who = client.name if client else f"stop {stop.id}"
     if report.outcome == StopStatus.not_home and client is not None and client.lives_alone:
-        kind, severity = "welfare", "critical"
+        kind = AlertKind.welfare
         message = f"{who} lives alone and did not open the door"
     elif report.outcome == StopStatus.problem:
-        kind, severity = "problem", "warning"
+        kind = AlertKind.problem
         message = f"{who}: {report.note or 'problem reported'}"
     else:
         return
-    session.add(
-        Alert(
-            municipality_id=stop.municipality_id,
-            kind=kind,
-            severity=severity,
-            message=message[:500],
-            client_id=stop.client_id,
-            stop_id=stop.id,
-        )
+    raise_alert(
+        session, stop.municipality_id, kind, message, client_id=stop.client_id, stop_id=stop.id
     )

@@ -151,3 +151,50 @@ def confirmed_stops(
         .order_by(col(Plan.day), col(Stop.confirmed_at))
     ).all()
     return [(day, freeze_id, stop) for day, freeze_id, stop in rows]
+
+
+def plan_by_id(municipality_id: int, plan_id: int, *, session: Session) -> Plan | None:
+    row = session.get(Plan, plan_id)
+    return row if row is not None and row.municipality_id == municipality_id else None
+
+
+def route_by_id(municipality_id: int, route_id: int, *, session: Session) -> Route | None:
+    row = session.get(Route, route_id)
+    return row if row is not None and row.municipality_id == municipality_id else None
+
+
+def count_jobs(municipality_id: int, route_id: int, *, session: Session) -> int:
+    """The route's stops at clients (not the kitchen, breaks or returns)."""
+    statement = select(Stop.id).where(
+        Stop.municipality_id == municipality_id, Stop.route_id == route_id, Stop.kind == "job"
+    )
+    return len(session.exec(statement).all())
+
+
+def mark_published(plan: Plan, version: int, *, session: Session) -> None:
+    plan.published_version = version
+    session.add(plan)
+    session.flush()
+
+
+def served_clients(municipality_id: int, version_id: int, *, session: Session) -> list[int]:
+    """Clients with a job stop in the version, by id."""
+    routes = select(Route.id).where(
+        Route.municipality_id == municipality_id, Route.plan_version_id == version_id
+    )
+    statement = select(Stop.client_id).where(
+        Stop.municipality_id == municipality_id, col(Stop.route_id).in_(routes), Stop.kind == "job"
+    )
+    return sorted({c for c in session.exec(statement).all() if c is not None})
+
+
+def versions_after(
+    municipality_id: int, plan: Plan, version: int, *, session: Session
+) -> list[PlanVersion]:
+    """The plan's versions numbered after `version`, oldest first."""
+    statement = select(PlanVersion).where(
+        PlanVersion.municipality_id == municipality_id,
+        PlanVersion.plan_id == plan.id,
+        PlanVersion.version > version,
+    )
+    return list(session.exec(statement.order_by(col(PlanVersion.version))).all())

@@ -151,8 +151,8 @@ def test_a_solve_over_its_time_limit_keeps_the_last_plan_and_tells_the_dispatche
 
 def test_a_version_stored_but_never_sent_goes_out_with_the_next_run(pipeline_db: Engine) -> None:
     from scheduler.planning import plan_day
+    from scheduler.planning.runs import run_plan
     from scheduler.repositories.plans import get_plan
-    from workers.plan_runs import run_plan
     from workers.publishing import publish_version
 
     mid = town.meal_day(pipeline_db)

@@ -22,12 +22,12 @@ from sqlmodel import Session, col, select
 from scheduler.db import session_scope
 from scheduler.events import record_event
 from scheduler.models import Alert, Outbox, Publication
+from scheduler.planning.runs import pending_events
 from tests.services import free_port
 from tests.workers import servers, town
 from tests.workers.conftest import DAY, use_database
 from tests.workers.procs import RedisProcess, WorkerProcess, wait_for
 from workers.celery_app import RUN_PLAN, enqueue
-from workers.plan_runs import pending_events
 from workers.relay import Relay, backlog, celery_send
 from workers.targets import save_target
 

@@ -27,9 +27,10 @@ def _publish(engine: Engine, version_id: int) -> list[int]:
         return publish_version(session, plan, version)
 
 
-def _deliver(engine: Engine, publication_id: int, client: httpx.Client) -> str:
+def _deliver(engine: Engine, mid: int, publication_id: int, client: httpx.Client) -> str:
     with session_scope(engine) as session:
-        return deliver(session, publication_id, client, base_url="https://p.example", ws=WS).outcome
+        result = deliver(session, mid, publication_id, client, base_url="https://p.example", ws=WS)
+        return result.outcome
 
 
 def _rows(engine: Engine) -> list[Publication]:
@@ -92,11 +93,13 @@ def test_gateway_answering_500_then_200_gets_it_once_and_the_record_says_so(
             )
         version = add_version(pipeline_db, municipality_id, DAY, {"VAN-1": ["a"]})
         (pub_id,) = _publish(pipeline_db, version)
-        assert _deliver(pipeline_db, pub_id, client) == "retry"
+        assert _deliver(pipeline_db, municipality_id, pub_id, client) == "retry"
         (row,) = _rows(pipeline_db)
         assert (row.status, row.attempts) == ("retrying", 1) and "500" in row.last_error
-        assert _deliver(pipeline_db, pub_id, client) == "delivered"
-        assert _deliver(pipeline_db, pub_id, client) == "skipped"  # a duplicate message
+        assert _deliver(pipeline_db, municipality_id, pub_id, client) == "delivered"
+        assert (
+            _deliver(pipeline_db, municipality_id, pub_id, client) == "skipped"
+        )  # a duplicate message
     (row,) = _rows(pipeline_db)
     assert (row.status, row.attempts, row.last_error) == ("delivered", 2, "")
     assert row.delivered_at is not None
@@ -121,7 +124,7 @@ def test_failing_until_the_last_try_ends_in_an_alert(
         (pub_id,) = _publish(
             pipeline_db, add_version(pipeline_db, municipality_id, DAY, {"VAN-1": ["a"]})
         )
-        outcomes = [_deliver(pipeline_db, pub_id, client) for _ in range(4)]
+        outcomes = [_deliver(pipeline_db, municipality_id, pub_id, client) for _ in range(4)]
     assert outcomes == ["retry", "retry", "failed", "skipped"]
     (row,) = _rows(pipeline_db)
     assert (row.status, row.attempts) == ("failed", 3)
@@ -154,6 +157,7 @@ def test_a_phone_that_unsubscribed_is_switched_off_and_reported(
         with session_scope(pipeline_db) as session:
             outcome = deliver(
                 session,
+                municipality_id,
                 pub_id,
                 client,
                 base_url="https://p.example",

@@ -18,9 +18,9 @@ from scheduler.intake.cutoff import freeze_day
 from scheduler.intake.orders import Actor, cancel_order, place_order
 from scheduler.models import Client, Plan, PlanVersion, Role, Stop
 from scheduler.planning import plan_day
+from scheduler.planning.runs import run_plan
 from tests.scheduler import meal_town
 from tests.workers.conftest import DAY
-from workers.plan_runs import run_plan
 
 DISPATCHER = Actor(name="dispatcher", role=Role.dispatcher, force=True)
 EVERY_DAY = "Mon-Sun"

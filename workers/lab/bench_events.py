@@ -31,13 +31,15 @@ from typing import Any, ClassVar
 
 import redis
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from scheduler.db import make_engine, session_scope
 from scheduler.events import record_event
 from scheduler.migrate import upgrade
-from scheduler.models import Event, Municipality, PlanVersion
-from scheduler.repositories.plans import get_plan, get_version
+from scheduler.models import Event
+from scheduler.repositories.events import events_keyed
+from scheduler.repositories.plans import get_plan, get_version, served_clients, versions_after
+from scheduler.repositories.tenancy import create_municipality
 from scheduler.settings import reset_settings
 from workers.celery_app import reset_app
 from workers.relay import Relay, backlog, relay_once
@@ -148,24 +150,20 @@ def _write(engine: Engine, municipality_id: int, n: int, tag: str) -> float:
     return time.perf_counter() - started
 
 
-def _handled(engine: Engine, tag: str) -> list[Event]:
+def _handled(engine: Engine, mid: int, tag: str) -> list[Event]:
     with Session(engine) as session:
-        statement = select(Event).where(col(Event.event_key).startswith(tag))
-        return list(session.exec(statement).all())
+        return events_keyed(mid, tag, session=session)
 
 
-def _all_handled(engine: Engine, tag: str, n: int) -> bool:
-    return sum(e.processed_at is not None for e in _handled(engine, tag)) == n
+def _all_handled(engine: Engine, mid: int, tag: str, n: int) -> bool:
+    return sum(e.processed_at is not None for e in _handled(engine, mid, tag)) == n
 
 
 def bench_throughput(
     engine: Engine, env: dict[str, str], workdir: Path, n: int, paced_rate: float
 ) -> dict[str, Any]:
     with session_scope(engine) as session:
-        town = Municipality(name="Bench events")
-        session.add(town)
-        session.flush()
-        mid = town.id
+        mid = create_municipality("Bench events", session=session).id
     assert mid is not None
     figures: dict[str, Any] = {"events": n}
     figures["write_events_per_s"] = round(n / _write(engine, mid, n, "a"), 1)
@@ -174,15 +172,15 @@ def bench_throughput(
         pass
     figures["relay_events_per_s"] = round(n / (time.perf_counter() - started), 1)
     with one_worker(env, workdir):
-        _wait(lambda: _all_handled(engine, "a", n), 600, "the worker to handle the backlog")
-        done = [e.processed_at for e in _handled(engine, "a") if e.processed_at]
+        _wait(lambda: _all_handled(engine, mid, "a", n), 600, "the worker to handle the backlog")
+        done = [e.processed_at for e in _handled(engine, mid, "a") if e.processed_at]
         span = (max(done) - min(done)).total_seconds()
         figures["worker_events_per_s"] = round((n - 1) / span, 1) if span else None
         relay = Relay(engine, interval_s=0.05).start()
         try:
             started = time.perf_counter()
             _write(engine, mid, n, "b")
-            _wait(lambda: _all_handled(engine, "b", n), 600, "the pipelined run")
+            _wait(lambda: _all_handled(engine, mid, "b", n), 600, "the pipelined run")
             figures["end_to_end_events_per_s"] = round(n / (time.perf_counter() - started), 1)
             figures |= _paced(engine, mid, rate=paced_rate, count=int(paced_rate * 10))
         finally:
@@ -198,10 +196,10 @@ def _paced(engine: Engine, mid: int, *, rate: float, count: int) -> dict[str, An
         if pause > 0:
             time.sleep(pause)
         _write(engine, mid, 1, f"c{i:06d}")
-    _wait(lambda: _all_handled(engine, "c", count), 120, "the paced run")
+    _wait(lambda: _all_handled(engine, mid, "c", count), 120, "the paced run")
     lags = sorted(
         (e.processed_at - e.occurred_at).total_seconds() * 1000
-        for e in _handled(engine, "c")
+        for e in _handled(engine, mid, "c")
         if e.processed_at
     )
     return {
@@ -310,11 +308,9 @@ def bench_late_cancellation(
         finally:
             relay.stop()
     with Session(engine) as session:
-        replans = session.exec(
-            select(PlanVersion).where(
-                PlanVersion.municipality_id == mid, PlanVersion.version > first
-            )
-        ).all()
+        plan = get_plan(mid, day, "meals", session=session)
+        assert plan is not None
+        replans = versions_after(mid, plan, first, session=session)
     return {
         "stops_planned": stops,
         "stops_unassigned": unassigned,
@@ -346,15 +342,9 @@ def _one_cancellation(
 
 def _served(session: Session, plan: Any) -> list[int]:
     """Clients with a stop in the plan's current version, by id."""
-    from scheduler.models import Route, Stop
-
     version = get_version(plan.municipality_id, plan, plan.current_version, session=session)
-    assert version is not None
-    routes = select(Route.id).where(Route.plan_version_id == version.id)
-    stops = session.exec(
-        select(Stop.client_id).where(col(Stop.route_id).in_(routes), Stop.kind == "job")
-    ).all()
-    return sorted({c for c in stops if c is not None})
+    assert version is not None and version.id is not None
+    return served_clients(plan.municipality_id, version.id, session=session)
 
 
 def run_bench(

@@ -18,16 +18,18 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from scheduler.db import session_scope
 from scheduler.events import record_event
 from scheduler.intake.orders import Actor, cancel_order
-from scheduler.models import Event, Publication, Role, Route, Stop
-from scheduler.repositories.plans import get_plan, latest_version
+from scheduler.models import Role
+from scheduler.planning.runs import pending_events
+from scheduler.repositories.events import first_event_by
+from scheduler.repositories.plans import get_plan, latest_version, served_clients
+from scheduler.repositories.publications import list_publications
 from scheduler.settings import get_settings
 from workers.embedded import drain
-from workers.plan_runs import pending_events
 from workers.relay import backlog, relay_once
 from workers.settings import get_worker_settings
 from workers.targets import save_target
@@ -64,22 +66,14 @@ def settle(engine: Engine, municipality_id: int, day: date, timeout: float = 300
     raise TimeoutError("the workers did not finish in time; is `patronage worker` running?")
 
 
-def _served_clients(session: Session, version_id: int) -> list[int]:
-    routes = select(Route.id).where(Route.plan_version_id == version_id)
-    statement = select(Stop.client_id).where(col(Stop.route_id).in_(routes), Stop.kind == "job")
-    return sorted({c for c in session.exec(statement).all() if c is not None})
-
-
 def late_changes_step(run: DemoRun) -> str:
     mid, day = _day(run)
     with Session(run.engine) as session:
-        done = session.exec(
-            select(Event).where(Event.municipality_id == mid, Event.actor == DISPATCHER)
-        ).first()
+        done = first_event_by(mid, DISPATCHER, session=session)
         version = latest_version(mid, day, SERVICE, session=session)
         if done is not None or version is None or version.id is None:
             return "already done" if done is not None else "no plan to change"
-        clients = _served_clients(session, version.id)[:LATE_CANCELLATIONS]
+        clients = served_clients(mid, version.id, session=session)[:LATE_CANCELLATIONS]
     by = Actor(name=DISPATCHER, role=Role.dispatcher, force=True)
     for client_id in clients:
         with session_scope(run.engine) as session:
@@ -118,7 +112,7 @@ def publish_step(run: DemoRun) -> str:
     settle(run.engine, mid, day)
     with Session(run.engine) as session:
         plan = get_plan(mid, day, SERVICE, session=session)
-        sent = session.exec(select(Publication).where(Publication.municipality_id == mid)).all()
+        sent = list_publications(mid, session=session)
     published = plan.published_version if plan else 0
     delivered = sum(p.status == "delivered" for p in sent)
     where = "" if ntfy else " (set PATRONAGE_NTFY_URL to watch them on a phone)"

@@ -9,6 +9,9 @@ all at once and marks them processed in the same transaction as the new plan ver
 - a run that dies before its commit leaves the events unprocessed and the next run does them;
 - a run that finds nothing unprocessed (a duplicate message, a second try after a commit
   whose acknowledgement was lost) stores nothing, so the same event never plans twice.
+
+The queue, the day's lock and the coalescing of messages are the workers' part
+(`workers.tasks`); this module only decides and stores, in the caller's transaction.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from scheduler.intake.cutoff import latest_freeze
-from scheduler.models import Event, Outbox, Plan, PlanVersion
+from scheduler.models import Event, Plan, PlanVersion
 from scheduler.models.base import utcnow
+from scheduler.repositories import events as event_rows
 from scheduler.repositories.plans import get_plan, get_version
 
 PLAN_TASKS = ("plan", "replan")  # outbox task names that ask for a (re)plan of the day
@@ -33,7 +37,7 @@ Planner = Callable[..., PlanVersion]
 
 @dataclass(frozen=True)
 class PlanRun:
-    outcome: str  # planned, nothing_new, not_frozen
+    outcome: str  # planned, nothing_new, not_frozen, failed
     events: int = 0
     plan_version_id: int | None = None
     version: int = 0
@@ -42,19 +46,10 @@ class PlanRun:
 
 
 def pending_events(session: Session, municipality_id: int, day: date, service: str) -> list[Event]:
-    asked = select(Outbox.event_id).where(col(Outbox.task).in_(PLAN_TASKS))
-    statement = (
-        select(Event)
-        .where(
-            Event.municipality_id == municipality_id,
-            Event.day == day,
-            Event.service == service,
-            col(Event.processed_at).is_(None),
-            col(Event.id).in_(asked),
-        )
-        .order_by(col(Event.id))
+    """The day's events that asked for a plan and no plan version has taken in yet."""
+    return event_rows.pending_events(
+        municipality_id, day, service, asked_by=PLAN_TASKS, session=session
     )
-    return list(session.exec(statement).all())
 
 
 def run_plan(
@@ -75,7 +70,7 @@ def run_plan(
         return _unpublished_tail(session, plan)
     if not planned and latest_freeze(municipality_id, day, service, session=session) is None:
         # Before the cut-off there is nothing to plan; the freeze will include these changes.
-        mark_processed(events)
+        mark_processed(session, events)
         return PlanRun("not_frozen", events=len(events))
     reason = describe(events) if planned else "initial"
     started = time.perf_counter()
@@ -84,7 +79,7 @@ def run_plan(
         municipality_id, day, service, session=session, reason=reason, time_limit=limit
     )
     seconds = time.perf_counter() - started
-    mark_processed(events)
+    mark_processed(session, events)
     session.flush()
     plan = get_plan(municipality_id, day, service, session=session)
     return PlanRun(
@@ -108,10 +103,16 @@ def _unpublished_tail(session: Session, plan: Plan | None) -> PlanRun:
     return PlanRun("nothing_new", plan_version_id=latest.id, version=latest.version, publish=True)
 
 
-def mark_processed(events: Sequence[Event]) -> None:
-    now = utcnow()
-    for event in events:
-        event.processed_at = now
+def give_up(session: Session, municipality_id: int, day: date, service: str) -> int:
+    """A run that failed: mark the day's waiting events handled, or the sweep would ask again
+    and again for the same failure (the caller tells the dispatcher); how many."""
+    events = pending_events(session, municipality_id, day, service)
+    mark_processed(session, events)
+    return len(events)
+
+
+def mark_processed(session: Session, events: Sequence[Event]) -> None:
+    event_rows.mark_processed(events, at=utcnow(), session=session)
 
 
 def describe(events: Sequence[Event]) -> str:
@@ -135,22 +136,11 @@ def stale_days(
     A run scheduled while Redis restarted can be lost with it; the clock asks for these days
     again, so a change waits at most one sweep instead of until the next change.
     """
-    cutoff = (now or utcnow()) - timedelta(seconds=older_than_s)
-    asked = select(Outbox.event_id).where(col(Outbox.task).in_(PLAN_TASKS))
-    statement = (
-        select(col(Event.municipality_id), col(Event.day), col(Event.service))
-        .where(
-            col(Event.processed_at).is_(None),
-            col(Event.day).is_not(None),
-            col(Event.service).is_not(None),
-            col(Event.occurred_at) < cutoff,
-            col(Event.id).in_(asked),
-        )
-        .group_by(col(Event.municipality_id), col(Event.day), col(Event.service))
-    )
-    return [(m, d, s) for m, d, s in session.exec(statement).all() if d and s]
+    before = (now or utcnow()) - timedelta(seconds=older_than_s)
+    return event_rows.stale_days(asked_by=PLAN_TASKS, before=before, session=session)
 
 
-def event_processed(session: Session, event_id: int) -> bool:
-    event = session.get(Event, event_id)
+def event_processed(session: Session, municipality_id: int, event_id: int) -> bool:
+    """True when the event was taken in already (or is gone): its message is a duplicate."""
+    event = event_rows.get_event(municipality_id, event_id, session=session)
     return event is None or event.processed_at is not None
