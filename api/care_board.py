@@ -11,7 +11,6 @@ from datetime import date
 
 from sqlmodel import Session
 
-from api.board import is_planning
 from api.schemas.care_day import (
     AbsencePublic,
     CareChangesPublic,
@@ -23,6 +22,7 @@ from scheduler.models import AbsenceKind, Caregiver, Service
 from scheduler.planning.care_changes import sick_report
 from scheduler.reports.attendance import day_attendance
 from scheduler.repositories.care import list_caregivers
+from scheduler.views.board import is_planning
 
 FLAGS = ("late", "missed", "too_short")  # what the dispatcher acts on during the day
 
@@ -43,7 +43,7 @@ def sick_outcome(
         caregiver_id=caregiver_id,
         day=day,
         absence=AbsencePublic.model_validate(sick[0], from_attributes=True) if sick else None,
-        replanning=is_planning(session, mid, day, Service.care),
+        replanning=is_planning(mid, day, Service.care.value, session=session),
         changes=CareChangesPublic.of(changes) if changes else None,
     )
 

@@ -18,7 +18,7 @@ from api.csrf import HEADER as CSRF_HEADER
 from api.csrf import check as check_csrf
 from api.problems import ProblemError
 from scheduler.models import Role, User
-from scheduler.repositories.users import user_for_token
+from scheduler.repositories.users import find_user_by_id, user_for_token
 from scheduler.settings import Settings
 
 
@@ -78,13 +78,12 @@ def _unauthorized() -> ProblemError:
 
 def session_user(request: Request, session: Session) -> User | None:
     """The user of the page session cookie, if it still names an active user."""
-    uid = request.session.get("uid") if "session" in request.scope else None
-    if not isinstance(uid, int):
+    cookie = request.session if "session" in request.scope else {}
+    uid, mid = cookie.get("uid"), cookie.get("mid")
+    if not isinstance(uid, int) or not isinstance(mid, int):
         return None
-    user = session.get(User, uid)
-    if user is None or not user.active or user.municipality_id != request.session.get("mid"):
-        return None
-    return user
+    user = find_user_by_id(mid, uid, session=session)
+    return user if user is not None and user.active else None
 
 
 def current_caller(request: Request, session: DbSession) -> Caller:

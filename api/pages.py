@@ -13,6 +13,7 @@ from api.deps import DbSession, session_user
 from api.i18n import Translator
 from api.problems import ProblemError
 from scheduler.models import Municipality, Role, User
+from scheduler.repositories.tenancy import get_municipality
 
 
 class SignInRequired(Exception):  # noqa: N818  (a redirect, not an error)
@@ -54,9 +55,7 @@ def page_user_for(roles: tuple[Role, ...]) -> Callable[[Request, Session], PageU
 
 
 def _town(session: Session, user: User) -> Municipality:
-    town = session.get(Municipality, user.municipality_id)
-    assert town is not None
-    return town
+    return get_municipality(user.municipality_id, session=session)
 
 
 BoardUser = Annotated[PageUser, Depends(page_user_for((Role.admin, Role.dispatcher)))]

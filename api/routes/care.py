@@ -6,10 +6,9 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from sqlmodel import col, select
 
 from api.deps import DbSession, PageParams, RowId, Staff
-from api.listing import page_list, page_of, where_day_rows
+from api.listing import page_list, page_of
 from api.problems import PROBLEM_RESPONSES
 from api.routes._write import audited, merged
 from api.schemas.care import (
@@ -101,17 +100,14 @@ def list_visits(
     status: VisitStatus | None = None,
     client_id: OptionalRowId = None,
 ) -> Page[VisitPublic]:
-    query = select(Visit).where(Visit.municipality_id == caller.municipality_id)
-    query = where_day_rows(
-        query,
-        Visit,
+    query = care.select_visits(
+        caller.municipality_id,
         day=day,
         date_from=date_from,
         date_to=date_to,
         status=status,
         client_id=client_id,
     )
-    query = query.order_by(col(Visit.day), col(Visit.window_start), col(Visit.id))
     return page_of(session, query, paging, VisitPublic)
 
 

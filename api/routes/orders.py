@@ -6,15 +6,15 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from sqlmodel import col, select
 
 from api.deps import Caller, DbSession, PageParams, Staff
-from api.listing import page_of, where_day_rows
+from api.listing import page_of
 from api.problems import PROBLEM_RESPONSES
 from api.schemas.common import Page
 from api.schemas.orders import OrderCancel, OrderCreate, OrderPublic
 from scheduler.intake.orders import Actor, cancel_order, place_order
-from scheduler.models import MealOrder, OrderStatus
+from scheduler.models import OrderStatus
+from scheduler.repositories.meals import select_orders
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["orders"])
 
@@ -34,17 +34,14 @@ def list_orders(
     status: OrderStatus | None = None,
     client_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Page[OrderPublic]:
-    query = select(MealOrder).where(MealOrder.municipality_id == caller.municipality_id)
-    query = where_day_rows(
-        query,
-        MealOrder,
+    query = select_orders(
+        caller.municipality_id,
         day=day,
         date_from=date_from,
         date_to=date_to,
         status=status,
         client_id=client_id,
     )
-    query = query.order_by(col(MealOrder.day), col(MealOrder.client_id), col(MealOrder.id))
     return page_of(session, query, paging, OrderPublic)
 
 

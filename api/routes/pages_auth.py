@@ -14,7 +14,7 @@ from api.pages import AnyPageUser
 from api.templating import render
 from scheduler.audit import audit
 from scheduler.models import Role
-from scheduler.repositories.users import authenticate
+from scheduler.repositories.users import authenticate, set_locale
 
 router = APIRouter(include_in_schema=False)
 
@@ -82,7 +82,5 @@ def set_language(
     page: AnyPageUser, session: DbSession, language: Annotated[str, Form(pattern="^(|bg|sl|en)$")]
 ) -> RedirectResponse:
     """The user's own language, or back to the municipality's when empty."""
-    user = session.merge(page.user)
-    user.locale = language or None
-    session.add(user)
+    set_locale(page.municipality_id, page.user.id or 0, language or None, session=session)
     return RedirectResponse("/account", status_code=303)

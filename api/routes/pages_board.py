@@ -15,10 +15,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from sqlmodel import Session
 
-from api.board import live_status, open_alerts
+from api.board import current_version, live_status, open_alerts
 from api.care_board import care_panel
 from api.csrf import form_token
-from api.dayview import find_plan, routes_of, version_of
 from api.deps import DbSession
 from api.eager import relay_if_eager
 from api.pages import BoardUser, PageUser
@@ -28,6 +27,8 @@ from scheduler.intake.availability import report_sick
 from scheduler.intake.calendar import parse_hhmm
 from scheduler.intake.orders import Actor
 from scheduler.models import Service
+from scheduler.repositories.plans import get_plan
+from scheduler.views.board import route_ids
 
 router = APIRouter(include_in_schema=False)
 POLL_S = 1.5
@@ -97,13 +98,17 @@ def _snapshot(
     request: Request, municipality_id: int, day: date, service: Service
 ) -> dict[str, Any]:
     with Session(request.app.state.engine) as session:
-        plan = find_plan(session, municipality_id, day, service.value)
-        version = version_of(session, plan, plan.current_version) if plan else None
-        route_ids = [r.id for r in routes_of(session, version) if r.id] if version else []
+        plan = get_plan(municipality_id, day, service.value, session=session)
+        version = current_version(session, municipality_id, plan)
+        routes = (
+            route_ids(municipality_id, version.id, session=session)
+            if version and version.id
+            else []
+        )
         return {
             "version": version.version if version else 0,
             "published": plan.published_version if plan else 0,
-            "stops": live_status(session, municipality_id, route_ids),
+            "stops": live_status(session, municipality_id, routes),
             "alerts": [a.id for a in open_alerts(session, municipality_id)],
         }
 

@@ -7,7 +7,6 @@ from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlmodel import col, select
 
 from api.deps import DbSession, PageParams, RowId, Staff
 from api.listing import page_of
@@ -15,9 +14,11 @@ from api.problems import PROBLEM_RESPONSES
 from api.routes._write import audited
 from api.schemas.common import Page
 from api.schemas.days import AlertPublic, EventPublic, PlanPublic, RoutePublic, StopPublic
-from scheduler.models import Alert, Event, Plan, Route, Stop, StopStatus
-from scheduler.models.base import utcnow
+from scheduler.models import Plan, Route, Stop, StopStatus
+from scheduler.repositories import plans
+from scheduler.repositories.alerts import acknowledge_alert, select_alerts
 from scheduler.repositories.common import get_owned
+from scheduler.repositories.events import select_events
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["plans"])
 OptionalRowId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
@@ -34,14 +35,10 @@ def list_plans(
     date_to: To = None,
     service: Annotated[str | None, Query(max_length=16)] = None,
 ) -> Page[PlanPublic]:
-    query = select(Plan).where(Plan.municipality_id == caller.municipality_id)
-    if date_from:
-        query = query.where(Plan.day >= date_from)
-    if date_to:
-        query = query.where(Plan.day <= date_to)
-    if service:
-        query = query.where(Plan.service == service)
-    return page_of(session, query.order_by(col(Plan.day), col(Plan.id)), paging, PlanPublic)
+    query = plans.select_plans(
+        caller.municipality_id, date_from=date_from, date_to=date_to, service=service
+    )
+    return page_of(session, query, paging, PlanPublic)
 
 
 @router.get("/plans/{plan_id}", response_model=PlanPublic)
@@ -54,10 +51,8 @@ def get_plan(plan_id: RowId, caller: Staff, session: DbSession) -> PlanPublic:
 def list_routes(
     caller: Staff, session: DbSession, paging: PageParams, plan_version_id: OptionalRowId = None
 ) -> Page[RoutePublic]:
-    query = select(Route).where(Route.municipality_id == caller.municipality_id)
-    if plan_version_id:
-        query = query.where(Route.plan_version_id == plan_version_id)
-    return page_of(session, query.order_by(col(Route.id)), paging, RoutePublic)
+    query = plans.select_routes(caller.municipality_id, plan_version_id=plan_version_id)
+    return page_of(session, query, paging, RoutePublic)
 
 
 @router.get("/routes/{route_id}", response_model=RoutePublic)
@@ -74,12 +69,8 @@ def list_stops(
     route_id: OptionalRowId = None,
     status: StopStatus | None = None,
 ) -> Page[StopPublic]:
-    query = select(Stop).where(Stop.municipality_id == caller.municipality_id)
-    if route_id:
-        query = query.where(Stop.route_id == route_id)
-    if status:
-        query = query.where(Stop.status == status)
-    return page_of(session, query.order_by(col(Stop.route_id), col(Stop.seq)), paging, StopPublic)
+    query = plans.select_stops(caller.municipality_id, route_id=route_id, status=status)
+    return page_of(session, query, paging, StopPublic)
 
 
 @router.get("/stops/{stop_id}", response_model=StopPublic)
@@ -96,29 +87,23 @@ def list_events(
     day: date | None = None,
     kind: Annotated[str | None, Query(max_length=48)] = None,
 ) -> Page[EventPublic]:
-    query = select(Event).where(Event.municipality_id == caller.municipality_id)
-    if day:
-        query = query.where(Event.day == day)
-    if kind:
-        query = query.where(Event.kind == kind)
-    return page_of(session, query.order_by(col(Event.id).desc()), paging, EventPublic)
+    query = select_events(caller.municipality_id, day=day, kind=kind)
+    return page_of(session, query, paging, EventPublic)
 
 
 @router.get("/alerts", response_model=Page[AlertPublic])
 def list_alerts(
     caller: Staff, session: DbSession, paging: PageParams, open_only: bool = True
 ) -> Page[AlertPublic]:
-    query = select(Alert).where(Alert.municipality_id == caller.municipality_id)
-    if open_only:
-        query = query.where(col(Alert.acknowledged_at).is_(None))
-    return page_of(session, query.order_by(col(Alert.id).desc()), paging, AlertPublic)
+    query = select_alerts(caller.municipality_id, open_only=open_only)
+    return page_of(session, query, paging, AlertPublic)
 
 
 @router.post("/alerts/{alert_id}/ack", response_model=AlertPublic)
 def acknowledge(alert_id: RowId, caller: Staff, session: DbSession) -> AlertPublic:
-    row = get_owned(Alert, caller.municipality_id, alert_id, session=session)
-    if row.acknowledged_at is None:
-        row.acknowledged_at, row.acknowledged_by = utcnow(), caller.actor
-        session.add(row)
+    row, changed = acknowledge_alert(
+        caller.municipality_id, alert_id, session=session, by=caller.actor
+    )
+    if changed:
         audited(session, caller, "acknowledge", "alert", alert_id)
     return AlertPublic.model_validate(row, from_attributes=True)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
-from sqlmodel import SQLModel, col, select
+from sqlmodel import SQLModel
 
 from api.deps import Admin, AnyRole, DbSession, PageParams, RowId
-from api.listing import page_of
+from api.listing import page_list
 from api.problems import PROBLEM_RESPONSES
 from api.schemas.common import Page
 from api.schemas.users import (
@@ -19,17 +19,17 @@ from api.schemas.users import (
     UserUpdate,
 )
 from scheduler.audit import audit
-from scheduler.models import ApiToken, Caregiver, Driver, Municipality, User
+from scheduler.models import Caregiver, Driver
 from scheduler.repositories import users as repo
 from scheduler.repositories.common import get_owned
+from scheduler.repositories.tenancy import get_municipality
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES)
 
 
 @router.get("/me", response_model=Me, tags=["users"])
 def me(caller: AnyRole, session: DbSession) -> Me:
-    town = session.get(Municipality, caller.municipality_id)
-    assert town is not None
+    town = get_municipality(caller.municipality_id, session=session)
     return Me(
         id=caller.user_id,
         username=caller.username,
@@ -42,8 +42,7 @@ def me(caller: AnyRole, session: DbSession) -> Me:
 
 @router.get("/users", response_model=Page[UserPublic], tags=["users"])
 def list_users(caller: Admin, session: DbSession, paging: PageParams) -> Page[UserPublic]:
-    query = select(User).where(User.municipality_id == caller.municipality_id)
-    return page_of(session, query.order_by(col(User.id)), paging, UserPublic)
+    return page_list(repo.list_users(caller.municipality_id, session=session), paging, UserPublic)
 
 
 @router.post(
@@ -80,15 +79,8 @@ def get_user(user_id: RowId, caller: Admin, session: DbSession) -> UserPublic:
 
 @router.patch("/users/{user_id}", response_model=UserPublic, tags=["users"])
 def update_user(user_id: RowId, body: UserUpdate, caller: Admin, session: DbSession) -> UserPublic:
-    user = repo.get_user(caller.municipality_id, user_id, session=session)
     changes = body.model_dump(exclude_unset=True)
-    password = changes.pop("password", None)
-    for name, value in changes.items():
-        if value is not None or name == "locale":
-            setattr(user, name, value)
-    if password:
-        repo.set_password(user, password, session=session)
-    session.add(user)
+    user = repo.update_user(caller.municipality_id, user_id, changes, session=session)
     audit(
         caller.municipality_id,
         session=session,
@@ -103,8 +95,8 @@ def update_user(user_id: RowId, body: UserUpdate, caller: Admin, session: DbSess
 
 @router.get("/tokens", response_model=Page[TokenPublic], tags=["users"])
 def list_tokens(caller: Admin, session: DbSession, paging: PageParams) -> Page[TokenPublic]:
-    query = select(ApiToken).where(ApiToken.municipality_id == caller.municipality_id)
-    return page_of(session, query.order_by(col(ApiToken.id)), paging, TokenPublic)
+    rows = repo.list_tokens(caller.municipality_id, session=session)
+    return page_list(rows, paging, TokenPublic)
 
 
 @router.post(

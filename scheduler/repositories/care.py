@@ -13,10 +13,11 @@ from datetime import date, time
 from typing import Any
 
 from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from scheduler.errors import FieldProblem
 from scheduler.intake.calendar import runs_on
-from scheduler.models import Caregiver, Client, VisitPlan
+from scheduler.models import Caregiver, Client, Visit, VisitPlan, VisitStatus
 from scheduler.models.care import CaregiverBase
 from scheduler.repositories.common import (
     Change,
@@ -29,6 +30,7 @@ from scheduler.repositories.common import (
     raise_problems,
     require_text,
     save,
+    where_day_rows,
 )
 
 DEFAULT_SKILLS = ("personal_care", "nurse", "household", "shopping", "companionship")
@@ -256,3 +258,25 @@ def upsert_visit_plan(
         + _check_visit_refs(municipality_id, values, own_id, session=session)
     )
     return save(session, VisitPlan, existing, municipality_id, values)
+
+
+def select_visits(
+    municipality_id: int,
+    *,
+    day: date | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    status: VisitStatus | None = None,
+    client_id: int | None = None,
+) -> SelectOfScalar[Visit]:
+    """The municipality's visits by date and time window, filtered as the visit list is."""
+    query = where_day_rows(
+        select(Visit).where(Visit.municipality_id == municipality_id),
+        Visit,
+        day=day,
+        date_from=date_from,
+        date_to=date_to,
+        status=status,
+        client_id=client_id,
+    )
+    return query.order_by(col(Visit.day), col(Visit.window_start), col(Visit.id))

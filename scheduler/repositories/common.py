@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
 from sqlmodel import Session, SQLModel, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from scheduler.errors import FieldProblem, InvalidInputError, NotFoundError
 from scheduler.intake.calendar import normalize_weekdays
@@ -147,3 +149,27 @@ def check_order(
         word = "after" if strict else "at or after"
         return [FieldProblem(last, f"must be {word} {first} ({start:%H:%M}), got {end:%H:%M}")]
     return []
+
+
+def where_day_rows(
+    query: SelectOfScalar[Row],
+    model: Any,
+    *,
+    day: date | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    status: Any = None,
+    client_id: int | None = None,
+) -> SelectOfScalar[Row]:
+    """The filters every list of a client's rows by date takes (meal orders, visits)."""
+    if day:
+        query = query.where(model.day == day)
+    if date_from:
+        query = query.where(model.day >= date_from)
+    if date_to:
+        query = query.where(model.day <= date_to)
+    if status:
+        query = query.where(model.status == status)
+    if client_id:
+        query = query.where(model.client_id == client_id)
+    return query

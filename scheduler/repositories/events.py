@@ -1,4 +1,5 @@
-"""Events: claiming one for its effect, and finding those a plan run has still to take in.
+"""Events: claiming one for its effect, finding those a plan run has still to take in, and
+the event log as staff read it (newest first).
 
 An event is claimed (`processed_at` set) in the transaction of its effect, so the same
 message twice changes nothing the second time. Which outbox tasks ask for a plan is the
@@ -12,6 +13,7 @@ from datetime import date, datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from scheduler.models import Event, Outbox
 from scheduler.models.base import utcnow
@@ -99,3 +101,15 @@ def events_keyed(municipality_id: int, prefix: str, *, session: Session) -> list
         Event.municipality_id == municipality_id, col(Event.event_key).startswith(prefix)
     )
     return list(session.exec(statement.order_by(col(Event.id))).all())
+
+
+def select_events(
+    municipality_id: int, *, day: date | None = None, kind: str | None = None
+) -> SelectOfScalar[Event]:
+    """The municipality's events, newest first, optionally of one day or one kind."""
+    query = select(Event).where(Event.municipality_id == municipality_id)
+    if day:
+        query = query.where(Event.day == day)
+    if kind:
+        query = query.where(Event.kind == kind)
+    return query.order_by(col(Event.id).desc())

@@ -6,8 +6,10 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
-from scheduler.models import Client, MealOrder, MealPrice
+from scheduler.models import Client, MealOrder, MealPrice, OrderStatus
+from scheduler.repositories.common import where_day_rows
 
 
 def clients_by_id(
@@ -46,3 +48,25 @@ def meal_prices(municipality_id: int, *, session: Session) -> dict[str, int]:
     """Price of one portion per diet, in cents."""
     rows = session.exec(select(MealPrice).where(MealPrice.municipality_id == municipality_id))
     return {r.diet: r.price_cents for r in rows}
+
+
+def select_orders(
+    municipality_id: int,
+    *,
+    day: date | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    status: OrderStatus | None = None,
+    client_id: int | None = None,
+) -> SelectOfScalar[MealOrder]:
+    """The municipality's meal orders by date and client, filtered as the order list is."""
+    query = where_day_rows(
+        select(MealOrder).where(MealOrder.municipality_id == municipality_id),
+        MealOrder,
+        day=day,
+        date_from=date_from,
+        date_to=date_to,
+        status=status,
+        client_id=client_id,
+    )
+    return query.order_by(col(MealOrder.day), col(MealOrder.client_id), col(MealOrder.id))

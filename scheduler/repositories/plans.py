@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import date
 
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from scheduler.errors import NotFoundError
-from scheduler.models import Plan, PlanVersion, Route, Stop, Unassigned
+from scheduler.models import Plan, PlanVersion, Route, Stop, StopStatus, Unassigned
 
 RouteRows = list[tuple[Route, list[Stop]]]
 
@@ -198,3 +199,44 @@ def versions_after(
         PlanVersion.version > version,
     )
     return list(session.exec(statement.order_by(col(PlanVersion.version))).all())
+
+
+def select_plans(
+    municipality_id: int,
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    service: str | None = None,
+) -> SelectOfScalar[Plan]:
+    """The municipality's plans by date, optionally of dates `date_from`..`date_to` and one
+    service."""
+    query = select(Plan).where(Plan.municipality_id == municipality_id)
+    if date_from:
+        query = query.where(Plan.day >= date_from)
+    if date_to:
+        query = query.where(Plan.day <= date_to)
+    if service:
+        query = query.where(Plan.service == service)
+    return query.order_by(col(Plan.day), col(Plan.id))
+
+
+def select_routes(
+    municipality_id: int, *, plan_version_id: int | None = None
+) -> SelectOfScalar[Route]:
+    """The municipality's routes, of any version or of one."""
+    query = select(Route).where(Route.municipality_id == municipality_id)
+    if plan_version_id:
+        query = query.where(Route.plan_version_id == plan_version_id)
+    return query.order_by(col(Route.id))
+
+
+def select_stops(
+    municipality_id: int, *, route_id: int | None = None, status: StopStatus | None = None
+) -> SelectOfScalar[Stop]:
+    """The municipality's stops by route and order, optionally of one route or status."""
+    query = select(Stop).where(Stop.municipality_id == municipality_id)
+    if route_id:
+        query = query.where(Stop.route_id == route_id)
+    if status:
+        query = query.where(Stop.status == status)
+    return query.order_by(col(Stop.route_id), col(Stop.seq))

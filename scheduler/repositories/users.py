@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -159,3 +161,43 @@ def revoke_token(municipality_id: int, token_id: int, *, session: Session) -> Ap
 
 def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def find_user_by_id(municipality_id: int, user_id: int, *, session: Session) -> User | None:
+    """The user with this id if it is in the municipality, else None (a page session that
+    names a user of another town is simply not signed in)."""
+    user = session.get(User, user_id)
+    return user if user is not None and user.municipality_id == municipality_id else None
+
+
+CHANGEABLE = ("role", "locale", "active", "password")  # what an admin may change on a user
+
+
+def update_user(
+    municipality_id: int, user_id: int, changes: Mapping[str, Any], *, session: Session
+) -> User:
+    """Apply an admin's partial change to a user of the municipality.
+
+    A field given as None is left as it is, except `locale`, where None means "follow the
+    municipality's language again". A new password is hashed like any other."""
+    unknown = sorted(set(changes) - set(CHANGEABLE))
+    if unknown:
+        raise InvalidInputError.one(unknown[0], "cannot be changed")
+    user = get_user(municipality_id, user_id, session=session)
+    values = dict(changes)
+    password = values.pop("password", None)
+    for name, value in values.items():
+        if value is not None or name == "locale":
+            setattr(user, name, value)
+    if password:
+        set_password(user, password, session=session)
+    session.add(user)
+    return user
+
+
+def set_locale(municipality_id: int, user_id: int, locale: str | None, *, session: Session) -> User:
+    """The user's own language, or None to follow the municipality's."""
+    user = get_user(municipality_id, user_id, session=session)
+    user.locale = locale
+    session.add(user)
+    return user

@@ -10,10 +10,24 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from scheduler.errors import InvalidInputError, NotFoundError
-from scheduler.models import ClientStatus, Diet, Kitchen, MealSubscription
+from scheduler.models import (
+    Alert,
+    AuditEntry,
+    ClientStatus,
+    Diet,
+    Event,
+    Kitchen,
+    MealOrder,
+    MealSubscription,
+    Role,
+)
 from scheduler.models.fleet import KitchenBase
-from scheduler.repositories import care, clients, fleet, tenancy
+from scheduler.repositories import care, clients, fleet, meals, plans, tenancy, users
+from scheduler.repositories.alerts import acknowledge_alert, open_alerts, select_alerts
+from scheduler.repositories.audit import select_audit
 from scheduler.repositories.common import Change
+from scheduler.repositories.events import select_events
+from scheduler.views.paging import window
 
 MONDAY = date(2025, 3, 3)
 
@@ -319,3 +333,90 @@ def test_visit_plans_for_day(session: Session) -> None:
     next_monday = MONDAY + timedelta(7)
     found = care.visit_plans_for_day(town, next_monday, session=session)
     assert [p.external_id for p in found] == ["V1", "V2"]
+
+
+# Lists built for paging, alerts, users: always within the municipality
+
+
+def _alert(session: Session, town: int, message: str) -> int:
+    row = Alert(municipality_id=town, kind="welfare", message=message)
+    session.add(row)
+    session.flush()
+    assert row.id is not None
+    return row.id
+
+
+def test_list_statements_select_only_the_towns_rows(session: Session) -> None:
+    town, other = _town(session), _town(session, "Shipka")
+    for mid in (town, other):
+        client = _client(session, mid)
+        order = MealOrder(municipality_id=mid, client_id=client, day=MONDAY, diet=Diet.general)
+        event = Event(municipality_id=mid, event_key=f"e{mid}", kind="order_placed", day=MONDAY)
+        entry = AuditEntry(municipality_id=mid, actor="a", action="create", entity="client")
+        session.add_all([order, event, entry])
+        _alert(session, mid, "not at home")
+    session.flush()
+    one_each = [
+        meals.select_orders(town, day=MONDAY),
+        select_events(town, day=MONDAY),
+        select_audit(town, entity="client"),
+        select_alerts(town),
+    ]
+    for statement in one_each:
+        found = window(statement, offset=0, limit=10, session=session)
+        assert found.total == 1 and [r.municipality_id for r in found.rows] == [town]
+    none_yet = [
+        care.select_visits(town),
+        plans.select_plans(town),
+        plans.select_routes(town),
+        plans.select_stops(town),
+        meals.select_orders(town, day=MONDAY + timedelta(1)),
+        select_events(town, kind="visit_requested"),
+    ]
+    for statement in none_yet:
+        assert window(statement, offset=0, limit=10, session=session).total == 0
+
+
+def test_paging_window_counts_all_rows_and_returns_a_slice(session: Session) -> None:
+    town = _town(session)
+    ids = [_alert(session, town, f"alert {n}") for n in range(5)]
+    found = window(select_alerts(town), offset=1, limit=2, session=session)
+    assert found.total == 5
+    assert [a.id for a in found.rows] == sorted(ids, reverse=True)[1:3]
+
+
+def test_acknowledging_an_alert_keeps_the_first_person_and_the_town(session: Session) -> None:
+    town, other = _town(session), _town(session, "Shipka")
+    mine, theirs = _alert(session, town, "mine"), _alert(session, other, "theirs")
+    row, changed = acknowledge_alert(town, mine, session=session, by="user:ana")
+    again, changed_again = acknowledge_alert(town, mine, session=session, by="user:bob")
+    assert changed and not changed_again
+    assert again.acknowledged_by == "user:ana" and row.acknowledged_at is not None
+    assert [a.id for a in open_alerts(town, session=session)] == []
+    with pytest.raises(NotFoundError):
+        acknowledge_alert(town, theirs, session=session, by="user:ana")
+    assert [a.id for a in open_alerts(other, session=session)] == [theirs]
+
+
+def test_user_changes_stay_in_the_town(session: Session) -> None:
+    town, other = _town(session), _town(session, "Shipka")
+    ana = users.create_user(
+        town, session=session, username="ana", password="long-enough", role=Role.dispatcher
+    )
+    assert ana.id is not None
+    assert users.find_user_by_id(town, ana.id, session=session) is ana
+    assert users.find_user_by_id(other, ana.id, session=session) is None
+    changed = users.update_user(
+        town, ana.id, {"role": Role.admin, "active": None, "locale": "sl"}, session=session
+    )
+    assert (changed.role, changed.active, changed.locale) == (Role.admin, True, "sl")
+    users.update_user(town, ana.id, {"locale": None, "password": "another-one"}, session=session)
+    assert ana.locale is None
+    assert users.authenticate("Kazanlak", "ana", "another-one", session=session) is ana
+    with pytest.raises(InvalidInputError, match="cannot be changed"):
+        users.update_user(town, ana.id, {"username": "eve"}, session=session)
+    assert users.set_locale(town, ana.id, "bg", session=session).locale == "bg"
+    with pytest.raises(NotFoundError):
+        users.update_user(other, ana.id, {"active": False}, session=session)
+    with pytest.raises(NotFoundError):
+        users.set_locale(other, ana.id, "en", session=session)
