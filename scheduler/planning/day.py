@@ -159,9 +159,10 @@ def refuse_broken(problem: routing.Problem, solution: routing.Solution) -> None:
     on, a caregiver sent at a time the rules forbid cannot."""
     broken = hard_violations(problem, solution)
     if broken:
+        rules = ", ".join(sorted({v.constraint for v in broken}))
         more = f" (and {len(broken) - 3} more)" if len(broken) > 3 else ""
-        rules = "; ".join(str(v) for v in broken[:3]) + more
-        raise BrokenPlanError(f"the plan breaks a hard rule and was not stored: {rules}")
+        found = "; ".join(str(v) for v in broken[:3]) + more
+        raise BrokenPlanError(f"the plan breaks hard rules ({rules}) and was not stored: {found}")
 
 
 def _solve(problem: routing.Problem, time_limit: float | None, *, meals: bool) -> routing.Solution:
