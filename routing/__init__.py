@@ -15,6 +15,7 @@ from routing.exchange import (
 from routing.params import Search, SolveParams
 from routing.problem import (
     Break,
+    Follow,
     Job,
     Matrices,
     Objective,
@@ -29,6 +30,7 @@ from routing.solver import solve
 
 __all__ = [
     "Break",
+    "Follow",
     "Job",
     "Matrices",
     "Objective",

@@ -6,7 +6,8 @@ error is a `ValueError` whose message starts with the path of the field in the f
 `read_problem(problem_to_dict(p)) == p`.
 
 Added to FORMAT.md's fields, as it allows: `vehicles[].reload_time` (seconds to load again at
-the start between trips), `jobs[].allowed_vehicles`, and per-profile matrices as
+the start between trips), `jobs[].allowed_vehicles`, `jobs[].follows` (a visit that follows
+another by a gap, docs/format.md), and per-profile matrices as
 `"matrices": {"car": {"durations": ...}, "foot": {...}}` beside (or instead of) the shared
 `durations`/`distances`.
 """
@@ -20,6 +21,7 @@ from typing import Any, TypeVar
 
 from routing.problem import (
     Break,
+    Follow,
     Job,
     Matrices,
     Objective,
@@ -216,6 +218,17 @@ def _sync(path: str, data: object) -> Sync | None:
     return _build(path, Sync, **kwargs)
 
 
+def _follow(path: str, data: object) -> Follow:
+    f = _Fields(data, path)
+    kwargs = {
+        "job": f.take("job"),
+        "min_gap": f.take("min_gap", 0),
+        "max_gap": f.take("max_gap", None),
+    }
+    f.done()
+    return _build(path, Follow, **kwargs)
+
+
 def _job(path: str, data: object) -> Job:
     f = _Fields(data, path)
     allowed = f.take("allowed_vehicles", None)
@@ -238,6 +251,10 @@ def _job(path: str, data: object) -> Job:
         if allowed is None
         else tuple(_list(f.at("allowed_vehicles"), allowed)),
         "sync": _sync(f.at("sync"), f.take("sync", None)),
+        "follows": tuple(
+            _follow(f"{f.at('follows')}[{k}]", link)
+            for k, link in enumerate(_list(f.at("follows"), f.take("follows", [])))
+        ),
     }
     f.done()
     return _build(path, Job, **kwargs)
@@ -371,6 +388,7 @@ def _job_dict(j: Job) -> dict[str, Any]:
         "preference_cost": j.preference_cost,
         "allowed_vehicles": None if j.allowed_vehicles is None else list(j.allowed_vehicles),
         "sync": None if j.sync is None else _non_default(vars(j.sync).copy(), {}),
+        "follows": [_non_default(vars(link).copy(), {"min_gap": 0}) for link in j.follows],
     }
     defaults = {
         "service": 0,
@@ -380,6 +398,7 @@ def _job_dict(j: Job) -> dict[str, Any]:
         "late_cost_per_s": 0,
         "preferred_vehicles": [],
         "preference_cost": 0,
+        "follows": [],
     }
     return _non_default(values, defaults)
 

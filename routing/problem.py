@@ -240,6 +240,25 @@ class Vehicle:
 
 
 @dataclass(frozen=True)
+class Follow:
+    """The job starts `min_gap` to `max_gap` seconds after job `job` starts (medication before
+    a meal). A job of a simultaneous group may follow, or be followed: the link then ties the
+    whole group, which starts at one second. Both are served or neither."""
+
+    job: str
+    min_gap: int = 0
+    max_gap: int | None = None
+
+    def __post_init__(self) -> None:
+        _id("job", self.job)
+        _int("min_gap", self.min_gap)
+        if self.max_gap is not None:
+            _int("max_gap", self.max_gap)
+            if self.max_gap < self.min_gap:
+                raise _fail("max_gap", f"max_gap >= min_gap ({self.min_gap})", self.max_gap)
+
+
+@dataclass(frozen=True)
 class Job:
     """A stop to serve: a meal delivery or a home-care visit.
 
@@ -262,6 +281,7 @@ class Job:
     preference_cost: int = 0
     allowed_vehicles: tuple[str, ...] | None = None
     sync: Sync | None = None
+    follows: tuple[Follow, ...] = ()
 
     def __post_init__(self) -> None:
         _id("id", self.id)
@@ -288,6 +308,12 @@ class Job:
             _set(self, "allowed_vehicles", _strings("allowed_vehicles", self.allowed_vehicles))
         if self.sync is not None and not isinstance(self.sync, Sync):
             raise _fail("sync", "a Sync", self.sync)
+        _set(self, "follows", tuple(self.follows))
+        for k, link in enumerate(self.follows):
+            if not isinstance(link, Follow):
+                raise _fail(f"follows[{k}]", "a Follow", link)
+            if link.job == self.id:
+                raise _fail(f"follows[{k}].job", "another job than itself", link.job)
 
 
 @dataclass(frozen=True)
@@ -419,6 +445,7 @@ class Problem:
         _check_routes(self)
         _check_trips(self)
         _check_sync(self)
+        _check_follows(self)
 
     @property
     def uses_matrices(self) -> bool:
@@ -578,3 +605,25 @@ def _check_sequence(members: list[tuple[int, Sync]]) -> None:
         if len(values) > 1:
             i = members[0][0]
             raise _fail(f"jobs[{i}].sync.{attr}", "one value for the whole group", sorted(values))
+
+
+def _check_follows(p: Problem) -> None:
+    """Every followed job exists, and no job follows itself through a chain (its start would
+    have to come after itself)."""
+    ids = {j.id: i for i, j in enumerate(p.jobs)}
+    waiting = {j.id: len(j.follows) for j in p.jobs}
+    after: dict[str, list[str]] = {}
+    for i, job in enumerate(p.jobs):
+        for k, link in enumerate(job.follows):
+            if link.job not in ids:
+                raise _fail(f"jobs[{i}].follows[{k}].job", "the id of a job", link.job)
+            after.setdefault(link.job, []).append(job.id)
+    ready = [jid for jid, n in waiting.items() if n == 0]
+    while ready:
+        for then in after.get(ready.pop(), ()):
+            waiting[then] -= 1
+            if waiting[then] == 0:
+                ready.append(then)
+    looped = [jid for jid, n in waiting.items() if n > 0]
+    if looped:
+        raise _fail(f"jobs[{ids[looped[0]]}].follows", "no cycle of follows", looped[0])

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from routing.links import links
 from routing.problem import Job, Problem, Vehicle
 from routing.schedule import HORIZON, earliest_start, time_route
 from routing.solution import Reason
@@ -129,17 +130,13 @@ def eligibility(problem: Problem) -> list[Eligibility]:
 
 
 def _sync_groups(problem: Problem, results: list[Eligibility]) -> list[Eligibility]:
-    """All jobs of a sync group are served or none: one impossible job takes the group out."""
-    broken = {
-        job.sync.group
-        for job, r in zip(problem.jobs, results, strict=True)
-        if job.sync is not None and r.reason is not None
-    }
+    """The jobs of a tie (a sync group, linked visits) are served all or none: one impossible
+    job takes the whole tie out."""
+    tie_of = links(problem).tie_of
+    broken = {tie_of[j] for j, r in enumerate(results) if j in tie_of and r.reason is not None}
     return [
-        Eligibility((), Reason.sync)
-        if job.sync is not None and job.sync.group in broken and r.reason is None
-        else r
-        for job, r in zip(problem.jobs, results, strict=True)
+        Eligibility((), Reason.sync) if tie_of.get(j) in broken and r.reason is None else r
+        for j, r in enumerate(results)
     ]
 
 

@@ -14,7 +14,9 @@ What the times must satisfy, as OR-Tools' model and FORMAT.md define them:
   the next step starts; a used vehicle that shows no break step for a break must be able to
   take it off duty, before its start or after its end;
 - sync groups are served all or none; `simultaneous` jobs start at the same second on different
-  vehicles; `sequential` ones start between `min_gap` and `max_gap` after the previous order.
+  vehicles; `sequential` ones start between `min_gap` and `max_gap` after the previous order;
+  a job that `follows` another starts between that link's gaps after it, and the two are served
+  both or neither (reported as `sync`, the rule a dispatcher set).
 
 `validate` returns every violation it finds, each naming the constraint, the vehicle, job or
 group, and what is wrong; an empty list is a valid plan.
@@ -90,6 +92,7 @@ def validate(problem: Problem, solution: Solution) -> list[Violation]:
         out += RouteCheck(problem, jobs, vehicle, route, served).run()
     out += _check_cover(problem, solution, served)
     out += _check_sync(problem, served)
+    out += _check_follows(problem, served)
     out += _check_pinned(problem, solution, served)
     out += _check_ordered(problem, solution, served)
     out += _check_summary(solution)
@@ -332,6 +335,25 @@ def _sequential(subject: str, jobs: list[Job], served: dict[str, Served]) -> lis
         if gap < low or (high is not None and gap > high):
             bound = f"[{low}, {'-' if high is None else high}]"
             out.append(Violation("sync", subject, f"{b.id} starts {gap} s after {a.id}, {bound}"))
+    return out
+
+
+def _check_follows(problem: Problem, served: dict[str, Served]) -> list[Violation]:
+    out = []
+    for job in problem.jobs:
+        for link in job.follows:
+            subject = f"job {job.id}"
+            pair = (link.job in served, job.id in served)
+            if pair[0] != pair[1]:
+                gone = link.job if pair[1] else job.id
+                what = f"follows {link.job}, but {gone} is left out"
+                out.append(Violation("sync", subject, what))
+            elif all(pair):
+                gap = served[job.id].start - served[link.job].start
+                if gap < link.min_gap or (link.max_gap is not None and gap > link.max_gap):
+                    bound = f"[{link.min_gap}, {'-' if link.max_gap is None else link.max_gap}]"
+                    what = f"starts {gap} s after {link.job}, {bound}"
+                    out.append(Violation("sync", subject, what))
     return out
 
 

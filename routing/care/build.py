@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from routing.links import links
 from routing.problem import Problem, TimeWindow, Vehicle
 
 INF = 10**15
@@ -84,6 +85,7 @@ class Builder:
         self.problem = problem
         self.vans = vans  # per job: the vans that may serve it
         self.fixed: dict[int, int] = {}
+        self.links = links(problem)
         self.by_distance = problem.objective.minimize == "distance"
         # Per van: the travel and cost matrices of its profile (looked up millions of times).
         self.dur_of, self.cost_of = [], []

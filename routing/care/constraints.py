@@ -14,10 +14,11 @@ against.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import pairwise
+from itertools import combinations, pairwise
 
 import numpy as np
 
+from routing.links import links
 from routing.model import Built, ModelHook, node_matrix, node_services, per_vehicle
 from routing.problem import Job, Problem
 
@@ -33,7 +34,7 @@ def hooks(problem: Problem) -> list[ModelHook]:
         found.append(add_preferences)
     if problem.objective.balance_weight:
         found.append(add_balance)
-    if any(j.sync for j in problem.jobs):
+    if any(j.sync or j.follows for j in problem.jobs):
         found.append(add_sync)
     return found
 
@@ -123,28 +124,37 @@ def add_balance(b: Built) -> None:
 
 
 def add_sync(b: Built) -> None:
-    """The exact sync model: all or none, equal starts on different vehicles, gaps."""
+    """The exact sync model (routing/links.py): equal starts on different vehicles for a
+    simultaneous group, each gap as two cumul inequalities, and all or none along every rule
+    (a tie is connected by its rules, so equal ActiveVars along them hold the whole tie)."""
     solver = b.model.solver()
     node_of = {j: n for n, j in enumerate(b.layout.jobs)}
-    groups: dict[str, list[tuple[Job, int]]] = {}
-    for j, job in enumerate(b.problem.jobs):
-        if job.sync is not None and j in node_of:
-            groups.setdefault(job.sync.group, []).append((job, b.index(node_of[j])))
-    for members in groups.values():
-        members.sort(key=lambda m: m[0].sync.order or 0 if m[0].sync else 0)
-        for (job_a, a), (job_b, c) in pairwise(members):
-            solver.Add(b.model.ActiveVar(a) == b.model.ActiveVar(c))
-            ta, tc = b.time.CumulVar(a), b.time.CumulVar(c)
-            assert job_a.sync is not None and job_b.sync is not None
-            if job_a.sync.type == "simultaneous":
-                solver.Add(ta == tc)
-                different = solver.IsDifferentVar(b.model.VehicleVar(a), b.model.VehicleVar(c))
-                solver.Add(different >= b.model.ActiveVar(a))
+    found = links(b.problem)
+    # A job of a tie left out of the layout (impossible before the search) leaves it all out.
+    out = {found.tie_of[j] for j in found.tie_of if j not in node_of}
+    for j, name in found.tie_of.items():
+        if name in out and j in node_of:
+            solver.Add(b.model.ActiveVar(b.index(node_of[j])) == 0)
+
+    def at(j: int) -> int | None:
+        return b.index(node_of[j]) if j in node_of else None
+
+    for unit in found.together:
+        for a, c in combinations([at(j) for j in unit], 2):
+            if a is None or c is None:
                 continue
-            low = job_a.sync.min_gap or job_b.sync.min_gap or 0
-            high = job_a.sync.max_gap or job_b.sync.max_gap
-            # Only binding when the group is served: an unserved pair's cumuls are free.
-            slack = b.horizon * (1 - b.model.ActiveVar(a))
-            solver.Add(tc - ta + slack >= low)
-            if high is not None:
-                solver.Add(ta - tc + slack >= -high)
+            solver.Add(b.model.ActiveVar(a) == b.model.ActiveVar(c))
+            solver.Add(b.time.CumulVar(a) == b.time.CumulVar(c))
+            different = solver.IsDifferentVar(b.model.VehicleVar(a), b.model.VehicleVar(c))
+            solver.Add(different >= b.model.ActiveVar(a))
+    for gap in found.gaps:
+        a, c = at(gap.first), at(gap.then)
+        if a is None or c is None:
+            continue
+        solver.Add(b.model.ActiveVar(a) == b.model.ActiveVar(c))
+        ta, tc = b.time.CumulVar(a), b.time.CumulVar(c)
+        # Only binding when the tie is served: an unserved pair's cumuls are free.
+        slack = b.horizon * (1 - b.model.ActiveVar(a))
+        solver.Add(tc - ta + slack >= gap.low)
+        if gap.high is not None:
+            solver.Add(ta - tc + slack >= -gap.high)

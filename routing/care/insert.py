@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 
 from routing.care.build import INF, Builder, Place
+from routing.links import links
 from routing.problem import Job, Problem
 
 TOP_FIRSTS = 6  # first parts of a linked visit tried with the second on the same route
@@ -29,8 +30,9 @@ def place_single(b: Builder, j: int, vans: Sequence[int] | None = None) -> bool:
     return True
 
 
-def place_simultaneous(b: Builder, jobs: Sequence[int]) -> bool:
-    """All parts at one second on different vans: the cheapest two, then the rest at it."""
+def place_simultaneous(b: Builder, jobs: Sequence[int], lo: int = 0, hi: int = INF) -> bool:
+    """All parts at one second on different vans: the cheapest two, then the rest at it; the
+    second within [lo, hi] (a gap to a unit placed before)."""
     first, second, *rest = jobs
     options = sorted(b.places(second), key=lambda p: p.cost)
     best: tuple[int, int, Place, Place] | None = None
@@ -38,8 +40,8 @@ def place_simultaneous(b: Builder, jobs: Sequence[int]) -> bool:
         for c in options:
             if best is not None and a.cost + c.cost >= best[0]:
                 break
-            t = max(a.earliest, c.earliest)
-            if a.van != c.van and t <= min(a.latest, c.latest):
+            t = max(a.earliest, c.earliest, lo)
+            if a.van != c.van and t <= min(a.latest, c.latest, hi):
                 best = (a.cost + c.cost, t, a, c)
     if best is None:
         return False
@@ -171,18 +173,44 @@ def _most_regret(best: dict[int, dict[int, Place]]) -> tuple[int, Place] | None:
 
 
 def sync_groups(problem: Problem) -> dict[str, list[int]]:
-    """Job indices per sync group, in their order."""
-    groups: dict[str, list[int]] = {}
-    for j, job in enumerate(problem.jobs):
-        if job.sync is not None:
-            groups.setdefault(job.sync.group, []).append(j)
-    for members in groups.values():
-        members.sort(key=lambda j: _order(problem.jobs[j]))
-    return groups
+    """Job indices per tie (jobs served all or none, routing/links.py), in placing order."""
+    found = links(problem)
+    return {name: found.members(name) for name in found.ties}
 
 
-def _order(job: Job) -> int:
-    return job.sync.order or 0 if job.sync is not None else 0
+def place_linked(b: Builder, name: str) -> bool:
+    """A tie of units joined by gaps, unit by unit in its placing order: each one at its
+    cheapest place whose interval meets every gap to the units already placed, at the
+    earliest second there. Greedy; a tie it cannot place is left out whole (reason `sync`)."""
+    units = b.links.ties[name]
+    gaps = b.links.gaps_of(name)
+    for unit in units:
+        lo, hi = 0, INF
+        for g in gaps:
+            if g.then in unit and g.first in b.fixed:
+                lo = max(lo, b.fixed[g.first] + g.low)
+                hi = min(hi, INF if g.high is None else b.fixed[g.first] + g.high)
+            if g.first in unit and g.then in b.fixed:
+                lo = max(lo, 0 if g.high is None else b.fixed[g.then] - g.high)
+                hi = min(hi, b.fixed[g.then] - g.low)
+        if lo > hi or not _place_unit(b, unit, lo, hi):
+            for unit_placed in units:
+                for j in unit_placed:
+                    b.remove(j)
+            return False
+    return True
+
+
+def _place_unit(b: Builder, unit: Sequence[int], lo: int, hi: int) -> bool:
+    if len(unit) > 1:
+        return place_simultaneous(b, unit, lo, hi)
+    (j,) = unit
+    fits = [p for p in b.places(j) if max(p.earliest, lo) <= min(p.latest, hi)]
+    if not fits:
+        return False
+    p = min(fits, key=lambda p: (p.cost, p.earliest))
+    b.insert(j, p, max(p.earliest, lo))
+    return True
 
 
 def first_plan(problem: Problem, vans: list[tuple[int, ...]], deadline: float) -> Builder:
@@ -197,7 +225,8 @@ def first_plan(problem: Problem, vans: list[tuple[int, ...]], deadline: float) -
         if pinned:
             b.pin(v, pinned)
     # Visits only one or two caregivers can make (a rare skill, a hard restriction) first.
-    scarce = [j for j, job in enumerate(problem.jobs) if job.sync is None and 0 < len(vans[j]) <= 2]
+    tied = b.links.tie_of
+    scarce = [j for j in range(len(problem.jobs)) if j not in tied and 0 < len(vans[j]) <= 2]
     for j in sorted(scarce, key=lambda j: _start(problem.jobs[j])):
         if j not in b.placed:
             place_single(b, j)
@@ -209,9 +238,7 @@ def first_plan(problem: Problem, vans: list[tuple[int, ...]], deadline: float) -
             continue
         place_group(b, members)
     placed = b.placed
-    singles = [
-        j for j, job in enumerate(problem.jobs) if job.sync is None and vans[j] and j not in placed
-    ]
+    singles = [j for j in range(len(problem.jobs)) if j not in tied and vans[j] and j not in placed]
     place_preferred(b, singles)
     singles = [j for j in singles if j not in b.placed]
     place_by_regret(b, singles, deadline)
@@ -229,12 +256,12 @@ def _chronological(b: Builder, groups: list[list[int]]) -> None:
     units += [
         (_start(job), [j])
         for j, job in enumerate(jobs)
-        if job.sync is None and job.preferred_vehicles and b.vans[j]
+        if j not in b.links.tie_of and job.preferred_vehicles and b.vans[j]
     ]
     for _, members in sorted(units, key=lambda u: u[0]):
         if members[0] in b.placed:
             continue
-        if len(members) > 1 or jobs[members[0]].sync is not None:
+        if len(members) > 1 or members[0] in b.links.tie_of:
             place_group(b, members)
             continue
         j = members[0]
@@ -260,8 +287,10 @@ def place_preferred(b: Builder, jobs: Sequence[int]) -> None:
 
 
 def place_group(b: Builder, members: list[int]) -> bool:
+    name = b.links.tie_of[members[0]]
     sync = b.problem.jobs[members[0]].sync
-    assert sync is not None
+    if sync is None or not b.links.is_plain_group(b.problem, name):
+        return place_linked(b, name)
     if sync.type == "simultaneous":
         return place_simultaneous(b, members)
     low, high = _gaps(b.problem, members)

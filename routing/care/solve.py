@@ -49,13 +49,14 @@ def fixed_problem(problem: Problem, b: Builder) -> tuple[Problem, set[str]]:
     jobs, left_out = [], set()
     pinned = {jid for route in problem.pinned.values() for jid in route}
     for j, job in enumerate(problem.jobs):
-        if job.sync is None:
+        if j not in b.links.tie_of:
             jobs.append(job)
         elif job.id in pinned and j not in b.fixed:
-            jobs.append(replace(job, sync=None))  # already under way: it keeps its place
+            jobs.append(replace(job, sync=None, follows=()))  # under way: it keeps its place
         elif j in b.fixed:
             t = b.fixed[j]
-            jobs.append(replace(job, time_windows=((t, t),), late_cost_per_s=0, sync=None))
+            fixed = replace(job, time_windows=((t, t),), late_cost_per_s=0, sync=None, follows=())
+            jobs.append(fixed)
         else:
             left_out.add(job.id)
     start = {
@@ -66,7 +67,7 @@ def fixed_problem(problem: Problem, b: Builder) -> tuple[Problem, set[str]]:
 
 
 def has_sync(problem: Problem) -> bool:
-    return any(job.sync is not None for job in problem.jobs)
+    return any(job.sync is not None or job.follows for job in problem.jobs)
 
 
 def without_lone_sync(problem: Problem) -> Problem:
@@ -97,12 +98,12 @@ def solve_synced(problem: Problem, time_limit: float, seed: int, inner: Inner) -
     answer = retime_solution(problem, answer, timing=fixed)
     reasons = {u.id: u.reason for u in answer.unassigned}
     unassigned = []
-    for job, check in zip(problem.jobs, checks, strict=True):
+    for j, (job, check) in enumerate(zip(problem.jobs, checks, strict=True)):
         if job.id in answer.assigned:
             continue
         if check.reason is not None:
             unassigned.append(Unassigned(job.id, check.reason))
-        elif job.sync is not None:
+        elif j in b.links.tie_of:
             unassigned.append(Unassigned(job.id, Reason.sync))
         else:
             unassigned.append(Unassigned(job.id, reasons.get(job.id, Reason.cost)))

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from itertools import pairwise
 
 from routing.care.timing import Timed, time_care_route
+from routing.links import links
 from routing.problem import Job, Problem
 
 ROUNDS = 200  # a fixpoint needs few; more means a cycle that only pushes (no answer)
@@ -43,50 +43,57 @@ def _at_least(job: Job, t: int | None) -> Job:
 def synced_starts(problem: Problem, routes: dict[int, list[Job]]) -> dict[str, int] | None:
     """The earliest starts of every routed job with all sync constraints met, or None."""
     floor: dict[str, int] = {}
-    groups: dict[str, list[Job]] = {}
     routed = {j.id for jobs in routes.values() for j in jobs}
-    for job in problem.jobs:
-        if job.sync is not None and job.id in routed:
-            groups.setdefault(job.sync.group, []).append(job)
+    found = links(problem)
+    ids = [job.id for job in problem.jobs]
+    together = [[ids[j] for j in unit if ids[j] in routed] for unit in found.together]
+    gaps = [
+        (ids[g.first], ids[g.then], g.low, g.high)
+        for g in found.gaps
+        if ids[g.first] in routed and ids[g.then] in routed
+    ]
     for _ in range(ROUNDS):
         starts: dict[str, int] = {}
         for van, jobs in routes.items():
             starts |= _starts(problem, van, jobs, floor)
-        pushed = _push(groups, starts)
+        pushed = _push(together, gaps, starts)
         if all(starts.get(jid, 0) >= t for jid, t in pushed.items()):
             return starts
         floor = {jid: max(floor.get(jid, 0), t) for jid, t in (starts | pushed).items()}
     return None
 
 
-def _push(groups: dict[str, list[Job]], starts: dict[str, int]) -> dict[str, int]:
-    """Where the groups want their parts: never earlier than they are."""
+def _push(
+    together: list[list[str]], gaps: list[tuple[str, str, int, int | None]], starts: dict[str, int]
+) -> dict[str, int]:
+    """Where the rules want their jobs: never earlier than they are."""
     want = dict(starts)
-    for members in groups.values():
-        first = members[0].sync
-        assert first is not None
-        if first.type == "simultaneous":
-            latest = max(starts[j.id] for j in members)
-            for j in members:
-                want[j.id] = latest
-            continue
-        ordered = sorted(members, key=lambda j: j.sync.order or 0 if j.sync else 0)
-        low = next((j.sync.min_gap for j in members if j.sync and j.sync.min_gap), 0)
-        high = next((j.sync.max_gap for j in members if j.sync and j.sync.max_gap), None)
-        for a, b in pairwise(ordered):
-            want[b.id] = max(want[b.id], want[a.id] + low)
-            if high is not None:
-                want[a.id] = max(want[a.id], want[b.id] - high)
+    for unit in together:
+        if unit:
+            latest = max(starts[j] for j in unit)
+            for j in unit:
+                want[j] = latest
+    for first, then, low, high in gaps:
+        want[then] = max(want[then], want[first] + low)
+        if high is not None:
+            want[first] = max(want[first], want[then] - high)
     return want
 
 
 def pinned(problem: Problem, starts: dict[str, int]) -> Problem:
     """The problem with every sync part that has a start held to that second, without sync."""
+    followed = {f.job for j in problem.jobs for f in j.follows}
     return replace(
         problem,
         jobs=tuple(
-            replace(j, time_windows=((starts[j.id], starts[j.id]),), late_cost_per_s=0, sync=None)
-            if j.sync is not None and j.id in starts
+            replace(
+                j,
+                time_windows=((starts[j.id], starts[j.id]),),
+                late_cost_per_s=0,
+                sync=None,
+                follows=(),
+            )
+            if j.id in starts and (j.sync is not None or j.follows or j.id in followed)
             else j
             for j in problem.jobs
         ),

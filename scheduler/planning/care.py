@@ -7,8 +7,9 @@
 - A visit is a job with the visit's external id, located at the client, lasting its duration,
   starting within its window (hard: the window is what the client was promised). A visit for
   two people is two jobs (`X` and `X#2`) in a `simultaneous` sync group; a visit after another
-  is `sequential` with the minimum and maximum gap; preferred caregivers on duty are the
-  job's `preferred_vehicles`, serving it with anyone else costs `CONTINUITY_COST`.
+  is `sequential` with the minimum and maximum gap, or `follows` it (care_jobs.py); preferred
+  caregivers on duty are the job's `preferred_vehicles`, serving it with anyone else costs
+  `CONTINUITY_COST`.
 - A lunch carried on the visit narrows its window to the client's lunch window.
 - The objective is travel time: caregivers walk and take buses, so time is what they spend.
 

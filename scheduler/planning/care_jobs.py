@@ -1,11 +1,11 @@
 """The jobs of a home-care day: windows, two people at once, visits that follow another.
 
 A visit that follows another (`after_visit`) is planned with the earlier one as a `sequential`
-sync pair. A job takes part in one sync group only, so when that cannot be (either visit needs
-two people, or the earlier one already leads another pair, or the visit leads a pair itself)
-the later visit's window is narrowed to what the earlier one's window allows, which keeps the
-gap possible but does not hold it for sure; the benchmark checks it (scheduler/lab/bench_care.py).
-When the earlier visit has started, its real start gives the later window exactly.
+sync pair when both are single visits not linked otherwise; in every other case (either needs
+two people, a chain of three) each job of the later visit `follows` the earlier visit's first
+job (docs/format.md): the solver holds the gap, or leaves the linked visits out together with
+reason `sync`. When the earlier visit has started, its real start gives the later window
+exactly; when it cannot be planned at all, neither can the visit that follows it.
 """
 
 from __future__ import annotations
@@ -40,7 +40,8 @@ class JobFacts:
 @dataclass
 class _Links:
     syncs: dict[int, routing.Sync]  # visit id -> its sync
-    windows: dict[int, Window]  # visit id -> the window a link narrows it to
+    follows: dict[int, routing.Follow]  # visit id -> the link to the visit it follows
+    windows: dict[int, Window]  # visit id -> the window a started earlier visit gives it
     why: dict[int, str]  # visit id -> why its link leaves no time
 
 
@@ -77,7 +78,24 @@ def visit_jobs(facts: JobFacts) -> tuple[list[routing.Job], dict[str, JobRef], l
         for job_id in ids:
             jobs.append(_job(job_id, visit, client, window, facts, allowed, links))
             refs[job_id] = ref
+    jobs, cut = _without_broken_links(jobs)
+    for job_id in cut:
+        text = "The visit it must follow cannot be planned today, so neither can this one."
+        unroutable.append(Unroutable(job_id, refs.pop(job_id), routing.Reason.sync, text))
     return jobs, refs, unroutable
+
+
+def _without_broken_links(jobs: list[routing.Job]) -> tuple[list[routing.Job], list[str]]:
+    """Jobs whose followed job is not in the problem (not plannable today) are cut, and what
+    follows them in turn."""
+    cut: list[str] = []
+    while True:
+        ids = {j.id for j in jobs}
+        broken = [j for j in jobs if any(f.job not in ids for f in j.follows)]
+        if not broken:
+            return jobs, cut
+        cut += [j.id for j in broken]
+        jobs = [j for j in jobs if j not in broken]
 
 
 def _ref(visit: Visit, client: Client) -> JobRef:
@@ -109,6 +127,7 @@ def _job(
         preference_cost=CONTINUITY_COST if preferred else 0,
         allowed_vehicles=allowed,
         sync=sync,
+        follows=(links.follows[visit.id or 0],) if (visit.id or 0) in links.follows else (),
     )
 
 
@@ -155,9 +174,9 @@ def _window(
 
 
 def _links(visits: Sequence[Visit], started: Mapping[int, int]) -> _Links:
-    """Sync pairs for visits that follow another, or narrowed windows (module notes)."""
+    """Sync pairs or follows for visits that follow another (module notes)."""
     by_id = {v.id: v for v in visits}
-    found = _Links({}, {}, {})
+    found = _Links({}, {}, {}, {})
     leads: set[int] = set()
     for visit in visits:
         earlier = by_id.get(visit.after_visit_id) if visit.after_visit_id else None
@@ -173,10 +192,7 @@ def _links(visits: Sequence[Visit], started: Mapping[int, int]) -> _Links:
                 found.syncs[visit_id] = routing.Sync(group, "sequential", number, low, high)
             leads.add(first)
         else:
-            found.windows[own] = (
-                seconds(earlier.window_start) + low,
-                seconds(earlier.window_end) + high,
-            )
+            found.follows[own] = routing.Follow(job_ids(earlier)[0], low, high)
     return found
 
 

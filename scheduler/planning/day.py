@@ -1,7 +1,10 @@
 """`plan_day`: the frozen day of one service to a stored plan version.
 
 Read everything, solve, then write: the solve runs before the first write, so a long search
-holds no write lock, and the version is stored whole in the caller's transaction.
+holds no write lock, and the version is stored whole in the caller's transaction. The answer is
+checked by routing/validate.py first: one that breaks a hard rule is never stored (nor so
+published); `BrokenPlanError` names the rule, the worker raises it as an alert, and the last
+good version stays.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 import routing
-from scheduler.errors import InvalidInputError
+from routing.validate import hard_violations
+from scheduler.errors import DomainError, InvalidInputError
 from scheduler.events import record_event
 from scheduler.intake.cutoff import latest_freeze, utc_now
 from scheduler.models import PlanVersion, Unassigned
@@ -105,6 +109,7 @@ def plan_day(
     started = time.perf_counter()
     solution = _solve(problem, time_limit, meals=service == "meals")
     elapsed = time.perf_counter() - started
+    refuse_broken(problem, solution)
     routes = route_rows(built, solution, reported_stops(old), kept)
     unassigned = unassigned_rows(built, solution)
     moves = count_moves(sequences(old), sequences(routes)) if base else Moves(0, 0, 0)
@@ -143,6 +148,21 @@ def plan_day(
         service=service,
     )
     return version
+
+
+class BrokenPlanError(DomainError):
+    """A solver answer that breaks a hard rule the dispatcher set: not stored, not published."""
+
+
+def refuse_broken(problem: routing.Problem, solution: routing.Solution) -> None:
+    """Raise if the answer breaks a hard rule: a visit left out with its reason can be acted
+    on, a caregiver sent at a time the rules forbid cannot."""
+    broken = hard_violations(problem, solution)
+    if broken:
+        rules = ", ".join(sorted({v.constraint for v in broken}))
+        more = f" (and {len(broken) - 3} more)" if len(broken) > 3 else ""
+        found = "; ".join(str(v) for v in broken[:3]) + more
+        raise BrokenPlanError(f"the plan breaks hard rules ({rules}) and was not stored: {found}")
 
 
 def _solve(problem: routing.Problem, time_limit: float | None, *, meals: bool) -> routing.Solution:
