@@ -33,6 +33,7 @@ def test_day_page_shows_what_the_stop_needs(world: World) -> None:
     assert (stop["diet"], stop["portions"], stop["kind"]) == ("diabetic", 2, "meal")
     assert set(stop) == {
         "stop_id",
+        "key",
         "seq",
         "kind",
         "time",
