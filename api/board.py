@@ -8,10 +8,11 @@ from datetime import date
 from sqlmodel import Session, col, select
 
 from api import links
-from api.dayview import find_plan, routes_of, stops_of, version_of
+from api.dayview import find_plan, routes_of, stops_of, version_changes, version_of
 from api.i18n import clock
 from api.schemas.days import (
     AlertPublic,
+    BoardChange,
     BoardRoute,
     BoardStop,
     BoardUnassigned,
@@ -70,7 +71,16 @@ def day_board(
         summary=dict(version.summary) if version else {},
         vans=_vans(session, municipality_id) if service == Service.meals else [],
         pins=pins,
+        changes=_pending(session, plan),
     )
+
+
+def _pending(session: Session, plan: Plan | None) -> list[BoardChange]:
+    """A published day's newer version (a held re-plan): what publishing it would change."""
+    if plan is None or not 0 < plan.published_version < plan.current_version:
+        return []
+    found = version_changes(session, plan, plan.published_version, plan.current_version)
+    return [BoardChange.model_validate(c, from_attributes=True) for c in found]
 
 
 def is_planning(session: Session, municipality_id: int, day: date, service: Service) -> bool:

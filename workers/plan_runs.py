@@ -9,6 +9,10 @@ all at once and marks them processed in the same transaction as the new plan ver
 - a run that dies before its commit leaves the events unprocessed and the next run does them;
 - a run that finds nothing unprocessed (a duplicate message, a second try after a commit
   whose acknowledgement was lost) stores nothing, so the same event never plans twice.
+
+A re-plan of a published day goes out to the phones at once when late changes caused it; one
+the dispatcher asked for on the board (`DISPATCHER_PLAN`) is `held`: stored and shown with its
+changes per route, and sent only when the dispatcher presses Publish.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from scheduler.models.base import utcnow
 from scheduler.repositories.plans import get_plan, get_version
 
 PLAN_TASKS = ("plan", "replan")  # outbox task names that ask for a (re)plan of the day
+DISPATCHER_PLAN = "plan_requested"  # the event of the board's Plan button (api/routes/days.py)
 
 Planner = Callable[..., PlanVersion]
 
@@ -85,14 +90,17 @@ def run_plan(
     )
     seconds = time.perf_counter() - started
     mark_processed(events)
-    session.flush()
     plan = get_plan(municipality_id, day, service, session=session)
+    published = plan is not None and plan.published_version > 0
+    version.held = published and any(e.kind == DISPATCHER_PLAN for e in events)
+    session.add(version)
+    session.flush()
     return PlanRun(
         "planned",
         events=len(events),
         plan_version_id=version.id,
         version=version.version,
-        publish=plan is not None and plan.published_version > 0,
+        publish=published and not version.held,
         seconds=seconds,
     )
 
@@ -103,7 +111,7 @@ def _unpublished_tail(session: Session, plan: Plan | None) -> PlanRun:
     if plan is None or not 0 < plan.published_version < plan.current_version:
         return PlanRun("nothing_new")
     latest = get_version(plan.municipality_id, plan, plan.current_version, session=session)
-    if latest is None:
+    if latest is None or latest.held:  # held for the dispatcher's Publish
         return PlanRun("nothing_new")
     return PlanRun("nothing_new", plan_version_id=latest.id, version=latest.version, publish=True)
 

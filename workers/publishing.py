@@ -28,6 +28,7 @@ from scheduler.models import (
 )
 from scheduler.models.base import utcnow
 from scheduler.repositories.plans import get_version, routes_of
+from scheduler.repositories.stops import carry_reports
 from workers.metrics import metrics
 from workers.publishers import publisher_for
 from workers.publishers.base import (
@@ -103,6 +104,9 @@ def publish_version(session: Session, plan: Plan, version: PlanVersion) -> list[
             before = get_version(
                 plan.municipality_id, plan, plan.published_version, session=session
             )
+        if before is not None and before.id is not None:
+            # Reports made on the old rows while this version was being planned or held.
+            carry_reports(plan.municipality_id, before.id, version.id, session=session)
         for route in changed_routes(session, before, version):
             for target in targets_for(session, route):
                 session.add(_publication(route, version, target))
