@@ -11,9 +11,11 @@ from datetime import date
 from sqlmodel import Session
 
 from api import links
+from api.dayview import version_changes
 from api.i18n import clock
 from api.schemas.days import (
     AlertPublic,
+    BoardChange,
     BoardRoute,
     BoardStop,
     BoardUnassigned,
@@ -60,6 +62,7 @@ def day_board(
         summary=dict(version.summary) if version else {},
         vans=_vans(session, mid) if service == Service.meals else [],
         pins=pins,
+        changes=_pending(session, plan),
     )
 
 
@@ -70,6 +73,14 @@ def current_version(
     if plan is None or plan.current_version <= 0:
         return None
     return plans.get_version(municipality_id, plan, plan.current_version, session=session)
+
+
+def _pending(session: Session, plan: Plan | None) -> list[BoardChange]:
+    """A published day's newer version (a held re-plan): what publishing it would change."""
+    if plan is None or not 0 < plan.published_version < plan.current_version:
+        return []
+    found = version_changes(session, plan, plan.published_version, plan.current_version)
+    return [BoardChange.model_validate(c, from_attributes=True) for c in found]
 
 
 def _state(

@@ -1,7 +1,9 @@
-"""Reading a planned day: the published route behind a day link, and its stops for a phone."""
+"""Reading a planned day: the published route behind a day link, its stops for a phone, and
+what a newer version changes on each route (for the phone's notice and the board's preview)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -24,6 +26,12 @@ from scheduler.models import (
     Vehicle,
     Visit,
 )
+from scheduler.planning.changes import route_changes
+from scheduler.planning.rows import sequences
+from scheduler.repositories.meals import clients_by_id
+from scheduler.repositories.plans import RouteRows, get_version
+from scheduler.repositories.plans import routes_of as version_rows
+from scheduler.repositories.stops import key_of, served
 
 
 def find_plan(session: Session, municipality_id: int, day: date, service: str) -> Plan | None:
@@ -89,6 +97,7 @@ def _phone_stop(session: Session, stop: Stop, client: Client) -> PhoneStop:
     assert stop.id is not None
     return PhoneStop(
         stop_id=stop.id,
+        key=str(key_of(stop) or ""),
         seq=stop.seq,
         kind="visit" if visit else "meal",
         time=clock(stop.arrival_s),
@@ -142,3 +151,66 @@ def link_user(session: Session, link: DayLink) -> User | None:
         drivers = select(Driver.id).where(col(Driver.vehicle_id).in_(vans))
         users = users.where(col(User.driver_id).in_(drivers))
     return session.exec(users.order_by(col(User.id))).first()
+
+
+@dataclass(frozen=True)
+class NamedChange:
+    """A route's change between two versions, as client names (see planning/changes.py)."""
+
+    resource: str
+    added: list[str]
+    removed: list[str]  # taken off the route for any reason, the cancelled included
+    cancelled: list[str]
+    moved: list[str]
+
+
+def version_changes(
+    session: Session, plan: Plan, old: int, new: int, resource: str | None = None
+) -> list[NamedChange]:
+    """What version `new` changes on each route (only `resource`'s when given) against `old`.
+
+    Routes with no change are left out, so a re-plan that moved nothing gives [].
+    """
+    mid = plan.municipality_id
+    before = get_version(mid, plan, old, session=session)
+    after = get_version(mid, plan, new, session=session)
+    old_rows = _rows(session, mid, before, resource)
+    new_rows = _rows(session, mid, after, resource)
+    stops = {s.job_id: s for _, ss in old_rows + new_rows for s in ss if s.job_id}
+    names = clients_by_id(mid, [s.client_id for s in stops.values() if s.client_id],
+                          session=session)  # fmt: skip
+
+    def name(job: str) -> str:
+        client = names.get(stops[job].client_id or 0)
+        return client.name if client else job
+
+    out = []
+    for change in route_changes(sequences(old_rows), sequences(new_rows)):
+        if change.empty:
+            continue
+        cancelled = [j for j in change.removed if _cancelled(session, mid, stops[j])]
+        out.append(
+            NamedChange(
+                change.resource,
+                added=[name(j) for j in change.added],
+                removed=[name(j) for j in change.removed],
+                cancelled=[name(j) for j in cancelled],
+                moved=[name(j) for j in change.moved],
+            )
+        )
+    return out
+
+
+def _rows(
+    session: Session, municipality_id: int, version: PlanVersion | None, resource: str | None
+) -> RouteRows:
+    if version is None or version.id is None:
+        return []
+    rows = version_rows(municipality_id, version.id, session=session)
+    return [(r, ss) for r, ss in rows if resource is None or r.resource == resource]
+
+
+def _cancelled(session: Session, municipality_id: int, stop: Stop) -> bool:
+    key = key_of(stop)
+    found = served(municipality_id, key, session=session) if key else None
+    return bool(found and found.cancelled)

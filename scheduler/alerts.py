@@ -25,6 +25,7 @@ class AlertKind(StrEnum):
     plan_failed = "plan_failed"
     publish_skipped = "publish_skipped"
     publication_failed = "publication_failed"
+    report_conflict = "report_conflict"  # a driver's report that no longer fits the plan
 
 
 class Severity(StrEnum):
@@ -39,6 +40,7 @@ SEVERITY = {
     AlertKind.plan_failed: Severity.error,
     AlertKind.publish_skipped: Severity.error,
     AlertKind.publication_failed: Severity.error,
+    AlertKind.report_conflict: Severity.warning,
 }
 
 

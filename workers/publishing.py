@@ -37,6 +37,7 @@ from scheduler.repositories.publications import (
     switch_off_push_target,
     targets_for_route,
 )
+from scheduler.repositories.stops import carry_reports
 from workers.metrics import metrics
 from workers.publishers import publisher_for
 from workers.publishers.base import (
@@ -99,6 +100,9 @@ def publish_version(session: Session, plan: Plan, version: PlanVersion) -> list[
             before = get_version(
                 plan.municipality_id, plan, plan.published_version, session=session
             )
+        if before is not None and before.id is not None:
+            # Reports made on the old rows while this version was being planned or held.
+            carry_reports(plan.municipality_id, before.id, version.id, session=session)
         for route in changed_routes(session, before, version):
             for target in targets_for(session, route):
                 add_publication(

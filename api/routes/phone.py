@@ -7,19 +7,30 @@ The link is the credential: no cookie is read here, so no other site can post in
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Request
+from fastapi import APIRouter, BackgroundTasks, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlmodel import Session
 
 from api import links
-from api.dayview import link_user, phone_stops, published_route, today_link
+from api.dayview import (
+    NamedChange,
+    find_plan,
+    link_user,
+    phone_stops,
+    published_route,
+    today_link,
+    version_changes,
+)
 from api.deps import DbSession, RowId, SettingsDep
 from api.eager import relay_if_eager
+from api.i18n import Translator
 from api.links import DayLink, LinkInvalidError
 from api.pages import AnyPageUser, translator_for
 from api.problems import ProblemError
 from api.schemas.phone import (
+    PhoneChanges,
     PhoneDay,
     PushKeyOut,
     PushSubscribed,
@@ -28,8 +39,9 @@ from api.schemas.phone import (
     ReportOut,
 )
 from api.templating import STATIC, render
-from scheduler.intake.confirmations import Report, confirm_stop
+from scheduler.intake.confirmations import DayRoute, Report, confirm_stop
 from scheduler.models import Municipality
+from scheduler.repositories.stops import StopKey
 from workers.publishers.webpush import application_server_key, load_vapid
 from workers.targets import save_target
 
@@ -84,6 +96,43 @@ def day_data(token: str, session: DbSession, settings: SettingsDep) -> PhoneDay:
     return day
 
 
+@router.get("/d/{token}/changes", response_model=PhoneChanges)
+def changes(
+    token: str,
+    since: Annotated[int, Query(ge=0, le=2**31 - 1)],
+    session: DbSession,
+    settings: SettingsDep,
+) -> PhoneChanges:
+    """What the published version changed on this route since the page's version `since`:
+    what an open page asks on each poll, so it reloads its stops only when they changed."""
+    link = _link(settings, token)
+    plan = find_plan(session, link.municipality_id, link.day, link.service)
+    if plan is None or plan.published_version == 0:
+        raise ProblemError(404, "Not published", "this day has not been published yet")
+    now = plan.published_version
+    if since >= now:
+        return PhoneChanges(version=now, changed=False, message="")
+    found = version_changes(session, plan, since, now, link.resource)
+    town = session.get(Municipality, link.municipality_id)
+    words = _in_words(translator_for(town), found[0]) if found else ""
+    return PhoneChanges(version=now, changed=bool(found), message=words)
+
+
+def _in_words(t: Translator, change: NamedChange) -> str:
+    """'2 stops added, Ivan Petrov cancelled': what a driver needs to hear, in their language."""
+
+    def count(one: str, many: str, n: int) -> list[str]:
+        return [t.ngettext(one, many, n) % {"n": n}] if n else []
+
+    parts = count("%(n)d stop added", "%(n)d stops added", len(change.added))
+    if change.cancelled:
+        parts.append(t.gettext("%(names)s cancelled") % {"names": ", ".join(change.cancelled)})
+    gone = len(change.removed) - len(change.cancelled)
+    parts += count("%(n)d stop taken off your route", "%(n)d stops taken off your route", gone)
+    parts += count("%(n)d stop in a new place", "%(n)d stops in a new place", len(change.moved))
+    return ", ".join(parts)
+
+
 @router.post("/d/{token}/reports", response_model=ReportOut)
 def report(
     request: Request,
@@ -93,23 +142,36 @@ def report(
     settings: SettingsDep,
     later: BackgroundTasks,
 ) -> ReportOut:
-    """Delivered, not at home, refused, problem; check in and out. Safe to send twice."""
+    """Delivered, not at home, refused, problem; check in and out. Safe to send twice, and
+    against any version the phone had: the stop is named by its order or visit."""
     link = _link(settings, token)
-    found = published_route(session, link)
-    if found is None:
+    plan = find_plan(session, link.municipality_id, link.day, link.service)
+    # Not `published_route`: a route the new version emptied still takes the reports its
+    # driver made before; confirm_stop checks the stop was once on this route.
+    if plan is None or plan.published_version == 0:
         raise ProblemError(404, "Not published", "this day has not been published yet")
-    _, route = found
-    assert route.id is not None
     at = body.at.astimezone(UTC) if body.at and body.at.tzinfo else datetime.now(UTC)
     report = Report(
-        body.stop_id, body.status, body.client_event_id, at, body.note, body.lon, body.lat
+        stop_id=body.stop_id,
+        outcome=body.status,
+        client_event_id=body.client_event_id,
+        at=at,
+        note=body.note,
+        lon=body.lon,
+        lat=body.lat,
+        key=StopKey.parse(body.stop_key) if body.stop_key else None,
+        version=body.version,
     )
-    stop, applied = confirm_stop(
-        link.municipality_id, route.id, report, actor=f"phone:{link.resource}", session=session
-    )
-    assert stop.id is not None
+    where = DayRoute(link.municipality_id, link.day, link.service, link.resource)
+    done = confirm_stop(where, report, actor=f"phone:{link.resource}", session=session)
     relay_if_eager(later, request)
-    return ReportOut(stop_id=stop.id, status=stop.status, applied=applied)
+    return ReportOut(
+        stop_id=done.stop.id if done.stop else None,
+        stop_key=str(done.key),
+        status=done.status,
+        applied=done.applied,
+        conflict=done.conflict,
+    )
 
 
 @router.get("/d/{token}/push", response_model=PushKeyOut)

@@ -125,6 +125,16 @@ class BoardUnassigned(BaseModel):
     explanation: str
 
 
+class BoardChange(BaseModel):
+    """What the unpublished version changes on one route against the published one."""
+
+    resource: str
+    added: list[str] = Field(description="Clients now on this route, not before.")
+    removed: list[str] = Field(description="Clients taken off it (cancelled ones included).")
+    cancelled: list[str]
+    moved: list[str] = Field(description="Clients in a new place or trip on it.")
+
+
 class DayBoard(BaseModel):
     day: date
     service: Service
@@ -139,3 +149,7 @@ class DayBoard(BaseModel):
     summary: dict[str, float]
     vans: list[BoardVan] = Field(default_factory=list, description="Vans a stop can be pinned to.")
     pins: list[PinPublic] = Field(default_factory=list)
+    changes: list[BoardChange] = Field(
+        default_factory=list,
+        description="A re-plan of a published day waiting for Publish: its changes per route.",
+    )

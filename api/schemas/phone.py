@@ -6,7 +6,7 @@ import base64
 import re
 from datetime import datetime
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from scheduler.models import StopStatus
 
@@ -14,7 +14,8 @@ from scheduler.models import StopStatus
 class PhoneStop(BaseModel):
     """Name, address, phone, diet, portions, notes: never health details beyond the diet."""
 
-    stop_id: int
+    stop_id: int = Field(description="The row of this version; it changes with every re-plan.")
+    key: str = Field(description="The order or visit ('order:12'): the same in every version.")
     seq: int
     kind: str = Field(description="meal or visit")
     time: str = Field(description="Planned arrival, HH:MM local.")
@@ -40,7 +41,15 @@ class PhoneDay(BaseModel):
 
 
 class ReportIn(BaseModel):
-    stop_id: int = Field(ge=1, le=2**31 - 1)
+    stop_key: str | None = Field(
+        default=None,
+        pattern=r"^(order|visit):[1-9][0-9]{0,9}$",
+        description="The stop's `key` from the day: it survives every re-plan.",
+    )
+    stop_id: int | None = Field(
+        default=None, ge=1, le=2**31 - 1, description="Older pages: a stop row of any version."
+    )
+    version: int = Field(default=0, ge=0, description="The plan version the phone showed.")
     status: StopStatus
     client_event_id: str = Field(
         min_length=1,
@@ -53,11 +62,30 @@ class ReportIn(BaseModel):
     lon: float | None = Field(default=None, ge=-180, le=180)
     lat: float | None = Field(default=None, ge=-90, le=90)
 
+    @model_validator(mode="after")
+    def _names_a_stop(self) -> ReportIn:
+        if self.stop_key is None and self.stop_id is None:
+            raise ValueError("name the stop: stop_key (or stop_id)")
+        return self
+
 
 class ReportOut(BaseModel):
-    stop_id: int
+    stop_id: int | None = Field(description="The published stop it was applied to, if any.")
+    stop_key: str
     status: StopStatus
     applied: bool = Field(description="False when this client_event_id was already applied.")
+    conflict: str = Field(
+        default="",
+        description="'moved' (now on another route) or 'cancelled': kept for the dispatcher.",
+    )
+
+
+class PhoneChanges(BaseModel):
+    """What a newer published version changed on this route, for a page that shows `since`."""
+
+    version: int = Field(description="The published version now.")
+    changed: bool = Field(description="Whether this route's stops differ from `since`'s.")
+    message: str = Field(description="The change in words, in the town's language.")
 
 
 def _b64url_bytes(value: str) -> bytes:

@@ -208,9 +208,31 @@
     });
   }
 
+  // A re-plan of a published day waits for Publish: what it changes, route by route.
+  function drawChanges(board) {
+    var box = document.getElementById("pending"), list = document.getElementById("changes");
+    var waiting = board.published_version > 0 && board.current_version > board.published_version;
+    box.hidden = !waiting;
+    list.textContent = "";
+    if (!waiting) { return; }
+    if (!board.changes.length) { list.appendChild(el("li", { "class": "muted", text: text.no_changes })); }
+    board.changes.forEach(function (c) {
+      var removed = c.removed.map(function (name) {
+        return c.cancelled.indexOf(name) >= 0 ? name + " (" + text.cancelled_c + ")" : name;
+      });
+      var parts = [el("strong", { text: c.resource + ": " })];
+      [["added", c.added], ["taken_off", removed], ["moved", c.moved]].forEach(function (pair) {
+        if (!pair[1].length) { return; }
+        parts.push(el("span", { "class": "change", "data-change": pair[0],
+          text: text[pair[0]] + " " + pair[1].length + ": " + pair[1].join(", ") + ". " }));
+      });
+      list.appendChild(el("li", { "data-resource": c.resource }, parts));
+    });
+  }
+
   function load() {
     return api("GET", base).then(function (board) {
-      drawSide(board); drawRoutes(board); drawMap(board); drawMoves(board);
+      drawSide(board); drawChanges(board); drawRoutes(board); drawMap(board); drawMoves(board);
       if (board.state === "planning" && !polling) {
         polling = setInterval(function () { load(); }, 1500);
       } else if (board.state !== "planning" && polling) {

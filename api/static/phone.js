@@ -1,6 +1,9 @@
 // The driver's and caregiver's day: reports are queued on the phone and sent when there is
 // signal. Each report gets its own id when the button is pressed, so sending it twice (a retry
-// after a lost answer) changes nothing on the server.
+// after a lost answer) changes nothing on the server. A report names its stop by the order or
+// visit ("order:12", the stop's data-key), which every re-plan keeps, so a report queued
+// against an older version still lands. The page asks now and then whether a newer version
+// changed this route; only then does it reload its stops and say what changed.
 (function () {
   "use strict";
   var list = document.getElementById("stops");
@@ -28,8 +31,16 @@
     queueBadge.textContent = queue.length ? queue.length + " " + queueBadge.dataset.label : "";
   }
 
-  function show(stopId, status, label, pending) {
-    var li = document.getElementById("stop-" + stopId);
+  function stopItem(report) {
+    // Queued by this page (a key), or by a page from before keys (a stop row id).
+    if (report.stop_key && list) {
+      return list.querySelector("li.stop[data-key='" + report.stop_key + "']");
+    }
+    return document.getElementById("stop-" + report.stop_id);
+  }
+
+  function show(report, status, label, pending) {
+    var li = stopItem(report);
     if (!li) { return; }
     var badge = li.querySelector("[data-status]");
     badge.className = "badge st-" + status + (pending ? " pending" : "");
@@ -58,9 +69,9 @@
       if (response.status >= 500) { return; } // try again later, same id
       save(load().filter(function (q) { return q.report.client_event_id !== item.report.client_event_id; }));
       if (response.ok) {
-        show(item.report.stop_id, item.report.status, item.label, false);
+        show(item.report, item.report.status, item.label, false);
       } else {
-        show(item.report.stop_id, "problem", list.dataset.confirmError, false);
+        show(item.report, "problem", list.dataset.confirmError, false);
       }
       flush();
     }).catch(function () { sending = false; }); // no signal: keep it queued
@@ -72,7 +83,8 @@
     var item = {
       label: button.textContent.trim(),
       report: {
-        stop_id: Number(li.dataset.stop),
+        stop_key: li.dataset.key,
+        version: Number(list.dataset.version || 0),
         status: button.dataset.report,
         client_event_id: newId(),
         note: button.dataset.report === "problem" && note ? note.value : "",
@@ -82,8 +94,41 @@
     var queue = load();
     queue.push(item);
     save(queue);
-    show(item.report.stop_id, item.report.status, item.label, true);
+    show(item.report, item.report.status, item.label, true);
     flush();
+  }
+
+  function checkVersion() {
+    // A newer published version: reload the stops only when this route changed (a re-plan
+    // that moved none of them changes nothing here), and say what changed.
+    if (!list || !token || !navigator.onLine) { return Promise.resolve(); }
+    var shown = Number(list.dataset.version || 0);
+    return fetch("/d/" + token + "/changes?since=" + shown, { cache: "no-store" })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (body) {
+        if (!body || !(body.version > Number(list.dataset.version || 0))) { return; }
+        if (!body.changed) { list.dataset.version = String(body.version); return; }
+        return reloadStops(body);
+      }).catch(function () { /* no signal: ask again later */ });
+  }
+
+  function reloadStops(body) {
+    return fetch(location.pathname, { cache: "no-store" }).then(function (response) {
+      if (!response.ok) { throw new Error("page " + response.status); }
+      return response.text();
+    }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("stops");
+      if (!fresh) { return; }
+      list.innerHTML = fresh.innerHTML;
+      list.dataset.version = fresh.dataset.version;
+      load().forEach(function (item) { show(item.report, item.report.status, item.label, true); });
+      navLinks();
+      var banner = document.getElementById("changed");
+      banner.querySelector("[data-version]").textContent = "v" + fresh.dataset.version;
+      banner.querySelector("[data-what]").textContent = body.message ? "· " + body.message : "";
+      banner.hidden = false;
+      return keepForOffline();
+    });
   }
 
   function keepForOffline() {
@@ -160,6 +205,7 @@
     if (data.type !== "route.published" || !banner || !(data.plan_version > shown)) { return; }
     banner.querySelector("[data-version]").textContent = "v" + data.plan_version;
     banner.hidden = false;
+    checkVersion();
   }
 
   if (token) {
@@ -168,11 +214,15 @@
       var button = event.target.closest("button[data-report]");
       if (button) { event.preventDefault(); report(button); }
     });
-    load().forEach(function (item) { show(item.report.stop_id, item.report.status, item.label, true); });
+    load().forEach(function (item) { show(item.report, item.report.status, item.label, true); });
   }
-  window.addEventListener("online", function () { showNet(); flush(); });
+  window.addEventListener("online", function () { showNet(); flush(); checkVersion(); });
   window.addEventListener("offline", showNet);
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") { checkVersion(); }
+  });
   setInterval(flush, 15000);
+  setInterval(checkVersion, 30000);
   showNet();
   navLinks();
   save(load());

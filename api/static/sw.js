@@ -1,6 +1,7 @@
 // Keeps the day: pages and data under /d/ come from the network when there is signal (and are
 // stored), and from the store when there is none. Reports are never cached: the page queues
-// them itself and sends them when the signal returns.
+// them itself (naming each stop by its order or visit, which re-plans keep) and sends them
+// when the signal returns.
 "use strict";
 var CACHE = "patronage-day-v1";
 
@@ -13,6 +14,9 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
   if (!(url.pathname.indexOf("/d/") === 0 || url.pathname.indexOf("/static/") === 0)) { return; }
+  // "Is there a newer version?" is only worth asking the server: an old answer from the store
+  // would tell the page nothing.
+  if (/\/changes$/.test(url.pathname)) { return; }
   event.respondWith(
     fetch(request).then(function (response) {
       if (response.ok) {

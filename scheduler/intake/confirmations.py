@@ -5,16 +5,28 @@ Each report carries the phone's own id for it (`client_event_id`), made when the
 pressed, so a phone that retries after losing signal changes nothing the second time: the
 report is an event keyed by that id, written with its effects in one transaction.
 
-Effects: the stop's status and time; the meal order's status (delivered meals are what the
-monthly fee counts); the visit's status and check row; and an alert for the dispatcher when a
-client who lives alone does not open the door (the lunch van is their daily welfare check),
-or when the driver reports a problem.
+A report names the day's meal order or visit (`StopKey`, "order:12"), not a stop row: every
+re-plan writes new rows, and a phone may send a report hours after it was made, against the
+version it had then. (Pages opened before keys existed send a stop row id of any version; it
+is read as the order or visit that row served.) The report is applied to that order's or
+visit's stop in the published version when it is on the reporter's route; when it is in no
+published route (left unserved) it is still recorded on the order or visit. When it truly
+conflicts (the order was cancelled, or the stop is now on another driver's route) nothing
+else is changed, but the report is kept as its event and the dispatcher gets an alert: a
+report is never dropped.
+
+Effects: the stop's status and time (and the same stop of any newer, not yet published
+version, so a held re-plan shows it too); the meal order's status (delivered meals are what
+the monthly fee counts); the visit's status and check row; and an alert for the dispatcher
+when a client who lives alone does not open the door (the lunch van is their daily welfare
+check, so this alert is raised whatever became of the stop), or when the driver reports a
+problem.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlmodel import Session
 
@@ -25,12 +37,25 @@ from scheduler.models import (
     Client,
     MealOrder,
     OrderStatus,
+    Plan,
+    PlanVersion,
     Route,
     Stop,
     StopStatus,
     Visit,
     VisitCheck,
     VisitStatus,
+)
+from scheduler.repositories.plans import get_plan, get_version
+from scheduler.repositories.stops import (
+    Served,
+    StopKey,
+    key_of,
+    newer,
+    served,
+    stop_with_version,
+    stops_serving,
+    versions_of,
 )
 
 MEAL_OUTCOMES = {
@@ -45,57 +70,110 @@ VISIT_OUTCOMES = {
     StopStatus.problem: None,
 }
 EVENT_TASK = "event"  # the relay sends it as the Celery task "patronage.event"
+MOVED, CANCELLED = "moved", "cancelled"  # the conflicts a report can meet
 
 
 @dataclass(frozen=True)
 class Report:
-    stop_id: int
+    stop_id: int | None  # a stop row id of any version (pages opened before keys existed)
     outcome: StopStatus
     client_event_id: str
     at: datetime
     note: str = ""
     lon: float | None = None
     lat: float | None = None
+    key: StopKey | None = None  # what the phone names now: "order:12" or "visit:7"
+    version: int = 0  # the plan version the phone showed when the button was pressed
 
 
-def confirm_stop(
-    municipality_id: int, route_id: int, report: Report, *, actor: str, session: Session
-) -> tuple[Stop, bool]:
-    """Apply the report to a stop of `route_id`; (stop, False) when this report was applied."""
-    stop = session.get(Stop, report.stop_id)
-    if stop is None or stop.municipality_id != municipality_id or stop.route_id != route_id:
-        raise NotFoundError("stop", report.stop_id)
-    _check(stop, report)
-    key = f"report:{report.client_event_id}"
-    payload = {"stop_id": stop.id, "status": report.outcome.value, "note": report.note[:500]}
+@dataclass(frozen=True)
+class DayRoute:
+    """Whose report it is: a driver's or caregiver's route on a day (the phone's day link)."""
+
+    municipality_id: int
+    day: date
+    service: str
+    resource: str
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    key: StopKey
+    stop: Stop | None  # the published stop the report was applied to, if any
+    status: StopStatus
+    applied: bool  # False when this client_event_id was already recorded
+    conflict: str = ""  # "", MOVED or CANCELLED: kept, and shown to the dispatcher
+
+
+@dataclass(frozen=True)
+class _Found:
+    """The report's order or visit and where it stands in the day's plan."""
+
+    subject: Served
+    published: PlanVersion
+    own: Stop | None  # its stop on the reporter's route in the published version
+    own_route: Route | None
+    elsewhere: Route | None  # its route in the published version when it is another's
+
+
+def confirm_stop(where: DayRoute, report: Report, *, actor: str, session: Session) -> Confirmation:
+    """Record the report and apply it where it belongs (see the module notes)."""
+    plan = get_plan(where.municipality_id, where.day, where.service, session=session)
+    key = _key(where, plan, report, session)
+    assert plan is not None  # _key found a stop of this plan or an order of its day
+    _check(key, report)
+    found = _locate(where, plan, key, session)
+    conflict = CANCELLED if found.subject.cancelled else (MOVED if found.elsewhere else "")
+    payload = {
+        "stop_key": str(key),
+        "stop_id": found.own.id if found.own else None,
+        "seen_version": report.version,
+        "published_version": found.published.version,
+        "resource": where.resource,
+        "status": report.outcome.value,
+        "note": report.note[:500],
+        "conflict": conflict,
+    }
     _, is_new = record_event(
         session,
-        municipality_id=municipality_id,
+        municipality_id=where.municipality_id,
         kind="stop_reported",
-        key=key,
+        key=f"report:{report.client_event_id}",
         payload=payload,
         actor=actor,
         tasks=[(EVENT_TASK, {})],
     )
     if not is_new:
-        return stop, False
-    stop.status = report.outcome
-    stop.confirmed_at = report.at
-    stop.note = report.note[:500]
-    session.add(stop)
-    if stop.order_id is not None:
-        _order(session, stop, report)
-    if stop.visit_id is not None:
-        _visit(session, stop, report, route_id)
-    _alert(session, stop, report)
+        status = found.own.status if found.own else report.outcome
+        return Confirmation(key, found.own, status, False, conflict)
+    if conflict != MOVED:
+        _apply(session, plan, found, report)
+    client = session.get(Client, found.subject.client_id)
+    _alert(session, where, found, report, client)
+    if conflict:
+        _conflict(session, where, found, report, client, conflict)
     session.flush()
-    return stop, True
+    status = found.own.status if found.own else report.outcome
+    return Confirmation(key, found.own, status, True, conflict)
 
 
-def _check(stop: Stop, report: Report) -> None:
-    if stop.kind != "job":
+def _key(where: DayRoute, plan: Plan | None, report: Report, session: Session) -> StopKey:
+    """The order or visit the report names; NotFoundError when it is not of this day."""
+    if report.key is not None:
+        return report.key
+    if report.stop_id is None:
+        raise InvalidInputError.one("stop_key", "name the stop reported on")
+    row = stop_with_version(where.municipality_id, report.stop_id, session=session)
+    if row is None or plan is None or row[2].plan_id != plan.id:
+        raise NotFoundError("stop", report.stop_id)
+    key = key_of(row[0])
+    if row[0].kind != "job" or key is None:
         raise InvalidInputError.one("stop_id", "only a client's stop can be reported")
-    allowed = VISIT_OUTCOMES if stop.visit_id is not None else MEAL_OUTCOMES
+    return key
+
+
+def _check(key: StopKey, report: Report) -> None:
+    allowed = VISIT_OUTCOMES if key.kind == "visit" else MEAL_OUTCOMES
     if report.outcome not in allowed:
         choices = ", ".join(sorted(s.value for s in allowed))
         raise InvalidInputError.one("status", f"must be one of {choices}")
@@ -103,20 +181,71 @@ def _check(stop: Stop, report: Report) -> None:
         raise InvalidInputError.one("client_event_id", "must have 1 to 64 characters")
 
 
-def _order(session: Session, stop: Stop, report: Report) -> None:
+def _locate(where: DayRoute, plan: Plan, key: StopKey, session: Session) -> _Found:
+    """Where the order or visit is now. NotFoundError unless it is of the day and was on the
+    reporter's route in some version (a phone reports only on what it was given)."""
+    mid = where.municipality_id
+    subject = served(mid, key, session=session)
+    if subject is None or subject.row.day != where.day:
+        raise NotFoundError("stop", str(key))
+    published = get_version(mid, plan, plan.published_version, session=session)
+    if published is None or published.id is None:
+        raise NotFoundError("published plan", where.day.isoformat())
+    versions = [v.id for v in versions_of(mid, plan, session=session) if v.id is not None]
+    rows = stops_serving(mid, versions, subject, session=session)
+    if not any(route.resource == where.resource for _, route, _ in rows):
+        raise NotFoundError("stop", str(key))
+    now = [(route, stop) for version, route, stop in rows if version.id == published.id]
+    own = next(((r, s) for r, s in now if r.resource == where.resource), None)
+    other = next((r for r, _ in now if r.resource != where.resource), None)
+    return _Found(
+        subject,
+        published,
+        own[1] if own else None,
+        own[0] if own else None,
+        None if own else other,
+    )
+
+
+def _apply(session: Session, plan: Plan, found: _Found, report: Report) -> None:
+    """The stop's, the order's or visit's status; the same stop of newer versions too."""
+    if found.own is not None:
+        _set(session, found.own, report)
+    later = [
+        v.id
+        for v in versions_of(found.published.municipality_id, plan, session=session)
+        if v.version > found.published.version and v.id is not None
+    ]
+    for _, _, stop in stops_serving(found.published.municipality_id, later, found.subject,
+                                    session=session):  # fmt: skip
+        probe = Stop(municipality_id=0, route_id=0, seq=0, kind="job", confirmed_at=report.at)
+        if newer(probe, stop):
+            _set(session, stop, report)
+    row = found.subject.row
+    if isinstance(row, MealOrder):
+        _order(session, row, report)
+    else:
+        _visit(session, row, report, found.own_route)
+
+
+def _set(session: Session, stop: Stop, report: Report) -> None:
+    stop.status = report.outcome
+    stop.confirmed_at = report.at
+    stop.note = report.note[:500]
+    session.add(stop)
+
+
+def _order(session: Session, order: MealOrder, report: Report) -> None:
     status = MEAL_OUTCOMES[report.outcome]
-    order = session.get(MealOrder, stop.order_id)
-    if order is not None and status is not None and order.status != OrderStatus.cancelled:
+    if status is not None and order.status != OrderStatus.cancelled:
         order.status = status
         order.updated_at = report.at
         session.add(order)
 
 
-def _visit(session: Session, stop: Stop, report: Report, route_id: int) -> None:
+def _visit(session: Session, visit: Visit, report: Report, route: Route | None) -> None:
     status = VISIT_OUTCOMES[report.outcome]
-    visit = session.get(Visit, stop.visit_id)
-    route = session.get(Route, route_id)
-    if visit is None or status is None:
+    if status is None or visit.status == VisitStatus.cancelled:
         return
     visit.status = status
     visit.updated_at = report.at
@@ -124,7 +253,7 @@ def _visit(session: Session, stop: Stop, report: Report, route_id: int) -> None:
     if route is not None and route.caregiver_id is not None:
         session.add(
             VisitCheck(
-                municipality_id=stop.municipality_id,
+                municipality_id=visit.municipality_id,
                 visit_id=visit.id,  # type: ignore[arg-type]
                 caregiver_id=route.caregiver_id,
                 kind="in" if report.outcome == StopStatus.checked_in else "out",
@@ -136,9 +265,10 @@ def _visit(session: Session, stop: Stop, report: Report, route_id: int) -> None:
         )
 
 
-def _alert(session: Session, stop: Stop, report: Report) -> None:
-    client = session.get(Client, stop.client_id) if stop.client_id else None
-    who = client.name if client else f"stop {stop.id}"
+def _alert(
+    session: Session, where: DayRoute, found: _Found, report: Report, client: Client | None
+) -> None:
+    who = client.name if client else str(found.subject.key)
     if report.outcome == StopStatus.not_home and client is not None and client.lives_alone:
         kind = AlertKind.welfare
         message = f"{who} lives alone and did not open the door"
@@ -147,6 +277,35 @@ def _alert(session: Session, stop: Stop, report: Report) -> None:
         message = f"{who}: {report.note or 'problem reported'}"
     else:
         return
+    _raise(session, where, found, kind, message)
+
+
+def _conflict(
+    session: Session,
+    where: DayRoute,
+    found: _Found,
+    report: Report,
+    client: Client | None,
+    conflict: str,
+) -> None:
+    """Kept, not applied (or applied to a cancelled order's stop only): the dispatcher decides."""
+    who = client.name if client else str(found.subject.key)
+    said = f"{where.resource} reported {report.outcome.value} for {who}"
+    if conflict == CANCELLED:
+        why = "but the order was cancelled; check whether the meal was left"
+    else:
+        van = found.elsewhere.resource if found.elsewhere else "?"
+        why = f"but the stop is now on route {van}; tell {van} before it goes there"
+    _raise(session, where, found, AlertKind.report_conflict, f"{said}, {why}")
+
+
+def _raise(session: Session, where: DayRoute, found: _Found, kind: AlertKind, message: str) -> None:
+    stop_id = found.own.id if found.own else None
     raise_alert(
-        session, stop.municipality_id, kind, message, client_id=stop.client_id, stop_id=stop.id
+        session,
+        where.municipality_id,
+        kind,
+        message,
+        client_id=found.subject.client_id,
+        stop_id=stop_id,
     )

@@ -30,6 +30,11 @@ class PlanVersion(SQLModel, table=True):
     summary: dict[str, float] = json_column({})
     moved_stops: int = 0
     solve_seconds: float = 0.0
+    held: bool = Field(
+        default=False,
+        description="A dispatcher's re-plan of a published day: it goes to the phones only "
+        "when the dispatcher publishes it, after seeing what it changes.",
+    )
 
 
 class Route(SQLModel, table=True):

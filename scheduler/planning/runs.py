@@ -10,6 +10,10 @@ all at once and marks them processed in the same transaction as the new plan ver
 - a run that finds nothing unprocessed (a duplicate message, a second try after a commit
   whose acknowledgement was lost) stores nothing, so the same event never plans twice.
 
+A re-plan of a published day goes out to the phones at once when late changes caused it; one
+the dispatcher asked for on the board (`DISPATCHER_PLAN`) is `held`: stored and shown with its
+changes per route, and sent only when the dispatcher presses Publish.
+
 The queue, the day's lock and the coalescing of messages are the workers' part
 (`workers.tasks`); this module only decides and stores, in the caller's transaction.
 """
@@ -31,6 +35,7 @@ from scheduler.repositories import events as event_rows
 from scheduler.repositories.plans import get_plan, get_version
 
 PLAN_TASKS = ("plan", "replan")  # outbox task names that ask for a (re)plan of the day
+DISPATCHER_PLAN = "plan_requested"  # the event of the board's Plan button (api/routes/days.py)
 
 Planner = Callable[..., PlanVersion]
 
@@ -82,12 +87,16 @@ def run_plan(
     mark_processed(session, events)
     session.flush()
     plan = get_plan(municipality_id, day, service, session=session)
+    published = plan is not None and plan.published_version > 0
+    version.held = published and any(e.kind == DISPATCHER_PLAN for e in events)
+    session.add(version)
+    session.flush()
     return PlanRun(
         "planned",
         events=len(events),
         plan_version_id=version.id,
         version=version.version,
-        publish=plan is not None and plan.published_version > 0,
+        publish=published and not version.held,
         seconds=seconds,
     )
 
@@ -98,7 +107,7 @@ def _unpublished_tail(session: Session, plan: Plan | None) -> PlanRun:
     if plan is None or not 0 < plan.published_version < plan.current_version:
         return PlanRun("nothing_new")
     latest = get_version(plan.municipality_id, plan, plan.current_version, session=session)
-    if latest is None:
+    if latest is None or latest.held:  # held for the dispatcher's Publish
         return PlanRun("nothing_new")
     return PlanRun("nothing_new", plan_version_id=latest.id, version=latest.version, publish=True)
 

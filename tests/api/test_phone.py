@@ -33,6 +33,7 @@ def test_day_page_shows_what_the_stop_needs(world: World) -> None:
     assert (stop["diet"], stop["portions"], stop["kind"]) == ("diabetic", 2, "meal")
     assert set(stop) == {
         "stop_id",
+        "key",
         "seq",
         "kind",
         "time",
@@ -206,3 +207,30 @@ def test_each_town_keeps_its_own_phones_subscription(world: World) -> None:
     (target,) = _targets(world, body["endpoint"])  # type: ignore[arg-type]
     assert target.municipality_id == world.town_ids["Maribor"]
     assert target.user_id == world.user_ids[("Maribor", Role.caregiver)]
+
+
+def test_a_report_names_its_stop_by_the_order_and_says_where_it_went(world: World) -> None:
+    token = _token(world)
+    order, stop_id = world.ids[("Kazanlak", "order")], world.ids[("Kazanlak", "stop")]
+    day = world.client().get(f"/d/{token}/day.json").json()
+    assert day["stops"][0]["key"] == f"order:{order}"
+    body = {"stop_key": f"order:{order}", "version": 1, "status": "refused",
+            "client_event_id": "evt-key"}  # fmt: skip
+    answer = world.client().post(f"/d/{token}/reports", json=body).json()
+    assert answer == {
+        "stop_id": stop_id,
+        "stop_key": f"order:{order}",
+        "status": "refused",
+        "applied": True,
+        "conflict": "",
+    }
+    unnamed = {"status": "refused", "client_event_id": "evt-none"}
+    assert world.client().post(f"/d/{token}/reports", json=unnamed).status_code == 422
+    stranger = {**body, "stop_key": "order:999999", "client_event_id": "evt-stranger"}
+    assert world.client().post(f"/d/{token}/reports", json=stranger).status_code == 404
+
+
+def test_the_page_hears_of_no_change_when_its_version_is_the_published_one(world: World) -> None:
+    token = _token(world)
+    same = world.client().get(f"/d/{token}/changes", params={"since": 1}).json()
+    assert same == {"version": 1, "changed": False, "message": ""}
