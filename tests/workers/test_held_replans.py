@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.engine import Engine
-from workers.plan_runs import DISPATCHER_PLAN, PlanRun, run_plan
 
 from scheduler.db import session_scope
 from scheduler.events import record_event
 from scheduler.models import PlanVersion
 from scheduler.planning import plan_day
+from scheduler.planning.runs import DISPATCHER_PLAN, PlanRun, run_plan
 from scheduler.repositories.plans import get_plan
 from tests.workers import town
 from tests.workers.conftest import DAY
