@@ -147,3 +147,14 @@ def check_order(
         word = "after" if strict else "at or after"
         return [FieldProblem(last, f"must be {word} {first} ({start:%H:%M}), got {end:%H:%M}")]
     return []
+
+
+def find_owned(
+    model: type[Row], municipality_id: int, row_id: int, *, session: Session
+) -> Row | None:
+    """The row with `row_id` if it belongs to the municipality, else None (for callers that
+    report a missing row in their own words rather than with NotFoundError)."""
+    row = session.get(model, row_id)
+    if row is None or getattr(row, "municipality_id", None) != municipality_id:
+        return None
+    return row

@@ -151,3 +151,11 @@ def confirmed_stops(
         .order_by(col(Plan.day), col(Stop.confirmed_at))
     ).all()
     return [(day, freeze_id, stop) for day, freeze_id, stop in rows]
+
+
+def get_plan_by_id(municipality_id: int, plan_id: int, *, session: Session) -> Plan:
+    """The plan with this id if it is the municipality's; NotFoundError otherwise."""
+    row = session.get(Plan, plan_id)
+    if row is None or row.municipality_id != municipality_id:
+        raise NotFoundError("Plan", plan_id)
+    return row
