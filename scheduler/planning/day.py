@@ -16,7 +16,7 @@ from routing.search import DEFAULT_PORTFOLIO, KEEP, Phase
 from routing.solver import solve as solve_routes
 from scheduler.errors import InvalidInputError
 from scheduler.events import record_event
-from scheduler.intake.cutoff import latest_freeze, utc_now
+from scheduler.intake.cutoff import utc_now
 from scheduler.models import PlanVersion, Unassigned
 from scheduler.planning.pins import with_pins
 from scheduler.planning.registry import PlanContext, builder_for
@@ -35,6 +35,7 @@ from scheduler.planning.rows import (
     sequences,
     unassigned_rows,
 )
+from scheduler.repositories.freezes import latest_freeze
 from scheduler.repositories.plans import (
     RouteRows,
     followed_version,
