@@ -1,14 +1,14 @@
 """The audit log: who changed what, and who exported or erased personal data.
 
 Written in the caller's session, so an entry exists exactly when the change it describes does.
+Reading the log is scheduler/repositories/audit.py's.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from scheduler.models import AuditEntry
 
@@ -33,21 +33,3 @@ def audit(
     )
     session.add(entry)
     return entry
-
-
-def list_audit(
-    municipality_id: int,
-    *,
-    session: Session,
-    entity: str | None = None,
-    since: datetime | None = None,
-    limit: int = 100,
-    offset: int = 0,
-) -> list[AuditEntry]:
-    query = select(AuditEntry).where(AuditEntry.municipality_id == municipality_id)
-    if entity:
-        query = query.where(AuditEntry.entity == entity)
-    if since:
-        query = query.where(AuditEntry.at >= since)
-    query = query.order_by(col(AuditEntry.id).desc()).offset(offset).limit(limit)
-    return list(session.exec(query))

@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from scheduler.models import Event, Outbox
+from scheduler.repositories.events import event_by_key
 
 
 def record_event(
@@ -29,9 +30,7 @@ def record_event(
     tasks: list[tuple[str, dict[str, Any]]] | None = None,
 ) -> tuple[Event, bool]:
     """Store an event (and one outbox row per task) unless its key was seen; (event, is_new)."""
-    existing = session.exec(
-        select(Event).where(Event.municipality_id == municipality_id, Event.event_key == key)
-    ).first()
+    existing = event_by_key(municipality_id, key, session=session)
     if existing is not None:
         return existing, False
     event = Event(

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel
 
 from scheduler.audit import audit
 from scheduler.errors import InvalidInputError, NotFoundError
@@ -27,17 +27,21 @@ from scheduler.models import (
     Visit,
     VisitPlan,
 )
+from scheduler.repositories.common import find_owned
+from scheduler.repositories.personal_data import client_rows
 
 
 def _client(municipality_id: int, client_id: int, session: Session) -> Client:
-    client = session.get(Client, client_id)
-    if client is None or client.municipality_id != municipality_id:
+    client = find_owned(Client, municipality_id, client_id, session=session)
+    if client is None:
         raise NotFoundError("client", client_id)
     return client
 
 
-def _rows(session: Session, model: type[SQLModel], client_id: int) -> list[dict[str, Any]]:
-    rows = session.exec(select(model).where(model.client_id == client_id))  # type: ignore[attr-defined]
+def _rows(
+    session: Session, model: type[SQLModel], municipality_id: int, client_id: int
+) -> list[dict[str, Any]]:
+    rows = client_rows(model, municipality_id, client_id, session=session)
     return [_plain(row.model_dump()) for row in rows]
 
 
@@ -61,12 +65,12 @@ def export_client(
     client = _client(municipality_id, client_id, session)
     data = {
         "client": _plain(client.model_dump()),
-        "emergency_contacts": _rows(session, EmergencyContact, client_id),
-        "subscriptions": _rows(session, MealSubscription, client_id),
-        "meal_orders": _rows(session, MealOrder, client_id),
-        "visit_plans": _rows(session, VisitPlan, client_id),
-        "visits": _rows(session, Visit, client_id),
-        "alerts": _rows(session, Alert, client_id),
+        "emergency_contacts": _rows(session, EmergencyContact, municipality_id, client_id),
+        "subscriptions": _rows(session, MealSubscription, municipality_id, client_id),
+        "meal_orders": _rows(session, MealOrder, municipality_id, client_id),
+        "visit_plans": _rows(session, VisitPlan, municipality_id, client_id),
+        "visits": _rows(session, Visit, municipality_id, client_id),
+        "alerts": _rows(session, Alert, municipality_id, client_id),
     }
     audit(
         municipality_id,
@@ -95,10 +99,9 @@ def erase_client(municipality_id: int, client_id: int, *, session: Session, acto
     client.consent_date = None
     client.status = ClientStatus.ended
     session.add(client)
-    contacts = select(EmergencyContact).where(EmergencyContact.client_id == client_id)
-    for contact in session.exec(contacts):
+    for contact in client_rows(EmergencyContact, municipality_id, client_id, session=session):
         session.delete(contact)
-    _scrub_free_text(session, client_id, pseudonym)
+    _scrub_free_text(session, municipality_id, client_id, pseudonym)
     audit(
         municipality_id,
         session=session,
@@ -111,17 +114,20 @@ def erase_client(municipality_id: int, client_id: int, *, session: Session, acto
     return client
 
 
-def _scrub_free_text(session: Session, client_id: int, pseudonym: str) -> None:
+def _scrub_free_text(
+    session: Session, municipality_id: int, client_id: int, pseudonym: str
+) -> None:
     """Notes and tasks may describe the person; alerts may name them."""
-    for plan in session.exec(select(VisitPlan).where(VisitPlan.client_id == client_id)):
+    mid = municipality_id
+    for plan in client_rows(VisitPlan, mid, client_id, session=session):
         plan.tasks = ""
         session.add(plan)
-    for visit in session.exec(select(Visit).where(Visit.client_id == client_id)):
+    for visit in client_rows(Visit, mid, client_id, session=session):
         visit.tasks = ""
         session.add(visit)
-    for stop in session.exec(select(Stop).where(Stop.client_id == client_id)):
+    for stop in client_rows(Stop, mid, client_id, session=session):
         stop.note = ""
         session.add(stop)
-    for alert in session.exec(select(Alert).where(Alert.client_id == client_id)):
+    for alert in client_rows(Alert, mid, client_id, session=session):
         alert.message = f"{alert.kind} ({pseudonym})"
         session.add(alert)

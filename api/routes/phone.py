@@ -40,8 +40,8 @@ from api.schemas.phone import (
 )
 from api.templating import STATIC, render
 from scheduler.intake.confirmations import DayRoute, Report, confirm_stop
-from scheduler.models import Municipality
 from scheduler.repositories.stops import StopKey
+from scheduler.repositories.tenancy import get_municipality
 from workers.publishers.webpush import application_server_key, load_vapid
 from workers.targets import save_target
 
@@ -81,8 +81,7 @@ def service_worker() -> Response:
 @router.get("/d/{token}", response_class=HTMLResponse, include_in_schema=False)
 def day_page(request: Request, token: str, session: DbSession, settings: SettingsDep) -> Response:
     link = _link(settings, token)
-    town = session.get(Municipality, link.municipality_id)
-    assert town is not None
+    town = get_municipality(link.municipality_id, session=session)
     context = {"token": token, "link": link, "day": _day(session, link), "town": town}
     return render(request, "phone.html", translator_for(town), context)
 
@@ -113,7 +112,7 @@ def changes(
     if since >= now:
         return PhoneChanges(version=now, changed=False, message="")
     found = version_changes(session, plan, since, now, link.resource)
-    town = session.get(Municipality, link.municipality_id)
+    town = get_municipality(link.municipality_id, session=session)
     words = _in_words(translator_for(town), found[0]) if found else ""
     return PhoneChanges(version=now, changed=bool(found), message=words)
 

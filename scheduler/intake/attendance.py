@@ -16,17 +16,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from scheduler.errors import InvalidInputError
 from scheduler.events import record_event
 from scheduler.intake.cutoff import as_utc
-from scheduler.intake.visits import SERVICE, get_visit
+from scheduler.intake.visits import SERVICE
 from scheduler.models import Caregiver, Stop, StopStatus, Visit, VisitCheck, VisitStatus
 from scheduler.repositories.care import get_caregiver
 from scheduler.repositories.plans import followed_version, get_plan, routes_of
+from scheduler.repositories.visits import check_by_client_event_id, get_visit, has_checked_in
 
 EVENT_TASK = "event"  # as confirmations: the relay sends it as the task "patronage.event"
 
@@ -50,7 +51,7 @@ def record_check(
     """Store a check-in or check-out; (row, False) when this report was stored before."""
     visit = get_visit(municipality_id, check.visit_id, session=session)
     caregiver = get_caregiver(municipality_id, check.caregiver_id, session=session)
-    earlier = _stored(municipality_id, check.client_event_id, session=session)
+    earlier = check_by_client_event_id(municipality_id, check.client_event_id, session=session)
     if earlier is not None:
         return earlier, False
     _validate(municipality_id, check, visit, session=session)
@@ -74,7 +75,7 @@ def record_check(
         tasks=[(EVENT_TASK, {})],
     )
     if not is_new:  # the same phone report came through the route confirmation first
-        found = _stored(municipality_id, check.client_event_id, session=session)
+        found = check_by_client_event_id(municipality_id, check.client_event_id, session=session)
         if found is not None:
             return found, False
     row = VisitCheck(
@@ -93,15 +94,6 @@ def record_check(
     return row, True
 
 
-def _stored(municipality_id: int, client_event_id: str, *, session: Session) -> VisitCheck | None:
-    return session.exec(
-        select(VisitCheck).where(
-            VisitCheck.municipality_id == municipality_id,
-            VisitCheck.client_event_id == client_event_id,
-        )
-    ).first()
-
-
 def _validate(municipality_id: int, check: Check, visit: Visit, *, session: Session) -> None:
     if check.kind not in ("in", "out"):
         raise InvalidInputError.one("kind", f"must be in or out, got {check.kind!r}")
@@ -116,20 +108,10 @@ def _validate(municipality_id: int, check: Check, visit: Visit, *, session: Sess
         raise InvalidInputError.one("lon", f"no such position: {check.lon}, {check.lat}")
     if visit.status == VisitStatus.cancelled:
         raise InvalidInputError.one("visit_id", f"visit {visit.external_id} was cancelled")
-    if check.kind == "out" and not _checked_in(municipality_id, check, session=session):
+    if check.kind == "out" and not has_checked_in(
+        municipality_id, check.visit_id, check.caregiver_id, session=session
+    ):
         raise InvalidInputError.one("kind", "check in on this visit before checking out")
-
-
-def _checked_in(municipality_id: int, check: Check, *, session: Session) -> bool:
-    row = session.exec(
-        select(VisitCheck.id).where(
-            VisitCheck.municipality_id == municipality_id,
-            VisitCheck.visit_id == check.visit_id,
-            VisitCheck.caregiver_id == check.caregiver_id,
-            VisitCheck.kind == "in",
-        )
-    ).first()
-    return row is not None
 
 
 def _plan_stop(
@@ -161,21 +143,3 @@ def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Metres between two (lon, lat) points, near enough for "was the phone at the door"."""
     dx = (a[0] - b[0]) * 111_320 * math.cos(math.radians((a[1] + b[1]) / 2))
     return math.hypot(dx, (a[1] - b[1]) * 110_570)
-
-
-def checks_between(
-    municipality_id: int, first: date, last: date, *, session: Session
-) -> list[tuple[Visit, VisitCheck]]:
-    """Every check on visits dated `first`..`last`, with its visit, in time order."""
-    rows = session.exec(
-        select(Visit, VisitCheck)
-        .join(VisitCheck, col(VisitCheck.visit_id) == col(Visit.id))
-        .where(
-            Visit.municipality_id == municipality_id,
-            VisitCheck.municipality_id == municipality_id,
-            col(Visit.day) >= first,
-            col(Visit.day) <= last,
-        )
-        .order_by(col(VisitCheck.at), col(VisitCheck.id))
-    ).all()
-    return [(v, c) for v, c in rows]

@@ -18,16 +18,18 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from scheduler.errors import InvalidInputError
 from scheduler.events import record_event
 from scheduler.intake.calendar import parse_weekdays
 from scheduler.intake.orders import Actor
 from scheduler.intake.visits import SERVICE
-from scheduler.models import AbsenceKind, Caregiver, CaregiverAbsence, DayFreeze
+from scheduler.models import AbsenceKind, Caregiver, CaregiverAbsence
+from scheduler.repositories.absences import absences_between, get_absence
 from scheduler.repositories.care import get_caregiver, list_caregivers
-from scheduler.repositories.common import get_owned, local_time_problems, raise_problems
+from scheduler.repositories.common import local_time_problems, raise_problems
+from scheduler.repositories.freezes import frozen_days
 from scheduler.repositories.plans import get_plan
 
 MAX_ABSENCE_DAYS = 366  # a longer record is almost certainly a typo in the year
@@ -45,26 +47,6 @@ class Availability:
     on_duty: bool
     sick_from: time | None = None
     why_not: str | None = None
-
-
-def absences_between(
-    municipality_id: int,
-    first: date,
-    last: date,
-    *,
-    session: Session,
-    caregiver_id: int | None = None,
-) -> list[CaregiverAbsence]:
-    """Absences that touch `first`..`last`, by caregiver and start."""
-    query = select(CaregiverAbsence).where(
-        CaregiverAbsence.municipality_id == municipality_id,
-        col(CaregiverAbsence.start) <= last,
-        col(CaregiverAbsence.end) >= first,
-    )
-    if caregiver_id is not None:
-        query = query.where(CaregiverAbsence.caregiver_id == caregiver_id)
-    order = (col(CaregiverAbsence.caregiver_id), col(CaregiverAbsence.start))
-    return list(session.exec(query.order_by(*order)).all())
 
 
 def availability(municipality_id: int, day: date, *, session: Session) -> list[Availability]:
@@ -173,7 +155,7 @@ def remove_absence(
     municipality_id: int, absence_id: int, *, session: Session, by: Actor
 ) -> CaregiverAbsence:
     """Delete an absence recorded by mistake (or a caregiver back early); dates re-plan."""
-    absence = get_owned(CaregiverAbsence, municipality_id, absence_id, session=session)
+    absence = get_absence(municipality_id, absence_id, session=session)
     caregiver = get_caregiver(municipality_id, absence.caregiver_id, session=session)
     _record(caregiver, absence, "caregiver.back", by, session=session)
     session.delete(absence)
@@ -196,7 +178,7 @@ def _record(
         "from_time": absence.from_time.isoformat() if absence.from_time else None,
     }
     key = by.key or uuid.uuid4().hex[:16]
-    frozen = _frozen_days(municipality_id, absence.start, absence.end, session=session)
+    frozen = frozen_days(municipality_id, SERVICE, absence.start, absence.end, session=session)
     for day in frozen or [absence.start]:
         task = {"municipality_id": municipality_id, "day": day.isoformat(), "service": SERVICE}
         plan = get_plan(municipality_id, day, SERVICE, session=session)
@@ -212,15 +194,3 @@ def _record(
             actor=by.name,
             tasks=[("replan", {**task, "reason": kind})] if day in frozen else [],
         )
-
-
-def _frozen_days(municipality_id: int, start: date, end: date, *, session: Session) -> list[date]:
-    rows = session.exec(
-        select(col(DayFreeze.day)).where(
-            DayFreeze.municipality_id == municipality_id,
-            DayFreeze.service == SERVICE,
-            col(DayFreeze.day) >= start,
-            col(DayFreeze.day) <= end,
-        )
-    ).all()
-    return sorted(set(rows))

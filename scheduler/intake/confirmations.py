@@ -46,6 +46,7 @@ from scheduler.models import (
     VisitCheck,
     VisitStatus,
 )
+from scheduler.repositories.common import find_owned
 from scheduler.repositories.plans import get_plan, get_version
 from scheduler.repositories.stops import (
     Served,
@@ -148,7 +149,7 @@ def confirm_stop(where: DayRoute, report: Report, *, actor: str, session: Sessio
         return Confirmation(key, found.own, status, False, conflict)
     if conflict != MOVED:
         _apply(session, plan, found, report)
-    client = session.get(Client, found.subject.client_id)
+    client = _client(where, found, session=session)
     _alert(session, where, found, report, client)
     if conflict:
         _conflict(session, where, found, report, client, conflict)
@@ -297,6 +298,13 @@ def _conflict(
         van = found.elsewhere.resource if found.elsewhere else "?"
         why = f"but the stop is now on route {van}; tell {van} before it goes there"
     _raise(session, where, found, AlertKind.report_conflict, f"{said}, {why}")
+
+
+def _client(where: DayRoute, found: _Found, *, session: Session) -> Client | None:
+    client_id = found.subject.client_id
+    if client_id is None:
+        return None
+    return find_owned(Client, where.municipality_id, client_id, session=session)
 
 
 def _raise(session: Session, where: DayRoute, found: _Found, kind: AlertKind, message: str) -> None:

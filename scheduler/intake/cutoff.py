@@ -19,14 +19,17 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, SQLModel, select
+from sqlmodel import Session, SQLModel
 
 from scheduler.errors import CutoffPassedError, InvalidInputError, NotFoundError
 from scheduler.events import record_event
 from scheduler.intake.delivery_days import DeliveryCalendar
 from scheduler.intake.subscriptions import generate_orders
 from scheduler.intake.visits import collect_visits, stored_visits
-from scheduler.models import DayFreeze, FrozenOrder, MealOrder, Municipality, OrderStatus, Role
+from scheduler.models import DayFreeze, FrozenOrder, Municipality, Role
+from scheduler.repositories.freezes import frozen_orders, latest_freeze
+from scheduler.repositories.orders import live_orders_of_day
+from scheduler.repositories.tenancy import find_municipality
 
 # Roles that may push a change through after the cut-off (recorded on the order and event).
 FORCE_ROLES = frozenset({Role.dispatcher, Role.admin})
@@ -111,15 +114,7 @@ Stored = Callable[[Session, int, int], FreezeSet]  # the rows a stored freeze (a
 def _collect_meals(session: Session, municipality_id: int, day: date) -> list[FrozenOrder]:
     """The day's live meal orders as (unsaved) frozen rows, generating subscription orders."""
     generate_orders(municipality_id, day, session=session)
-    orders = session.exec(
-        select(MealOrder)
-        .where(
-            MealOrder.municipality_id == municipality_id,
-            MealOrder.day == day,
-            MealOrder.status == OrderStatus.ordered,
-        )
-        .order_by(MealOrder.client_id, MealOrder.id)  # type: ignore[arg-type]
-    ).all()
+    orders = live_orders_of_day(municipality_id, day, session=session)
     return [
         FrozenOrder(
             municipality_id=municipality_id,
@@ -140,31 +135,6 @@ def _stored_meals(session: Session, municipality_id: int, freeze_id: int) -> lis
 # One collector per service, and the reader of what a stored freeze holds.
 COLLECTORS: dict[str, Collector] = {"meals": _collect_meals, "care": collect_visits}
 STORED: dict[str, Stored] = {"meals": _stored_meals, "care": stored_visits}
-
-
-def latest_freeze(
-    municipality_id: int, day: date, service: str, *, session: Session
-) -> DayFreeze | None:
-    return session.exec(
-        select(DayFreeze)
-        .where(
-            DayFreeze.municipality_id == municipality_id,
-            DayFreeze.day == day,
-            DayFreeze.service == service,
-        )
-        .order_by(DayFreeze.version.desc())  # type: ignore[attr-defined]
-    ).first()
-
-
-def frozen_orders(municipality_id: int, freeze_id: int, *, session: Session) -> list[FrozenOrder]:
-    return list(
-        session.exec(
-            select(FrozenOrder)
-            .where(FrozenOrder.municipality_id == municipality_id)
-            .where(FrozenOrder.freeze_id == freeze_id)
-            .order_by(FrozenOrder.client_id, FrozenOrder.order_id)  # type: ignore[arg-type]
-        ).all()
-    )
 
 
 def freeze_day(
@@ -243,7 +213,7 @@ def _write_freeze(
     actor: str,
     rows: FreezeSet | None = None,
 ) -> DayFreeze:
-    if session.get(Municipality, municipality_id) is None:
+    if find_municipality(municipality_id, session=session) is None:
         raise NotFoundError("municipality", municipality_id)
     rows = rows if rows is not None else _collector(service)(session, municipality_id, day)
     freeze = DayFreeze(

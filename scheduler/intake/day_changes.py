@@ -17,8 +17,9 @@ from sqlmodel import Session
 
 from scheduler.audit import audit
 from scheduler.events import record_event
-from scheduler.intake.cutoff import cutoff_at, latest_freeze, refreeze_day, utc_now
+from scheduler.intake.cutoff import cutoff_at, refreeze_day, utc_now
 from scheduler.models import Municipality, Role
+from scheduler.repositories.freezes import latest_freeze
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,12 @@ from datetime import date
 from functools import lru_cache
 
 import holidays
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from scheduler.intake.calendar import WORKING_DAYS, parse_weekdays
-from scheduler.models import DateOverride, Municipality, Vehicle
+from scheduler.models import Municipality
+from scheduler.repositories.calendar import date_overrides
+from scheduler.repositories.fleet import list_vehicles
 
 
 @lru_cache(maxsize=64)
@@ -60,13 +62,8 @@ class DeliveryCalendar:
 
 def delivery_calendar(session: Session, municipality: Municipality) -> DeliveryCalendar:
     assert municipality.id is not None
-    rows = session.exec(
-        select(DateOverride).where(DateOverride.municipality_id == municipality.id)
-    ).all()
-    vans = session.exec(
-        select(Vehicle.weekdays).where(
-            Vehicle.municipality_id == municipality.id, col(Vehicle.active).is_(True)
-        )
-    ).all()
+    rows = date_overrides(municipality.id, session=session)
+    active = list_vehicles(municipality.id, session=session, active=True)
+    vans = [v.weekdays for v in active]
     weekdays = frozenset().union(*(parse_weekdays(w) for w in vans)) if vans else WORKING_DAYS
     return DeliveryCalendar(municipality.country, {r.day: r.delivers for r in rows}, weekdays)

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from scheduler.errors import InvalidInputError, NotFoundError
+from scheduler.errors import InvalidInputError
 from scheduler.intake.cutoff import (
     check_change,
     is_open,
@@ -25,17 +25,23 @@ from scheduler.intake.day_changes import Actor, DayChange, record_day_change
 from scheduler.intake.delivery_days import DeliveryCalendar, delivery_calendar
 from scheduler.intake.subscriptions import generate_orders
 from scheduler.models import (
-    Client,
     ClientStatus,
     Diet,
     MealOrder,
-    MealSubscription,
     Municipality,
     OrderSource,
     OrderStatus,
     SubscriptionPause,
 )
 from scheduler.models.base import utcnow
+from scheduler.repositories.clients import get_client
+from scheduler.repositories.orders import (
+    client_orders_of_day,
+    get_meal_subscription,
+    live_subscription_orders,
+    one_off_order,
+)
+from scheduler.repositories.tenancy import get_municipality
 
 SERVICE = "meals"
 
@@ -48,19 +54,10 @@ class _Day:
 
 
 def _open_day(municipality_id: int, day: date, by: Actor, *, session: Session) -> _Day:
-    municipality = session.get(Municipality, municipality_id)
-    if municipality is None:
-        raise NotFoundError("Municipality", municipality_id)
+    municipality = get_municipality(municipality_id, session=session)
     calendar = delivery_calendar(session, municipality)
     late = check_change(municipality, day, by.now, calendar, force=by.force, role=by.role)
     return _Day(municipality, calendar, late)
-
-
-def _client(municipality_id: int, client_id: int, *, session: Session) -> Client:
-    client = session.get(Client, client_id)
-    if client is None or client.municipality_id != municipality_id:
-        raise NotFoundError("Client", client_id)
-    return client
 
 
 def place_order(
@@ -76,13 +73,13 @@ def place_order(
     """A one-off meal for `day` (on top of any subscription); placing it again changes nothing."""
     if not 1 <= portions <= 10:
         raise InvalidInputError.one("portions", f"must be 1 to 10, got {portions}")
-    client = _client(municipality_id, client_id, session=session)
+    client = get_client(municipality_id, client_id, session=session)
     if client.status != ClientStatus.active:
         raise InvalidInputError.one("client", f"client {client.external_id} is {client.status}")
     ctx = _open_day(municipality_id, day, by, session=session)
     if not ctx.calendar.delivers(day):
         raise InvalidInputError.one("day", f"no delivery: {ctx.calendar.why_not(day)}")
-    order = _one_off(municipality_id, client_id, day, session=session)
+    order = one_off_order(municipality_id, client_id, day, session=session)
     wanted = (diet or client.diet, portions)
     unchanged = order is not None and (order.status, order.diet, order.portions) == (
         OrderStatus.ordered,
@@ -109,9 +106,9 @@ def cancel_order(
     municipality_id: int, client_id: int, day: date, *, session: Session, by: Actor
 ) -> list[MealOrder]:
     """Cancel the client's meals on `day` (subscription and one-off); again changes nothing."""
-    client = _client(municipality_id, client_id, session=session)
+    client = get_client(municipality_id, client_id, session=session)
     generate_orders(municipality_id, day, session=session, client_ids={client_id})
-    orders = _orders_of(municipality_id, client_id, day, session=session)
+    orders = client_orders_of_day(municipality_id, client_id, day, session=session)
     if not orders:
         raise InvalidInputError.one(
             "day", f"client {client.external_id} has no meal on {day.isoformat()}"
@@ -142,9 +139,7 @@ def pause_subscription(
     """No meals from `start` to `end`; orders already generated in that range are cancelled."""
     if end < start:
         raise InvalidInputError.one("end", f"{end.isoformat()} is before start {start}")
-    sub = session.get(MealSubscription, subscription_id)
-    if sub is None or sub.municipality_id != municipality_id:
-        raise NotFoundError("MealSubscription", subscription_id)
+    get_meal_subscription(municipality_id, subscription_id, session=session)
     ctx = _open_day(municipality_id, start, by, session=session)  # the earliest date decides
     pause = SubscriptionPause(
         municipality_id=municipality_id,
@@ -154,15 +149,9 @@ def pause_subscription(
         reason=reason[:200],
     )
     session.add(pause)
-    generated = session.exec(
-        select(MealOrder).where(
-            MealOrder.municipality_id == municipality_id,
-            MealOrder.subscription_id == subscription_id,
-            MealOrder.status == OrderStatus.ordered,
-            col(MealOrder.day) >= start,
-            col(MealOrder.day) <= end,
-        )
-    ).all()
+    generated = live_subscription_orders(
+        municipality_id, subscription_id, start, end, session=session
+    )
     for day in sorted({o.day for o in generated}):
         day_ctx = _Day(ctx.municipality, ctx.calendar, ctx.late and _closed(ctx, day, by))
         day_orders = [o for o in generated if o.day == day]
@@ -185,35 +174,6 @@ def pause_subscription(
 
 def _closed(ctx: _Day, day: date, by: Actor) -> bool:
     return not is_open(ctx.municipality, day, by.now)
-
-
-def _one_off(
-    municipality_id: int, client_id: int, day: date, *, session: Session
-) -> MealOrder | None:
-    return session.exec(
-        select(MealOrder).where(
-            MealOrder.municipality_id == municipality_id,
-            MealOrder.client_id == client_id,
-            MealOrder.day == day,
-            MealOrder.source == OrderSource.one_off,
-        )
-    ).first()
-
-
-def _orders_of(
-    municipality_id: int, client_id: int, day: date, *, session: Session
-) -> list[MealOrder]:
-    return list(
-        session.exec(
-            select(MealOrder)
-            .where(
-                MealOrder.municipality_id == municipality_id,
-                MealOrder.client_id == client_id,
-                MealOrder.day == day,
-            )
-            .order_by(col(MealOrder.id))
-        ).all()
-    )
 
 
 def _mark(order: MealOrder, ctx: _Day, by: Actor) -> None:

@@ -13,20 +13,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from scheduler.errors import NotFoundError
 from scheduler.intake.calendar import parse_weekdays
 from scheduler.intake.delivery_days import DeliveryCalendar, delivery_calendar
-from scheduler.models import (
-    Client,
-    ClientStatus,
-    MealOrder,
-    MealSubscription,
-    Municipality,
-    OrderSource,
-    SubscriptionPause,
+from scheduler.models import MealOrder, MealSubscription, OrderSource
+from scheduler.repositories.orders import (
+    pauses_covering,
+    subscription_order_clients,
+    subscriptions_of_active_clients,
 )
+from scheduler.repositories.tenancy import get_municipality
 
 
 @dataclass(frozen=True)
@@ -67,35 +64,10 @@ def subscription_dates(
         day += timedelta(days=1)
 
 
-def active_subscriptions(
-    municipality_id: int, day: date, *, session: Session
-) -> list[tuple[MealSubscription, Client]]:
-    """Subscriptions valid on `day` of clients who are active, oldest subscription first."""
-    rows = session.exec(
-        select(MealSubscription, Client)
-        .join(Client, col(Client.id) == col(MealSubscription.client_id))
-        .where(
-            MealSubscription.municipality_id == municipality_id,
-            Client.municipality_id == municipality_id,
-            Client.status == ClientStatus.active,
-            col(MealSubscription.valid_from) <= day,
-        )
-        .order_by(col(MealSubscription.client_id), col(MealSubscription.valid_from))
-    ).all()
-    return [(s, c) for s, c in rows if s.valid_until is None or s.valid_until >= day]
-
-
 def pauses_on(municipality_id: int, day: date, *, session: Session) -> dict[int, list[Pause]]:
     """Pauses covering `day`, by subscription id."""
-    rows = session.exec(
-        select(SubscriptionPause).where(
-            SubscriptionPause.municipality_id == municipality_id,
-            col(SubscriptionPause.start) <= day,
-            col(SubscriptionPause.end) >= day,
-        )
-    ).all()
     found: dict[int, list[Pause]] = {}
-    for row in rows:
+    for row in pauses_covering(municipality_id, day, session=session):
         found.setdefault(row.subscription_id, []).append(Pause(row.start, row.end))
     return found
 
@@ -112,28 +84,18 @@ def generate_orders(
     A client with two overlapping subscriptions gets the most recent one's diet and portions
     (the newer subscription replaces the older; the older one was not ended in time).
     """
-    municipality = session.get(Municipality, municipality_id)
-    if municipality is None:
-        raise NotFoundError("Municipality", municipality_id)
+    municipality = get_municipality(municipality_id, session=session)
     calendar = delivery_calendar(session, municipality)
     if not calendar.delivers(day):
         return []
     pauses = pauses_on(municipality_id, day, session=session)
     chosen: dict[int, MealSubscription] = {}
-    for sub, client in active_subscriptions(municipality_id, day, session=session):
+    for sub, client in subscriptions_of_active_clients(municipality_id, day, session=session):
         if client_ids is not None and client.id not in client_ids:
             continue
         if takes_meal(sub, pauses.get(sub.id or 0, []), calendar, day):
             chosen[sub.client_id] = sub  # later valid_from wins
-    existing = set(
-        session.exec(
-            select(MealOrder.client_id).where(
-                MealOrder.municipality_id == municipality_id,
-                MealOrder.day == day,
-                MealOrder.source == OrderSource.subscription,
-            )
-        ).all()
-    )
+    existing = subscription_order_clients(municipality_id, day, session=session)
     created = [
         MealOrder(
             municipality_id=municipality_id,

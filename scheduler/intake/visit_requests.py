@@ -18,32 +18,29 @@ import uuid
 from datetime import date, time
 from typing import Any
 
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel
 
 from scheduler.errors import FieldProblem, InvalidInputError, NotFoundError
 from scheduler.events import record_event
-from scheduler.intake.cutoff import check_change, latest_freeze
+from scheduler.intake.cutoff import check_change
 from scheduler.intake.day_changes import Actor, DayChange, record_day_change
 from scheduler.intake.delivery_days import DeliveryCalendar, delivery_calendar
 from scheduler.intake.subscriptions import generate_orders
-from scheduler.intake.visits import SERVICE, generate_visits, get_visit, visit_by_external_id
-from scheduler.models import (
-    Client,
-    ClientStatus,
-    MealOrder,
-    Municipality,
-    OrderStatus,
-    Visit,
-    VisitPlan,
-    VisitStatus,
-)
+from scheduler.intake.visits import SERVICE, generate_visits
+from scheduler.models import Client, ClientStatus, Visit, VisitStatus
 from scheduler.models.base import utcnow
 from scheduler.repositories.care import (
     caregivers_by_external_id,
     check_skills,
+    get_visit_plan_by_external_id,
     known_skills,
 )
-from scheduler.repositories.common import check_order, raise_problems, require_text
+from scheduler.repositories.clients import get_client
+from scheduler.repositories.common import check_order, find_owned, raise_problems, require_text
+from scheduler.repositories.freezes import latest_freeze
+from scheduler.repositories.orders import live_client_order
+from scheduler.repositories.tenancy import find_municipality, get_municipality
+from scheduler.repositories.visits import get_visit, visit_by_external_id
 
 STARTED = (VisitStatus.checked_in, VisitStatus.done)
 
@@ -67,9 +64,7 @@ class VisitIn(SQLModel):
 
 def _open_day(municipality_id: int, day: date, by: Actor, *, session: Session) -> bool:
     """Refuse a change after the cut-off unless forced; True when the change is late."""
-    municipality = session.get(Municipality, municipality_id)
-    if municipality is None:
-        raise NotFoundError("Municipality", municipality_id)
+    municipality = get_municipality(municipality_id, session=session)
     calendar = delivery_calendar(session, municipality)
     _works(calendar, day)
     return check_change(municipality, day, by.now, calendar, force=by.force, role=by.role)
@@ -128,8 +123,8 @@ def _check_visit(
         + check_skills(values["skills"])
         + _check_gaps(values)
     )
-    client = session.get(Client, values["client_id"])
-    if client is None or client.municipality_id != municipality_id:
+    client = find_owned(Client, municipality_id, values["client_id"], session=session)
+    if client is None:
         problems.append(FieldProblem("client_id", f"no client {values['client_id']} here"))
     elif client.status != ClientStatus.active:
         problems.append(
@@ -174,19 +169,14 @@ def _check_names(
     """The one-off's id must not be a visit plan's (its visit would collide on some date), and
     the visit it follows must be another live visit of the same date."""
     problems = []
-    plan = session.exec(
-        select(VisitPlan.id).where(
-            VisitPlan.municipality_id == municipality_id,
-            VisitPlan.external_id == values["external_id"],
-        )
-    ).first()
+    plan = get_visit_plan_by_external_id(municipality_id, values["external_id"], session=session)
     if plan is not None and (existing is None or existing.visit_plan_id is None):
         problems.append(FieldProblem("external_id", "is the id of a visit plan; choose another"))
     after_id = values["after_visit_id"]
     if after_id is not None:
-        after = session.get(Visit, after_id)
+        after = find_owned(Visit, municipality_id, after_id, session=session)
         own = existing.id if existing is not None else None
-        if after is None or after.municipality_id != municipality_id or after.day != day:
+        if after is None or after.day != day:
             problems.append(FieldProblem("after_visit_id", f"no visit {after_id} on {day}"))
         elif after.id == own or after.status == VisitStatus.cancelled:
             problems.append(FieldProblem("after_visit_id", f"visit {after_id} cannot be followed"))
@@ -239,7 +229,7 @@ def carry_meal(
 
 
 def _check_meal(municipality_id: int, visit: Visit, *, session: Session) -> None:
-    municipality = session.get(Municipality, municipality_id)
+    municipality = find_municipality(municipality_id, session=session)
     if municipality is None or not municipality.caregivers_carry_meals:
         raise InvalidInputError.one(
             "carries_meal", "this municipality does not let caregivers carry meals"
@@ -247,20 +237,12 @@ def _check_meal(municipality_id: int, visit: Visit, *, session: Session) -> None
     if visit.status != VisitStatus.requested:
         raise InvalidInputError.one("visit_id", f"{visit.external_id} is {visit.status}")
     generate_orders(municipality_id, visit.day, session=session, client_ids={visit.client_id})
-    ordered = session.exec(
-        select(MealOrder).where(
-            MealOrder.municipality_id == municipality_id,
-            MealOrder.client_id == visit.client_id,
-            MealOrder.day == visit.day,
-            MealOrder.status == OrderStatus.ordered,
-        )
-    ).first()
+    ordered = live_client_order(municipality_id, visit.client_id, visit.day, session=session)
     if ordered is None:
         raise InvalidInputError.one(
             "carries_meal", f"the client has no meal on {visit.day.isoformat()} to carry"
         )
-    client = session.get(Client, visit.client_id)
-    assert client is not None
+    client = get_client(municipality_id, visit.client_id, session=session)
     if visit.window_end < client.window_start or visit.window_start > client.window_end:
         raise InvalidInputError.one(
             "carries_meal",
@@ -279,8 +261,7 @@ def _record(
     extra: dict[str, Any] | None = None,
 ) -> None:
     """The event (and audit entry when forced); a re-freeze, and so a re-plan, when frozen."""
-    municipality = session.get(Municipality, visit.municipality_id)
-    assert municipality is not None
+    municipality = get_municipality(visit.municipality_id, session=session)
     payload: dict[str, Any] = {
         "visit_id": visit.id,
         "external_id": visit.external_id,

@@ -23,21 +23,16 @@ import json
 from collections.abc import Iterator
 from datetime import date, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from scheduler.errors import NotFoundError
 from scheduler.intake.calendar import parse_weekdays
 from scheduler.intake.delivery_days import DeliveryCalendar, delivery_calendar
-from scheduler.models import (
-    Client,
-    ClientStatus,
-    FrozenVisit,
-    Municipality,
-    Visit,
-    VisitPlan,
-    VisitStatus,
-)
+from scheduler.models import FrozenVisit, Visit, VisitPlan, VisitStatus
 from scheduler.repositories.care import visit_plans_for_day
+from scheduler.repositories.clients import active_client_ids
+from scheduler.repositories.freezes import frozen_visits
+from scheduler.repositories.tenancy import get_municipality
+from scheduler.repositories.visits import day_visits, visits_by_ids
 
 SERVICE = "care"
 
@@ -64,16 +59,9 @@ def visit_dates(
         day += timedelta(days=1)
 
 
-def _municipality(municipality_id: int, *, session: Session) -> Municipality:
-    municipality = session.get(Municipality, municipality_id)
-    if municipality is None:
-        raise NotFoundError("Municipality", municipality_id)
-    return municipality
-
-
 def generate_visits(municipality_id: int, day: date, *, session: Session) -> list[Visit]:
     """Write the plan visits of `day` that do not exist yet; returns the new ones."""
-    calendar = delivery_calendar(session, _municipality(municipality_id, session=session))
+    calendar = delivery_calendar(session, get_municipality(municipality_id, session=session))
     if not calendar.delivers(day):
         return []
     plans = [
@@ -81,8 +69,8 @@ def generate_visits(municipality_id: int, day: date, *, session: Session) -> lis
         for p in visit_plans_for_day(municipality_id, day, session=session)
         if plan_gives_visit(p, calendar, day)
     ]
-    active = _active_clients(municipality_id, {p.client_id for p in plans}, session=session)
-    existing = {v.visit_plan_id: v for v in _day_rows(municipality_id, day, session=session)}
+    active = active_client_ids(municipality_id, {p.client_id for p in plans}, session=session)
+    existing = {v.visit_plan_id: v for v in day_visits(municipality_id, day, session=session)}
     created = [
         _visit_from_plan(plan, day)
         for plan in plans
@@ -123,55 +111,13 @@ def _visit_from_plan(plan: VisitPlan, day: date) -> Visit:
     )
 
 
-def _active_clients(municipality_id: int, ids: set[int], *, session: Session) -> set[int]:
-    if not ids:
-        return set()
-    rows = session.exec(
-        select(Client.id).where(
-            Client.municipality_id == municipality_id,
-            col(Client.id).in_(sorted(ids)),
-            Client.status == ClientStatus.active,
-        )
-    ).all()
-    return {i for i in rows if i is not None}
-
-
-def _day_rows(municipality_id: int, day: date, *, session: Session) -> list[Visit]:
-    return list(
-        session.exec(
-            select(Visit)
-            .where(Visit.municipality_id == municipality_id, Visit.day == day)
-            .order_by(col(Visit.external_id))
-        ).all()
-    )
-
-
 def visits_of_day(
     municipality_id: int, day: date, *, session: Session, include_cancelled: bool = False
 ) -> list[Visit]:
     """The day's visits by external id (plan visits are generated first)."""
     generate_visits(municipality_id, day, session=session)
-    rows = _day_rows(municipality_id, day, session=session)
+    rows = day_visits(municipality_id, day, session=session)
     return [v for v in rows if include_cancelled or v.status != VisitStatus.cancelled]
-
-
-def get_visit(municipality_id: int, visit_id: int, *, session: Session) -> Visit:
-    visit = session.get(Visit, visit_id)
-    if visit is None or visit.municipality_id != municipality_id:
-        raise NotFoundError("Visit", visit_id)
-    return visit
-
-
-def visit_by_external_id(
-    municipality_id: int, external_id: str, day: date, *, session: Session
-) -> Visit | None:
-    return session.exec(
-        select(Visit).where(
-            Visit.municipality_id == municipality_id,
-            Visit.external_id == external_id,
-            Visit.day == day,
-        )
-    ).first()
 
 
 # --- the care freeze ------------------------------------------------------------------------
@@ -212,41 +158,12 @@ def collect_visits(session: Session, municipality_id: int, day: date) -> list[Fr
 
 
 def stored_visits(session: Session, municipality_id: int, freeze_id: int) -> list[FrozenVisit]:
-    """The visits a freeze holds, by visit id."""
-    return list(
-        session.exec(
-            select(FrozenVisit)
-            .where(FrozenVisit.municipality_id == municipality_id)
-            .where(FrozenVisit.freeze_id == freeze_id)
-            .order_by(col(FrozenVisit.visit_id))
-        ).all()
-    )
+    """The visits a freeze holds, by visit id (the shape cutoff.STORED asks for)."""
+    return frozen_visits(municipality_id, freeze_id, session=session)
 
 
 def frozen_day_visits(municipality_id: int, freeze_id: int, *, session: Session) -> list[Visit]:
     """The visits of a freeze as they stand now, by external id; cancelled ones left out."""
     ids = [r.visit_id for r in stored_visits(session, municipality_id, freeze_id)]
-    if not ids:
-        return []
-    rows = session.exec(
-        select(Visit)
-        .where(Visit.municipality_id == municipality_id, col(Visit.id).in_(ids))
-        .order_by(col(Visit.external_id))
-    ).all()
+    rows = visits_by_ids(municipality_id, ids, session=session)
     return [v for v in rows if v.status != VisitStatus.cancelled]
-
-
-def meals_on_visits(municipality_id: int, day: date, *, session: Session) -> dict[int, Visit]:
-    """Clients whose lunch a caregiver carries on `day`, with the visit that carries it.
-
-    The meal plan leaves these clients out of the vans; the kitchen still cooks their meal.
-    """
-    rows = session.exec(
-        select(Visit).where(
-            Visit.municipality_id == municipality_id,
-            Visit.day == day,
-            col(Visit.carries_meal).is_(True),
-            Visit.status != VisitStatus.cancelled,
-        )
-    ).all()
-    return {v.client_id: v for v in rows}

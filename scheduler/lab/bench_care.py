@@ -34,6 +34,7 @@ from scheduler.planning import plan_day
 from scheduler.planning.care import build_care
 from scheduler.planning.registry import BuiltProblem, PlanContext
 from scheduler.repositories.plans import RouteRows, routes_of, unassigned_of
+from scheduler.repositories.tenancy import get_municipality
 
 Progress = Callable[[str], None]
 
@@ -93,8 +94,7 @@ def size_for(visits: int, seed: int, base: TownSize = CARE_BENCHMARK) -> TownSiz
 def setup(folder: Path, size: TownSize, seed: int, note: Progress) -> tuple[demo.DemoRun, date]:
     run = demo.prepare_scratch_town(folder, size, seed, note, details=False)
     with session_scope(run.engine) as session:
-        municipality = session.get(Municipality, run.require_municipality())
-        assert municipality is not None
+        municipality = get_municipality(run.require_municipality(), session=session)
         return run, bench_day(session, municipality)
 
 
@@ -121,8 +121,7 @@ def run_care_bench(
         session.commit()
         planned = time.perf_counter()
         note(f"{day}: {freeze.item_count} visits frozen and planned")
-        municipality = session.get(Municipality, mid)
-        assert municipality is not None
+        municipality = get_municipality(mid, session=session)
         context = PlanContext(session, municipality, day, freeze, night_before)
         return _figures(context, version, time_limit, frozen - started, planned - frozen)
 

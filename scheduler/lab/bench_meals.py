@@ -25,7 +25,7 @@ import routing
 from routing.exchange import write_problem
 from scheduler.db import session_scope
 from scheduler.intake.calendar import local_today
-from scheduler.intake.cutoff import freeze_day, latest_freeze
+from scheduler.intake.cutoff import freeze_day
 from scheduler.intake.delivery_days import delivery_calendar
 from scheduler.lab import demo
 from scheduler.lab.synthetic import MEALS_BENCHMARK, TownSize
@@ -35,7 +35,9 @@ from scheduler.planning.registry import PlanContext, builder_for
 from scheduler.reports.kitchen import kitchen_day
 from scheduler.reports.kitchen_sheets import kitchen_csv, kitchen_html
 from scheduler.repositories.fleet import list_kitchens, list_vehicles
+from scheduler.repositories.freezes import latest_freeze
 from scheduler.repositories.plans import RouteRows, routes_of
+from scheduler.repositories.tenancy import get_municipality
 
 Progress = Callable[[str], None]
 
@@ -82,8 +84,7 @@ def setup(folder: Path, size: TownSize, seed: int, note: Progress) -> tuple[demo
     run = demo.prepare_scratch_town(folder, size, seed, note, details=True)
     mid = run.require_municipality()
     with session_scope(run.engine) as session:
-        municipality = session.get(Municipality, mid)
-        assert municipality is not None
+        municipality = get_municipality(mid, session=session)
         day = bench_day(session, municipality)
         freeze = freeze_day(mid, day, "meals", session=session, reason="benchmark")
         note(f"{day}: {freeze.item_count} orders, {freeze.portion_count} portions frozen")
@@ -143,9 +144,9 @@ def _problem(run: demo.DemoRun, day: date) -> routing.Problem:
     """The day's routing problem as `plan_day` first gives it to the solver."""
     mid = run.require_municipality()
     with session_scope(run.engine) as session:
-        town = session.get(Municipality, mid)
+        town = get_municipality(mid, session=session)
         freeze = latest_freeze(mid, day, "meals", session=session)
-        assert town is not None and freeze is not None
+        assert freeze is not None
         return builder_for("meals")(PlanContext(session, town, day, freeze)).problem
 
 

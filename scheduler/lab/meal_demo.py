@@ -10,18 +10,19 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from scheduler.db import session_scope
 from scheduler.intake.calendar import local_today
-from scheduler.intake.cutoff import freeze_day, latest_freeze
+from scheduler.intake.cutoff import freeze_day
 from scheduler.intake.delivery_days import delivery_calendar
 from scheduler.intake.subscriptions import generate_orders
 from scheduler.lab.demo_run import DemoRun, DemoStep
-from scheduler.models import MealOrder, OrderStatus
 from scheduler.planning import plan_day
 from scheduler.reports.kitchen import kitchen_day
 from scheduler.reports.kitchen_sheets import kitchen_csv, kitchen_html
+from scheduler.repositories.freezes import latest_freeze
+from scheduler.repositories.orders import live_order_totals
 from scheduler.repositories.plans import latest_version
 from scheduler.repositories.tenancy import get_municipality
 from scheduler.settings import get_settings
@@ -44,11 +45,7 @@ def orders_step(run: DemoRun) -> str:
     with session_scope(run.engine) as session:
         day = next_working_day(session, mid)
         generate_orders(mid, day, session=session)
-        count, portions = session.exec(
-            select(func.count(col(MealOrder.id)), func.coalesce(func.sum(MealOrder.portions), 0))
-            .where(MealOrder.municipality_id == mid, MealOrder.day == day)
-            .where(MealOrder.status == OrderStatus.ordered)
-        ).one()
+        count, portions = live_order_totals(mid, day, session=session)
     return f"{count} meal orders ({portions} portions) for {day:%A %d.%m.%Y}"
 
 

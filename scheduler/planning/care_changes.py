@@ -12,15 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from scheduler.errors import NotFoundError
 from scheduler.intake.visits import SERVICE
-from scheduler.models import Caregiver, Event, Route, Stop, StopStatus, Visit
+from scheduler.models import Route, Stop, StopStatus
 from scheduler.planning.care_explain import clock
-from scheduler.repositories.care import get_caregiver
+from scheduler.repositories.care import get_caregiver, list_caregivers
+from scheduler.repositories.events import events_of_kind
 from scheduler.repositories.meals import clients_by_id
 from scheduler.repositories.plans import get_plan, get_version, routes_of, unassigned_of
+from scheduler.repositories.visits import visits_by_ids
 
 DONE = (StopStatus.checked_in, StopStatus.done)
 
@@ -88,11 +90,6 @@ def _side(municipality_id: int, day: date, number: int, *, session: Session) -> 
     return side
 
 
-def _names(municipality_id: int, *, session: Session) -> dict[str, str]:
-    rows = session.exec(select(Caregiver).where(Caregiver.municipality_id == municipality_id))
-    return {c.external_id: c.name for c in rows}
-
-
 def visit_changes(
     municipality_id: int,
     day: date,
@@ -106,9 +103,10 @@ def visit_changes(
     id), only the visits that were theirs in `before`."""
     old = _side(municipality_id, day, before, session=session)
     new = _side(municipality_id, day, after, session=session)
-    names = _names(municipality_id, session=session)
+    names = {c.external_id: c.name for c in list_caregivers(municipality_id, session=session)}
     wanted = [v for v in sorted(old.who) if caregiver is None or caregiver in old.who[v]]
-    visits = _visits(municipality_id, wanted, session=session)
+    found_visits = visits_by_ids(municipality_id, wanted, session=session)
+    visits = {v.id: v for v in found_visits if v.id is not None}
     owners = {v.client_id for v in visits.values()}
     clients = clients_by_id(municipality_id, owners, session=session)
     found = CareChanges(day, before, after)
@@ -130,28 +128,13 @@ def visit_changes(
     return found
 
 
-def _visits(municipality_id: int, ids: list[int], *, session: Session) -> dict[int, Visit]:
-    rows = session.exec(
-        select(Visit).where(Visit.municipality_id == municipality_id, col(Visit.id).in_(ids))
-    ).all()
-    return {v.id: v for v in rows if v.id is not None}
-
-
 def sick_report(
     municipality_id: int, caregiver_id: int, day: date, *, session: Session
 ) -> CareChanges | None:
     """What became of a sick caregiver's visits: from the version followed when they were
     reported sick to the latest one; None while no re-plan has been made since."""
     caregiver = get_caregiver(municipality_id, caregiver_id, session=session)
-    event = session.exec(
-        select(Event)
-        .where(
-            Event.municipality_id == municipality_id,
-            Event.kind == "caregiver.sick",
-            Event.day == day,
-        )
-        .order_by(col(Event.id).desc())
-    ).all()
+    event = events_of_kind(municipality_id, "caregiver.sick", day, session=session)
     mine = next((e for e in event if e.payload.get("caregiver_id") == caregiver_id), None)
     plan = get_plan(municipality_id, day, SERVICE, session=session)
     if mine is None or plan is None:

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from scheduler.models import PlanVersion, Unassigned, Visit
+from scheduler.models import PlanVersion, Unassigned
 from scheduler.planning.care_progress import SECOND
 from scheduler.planning.export import version_to_dict
 from scheduler.repositories.plans import routes_of, unassigned_of
+from scheduler.repositories.visits import visits_by_ids
 
 
 def care_version_to_dict(
@@ -56,9 +57,7 @@ def _visit_names(
     }
     jobs.update({u.job_id: u.visit_id for u in left if u.visit_id is not None})
     ids = sorted({v for v in jobs.values() if v is not None})
-    visits = session.exec(
-        select(Visit).where(Visit.municipality_id == municipality_id, col(Visit.id).in_(ids))
-    ).all()
+    visits = visits_by_ids(municipality_id, ids, session=session)
     by_id = {v.id: v for v in visits}
     names: dict[str, tuple[str, int]] = {}
     for job, visit_id in jobs.items():

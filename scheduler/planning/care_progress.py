@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from scheduler.intake.cutoff import as_utc
 from scheduler.models import Stop, StopStatus, Visit, VisitCheck, VisitStatus
 from scheduler.planning.replan import KeptPart
+from scheduler.repositories.visits import checks_of_visits
 
 SECOND = "#2"
 
@@ -77,14 +78,8 @@ def checks_by_visit(
     """Check-ins and check-outs of these visits, in time order."""
     if not visit_ids:
         return {}
-    rows = session.exec(
-        select(VisitCheck)
-        .where(VisitCheck.municipality_id == municipality_id)
-        .where(col(VisitCheck.visit_id).in_(sorted(visit_ids)))
-        .order_by(col(VisitCheck.at), col(VisitCheck.id))
-    ).all()
     found: dict[int, list[VisitCheck]] = defaultdict(list)
-    for row in rows:
+    for row in checks_of_visits(municipality_id, visit_ids, session=session):
         found[row.visit_id].append(row)
     return found
 

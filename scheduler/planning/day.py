@@ -18,7 +18,7 @@ import routing
 from routing.validate import hard_violations
 from scheduler.errors import DomainError, InvalidInputError
 from scheduler.events import record_event
-from scheduler.intake.cutoff import latest_freeze, utc_now
+from scheduler.intake.cutoff import utc_now
 from scheduler.models import PlanVersion, Unassigned
 from scheduler.planning.pins import with_pins
 from scheduler.planning.registry import PlanContext, builder_for
@@ -37,6 +37,7 @@ from scheduler.planning.rows import (
     sequences,
     unassigned_rows,
 )
+from scheduler.repositories.freezes import latest_freeze
 from scheduler.repositories.plans import (
     RouteRows,
     followed_version,

@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from scheduler.models import Plan, PlanVersion, Stop
+from scheduler.models import PlanVersion, Stop
 from scheduler.planning.explain import hhmm
-from scheduler.repositories.plans import routes_of, unassigned_of
+from scheduler.repositories.plans import get_plan_by_id, routes_of, unassigned_of
 
 _SUMMARY_INTS = ("cost", "distance", "duration", "late", "routes", "unassigned")
 
@@ -23,8 +23,7 @@ def version_to_dict(
     municipality_id: int, version: PlanVersion, *, session: Session
 ) -> dict[str, Any]:
     assert version.id is not None
-    plan = session.get(Plan, version.plan_id)
-    assert plan is not None
+    plan = get_plan_by_id(municipality_id, version.plan_id, session=session)
     summary: dict[str, Any] = {k: int(version.summary.get(k, 0)) for k in _SUMMARY_INTS}
     summary["solve_time_s"] = version.solve_seconds
     summary.update({k: v for k, v in version.summary.items() if k not in summary})

@@ -20,8 +20,6 @@ from datetime import time
 
 import routing
 from scheduler.intake.calendar import parse_weekdays
-from scheduler.intake.cutoff import frozen_orders
-from scheduler.intake.visits import meals_on_visits
 from scheduler.models import Client, FrozenOrder, Kitchen, Vehicle
 from scheduler.planning.registry import (
     BuiltProblem,
@@ -32,7 +30,9 @@ from scheduler.planning.registry import (
     register,
 )
 from scheduler.repositories.fleet import list_kitchens, list_vehicles
+from scheduler.repositories.freezes import frozen_orders
 from scheduler.repositories.meals import clients_by_id
+from scheduler.repositories.visits import meals_on_visits
 
 RELOAD_SECONDS = 10 * 60  # loading the next trip's boxes at the kitchen
 

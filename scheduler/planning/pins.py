@@ -19,23 +19,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 import routing
 from scheduler.intake.calendar import parse_weekdays
-from scheduler.models import (
-    Client,
-    MealOrder,
-    OrderStatus,
-    PlanVersion,
-    Route,
-    RoutePin,
-    Stop,
-    Unassigned,
-    Vehicle,
-)
+from scheduler.models import Client, OrderStatus, PlanVersion, RoutePin, Vehicle
 from scheduler.planning.registry import BuiltProblem
+from scheduler.repositories.clients import get_client
+from scheduler.repositories.fleet import get_vehicle
+from scheduler.repositories.orders import client_order_statuses
 from scheduler.repositories.pins import list_pins
+from scheduler.repositories.plans import routes_of, unassigned_of
 
 
 def with_pins(
@@ -142,9 +136,9 @@ def pin_report(
     left = _left_out(session, version) if version else {}
     out = []
     for pin in pins:
-        client = session.get(Client, pin.client_id)
-        van = session.get(Vehicle, pin.vehicle_id)
-        assert client is not None and van is not None  # both cascade to their pins
+        # Both cascade to their pins, so neither is ever missing.
+        client = get_client(municipality_id, pin.client_id, session=session)
+        van = get_vehicle(municipality_id, pin.vehicle_id, session=session)
         holds, note = _verdict(session, pin, client, van, version, placed, left, pins)
         out.append(PinState(pin, client.name, van.name, holds, note))
     return out
@@ -152,26 +146,18 @@ def pin_report(
 
 def _placed(session: Session, version: PlanVersion) -> dict[int, tuple[int | None, int]]:
     """Client -> (van row, place in its route) in the version."""
-    mid = version.municipality_id
-    routes = session.exec(
-        select(Route).where(Route.municipality_id == mid, Route.plan_version_id == version.id)
-    ).all()
-    van = {r.id: r.vehicle_id for r in routes}
-    stops = session.exec(
-        select(Stop).where(
-            Stop.municipality_id == mid, col(Stop.route_id).in_(list(van)), Stop.kind == "job"
-        )
-    ).all()
-    return {s.client_id: (van[s.route_id], s.seq) for s in stops if s.client_id is not None}
+    assert version.id is not None
+    return {
+        s.client_id: (route.vehicle_id, s.seq)
+        for route, stops in routes_of(version.municipality_id, version.id, session=session)
+        for s in stops
+        if s.kind == "job" and s.client_id is not None
+    }
 
 
 def _left_out(session: Session, version: PlanVersion) -> dict[int, str]:
-    rows = session.exec(
-        select(Unassigned).where(
-            Unassigned.municipality_id == version.municipality_id,
-            Unassigned.plan_version_id == version.id,
-        )
-    ).all()
+    assert version.id is not None
+    rows = unassigned_of(version.municipality_id, version.id, session=session)
     return {u.client_id: u.explanation or u.reason for u in rows if u.client_id is not None}
 
 
@@ -216,11 +202,5 @@ def _verdict(
 
 
 def _cancelled(session: Session, pin: RoutePin) -> bool:
-    statuses = session.exec(
-        select(MealOrder.status).where(
-            MealOrder.municipality_id == pin.municipality_id,
-            MealOrder.client_id == pin.client_id,
-            MealOrder.day == pin.day,
-        )
-    ).all()
+    statuses = client_order_statuses(pin.municipality_id, pin.client_id, pin.day, session=session)
     return bool(statuses) and all(s == OrderStatus.cancelled for s in statuses)

@@ -20,16 +20,19 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from scheduler.errors import InvalidInputError, NotFoundError
-from scheduler.intake.attendance import checks_between, distance_m
+from scheduler.errors import InvalidInputError
+from scheduler.intake.attendance import distance_m
 from scheduler.intake.cutoff import as_utc
-from scheduler.models import Caregiver, Client, Municipality, Visit, VisitCheck, VisitStatus
+from scheduler.models import Client, Visit, VisitCheck
 from scheduler.models.base import utcnow
 from scheduler.planning.care_explain import clock
 from scheduler.planning.meals import seconds
+from scheduler.repositories.care import list_caregivers
 from scheduler.repositories.meals import clients_by_id
+from scheduler.repositories.tenancy import get_municipality
+from scheduler.repositories.visits import checks_between, visits_between
 
 LATE_GRACE_MIN = 5  # phones' clocks and a door that takes a minute to open
 MISSED_AFTER_MIN = 30  # a visit this late without a check-in is reported missed
@@ -104,17 +107,16 @@ def attendance_between(
     now: datetime | None = None,
 ) -> list[VisitAttendance]:
     """Every visit dated `first`..`last` that was not cancelled, with its presences."""
-    municipality = session.get(Municipality, municipality_id)
-    if municipality is None:
-        raise NotFoundError("Municipality", municipality_id)
+    municipality = get_municipality(municipality_id, session=session)
     zone = ZoneInfo(municipality.timezone)
     local_now = as_utc(now or utcnow()).astimezone(zone)
-    visits = _visits(municipality_id, first, last, session=session)
+    visits = visits_between(municipality_id, first, last, session=session)
     checks: dict[int, list[VisitCheck]] = defaultdict(list)
     for visit, check in checks_between(municipality_id, first, last, session=session):
         checks[visit.id or 0].append(check)
     clients = clients_by_id(municipality_id, {v.client_id for v in visits}, session=session)
-    names = _caregiver_names(municipality_id, session=session)
+    caregivers = list_caregivers(municipality_id, session=session)
+    names = {c.id: c.name for c in caregivers if c.id is not None}
     return [
         _attendance(v, clients[v.client_id], checks[v.id or 0], names, zone, local_now)
         for v in visits
@@ -126,26 +128,6 @@ def day_attendance(
 ) -> list[VisitAttendance]:
     """The dispatcher's view of one day's visits (see the module notes for each flag)."""
     return attendance_between(municipality_id, day, day, session=session, now=now)
-
-
-def _visits(municipality_id: int, first: date, last: date, *, session: Session) -> list[Visit]:
-    return list(
-        session.exec(
-            select(Visit)
-            .where(
-                Visit.municipality_id == municipality_id,
-                col(Visit.day) >= first,
-                col(Visit.day) <= last,
-                Visit.status != VisitStatus.cancelled,
-            )
-            .order_by(col(Visit.day), col(Visit.window_start), col(Visit.external_id))
-        ).all()
-    )
-
-
-def _caregiver_names(municipality_id: int, *, session: Session) -> dict[int, str]:
-    rows = session.exec(select(Caregiver).where(Caregiver.municipality_id == municipality_id))
-    return {c.id: c.name for c in rows if c.id is not None}
 
 
 def _attendance(
@@ -249,8 +231,7 @@ def monthly_hours(
     """Minutes of care per client and per caregiver in `month`, from the check-ins."""
     first, last = month_bounds(month)
     visits = attendance_between(municipality_id, first, last, session=session, now=now)
-    rows = session.exec(select(Caregiver).where(Caregiver.municipality_id == municipality_id))
-    carers = {c.id: c for c in rows}
+    carers = {c.id: c for c in list_caregivers(municipality_id, session=session)}
     clients = clients_by_id(municipality_id, {v.client_id for v in visits}, session=session)
     by_client: dict[int, HoursLine] = {}
     by_carer: dict[int, HoursLine] = {}

@@ -16,22 +16,16 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from scheduler.intake.visits import SERVICE
-from scheduler.models import (
-    Caregiver,
-    Client,
-    MealOrder,
-    OrderStatus,
-    Route,
-    Stop,
-    Visit,
-)
+from scheduler.models import Client, Route, Stop, Visit
 from scheduler.planning.care_explain import clock
-from scheduler.repositories.care import get_caregiver
+from scheduler.repositories.care import caregivers_by_id, get_caregiver
 from scheduler.repositories.meals import clients_by_id
+from scheduler.repositories.orders import live_orders_of_clients
 from scheduler.repositories.plans import followed_version, get_plan, routes_of
+from scheduler.repositories.visits import visits_by_ids
 
 
 @dataclass(frozen=True)
@@ -121,12 +115,7 @@ def _visits(
 ) -> list[DayVisit]:
     jobs = [s for s in mine if s.kind == "job" and s.visit_id is not None]
     ids = [s.visit_id for s in jobs if s.visit_id is not None]
-    visits = {
-        v.id: v
-        for v in session.exec(
-            select(Visit).where(Visit.municipality_id == municipality_id, col(Visit.id).in_(ids))
-        ).all()
-    }
+    visits = {v.id: v for v in visits_by_ids(municipality_id, ids, session=session)}
     clients = clients_by_id(
         municipality_id, [v.client_id for v in visits.values()], session=session
     )
@@ -188,15 +177,8 @@ def _partners(
         for stop in stops:
             if stop.visit_id in own:
                 others[stop.visit_id] = route.caregiver_id
-    names = {
-        c.id: c.name
-        for c in session.exec(
-            select(Caregiver).where(
-                Caregiver.municipality_id == municipality_id,
-                col(Caregiver.id).in_(sorted(set(others.values()))),
-            )
-        ).all()
-    }
+    carers = caregivers_by_id(municipality_id, others.values(), session=session)
+    names = {cid: c.name for cid, c in carers.items()}
     return {visit: names.get(cid, "?") for visit, cid in others.items()}
 
 
@@ -207,14 +189,7 @@ def _lunches(
     carrying = {v.client_id: v.id or 0 for v in visits if v.carries_meal}
     if not carrying:
         return {}
-    orders = session.exec(
-        select(MealOrder).where(
-            MealOrder.municipality_id == municipality_id,
-            MealOrder.day == day,
-            col(MealOrder.client_id).in_(sorted(carrying)),
-            MealOrder.status == OrderStatus.ordered,
-        )
-    ).all()
+    orders = live_orders_of_clients(municipality_id, day, carrying, session=session)
     found: dict[int, list[str]] = {}
     for order in orders:
         found.setdefault(carrying[order.client_id], []).append(

@@ -19,13 +19,14 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from scheduler.errors import NotFoundError
-from scheduler.models import Caregiver, Municipality
+from scheduler.models import Caregiver
 from scheduler.models.base import utcnow
 from scheduler.reports.caregiver_day import CaregiverDay, DayVisit, caregiver_day
-from scheduler.repositories.care import get_caregiver
+from scheduler.repositories.care import caregiver_by_calendar_token, get_caregiver
+from scheduler.repositories.tenancy import get_municipality
 
 PRODID = "-//Patronage//Home care visits//EN"
 REFRESH = "PT15M"  # how often to ask calendars to fetch again: a re-plan should reach phones
@@ -57,12 +58,7 @@ def caregiver_for_token(token: str, *, session: Session) -> Caregiver:
     prefix, _, rest = token.partition("-")
     if not prefix.isdigit() or not rest:
         raise NotFoundError("calendar link", "?")
-    found = session.exec(
-        select(Caregiver).where(
-            Caregiver.municipality_id == int(prefix),
-            Caregiver.calendar_token_hash == _digest(token),
-        )
-    ).first()
+    found = caregiver_by_calendar_token(int(prefix), _digest(token), session=session)
     if found is None or not found.active:
         raise NotFoundError("calendar link", "?")  # says nothing of which part was wrong
     return found
@@ -78,8 +74,8 @@ def calendar_feed(
 ) -> bytes:
     """The feed a private link serves: the caregiver's days around `today` (local date)."""
     caregiver = caregiver_for_token(token, session=session)
-    municipality = session.get(Municipality, caregiver.municipality_id)
-    assert municipality is not None and caregiver.id is not None
+    municipality = get_municipality(caregiver.municipality_id, session=session)
+    assert caregiver.id is not None
     zone = ZoneInfo(municipality.timezone)
     today = today or utcnow().astimezone(zone).date()
     first, last = today - timedelta(days=days_back), today + timedelta(days=days_ahead)
@@ -90,9 +86,7 @@ def caregiver_calendar(
     municipality_id: int, caregiver_id: int, first: date, last: date, *, session: Session
 ) -> bytes:
     """The caregiver's planned visits from `first` to `last` as an iCalendar document."""
-    municipality = session.get(Municipality, municipality_id)
-    if municipality is None:
-        raise NotFoundError("Municipality", municipality_id)
+    municipality = get_municipality(municipality_id, session=session)
     caregiver = get_caregiver(municipality_id, caregiver_id, session=session)
     zone = ZoneInfo(municipality.timezone)
     cal = Calendar()

@@ -22,14 +22,15 @@ from datetime import date
 from sqlmodel import Session
 
 from scheduler.errors import InvalidInputError
-from scheduler.intake.cutoff import frozen_orders, latest_freeze
-from scheduler.intake.visits import meals_on_visits
 from scheduler.models import Client, FrozenOrder, Kitchen, Municipality, Stop
 from scheduler.planning.explain import hhmm
 from scheduler.planning.meals import kitchen_of
 from scheduler.repositories.fleet import list_kitchens, list_pickup_points, list_vehicles
+from scheduler.repositories.freezes import frozen_orders, latest_freeze
 from scheduler.repositories.meals import clients_by_id
 from scheduler.repositories.plans import latest_version, routes_of
+from scheduler.repositories.tenancy import find_municipality
+from scheduler.repositories.visits import meals_on_visits
 
 SERVICE = "meals"
 WAVE_SECONDS = 15 * 60
@@ -155,7 +156,7 @@ def _sorted(counts: Counts) -> Counts:
 
 def kitchen_day(municipality_id: int, day: date, *, session: Session) -> KitchenDay:
     """The kitchen sheets of a frozen date (InvalidInputError when it is not frozen yet)."""
-    municipality = session.get(Municipality, municipality_id)
+    municipality = find_municipality(municipality_id, session=session)
     freeze = latest_freeze(municipality_id, day, SERVICE, session=session)
     if municipality is None or freeze is None or freeze.id is None:
         raise InvalidInputError.one("day", f"meals for {day.isoformat()} are not frozen yet")

@@ -19,11 +19,12 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from scheduler.errors import InvalidInputError, NotFoundError
-from scheduler.intake.cutoff import frozen_orders
-from scheduler.models import FrozenOrder, MealOrder, Municipality, OrderStatus, Stop, StopStatus
+from scheduler.errors import InvalidInputError
+from scheduler.models import FrozenOrder, MealOrder, OrderStatus, Stop, StopStatus
+from scheduler.repositories.freezes import frozen_orders
 from scheduler.repositories.meals import clients_by_id, meal_prices, orders_between
 from scheduler.repositories.plans import confirmed_stops
+from scheduler.repositories.tenancy import get_municipality
 
 SERVICE = "meals"
 OUTCOMES = (StopStatus.delivered, StopStatus.not_home, StopStatus.refused)
@@ -81,9 +82,7 @@ def month_statements(
     municipality_id: int, month: str, *, session: Session, client_id: int | None = None
 ) -> list[Statement]:
     """Statements of every client with an order in `month` (or of one client), by external id."""
-    municipality = session.get(Municipality, municipality_id)
-    if municipality is None:
-        raise NotFoundError("Municipality", municipality_id)
+    municipality = get_municipality(municipality_id, session=session)
     first, last = month_bounds(month)
     orders = orders_between(municipality_id, first, last, session=session, client_id=client_id)
     outcomes = _outcomes(municipality_id, first, last, session=session)

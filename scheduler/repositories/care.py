@@ -9,6 +9,7 @@ and the visit could never be served.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, time
 from typing import Any
 
@@ -280,3 +281,28 @@ def select_visits(
         client_id=client_id,
     )
     return query.order_by(col(Visit.day), col(Visit.window_start), col(Visit.id))
+
+
+def caregivers_by_id(
+    municipality_id: int, caregiver_ids: Iterable[int], *, session: Session
+) -> dict[int, Caregiver]:
+    """The municipality's caregivers with these ids (ids of other towns are simply absent)."""
+    rows = session.exec(
+        select(Caregiver).where(
+            Caregiver.municipality_id == municipality_id,
+            col(Caregiver.id).in_(sorted(set(caregiver_ids))),
+        )
+    ).all()
+    return {c.id: c for c in rows if c.id is not None}
+
+
+def caregiver_by_calendar_token(
+    municipality_id: int, token_hash: str, *, session: Session
+) -> Caregiver | None:
+    """The caregiver whose private calendar link has this hash, active or not."""
+    return session.exec(
+        select(Caregiver).where(
+            Caregiver.municipality_id == municipality_id,
+            Caregiver.calendar_token_hash == token_hash,
+        )
+    ).first()

@@ -262,3 +262,17 @@ def end_meal_subscription(
     for sub in running:
         _end_or_drop(sub, last_day, session=session)
     return len(running)
+
+
+def active_client_ids(municipality_id: int, ids: set[int], *, session: Session) -> set[int]:
+    """Those of `ids` that are active clients of the municipality."""
+    if not ids:
+        return set()
+    rows = session.exec(
+        select(Client.id).where(
+            Client.municipality_id == municipality_id,
+            col(Client.id).in_(sorted(ids)),
+            Client.status == ClientStatus.active,
+        )
+    ).all()
+    return {i for i in rows if i is not None}

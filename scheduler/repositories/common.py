@@ -40,8 +40,8 @@ def get_owned(model: type[Row], municipality_id: int, row_id: int, *, session: S
 
     A row of another municipality is reported exactly like a missing one, so ids leak nothing.
     """
-    row = session.get(model, row_id)
-    if row is None or getattr(row, "municipality_id", None) != municipality_id:
+    row = find_owned(model, municipality_id, row_id, session=session)
+    if row is None:
         raise NotFoundError(model.__name__, row_id)
     return row
 
@@ -173,3 +173,14 @@ def where_day_rows(
     if client_id:
         query = query.where(model.client_id == client_id)
     return query
+
+
+def find_owned(
+    model: type[Row], municipality_id: int, row_id: int, *, session: Session
+) -> Row | None:
+    """The row with `row_id` if it belongs to the municipality, else None (for callers that
+    report a missing row in their own words rather than with NotFoundError)."""
+    row = session.get(model, row_id)
+    if row is None or getattr(row, "municipality_id", None) != municipality_id:
+        return None
+    return row

@@ -1,5 +1,6 @@
 """Events: claiming one for its effect, finding those a plan run has still to take in, and
-the event log as staff read it (newest first).
+the event log as staff read it (newest first); events found by their key (idempotence) or
+by kind and date. Recording an event is scheduler/events.py's work, with its outbox rows.
 
 An event is claimed (`processed_at` set) in the transaction of its effect, so the same
 message twice changes nothing the second time. Which outbox tasks ask for a plan is the
@@ -17,11 +18,11 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from scheduler.models import Event, Outbox
 from scheduler.models.base import utcnow
+from scheduler.repositories.common import find_owned
 
 
 def get_event(municipality_id: int, event_id: int, *, session: Session) -> Event | None:
-    event = session.get(Event, event_id)
-    return event if event is not None and event.municipality_id == municipality_id else None
+    return find_owned(Event, municipality_id, event_id, session=session)
 
 
 def claim_event(municipality_id: int | None, event_id: int, *, session: Session) -> bool:
@@ -113,3 +114,24 @@ def select_events(
     if kind:
         query = query.where(Event.kind == kind)
     return query.order_by(col(Event.id).desc())
+
+
+def event_by_key(municipality_id: int, key: str, *, session: Session) -> Event | None:
+    return session.exec(
+        select(Event).where(Event.municipality_id == municipality_id, Event.event_key == key)
+    ).first()
+
+
+def events_of_kind(municipality_id: int, kind: str, day: date, *, session: Session) -> list[Event]:
+    """The events of `kind` about `day`, newest first."""
+    return list(
+        session.exec(
+            select(Event)
+            .where(
+                Event.municipality_id == municipality_id,
+                Event.kind == kind,
+                Event.day == day,
+            )
+            .order_by(col(Event.id).desc())
+        ).all()
+    )

@@ -14,6 +14,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from scheduler.errors import NotFoundError
 from scheduler.models import Plan, PlanVersion, Route, Stop, StopStatus, Unassigned
+from scheduler.repositories.common import find_owned, get_owned
 
 RouteRows = list[tuple[Route, list[Stop]]]
 
@@ -155,13 +156,11 @@ def confirmed_stops(
 
 
 def plan_by_id(municipality_id: int, plan_id: int, *, session: Session) -> Plan | None:
-    row = session.get(Plan, plan_id)
-    return row if row is not None and row.municipality_id == municipality_id else None
+    return find_owned(Plan, municipality_id, plan_id, session=session)
 
 
 def route_by_id(municipality_id: int, route_id: int, *, session: Session) -> Route | None:
-    row = session.get(Route, route_id)
-    return row if row is not None and row.municipality_id == municipality_id else None
+    return find_owned(Route, municipality_id, route_id, session=session)
 
 
 def count_jobs(municipality_id: int, route_id: int, *, session: Session) -> int:
@@ -240,3 +239,8 @@ def select_stops(
     if status:
         query = query.where(Stop.status == status)
     return query.order_by(col(Stop.route_id), col(Stop.seq))
+
+
+def get_plan_by_id(municipality_id: int, plan_id: int, *, session: Session) -> Plan:
+    """The plan with this id if it is the municipality's; NotFoundError otherwise."""
+    return get_owned(Plan, municipality_id, plan_id, session=session)

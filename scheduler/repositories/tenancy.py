@@ -89,3 +89,8 @@ def ensure_municipality(
     if existing is not None:
         return existing, False
     return create_municipality(name, session=session, timezone=timezone, locale=locale), True
+
+
+def find_municipality(municipality_id: int, *, session: Session) -> Municipality | None:
+    """The municipality with this id, or None (for callers that refuse it in their own words)."""
+    return session.get(Municipality, municipality_id)

@@ -7,9 +7,9 @@ from datetime import date
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from scheduler.audit import list_audit
 from scheduler.models import AuditEntry, Client, EmergencyContact, MealOrder, Municipality, Role
 from scheduler.privacy import erase_client, export_client
+from scheduler.repositories.audit import list_audit
 from scheduler.repositories.users import authenticate, create_user, issue_token, user_for_token
 
 

@@ -22,7 +22,6 @@ from scheduler.intake.visit_requests import (
 )
 from scheduler.intake.visits import (
     generate_visits,
-    meals_on_visits,
     stored_visits,
     visit_dates,
     visits_of_day,
@@ -39,6 +38,7 @@ from scheduler.models import (
     VisitPlan,
     VisitStatus,
 )
+from scheduler.repositories.visits import meals_on_visits
 from tests.scheduler import care_town, meal_town
 
 BEFORE = Actor("office", now=datetime(2025, 6, 1, 8, 0, tzinfo=UTC))  # before every cut-off
