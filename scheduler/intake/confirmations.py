@@ -7,8 +7,8 @@ report is an event keyed by that id, written with its effects in one transaction
 
 Effects: the stop's status and time; the meal order's status (delivered meals are what the
 monthly fee counts); the visit's status and check row; and an alert for the dispatcher when a
-client who lives alone does not open the door (the lunch van is their daily welfare check),
-or when the driver reports a problem.
+"check on me" client does not open the door (the lunch van is their daily welfare check:
+scheduler/welfare.py), or when the driver reports a problem.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from scheduler.models import (
     VisitCheck,
     VisitStatus,
 )
+from scheduler.welfare import raise_welfare_alert
 
 MEAL_OUTCOMES = {
     StopStatus.delivered: OrderStatus.delivered,
@@ -139,10 +140,10 @@ def _visit(session: Session, stop: Stop, report: Report, route_id: int) -> None:
 def _alert(session: Session, stop: Stop, report: Report) -> None:
     client = session.get(Client, stop.client_id) if stop.client_id else None
     who = client.name if client else f"stop {stop.id}"
-    if report.outcome == StopStatus.not_home and client is not None and client.lives_alone:
-        kind = AlertKind.welfare
-        message = f"{who} lives alone and did not open the door"
-    elif report.outcome == StopStatus.problem:
+    if report.outcome == StopStatus.not_home and client is not None and client.check_on_me:
+        raise_welfare_alert(session, stop, client, report.at)
+        return
+    if report.outcome == StopStatus.problem:
         kind = AlertKind.problem
         message = f"{who}: {report.note or 'problem reported'}"
     else:
