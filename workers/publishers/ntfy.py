@@ -45,5 +45,7 @@ def _header_text(text: str) -> str:
     except UnicodeEncodeError:
         from email.header import Header
 
-        return Header(text, "utf-8").encode()
+        # A long title is folded into several encoded words on lines of their own; a header
+        # value may not hold a line break, and decoders join the words across a space anyway.
+        return Header(text, "utf-8").encode().replace("\n", "")
     return text
