@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from api.i18n import load_catalogs
+from api.i18n import gettext_for, load_catalogs
 from api.middleware import BodyLimit, SecurityHeaders
 from api.pages import SignInRequired
 from api.problems import install_problem_handlers
@@ -22,6 +22,7 @@ from api.routes import ROUTERS
 from api.templating import make_templates
 from scheduler.db import make_engine
 from scheduler.settings import Settings, get_settings
+from workers.alerting import use_wording
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = make_engine(settings.effective_database_url)
     app.state.catalogs = load_catalogs()
+    use_wording(gettext_for)  # alerts sent in-process (no broker) speak the reader's language
     app.state.templates = make_templates()
     install_problem_handlers(app)
     app.add_exception_handler(SignInRequired, _to_sign_in)

@@ -11,8 +11,9 @@ from datetime import date
 from sqlmodel import Session
 
 from api import links
+from api.alerts import alert_public, reader
 from api.dayview import version_changes
-from api.i18n import clock
+from api.i18n import Translator, clock
 from api.schemas.days import (
     AlertPublic,
     BoardChange,
@@ -34,8 +35,14 @@ from scheduler.views import board as view
 
 
 def day_board(
-    session: Session, settings: Settings, municipality_id: int, day: date, service: Service
+    session: Session,
+    settings: Settings,
+    municipality_id: int,
+    day: date,
+    service: Service,
+    locale: str | None = None,
 ) -> DayBoard:
+    """The day; alerts in the words of `locale` (else the municipality's language)."""
     mid = municipality_id
     plan = plans.get_plan(mid, day, service.value, session=session)
     version = current_version(session, mid, plan)
@@ -58,7 +65,7 @@ def day_board(
         resources=view.resource_names(mid, service.value, session=session),
         routes=board_routes,
         unassigned=_unassigned(session, mid, version),
-        alerts=open_alerts(session, mid),
+        alerts=open_alerts(session, mid, reader(session, mid, locale)),
         summary=dict(version.summary) if version else {},
         vans=_vans(session, mid) if service == Service.meals else [],
         pins=pins,
@@ -162,9 +169,12 @@ def _unassigned(
     ]
 
 
-def open_alerts(session: Session, municipality_id: int) -> list[AlertPublic]:
+def open_alerts(
+    session: Session, municipality_id: int, t: Translator | None = None
+) -> list[AlertPublic]:
     rows = newest_open_alerts(municipality_id, session=session)
-    return [AlertPublic.model_validate(a, from_attributes=True) for a in rows]
+    t = t or reader(session, municipality_id, None)
+    return [alert_public(a, t) for a in rows]
 
 
 def live_status(session: Session, municipality_id: int, route_ids: list[int]) -> dict[str, str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.commands import care, db, demo, importing, planning, routing, serve, services
+from api.commands import care, db, demo, importing, planning, routing, serve, services, welfare
 
 app = typer.Typer(
     name="patronage",
@@ -14,6 +14,7 @@ app = typer.Typer(
 )
 app.add_typer(db.app, name="db")
 services.register(app)
+welfare.register(app)  # bench-welfare
 app.command("solve")(routing.solve)
 app.command("bench")(routing.bench)
 app.command("import")(importing.import_command)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from enum import StrEnum
+from typing import Any
 
 from sqlmodel import Session
 
@@ -52,6 +53,7 @@ def raise_alert(
     *,
     client_id: int | None = None,
     stop_id: int | None = None,
+    detail: dict[str, Any] | None = None,
 ) -> Alert:
     """Add the alert in the caller's transaction; the caller commits."""
     if client_id is None and stop_id is None:  # one about a client may name them: not logged
@@ -63,5 +65,6 @@ def raise_alert(
         message=message,
         client_id=client_id,
         stop_id=stop_id,
+        detail=detail,
         session=session,
     )

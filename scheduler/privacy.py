@@ -95,7 +95,7 @@ def erase_client(municipality_id: int, client_id: int, *, session: Session, acto
     client.name = pseudonym
     client.address = client.phone = client.notes = client.entry_notes = ""
     client.lon = client.lat = 0.0
-    client.lives_alone = False
+    client.lives_alone = client.check_on_me = False
     client.consent_date = None
     client.status = ClientStatus.ended
     session.add(client)
@@ -130,4 +130,5 @@ def _scrub_free_text(
         session.add(stop)
     for alert in client_rows(Alert, mid, client_id, session=session):
         alert.message = f"{alert.kind} ({pseudonym})"
+        alert.detail = {}  # a welfare alert's facts: name, address, phone, contacts
         session.add(alert)

@@ -11,7 +11,8 @@ next to the product's tables but outside them (its own schema on PostgreSQL, its
 SQLite), so `patronage db check` keeps comparing only the product's schema.
 
 The clock process also runs the outbox relay and, every minute, a sweep that asks again for
-plan runs whose message was lost (for instance with a Redis that restarted empty).
+plan runs whose message was lost (for instance with a Redis that restarted empty); and, every
+`clock_escalation_interval_s`, the escalation sweep of welfare alerts nobody took in time.
 """
 
 from __future__ import annotations
@@ -190,6 +191,19 @@ def sweep(engine: Engine) -> int:
     return len(days)
 
 
+def escalation_sweep(engine: Engine, now: datetime | None = None) -> list[tuple[int, int]]:
+    """Move welfare alerts nobody took in time to the next person; (alert id, step) moved.
+
+    Idempotent (scheduler.welfare.escalate_due): a step is taken once, whoever runs it."""
+    from scheduler.welfare import escalate_due
+
+    with session_scope(engine) as session:
+        moved = escalate_due(session, now=now or datetime.now(UTC))
+    for alert_id, step in moved:
+        log.info("alert %s escalated to step %s", alert_id, step)
+    return moved
+
+
 def start_clock(database_url: str | None = None) -> BackgroundScheduler:
     """Start the scheduler with its jobs in sync; missed runs fire once, now."""
     ws = get_worker_settings()
@@ -209,6 +223,14 @@ def start_clock(database_url: str | None = None) -> BackgroundScheduler:
     )
     scheduler.add_job(
         sweep, "interval", args=(engine,), seconds=SWEEP_AFTER_S, id="sweep", jobstore="memory"
+    )
+    scheduler.add_job(
+        escalation_sweep,
+        "interval",
+        args=(engine,),
+        seconds=ws.clock_escalation_interval_s,
+        id="escalation",
+        jobstore="memory",
     )
     scheduler.resume()
     return scheduler

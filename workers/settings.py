@@ -56,6 +56,8 @@ class WorkerSettings(BaseSettings):
     clock_publish_care: time = Field(default=time(7, 0))
     clock_misfire_grace_s: int = Field(default=3600, gt=0)
     clock_sync_interval_s: int = Field(default=300, gt=0)
+    # How often the clock looks for welfare alerts nobody took in time (scheduler.welfare).
+    clock_escalation_interval_s: int = Field(default=30, gt=0)
 
 
 @lru_cache(maxsize=1)

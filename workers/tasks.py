@@ -36,6 +36,7 @@ from scheduler.planning.runs import PlanRun, event_processed, give_up, run_plan
 from scheduler.repositories.events import claim_event
 from scheduler.repositories.plans import get_plan, get_version, plan_by_id, version_by_id
 from scheduler.settings import get_settings
+from workers.alerting import notify
 from workers.celery_app import RUN_PLAN, enqueue, plan_time_limits
 from workers.coalesce import coordinator, day_key, exclusive
 from workers.metrics import metrics
@@ -245,6 +246,39 @@ def deliver_task(self: Task, municipality_id: int, publication_id: int) -> str:
 def http_client() -> httpx.Client:
     """One connection pool per worker process for everything that leaves the building."""
     return httpx.Client(timeout=get_worker_settings().http_timeout_s, follow_redirects=False)
+
+
+# --- alerts for people ------------------------------------------------------------------------
+
+
+@shared_task(name="patronage.notify_alert", bind=True, **RETRY)
+def notify_alert_task(
+    self: Task,
+    municipality_id: int,
+    alert_id: int,
+    step: int,
+    event_id: int | None = None,
+    **_: Any,
+) -> str:
+    """Tell the people of an alert's step (scheduler.welfare); each target once."""
+    settings, ws = get_settings(), get_worker_settings()
+    with session_scope() as session:
+        if event_id is not None:
+            claim_event(municipality_id, event_id, session=session)  # a retry sends what is left
+        result = notify(
+            session,
+            municipality_id,
+            alert_id,
+            step,
+            http_client(),
+            base_url=settings.base_url,
+            ws=ws,
+            vapid_key=settings.vapid_private_key,
+            vapid_subject=settings.vapid_subject,
+        )
+    if result.retry_in is not None:
+        raise self.retry(countdown=result.retry_in, max_retries=ws.publish_max_attempts)
+    return f"{result.delivered} delivered, {result.failed} failed"
 
 
 # --- any other event ---------------------------------------------------------------------------

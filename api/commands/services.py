@@ -44,8 +44,11 @@ def worker(
     if not get_settings().redis_url:
         console().print("[red]PATRONAGE_REDIS_URL is not set; a worker needs Redis.[/red]")
         raise typer.Exit(2)
+    from api.i18n import gettext_for
+    from workers.alerting import use_wording
     from workers.celery_app import QUEUE, get_app
 
+    use_wording(gettext_for)  # alerts go out in each reader's language
     if metrics_port:
         _serve_metrics(metrics_port)
     argv = [

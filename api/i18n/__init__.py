@@ -8,6 +8,7 @@ language of the messages. The language is the user's choice, else the municipali
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -65,6 +66,11 @@ class Translator:
             return ""
         aware = value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))
         return format_datetime(aware.astimezone(self.zone), format="short", locale=self.language)
+
+
+def gettext_for(language: str) -> Callable[[str], str]:
+    """The catalog's gettext of a language: what the worker words alerts with."""
+    return Translator(language, "UTC").gettext
 
 
 def clock(seconds: int | float | None) -> str:

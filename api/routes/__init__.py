@@ -22,6 +22,7 @@ from api.routes import (
     plans,
     solve,
     users,
+    welfare,
 )
 
 ROUTERS: list[APIRouter] = [
@@ -29,6 +30,7 @@ ROUTERS: list[APIRouter] = [
     users.router,
     fleet.router,
     clients.router,
+    welfare.router,
     care.router,
     care_day.router,
     ical.router,

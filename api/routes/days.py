@@ -31,7 +31,7 @@ ACCEPTED = status.HTTP_202_ACCEPTED
 def get_day(
     day: Day, service: Service, caller: Staff, session: DbSession, settings: SettingsDep
 ) -> DayBoard:
-    return day_board(session, settings, caller.municipality_id, day, service)
+    return day_board(session, settings, caller.municipality_id, day, service, caller.locale)
 
 
 def _request(

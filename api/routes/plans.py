@@ -8,17 +8,27 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from api.alerts import alert_public, caller_reader
 from api.deps import DbSession, PageParams, RowId, Staff
 from api.listing import page_of
 from api.problems import PROBLEM_RESPONSES
 from api.routes._write import audited
 from api.schemas.common import Page
-from api.schemas.days import AlertPublic, EventPublic, PlanPublic, RoutePublic, StopPublic
+from api.schemas.days import (
+    AckIn,
+    AlertPublic,
+    EventPublic,
+    PlanPublic,
+    RoutePublic,
+    StopPublic,
+)
+from scheduler import welfare
 from scheduler.models import Plan, Route, Stop, StopStatus
 from scheduler.repositories import plans
-from scheduler.repositories.alerts import acknowledge_alert, select_alerts
+from scheduler.repositories.alerts import select_alerts
 from scheduler.repositories.common import get_owned
 from scheduler.repositories.events import select_events
+from scheduler.views.paging import window
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["plans"])
 OptionalRowId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
@@ -95,15 +105,25 @@ def list_events(
 def list_alerts(
     caller: Staff, session: DbSession, paging: PageParams, open_only: bool = True
 ) -> Page[AlertPublic]:
+    """Alerts in the caller's language (a welfare alert's facts put into words)."""
     query = select_alerts(caller.municipality_id, open_only=open_only)
-    return page_of(session, query, paging, AlertPublic)
+    found = window(query, offset=paging.offset, limit=paging.limit, session=session)
+    t = caller_reader(session, caller)
+    items = [alert_public(row, t) for row in found.rows]
+    return Page[AlertPublic](
+        items=items, total=found.total, limit=paging.limit, offset=paging.offset
+    )
 
 
 @router.post("/alerts/{alert_id}/ack", response_model=AlertPublic)
-def acknowledge(alert_id: RowId, caller: Staff, session: DbSession) -> AlertPublic:
-    row, changed = acknowledge_alert(
-        caller.municipality_id, alert_id, session=session, by=caller.actor
+def acknowledge(
+    alert_id: RowId, caller: Staff, session: DbSession, body: AckIn | None = None
+) -> AlertPublic:
+    """Take the alert; a welfare alert needs a note of what happened. The first one counts."""
+    note = body.note if body else ""
+    row, changed = welfare.acknowledge(
+        caller.municipality_id, alert_id, note=note, by=caller.actor, session=session
     )
     if changed:
-        audited(session, caller, "acknowledge", "alert", alert_id)
-    return AlertPublic.model_validate(row, from_attributes=True)
+        audited(session, caller, "acknowledge", "alert", alert_id, step=row.step, note=row.ack_note)
+    return alert_public(row, caller_reader(session, caller))

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.schemas.pins import PinPublic
 from scheduler.models import Service, StopStatus
+from scheduler.welfare import WelfareDetail
 
 
 class PlanPublic(BaseModel):
@@ -71,6 +72,19 @@ class AlertPublic(BaseModel):
     created_at: datetime
     acknowledged_at: datetime | None
     acknowledged_by: str | None
+    ack_note: str = Field(default="", description="What the person who took it did.")
+    step: int = Field(default=0, description="Escalation step: 0 = the dispatchers on duty.")
+    welfare: WelfareDetail | None = Field(default=None, description="A welfare alert's facts.")
+    text: str = Field(default="", description="The alert in the reader's language.")
+
+
+class AckIn(BaseModel):
+    note: str = Field(
+        default="",
+        max_length=500,
+        description="What happened (reached by phone, a neighbour checked, ambulance called); "
+        "required for a welfare alert.",
+    )
 
 
 class Requested(BaseModel):

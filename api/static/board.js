@@ -196,16 +196,53 @@
     drawAlerts(board.alerts);
   }
 
+  // A welfare alert is a person who may need help: a banner and a short beep when a new one
+  // comes in, and it is taken with a note of what happened (the API refuses it without one).
+  var heard = {};
+  function beep() {
+    try {
+      var Ctx = window.AudioContext || window.webkitAudioContext;
+      var ctx = new Ctx(), osc = ctx.createOscillator(), gain = ctx.createGain();
+      osc.type = "square"; osc.frequency.value = 880; gain.gain.value = 0.2;
+      osc.connect(gain); gain.connect(ctx.destination);
+      osc.start(); osc.stop(ctx.currentTime + 0.6);
+    } catch (e) { /* no audio (or not allowed before a click): the banner still shows */ }
+  }
+
+  function welfareItem(a) {
+    var note = el("textarea", { rows: "2", maxlength: "500", required: "required", placeholder: text.what, "aria-label": text.what });
+    var take = el("button", { type: "submit", "class": "primary", text: text.take });
+    var form = el("form", { "class": "ack" }, [note, take]);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!note.value.trim()) { note.focus(); return; }
+      api("POST", "/v1/alerts/" + a.id + "/ack", { note: note.value.trim() }).then(load);
+    });
+    return el("li", { "class": a.severity, "data-kind": a.kind, id: "alert-" + a.id },
+      [el("span", { text: a.text || a.message }), form]);
+  }
+
   function drawAlerts(alerts) {
     var list = document.getElementById("alerts");
     list.textContent = "";
+    var fresh = false, welfare = false;
     alerts.forEach(function (a) {
+      if (a.kind === "welfare") {
+        welfare = true;
+        if (!heard[a.id]) { heard[a.id] = true; fresh = true; }
+        list.appendChild(welfareItem(a));
+        return;
+      }
       var button = el("button", { type: "button", text: text.ack });
       button.addEventListener("click", function () {
         api("POST", "/v1/alerts/" + a.id + "/ack").then(load);
       });
-      list.appendChild(el("li", { "class": a.severity, "data-kind": a.kind }, [el("span", { text: a.message }), button]));
+      list.appendChild(el("li", { "class": a.severity, "data-kind": a.kind }, [el("span", { text: a.text || a.message }), button]));
     });
+    var banner = document.getElementById("welfare-banner");
+    banner.hidden = !welfare;
+    banner.textContent = welfare ? text.banner : "";
+    if (fresh) { beep(); }
   }
 
   // A re-plan of a published day waits for Publish: what it changes, route by route.

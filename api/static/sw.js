@@ -49,7 +49,8 @@ self.addEventListener("push", function (event) {
     });
   event.waitUntil(Promise.all([told, self.registration.showNotification(title, {
     body: body,
-    tag: "route-" + (data.route_id || ""),
+    tag: data.type === "alert" ? "alert-" + data.alert_id : "route-" + (data.route_id || ""),
+    requireInteraction: data.type === "alert",
     renotify: true,
     data: { url: data.url || "/d/" },
   })]));

@@ -18,9 +18,9 @@ report is never dropped.
 Effects: the stop's status and time (and the same stop of any newer, not yet published
 version, so a held re-plan shows it too); the meal order's status (delivered meals are what
 the monthly fee counts); the visit's status and check row; and an alert for the dispatcher
-when a client who lives alone does not open the door (the lunch van is their daily welfare
-check, so this alert is raised whatever became of the stop), or when the driver reports a
-problem.
+when a "check on me" client does not open the door (the lunch van is their daily welfare
+check, so this alert is raised whatever became of the stop: scheduler/welfare.py), or when
+the driver reports a problem.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ from scheduler.repositories.stops import (
     stops_serving,
     versions_of,
 )
+from scheduler.welfare import raise_welfare_alert
 
 MEAL_OUTCOMES = {
     StopStatus.delivered: OrderStatus.delivered,
@@ -115,6 +116,7 @@ class _Found:
     own: Stop | None  # its stop on the reporter's route in the published version
     own_route: Route | None
     elsewhere: Route | None  # its route in the published version when it is another's
+    reporter: Route  # the reporter's route that had it (the published one when it still does)
 
 
 def confirm_stop(where: DayRoute, report: Report, *, actor: str, session: Session) -> Confirmation:
@@ -194,7 +196,8 @@ def _locate(where: DayRoute, plan: Plan, key: StopKey, session: Session) -> _Fou
         raise NotFoundError("published plan", where.day.isoformat())
     versions = [v.id for v in versions_of(mid, plan, session=session) if v.id is not None]
     rows = stops_serving(mid, versions, subject, session=session)
-    if not any(route.resource == where.resource for _, route, _ in rows):
+    theirs = [route for _, route, _ in rows if route.resource == where.resource]
+    if not theirs:
         raise NotFoundError("stop", str(key))
     now = [(route, stop) for version, route, stop in rows if version.id == published.id]
     own = next(((r, s) for r, s in now if r.resource == where.resource), None)
@@ -205,6 +208,7 @@ def _locate(where: DayRoute, plan: Plan, key: StopKey, session: Session) -> _Fou
         own[1] if own else None,
         own[0] if own else None,
         None if own else other,
+        own[0] if own else theirs[-1],
     )
 
 
@@ -270,10 +274,12 @@ def _alert(
     session: Session, where: DayRoute, found: _Found, report: Report, client: Client | None
 ) -> None:
     who = client.name if client else str(found.subject.key)
-    if report.outcome == StopStatus.not_home and client is not None and client.lives_alone:
-        kind = AlertKind.welfare
-        message = f"{who} lives alone and did not open the door"
-    elif report.outcome == StopStatus.problem:
+    if report.outcome == StopStatus.not_home and client is not None and client.check_on_me:
+        stop_id = found.own.id if found.own else None
+        mid = where.municipality_id
+        raise_welfare_alert(session, mid, found.reporter, stop_id, client, report.at)
+        return
+    if report.outcome == StopStatus.problem:
         kind = AlertKind.problem
         message = f"{who}: {report.note or 'problem reported'}"
     else:

@@ -22,7 +22,7 @@ from scheduler.models.care import (
     VisitPlan,
 )
 from scheduler.models.clients import Client, EmergencyContact
-from scheduler.models.events import Alert, AuditEntry, Event, Outbox, Publication
+from scheduler.models.events import Alert, AlertNotice, AuditEntry, Event, Outbox, Publication
 from scheduler.models.fleet import Driver, Kitchen, PickupPoint, Vehicle
 from scheduler.models.meals import (
     DayFreeze,
@@ -33,11 +33,18 @@ from scheduler.models.meals import (
 )
 from scheduler.models.plans import Plan, PlanVersion, Route, RoutePin, Stop, Unassigned
 from scheduler.models.push import PushTarget
-from scheduler.models.tenancy import DateOverride, MealPrice, Municipality, User
+from scheduler.models.tenancy import (
+    DateOverride,
+    EscalationMember,
+    MealPrice,
+    Municipality,
+    User,
+)
 
 __all__ = [
     "AbsenceKind",
     "Alert",
+    "AlertNotice",
     "ApiToken",
     "AuditEntry",
     "Caregiver",
@@ -49,6 +56,7 @@ __all__ = [
     "Diet",
     "Driver",
     "EmergencyContact",
+    "EscalationMember",
     "Event",
     "FrozenOrder",
     "FrozenVisit",

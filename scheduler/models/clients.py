@@ -22,6 +22,9 @@ class ClientBase(SQLModel):
     notes: str = Field(default="", max_length=1000, description="Notes for the driver.")
     entry_notes: str = Field(default="", max_length=500, description="Key safe, entrance.")
     lives_alone: bool = False
+    # "Check on me": a "not at home" raises a welfare alert. On by default for a person living
+    # alone (the repository sets it), and anyone's can be switched on or off.
+    check_on_me: bool = False
     status: ClientStatus = ClientStatus.active
     consent_date: date | None = None
     service_minutes: float | None = Field(default=None, ge=0, le=120)

@@ -67,6 +67,35 @@ class Alert(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     acknowledged_at: datetime | None = None
     acknowledged_by: str | None = Field(default=None, max_length=80)
+    # What the person who took it did (required for a welfare alert): "reached by phone".
+    ack_note: str = Field(default="", max_length=500)
+    # Structured facts (a welfare alert's `scheduler.welfare.WelfareDetail`): the words are
+    # put around them in the reader's language when the alert is read, never stored.
+    detail: dict[str, Any] = json_column({})
+    # Escalation: 0 = the dispatchers on duty were told; n = the n-th person on the list.
+    step: int = 0
+    step_at: datetime | None = None
+
+
+class AlertNotice(SQLModel, table=True):
+    """One sending of an alert at one escalation step to one push target.
+
+    Unique per (alert, step, target): a step taken twice (a retried task, two sweeps) finds
+    its rows and sends nothing again."""
+
+    __table_args__ = (UniqueConstraint("alert_id", "step", "push_target_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    alert_id: int = Field(foreign_key="alert.id", index=True, ondelete="CASCADE")
+    step: int = 0
+    push_target_id: int = Field(foreign_key="pushtarget.id", index=True, ondelete="CASCADE")
+    user_id: int | None = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    channel: str = Field(max_length=16)
+    status: str = Field(default="pending", max_length=16)
+    attempts: int = 0
+    last_error: str = Field(default="", max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    delivered_at: datetime | None = None
 
 
 class AuditEntry(SQLModel, table=True):

@@ -20,6 +20,9 @@ class MunicipalityBase(SQLModel):
     currency: str = Field(default="EUR", max_length=3)
     # Slovenian practice: a caregiver may carry a client's lunch on a visit instead of a van.
     caregivers_carry_meals: bool = False
+    # A welfare alert nobody acknowledged within this many minutes goes to the next person on
+    # the escalation list (and again, until someone takes it).
+    welfare_escalate_after_min: int = Field(default=10, ge=1, le=240)
 
 
 class Municipality(MunicipalityBase, table=True):
@@ -60,3 +63,16 @@ class User(SQLModel, table=True):
     driver_id: int | None = Field(default=None, foreign_key="driver.id")
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class EscalationMember(SQLModel, table=True):
+    """One place on the municipality's escalation list for unacknowledged welfare alerts."""
+
+    __table_args__ = (
+        UniqueConstraint("municipality_id", "position"),
+        UniqueConstraint("municipality_id", "user_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    position: int = Field(ge=1, description="1 is asked first after the dispatchers on duty.")
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")

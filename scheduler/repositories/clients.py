@@ -59,6 +59,7 @@ class ClientUpdate(SQLModel):
     notes: str | None = Field(default=None, max_length=1000)
     entry_notes: str | None = Field(default=None, max_length=500)
     lives_alone: bool | None = None
+    check_on_me: bool | None = None
     status: ClientStatus | None = None
     kitchen_id: int | None = None
     pickup_point_id: int | None = None
@@ -130,12 +131,21 @@ def upsert_client(
     municipality_id: int, data: ClientIn, *, session: Session
 ) -> tuple[Client, Change]:
     """Create the client or update the fields `data` sets; matched on external_id."""
-    values = data.model_dump(exclude_unset=True)
+    existing = get_client_by_external_id(municipality_id, data.external_id, session=session)
+    values = _check_on_me_default(data.model_dump(exclude_unset=True), existing)
     raise_problems(
         check_client(values) + _check_client_refs(municipality_id, values, session=session)
     )
-    existing = get_client_by_external_id(municipality_id, data.external_id, session=session)
     return save(session, Client, existing, municipality_id, values)
+
+
+def _check_on_me_default(values: dict[str, Any], before: Client | None) -> dict[str, Any]:
+    """A person who comes to live alone is checked on unless "check on me" is given too; an
+    import that says again that they live alone leaves a choice made since alone."""
+    newly_alone = values.get("lives_alone") and (before is None or not before.lives_alone)
+    if newly_alone and "check_on_me" not in values:
+        return {**values, "check_on_me": True}
+    return values
 
 
 def update_client(
@@ -143,7 +153,7 @@ def update_client(
 ) -> tuple[Client, Change]:
     """Write the fields `changes` sets on this municipality's client `client_id`."""
     client = get_client(municipality_id, client_id, session=session)
-    values = changes.model_dump(exclude_unset=True)
+    values = _check_on_me_default(changes.model_dump(exclude_unset=True), client)
     merged = {"window_start": client.window_start, "window_end": client.window_end, **values}
     raise_problems(
         check_client(merged) + _check_client_refs(municipality_id, values, session=session)

@@ -180,5 +180,21 @@ ENDPOINTS: list[Endpoint] = [
     _e("GET", "/v1/stops/{stop_id}", STAFF),
     _e("GET", "/v1/events", STAFF),
     _e("GET", "/v1/alerts", STAFF),
-    _e("POST", "/v1/alerts/{alert_id}/ack", STAFF),
+    _e("POST", "/v1/alerts/{alert_id}/ack", STAFF, {"note": "reached by phone"}),
+    _e("GET", "/v1/clients/{client_id}/contacts", STAFF),
+    _e(
+        "PUT",
+        "/v1/clients/{client_id}/contacts",
+        STAFF,
+        {"contacts": [{"name": "Maria", "relation": "daughter", "phone": "+359888000222"}]},
+    ),
+    _e("GET", "/v1/escalation", STAFF),
+    _e("PUT", "/v1/escalation", ADMIN, {"minutes": 10, "user_ids": []}),
+    _e("GET", "/v1/me/push-targets", STAFF),
+    _e(
+        "POST",
+        "/v1/me/push-targets",
+        STAFF,
+        {"channel": "ntfy", "address": "https://ntfy.example/t"},
+    ),
 ]

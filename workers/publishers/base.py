@@ -1,6 +1,7 @@
-"""What every publisher shares: the message a phone receives, the result, and the errors.
+"""What every publisher shares: the messages a phone receives, the result, and the errors.
 
-A publisher sends one `RouteMessage` to one place (a phone's Web Push subscription, an ntfy
+A publisher sends one `Message` (a `RouteMessage`, or an `AlertMessage` for a dispatcher) to
+one place (a phone's Web Push subscription, an ntfy
 topic, a municipality's messaging gateway) over an `httpx.Client` it is given, so tests talk
 to real local servers and production shares one connection pool per process.
 
@@ -45,7 +46,80 @@ class RouteMessage:
 
     def as_json(self) -> bytes:
         """Canonical JSON: the bytes a signature covers must be the bytes sent."""
-        return json.dumps(self.as_dict(), sort_keys=True, separators=(",", ":")).encode()
+        return _canonical(self.as_dict())
+
+    @property
+    def tags(self) -> str:
+        return f"{self.service},v{self.plan_version}"
+
+    @property
+    def priority(self) -> str:
+        return "high"
+
+    @property
+    def topic_name(self) -> str:
+        """What a newer message replaces an undelivered older one for: the route."""
+        return f"{self.municipality_id}:{self.day}:{self.service}:{self.resource}"
+
+
+@dataclass(frozen=True)
+class AlertMessage:
+    """An alert for a dispatcher: which one, at which escalation step, and where to read it.
+
+    Like a route message it names no client: the board behind the link shows the person,
+    the address and whom to call to the signed-in dispatcher."""
+
+    delivery_id: str
+    municipality_id: int
+    alert_id: int
+    step: int
+    kind: str
+    severity: str
+    url: str
+    title: str
+    body: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"type": "alert", **asdict(self)}
+
+    def as_json(self) -> bytes:
+        return _canonical(self.as_dict())
+
+    @property
+    def tags(self) -> str:
+        return f"rotating_light,{self.kind},step{self.step}"
+
+    @property
+    def priority(self) -> str:
+        return "urgent" if self.severity == "critical" else "high"
+
+    @property
+    def topic_name(self) -> str:
+        return f"{self.municipality_id}:alert:{self.alert_id}"
+
+
+class Message(Protocol):
+    """What a publisher sends: a title, a text, a link, and the same bytes for signing."""
+
+    @property
+    def delivery_id(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def tags(self) -> str: ...
+    @property
+    def priority(self) -> str: ...
+    @property
+    def topic_name(self) -> str: ...
+    def as_json(self) -> bytes: ...
+
+
+def _canonical(data: dict[str, Any]) -> bytes:
+    return json.dumps(data, sort_keys=True, separators=(",", ":")).encode()
 
 
 @dataclass(frozen=True)
@@ -57,7 +131,7 @@ class PublishResult:
 class Publisher(Protocol):
     channel: str
 
-    def publish(self, message: RouteMessage) -> PublishResult: ...
+    def publish(self, message: Message) -> PublishResult: ...
 
 
 class PublishError(Exception):

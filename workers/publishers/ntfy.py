@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import httpx
 
-from workers.publishers.base import PublishResult, RouteMessage, check_response, post
+from workers.publishers.base import Message, PublishResult, check_response, post
 
 
 class NtfyPublisher:
@@ -25,13 +25,13 @@ class NtfyPublisher:
         self._url = topic_url
         self._token = token
 
-    def publish(self, message: RouteMessage) -> PublishResult:
+    def publish(self, message: Message) -> PublishResult:
         headers = {
             # Header values must be Latin-1; ntfy reads RFC 2047 for anything else.
             "Title": _header_text(message.title),
             "Click": message.url,
-            "Tags": f"{message.service},v{message.plan_version}",
-            "Priority": "high",
+            "Tags": message.tags,
+            "Priority": message.priority,
         }
         if self._token:
             headers["Authorization"] = f"Bearer {self._token}"
@@ -45,5 +45,7 @@ def _header_text(text: str) -> str:
     except UnicodeEncodeError:
         from email.header import Header
 
-        return Header(text, "utf-8").encode()
+        # A long title is folded into several encoded words on lines of their own; a header
+        # value may not hold a line break, and decoders join the words across a space anyway.
+        return Header(text, "utf-8").encode().replace("\n", "")
     return text

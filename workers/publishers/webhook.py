@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import httpx
 
-from workers.publishers.base import PublishResult, RouteMessage, check_response, post
+from workers.publishers.base import Message, PublishResult, check_response, post
 
 TIMESTAMP_HEADER = "X-Patronage-Timestamp"
 SIGNATURE_HEADER = "X-Patronage-Signature"
@@ -64,7 +64,7 @@ class WebhookPublisher:
         self._secret = secret
         self._clock = clock
 
-    def publish(self, message: RouteMessage) -> PublishResult:
+    def publish(self, message: Message) -> PublishResult:
         body = message.as_json()
         stamp = int(self._clock())
         headers = {

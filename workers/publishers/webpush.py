@@ -23,9 +23,9 @@ from py_vapid import Vapid02
 from pywebpush import WebPusher
 
 from workers.publishers.base import (
+    Message,
     PermanentPublishError,
     PublishResult,
-    RouteMessage,
     check_response,
     post,
 )
@@ -79,7 +79,7 @@ class WebPushPublisher:
         self._ttl_s = ttl_s
         self._clock = clock
 
-    def publish(self, message: RouteMessage) -> PublishResult:
+    def publish(self, message: Message) -> PublishResult:
         sub = self._subscription
         info = {"endpoint": sub.endpoint, "keys": {"p256dh": sub.p256dh, "auth": sub.auth}}
         try:
@@ -107,8 +107,7 @@ class WebPushPublisher:
         return signed
 
 
-def topic(message: RouteMessage) -> str:
-    """At most 32 URL-safe characters naming the route (RFC 8030, section 5.4)."""
-    name = f"{message.municipality_id}:{message.day}:{message.service}:{message.resource}"
-    digest = hashlib.sha256(name.encode()).digest()
+def topic(message: Message) -> str:
+    """At most 32 URL-safe characters naming the route or alert (RFC 8030, section 5.4)."""
+    digest = hashlib.sha256(message.topic_name.encode()).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()[:32]
