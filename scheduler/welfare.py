@@ -22,13 +22,14 @@ from scheduler.alerts import AlertKind, raise_alert
 from scheduler.audit import audit
 from scheduler.errors import InvalidInputError
 from scheduler.events import record_event
-from scheduler.models import Alert, Client, Municipality, Route, User
+from scheduler.models import Alert, Client, Route, User
 from scheduler.repositories.alerts import (
     acknowledge_alert,
     advance_step,
     get_alert,
     open_alerts_of_kind,
 )
+from scheduler.repositories.tenancy import get_municipality
 from scheduler.repositories.welfare import (
     crew_of_route,
     dispatchers_on_duty,
@@ -143,8 +144,7 @@ def escalate_due(session: Session, *, now: datetime) -> list[tuple[int, int]]:
     for alert in open_alerts_of_kind(AlertKind.welfare.value, session=session):
         mid = alert.municipality_id
         if mid not in towns:
-            town = session.get(Municipality, mid)
-            minutes = town.welfare_escalate_after_min if town else 10
+            minutes = get_municipality(mid, session=session).welfare_escalate_after_min
             towns[mid] = (minutes, escalation_list(mid, session=session))
         minutes, people = towns[mid]
         since = alert.step_at or alert.created_at

@@ -26,6 +26,7 @@ from scheduler.audit import audit
 from scheduler.models import Alert, AlertNotice, Municipality, PushTarget, User
 from scheduler.repositories.alerts import add_notice, get_alert, notices_to_send, record_notice
 from scheduler.repositories.publications import get_push_target, switch_off_push_target
+from scheduler.repositories.tenancy import get_municipality
 from scheduler.repositories.welfare import user_targets
 from scheduler.welfare import WelfareDetail, detail_of, recipients
 from workers.publishers import publisher_for
@@ -92,8 +93,7 @@ def notify(
             channel=target.channel,
         )
         add_notice(notice, session=session)
-    town = session.get(Municipality, municipality_id)
-    assert town is not None
+    town = get_municipality(municipality_id, session=session)
     delivered = failed = 0
     retry = False
     for notice in notices_to_send(municipality_id, alert_id, step, session=session):
