@@ -91,7 +91,9 @@ def client(
     point: PickupPoint | None = None,
     **kw: object,
 ) -> Client:
-    """A client `offset` degrees from the centre, with a subscription unless weekdays is None."""
+    """A client `offset` degrees from the centre, with a subscription unless weekdays is None.
+    Like the product's client writes, "check on me" starts on for a person living alone."""
+    kw.setdefault("check_on_me", bool(kw.get("lives_alone", False)))
     row = Client(
         municipality_id=_mid(m),
         external_id=ext,
