@@ -10,13 +10,13 @@ from sqlmodel import Session, col, select
 from api.alerts import alert_text
 from api.i18n import Translator
 from scheduler.db import session_scope
-from scheduler.intake.confirmations import Report, confirm_stop
+from scheduler.intake.confirmations import DayRoute, Report, confirm_stop
 from scheduler.models import Alert, AuditEntry, Client, Event, StopStatus, User
 from scheduler.models.base import Role
 from scheduler.repositories.clients import ClientIn, ClientUpdate, update_client, upsert_client
 from scheduler.repositories.welfare import set_escalation
 from scheduler.welfare import acknowledge, detail_of, escalate_due
-from workers.lab.bench_welfare import Town, seed_town
+from workers.lab.bench_welfare import DAY, Town, seed_town
 
 AT = datetime(2026, 3, 4, 9, 42, tzinfo=UTC)  # 11:42 in Sofia
 
@@ -30,7 +30,8 @@ def _town(engine: Engine, stops: int = 1) -> Town:
 def _not_home(engine: Engine, town: Town, stop_id: int, key: str = "e1") -> Alert | None:
     with session_scope(engine) as session:
         report = Report(stop_id, StopStatus.not_home, key, AT)
-        confirm_stop(town.municipality_id, town.route_id, report, actor="phone", session=session)
+        where = DayRoute(town.municipality_id, DAY, "meals", town.resource)
+        confirm_stop(where, report, actor="phone", session=session)
         return session.exec(select(Alert).where(Alert.stop_id == stop_id)).first()
 
 
