@@ -17,7 +17,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from scheduler.errors import FieldProblem
 from scheduler.intake.calendar import runs_on
-from scheduler.models import Caregiver, Client, Visit, VisitPlan, VisitStatus
+from scheduler.models import Caregiver, Client, Visit, VisitCheck, VisitPlan, VisitStatus
 from scheduler.models.care import CaregiverBase
 from scheduler.repositories.common import (
     Change,
@@ -280,3 +280,16 @@ def select_visits(
         client_id=client_id,
     )
     return query.order_by(col(Visit.day), col(Visit.window_start), col(Visit.id))
+
+
+def drop_check(municipality_id: int, client_event_id: str, *, session: Session) -> bool:
+    """Delete the check-in or -out a phone report made (an undone report); whether one was."""
+    row = session.exec(
+        select(VisitCheck).where(
+            VisitCheck.municipality_id == municipality_id,
+            VisitCheck.client_event_id == client_event_id,
+        )
+    ).first()
+    if row is not None:
+        session.delete(row)
+    return row is not None

@@ -113,3 +113,11 @@ def select_events(
     if kind:
         query = query.where(Event.kind == kind)
     return query.order_by(col(Event.id).desc())
+
+
+def event_by_key(municipality_id: int, key: str, *, session: Session) -> Event | None:
+    """The municipality's event with this key (as `record_event` keys it), if recorded."""
+    statement = select(Event).where(
+        Event.municipality_id == municipality_id, Event.event_key == key
+    )
+    return session.exec(statement).first()
