@@ -119,6 +119,8 @@ def day_page(request: Request, token: str, session: DbSession, settings: Setting
         "town": town,
         "sections": _sections(day) if day else [],
         "closed": CLOSED,
+        # Open before any script runs (phone.js keeps it so as reports come in).
+        "next_key": next((s.key for s in day.stops if s.status not in CLOSED), "") if day else "",
     }
     return render(request, "phone.html", translator_for(town), context)
 

@@ -125,7 +125,7 @@ def test_the_day_comes_in_trips_with_portions_and_boxes_to_load(world: World) ->
     assert "Обратно в кухнята, натовари курс 2" in page  # in the town's language
     assert "(5 порции, 2 кутии)" in page and "(2 порции, 1 кутия)" in page
     assert "Van 1" in page and "Georgi Ivanov" in page
-    assert "0 / 4 готови" in page
+    assert "0 / 4 готови" in page and 'class="stop next"' in page
     assert "Живее сам" in page  # Ivan Petrov lives alone: said on his stop
 
 
