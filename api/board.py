@@ -12,7 +12,6 @@ from sqlmodel import Session
 
 from api import links
 from api.alerts import alert_public, reader
-from api.dayview import version_changes
 from api.i18n import Translator, clock
 from api.schemas.days import (
     AlertPublic,
@@ -22,8 +21,10 @@ from api.schemas.days import (
     BoardUnassigned,
     BoardVan,
     DayBoard,
+    ReportPosition,
 )
 from api.schemas.pins import PinPublic
+from routing.travel import great_circle_m
 from scheduler.models import Client, Plan, PlanVersion, Service, Stop
 from scheduler.planning.pins import pin_report
 from scheduler.repositories import plans
@@ -32,6 +33,8 @@ from scheduler.repositories.meals import clients_by_id
 from scheduler.repositories.plans import RouteRows
 from scheduler.settings import Settings
 from scheduler.views import board as view
+from scheduler.views.changes import version_changes
+from scheduler.views.phone import resource_names
 
 
 def day_board(
@@ -86,7 +89,9 @@ def _pending(session: Session, plan: Plan | None) -> list[BoardChange]:
     """A published day's newer version (a held re-plan): what publishing it would change."""
     if plan is None or not 0 < plan.published_version < plan.current_version:
         return []
-    found = version_changes(session, plan, plan.published_version, plan.current_version)
+    found = version_changes(
+        plan.municipality_id, plan, plan.published_version, plan.current_version, session=session
+    )
     return [BoardChange.model_validate(c, from_attributes=True) for c in found]
 
 
@@ -117,15 +122,19 @@ def _routes(
     wanted = [s.client_id for _, stops in rows for s in stops if s.client_id]
     clients = clients_by_id(municipality_id, wanted, session=session)
     starts = view.route_starts(municipality_id, [r for r, _ in rows], session=session)
+    names = resource_names(municipality_id, [r for r, _ in rows], session=session)
     out = []
     for route, stops in rows:
         assert route.id is not None
+        name, people = names.get(route.id, (route.resource, []))
         link = links.DayLink(municipality_id, service.value, day, route.resource)
         start = starts.get(route.id)
         out.append(
             BoardRoute(
                 route_id=route.id,
                 resource=route.resource,
+                name=name,
+                people=people,
                 vehicle_id=route.vehicle_id,
                 start=list(start) if start else None,
                 distance_km=round(route.distance / 1000, 1),
@@ -154,6 +163,20 @@ def _board_stop(stop: Stop, client: Client) -> BoardStop:
         note=stop.note,
         lives_alone=client.lives_alone,
         client_id=client.id or 0,
+        reported_at=_position(stop, client),
+    )
+
+
+def _position(stop: Stop, client: Client) -> ReportPosition | None:
+    """Where the phone was when the stop was reported, and how far that is from the address."""
+    if stop.report_lat is None or stop.report_lon is None:
+        return None
+    there = [(stop.report_lon, stop.report_lat), (client.lon, client.lat)]
+    return ReportPosition(
+        lat=stop.report_lat,
+        lon=stop.report_lon,
+        accuracy_m=stop.report_accuracy_m,
+        distance_m=round(float(great_circle_m(there)[0][1])),
     )
 
 

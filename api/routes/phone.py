@@ -6,6 +6,7 @@ The link is the credential: no cookie is read here, so no other site can post in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -14,24 +15,18 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from sqlmodel import Session
 
 from api import links
-from api.dayview import (
-    NamedChange,
-    find_plan,
-    link_user,
-    phone_stops,
-    published_route,
-    today_link,
-    version_changes,
-)
+from api.dayview import link_user, today_link
 from api.deps import DbSession, RowId, SettingsDep
 from api.eager import relay_if_eager
-from api.i18n import Translator
+from api.i18n import Translator, clock
 from api.links import DayLink, LinkInvalidError
 from api.pages import AnyPageUser, translator_for
 from api.problems import ProblemError
 from api.schemas.phone import (
     PhoneChanges,
     PhoneDay,
+    PhoneStop,
+    PhoneTrip,
     PushKeyOut,
     PushSubscribed,
     PushSubscriptionIn,
@@ -40,8 +35,11 @@ from api.schemas.phone import (
 )
 from api.templating import STATIC, render
 from scheduler.intake.confirmations import DayRoute, Report, confirm_stop
+from scheduler.repositories.plans import get_plan
 from scheduler.repositories.stops import StopKey
 from scheduler.repositories.tenancy import get_municipality
+from scheduler.views.changes import NamedChange, version_changes
+from scheduler.views.phone import PhoneStopRow, phone_route
 from workers.publishers.webpush import application_server_key, load_vapid
 from workers.targets import save_target
 
@@ -57,16 +55,46 @@ def _link(settings: SettingsDep, token: str) -> DayLink:
 
 
 def _day(session: Session, link: DayLink) -> PhoneDay | None:
-    found = published_route(session, link)
+    found = phone_route(
+        link.municipality_id, link.day, link.service, link.resource, session=session
+    )
     if found is None:
         return None
-    version, route = found
     return PhoneDay(
         day=link.day.isoformat(),
         service=link.service,
         resource=link.resource,
-        version=version.version,
-        stops=phone_stops(session, route),
+        name=found.name,
+        people=found.people,
+        version=found.version,
+        stops=[_stop(s) for s in found.stops],
+        trips=[
+            PhoneTrip(number=t.number, stops=t.stops, portions=t.portions, boxes=t.boxes)
+            for t in found.trips
+        ],
+    )
+
+
+def _stop(row: PhoneStopRow) -> PhoneStop:
+    return PhoneStop(
+        stop_id=row.stop_id,
+        key=row.key,
+        seq=row.seq,
+        kind=row.kind,
+        time=clock(row.arrival_s),
+        window=f"{row.window_start:%H:%M}-{row.window_end:%H:%M}",
+        name=row.name,
+        address=row.address,
+        phone=row.phone,
+        diet=row.diet,
+        portions=row.portions,
+        notes=row.notes,
+        tasks=row.tasks,
+        lat=row.lat,
+        lon=row.lon,
+        status=row.status,
+        trip=row.trip,
+        lives_alone=row.lives_alone,
     )
 
 
@@ -82,8 +110,39 @@ def service_worker() -> Response:
 def day_page(request: Request, token: str, session: DbSession, settings: SettingsDep) -> Response:
     link = _link(settings, token)
     town = get_municipality(link.municipality_id, session=session)
-    context = {"token": token, "link": link, "day": _day(session, link), "town": town}
+    day = _day(session, link)
+    context = {
+        "token": token,
+        "link": link,
+        "day": day,
+        "town": town,
+        "sections": _sections(day) if day else [],
+        "closed": CLOSED,
+        # Open before any script runs (phone.js keeps it so as reports come in).
+        "next_key": next((s.key for s in day.stops if s.status not in CLOSED), "") if day else "",
+    }
     return render(request, "phone.html", translator_for(town), context)
+
+
+# A stop is dealt with (folded, counted done) once reported, but for a visit still going on.
+CLOSED = ("delivered", "not_home", "refused", "problem", "done")
+
+
+@dataclass(frozen=True)
+class _Section:
+    """A trip from the kitchen and its stops, numbered through the day (None for a round)."""
+
+    trip: PhoneTrip | None
+    stops: list[tuple[int, PhoneStop]]
+
+
+def _sections(day: PhoneDay) -> list[_Section]:
+    numbered = list(enumerate(day.stops, start=1))
+    if not day.trips:
+        return [_Section(None, numbered)]
+    return [
+        _Section(trip, [(n, s) for n, s in numbered if s.trip == trip.number]) for trip in day.trips
+    ]
 
 
 @router.get("/d/{token}/day.json", response_model=PhoneDay)
@@ -105,13 +164,13 @@ def changes(
     """What the published version changed on this route since the page's version `since`:
     what an open page asks on each poll, so it reloads its stops only when they changed."""
     link = _link(settings, token)
-    plan = find_plan(session, link.municipality_id, link.day, link.service)
+    plan = get_plan(link.municipality_id, link.day, link.service, session=session)
     if plan is None or plan.published_version == 0:
         raise ProblemError(404, "Not published", "this day has not been published yet")
     now = plan.published_version
     if since >= now:
         return PhoneChanges(version=now, changed=False, message="")
-    found = version_changes(session, plan, since, now, link.resource)
+    found = version_changes(link.municipality_id, plan, since, now, link.resource, session=session)
     town = get_municipality(link.municipality_id, session=session)
     words = _in_words(translator_for(town), found[0]) if found else ""
     return PhoneChanges(version=now, changed=bool(found), message=words)
@@ -144,7 +203,7 @@ def report(
     """Delivered, not at home, refused, problem; check in and out. Safe to send twice, and
     against any version the phone had: the stop is named by its order or visit."""
     link = _link(settings, token)
-    plan = find_plan(session, link.municipality_id, link.day, link.service)
+    plan = get_plan(link.municipality_id, link.day, link.service, session=session)
     # Not `published_route`: a route the new version emptied still takes the reports its
     # driver made before; confirm_stop checks the stop was once on this route.
     if plan is None or plan.published_version == 0:
@@ -158,6 +217,8 @@ def report(
         note=body.note,
         lon=body.lon,
         lat=body.lat,
+        accuracy=body.accuracy,
+        corrects=body.corrects,
         key=StopKey.parse(body.stop_key) if body.stop_key else None,
         version=body.version,
     )

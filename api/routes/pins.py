@@ -11,7 +11,6 @@ from datetime import date
 from fastapi import APIRouter, Response, status
 from sqlmodel import Session
 
-from api.dayview import find_plan, version_of
 from api.deps import Caller, DbSession, RowId, Staff
 from api.problems import PROBLEM_RESPONSES
 from api.routes._write import audited
@@ -20,6 +19,7 @@ from api.schemas.pins import PinIn, PinPublic
 from scheduler.models import Service
 from scheduler.planning.pins import pin_report
 from scheduler.repositories.pins import pin_client, stop_client, unpin
+from scheduler.repositories.plans import get_plan, get_version
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["days"])
 
@@ -28,8 +28,9 @@ def day_pins(
     session: Session, municipality_id: int, day: date, service: Service
 ) -> list[PinPublic]:
     """The day's pins with whether the plan the board shows keeps each."""
-    plan = find_plan(session, municipality_id, day, service.value)
-    version = version_of(session, plan, plan.current_version) if plan else None
+    plan = get_plan(municipality_id, day, service.value, session=session)
+    current = plan.current_version if plan else 0
+    version = get_version(municipality_id, plan, current, session=session) if plan else None
     states = pin_report(municipality_id, day, service.value, version, session=session)
     return [PinPublic.of(s) for s in states]
 

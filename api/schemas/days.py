@@ -101,6 +101,15 @@ class ActionIn(BaseModel):
     )
 
 
+class ReportPosition(BaseModel):
+    """The phone's position with a report (sent only with its holder's leave)."""
+
+    lat: float
+    lon: float
+    accuracy_m: float | None
+    distance_m: int = Field(description="From the client's address, in metres.")
+
+
 class BoardStop(BaseModel):
     stop_id: int
     seq: int
@@ -113,11 +122,16 @@ class BoardStop(BaseModel):
     lives_alone: bool
     client_id: int
     pinned: bool = Field(default=False, description="The dispatcher pinned it (see pins).")
+    reported_at: ReportPosition | None = Field(
+        default=None, description="Where the phone was when the stop was reported, if it said."
+    )
 
 
 class BoardRoute(BaseModel):
     route_id: int
-    resource: str
+    resource: str = Field(description="The van's or caregiver's code, e.g. V01.")
+    name: str = Field(description="The van's or caregiver's name (the code when it has none).")
+    people: list[str] = Field(description="The van's drivers by name.")
     vehicle_id: int | None
     start: list[float] | None = Field(description="[lat, lon] of the start (kitchen).")
     distance_km: float

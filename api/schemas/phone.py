@@ -30,14 +30,28 @@ class PhoneStop(BaseModel):
     lat: float
     lon: float
     status: StopStatus
+    trip: int = Field(description="Which trip from the kitchen carries it (1 for a visit).")
+    lives_alone: bool = Field(description="The van is their daily check: say so at the door.")
+
+
+class PhoneTrip(BaseModel):
+    """What the van loads at the kitchen for one trip, as the packing list counts it."""
+
+    number: int
+    stops: int
+    portions: int
+    boxes: int
 
 
 class PhoneDay(BaseModel):
     day: str
     service: str
-    resource: str
+    resource: str = Field(description="The van's or caregiver's code, e.g. V01.")
+    name: str = Field(description="The van's or caregiver's name.")
+    people: list[str] = Field(description="The van's drivers by name.")
     version: int
     stops: list[PhoneStop]
+    trips: list[PhoneTrip] = Field(description="A van's trips in order; none for a caregiver.")
 
 
 class ReportIn(BaseModel):
@@ -61,6 +75,16 @@ class ReportIn(BaseModel):
     at: datetime | None = Field(default=None, description="When it happened (phone clock).")
     lon: float | None = Field(default=None, ge=-180, le=180)
     lat: float | None = Field(default=None, ge=-90, le=90)
+    accuracy: float | None = Field(
+        default=None, ge=0, le=100_000, description="Of lat/lon, in metres, as the phone gives it."
+    )
+    corrects: str = Field(
+        default="",
+        max_length=64,
+        pattern=r"^[A-Za-z0-9_.:-]*$",
+        description="Undo: the client_event_id of this stop's report made within the minute; "
+        "with status 'planned' the stop goes back to what it was before that report.",
+    )
 
     @model_validator(mode="after")
     def _names_a_stop(self) -> ReportIn:

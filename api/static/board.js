@@ -92,25 +92,40 @@
           el("span", { "class": "badge st-" + s.status, "data-status": s.status, text: statusLabel(s.status) }),
         ];
         if (s.pinned) { parts.push(el("span", { "class": "badge pin-mark", text: text.pinned })); }
+        if (s.reported_at) { parts.push(where(s.reported_at)); }
         if (document.getElementById("pin-form")) { parts.push(moveButton(s)); }
         var item = el("li", { id: "bstop-" + s.stop_id, "data-stop": s.stop_id, "data-pinned": s.pinned ? "1" : "0" }, parts);
         dropTarget(item, route, k + 1);
         return item;
       });
+      // People read names: the van's (or caregiver's) and its drivers'; the code stays small.
       var head = el("h3", {}, [
         el("span", { "class": "swatch", style: "background:" + colors[i % colors.length] }),
-        el("span", { text: route.resource }),
-        el("small", { "class": "muted", text: route.stops.length + " " + text.stops + " · " +
+        el("span", { "class": "route-name", text: route.name }),
+        el("small", { "class": "code", text: route.resource }),
+      ]);
+      var sub = el("p", { "class": "route-sub muted" }, [
+        el("span", { "class": "people", text: route.people.length ? route.people.join(", ") + " · " : "" }),
+        el("span", { text: route.stops.length + " " + text.stops + " · " +
           route.distance_km + " km · " + route.duration_min + " min" }),
       ]);
       var list = el("ol", {}, items);
       dropTarget(list, route, items.length + 1);
-      var parts = [head, list];
+      var parts = [head, sub, list];
       if (route.link) {
         parts.push(el("a", { href: route.link, "class": "day-link", "data-resource": route.resource, text: text.link }));
       }
       holder.appendChild(el("div", { "class": "route card", "data-resource": route.resource }, parts));
     });
+  }
+
+  function where(at) {
+    // Where the phone was at the report: how far from the address, the point on a map.
+    var href = "https://www.openstreetmap.org/?mlat=" + at.lat + "&mlon=" + at.lon +
+      "#map=18/" + at.lat + "/" + at.lon;
+    var title = at.accuracy_m === null ? "" : "± " + Math.round(at.accuracy_m) + " m";
+    return el("a", { "class": "where", href: href, target: "_blank", rel: "noopener", title: title,
+      "data-distance": at.distance_m, text: " 📍 " + at.distance_m + " " + text.from_address });
   }
 
   function moveButton(s) {
@@ -151,7 +166,7 @@
     stops.textContent = "";
     board.routes.forEach(function (route) {
       route.stops.forEach(function (s, k) {
-        stops.appendChild(el("option", { value: s.stop_id, text: route.resource + " " + (k + 1) + ". " + s.name }));
+        stops.appendChild(el("option", { value: s.stop_id, text: route.name + " " + (k + 1) + ". " + s.name }));
       });
     });
     vans.textContent = "";
@@ -253,11 +268,13 @@
     list.textContent = "";
     if (!waiting) { return; }
     if (!board.changes.length) { list.appendChild(el("li", { "class": "muted", text: text.no_changes })); }
+    var names = {};
+    board.routes.forEach(function (r) { names[r.resource] = r.name; });
     board.changes.forEach(function (c) {
       var removed = c.removed.map(function (name) {
         return c.cancelled.indexOf(name) >= 0 ? name + " (" + text.cancelled_c + ")" : name;
       });
-      var parts = [el("strong", { text: c.resource + ": " })];
+      var parts = [el("strong", { text: (names[c.resource] || c.resource) + ": " })];
       [["added", c.added], ["taken_off", removed], ["moved", c.moved]].forEach(function (pair) {
         if (!pair[1].length) { return; }
         parts.push(el("span", { "class": "change", "data-change": pair[0],

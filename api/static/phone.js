@@ -4,14 +4,24 @@
 // visit ("order:12", the stop's data-key), which every re-plan keeps, so a report queued
 // against an older version still lands. The page asks now and then whether a newer version
 // changed this route; only then does it reload its stops and say what changed.
+//
+// One hand, thirty stops: only the next stop is open; a reported stop folds to one line (a tap
+// opens it); the bar counts what is done. For a minute after a report the driver may undo it:
+// still queued, it is dropped; already sent, a correcting report (status "planned", naming the
+// report it takes back) follows it. With the phone's leave (asked once, never needed) a report
+// carries where the phone was.
 (function () {
   "use strict";
   var list = document.getElementById("stops");
   var token = list ? list.dataset.token : null;
   var queueKey = "patronage.queue:" + (token || "");
+  var geoKey = "patronage.geo";
   var net = document.getElementById("net");
   var queueBadge = document.getElementById("queue");
-  var sending = false;
+  var sending = null; // the client_event_id of the report on its way, if any
+  var undone = {}; // ids taken back while on their way: their answer must not show them
+  var UNDO_MS = 60000;
+  var CLOSED = ["delivered", "not_home", "refused", "problem", "done"];
 
   function newId() {
     var bytes = new Uint8Array(16);
@@ -45,8 +55,32 @@
     var badge = li.querySelector("[data-status]");
     badge.className = "badge st-" + status + (pending ? " pending" : "");
     if (label) { badge.textContent = label; }
-    li.classList.add("reported");
-    li.dataset.reported = status;
+    if (status === "planned") { delete li.dataset.reported; } else { li.dataset.reported = status; }
+    li.classList.toggle("reported", status !== "planned");
+    li.classList.toggle("folded", CLOSED.indexOf(status) >= 0);
+    li.classList.remove("open");
+    arrange();
+  }
+
+  function arrange() {
+    // The first stop not yet dealt with is the next one, open and marked; the bar counts.
+    if (!list) { return; }
+    var stops = list.querySelectorAll("li.stop");
+    var done = 0;
+    var next = null;
+    stops.forEach(function (li) {
+      var closed = CLOSED.indexOf(li.dataset.reported || "") >= 0;
+      if (closed) { done += 1; } else if (!next) { next = li; }
+      li.classList.remove("next");
+    });
+    if (next) { next.classList.add("next"); }
+    var bar = document.getElementById("progress");
+    if (!bar) { return; }
+    bar.querySelector("[data-count]").textContent = bar.dataset.label
+      .replace("%(done)s", String(done)).replace("%(total)s", String(stops.length));
+    var meter = bar.querySelector("progress");
+    meter.max = stops.length;
+    meter.value = done;
   }
 
   function showNet() {
@@ -57,31 +91,40 @@
 
   function flush() {
     var queue = load();
-    if (sending || !queue.length || !token) { save(queue); return; }
-    sending = true;
+    // A report waits (a few seconds at most) for the phone's position before it goes.
+    if (sending || !queue.length || !token || queue[0].locating) { save(queue); return; }
     var item = queue[0];
+    var id = item.report.client_event_id;
+    sending = id;
     fetch("/d/" + token + "/reports", {
       method: "POST",
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(item.report),
     }).then(function (response) {
-      sending = false;
+      sending = null;
       if (response.status >= 500) { return; } // try again later, same id
-      save(load().filter(function (q) { return q.report.client_event_id !== item.report.client_event_id; }));
-      if (response.ok) {
+      save(load().filter(function (q) { return q.report.client_event_id !== id; }));
+      if (undone[id]) {
+        // Taken back while on its way: the correcting report queued behind it says so.
+      } else if (response.ok) {
         show(item.report, item.report.status, item.label, false);
       } else {
         show(item.report, "problem", list.dataset.confirmError, false);
       }
       flush();
-    }).catch(function () { sending = false; }); // no signal: keep it queued
+    }).catch(function () { sending = null; }); // no signal: keep it queued
   }
 
   function report(button) {
     var li = button.closest(".stop");
     var note = li.querySelector("textarea");
+    var badge = li.querySelector("[data-status]");
     var item = {
       label: button.textContent.trim(),
+      was: li.dataset.reported || "planned",
+      wasLabel: badge.textContent.replace(" ⏳", "").trim(),
+      name: li.querySelector(".name").textContent.trim(),
+      locating: true,
       report: {
         stop_key: li.dataset.key,
         version: Number(list.dataset.version || 0),
@@ -95,6 +138,95 @@
     queue.push(item);
     save(queue);
     show(item.report, item.report.status, item.label, true);
+    offerUndo(item);
+    position().then(function (where) {
+      var kept = load();
+      kept.forEach(function (q) {
+        if (q.report.client_event_id !== item.report.client_event_id) { return; }
+        q.locating = false;
+        if (where) {
+          q.report.lat = where.lat;
+          q.report.lon = where.lon;
+          q.report.accuracy = where.accuracy;
+        }
+      });
+      save(kept);
+      flush();
+    });
+  }
+
+  function position() {
+    // Where the phone is, if its holder allows it: asked once (a refusal is remembered and
+    // never asked again), never waited for longer than a few seconds, never required.
+    if (!navigator.geolocation || window.localStorage.getItem(geoKey) === "no") {
+      return Promise.resolve(null);
+    }
+    return new Promise(function (resolve) {
+      var settled = false;
+      function settle(value) { if (!settled) { settled = true; resolve(value); } }
+      window.setTimeout(function () { settle(null); }, 6000);
+      navigator.geolocation.getCurrentPosition(function (p) {
+        window.localStorage.setItem(geoKey, "yes");
+        settle({ lat: p.coords.latitude, lon: p.coords.longitude,
+                 accuracy: Math.round(p.coords.accuracy) });
+      }, function (error) {
+        if (error.code === 1) { window.localStorage.setItem(geoKey, "no"); } // refused
+        settle(null);
+      }, { enableHighAccuracy: true, timeout: 5000, maximumAge: 30000 });
+    });
+  }
+
+  var undoTimer = null;
+
+  function offerUndo(item) {
+    // The last report can be taken back for a minute from the tap.
+    var bar = document.getElementById("undo");
+    if (!bar) { return; }
+    var until = Date.parse(item.report.at) + UNDO_MS;
+    bar.querySelector("[data-what]").textContent = item.label + " · " + item.name;
+    bar.hidden = false;
+    bar.dataset.id = item.report.client_event_id;
+    bar.undoItem = item;
+    window.clearInterval(undoTimer);
+    function tick() {
+      var left = Math.round((until - Date.now()) / 1000);
+      if (left <= 0) { hideUndo(); return; }
+      bar.querySelector("[data-left]").textContent = "(" + left + ")";
+    }
+    tick();
+    undoTimer = window.setInterval(tick, 1000);
+  }
+
+  function hideUndo() {
+    var bar = document.getElementById("undo");
+    window.clearInterval(undoTimer);
+    if (bar) { bar.hidden = true; bar.undoItem = null; delete bar.dataset.id; }
+  }
+
+  function undo() {
+    var bar = document.getElementById("undo");
+    var item = bar && bar.undoItem;
+    if (!item || Date.now() > Date.parse(item.report.at) + UNDO_MS) { hideUndo(); return; }
+    var id = item.report.client_event_id;
+    var queue = load();
+    var queued = queue.some(function (q) { return q.report.client_event_id === id; });
+    if (queued && sending !== id) {
+      // Never sent: drop it, and the server hears nothing.
+      save(queue.filter(function (q) { return q.report.client_event_id !== id; }));
+    } else {
+      // Sent, or on its way: a correcting report follows it.
+      undone[id] = true;
+      queue.push({
+        label: item.wasLabel, was: item.was, wasLabel: item.wasLabel, name: item.name,
+        report: {
+          stop_key: item.report.stop_key, version: item.report.version, status: "planned",
+          corrects: id, client_event_id: newId(), note: "", at: new Date().toISOString(),
+        },
+      });
+      save(queue);
+    }
+    show(item.report, item.was, item.wasLabel, false);
+    hideUndo();
     flush();
   }
 
@@ -122,6 +254,7 @@
       list.innerHTML = fresh.innerHTML;
       list.dataset.version = fresh.dataset.version;
       load().forEach(function (item) { show(item.report, item.report.status, item.label, true); });
+      arrange();
       navLinks();
       var banner = document.getElementById("changed");
       banner.querySelector("[data-version]").textContent = "v" + fresh.dataset.version;
@@ -212,9 +345,20 @@
     window.localStorage.setItem("patronage.dayLink", location.pathname);
     document.addEventListener("click", function (event) {
       var button = event.target.closest("button[data-report]");
-      if (button) { event.preventDefault(); report(button); }
+      if (button) { event.preventDefault(); report(button); return; }
+      var row = event.target.closest("button.stop-row");
+      if (row) {
+        var li = row.closest("li.stop");
+        li.classList.toggle("open");
+        row.setAttribute("aria-expanded", li.classList.contains("open") ? "true" : "false");
+      }
     });
+    var undoButton = document.getElementById("undo-button");
+    if (undoButton) { undoButton.addEventListener("click", undo); }
+    // A report left waiting for a position by a closed page goes as it is.
+    save(load().map(function (item) { item.locating = false; return item; }));
     load().forEach(function (item) { show(item.report, item.report.status, item.label, true); });
+    arrange();
   }
   window.addEventListener("online", function () { showNet(); flush(); checkVersion(); });
   window.addEventListener("offline", showNet);

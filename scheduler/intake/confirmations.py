@@ -21,6 +21,10 @@ the monthly fee counts); the visit's status and check row; and an alert for the 
 when a "check on me" client does not open the door (the lunch van is their daily welfare
 check, so this alert is raised whatever became of the stop: scheduler/welfare.py), or when
 the driver reports a problem.
+
+A report may carry the phone's position (lat, lon, accuracy), kept on the stop for the
+board. A report with status `planned` that names another (`corrects`) undoes it within the
+minute (intake/undo.py).
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from sqlmodel import Session
 from scheduler.alerts import AlertKind, raise_alert
 from scheduler.errors import InvalidInputError, NotFoundError
 from scheduler.events import record_event
+from scheduler.intake.undo import before_report, corrected_report, undo
 from scheduler.models import (
     Client,
     MealOrder,
@@ -86,6 +91,8 @@ class Report:
     lat: float | None = None
     key: StopKey | None = None  # what the phone names now: "order:12" or "visit:7"
     version: int = 0  # the plan version the phone showed when the button was pressed
+    accuracy: float | None = None  # of lat/lon, in metres
+    corrects: str = ""  # an undo: the client_event_id of the report it takes back
 
 
 @dataclass(frozen=True)
@@ -126,6 +133,13 @@ def confirm_stop(where: DayRoute, report: Report, *, actor: str, session: Sessio
     assert plan is not None  # _key found a stop of this plan or an order of its day
     _check(key, report)
     found = _locate(where, plan, key, session)
+    original = (
+        corrected_report(
+            where.municipality_id, str(key), report.corrects, report.at, session=session
+        )
+        if report.outcome == StopStatus.planned
+        else None
+    )
     conflict = CANCELLED if found.subject.cancelled else (MOVED if found.elsewhere else "")
     payload = {
         "stop_key": str(key),
@@ -136,6 +150,10 @@ def confirm_stop(where: DayRoute, report: Report, *, actor: str, session: Sessio
         "status": report.outcome.value,
         "note": report.note[:500],
         "conflict": conflict,
+        "at": report.at.isoformat(),
+        "position": [report.lat, report.lon, report.accuracy] if report.lat is not None else None,
+        "corrects": report.corrects,
+        "before": before_report(found.own, found.subject.row),
     }
     _, is_new = record_event(
         session,
@@ -149,11 +167,13 @@ def confirm_stop(where: DayRoute, report: Report, *, actor: str, session: Sessio
     if not is_new:
         status = found.own.status if found.own else report.outcome
         return Confirmation(key, found.own, status, False, conflict)
-    if conflict != MOVED:
+    if original is not None:
+        undo(session, original, _stops(plan, found, session), found.subject.row)
+    elif conflict != MOVED:
         _apply(session, plan, found, report)
     client = _client(where, found, session=session)
     _alert(session, where, found, report, client)
-    if conflict:
+    if conflict and original is None:
         _conflict(session, where, found, report, client, conflict)
     session.flush()
     status = found.own.status if found.own else report.outcome
@@ -177,6 +197,8 @@ def _key(where: DayRoute, plan: Plan | None, report: Report, session: Session) -
 
 def _check(key: StopKey, report: Report) -> None:
     allowed = VISIT_OUTCOMES if key.kind == "visit" else MEAL_OUTCOMES
+    if report.outcome == StopStatus.planned and report.corrects:
+        return  # an undo: intake/undo.py checks what it corrects
     if report.outcome not in allowed:
         choices = ", ".join(sorted(s.value for s in allowed))
         raise InvalidInputError.one("status", f"must be one of {choices}")
@@ -233,10 +255,24 @@ def _apply(session: Session, plan: Plan, found: _Found, report: Report) -> None:
         _visit(session, row, report, found.own_route)
 
 
+def _stops(plan: Plan, found: _Found, session: Session) -> list[Stop]:
+    """Its stop on the reporter's published route, and its stops of newer versions."""
+    mid = found.published.municipality_id
+    later = [
+        v.id
+        for v in versions_of(mid, plan, session=session)
+        if v.version > found.published.version and v.id is not None
+    ]
+    newer_stops = [s for _, _, s in stops_serving(mid, later, found.subject, session=session)]
+    return ([found.own] if found.own else []) + newer_stops
+
+
 def _set(session: Session, stop: Stop, report: Report) -> None:
     stop.status = report.outcome
     stop.confirmed_at = report.at
     stop.note = report.note[:500]
+    stop.report_lat, stop.report_lon = report.lat, report.lon
+    stop.report_accuracy_m = report.accuracy if report.lat is not None else None
     session.add(stop)
 
 

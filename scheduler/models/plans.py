@@ -69,6 +69,10 @@ class Stop(SQLModel, table=True):
     status: StopStatus = StopStatus.planned
     confirmed_at: datetime | None = None
     note: str = Field(default="", max_length=500)
+    # Where the phone was when the report was made, if its holder allowed it (never required).
+    report_lat: float | None = Field(default=None, ge=-90, le=90)
+    report_lon: float | None = Field(default=None, ge=-180, le=180)
+    report_accuracy_m: float | None = Field(default=None, ge=0)
 
 
 class Unassigned(SQLModel, table=True):

@@ -334,7 +334,12 @@ def _pack(
             )
             _add(load.portions, diet, order.portions)
     load.portions = _sorted(load.portions)
-    load.boxes = (filled + per_box - 1) // per_box
+    load.boxes = boxes_for(filled, per_box)
+
+
+def boxes_for(portions: int, per_box: int) -> int:
+    """Boxes a trip's portions fill, packed in stop order and shared between clients."""
+    return (portions + per_box - 1) // per_box
 
 
 def _finish(batch: KitchenBatch, kitchen: Kitchen) -> None:

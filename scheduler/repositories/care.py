@@ -18,7 +18,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from scheduler.errors import FieldProblem
 from scheduler.intake.calendar import runs_on
-from scheduler.models import Caregiver, Client, Visit, VisitPlan, VisitStatus
+from scheduler.models import Caregiver, Client, Visit, VisitCheck, VisitPlan, VisitStatus
 from scheduler.models.care import CaregiverBase
 from scheduler.repositories.common import (
     Change,
@@ -306,3 +306,16 @@ def caregiver_by_calendar_token(
             Caregiver.calendar_token_hash == token_hash,
         )
     ).first()
+
+
+def drop_check(municipality_id: int, client_event_id: str, *, session: Session) -> bool:
+    """Delete the check-in or -out a phone report made (an undone report); whether one was."""
+    row = session.exec(
+        select(VisitCheck).where(
+            VisitCheck.municipality_id == municipality_id,
+            VisitCheck.client_event_id == client_event_id,
+        )
+    ).first()
+    if row is not None:
+        session.delete(row)
+    return row is not None

@@ -149,6 +149,8 @@ def carry_reports(municipality_id: int, before_id: int, after_id: int, *, sessio
         if target is None or not reported(old) or not newer(old, target):
             continue
         target.status, target.confirmed_at, target.note = old.status, old.confirmed_at, old.note
+        target.report_lat, target.report_lon = old.report_lat, old.report_lon
+        target.report_accuracy_m = old.report_accuracy_m
         session.add(target)
         carried += 1
     return carried

@@ -48,6 +48,8 @@ def test_day_page_shows_what_the_stop_needs(world: World) -> None:
         "lat",
         "lon",
         "status",
+        "trip",
+        "lives_alone",
     }
 
 
