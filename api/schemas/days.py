@@ -101,6 +101,14 @@ class BoardStop(BaseModel):
     pinned: bool = Field(default=False, description="The dispatcher pinned it (see pins).")
 
 
+class BoardHolder(BaseModel):
+    """A driver of the route's van, or its caregiver: whom the board sends a personal link."""
+
+    holder: str = Field(description="driver or caregiver")
+    holder_id: int
+    name: str
+
+
 class BoardRoute(BaseModel):
     route_id: int
     resource: str
@@ -110,6 +118,9 @@ class BoardRoute(BaseModel):
     duration_min: int
     stops: list[BoardStop]
     link: str = Field(description="The signed day link, once the day is published.")
+    holders: list[BoardHolder] = Field(
+        default_factory=list, description="Who follows the route (for their personal link)."
+    )
 
 
 class BoardVan(BaseModel):

@@ -26,16 +26,22 @@ class NtfyPublisher:
         self._token = token
 
     def publish(self, message: RouteMessage) -> PublishResult:
+        tags = f"{message.service},v{message.plan_version}"
+        return self.send(message.title, message.body, message.url, tags=tags)
+
+    def send(self, title: str, body: str, click: str, tags: str = "") -> PublishResult:
+        """One notification that opens `click` when tapped (a route, or a personal link)."""
         headers = {
             # Header values must be Latin-1; ntfy reads RFC 2047 for anything else.
-            "Title": _header_text(message.title),
-            "Click": message.url,
-            "Tags": f"{message.service},v{message.plan_version}",
+            "Title": _header_text(title),
+            "Click": click,
             "Priority": "high",
         }
+        if tags:
+            headers["Tags"] = tags
         if self._token:
             headers["Authorization"] = f"Bearer {self._token}"
-        response = post(self._client, self._url, content=message.body.encode(), headers=headers)
+        response = post(self._client, self._url, content=body.encode(), headers=headers)
         return check_response(response)
 
 
