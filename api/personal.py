@@ -7,6 +7,7 @@ scheduler/repositories/personal_links.py and the days in scheduler/views/my_days
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -46,7 +47,10 @@ def issue(settings: Settings, session: Session, mid: int, holder: str, holder_id
 def qr_svg(url: str) -> bytes:
     """The URL as an SVG QR code a phone's camera opens (error correction M, plain colours)."""
     code = segno.make(url, error="m", micro=False)
-    return code.svg_inline(scale=6, border=2).encode()
+    out = io.BytesIO()
+    # A standalone image (an <img src>), so with its namespace: without it nothing is drawn.
+    code.save(out, kind="svg", scale=6, border=2, xmldecl=True, svgns=True, title="QR")
+    return out.getvalue()
 
 
 class LinkRevokedError(LinkInvalidError):
