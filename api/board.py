@@ -16,6 +16,7 @@ from api.i18n import Translator, clock
 from api.schemas.days import (
     AlertPublic,
     BoardChange,
+    BoardHolder,
     BoardRoute,
     BoardStop,
     BoardUnassigned,
@@ -34,6 +35,7 @@ from scheduler.repositories.plans import RouteRows
 from scheduler.settings import Settings
 from scheduler.views import board as view
 from scheduler.views.changes import version_changes
+from scheduler.views.my_days import Round, holders_of_round
 from scheduler.views.phone import resource_names
 
 
@@ -145,6 +147,12 @@ def _routes(
                     if s.kind == "job" and s.client_id in clients
                 ],
                 link=links.url_for(settings, link) if published else "",
+                holders=[
+                    BoardHolder(holder=h.kind, holder_id=h.id, name=h.name)
+                    for h in holders_of_round(
+                        municipality_id, Round(service.value, route.resource), session=session
+                    )
+                ],
             )
         )
     return out

@@ -43,6 +43,16 @@ class Settings(BaseSettings):
         default=False, description="Send the session cookie over HTTPS only."
     )
 
+    smtp_host: str = Field(default="", description="SMTP server for e-mailed links; empty: none.")
+    smtp_port: int = Field(default=587, gt=0, le=65535)
+    smtp_username: str = Field(default="", description="SMTP sign-in; empty: no AUTH.")
+    smtp_password: str = Field(default="")
+    smtp_sender: str = Field(
+        default="patronage@localhost", description="The From address of e-mailed links."
+    )
+    smtp_starttls: bool = Field(default=True, description="STARTTLS before signing in.")
+    smtp_timeout_s: float = Field(default=10.0, gt=0)
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:

@@ -27,7 +27,6 @@ EXCEPTIONS: dict[str, str] = {
     "workers/clock.py": "creates the schema of APScheduler's own job store, not a product table",
     "workers/health.py": "`SELECT 1`: a round trip to the database that reads no product rows",
     "api/commands/welfare.py": "the alert benchmark makes a scratch database on a private server",
-    "api/dayview.py": "the phone's day view: its reads are moving to scheduler/views/phone.py",
 }
 
 _QUERY_METHODS = frozenset({"exec", "execute", "get", "scalar", "scalars", "query"})

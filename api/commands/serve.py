@@ -1,15 +1,23 @@
-"""`patronage serve` (the API and pages) and `patronage user add` (accounts)."""
+"""`patronage serve` (the API and pages), `patronage user add` and `patronage user link`
+(accounts, and whose day a driver's or caregiver's account follows)."""
 
 from __future__ import annotations
 
 import typer
+from sqlmodel import Session
 
 from api.console import console
+from api.personal import issue
+from scheduler.audit import audit
 from scheduler.db import session_scope
-from scheduler.errors import DomainError
-from scheduler.models import Role
-from scheduler.repositories.tenancy import get_municipality_by_name
-from scheduler.repositories.users import create_user
+from scheduler.errors import DomainError, InvalidInputError, NotFoundError
+from scheduler.models import Driver, Municipality, Role
+from scheduler.repositories.care import get_caregiver_by_external_id
+from scheduler.repositories.common import by_external_id
+from scheduler.repositories.tenancy import find_municipality
+from scheduler.repositories.users import create_user, find_user, link_user
+from scheduler.settings import get_settings
+from scheduler.views.my_days import holder_of_user
 
 users = typer.Typer(help="Accounts of the pages and the API.", no_args_is_help=True)
 
@@ -42,23 +50,88 @@ def add_user(
         ..., prompt=True, hide_input=True, confirmation_prompt=True, help="At least 8 characters."
     ),
     locale: str = typer.Option("", help="bg, sl or en; empty: the municipality's."),
+    driver: str = typer.Option("", "--driver", help="External id of the driver they are."),
+    caregiver: str = typer.Option("", "--caregiver", help="External id of the caregiver."),
 ) -> None:
-    """Create a user in a municipality."""
+    """Create a user in a municipality (a driver or caregiver linked to their own day)."""
     with session_scope() as session:
-        town = get_municipality_by_name(municipality, session=session)
-        if town is None or town.id is None:
-            console().print(f"[red]No municipality named {municipality!r}[/red]")
-            raise typer.Exit(1)
+        town = _town(municipality, session)
         try:
+            driver_id, caregiver_id = _follows(town, driver, caregiver, session)
             user = create_user(
-                town.id,
+                town.id or 0,
                 session=session,
                 username=username,
                 password=password,
                 role=role,
                 locale=locale or None,
+                driver_id=driver_id,
+                caregiver_id=caregiver_id,
             )
         except DomainError as exc:
             console().print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc
         console().print(f"[green]User {user.username} ({role.value}) added to {town.name}[/green]")
+
+
+@users.command("link")
+def link_user_command(
+    username: str = typer.Argument(..., help="The user's sign-in name."),
+    municipality: str = typer.Option(..., help="The municipality's name."),
+    driver: str = typer.Option("", "--driver", help="External id of the driver they are."),
+    caregiver: str = typer.Option("", "--caregiver", help="External id of the caregiver."),
+) -> None:
+    """Link a user to the driver or caregiver whose day they follow; with neither, unlink.
+    Prints the personal link that opens that person's next working day."""
+    settings = get_settings()
+    with session_scope() as session:
+        town = _town(municipality, session)
+        mid = town.id or 0
+        try:
+            driver_id, caregiver_id = _follows(town, driver, caregiver, session)
+            user = find_user(mid, username, session=session)
+            if user is None or user.id is None:
+                raise NotFoundError("user", username)
+            link_user(mid, user.id, session=session, driver_id=driver_id,
+                      caregiver_id=caregiver_id)  # fmt: skip
+            audit(mid, session=session, actor="cli", entity="user", entity_id=user.id,
+                  action="link" if driver or caregiver else "unlink",
+                  detail={"driver_id": driver_id, "caregiver_id": caregiver_id})  # fmt: skip
+            holder = holder_of_user(user)
+            url = issue(settings, session, mid, *holder).url if holder else ""
+        except DomainError as exc:
+            console().print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+    follows = f"driver {driver}" if driver else (f"caregiver {caregiver}" if caregiver else "")
+    console().print(f"[green]{username} follows {follows or 'no one'}[/green]")
+    if url:
+        console().print(f"Personal link: {url}")
+
+
+def _town(municipality: str, session: Session) -> Municipality:
+    town = find_municipality(municipality, session=session)
+    if town is None or town.id is None:
+        console().print(f"[red]No municipality named {municipality!r}[/red]")
+        raise typer.Exit(1)
+    return town
+
+
+def _follows(
+    town: Municipality, driver: str, caregiver: str, session: Session
+) -> tuple[int | None, int | None]:
+    """The ids of the named driver and caregiver (NotFoundError for an unknown one)."""
+    mid = town.id or 0
+    if driver and caregiver:
+        raise InvalidInputError.one("--driver", "give --driver or --caregiver, not both")
+    driver_id = caregiver_id = None
+    if driver:
+        found = by_external_id(Driver, mid, driver, session=session)
+        if found is None:
+            raise NotFoundError("driver", driver)
+        driver_id = found.id
+    if caregiver:
+        carer = get_caregiver_by_external_id(mid, caregiver, session=session)
+        if carer is None:
+            raise NotFoundError("caregiver", caregiver)
+        caregiver_id = carer.id
+    return driver_id, caregiver_id

@@ -30,6 +30,24 @@ def language_of(locale: str | None) -> str:
     return short if short in LANGUAGES else DEFAULT
 
 
+def accept_language(header: str | None) -> str:
+    """The first of LANGUAGES an `Accept-Language` header asks for (by its q weights), else
+    English: how a page with no user and no municipality picks its language."""
+    wanted: list[tuple[float, int, str]] = []
+    for i, part in enumerate((header or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                weight = 0.0
+        short = tag.strip().replace("_", "-").split("-")[0].lower()
+        if short in LANGUAGES and weight > 0:
+            wanted.append((-weight, i, short))
+    return min(wanted)[2] if wanted else DEFAULT
+
+
 @lru_cache(maxsize=1)
 def load_catalogs() -> dict[str, NullTranslations]:
     catalogs: dict[str, NullTranslations] = {DEFAULT: NullTranslations()}

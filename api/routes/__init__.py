@@ -14,9 +14,12 @@ from api.routes import (
     health,
     ical,
     kitchen,
+    my_days,
     orders,
     pages_auth,
     pages_board,
+    pages_users,
+    personal_links,
     phone,
     pins,
     plans,
@@ -28,6 +31,7 @@ from api.routes import (
 ROUTERS: list[APIRouter] = [
     health.router,
     users.router,
+    personal_links.router,
     fleet.router,
     clients.router,
     welfare.router,
@@ -41,7 +45,9 @@ ROUTERS: list[APIRouter] = [
     solve.router,
     kitchen.router,
     orders.router,
+    my_days.router,  # before phone: /d/me/... is not a day token
     phone.router,
     pages_board.router,
     pages_auth.router,
+    pages_users.router,
 ]

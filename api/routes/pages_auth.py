@@ -6,14 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session
 
 from api.csrf import form_token, new_token
 from api.deps import DbSession, session_user
-from api.i18n import Translator
+from api.i18n import Translator, accept_language
 from api.pages import AnyPageUser
 from api.templating import render
 from scheduler.audit import audit
 from scheduler.models import Role
+from scheduler.repositories.tenancy import list_municipalities
 from scheduler.repositories.users import authenticate, set_locale
 
 router = APIRouter(include_in_schema=False)
@@ -33,9 +35,22 @@ def home(request: Request, session: DbSession) -> RedirectResponse:
     return RedirectResponse(HOME[user.role] if user else "/login", status_code=303)
 
 
+def _language(request: Request, lang: str | None) -> Translator:
+    """The sign-in page's language: the one chosen on it, else the browser's."""
+    chosen = lang or accept_language(request.headers.get("accept-language"))
+    return Translator(chosen, "UTC")
+
+
+def _towns(session: Session) -> list[str]:
+    """The names to pick from when the installation serves more than one municipality."""
+    towns = list_municipalities(session=session)
+    return [t.name for t in towns] if len(towns) > 1 else []
+
+
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, lang: str = "en") -> Response:
-    return render(request, "login.html", Translator(lang, "Europe/Sofia"), {"error": False})
+def login_form(request: Request, session: DbSession, lang: str | None = None) -> Response:
+    context = {"error": False, "towns": _towns(session)}
+    return render(request, "login.html", _language(request, lang), context)
 
 
 @router.post("/login", response_class=HTMLResponse)
@@ -45,11 +60,20 @@ def login(
     municipality: Annotated[str, Form(max_length=120)],
     username: Annotated[str, Form(max_length=80)],
     password: Annotated[str, Form(max_length=200)],
+    lang: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
+    """The municipality may be written in Cyrillic or Latin, in any case (find_municipality);
+    a refusal is told in the language of the page the user signed in on."""
     user = authenticate(municipality, username, password, session=session)
     if user is None:
-        context = {"error": True, "municipality": municipality, "username": username}
-        return render(request, "login.html", Translator("en", "UTC"), context, status_code=401)
+        context = {
+            "error": True,
+            "municipality": municipality,
+            "username": username,
+            "towns": _towns(session),
+        }
+        t = _language(request, lang or None)
+        return render(request, "login.html", t, context, status_code=401)
     request.session.clear()  # a new session id for the new user: no fixation
     request.session.update({"uid": user.id, "mid": user.municipality_id})
     new_token(request)

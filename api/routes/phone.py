@@ -11,17 +11,17 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlmodel import Session
 
 from api import links
-from api.dayview import link_user, today_link
 from api.deps import DbSession, RowId, SettingsDep
 from api.eager import relay_if_eager
 from api.i18n import Translator, clock
 from api.links import DayLink, LinkInvalidError
-from api.pages import AnyPageUser, translator_for
-from api.problems import ProblemError
+from api.pages import translator_for
+from api.personal import issue, link_gone
+from api.problems import FieldError, ProblemError
 from api.schemas.phone import (
     PhoneChanges,
     PhoneDay,
@@ -34,11 +34,16 @@ from api.schemas.phone import (
     ReportOut,
 )
 from api.templating import STATIC, render
+from scheduler.intake.attendance import OffDayCheckError, require_visit_day
 from scheduler.intake.confirmations import DayRoute, Report, confirm_stop
+from scheduler.models import StopStatus
+from scheduler.repositories.personal_links import find_link
 from scheduler.repositories.plans import get_plan
 from scheduler.repositories.stops import StopKey
 from scheduler.repositories.tenancy import get_municipality
+from scheduler.settings import Settings
 from scheduler.views.changes import NamedChange, version_changes
+from scheduler.views.my_days import Round, holders_of_round, user_of_round
 from scheduler.views.phone import PhoneStopRow, phone_route
 from workers.publishers.webpush import application_server_key, load_vapid
 from workers.targets import save_target
@@ -108,7 +113,11 @@ def service_worker() -> Response:
 
 @router.get("/d/{token}", response_class=HTMLResponse, include_in_schema=False)
 def day_page(request: Request, token: str, session: DbSession, settings: SettingsDep) -> Response:
-    link = _link(settings, token)
+    """The day's stops; an expired or damaged link shows a page that says what to do."""
+    try:
+        link = links.read(settings, token)
+    except LinkInvalidError as exc:
+        return link_gone(request, session, exc)
     town = get_municipality(link.municipality_id, session=session)
     day = _day(session, link)
     context = {
@@ -209,6 +218,8 @@ def report(
     if plan is None or plan.published_version == 0:
         raise ProblemError(404, "Not published", "this day has not been published yet")
     at = body.at.astimezone(UTC) if body.at and body.at.tzinfo else datetime.now(UTC)
+    if link.service == "care" and body.status in CHECKS:
+        _on_the_day(session, link, at)
     report = Report(
         stop_id=body.stop_id,
         outcome=body.status,
@@ -255,7 +266,8 @@ def push_subscribe(
     every route of the municipality. Sending the same endpoint again refreshes its keys.
     """
     link = _link(settings, token)
-    user = link_user(session, link)
+    user = user_of_round(link.municipality_id, Round(link.service, link.resource),
+                         session=session)  # fmt: skip
     if user is None:
         raise ProblemError(404, "No account", "no driver or caregiver account has this route")
     target = save_target(
@@ -272,13 +284,14 @@ def push_subscribe(
 
 
 @router.get("/d/{token}/manifest.webmanifest", include_in_schema=False)
-def manifest(token: str, settings: SettingsDep) -> JSONResponse:
-    """Installable: the app starts at this very day link."""
-    _link(settings, token)
+def manifest(token: str, session: DbSession, settings: SettingsDep) -> JSONResponse:
+    """Installable: the app starts at the holder's personal link when they have one (so it
+    opens their next working day every morning), else at this very day link."""
+    link = _link(settings, token)
     body = {
         "name": "Patronage",
         "short_name": "Patronage",
-        "start_url": f"/d/{token}",
+        "start_url": _start_url(session, settings, link) or f"/d/{token}",
         "scope": "/d/",
         "display": "standalone",
         "background_color": "#ffffff",
@@ -288,18 +301,35 @@ def manifest(token: str, settings: SettingsDep) -> JSONResponse:
     return JSONResponse(body, media_type="application/manifest+json")
 
 
-@router.get("/my-day", include_in_schema=False)
-def my_day(
-    request: Request, page: AnyPageUser, session: DbSession, settings: SettingsDep
-) -> Response:
-    """A signed-in driver or caregiver: to today's link of their van or their own round."""
-    link = today_link(session, page.user, page.town)
-    if link is None:
-        return render(request, "phone_none.html", page.t, {"page": page})
-    return RedirectResponse(links.url_for(settings, link), status_code=303)
-
-
 @router.get("/phone/routes/{route_id}", include_in_schema=False)
 def pushed_route(request: Request, route_id: RowId) -> Response:
     """Where a push notification points: the phone opens the day link it keeps."""
     return render(request, "phone_pushed.html", translator_for(None), {"route_id": route_id})
+
+
+CHECKS = (StopStatus.checked_in, StopStatus.done)  # a caregiver's check-in and check-out
+
+
+def _on_the_day(session: Session, link: DayLink, at: datetime) -> None:
+    """A check-in or -out counts only on its visit's day: one made on Friday from Monday's
+    link is refused (422 naming `at`), in the town's language, never stored as days late."""
+    town = get_municipality(link.municipality_id, session=session)
+    try:
+        require_visit_day(link.day, at, town.timezone, field="body.at")
+    except OffDayCheckError as exc:
+        t = translator_for(town)
+        words = t.gettext(
+            "A check-in counts only on the visit's day, %(day)s; this one is dated %(when)s."
+        ) % {"day": t.day(exc.day), "when": t.day(exc.local)}
+        errors = [FieldError(field="body.at", message=words)]
+        raise ProblemError(422, t.gettext("Invalid input"), words, errors) from exc
+
+
+def _start_url(session: Session, settings: Settings, link: DayLink) -> str:
+    """The personal link of the route's one holder who has been given one, if exactly one."""
+    mid = link.municipality_id
+    holders = holders_of_round(mid, Round(link.service, link.resource), session=session)
+    given = [h for h in holders if find_link(mid, h.kind, h.id, session=session) is not None]
+    if len(given) != 1:
+        return ""
+    return issue(settings, session, mid, given[0].kind, given[0].id).path

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from api.deps import Admin, AnyRole, DbSession, PageParams, RowId
 from api.listing import page_list
@@ -15,11 +15,12 @@ from api.schemas.users import (
     TokenIssued,
     TokenPublic,
     UserCreate,
+    UserLink,
     UserPublic,
     UserUpdate,
 )
 from scheduler.audit import audit
-from scheduler.models import Caregiver, Driver
+from scheduler.models import Caregiver, Driver, User
 from scheduler.repositories import users as repo
 from scheduler.repositories.common import get_owned
 from scheduler.repositories.tenancy import get_municipality
@@ -91,6 +92,39 @@ def update_user(user_id: RowId, body: UserUpdate, caller: Admin, session: DbSess
         detail={"fields": sorted(body.model_fields_set)},
     )
     return UserPublic.model_validate(user, from_attributes=True)
+
+
+@router.put("/users/{user_id}/link", response_model=UserPublic, tags=["users"])
+def link_user(user_id: RowId, body: UserLink, caller: Admin, session: DbSession) -> UserPublic:
+    """Link the user to the driver or caregiver whose day they follow (both empty: unlink)."""
+    user = link_and_audit(caller.municipality_id, caller.actor, user_id, body, session=session)
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
+@router.delete("/users/{user_id}/link", response_model=UserPublic, tags=["users"])
+def unlink_user(user_id: RowId, caller: Admin, session: DbSession) -> UserPublic:
+    """The user follows no driver's or caregiver's day any more."""
+    user = link_and_audit(caller.municipality_id, caller.actor, user_id, UserLink(),
+                          session=session)  # fmt: skip
+    return UserPublic.model_validate(user, from_attributes=True)
+
+
+def link_and_audit(
+    municipality_id: int, actor: str, user_id: int, body: UserLink, *, session: Session
+) -> User:
+    """Link or unlink, with its audit row: what the REST call and the users page both do."""
+    user = repo.link_user(municipality_id, user_id, session=session, driver_id=body.driver_id,
+                          caregiver_id=body.caregiver_id)  # fmt: skip
+    audit(
+        municipality_id,
+        session=session,
+        actor=actor,
+        action="link" if body.driver_id or body.caregiver_id else "unlink",
+        entity="user",
+        entity_id=user_id,
+        detail={"driver_id": body.driver_id, "caregiver_id": body.caregiver_id},
+    )
+    return user
 
 
 @router.get("/tokens", response_model=Page[TokenPublic], tags=["users"])

@@ -127,6 +127,14 @@ class BoardStop(BaseModel):
     )
 
 
+class BoardHolder(BaseModel):
+    """A driver of the route's van, or its caregiver: whom the board sends a personal link."""
+
+    holder: str = Field(description="driver or caregiver")
+    holder_id: int
+    name: str
+
+
 class BoardRoute(BaseModel):
     route_id: int
     resource: str = Field(description="The van's or caregiver's code, e.g. V01.")
@@ -138,6 +146,9 @@ class BoardRoute(BaseModel):
     duration_min: int
     stops: list[BoardStop]
     link: str = Field(description="The signed day link, once the day is published.")
+    holders: list[BoardHolder] = Field(
+        default_factory=list, description="Who follows the route (for their personal link)."
+    )
 
 
 class BoardVan(BaseModel):

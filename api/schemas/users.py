@@ -61,3 +61,38 @@ class TokenPublic(BaseModel):
 
 class TokenIssued(TokenPublic):
     token: str = Field(description="Shown once; send as `Authorization: Bearer <token>`.")
+
+
+class UserLink(BaseModel):
+    """Whose day the user follows: a driver (their van's route) or a caregiver, or neither
+    (both empty) to unlink."""
+
+    driver_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    caregiver_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class PersonalLinkPublic(BaseModel):
+    holder: str = Field(description="driver or caregiver")
+    holder_id: int
+    name: str
+    version: int = Field(description="Revoking adds one; links of older versions stop working.")
+    url: str = Field(description="The personal link: opens the holder's next working day.")
+    ntfy_topic: str
+    email: str
+    revoked_at: datetime | None
+
+
+class PersonalLinkContact(BaseModel):
+    """Where the board sends the link; a field left out stays as it is, "" clears it."""
+
+    ntfy_topic: str | None = Field(default=None, max_length=500, description="Topic URL.")
+    email: str | None = Field(default=None, max_length=254)
+
+
+class LinkSend(BaseModel):
+    channel: str = Field(pattern="^(ntfy|email)$", description="ntfy or email")
+
+
+class LinkSent(BaseModel):
+    channel: str
+    to: str = Field(description="The topic or the address it went to.")

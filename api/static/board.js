@@ -115,6 +115,7 @@
       if (route.link) {
         parts.push(el("a", { href: route.link, "class": "day-link", "data-resource": route.resource, text: text.link }));
       }
+      (route.holders || []).forEach(function (h) { parts.push(linkSender(h)); });
       holder.appendChild(el("div", { "class": "route card", "data-resource": route.resource }, parts));
     });
   }
@@ -126,6 +127,31 @@
     var title = at.accuracy_m === null ? "" : "± " + Math.round(at.accuracy_m) + " m";
     return el("a", { "class": "where", href: href, target: "_blank", rel: "noopener", title: title,
       "data-distance": at.distance_m, text: " 📍 " + at.distance_m + " " + text.from_address });
+  }
+
+  // "Send link": the driver's or caregiver's personal link (it opens their next working
+  // day) to their ntfy topic, by e-mail, or as a QR code to scan from this screen.
+  function linkSender(h) {
+    var path = "/v1/personal-links/" + h.holder + "/" + h.holder_id;
+    var status = el("span", { "class": "muted link-status", role: "status" });
+    var qr = el("img", { "class": "qr", alt: text.qr + " " + h.name, hidden: "" });
+    function send(channel) {
+      status.textContent = "…";
+      api("POST", path + "/send", { channel: channel }).then(function (answer) {
+        status.textContent = answer.channel ? text.sent + " " + answer.to : text.not_sent + ": " + problemText(answer);
+      });
+    }
+    var ntfy = el("button", { type: "button", "class": "send-ntfy", text: text.by_ntfy });
+    ntfy.addEventListener("click", function () { send("ntfy"); });
+    var mail = el("button", { type: "button", "class": "send-email", text: text.by_email });
+    mail.addEventListener("click", function () { send("email"); });
+    var show = el("button", { type: "button", "class": "show-qr", text: text.qr });
+    show.addEventListener("click", function () {
+      if (qr.hidden) { qr.src = path + "/qr.svg"; qr.hidden = false; } else { qr.hidden = true; }
+    });
+    return el("div", { "class": "link-sender", "data-holder": h.holder + ":" + h.holder_id }, [
+      el("span", { text: text.send_link + " · " + h.name + ": " }), ntfy, mail, show, status, qr,
+    ]);
   }
 
   function moveButton(s) {

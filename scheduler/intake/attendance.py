@@ -16,17 +16,19 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from scheduler.errors import InvalidInputError
+from scheduler.errors import FieldProblem, InvalidInputError
 from scheduler.events import record_event
 from scheduler.intake.cutoff import as_utc
 from scheduler.intake.visits import SERVICE
 from scheduler.models import Caregiver, Stop, StopStatus, Visit, VisitCheck, VisitStatus
 from scheduler.repositories.care import get_caregiver
 from scheduler.repositories.plans import followed_version, get_plan, routes_of
+from scheduler.repositories.tenancy import get_municipality
 from scheduler.repositories.visits import check_by_client_event_id, get_visit, has_checked_in
 
 EVENT_TASK = "event"  # as confirmations: the relay sends it as the task "patronage.event"
@@ -43,6 +45,24 @@ class Check:
     client_event_id: str
     lon: float | None = None
     lat: float | None = None
+
+
+class OffDayCheckError(InvalidInputError):
+    """A check-in or check-out dated on another day than its visit's (a phone left on
+    Monday's link that checks in on Friday): refused, never counted as 4 days late."""
+
+    def __init__(self, day: date, local: date, field: str = "at") -> None:
+        self.day = day
+        self.local = local
+        message = f"is on {local.isoformat()}, not on the visit's day {day.isoformat()}"
+        super().__init__([FieldProblem(field, message)])
+
+
+def require_visit_day(day: date, at: datetime, timezone: str, field: str = "at") -> None:
+    """OffDayCheckError unless `at` falls on `day` in the municipality's time zone."""
+    local = as_utc(at).astimezone(ZoneInfo(timezone)).date()
+    if local != day:
+        raise OffDayCheckError(day, local, field)
 
 
 def record_check(
@@ -108,6 +128,8 @@ def _validate(municipality_id: int, check: Check, visit: Visit, *, session: Sess
         raise InvalidInputError.one("lon", f"no such position: {check.lon}, {check.lat}")
     if visit.status == VisitStatus.cancelled:
         raise InvalidInputError.one("visit_id", f"visit {visit.external_id} was cancelled")
+    town = get_municipality(municipality_id, session=session)
+    require_visit_day(visit.day, check.at, town.timezone)
     if check.kind == "out" and not has_checked_in(
         municipality_id, check.visit_id, check.caregiver_id, session=session
     ):

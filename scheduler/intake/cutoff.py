@@ -29,7 +29,7 @@ from scheduler.intake.visits import collect_visits, stored_visits
 from scheduler.models import DayFreeze, FrozenOrder, Municipality, Role
 from scheduler.repositories.freezes import frozen_orders, latest_freeze
 from scheduler.repositories.orders import live_orders_of_day
-from scheduler.repositories.tenancy import find_municipality
+from scheduler.repositories.tenancy import municipality_by_id
 
 # Roles that may push a change through after the cut-off (recorded on the order and event).
 FORCE_ROLES = frozenset({Role.dispatcher, Role.admin})
@@ -213,7 +213,7 @@ def _write_freeze(
     actor: str,
     rows: FreezeSet | None = None,
 ) -> DayFreeze:
-    if find_municipality(municipality_id, session=session) is None:
+    if municipality_by_id(municipality_id, session=session) is None:
         raise NotFoundError("municipality", municipality_id)
     rows = rows if rows is not None else _collector(service)(session, municipality_id, day)
     freeze = DayFreeze(

@@ -39,7 +39,7 @@ from scheduler.repositories.clients import get_client
 from scheduler.repositories.common import check_order, find_owned, raise_problems, require_text
 from scheduler.repositories.freezes import latest_freeze
 from scheduler.repositories.orders import live_client_order
-from scheduler.repositories.tenancy import find_municipality, get_municipality
+from scheduler.repositories.tenancy import get_municipality, municipality_by_id
 from scheduler.repositories.visits import get_visit, visit_by_external_id
 
 STARTED = (VisitStatus.checked_in, VisitStatus.done)
@@ -229,7 +229,7 @@ def carry_meal(
 
 
 def _check_meal(municipality_id: int, visit: Visit, *, session: Session) -> None:
-    municipality = find_municipality(municipality_id, session=session)
+    municipality = municipality_by_id(municipality_id, session=session)
     if municipality is None or not municipality.caregivers_carry_meals:
         raise InvalidInputError.one(
             "carries_meal", "this municipality does not let caregivers carry meals"

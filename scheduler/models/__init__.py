@@ -1,6 +1,6 @@
 """All tables, imported here so that `SQLModel.metadata` knows every one (Alembic reads it)."""
 
-from scheduler.models.access import ApiToken
+from scheduler.models.access import ApiToken, PersonalLink
 from scheduler.models.base import (
     AbsenceKind,
     ClientStatus,
@@ -68,6 +68,7 @@ __all__ = [
     "OrderSource",
     "OrderStatus",
     "Outbox",
+    "PersonalLink",
     "PickupPoint",
     "Plan",
     "PlanVersion",

@@ -29,7 +29,7 @@ from scheduler.repositories.fleet import list_kitchens, list_pickup_points, list
 from scheduler.repositories.freezes import frozen_orders, latest_freeze
 from scheduler.repositories.meals import clients_by_id
 from scheduler.repositories.plans import latest_version, routes_of
-from scheduler.repositories.tenancy import find_municipality
+from scheduler.repositories.tenancy import municipality_by_id
 from scheduler.repositories.visits import meals_on_visits
 
 SERVICE = "meals"
@@ -156,7 +156,7 @@ def _sorted(counts: Counts) -> Counts:
 
 def kitchen_day(municipality_id: int, day: date, *, session: Session) -> KitchenDay:
     """The kitchen sheets of a frozen date (InvalidInputError when it is not frozen yet)."""
-    municipality = find_municipality(municipality_id, session=session)
+    municipality = municipality_by_id(municipality_id, session=session)
     freeze = latest_freeze(municipality_id, day, SERVICE, session=session)
     if municipality is None or freeze is None or freeze.id is None:
         raise InvalidInputError.one("day", f"meals for {day.isoformat()} are not frozen yet")

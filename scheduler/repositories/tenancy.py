@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from scheduler.errors import FieldProblem, InvalidInputError, NotFoundError
 from scheduler.models import Municipality
+from scheduler.names import fold
 from scheduler.repositories.common import raise_problems
 
 DEFAULT_TIMEZONE = "Europe/Sofia"
@@ -30,6 +31,18 @@ def get_municipality(municipality_id: int, *, session: Session) -> Municipality:
 def get_municipality_by_name(name: str, *, session: Session) -> Municipality | None:
     """The municipality with exactly this name, or None."""
     return session.exec(select(Municipality).where(Municipality.name == name.strip())).first()
+
+
+def find_municipality(written: str, *, session: Session) -> Municipality | None:
+    """The municipality a person meant, however they wrote it: the exact name, else the one
+    whose name folds to the same (case, Cyrillic or Latin, diacritics: scheduler/names.py).
+    None when no name or more than one matches (an ambiguous spelling signs in nowhere)."""
+    exact = get_municipality_by_name(written, session=session)
+    if exact is not None:
+        return exact
+    wanted = fold(written)
+    found = [t for t in list_municipalities(session=session) if fold(t.name) == wanted]
+    return found[0] if wanted and len(found) == 1 else None
 
 
 def list_municipalities(*, session: Session) -> list[Municipality]:
@@ -91,6 +104,6 @@ def ensure_municipality(
     return create_municipality(name, session=session, timezone=timezone, locale=locale), True
 
 
-def find_municipality(municipality_id: int, *, session: Session) -> Municipality | None:
+def municipality_by_id(municipality_id: int, *, session: Session) -> Municipality | None:
     """The municipality with this id, or None (for callers that refuse it in their own words)."""
     return session.get(Municipality, municipality_id)

@@ -17,8 +17,10 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, select
 
 from scheduler.errors import InvalidInputError, NotFoundError
-from scheduler.models import ApiToken, Municipality, Role, User
+from scheduler.models import ApiToken, Caregiver, Driver, Role, User
 from scheduler.models.base import utcnow
+from scheduler.repositories.common import get_owned
+from scheduler.repositories.tenancy import find_municipality
 
 _hasher = PasswordHasher()
 TOKEN_PREFIX = "pat_"
@@ -84,8 +86,9 @@ def list_users(municipality_id: int, *, session: Session) -> list[User]:
 def authenticate(
     municipality: str, username: str, password: str, *, session: Session
 ) -> User | None:
-    """The active user with this name and password in the named municipality, else None."""
-    town = session.exec(select(Municipality).where(Municipality.name == municipality)).first()
+    """The active user with this name and password in the named municipality, else None.
+    The municipality may be written any way `find_municipality` understands ("казанлък")."""
+    town = find_municipality(municipality, session=session)
     user = find_user(town.id, username, session=session) if town and town.id else None
     if user is None or not user.active:
         _verify(_DUMMY_HASH, password)
@@ -201,3 +204,44 @@ def set_locale(municipality_id: int, user_id: int, locale: str | None, *, sessio
     user.locale = locale
     session.add(user)
     return user
+
+
+def link_user(
+    municipality_id: int,
+    user_id: int,
+    *,
+    session: Session,
+    driver_id: int | None = None,
+    caregiver_id: int | None = None,
+) -> User:
+    """Link a user to the driver or caregiver whose day they follow (one of the two), or,
+    with neither, unlink them. Both must be of the user's municipality."""
+    if driver_id is not None and caregiver_id is not None:
+        raise InvalidInputError.one("driver_id", "link a driver or a caregiver, not both")
+    user = get_user(municipality_id, user_id, session=session)
+    if driver_id is not None:
+        get_owned(Driver, municipality_id, driver_id, session=session)
+    if caregiver_id is not None:
+        get_owned(Caregiver, municipality_id, caregiver_id, session=session)
+    user.driver_id, user.caregiver_id = driver_id, caregiver_id
+    session.add(user)
+    session.flush()
+    return user
+
+
+def user_of_holder(
+    municipality_id: int,
+    *,
+    driver_id: int | None = None,
+    caregiver_id: int | None = None,
+    session: Session,
+) -> User | None:
+    """The account linked to this driver or caregiver (the first, if several are)."""
+    query = select(User).where(User.municipality_id == municipality_id)
+    if driver_id is not None:
+        query = query.where(User.driver_id == driver_id)
+    elif caregiver_id is not None:
+        query = query.where(User.caregiver_id == caregiver_id)
+    else:
+        return None
+    return session.exec(query.order_by(col(User.id))).first()

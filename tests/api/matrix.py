@@ -29,6 +29,7 @@ class Endpoint:
 
     def url(self, ids: dict[str, int]) -> str:
         url = self.path.replace("{day}", "2026-01-06").replace("{service}", "meals")
+        url = url.replace("{holder}", "caregiver")  # with holder_id, the seeded caregiver
         for placeholder, entity in self.ids.items():
             url = url.replace("{" + placeholder + "}", str(ids[entity]))
         return url
@@ -54,6 +55,7 @@ def _e(
         "alert_id": "alert",
         "pin_id": "pin",
         "absence_id": "absence",
+        "holder_id": "caregiver",
     }
     ids = {k: v for k, v in names.items() if "{" + k + "}" in path}
     return Endpoint(method, path, roles, body, ids)
@@ -66,6 +68,13 @@ ENDPOINTS: list[Endpoint] = [
     _e("POST", "/v1/users", ADMIN, {"username": "", "password": "x", "role": "admin"}),
     _e("GET", "/v1/users/{user_id}", ADMIN),
     _e("PATCH", "/v1/users/{user_id}", ADMIN, {}),
+    _e("PUT", "/v1/users/{user_id}/link", ADMIN, {}),
+    _e("DELETE", "/v1/users/{user_id}/link", ADMIN),
+    _e("POST", "/v1/personal-links/{holder}/{holder_id}", STAFF),
+    _e("PATCH", "/v1/personal-links/{holder}/{holder_id}", STAFF, {}),
+    _e("DELETE", "/v1/personal-links/{holder}/{holder_id}", STAFF),
+    _e("POST", "/v1/personal-links/{holder}/{holder_id}/send", STAFF, {"channel": "email"}),
+    _e("GET", "/v1/personal-links/{holder}/{holder_id}/qr.svg", STAFF),
     _e("GET", "/v1/tokens", ADMIN),
     _e("POST", "/v1/tokens", ADMIN, {"user_id": 999999, "name": "x"}),
     _e("DELETE", "/v1/tokens/{token_id}", ADMIN),

@@ -26,16 +26,24 @@ class NtfyPublisher:
         self._token = token
 
     def publish(self, message: Message) -> PublishResult:
+        return self.send(message.title, message.body, message.url, message.tags, message.priority)
+
+    def send(
+        self, title: str, body: str, click: str, tags: str = "", priority: str = "high"
+    ) -> PublishResult:
+        """One notification that opens `click` when tapped (a route, an alert, a personal
+        link)."""
         headers = {
             # Header values must be Latin-1; ntfy reads RFC 2047 for anything else.
-            "Title": _header_text(message.title),
-            "Click": message.url,
-            "Tags": message.tags,
-            "Priority": message.priority,
+            "Title": _header_text(title),
+            "Click": click,
+            "Priority": priority,
         }
+        if tags:
+            headers["Tags"] = tags
         if self._token:
             headers["Authorization"] = f"Bearer {self._token}"
-        response = post(self._client, self._url, content=message.body.encode(), headers=headers)
+        response = post(self._client, self._url, content=body.encode(), headers=headers)
         return check_response(response)
 
 
