@@ -29,11 +29,12 @@ from scheduler.settings import get_settings
 SERVICE = "meals"
 
 
-def next_working_day(session: Session, municipality_id: int) -> date:
-    """The first date after today (in the town's zone) with delivery and vans on the road."""
+def next_working_day(session: Session, municipality_id: int, today: date | None = None) -> date:
+    """The first date after `today` (default: today in the town's zone) with delivery and vans
+    on the road."""
     town = get_municipality(municipality_id, session=session)
     calendar = delivery_calendar(session, town)
-    day = local_today(town.timezone) + timedelta(days=1)
+    day = (today or local_today(town.timezone)) + timedelta(days=1)
     while not calendar.working(day):
         day += timedelta(days=1)
     return day
@@ -42,7 +43,7 @@ def next_working_day(session: Session, municipality_id: int) -> date:
 def orders_step(run: DemoRun) -> str:
     mid = run.require_municipality()
     with session_scope(run.engine) as session:
-        day = next_working_day(session, mid)
+        day = next_working_day(session, mid, run.today)
         generate_orders(mid, day, session=session)
         count, portions = session.exec(
             select(func.count(col(MealOrder.id)), func.coalesce(func.sum(MealOrder.portions), 0))
@@ -55,7 +56,7 @@ def orders_step(run: DemoRun) -> str:
 def freeze_step(run: DemoRun) -> str:
     mid = run.require_municipality()
     with session_scope(run.engine) as session:
-        day = next_working_day(session, mid)
+        day = next_working_day(session, mid, run.today)
         freeze = freeze_day(mid, day, SERVICE, session=session, reason="demo: cut-off")
     return f"{day}: version {freeze.version}, {freeze.item_count} orders frozen"
 
@@ -63,7 +64,7 @@ def freeze_step(run: DemoRun) -> str:
 def plan_step(run: DemoRun) -> str:
     mid = run.require_municipality()
     with session_scope(run.engine) as session:
-        day = next_working_day(session, mid)
+        day = next_working_day(session, mid, run.today)
         freeze = latest_freeze(mid, day, SERVICE, session=session)
         version = latest_version(mid, day, SERVICE, session=session)
         if freeze is not None and version is not None and version.freeze_id == freeze.id:
@@ -83,7 +84,7 @@ def plan_step(run: DemoRun) -> str:
 def kitchen_step(run: DemoRun) -> str:
     mid = run.require_municipality()
     with session_scope(run.engine) as session:
-        day = next_working_day(session, mid)
+        day = next_working_day(session, mid, run.today)
         sheets = kitchen_day(mid, day, session=session)
     folder = run.folder.parent / "kitchen"  # beside the import files, under var/
     folder.mkdir(parents=True, exist_ok=True)
