@@ -1,8 +1,11 @@
-"""Fixtures shared by every test: real databases (SQLite and PostgreSQL) and a real Redis."""
+"""Fixtures shared by every test: real databases (SQLite and PostgreSQL) and a real Redis, and
+the session's date (`--test-date` / PATRONAGE_TEST_DATE, see tests/timetravel.py)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,34 @@ from sqlalchemy.engine import Engine
 from scheduler.db import make_engine
 from scheduler.migrate import upgrade
 from scheduler.settings import reset_settings
-from tests import services
+from tests import services, timetravel
+
+_TRAVEL = pytest.StashKey[datetime]()  # the instant the session travelled to, if it did
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--test-date",
+        default=os.environ.get(timetravel.ENV, ""),
+        metavar="YYYY-MM-DD[THH:MM]",
+        help=f"run the session as if it were that date and time (UTC unless an offset is "
+        f"given); default: ${timetravel.ENV}",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    text = config.getoption("--test-date", default="")
+    if text:
+        config.stash[_TRAVEL] = timetravel.start(text)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    timetravel.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    moment = config.stash.get(_TRAVEL, None)
+    return f"test date: {moment.isoformat()} (time-machine, ticking)" if moment else None
 
 
 @pytest.fixture(autouse=True)

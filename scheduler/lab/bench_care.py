@@ -70,10 +70,10 @@ class CareBench:
         return self.total_s < 30 and not self.violations and self.served > 0
 
 
-def bench_day(session: Session, municipality: Municipality) -> date:
-    """The first Monday after the municipality's today on which it works."""
+def bench_day(session: Session, municipality: Municipality, today: date | None = None) -> date:
+    """The first Monday after `today` (default: the municipality's today) on which it works."""
     calendar = delivery_calendar(session, municipality)
-    day = local_today(municipality.timezone) + timedelta(days=1)
+    day = (today or local_today(municipality.timezone)) + timedelta(days=1)
     while day.weekday() != 0 or not calendar.delivers(day):
         day += timedelta(days=1)
     return day
@@ -95,7 +95,7 @@ def setup(folder: Path, size: TownSize, seed: int, note: Progress) -> tuple[demo
     run = demo.prepare_scratch_town(folder, size, seed, note, details=False)
     with session_scope(run.engine) as session:
         municipality = get_municipality(run.require_municipality(), session=session)
-        return run, bench_day(session, municipality)
+        return run, bench_day(session, municipality, run.today)
 
 
 def run_care_bench(

@@ -71,10 +71,10 @@ class MealBench:
         return self.total_s < 30 and self.over_ride_limit == 0 and self.unassigned == 0
 
 
-def bench_day(session: Session, municipality: Municipality) -> date:
-    """The first Monday after the municipality's today on which it delivers."""
+def bench_day(session: Session, municipality: Municipality, today: date | None = None) -> date:
+    """The first Monday after `today` (default: the municipality's today) on which it delivers."""
     calendar = delivery_calendar(session, municipality)
-    day = local_today(municipality.timezone) + timedelta(days=1)
+    day = (today or local_today(municipality.timezone)) + timedelta(days=1)
     while day.weekday() != 0 or not calendar.delivers(day):
         day += timedelta(days=1)
     return day
@@ -85,7 +85,7 @@ def setup(folder: Path, size: TownSize, seed: int, note: Progress) -> tuple[demo
     mid = run.require_municipality()
     with session_scope(run.engine) as session:
         municipality = get_municipality(mid, session=session)
-        day = bench_day(session, municipality)
+        day = bench_day(session, municipality, run.today)
         freeze = freeze_day(mid, day, "meals", session=session, reason="benchmark")
         note(f"{day}: {freeze.item_count} orders, {freeze.portion_count} portions frozen")
     return run, day

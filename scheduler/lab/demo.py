@@ -47,7 +47,7 @@ def import_kind(kind: ImportKind, run: DemoRun) -> str:
     with session_scope(run.engine) as session:
         result = import_file(
             kind, run.files[kind], municipality=run.municipality, session=session,
-            timezone=run.timezone, locale=run.locale, on_progress=run.on_rows,
+            timezone=run.timezone, locale=run.locale, today=run.today, on_progress=run.on_rows,
         )  # fmt: skip
     run.imports.append(result)
     run.municipality_id = result.municipality_id

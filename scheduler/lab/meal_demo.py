@@ -30,11 +30,12 @@ from scheduler.settings import get_settings
 SERVICE = "meals"
 
 
-def next_working_day(session: Session, municipality_id: int) -> date:
-    """The first date after today (in the town's zone) with delivery and vans on the road."""
+def next_working_day(session: Session, municipality_id: int, today: date | None = None) -> date:
+    """The first date after `today` (default: today in the town's zone) with delivery and vans
+    on the road."""
     town = get_municipality(municipality_id, session=session)
     calendar = delivery_calendar(session, town)
-    day = local_today(town.timezone) + timedelta(days=1)
+    day = (today or local_today(town.timezone)) + timedelta(days=1)
     while not calendar.working(day):
         day += timedelta(days=1)
     return day
@@ -43,7 +44,7 @@ def next_working_day(session: Session, municipality_id: int) -> date:
 def orders_step(run: DemoRun) -> str:
     mid = run.require_municipality()
     with session_scope(run.engine) as session:
-        day = next_working_day(session, mid)
+        day = next_working_day(session, mid, run.today)
         generate_orders(mid, day, session=session)
         count, portions = live_order_totals(mid, day, session=session)
     return f"{count} meal orders ({portions} portions) for {day:%A %d.%m.%Y}"
@@ -52,7 +53,7 @@ def orders_step(run: DemoRun) -> str:
 def freeze_step(run: DemoRun) -> str:
     mid = run.require_municipality()
     with session_scope(run.engine) as session:
-        day = next_working_day(session, mid)
+        day = next_working_day(session, mid, run.today)
         freeze = freeze_day(mid, day, SERVICE, session=session, reason="demo: cut-off")
     return f"{day}: version {freeze.version}, {freeze.item_count} orders frozen"
 
@@ -60,7 +61,7 @@ def freeze_step(run: DemoRun) -> str:
 def plan_step(run: DemoRun) -> str:
     mid = run.require_municipality()
     with session_scope(run.engine) as session:
-        day = next_working_day(session, mid)
+        day = next_working_day(session, mid, run.today)
         freeze = latest_freeze(mid, day, SERVICE, session=session)
         version = latest_version(mid, day, SERVICE, session=session)
         if freeze is not None and version is not None and version.freeze_id == freeze.id:
@@ -80,7 +81,7 @@ def plan_step(run: DemoRun) -> str:
 def kitchen_step(run: DemoRun) -> str:
     mid = run.require_municipality()
     with session_scope(run.engine) as session:
-        day = next_working_day(session, mid)
+        day = next_working_day(session, mid, run.today)
         sheets = kitchen_day(mid, day, session=session)
     folder = run.folder.parent / "kitchen"  # beside the import files, under var/
     folder.mkdir(parents=True, exist_ok=True)

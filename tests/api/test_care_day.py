@@ -10,18 +10,21 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+import time_machine
 from fastapi.testclient import TestClient
 from icalendar import Calendar
 from sqlmodel import Session, col, select
 
 from scheduler.intake.attendance import Check, record_check
+from scheduler.intake.calendar import local_today
 from scheduler.intake.cutoff import freeze_day
+from scheduler.intake.delivery_days import DeliveryCalendar
 from scheduler.models import (
     AuditEntry,
     Caregiver,
@@ -44,7 +47,21 @@ TOWN = "Kazanlak"
 SOFIA = ZoneInfo("Europe/Sofia")
 DAY = date(2026, 3, 10)  # a Tuesday, in the past: a visit nobody came to is missed
 SICK_DAY = date(2026, 3, 11)
-FUTURE = date(2027, 3, 9)  # a Tuesday well before its cut-off
+# An instant whose tomorrow has no visits yet, for the calendar feed (which starts "today").
+FEED_NOW = datetime(2026, 5, 4, 7, 0, tzinfo=UTC)
+
+
+def _tuesday_ahead() -> date:
+    """A Tuesday two to three weeks after the session's today (see tests/timetravel.py) with
+    home care: well before its cut-off on any date the tests run."""
+    day = local_today(SOFIA.key) + timedelta(days=14)
+    day += timedelta(days=(1 - day.weekday()) % 7)
+    while not DeliveryCalendar("BG").delivers(day):
+        day += timedelta(days=7)
+    return day
+
+
+FUTURE = _tuesday_ahead()
 
 
 @dataclass
@@ -361,7 +378,11 @@ def test_a_lunch_carried_on_a_visit_where_the_town_allows_it(world: World, care:
 
 
 def test_the_private_calendar_feed_holds_the_visits_in_order(world: World, care: CareDay) -> None:
-    tomorrow = datetime.now(SOFIA).date() + timedelta(days=1)
+    with time_machine.travel(FEED_NOW, tick=True):
+        _check_the_calendar_feed(world, care, local_today(SOFIA.key) + timedelta(days=1))
+
+
+def _check_the_calendar_feed(world: World, care: CareDay, tomorrow: date) -> None:
     with world.session() as session:
         _plan_day(session, care, tomorrow)
         session.commit()

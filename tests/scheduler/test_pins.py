@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -25,6 +25,9 @@ from scheduler.repositories.plans import routes_of
 # Sixty clients of one kitchen and three vans: a small town's day, solved in seconds.
 SIZE = TownSize(clients=60, vans=3, kitchens=1, caregivers=2, visits=0)
 LIMIT = 3.0
+# The day the demo's town is imported and planned: its next working day is Monday 9 March.
+TODAY = date(2026, 3, 6)
+NOW = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,9 @@ class Day:
 
 @pytest.fixture
 def meal_day(sqlite_url: str, tmp_path: Path) -> Iterator[Day]:
-    run = DemoRun(database_url=sqlite_url, folder=tmp_path / "files", seed=3, size=SIZE)
+    run = DemoRun(
+        database_url=sqlite_url, folder=tmp_path / "files", seed=3, size=SIZE, today=TODAY
+    )
     for step in setup_steps()[:-1]:
         step.run(run)
     orders_step(run)
@@ -44,13 +49,15 @@ def meal_day(sqlite_url: str, tmp_path: Path) -> Iterator[Day]:
     engine = make_engine(sqlite_url)
     mid = run.require_municipality()
     with Session(engine) as session:
-        day = next_working_day(session, mid)
+        day = next_working_day(session, mid, TODAY)
     yield Day(engine, mid, day)
     engine.dispose()
 
 
 def _plan(d: Day, session: Session) -> PlanVersion:
-    version = plan_day(d.municipality_id, d.day, "meals", session=session, time_limit=LIMIT)
+    version = plan_day(
+        d.municipality_id, d.day, "meals", session=session, time_limit=LIMIT, now=NOW
+    )
     session.commit()
     return version
 

@@ -8,7 +8,7 @@ most stops (and left dozens out) within its two seconds.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,20 +26,22 @@ from scheduler.repositories.plans import routes_of
 # The demo's meal side (300 clients, 8 vans of two or three trips), without home care.
 DEMO_MEALS = TownSize(clients=300, vans=8, kitchens=1, caregivers=2, visits=0)
 REPLAN_LIMIT_S = 2.0  # the workers' default re-plan budget (PATRONAGE_REPLAN_TIME_LIMIT_S)
+TODAY = date(2026, 3, 4)  # the import's date; the day planned is the next Monday, 9 March
 
 
 @pytest.mark.slow
 def test_one_late_cancellation_on_a_full_day_moves_only_a_few_stops(
     sqlite_url: str, tmp_path: Path
 ) -> None:
-    run = DemoRun(database_url=sqlite_url, folder=tmp_path / "files", size=DEMO_MEALS)
+    run = DemoRun(database_url=sqlite_url, folder=tmp_path / "files", size=DEMO_MEALS, today=TODAY)
     for step in setup_steps():
         step.run(run)
     mid = run.require_municipality()
     with session_scope(run.engine) as session:
         town = session.get(Municipality, mid)
         assert town is not None
-        day = bench_day(session, town)
+        day = bench_day(session, town, TODAY)
+        assert day == date(2026, 3, 9)
         night = datetime.combine(day - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
         freeze_day(mid, day, "meals", session=session, reason="test")
         first = plan_day(mid, day, "meals", session=session, time_limit=8.0, now=night)

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import redis
 
+from tests import timetravel
+
 PATRONAGE = Path(sys.executable).with_name("patronage")
 
 
@@ -35,10 +37,11 @@ class WorkerProcess:
     def __init__(self, name: str, env: dict[str, str], *, metrics_port: int = 0) -> None:
         self.name = name
         self.lines: list[str] = []
-        command = [str(PATRONAGE), "worker", "--name", name, "--concurrency", "1"]
+        args = ["worker", "--name", name, "--concurrency", "1", "--metrics-port", str(metrics_port)]
         self.proc = subprocess.Popen(
-            [*command, "--metrics-port", str(metrics_port)],
-            env=env,
+            # Through tests/timetravel.py when the session runs at another date.
+            timetravel.command("api.cli:main", args, [str(PATRONAGE), *args]),
+            env=timetravel.child_env(env),
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,

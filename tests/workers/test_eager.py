@@ -119,7 +119,9 @@ def test_publishing_sends_each_route_to_the_topic(pipeline_db: Engine) -> None:
 def test_publishing_a_day_without_a_plan_alerts_the_dispatcher(pipeline_db: Engine) -> None:
     mid = town.meal_day(pipeline_db)
     with session_scope(pipeline_db) as session:
-        record_clock_event(session, mid, "publish", "meals", now=datetime.now(UTC))
+        # The clock's publish run on the day after DAY (DAY itself is frozen, hence planned).
+        morning = datetime.combine(DAY + timedelta(days=1), time(8, 0), tzinfo=UTC)
+        record_clock_event(session, mid, "publish", "meals", now=morning)
     drain(pipeline_db)
     with Session(pipeline_db) as session:
         (alert,) = session.exec(select(Alert)).all()

@@ -47,7 +47,7 @@ def _day(run: DemoRun) -> tuple[int, date]:
 
     mid = run.require_municipality()
     with session_scope(run.engine) as session:
-        return mid, next_working_day(session, mid)
+        return mid, next_working_day(session, mid, run.today)
 
 
 def settle(engine: Engine, municipality_id: int, day: date, timeout: float = 300) -> None:

@@ -4,6 +4,12 @@ The server is `uvicorn api.app:create_app --factory` in a subprocess on a free p
 SQLite database holding a small synthetic Kazanlak (the demo's own steps). Without a broker the
 API relays its outbox in-process and Celery runs the tasks eagerly, so "plan" really plans.
 Chromium is Debian's; without it the tests skip (or fail with PATRONAGE_REQUIRE_SERVICES=1).
+
+The day the tests plan is the first one after the town's today on which a van works and
+subscriptions give meals, whatever weekday or holiday today is. It is relative to today
+because the server re-plans with its own clock (a day in its past counts as driven already)
+and subscriptions start on the import's date; with PATRONAGE_TEST_DATE the server travels to
+the same instant as the tests (tests/timetravel.py).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +31,13 @@ from sqlmodel import Session
 from scheduler.db import make_engine
 from scheduler.intake.calendar import local_today
 from scheduler.intake.delivery_days import delivery_calendar
+from scheduler.intake.subscriptions import active_subscriptions, takes_meal
 from scheduler.lab.demo import DemoRun, run_demo, setup_steps
 from scheduler.lab.synthetic import TownSize
-from scheduler.models import Role
+from scheduler.models import Municipality, Role
 from scheduler.repositories.tenancy import get_municipality
 from scheduler.repositories.users import create_user
+from tests import timetravel
 from tests.services import free_port, unavailable
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -55,12 +63,14 @@ class Server:
 
 
 def _seed(url: str, folder: Path) -> date:
+    today = local_today(DemoRun.timezone, datetime.now(UTC))  # the session's clock, once
     run = run_demo(
         DemoRun(
             database_url=url,
             folder=folder,
             seed=3,
             size=TownSize(clients=10, vans=2, kitchens=1, caregivers=2, visits=2),
+            today=today,
         ),
         # The town only: the dispatcher plans the day in the browser.
         steps=setup_steps(),
@@ -77,13 +87,25 @@ def _seed(url: str, folder: Path) -> date:
             role=Role.dispatcher,
             locale="en",
         )
-        calendar = delivery_calendar(session, town)
-        day = local_today(town.timezone) + timedelta(days=1)
-        while not calendar.delivers(day):
-            day += timedelta(days=1)
         session.commit()
+        day = _day_with_meals(session, town, today)
     engine.dispose()
     return day
+
+
+def _day_with_meals(session: Session, town: Municipality, today: date) -> date:
+    """The first date after `today` on which a van works and some subscription gives a meal:
+    what the board can plan (a Saturday delivers, but no van of the demo works on it)."""
+    assert town.id is not None
+    calendar = delivery_calendar(session, town)
+    for offset in range(1, 32):
+        day = today + timedelta(days=offset)
+        if calendar.working(day) and any(
+            takes_meal(sub, [], calendar, day)
+            for sub, _ in active_subscriptions(town.id, day, session=session)
+        ):
+            return day
+    raise AssertionError(f"no day with meals in the month after {today}")
 
 
 @pytest.fixture(scope="module")
@@ -92,28 +114,21 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     url = f"sqlite:///{(folder / 'patronage.db').as_posix()}"
     day = _seed(url, folder / "files")
     port = free_port()
-    env = {
-        **os.environ,
-        "PATRONAGE_DATABASE_URL": url,
-        "PATRONAGE_VAR_DIR": str(folder),
-        "PATRONAGE_SECRET_KEY": "browser-test-secret",
-        "PATRONAGE_SOLVE_TIME_LIMIT_S": "2",
-        "PATRONAGE_REDIS_URL": "",
-        "PATRONAGE_BASE_URL": f"http://127.0.0.1:{port}",
-    }
+    env = timetravel.child_env(
+        {
+            **os.environ,
+            "PATRONAGE_DATABASE_URL": url,
+            "PATRONAGE_VAR_DIR": str(folder),
+            "PATRONAGE_SECRET_KEY": "browser-test-secret",
+            "PATRONAGE_SOLVE_TIME_LIMIT_S": "2",
+            "PATRONAGE_REDIS_URL": "",
+            "PATRONAGE_BASE_URL": f"http://127.0.0.1:{port}",
+        }
+    )
     log = (folder / "server.log").open("w")
+    args = ["api.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "api.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
+        timetravel.command("uvicorn", args, [sys.executable, "-m", "uvicorn", *args]),
         cwd=ROOT,
         env=env,
         stdout=log,
