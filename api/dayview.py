@@ -21,6 +21,7 @@ from scheduler.models import (
     Plan,
     PlanVersion,
     Route,
+    Service,
     Stop,
     User,
     Vehicle,
@@ -34,7 +35,7 @@ from scheduler.repositories.plans import routes_of as version_rows
 from scheduler.repositories.stops import key_of, served
 
 
-def find_plan(session: Session, municipality_id: int, day: date, service: str) -> Plan | None:
+def find_plan(session: Session, municipality_id: int, day: date, service: Service) -> Plan | None:
     return session.exec(
         select(Plan).where(
             Plan.municipality_id == municipality_id, Plan.day == day, Plan.service == service
@@ -122,11 +123,11 @@ def today_link(session: Session, user: User, town: Municipality) -> DayLink | No
         driver = session.get(Driver, user.driver_id)
         van = session.get(Vehicle, driver.vehicle_id) if driver and driver.vehicle_id else None
         if van is not None:
-            return DayLink(town.id or 0, "meals", today, van.external_id)
+            return DayLink(town.id or 0, Service.meals, today, van.external_id)
     if user.caregiver_id is not None:
         carer = session.get(Caregiver, user.caregiver_id)
         if carer is not None:
-            return DayLink(town.id or 0, "care", today, carer.external_id)
+            return DayLink(town.id or 0, Service.care, today, carer.external_id)
     return None
 
 

@@ -28,9 +28,9 @@ def day_pins(
     session: Session, municipality_id: int, day: date, service: Service
 ) -> list[PinPublic]:
     """The day's pins with whether the plan the board shows keeps each."""
-    plan = find_plan(session, municipality_id, day, service.value)
+    plan = find_plan(session, municipality_id, day, service)
     version = version_of(session, plan, plan.current_version) if plan else None
-    states = pin_report(municipality_id, day, service.value, version, session=session)
+    states = pin_report(municipality_id, day, service, version, session=session)
     return [PinPublic.of(s) for s in states]
 
 
@@ -47,8 +47,8 @@ def create_pin(
 ) -> PinPublic:
     """Pin a stop to a van at a place in its route (a stop pinned before moves)."""
     mid = caller.municipality_id
-    client_id = stop_client(mid, day, service.value, body.stop_id, session=session)
-    pin = pin_client(mid, day, service.value, client_id=client_id, vehicle_id=body.vehicle_id,
+    client_id = stop_client(mid, day, service, body.stop_id, session=session)
+    pin = pin_client(mid, day, service, client_id=client_id, vehicle_id=body.vehicle_id,
                      position=body.position, by=caller.actor, session=session)  # fmt: skip
     _audit(session, caller, "pin", pin.id, day, service, client_id, body)
     return next(p for p in day_pins(session, mid, day, service) if p.id == pin.id)

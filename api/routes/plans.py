@@ -14,7 +14,7 @@ from api.problems import PROBLEM_RESPONSES
 from api.routes._write import audited
 from api.schemas.common import Page
 from api.schemas.days import AlertPublic, EventPublic, PlanPublic, RoutePublic, StopPublic
-from scheduler.models import Plan, Route, Stop, StopStatus
+from scheduler.models import EventKind, Plan, Route, Service, Stop, StopStatus
 from scheduler.repositories import plans
 from scheduler.repositories.alerts import acknowledge_alert, select_alerts
 from scheduler.repositories.common import get_owned
@@ -33,7 +33,7 @@ def list_plans(
     paging: PageParams,
     date_from: From = None,
     date_to: To = None,
-    service: Annotated[str | None, Query(max_length=16)] = None,
+    service: Service | None = None,
 ) -> Page[PlanPublic]:
     query = plans.select_plans(
         caller.municipality_id, date_from=date_from, date_to=date_to, service=service
@@ -85,7 +85,7 @@ def list_events(
     session: DbSession,
     paging: PageParams,
     day: date | None = None,
-    kind: Annotated[str | None, Query(max_length=48)] = None,
+    kind: EventKind | None = None,
 ) -> Page[EventPublic]:
     query = select_events(caller.municipality_id, day=day, kind=kind)
     return page_of(session, query, paging, EventPublic)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from scheduler.models import StopStatus
+from scheduler.models import Service, StopStatus
 
 
 class PhoneStop(BaseModel):
@@ -34,7 +34,7 @@ class PhoneStop(BaseModel):
 
 class PhoneDay(BaseModel):
     day: str
-    service: str
+    service: Service
     resource: str
     version: int
     stops: list[PhoneStop]

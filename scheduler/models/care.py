@@ -7,8 +7,10 @@ from sqlmodel import Field, SQLModel
 
 from scheduler.models.base import (
     AbsenceKind,
+    CheckInKind,
     TravelMode,
     VisitStatus,
+    enum_text,
     json_column,
     tenant_fk,
     utcnow,
@@ -124,7 +126,7 @@ class VisitCheck(SQLModel, table=True):
     municipality_id: int = tenant_fk()
     visit_id: int = Field(foreign_key="visit.id", index=True, ondelete="CASCADE")
     caregiver_id: int = Field(foreign_key="caregiver.id", index=True)
-    kind: str = Field(max_length=8, description="in or out")
+    kind: CheckInKind = enum_text(CheckInKind, 8, description="in or out")
     at: datetime
     lon: float | None = None
     lat: float | None = None

@@ -24,6 +24,8 @@ from typing import Any, Protocol
 
 import httpx
 
+from scheduler.models import Service
+
 
 @dataclass(frozen=True)
 class RouteMessage:
@@ -32,7 +34,7 @@ class RouteMessage:
     delivery_id: str  # stable across retries, so a gateway can drop a repeat
     municipality_id: int
     day: str
-    service: str
+    service: Service
     plan_version: int
     route_id: int
     resource: str
