@@ -7,7 +7,6 @@ from sqlmodel import Field, SQLModel
 
 from scheduler.models.base import (
     JsonObject,
-    OutboxTask,
     PublicationStatus,
     Service,
     enum_text,
@@ -39,7 +38,8 @@ class Outbox(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     municipality_id: int = tenant_fk()
     event_id: int | None = Field(default=None, foreign_key="event.id", ondelete="CASCADE")
-    task: OutboxTask = enum_text(OutboxTask, 80)
+    # Text, not the enum: a row naming a task nobody knows is kept and reported by the relay.
+    task: str = Field(max_length=80)
     args: JsonObject = json_column({})
     created_at: datetime = Field(default_factory=utcnow)
     dispatched_at: datetime | None = Field(default=None, index=True)

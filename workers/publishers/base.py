@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from scheduler.models import Service
+from scheduler.models import JsonObject, Service
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class RouteMessage:
     title: str
     body: str
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JsonObject:
         return {"type": "route.published", **asdict(self)}
 
     def as_json(self) -> bytes:
