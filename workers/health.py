@@ -8,11 +8,12 @@ outbox backlog are reported next to it, so a dashboard shows the queue's state.
 from __future__ import annotations
 
 import time
-from typing import NotRequired, TypedDict
+from typing import NotRequired
 
 import redis
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from typing_extensions import TypedDict  # pydantic needs this one on Python 3.11
 
 from workers.relay import backlog
 
