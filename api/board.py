@@ -49,12 +49,12 @@ def day_board(
 ) -> DayBoard:
     """The day; alerts in the words of `locale` (else the municipality's language)."""
     mid = municipality_id
-    plan = plans.get_plan(mid, day, service.value, session=session)
+    plan = plans.get_plan(mid, day, service, session=session)
     version = current_version(session, mid, plan)
     published = bool(plan and plan.published_version)
     rows = plans.routes_of(mid, version.id, session=session) if version and version.id else []
     board_routes = _routes(session, settings, mid, day, service, rows, published)
-    pins = [PinPublic.of(s) for s in pin_report(mid, day, service.value, version,
+    pins = [PinPublic.of(s) for s in pin_report(mid, day, service, version,
                                                  session=session)]  # fmt: skip
     pinned = {p.client_id for p in pins}
     for route in board_routes:
@@ -66,8 +66,8 @@ def day_board(
         state=_state(session, mid, day, service, plan),
         current_version=plan.current_version if plan else 0,
         published_version=plan.published_version if plan else 0,
-        counts=view.status_counts(mid, day, service.value, session=session),
-        resources=view.resource_names(mid, service.value, session=session),
+        counts=view.status_counts(mid, day, service, session=session),
+        resources=view.resource_names(mid, service, session=session),
         routes=board_routes,
         unassigned=_unassigned(session, mid, version),
         alerts=open_alerts(session, mid, reader(session, mid, locale)),
@@ -100,7 +100,7 @@ def _pending(session: Session, plan: Plan | None) -> list[BoardChange]:
 def _state(
     session: Session, municipality_id: int, day: date, service: Service, plan: Plan | None
 ) -> str:
-    if view.is_planning(municipality_id, day, service.value, session=session):
+    if view.is_planning(municipality_id, day, service, session=session):
         return "planning"
     if plan is None or plan.current_version == 0:
         return "none"
@@ -129,7 +129,7 @@ def _routes(
     for route, stops in rows:
         assert route.id is not None
         name, people = names.get(route.id, (route.resource, []))
-        link = links.DayLink(municipality_id, service.value, day, route.resource)
+        link = links.DayLink(municipality_id, service, day, route.resource)
         start = starts.get(route.id)
         out.append(
             BoardRoute(
@@ -150,7 +150,7 @@ def _routes(
                 holders=[
                     BoardHolder(holder=h.kind, holder_id=h.id, name=h.name)
                     for h in holders_of_round(
-                        municipality_id, Round(service.value, route.resource), session=session
+                        municipality_id, Round(service, route.resource), session=session
                     )
                 ],
             )

@@ -43,7 +43,7 @@ def sick_outcome(
         caregiver_id=caregiver_id,
         day=day,
         absence=AbsencePublic.model_validate(sick[0], from_attributes=True) if sick else None,
-        replanning=is_planning(mid, day, Service.care.value, session=session),
+        replanning=is_planning(mid, day, Service.care, session=session),
         changes=CareChangesPublic.of(changes) if changes else None,
     )
 

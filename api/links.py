@@ -16,6 +16,7 @@ from datetime import date
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeSerializer, URLSafeTimedSerializer
 
+from scheduler.models import Service
 from scheduler.settings import Settings
 
 SALT = "patronage.day-link.v1"
@@ -25,7 +26,7 @@ PERSONAL_SALT = "patronage.personal-link.v1"
 @dataclass(frozen=True)
 class DayLink:
     municipality_id: int
-    service: str
+    service: Service
     day: date
     resource: str
 
@@ -66,7 +67,7 @@ def read(settings: Settings, token: str) -> DayLink:
     except BadSignature as exc:
         raise LinkInvalidError(expired=False) from exc
     mid, service, day, resource = data
-    return DayLink(int(mid), str(service), date.fromisoformat(day), str(resource))
+    return DayLink(int(mid), Service(service), date.fromisoformat(day), str(resource))
 
 
 def url_for(settings: Settings, link: DayLink) -> str:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -26,7 +26,7 @@ def render(
     request: Request,
     name: str,
     translator: Translator,
-    context: dict[str, Any] | None = None,
+    context: Mapping[str, object] | None = None,
     status_code: int = 200,
 ) -> HTMLResponse:
     templates: Jinja2Templates = request.app.state.templates

@@ -36,6 +36,9 @@ from routing.solution import Reason, Route, Solution, Step, Summary, Unassigned
 T = TypeVar("T")
 _MISSING: Any = object()
 
+# The exchange format is JSON: what is read and written at this boundary is a JSON object.
+JsonObject = dict[str, Any]
+
 
 class _Fields:
     """The fields of one JSON object, taken one by one; what is left at the end is unknown."""
@@ -156,7 +159,7 @@ def _travel(data: object) -> Travel:
     if data is None:
         return Travel()
     f = _Fields(data, "travel")
-    kwargs: dict[str, Any] = {}
+    kwargs: JsonObject = {}
     speeds = f.take("profile_speeds_kmh", None)
     if speeds is not None:
         if not isinstance(speeds, dict):
@@ -293,10 +296,10 @@ def _options(data: object) -> Options:
     return _build("options", Options, **kwargs)
 
 
-def problem_to_dict(problem: Problem) -> dict[str, Any]:
+def problem_to_dict(problem: Problem) -> JsonObject:
     """The problem as exchange-format JSON data, leaving out fields that hold their default."""
-    out: dict[str, Any] = {}
-    matrices: dict[str, Any] = {}
+    out: JsonObject = {}
+    matrices: JsonObject = {}
     if problem.matrices is not None:
         matrices.update(_matrix_dict(problem.matrices))
     for name, m in problem.profile_matrices.items():
@@ -329,18 +332,18 @@ def problem_to_dict(problem: Problem) -> dict[str, Any]:
     return out
 
 
-def _matrix_dict(m: Matrices) -> dict[str, Any]:
-    out: dict[str, Any] = {"durations": [list(r) for r in m.durations]}
+def _matrix_dict(m: Matrices) -> JsonObject:
+    out: JsonObject = {"durations": [list(r) for r in m.durations]}
     if m.distances is not None:
         out["distances"] = [list(r) for r in m.distances]
     return out
 
 
-def _non_default(values: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+def _non_default(values: JsonObject, defaults: JsonObject) -> JsonObject:
     return {k: v for k, v in values.items() if v is not None and defaults.get(k, _MISSING) != v}
 
 
-def _vehicle_dict(v: Vehicle) -> dict[str, Any]:
+def _vehicle_dict(v: Vehicle) -> JsonObject:
     values = {
         "id": v.id,
         "start_index": v.start_index,
@@ -372,7 +375,7 @@ def _vehicle_dict(v: Vehicle) -> dict[str, Any]:
     return _non_default(values, defaults)
 
 
-def _job_dict(j: Job) -> dict[str, Any]:
+def _job_dict(j: Job) -> JsonObject:
     values = {
         "id": j.id,
         "location_index": j.location_index,
@@ -410,7 +413,7 @@ def write_problem(problem: Problem, path: Path) -> None:
 # --------------------------------------------------------------------------------- solutions
 
 
-def solution_to_dict(solution: Solution) -> dict[str, Any]:
+def solution_to_dict(solution: Solution) -> JsonObject:
     s = solution.summary
     return {
         "summary": {
@@ -435,8 +438,8 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
     }
 
 
-def _step_dict(step: Step) -> dict[str, Any]:
-    out: dict[str, Any] = {"type": step.type}
+def _step_dict(step: Step) -> JsonObject:
+    out: JsonObject = {"type": step.type}
     if step.id is not None:
         out["id"] = step.id
     out["arrival"] = step.arrival

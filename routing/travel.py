@@ -78,7 +78,8 @@ def great_circle_m(points: Sequence[Location]) -> np.ndarray:
     dlat = lat[None, :] - lat[:, None]
     dlon = lon[None, :] - lon[:, None]
     h = np.sin(dlat / 2) ** 2 + np.cos(lat[:, None]) * np.cos(lat[None, :]) * np.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    metres: np.ndarray = 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return metres
 
 
 def with_matrices(problem: Problem, provider: TravelProvider | None = None) -> Problem:

@@ -6,7 +6,7 @@ Reading the log is scheduler/repositories/audit.py's.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
 
 from sqlmodel import Session
 
@@ -21,7 +21,7 @@ def audit(
     action: str,
     entity: str,
     entity_id: object = "",
-    detail: dict[str, Any] | None = None,
+    detail: Mapping[str, object] | None = None,
 ) -> AuditEntry:
     entry = AuditEntry(
         municipality_id=municipality_id,
@@ -29,7 +29,7 @@ def audit(
         action=action[:48],
         entity=entity[:48],
         entity_id=str(entity_id)[:64],
-        detail=detail or {},
+        detail=dict(detail or {}),
     )
     session.add(entry)
     return entry

@@ -8,12 +8,12 @@ recording the same key twice returns the first event and writes nothing new.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
 
 from sqlmodel import Session
 
-from scheduler.models import Event, Outbox
+from scheduler.models import Event, EventKind, Outbox, OutboxTask, Service
 from scheduler.repositories.events import event_by_key
 
 
@@ -21,13 +21,13 @@ def record_event(
     session: Session,
     *,
     municipality_id: int,
-    kind: str,
+    kind: EventKind,
     key: str,
-    payload: dict[str, Any] | None = None,
+    payload: Mapping[str, object] | None = None,
     day: date | None = None,
-    service: str | None = None,
+    service: Service | None = None,
     actor: str = "system",
-    tasks: list[tuple[str, dict[str, Any]]] | None = None,
+    tasks: list[tuple[OutboxTask, Mapping[str, object]]] | None = None,
 ) -> tuple[Event, bool]:
     """Store an event (and one outbox row per task) unless its key was seen; (event, is_new)."""
     existing = event_by_key(municipality_id, key, session=session)
@@ -39,7 +39,7 @@ def record_event(
         kind=kind,
         day=day,
         service=service,
-        payload=payload or {},
+        payload=dict(payload or {}),
         actor=actor,
     )
     session.add(event)

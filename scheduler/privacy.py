@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime, time
 from enum import Enum
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlmodel import Session, SQLModel
 
@@ -21,6 +21,7 @@ from scheduler.models import (
     Client,
     ClientStatus,
     EmergencyContact,
+    JsonObject,
     MealOrder,
     MealSubscription,
     Stop,
@@ -29,6 +30,18 @@ from scheduler.models import (
 )
 from scheduler.repositories.common import find_owned
 from scheduler.repositories.personal_data import client_rows
+
+
+class ClientExport(TypedDict):
+    """Everything stored about one client, each row as plain JSON (a data subject's copy)."""
+
+    client: JsonObject
+    emergency_contacts: list[JsonObject]
+    subscriptions: list[JsonObject]
+    meal_orders: list[JsonObject]
+    visit_plans: list[JsonObject]
+    visits: list[JsonObject]
+    alerts: list[JsonObject]
 
 
 def _client(municipality_id: int, client_id: int, session: Session) -> Client:
@@ -40,14 +53,14 @@ def _client(municipality_id: int, client_id: int, session: Session) -> Client:
 
 def _rows(
     session: Session, model: type[SQLModel], municipality_id: int, client_id: int
-) -> list[dict[str, Any]]:
+) -> list[JsonObject]:
     rows = client_rows(model, municipality_id, client_id, session=session)
     return [_plain(row.model_dump()) for row in rows]
 
 
-def _plain(data: dict[str, Any]) -> dict[str, Any]:
+def _plain(data: dict[str, Any]) -> JsonObject:
     """JSON-ready values: dates as ISO text, enums as their value."""
-    out: dict[str, Any] = {}
+    out: JsonObject = {}
     for key, value in data.items():
         if isinstance(value, datetime | date | time):
             out[key] = value.isoformat()
@@ -60,10 +73,10 @@ def _plain(data: dict[str, Any]) -> dict[str, Any]:
 
 def export_client(
     municipality_id: int, client_id: int, *, session: Session, actor: str
-) -> dict[str, Any]:
+) -> ClientExport:
     """Everything stored about one client, and an audit entry saying who took it."""
     client = _client(municipality_id, client_id, session)
-    data = {
+    data: ClientExport = {
         "client": _plain(client.model_dump()),
         "emergency_contacts": _rows(session, EmergencyContact, municipality_id, client_id),
         "subscriptions": _rows(session, MealSubscription, municipality_id, client_id),

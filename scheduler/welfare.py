@@ -22,7 +22,7 @@ from scheduler.alerts import AlertKind, raise_alert
 from scheduler.audit import audit
 from scheduler.errors import InvalidInputError
 from scheduler.events import record_event
-from scheduler.models import Alert, Client, Route, User
+from scheduler.models import Alert, Client, EventKind, OutboxTask, Route, User
 from scheduler.repositories.alerts import (
     acknowledge_alert,
     advance_step,
@@ -37,7 +37,7 @@ from scheduler.repositories.welfare import (
     list_contacts,
 )
 
-NOTIFY_TASK = "notify_alert"  # the relay sends it as the Celery task "patronage.notify_alert"
+NOTIFY_TASK = OutboxTask.notify_alert  # sent as the Celery task "patronage.notify_alert"
 
 
 class ContactDetail(BaseModel):
@@ -117,7 +117,7 @@ def _announce(session: Session, alert: Alert, step: int, *, actor: str) -> None:
     record_event(
         session,
         municipality_id=alert.municipality_id,
-        kind="alert.raised" if step == 0 else "alert.escalated",
+        kind=EventKind.alert_raised if step == 0 else EventKind.alert_escalated,
         key=f"alert:{alert.id}:{step}",
         payload={"alert_id": alert.id, "step": step},
         actor=actor,

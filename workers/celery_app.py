@@ -13,10 +13,11 @@ Delivery guarantees come from the configuration, not from the task bodies:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
-from celery import Celery
+from celery import Celery, shared_task
 
 from scheduler.settings import get_settings
 from workers.settings import WorkerSettings, get_worker_settings
@@ -24,6 +25,16 @@ from workers.settings import WorkerSettings, get_worker_settings
 QUEUE = "patronage"
 TASK_MODULES = ["workers.tasks"]
 RUN_PLAN = "patronage.run_plan"
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def typed_task(name: str, **options: Any) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Celery's `shared_task` that keeps the function's signature for the type checker: Celery
+    ships no annotations, and its bare decorator would leave every task untyped."""
+    decorate: Callable[[Callable[P, R]], Callable[P, R]] = shared_task(name=name, **options)
+    return decorate
 
 
 def plan_time_limits(solve_limit_s: float, ws: WorkerSettings) -> tuple[float, float]:

@@ -21,6 +21,7 @@ import logging
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -36,15 +37,24 @@ from sqlmodel import Session
 from scheduler.db import engine_for, get_engine, make_engine, session_scope
 from scheduler.errors import NotFoundError
 from scheduler.events import record_event
-from scheduler.models import Event, Municipality
+from scheduler.models import Event, EventKind, Municipality, OutboxTask, Service
 from scheduler.repositories.tenancy import get_municipality, list_municipalities
 from scheduler.settings import get_settings
 from workers.settings import WorkerSettings, get_worker_settings
 
 log = logging.getLogger(__name__)
 
-SERVICES = ("meals", "care")
-ACTIONS = ("cutoff", "morning", "publish")
+
+class ClockAction(StrEnum):
+    """What a clock job does; each is also the outbox task its event asks for."""
+
+    cutoff = "cutoff"
+    morning = "morning"
+    publish = "publish"
+
+
+SERVICES = (Service.meals, Service.care)
+ACTIONS = tuple(ClockAction)
 STORE_SCHEMA = "patronage_clock"
 STORE_TABLE = "clock_jobs"
 SWEEP_AFTER_S = 60.0
@@ -54,8 +64,8 @@ SWEEP_AFTER_S = 60.0
 class JobSpec:
     id: str
     municipality_id: int
-    action: str
-    service: str
+    action: ClockAction
+    service: Service | None  # None: the cut-off, which freezes every service
     at: time
     timezone: str
 
@@ -70,39 +80,64 @@ def job_specs(municipalities: list[Municipality], ws: WorkerSettings) -> list[Jo
     specs = []
     for m in municipalities:
         assert m.id is not None
-        specs.append(JobSpec(f"cutoff:{m.id}", m.id, "cutoff", "", m.cutoff_time, m.timezone))
+        cutoff = JobSpec(
+            f"cutoff:{m.id}", m.id, ClockAction.cutoff, None, m.cutoff_time, m.timezone
+        )
+        specs.append(cutoff)
         for service in SERVICES:
-            publish_at = ws.clock_publish_meals if service == "meals" else ws.clock_publish_care
-            for action, at in (("morning", ws.clock_morning_plan), ("publish", publish_at)):
+            publish_at = (
+                ws.clock_publish_meals if service == Service.meals else ws.clock_publish_care
+            )
+            plan_jobs = (
+                (ClockAction.morning, ws.clock_morning_plan),
+                (ClockAction.publish, publish_at),
+            )
+            for action, at in plan_jobs:
                 job_id = f"{action}:{m.id}:{service}"
                 specs.append(JobSpec(job_id, m.id, action, service, at, m.timezone))
     return specs
 
 
 def fire(municipality_id: int, action: str, service: str = "") -> None:
-    """A job's body: record the event (and its outbox row) for the workers."""
+    """A job's body: record the event (and its outbox row) for the workers.
+
+    The store keeps a job's arguments as plain strings (see `sync_jobs`): they are read back
+    into the closed sets here, once.
+    """
     with session_scope() as session:
-        record_clock_event(session, municipality_id, action, service, now=datetime.now(UTC))
+        record_clock_event(
+            session,
+            municipality_id,
+            ClockAction(action),
+            Service(service) if service else None,
+            now=datetime.now(UTC),
+        )
 
 
 def record_clock_event(
-    session: Session, municipality_id: int, action: str, service: str, *, now: datetime
+    session: Session,
+    municipality_id: int,
+    action: ClockAction,
+    service: Service | None,
+    *,
+    now: datetime,
 ) -> Event | None:
     try:
         municipality = get_municipality(municipality_id, session=session)
     except NotFoundError:  # removed since its job was stored; the next sync drops the job
         return None
     today = now.astimezone(ZoneInfo(municipality.timezone)).date()
-    if action == "cutoff":
+    if action == ClockAction.cutoff:
         day = today + timedelta(days=municipality.cutoff_days_before)
-        kind, key = "cutoff.reached", f"clock:cutoff:{day.isoformat()}"
+        kind, key = EventKind.cutoff_reached, f"clock:cutoff:{day.isoformat()}"
         args = {"municipality_id": municipality_id, "day": day.isoformat()}
-    elif action in ("morning", "publish"):
+    elif action in (ClockAction.morning, ClockAction.publish) and service is not None:
         day = today
-        kind, key = f"plan.{action}", f"clock:{action}:{service}:{day.isoformat()}"
+        kind = EventKind(f"plan.{action}")
+        key = f"clock:{action}:{service}:{day.isoformat()}"
         args = {"municipality_id": municipality_id, "day": day.isoformat(), "service": service}
     else:
-        raise ValueError(f"Expected an action among {ACTIONS}, got {action!r}")
+        raise ValueError(f"Expected an action among {ACTIONS} (with a service), got {action!r}")
     event, _ = record_event(
         session,
         municipality_id=municipality_id,
@@ -111,7 +146,7 @@ def record_clock_event(
         day=day,
         service=service or None,
         actor="clock",
-        tasks=[(action, args)],
+        tasks=[(OutboxTask(action), args)],  # each action is also a task of its name
     )
     return event
 
@@ -163,7 +198,8 @@ def sync_jobs(scheduler: BackgroundScheduler, engine: Engine, ws: WorkerSettings
     added = changed = 0
     for spec in job_specs(municipalities, ws):
         trigger = spec.trigger()
-        args = (spec.municipality_id, spec.action, spec.service)
+        # Plain strings in the store: a stored job outlives the code that wrote it.
+        args = (spec.municipality_id, spec.action.value, spec.service.value if spec.service else "")
         job = stored.pop(spec.id, None)
         if job is None:
             scheduler.add_job(

@@ -31,6 +31,7 @@ from typing import Protocol
 import redis
 from redis.exceptions import LockError
 
+from scheduler.models import Service
 from scheduler.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -48,7 +49,7 @@ class Coordinator(Protocol):
     def lock(self, key: str, ttl_s: float, owner: str) -> Lock | None: ...
 
 
-def day_key(municipality_id: int, day: date | str, service: str) -> str:
+def day_key(municipality_id: int, day: date | str, service: Service) -> str:
     stamp = day.isoformat() if isinstance(day, date) else day
     return f"patronage:plan:{municipality_id}:{stamp}:{service}"
 

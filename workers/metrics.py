@@ -69,7 +69,7 @@ def registry() -> CollectorRegistry:
     if not multiprocess_enabled():
         return REGISTRY
     combined = CollectorRegistry()
-    multiprocess.MultiProcessCollector(combined)
+    multiprocess.MultiProcessCollector(combined)  # type: ignore[no-untyped-call]  # unannotated upstream
     return combined
 
 
@@ -81,4 +81,4 @@ def exposition() -> tuple[bytes, str]:
 def process_exited(pid: int) -> None:
     """Let go of a dead process's live gauges (multiprocess mode only)."""
     if multiprocess_enabled():
-        multiprocess.mark_process_dead(pid)
+        multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]  # unannotated upstream

@@ -17,7 +17,15 @@ from sqlmodel import Session
 
 from scheduler.alerts import AlertKind, raise_alert
 from scheduler.errors import NotFoundError
-from scheduler.models import Plan, PlanVersion, Publication, PushTarget, Route, Stop
+from scheduler.models import (
+    Plan,
+    PlanVersion,
+    Publication,
+    PublicationStatus,
+    PushTarget,
+    Route,
+    Stop,
+)
 from scheduler.models.base import utcnow
 from scheduler.repositories.plans import (
     count_jobs,
@@ -50,7 +58,7 @@ from workers.settings import WorkerSettings
 
 log = logging.getLogger(__name__)
 
-FINAL = frozenset({"delivered", "failed"})
+FINAL = frozenset({PublicationStatus.delivered, PublicationStatus.failed})
 
 
 def route_link(base_url: str, route: Route) -> str:
@@ -193,7 +201,9 @@ def deliver(
     except TransientPublishError as exc:
         if tries >= ws.publish_max_attempts:
             return _fail(session, pub, f"gave up after {tries} tries: {exc}", tries)
-        record_attempt(pub, "retrying", attempts=tries, error=str(exc), session=session)
+        record_attempt(
+            pub, PublicationStatus.retrying, attempts=tries, error=str(exc), session=session
+        )
         metrics().publications.labels(channel=pub.channel, outcome="retry").inc()
         delay = min(ws.publish_backoff_s * 2 ** (tries - 1), ws.publish_backoff_max_s)
         return Delivery("retry", retry_in=delay)
@@ -202,13 +212,15 @@ def deliver(
         return _fail(session, pub, f"target gone, switched off: {exc}", tries)
     except (PublishError, ValueError, LookupError) as exc:
         return _fail(session, pub, str(exc), tries)
-    record_attempt(pub, "delivered", attempts=tries, delivered_at=utcnow(), session=session)
+    record_attempt(
+        pub, PublicationStatus.delivered, attempts=tries, delivered_at=utcnow(), session=session
+    )
     metrics().publications.labels(channel=pub.channel, outcome="delivered").inc()
     return Delivery("delivered")
 
 
 def _fail(session: Session, pub: Publication, why: str, tries: int) -> Delivery:
-    record_attempt(pub, "failed", attempts=tries, error=why, session=session)
+    record_attempt(pub, PublicationStatus.failed, attempts=tries, error=why, session=session)
     message = f"Route {pub.route_id} was not delivered to {pub.target}: {why}"
     raise_alert(session, pub.municipality_id, AlertKind.publication_failed, message)
     metrics().publications.labels(channel=pub.channel, outcome="failed").inc()

@@ -30,14 +30,14 @@ from scheduler.db import session_scope
 from scheduler.errors import DomainError, NotFoundError
 from scheduler.intake.cutoff import COLLECTORS
 from scheduler.intake.freezing import freeze_if_delivering
-from scheduler.models import Plan
+from scheduler.models import Plan, Service
 from scheduler.planning import plan_day
 from scheduler.planning.runs import PlanRun, event_processed, give_up, run_plan
 from scheduler.repositories.events import claim_event
 from scheduler.repositories.plans import get_plan, get_version, plan_by_id, version_by_id
 from scheduler.settings import get_settings
 from workers.alerting import notify
-from workers.celery_app import RUN_PLAN, enqueue, plan_time_limits
+from workers.celery_app import RUN_PLAN, enqueue, plan_time_limits, typed_task
 from workers.coalesce import coordinator, day_key, exclusive
 from workers.metrics import metrics
 from workers.publishing import deliver, publish_version
@@ -68,18 +68,20 @@ def request_plan(
     municipality_id: int, day: str, service: str, event_id: int | None = None, **_: Any
 ) -> str:
     """A change needs (re)planning: schedule one run of the day unless one is scheduled."""
+    # Task arguments arrive as JSON: the service is checked here, once, as the task starts.
+    svc = Service(service)
     if event_id is not None:
         with session_scope() as session:
             if event_processed(session, municipality_id, event_id):
                 return "duplicate"
-    return "scheduled" if schedule_plan_run(municipality_id, day, service) else "joined"
+    return "scheduled" if schedule_plan_run(municipality_id, day, svc) else "joined"
 
 
 plan = shared_task(name="patronage.plan", **RETRY)(request_plan)
 replan = shared_task(name="patronage.replan", **RETRY)(request_plan)
 
 
-def schedule_plan_run(municipality_id: int, day: str, service: str) -> bool:
+def schedule_plan_run(municipality_id: int, day: str, service: Service) -> bool:
     """Schedule a run after the coalescing delay; False when one is already scheduled."""
     ws = get_worker_settings()
     flag = day_key(municipality_id, day, service) + ":scheduled"
@@ -100,11 +102,12 @@ def schedule_plan_run(municipality_id: int, day: str, service: str) -> bool:
     return True
 
 
-@shared_task(name=RUN_PLAN, bind=True, **RETRY)
+@typed_task(name=RUN_PLAN, bind=True, **RETRY)
 def run_plan_task(self: Task, municipality_id: int, day: str, service: str) -> str:
     """Plan the day under its lock; publish the new version if the day was published."""
+    svc = Service(service)
     ws = get_worker_settings()
-    key = day_key(municipality_id, day, service)
+    key = day_key(municipality_id, day, svc)
     coord = coordinator()
     _, hard = plan_time_limits(get_settings().solve_time_limit_s, ws)
     owner = str(self.request.id)
@@ -114,9 +117,9 @@ def run_plan_task(self: Task, municipality_id: int, day: str, service: str) -> s
         # Forget the schedule before reading the events: a change arriving from now on
         # schedules the next run instead of joining this one, which may not see it.
         coord.forget(key + ":scheduled")
-        result = _plan_under_lock(municipality_id, date.fromisoformat(day), service)
+        result = _plan_under_lock(municipality_id, date.fromisoformat(day), svc)
     if result.outcome == "planned":
-        metrics().solve_seconds.labels(service=service).observe(result.seconds)
+        metrics().solve_seconds.labels(service=svc).observe(result.seconds)
     if result.publish and result.plan_version_id is not None:
         enqueue(
             "patronage.publish_version",
@@ -126,7 +129,7 @@ def run_plan_task(self: Task, municipality_id: int, day: str, service: str) -> s
     return result.outcome
 
 
-def _plan_under_lock(municipality_id: int, day: date, service: str) -> PlanRun:
+def _plan_under_lock(municipality_id: int, day: date, service: Service) -> PlanRun:
     limits = {
         "time_limit": get_settings().solve_time_limit_s,
         "replan_time_limit": get_worker_settings().replan_time_limit_s,
@@ -147,7 +150,7 @@ def _plan_under_lock(municipality_id: int, day: date, service: str) -> PlanRun:
 # --- the clock's actions ---------------------------------------------------------------------
 
 
-@shared_task(name="patronage.cutoff", **RETRY)
+@typed_task(name="patronage.cutoff", **RETRY)
 def cutoff(municipality_id: int, day: str, event_id: int | None = None, **_: Any) -> str:
     """Orders for `day` close: freeze each service (the freeze asks for the plan)."""
     with session_scope() as session:
@@ -161,34 +164,36 @@ def cutoff(municipality_id: int, day: str, event_id: int | None = None, **_: Any
     return "frozen: " + (", ".join(frozen) or "nothing (no delivery that day)")
 
 
-@shared_task(name="patronage.morning", **RETRY)
+@typed_task(name="patronage.morning", **RETRY)
 def morning(
     municipality_id: int, day: str, service: str, event_id: int | None = None, **_: Any
 ) -> str:
     """The morning plan: make sure the day is frozen and planned, with the night's changes."""
+    svc = Service(service)
     with session_scope() as session:
         if event_id is not None and not claim_event(municipality_id, event_id, session=session):
             return "duplicate"
-        if service in COLLECTORS:
-            freeze_if_delivering(session, municipality_id, date.fromisoformat(day), service)
-    schedule_plan_run(municipality_id, day, service)
+        if svc in COLLECTORS:
+            freeze_if_delivering(session, municipality_id, date.fromisoformat(day), svc)
+    schedule_plan_run(municipality_id, day, svc)
     return "scheduled"
 
 
 # --- publishing --------------------------------------------------------------------------------
 
 
-@shared_task(name="patronage.publish", **RETRY)
+@typed_task(name="patronage.publish", **RETRY)
 def publish(
     municipality_id: int, day: str, service: str, event_id: int | None = None, **_: Any
 ) -> str:
     """Publish the day's current version (the clock before the vans leave, or a dispatcher)."""
+    svc = Service(service)
     with session_scope() as session:
         if event_id is not None and not claim_event(municipality_id, event_id, session=session):
             return "duplicate"
-        plan = get_plan(municipality_id, date.fromisoformat(day), service, session=session)
+        plan = get_plan(municipality_id, date.fromisoformat(day), svc, session=session)
         if plan is None or plan.current_version == 0:
-            why = f"no {service} plan for {day} yet"
+            why = f"no {svc} plan for {day} yet"
             raise_alert(session, municipality_id, AlertKind.publish_skipped, why)
             return "no plan"
         ids = _publish_current(session, plan)
@@ -196,7 +201,7 @@ def publish(
     return f"{len(ids)} to send"
 
 
-@shared_task(name="patronage.publish_version", **RETRY)
+@typed_task(name="patronage.publish_version", **RETRY)
 def publish_version_task(municipality_id: int, plan_version_id: int) -> str:
     """Publish a version a re-plan made of a day already published."""
     with session_scope() as session:
@@ -222,7 +227,7 @@ def _send_all(municipality_id: int, publication_ids: list[int]) -> None:
         enqueue("patronage.deliver", municipality_id=municipality_id, publication_id=publication_id)
 
 
-@shared_task(name="patronage.deliver", bind=True, **RETRY)
+@typed_task(name="patronage.deliver", bind=True, **RETRY)
 def deliver_task(self: Task, municipality_id: int, publication_id: int) -> str:
     """Send one publication; retried with backoff, an alert when it finally fails."""
     settings, ws = get_settings(), get_worker_settings()
@@ -251,7 +256,7 @@ def http_client() -> httpx.Client:
 # --- alerts for people ------------------------------------------------------------------------
 
 
-@shared_task(name="patronage.notify_alert", bind=True, **RETRY)
+@typed_task(name="patronage.notify_alert", bind=True, **RETRY)
 def notify_alert_task(
     self: Task,
     municipality_id: int,
@@ -284,7 +289,7 @@ def notify_alert_task(
 # --- any other event ---------------------------------------------------------------------------
 
 
-@shared_task(name="patronage.event", **RETRY)
+@typed_task(name="patronage.event", **RETRY)
 def handle_event(event_id: int, **_: Any) -> str:
     """An event with no work of its own yet (a stop confirmed): recorded as processed.
 

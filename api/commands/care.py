@@ -27,7 +27,7 @@ from scheduler.intake.availability import report_sick
 from scheduler.intake.calendar import parse_hhmm
 from scheduler.intake.orders import Actor
 from scheduler.intake.visit_requests import find_visit
-from scheduler.models import Caregiver, Municipality, Role
+from scheduler.models import Caregiver, CheckInKind, Municipality, Role, Service
 from scheduler.planning import plan_day
 from scheduler.planning.care_changes import sick_report
 from scheduler.reports.attendance import day_attendance, monthly_hours
@@ -113,7 +113,7 @@ def link_command(
 def check_command(
     visit: str = typer.Argument(..., help="The visit's external id."),
     caregiver: str = typer.Argument(..., help="The caregiver's external id."),
-    kind: str = typer.Argument(..., help="in or out."),
+    kind: CheckInKind = typer.Argument(..., help="in or out."),
     day: str = typer.Option(..., "--date", help="The visit's date, YYYY-MM-DD."),
     municipality: str = typer.Option(..., "--municipality", help="Municipality name."),
     at: str | None = typer.Option(None, "--at", help="HH:MM that day [now]."),
@@ -155,7 +155,7 @@ def sick_command(
         # No live bar: its thread would make the solver start through a forkserver, whose
         # start-up can eat a short re-plan budget on a busy machine.
         console().print(f"Re-planning care on {when} ({time_limit:g} s)")
-        plan_day(mid, when, "care", session=session, time_limit=time_limit,
+        plan_day(mid, when, Service.care, session=session, time_limit=time_limit,
                  reason="caregiver.sick", now=moment)  # fmt: skip
         session.commit()
         report = sick_report(mid, carer.id or 0, when, session=session)

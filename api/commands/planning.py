@@ -25,7 +25,7 @@ from api.console import append_row, console, machine, progress
 from scheduler.db import session_scope
 from scheduler.errors import DomainError
 from scheduler.intake.cutoff import freeze_day
-from scheduler.models import Municipality, PlanVersion
+from scheduler.models import Municipality, PlanVersion, Service
 from scheduler.planning import plan_day
 from scheduler.planning.care_export import care_version_to_dict
 from scheduler.planning.export import version_to_dict
@@ -82,13 +82,14 @@ def write(path: Path | None, text: str, what: str) -> None:
 
 def with_bar(label: str, seconds: float, work: Callable[[], T]) -> T:
     """Run `work` in a thread while a bar fills over its expected `seconds`."""
-    box: dict[str, Any] = {}
+    values: list[T] = []
+    errors: list[BaseException] = []
 
     def target() -> None:
         try:
-            box["value"] = work()
+            values.append(work())
         except BaseException as exc:  # handed back to the caller's thread below
-            box["error"] = exc
+            errors.append(exc)
 
     thread = threading.Thread(target=target, daemon=True)
     started = time.monotonic()
@@ -99,14 +100,14 @@ def with_bar(label: str, seconds: float, work: Callable[[], T]) -> T:
             thread.join(0.2)
             bar.update(task, completed=min(time.monotonic() - started, seconds))
         bar.update(task, completed=seconds)
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
+    if errors:
+        raise errors[0]
+    return values[0]
 
 
 def plan_command(
     day: str = typer.Argument(..., metavar="DATE", help="The date to plan, YYYY-MM-DD."),
-    service: str = typer.Option("meals", "--service", help="meals (care: home-care visits)."),
+    service: Service = typer.Option("meals", "--service", help="meals (care: home-care visits)."),
     municipality: str = typer.Option(..., "--municipality", help="Municipality name."),
     json_file: Path | None = typer.Option(None, "--json", help="Write the plan (FORMAT.md)."),
     time_limit: float | None = typer.Option(None, "--time-limit", help="Solver seconds."),

@@ -51,6 +51,7 @@ def run_one(database_url: str, stops: int) -> dict[str, float]:
     from api.app import create_app
     from scheduler.db import make_engine
     from scheduler.migrate import upgrade
+    from scheduler.models import Service
     from scheduler.settings import Settings, reset_settings
     from workers.lab.bench_welfare import DAY, measure, receiver, seed_town, summary
 
@@ -65,7 +66,9 @@ def run_one(database_url: str, stops: int) -> dict[str, float]:
         )
         settings = Settings(database_url=database_url, secret_key="bench", redis_url="")
         app = create_app(settings)
-        token = links.sign(settings, links.DayLink(town.municipality_id, "meals", DAY, "VAN-1"))
+        token = links.sign(
+            settings, links.DayLink(town.municipality_id, Service.meals, DAY, "VAN-1")
+        )
         with TestClient(app) as phone:
 
             def tap(stop_id: int, event_id: str) -> None:
@@ -86,7 +89,8 @@ def _private_postgres(workdir: Path) -> Iterator[str]:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    pg = pgserver.get_server(str(workdir / "pg"), cleanup_mode="stop")
+    # pgserver re-exports get_server without declaring it (no __all__)
+    pg = pgserver.get_server(str(workdir / "pg"), cleanup_mode="stop")  # type: ignore[attr-defined]
     try:
         base = pg.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
         name = f"bench_{uuid.uuid4().hex[:8]}"

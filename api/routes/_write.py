@@ -27,7 +27,7 @@ def merged(row: SQLModel, record: type[M], changes: BaseModel) -> M:
 
 
 def audited(
-    session: Session, caller: Caller, action: str, entity: str, entity_id: object, **detail: Any
+    session: Session, caller: Caller, action: str, entity: str, entity_id: object, **detail: object
 ) -> None:
     audit(
         caller.municipality_id,

@@ -20,7 +20,7 @@ from api.schemas.days import ActionIn, DayBoard, Requested
 from scheduler.events import record_event
 from scheduler.intake.cutoff import COLLECTORS
 from scheduler.intake.freezing import freeze_if_delivering
-from scheduler.models import Service
+from scheduler.models import EventKind, OutboxTask, Service
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["days"])
 Day = Annotated[date, Path(description="The plan day, YYYY-MM-DD.")]
@@ -37,8 +37,8 @@ def get_day(
 def _request(
     session: DbSession,
     caller: Caller,
-    kind: str,
-    task: str,
+    kind: EventKind,
+    task: OutboxTask,
     day: date,
     service: Service,
     body: ActionIn,
@@ -56,7 +56,7 @@ def _request(
         key=key,
         payload={"requested_by": caller.actor},
         day=day,
-        service=service.value,
+        service=service,
         actor=caller.actor,
         tasks=[(task, args)],
     )
@@ -75,9 +75,11 @@ def plan(
     later: BackgroundTasks,
 ) -> Requested:
     """Ask for a (re-)plan of the day; the day is frozen first if it was not yet."""
-    if service.value in COLLECTORS:
-        freeze_if_delivering(session, caller.municipality_id, day, service.value)
-    answer = _request(session, caller, "plan_requested", "plan", day, service, body)
+    if service in COLLECTORS:
+        freeze_if_delivering(session, caller.municipality_id, day, service)
+    answer = _request(
+        session, caller, EventKind.plan_requested, OutboxTask.plan, day, service, body
+    )
     relay_if_eager(later, request)
     return answer
 
@@ -93,6 +95,8 @@ def publish(
     later: BackgroundTasks,
 ) -> Requested:
     """Send each driver's and caregiver's day to their phone."""
-    answer = _request(session, caller, "publish_requested", "publish", day, service, body)
+    answer = _request(
+        session, caller, EventKind.publish_requested, OutboxTask.publish, day, service, body
+    )
     relay_if_eager(later, request)
     return answer

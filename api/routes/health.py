@@ -6,19 +6,17 @@ the workers and the clock report the same way.
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
-from workers.health import liveness, readiness
+from workers.health import Liveness, liveness, readiness
 from workers.metrics import exposition
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/healthz")
-def healthz() -> dict[str, Any]:
+def healthz() -> Liveness:
     """The process answers."""
     return liveness()
 

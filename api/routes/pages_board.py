@@ -6,7 +6,7 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, TypedDict
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 from sqlmodel import Session
 
 from api.board import current_version, live_status, open_alerts
-from api.care_board import care_panel
+from api.care_board import CarePanel, care_panel
 from api.csrf import form_token
 from api.deps import DbSession
 from api.eager import relay_if_eager
@@ -48,6 +48,25 @@ def board(
     return _page(request, page, session, day, service, sick)
 
 
+class BoardPage(TypedDict):
+    """What board.html is rendered with (besides what every page gets)."""
+
+    page: PageUser
+    day: date
+    service: Service
+    tile_url: str
+    care: CarePanel | None  # the home-care panel, on the care board only
+
+
+class BoardSnapshot(TypedDict):
+    """One `status` event of the board's live stream."""
+
+    version: int
+    published: int
+    stops: dict[str, str]  # stop id -> status
+    alerts: list[int | None]  # the open alerts' ids
+
+
 def _page(
     request: Request,
     page: PageUser,
@@ -57,7 +76,7 @@ def _page(
     sick: int | None = None,
     problem: str = "",
 ) -> Response:
-    context: dict[str, Any] = {
+    context: BoardPage = {
         "page": page,
         "day": day,
         "service": service,
@@ -94,11 +113,9 @@ def board_sick(
     return RedirectResponse(f"/board?{query}#care-panel", status_code=303)
 
 
-def _snapshot(
-    request: Request, municipality_id: int, day: date, service: Service
-) -> dict[str, Any]:
+def _snapshot(request: Request, municipality_id: int, day: date, service: Service) -> BoardSnapshot:
     with Session(request.app.state.engine) as session:
-        plan = get_plan(municipality_id, day, service.value, session=session)
+        plan = get_plan(municipality_id, day, service, session=session)
         version = current_version(session, municipality_id, plan)
         routes = (
             route_ids(municipality_id, version.id, session=session)
@@ -125,7 +142,7 @@ async def stream(
     mid = page.municipality_id
 
     async def events() -> AsyncIterator[str]:
-        last: dict[str, Any] | None = None
+        last: BoardSnapshot | None = None
         quiet = 0.0
         while not await request.is_disconnected():
             snap = await run_in_threadpool(_snapshot, request, mid, day, service)

@@ -28,10 +28,10 @@ def day_pins(
     session: Session, municipality_id: int, day: date, service: Service
 ) -> list[PinPublic]:
     """The day's pins with whether the plan the board shows keeps each."""
-    plan = get_plan(municipality_id, day, service.value, session=session)
+    plan = get_plan(municipality_id, day, service, session=session)
     current = plan.current_version if plan else 0
     version = get_version(municipality_id, plan, current, session=session) if plan else None
-    states = pin_report(municipality_id, day, service.value, version, session=session)
+    states = pin_report(municipality_id, day, service, version, session=session)
     return [PinPublic.of(s) for s in states]
 
 
@@ -48,8 +48,8 @@ def create_pin(
 ) -> PinPublic:
     """Pin a stop to a van at a place in its route (a stop pinned before moves)."""
     mid = caller.municipality_id
-    client_id = stop_client(mid, day, service.value, body.stop_id, session=session)
-    pin = pin_client(mid, day, service.value, client_id=client_id, vehicle_id=body.vehicle_id,
+    client_id = stop_client(mid, day, service, body.stop_id, session=session)
+    pin = pin_client(mid, day, service, client_id=client_id, vehicle_id=body.vehicle_id,
                      position=body.position, by=caller.actor, session=session)  # fmt: skip
     _audit(session, caller, "pin", pin.id, day, service, client_id, body)
     return next(p for p in day_pins(session, mid, day, service) if p.id == pin.id)

@@ -23,7 +23,7 @@ from api.schemas.days import (
     StopPublic,
 )
 from scheduler import welfare
-from scheduler.models import Plan, Route, Stop, StopStatus
+from scheduler.models import EventKind, Plan, Route, Service, Stop, StopStatus
 from scheduler.repositories import plans
 from scheduler.repositories.alerts import select_alerts
 from scheduler.repositories.common import get_owned
@@ -43,7 +43,7 @@ def list_plans(
     paging: PageParams,
     date_from: From = None,
     date_to: To = None,
-    service: Annotated[str | None, Query(max_length=16)] = None,
+    service: Service | None = None,
 ) -> Page[PlanPublic]:
     query = plans.select_plans(
         caller.municipality_id, date_from=date_from, date_to=date_to, service=service
@@ -95,7 +95,7 @@ def list_events(
     session: DbSession,
     paging: PageParams,
     day: date | None = None,
-    kind: Annotated[str | None, Query(max_length=48)] = None,
+    kind: EventKind | None = None,
 ) -> Page[EventPublic]:
     query = select_events(caller.municipality_id, day=day, kind=kind)
     return page_of(session, query, paging, EventPublic)

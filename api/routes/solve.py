@@ -7,14 +7,14 @@ back (503) rather than halving the first one's search.
 from __future__ import annotations
 
 import threading
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Body
 
 from api.deps import DbSession, SettingsDep, Staff
 from api.problems import PROBLEM_RESPONSES, FieldError, ProblemError
 from api.schemas.solve import EXAMPLE_PROBLEM, SolveSolution
-from routing.exchange import problem_from_dict, solution_to_dict
+from routing.exchange import JsonObject, problem_from_dict, solution_to_dict
 from routing.params import SolveParams
 from routing.solver import solve as solve_problem
 
@@ -24,7 +24,7 @@ _one_at_a_time = threading.BoundedSemaphore(1)
 
 @router.post("/solve", response_model=SolveSolution)
 def solve(
-    problem: Annotated[dict[str, Any], Body(examples=[EXAMPLE_PROBLEM])],
+    problem: Annotated[JsonObject, Body(examples=[EXAMPLE_PROBLEM])],
     caller: Staff,
     settings: SettingsDep,
     session: DbSession,

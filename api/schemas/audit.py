@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from pydantic import BaseModel
+
+from scheduler.models import JsonObject
 
 
 class AuditPublic(BaseModel):
@@ -14,5 +15,5 @@ class AuditPublic(BaseModel):
     action: str
     entity: str
     entity_id: str
-    detail: dict[str, Any]
+    detail: JsonObject
     at: datetime

@@ -8,6 +8,15 @@ from pydantic import BaseModel, Field
 
 from scheduler.models import TravelMode, VisitStatus
 from scheduler.models.care import CaregiverBase
+from scheduler.models.fields import (
+    BreakMinutes,
+    Latitude,
+    Longitude,
+    Name,
+    Phone,
+    ShiftMinutes,
+    Weekdays,
+)
 from scheduler.repositories.care import CaregiverIn, VisitPlanIn
 
 
@@ -16,18 +25,18 @@ class CaregiverCreate(CaregiverIn):
 
 
 class CaregiverUpdate(BaseModel):
-    name: str | None = Field(default=None, max_length=120)
-    phone: str | None = Field(default=None, max_length=40)
+    name: Name | None = None
+    phone: Phone | None = None
     mode: TravelMode | None = None
     shift_start: time | None = None
     shift_end: time | None = None
-    max_minutes: int | None = Field(default=None, gt=0, le=960)
-    start_lon: float | None = Field(default=None, ge=-180, le=180)
-    start_lat: float | None = Field(default=None, ge=-90, le=90)
-    break_minutes: int | None = Field(default=None, ge=0, le=120)
+    max_minutes: ShiftMinutes | None = None
+    start_lon: Longitude | None = None
+    start_lat: Latitude | None = None
+    break_minutes: BreakMinutes | None = None
     break_start: time | None = None
     break_end: time | None = None
-    weekdays: str | None = Field(default=None, max_length=40)
+    weekdays: Weekdays | None = None
     active: bool | None = None
     skills: list[str] | None = Field(default=None, max_length=40)
 

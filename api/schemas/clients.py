@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from pydantic import BaseModel, Field
 
-from scheduler.models import Diet
+from scheduler.models import Diet, JsonObject
 from scheduler.models.clients import ClientBase
 from scheduler.repositories.clients import ClientIn, ClientUpdate
 
@@ -34,13 +33,13 @@ class ClientPublic(ClientBase):
 class ClientExport(BaseModel):
     """Everything stored about one client, as a data subject's access request answers."""
 
-    client: dict[str, Any]
-    emergency_contacts: list[dict[str, Any]]
-    subscriptions: list[dict[str, Any]]
-    meal_orders: list[dict[str, Any]]
-    visit_plans: list[dict[str, Any]]
-    visits: list[dict[str, Any]]
-    alerts: list[dict[str, Any]]
+    client: JsonObject
+    emergency_contacts: list[JsonObject]
+    subscriptions: list[JsonObject]
+    meal_orders: list[JsonObject]
+    visit_plans: list[JsonObject]
+    visits: list[JsonObject]
+    alerts: list[JsonObject]
 
 
 class SubscriptionSet(BaseModel):

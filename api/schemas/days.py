@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from pydantic import BaseModel, Field
 
 from api.schemas.pins import PinPublic
-from scheduler.models import Service, StopStatus
+from scheduler.models import JsonObject, Service, StopStatus
 from scheduler.welfare import WelfareDetail
 
 
 class PlanPublic(BaseModel):
     id: int
     day: date
-    service: str
+    service: Service
     current_version: int
     published_version: int
 
@@ -55,8 +54,8 @@ class EventPublic(BaseModel):
     id: int
     kind: str
     day: date | None
-    service: str | None
-    payload: dict[str, Any]
+    service: Service | None
+    payload: JsonObject
     actor: str
     occurred_at: datetime
     processed_at: datetime | None

@@ -3,9 +3,24 @@
 from __future__ import annotations
 
 from datetime import time
+from typing import Annotated
 
+from annotated_types import Le
 from pydantic import BaseModel, Field
 
+from scheduler.models.fields import (
+    Address,
+    Capacity,
+    HotMealMinutes,
+    Latitude,
+    Longitude,
+    MaxTrips,
+    Name,
+    PortionsPerBox,
+    ServiceMinutes,
+    SparePortions,
+    Weekdays,
+)
 from scheduler.models.fleet import KitchenBase, VehicleBase
 from scheduler.repositories.fleet import DriverIn, VehicleIn
 
@@ -15,14 +30,15 @@ class KitchenCreate(KitchenBase):
 
 
 class KitchenUpdate(BaseModel):
-    name: str | None = Field(default=None, max_length=120)
-    address: str | None = Field(default=None, max_length=255)
-    lon: float | None = Field(default=None, ge=-180, le=180)
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    hot_meal_minutes: int | None = Field(default=None, gt=0, le=600)
-    service_minutes: float | None = Field(default=None, ge=0, le=120)
-    spare_portions: int | None = Field(default=None, ge=0, le=10_000)
-    portions_per_box: int | None = Field(default=None, gt=0, le=1000)
+    name: Name | None = None
+    address: Address | None = None
+    lon: Longitude | None = None
+    lat: Latitude | None = None
+    hot_meal_minutes: HotMealMinutes | None = None
+    service_minutes: ServiceMinutes | None = None
+    # A change through the API has an upper bound that imports do not.
+    spare_portions: Annotated[SparePortions, Le(10_000)] | None = None
+    portions_per_box: Annotated[PortionsPerBox, Le(1000)] | None = None
 
 
 class KitchenPublic(KitchenBase):
@@ -34,13 +50,13 @@ class VehicleCreate(VehicleIn):
 
 
 class VehicleUpdate(BaseModel):
-    name: str | None = Field(default=None, max_length=120)
-    capacity_portions: int | None = Field(default=None, gt=0, le=100_000)
-    capacity_boxes: int | None = Field(default=None, gt=0, le=10_000)
+    name: Name | None = None
+    capacity_portions: Annotated[Capacity, Le(100_000)] | None = None
+    capacity_boxes: Annotated[Capacity, Le(10_000)] | None = None
     shift_start: time | None = None
     shift_end: time | None = None
-    max_trips: int | None = Field(default=None, ge=1, le=10)
-    weekdays: str | None = Field(default=None, max_length=40)
+    max_trips: MaxTrips | None = None
+    weekdays: Weekdays | None = None
     active: bool | None = None
     kitchen_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from scheduler.models import StopStatus
+from scheduler.models import Service, StopStatus
 
 
 class PhoneStop(BaseModel):
@@ -45,7 +45,7 @@ class PhoneTrip(BaseModel):
 
 class PhoneDay(BaseModel):
     day: str
-    service: str
+    service: Service
     resource: str = Field(description="The van's or caregiver's code, e.g. V01.")
     name: str = Field(description="The van's or caregiver's name.")
     people: list[str] = Field(description="The van's drivers by name.")

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from scheduler.models import Service
 from scheduler.planning.pins import PinState
 
 DB_INT = 2**31 - 1
@@ -22,7 +23,7 @@ class PinIn(BaseModel):
 class PinPublic(BaseModel):
     id: int
     day: date
-    service: str
+    service: Service
     client_id: int
     client: str
     vehicle_id: int

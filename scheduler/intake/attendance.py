@@ -25,22 +25,35 @@ from scheduler.errors import FieldProblem, InvalidInputError
 from scheduler.events import record_event
 from scheduler.intake.cutoff import as_utc
 from scheduler.intake.visits import SERVICE
-from scheduler.models import Caregiver, Stop, StopStatus, Visit, VisitCheck, VisitStatus
+from scheduler.models import (
+    Caregiver,
+    CheckInKind,
+    EventKind,
+    OutboxTask,
+    Stop,
+    StopStatus,
+    Visit,
+    VisitCheck,
+    VisitStatus,
+)
 from scheduler.repositories.care import get_caregiver
 from scheduler.repositories.plans import followed_version, get_plan, routes_of
 from scheduler.repositories.tenancy import get_municipality
 from scheduler.repositories.visits import check_by_client_event_id, get_visit, has_checked_in
 
-EVENT_TASK = "event"  # as confirmations: the relay sends it as the task "patronage.event"
+CHECKED = {
+    CheckInKind.in_: EventKind.visit_checked_in,
+    CheckInKind.out: EventKind.visit_checked_out,
+}
 
 
 @dataclass(frozen=True)
 class Check:
-    """One check from a phone: `kind` is "in" or "out"; `at` an aware instant."""
+    """One check from a phone, in or out; `at` an aware instant."""
 
     visit_id: int
     caregiver_id: int
-    kind: str
+    kind: CheckInKind
     at: datetime
     client_event_id: str
     lon: float | None = None
@@ -79,7 +92,7 @@ def record_check(
     _, is_new = record_event(
         session,
         municipality_id=municipality_id,
-        kind=f"visit.checked_{check.kind}",
+        kind=CHECKED[check.kind],
         key=f"report:{check.client_event_id}",
         payload={
             "visit_id": visit.id,
@@ -92,7 +105,7 @@ def record_check(
         day=visit.day,
         service=SERVICE,
         actor=actor,
-        tasks=[(EVENT_TASK, {})],
+        tasks=[(OutboxTask.event, {})],
     )
     if not is_new:  # the same phone report came through the route confirmation first
         found = check_by_client_event_id(municipality_id, check.client_event_id, session=session)
@@ -115,7 +128,7 @@ def record_check(
 
 
 def _validate(municipality_id: int, check: Check, visit: Visit, *, session: Session) -> None:
-    if check.kind not in ("in", "out"):
+    if check.kind not in set(CheckInKind):  # a caller may still hand a plain string
         raise InvalidInputError.one("kind", f"must be in or out, got {check.kind!r}")
     if not 1 <= len(check.client_event_id) <= 64:
         raise InvalidInputError.one("client_event_id", "must have 1 to 64 characters")

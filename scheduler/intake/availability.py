@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, time
-from typing import Any
+from typing import TypedDict
 
 from sqlmodel import Session
 
@@ -25,8 +25,9 @@ from scheduler.events import record_event
 from scheduler.intake.calendar import parse_weekdays
 from scheduler.intake.orders import Actor
 from scheduler.intake.visits import SERVICE
-from scheduler.models import AbsenceKind, Caregiver, CaregiverAbsence
-from scheduler.repositories.absences import absences_between, get_absence
+from scheduler.models import AbsenceKind, Caregiver, CaregiverAbsence, EventKind, OutboxTask
+from scheduler.repositories.absences import absences_between as absences_between  # for screens
+from scheduler.repositories.absences import get_absence
 from scheduler.repositories.care import get_caregiver, list_caregivers
 from scheduler.repositories.common import local_time_problems, raise_problems
 from scheduler.repositories.freezes import frozen_days
@@ -113,7 +114,7 @@ def add_absence(
     )
     session.add(absence)
     session.flush()
-    kind_text = "caregiver.sick" if kind == AbsenceKind.sick else "caregiver.absent"
+    kind_text = EventKind.caregiver_sick if kind == AbsenceKind.sick else EventKind.caregiver_absent
     _record(caregiver, absence, kind_text, by, session=session)
     return absence
 
@@ -157,26 +158,43 @@ def remove_absence(
     """Delete an absence recorded by mistake (or a caregiver back early); dates re-plan."""
     absence = get_absence(municipality_id, absence_id, session=session)
     caregiver = get_caregiver(municipality_id, absence.caregiver_id, session=session)
-    _record(caregiver, absence, "caregiver.back", by, session=session)
+    _record(caregiver, absence, EventKind.caregiver_back, by, session=session)
     session.delete(absence)
     session.flush()
     return absence
 
 
+class AbsencePayload(TypedDict):
+    """The payload of caregiver.sick, caregiver.absent and caregiver.back, one per date."""
+
+    caregiver_id: int | None
+    caregiver: str  # the caregiver's external id
+    absence_id: int | None
+    absence: str  # the absence's kind
+    start: str
+    end: str
+    from_time: str | None
+    followed_version: int  # the version the dispatcher followed: the re-plan keeps to it
+
+
+def _payload(caregiver: Caregiver, absence: CaregiverAbsence, followed: int) -> AbsencePayload:
+    return AbsencePayload(
+        caregiver_id=caregiver.id,
+        caregiver=caregiver.external_id,
+        absence_id=absence.id,
+        absence=absence.kind.value,
+        start=absence.start.isoformat(),
+        end=absence.end.isoformat(),
+        from_time=absence.from_time.isoformat() if absence.from_time else None,
+        followed_version=followed,
+    )
+
+
 def _record(
-    caregiver: Caregiver, absence: CaregiverAbsence, kind: str, by: Actor, *, session: Session
+    caregiver: Caregiver, absence: CaregiverAbsence, kind: EventKind, by: Actor, *, session: Session
 ) -> None:
     """One event per frozen date of the absence (asking to re-plan it); one if none is."""
     municipality_id = caregiver.municipality_id
-    payload: dict[str, Any] = {
-        "caregiver_id": caregiver.id,
-        "caregiver": caregiver.external_id,
-        "absence_id": absence.id,
-        "absence": absence.kind.value,
-        "start": absence.start.isoformat(),
-        "end": absence.end.isoformat(),
-        "from_time": absence.from_time.isoformat() if absence.from_time else None,
-    }
     key = by.key or uuid.uuid4().hex[:16]
     frozen = frozen_days(municipality_id, SERVICE, absence.start, absence.end, session=session)
     for day in frozen or [absence.start]:
@@ -188,9 +206,9 @@ def _record(
             municipality_id=municipality_id,
             kind=kind,
             key=f"{key}:{kind}:{absence.id}:{day.isoformat()}"[:80],
-            payload={**payload, "followed_version": followed},
+            payload=_payload(caregiver, absence, followed),
             day=day,
             service=SERVICE,
             actor=by.name,
-            tasks=[("replan", {**task, "reason": kind})] if day in frozen else [],
+            tasks=[(OutboxTask.replan, {**task, "reason": kind})] if day in frozen else [],
         )

@@ -39,13 +39,18 @@ from scheduler.errors import InvalidInputError, NotFoundError
 from scheduler.events import record_event
 from scheduler.intake.undo import before_report, corrected_report, undo
 from scheduler.models import (
+    CheckInKind,
     Client,
+    EventKind,
     MealOrder,
     OrderStatus,
+    OutboxTask,
     Plan,
     PlanVersion,
     Route,
+    Service,
     Stop,
+    StopKind,
     StopStatus,
     Visit,
     VisitCheck,
@@ -76,7 +81,6 @@ VISIT_OUTCOMES = {
     StopStatus.done: VisitStatus.done,
     StopStatus.problem: None,
 }
-EVENT_TASK = "event"  # the relay sends it as the Celery task "patronage.event"
 MOVED, CANCELLED = "moved", "cancelled"  # the conflicts a report can meet
 
 
@@ -101,7 +105,7 @@ class DayRoute:
 
     municipality_id: int
     day: date
-    service: str
+    service: Service
     resource: str
 
 
@@ -158,11 +162,11 @@ def confirm_stop(where: DayRoute, report: Report, *, actor: str, session: Sessio
     _, is_new = record_event(
         session,
         municipality_id=where.municipality_id,
-        kind="stop_reported",
+        kind=EventKind.stop_reported,
         key=f"report:{report.client_event_id}",
         payload=payload,
         actor=actor,
-        tasks=[(EVENT_TASK, {})],
+        tasks=[(OutboxTask.event, {})],
     )
     if not is_new:
         status = found.own.status if found.own else report.outcome
@@ -245,7 +249,9 @@ def _apply(session: Session, plan: Plan, found: _Found, report: Report) -> None:
     ]
     for _, _, stop in stops_serving(found.published.municipality_id, later, found.subject,
                                     session=session):  # fmt: skip
-        probe = Stop(municipality_id=0, route_id=0, seq=0, kind="job", confirmed_at=report.at)
+        probe = Stop(
+            municipality_id=0, route_id=0, seq=0, kind=StopKind.job, confirmed_at=report.at
+        )
         if newer(probe, stop):
             _set(session, stop, report)
     row = found.subject.row
@@ -297,7 +303,9 @@ def _visit(session: Session, visit: Visit, report: Report, route: Route | None) 
                 municipality_id=visit.municipality_id,
                 visit_id=visit.id,  # type: ignore[arg-type]
                 caregiver_id=route.caregiver_id,
-                kind="in" if report.outcome == StopStatus.checked_in else "out",
+                kind=CheckInKind.in_
+                if report.outcome == StopStatus.checked_in
+                else CheckInKind.out,
                 at=report.at,
                 lon=report.lon,
                 lat=report.lat,

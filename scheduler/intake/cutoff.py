@@ -26,8 +26,17 @@ from scheduler.events import record_event
 from scheduler.intake.delivery_days import DeliveryCalendar
 from scheduler.intake.subscriptions import generate_orders
 from scheduler.intake.visits import collect_visits, stored_visits
-from scheduler.models import DayFreeze, FrozenOrder, Municipality, Role
-from scheduler.repositories.freezes import frozen_orders, latest_freeze
+from scheduler.models import (
+    DayFreeze,
+    EventKind,
+    FrozenOrder,
+    Municipality,
+    OutboxTask,
+    Role,
+    Service,
+)
+from scheduler.repositories.freezes import frozen_orders
+from scheduler.repositories.freezes import latest_freeze as latest_freeze  # offered with freeze_day
 from scheduler.repositories.orders import live_orders_of_day
 from scheduler.repositories.tenancy import municipality_by_id
 
@@ -133,20 +142,21 @@ def _stored_meals(session: Session, municipality_id: int, freeze_id: int) -> lis
 
 
 # One collector per service, and the reader of what a stored freeze holds.
-COLLECTORS: dict[str, Collector] = {"meals": _collect_meals, "care": collect_visits}
-STORED: dict[str, Stored] = {"meals": _stored_meals, "care": stored_visits}
+COLLECTORS: dict[Service, Collector] = {Service.meals: _collect_meals, Service.care: collect_visits}
+STORED: dict[Service, Stored] = {Service.meals: _stored_meals, Service.care: stored_visits}
 
 
 def freeze_day(
     municipality_id: int,
     day: date,
-    service: str,
+    service: Service,
     *,
     session: Session,
     reason: str = "cutoff",
     actor: str = "system",
 ) -> DayFreeze:
     """Freeze the day's orders unless already frozen; the existing freeze is returned as is."""
+    _collector(service)  # a service nobody collects is refused by name, before any query
     existing = latest_freeze(municipality_id, day, service, session=session)
     if existing is not None:
         return existing
@@ -158,7 +168,7 @@ def freeze_day(
 def refreeze_day(
     municipality_id: int,
     day: date,
-    service: str,
+    service: Service,
     *,
     session: Session,
     reason: str,
@@ -187,12 +197,12 @@ def refreeze_day(
     )
 
 
-def _collector(service: str) -> Collector:
+def _collector(service: Service) -> Collector:
     try:
         return COLLECTORS[service]
     except KeyError:
         raise InvalidInputError.one(
-            "service", f"expected one of {sorted(COLLECTORS)}, got {service!r}"
+            "service", f"expected one of {sorted(s.value for s in COLLECTORS)}, got {service!r}"
         ) from None
 
 
@@ -205,7 +215,7 @@ def _signature(rows: FreezeSet) -> set[str]:
 def _write_freeze(
     municipality_id: int,
     day: date,
-    service: str,
+    service: Service,
     version: int,
     *,
     session: Session,
@@ -242,7 +252,7 @@ def _write_freeze(
     record_event(
         session,
         municipality_id=municipality_id,
-        kind="day.frozen",
+        kind=EventKind.day_frozen,
         key=f"freeze:{service}:{day.isoformat()}:v{version}",
         payload={
             "freeze_id": freeze.id,
@@ -254,7 +264,7 @@ def _write_freeze(
         day=day,
         service=service,
         actor=actor,
-        tasks=[("replan", task)],
+        tasks=[(OutboxTask.replan, task)],
     )
     session.flush()
     return freeze

@@ -11,14 +11,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import NotRequired, TypedDict
 
 from sqlmodel import Session
 
 from scheduler.audit import audit
 from scheduler.events import record_event
 from scheduler.intake.cutoff import cutoff_at, refreeze_day, utc_now
-from scheduler.models import Municipality, Role
+from scheduler.models import EventKind, Municipality, Role, Service
 from scheduler.repositories.freezes import latest_freeze
 
 
@@ -33,17 +33,45 @@ class Actor:
     key: str | None = None  # the caller's idempotency key for the event (a request id)
 
 
+class ChangeNotes(TypedDict, total=False):
+    """What `record_day_change` adds to a change's event payload."""
+
+    forced_by: str  # past the cut-off: who forced the change
+    cutoff: str  # past the cut-off: when orders closed (ISO instant)
+    freeze_version: int  # the day was frozen: the freeze the change made
+
+
+class OrderPayload(ChangeNotes):
+    """The payload of order.placed and order.cancelled."""
+
+    client_id: int
+    order_ids: list[int | None]
+    portions: int
+    late: bool
+    pause: NotRequired[list[str]]  # cancelled by a pause: its first and last date
+
+
+class VisitPayload(ChangeNotes):
+    """The payload of visit.requested, visit.changed, visit.cancelled and the lunch moves."""
+
+    visit_id: int | None
+    external_id: str
+    client_id: int
+    late: bool
+    reason: NotRequired[str]  # visit.cancelled: why
+
+
 @dataclass(frozen=True)
 class DayChange:
     """One accepted change: what kind, to which row, and what its event says."""
 
-    kind: str
-    service: str
+    kind: EventKind
+    service: Service
     day: date
     entity: str  # the audited table, e.g. "MealOrder" or "Visit"
     entity_id: int | None
     key_tail: str  # makes the event key unique per change (row, and date where it matters)
-    payload: dict[str, Any]
+    payload: OrderPayload | VisitPayload
 
 
 def record_day_change(

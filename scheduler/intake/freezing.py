@@ -14,10 +14,13 @@ from sqlmodel import Session
 from scheduler.errors import NotFoundError
 from scheduler.intake.cutoff import freeze_day, latest_freeze
 from scheduler.intake.delivery_days import delivery_calendar
+from scheduler.models import Service
 from scheduler.repositories.tenancy import get_municipality
 
 
-def freeze_if_delivering(session: Session, municipality_id: int, day: date, service: str) -> bool:
+def freeze_if_delivering(
+    session: Session, municipality_id: int, day: date, service: Service
+) -> bool:
     """Freeze `day` for `service` unless it is frozen; False when there is no delivery then."""
     try:
         municipality = get_municipality(municipality_id, session=session)

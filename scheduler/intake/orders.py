@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlmodel import Session
 
@@ -21,16 +20,19 @@ from scheduler.intake.cutoff import (
     check_change,
     is_open,
 )
-from scheduler.intake.day_changes import Actor, DayChange, record_day_change
+from scheduler.intake.day_changes import Actor as Actor  # callers take Actor from here
+from scheduler.intake.day_changes import DayChange, OrderPayload, record_day_change
 from scheduler.intake.delivery_days import DeliveryCalendar, delivery_calendar
 from scheduler.intake.subscriptions import generate_orders
 from scheduler.models import (
     ClientStatus,
     Diet,
+    EventKind,
     MealOrder,
     Municipality,
     OrderSource,
     OrderStatus,
+    Service,
     SubscriptionPause,
 )
 from scheduler.models.base import utcnow
@@ -43,7 +45,7 @@ from scheduler.repositories.orders import (
 )
 from scheduler.repositories.tenancy import get_municipality
 
-SERVICE = "meals"
+SERVICE = Service.meals
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ def place_order(
     _mark(order, ctx, by)
     session.add(order)
     session.flush()
-    _record(ctx, [order], "order.placed", by, session=session)
+    _record(ctx, [order], EventKind.order_placed, by, session=session)
     return order
 
 
@@ -122,7 +124,7 @@ def cancel_order(
         _mark(order, ctx, by)
         session.add(order)
     session.flush()
-    _record(ctx, live, "order.cancelled", by, session=session)
+    _record(ctx, live, EventKind.order_cancelled, by, session=session)
     return orders
 
 
@@ -163,10 +165,10 @@ def pause_subscription(
         _record(
             day_ctx,
             day_orders,
-            "order.cancelled",
+            EventKind.order_cancelled,
             by,
             session=session,
-            extra={"pause": [start.isoformat(), end.isoformat()]},
+            pause=(start, end),
         )
     session.flush()
     return pause
@@ -185,21 +187,22 @@ def _mark(order: MealOrder, ctx: _Day, by: Actor) -> None:
 def _record(
     ctx: _Day,
     orders: list[MealOrder],
-    kind: str,
+    kind: EventKind,
     by: Actor,
     *,
     session: Session,
-    extra: dict[str, Any] | None = None,
+    pause: tuple[date, date] | None = None,
 ) -> None:
     """The event (and audit entry when forced); a re-freeze and re-plan when already frozen."""
     day, client_id = orders[0].day, orders[0].client_id
-    payload: dict[str, Any] = {
-        "client_id": client_id,
-        "order_ids": [o.id for o in orders],
-        "portions": sum(o.portions for o in orders),
-        "late": ctx.late,
-        **(extra or {}),
-    }
+    payload = OrderPayload(
+        client_id=client_id,
+        order_ids=[o.id for o in orders],
+        portions=sum(o.portions for o in orders),
+        late=ctx.late,
+    )
+    if pause is not None:
+        payload["pause"] = [pause[0].isoformat(), pause[1].isoformat()]
     # A caller's key (a request id) may cover several dates (a pause); the date keeps them apart.
     change = DayChange(
         kind, SERVICE, day, "MealOrder", orders[0].id, f"{client_id}:{day.isoformat()}", payload

@@ -23,11 +23,19 @@ from sqlmodel import Field, Session, SQLModel
 from scheduler.errors import FieldProblem, InvalidInputError, NotFoundError
 from scheduler.events import record_event
 from scheduler.intake.cutoff import check_change
-from scheduler.intake.day_changes import Actor, DayChange, record_day_change
+from scheduler.intake.day_changes import Actor, DayChange, VisitPayload, record_day_change
 from scheduler.intake.delivery_days import DeliveryCalendar, delivery_calendar
 from scheduler.intake.subscriptions import generate_orders
 from scheduler.intake.visits import SERVICE, generate_visits
-from scheduler.models import Client, ClientStatus, Visit, VisitStatus
+from scheduler.models import (
+    Client,
+    ClientStatus,
+    EventKind,
+    OutboxTask,
+    Service,
+    Visit,
+    VisitStatus,
+)
 from scheduler.models.base import utcnow
 from scheduler.repositories.care import (
     caregivers_by_external_id,
@@ -100,7 +108,7 @@ def request_visit(
     visit.status, visit.updated_at = VisitStatus.requested, utcnow()
     session.add(visit)
     session.flush()
-    kind = "visit.requested" if existing is None else "visit.changed"
+    kind = EventKind.visit_requested if existing is None else EventKind.visit_changed
     _record(visit, kind, by, late, session=session)
     return visit
 
@@ -205,7 +213,7 @@ def cancel_visit(
     visit.status, visit.carries_meal, visit.updated_at = VisitStatus.cancelled, False, utcnow()
     session.add(visit)
     session.flush()
-    _record(visit, "visit.cancelled", by, late, session=session, extra={"reason": reason[:200]})
+    _record(visit, EventKind.visit_cancelled, by, late, session=session, reason=reason[:200])
     return visit
 
 
@@ -222,7 +230,7 @@ def carry_meal(
     visit.carries_meal, visit.updated_at = carry, utcnow()
     session.add(visit)
     session.flush()
-    kind = "visit.meal_carried" if carry else "visit.meal_to_van"
+    kind = EventKind.visit_meal_carried if carry else EventKind.visit_meal_to_van
     _record(visit, kind, by, late, session=session)
     _replan_meals(visit, kind, by, session=session)
     return visit
@@ -253,32 +261,33 @@ def _check_meal(municipality_id: int, visit: Visit, *, session: Session) -> None
 
 def _record(
     visit: Visit,
-    kind: str,
+    kind: EventKind,
     by: Actor,
     late: bool,
     *,
     session: Session,
-    extra: dict[str, Any] | None = None,
+    reason: str | None = None,
 ) -> None:
     """The event (and audit entry when forced); a re-freeze, and so a re-plan, when frozen."""
     municipality = get_municipality(visit.municipality_id, session=session)
-    payload: dict[str, Any] = {
-        "visit_id": visit.id,
-        "external_id": visit.external_id,
-        "client_id": visit.client_id,
-        "late": late,
-        **(extra or {}),
-    }
+    payload = VisitPayload(
+        visit_id=visit.id,
+        external_id=visit.external_id,
+        client_id=visit.client_id,
+        late=late,
+    )
+    if reason is not None:
+        payload["reason"] = reason
     change = DayChange(kind, SERVICE, visit.day, "Visit", visit.id, str(visit.id), payload)
     record_day_change(municipality, change, by, late=late, session=session)
 
 
-def _replan_meals(visit: Visit, kind: str, by: Actor, *, session: Session) -> None:
+def _replan_meals(visit: Visit, kind: EventKind, by: Actor, *, session: Session) -> None:
     """A frozen meal day re-plans: the meal order did not change, so no new freeze asks."""
     municipality_id, day = visit.municipality_id, visit.day
-    if latest_freeze(municipality_id, day, "meals", session=session) is None:
+    if latest_freeze(municipality_id, day, Service.meals, session=session) is None:
         return
-    task = {"municipality_id": municipality_id, "day": day.isoformat(), "service": "meals"}
+    task = {"municipality_id": municipality_id, "day": day.isoformat(), "service": Service.meals}
     record_event(
         session,
         municipality_id=municipality_id,
@@ -286,7 +295,7 @@ def _replan_meals(visit: Visit, kind: str, by: Actor, *, session: Session) -> No
         key=f"{by.key or uuid.uuid4().hex[:16]}:{kind}:meals:{visit.id}"[:80],
         payload={"visit_id": visit.id, "client_id": visit.client_id},
         day=day,
-        service="meals",
+        service=Service.meals,
         actor=by.name,
-        tasks=[("replan", {**task, "reason": kind})],
+        tasks=[(OutboxTask.replan, {**task, "reason": kind})],
     )

@@ -27,14 +27,14 @@ from sqlmodel import Session
 
 from scheduler.intake.calendar import parse_weekdays
 from scheduler.intake.delivery_days import DeliveryCalendar, delivery_calendar
-from scheduler.models import FrozenVisit, Visit, VisitPlan, VisitStatus
+from scheduler.models import FrozenVisit, Service, Visit, VisitPlan, VisitStatus
 from scheduler.repositories.care import visit_plans_for_day
 from scheduler.repositories.clients import active_client_ids
 from scheduler.repositories.freezes import frozen_visits
 from scheduler.repositories.tenancy import get_municipality
 from scheduler.repositories.visits import day_visits, visits_by_ids
 
-SERVICE = "care"
+SERVICE = Service.care
 
 
 def plan_gives_visit(plan: VisitPlan, calendar: DeliveryCalendar, day: date) -> bool:

@@ -29,7 +29,7 @@ from scheduler.intake.delivery_days import delivery_calendar
 from scheduler.intake.visits import frozen_day_visits
 from scheduler.lab import demo
 from scheduler.lab.synthetic import CARE_BENCHMARK, TownSize, generate_town
-from scheduler.models import Municipality, PlanVersion, Unassigned
+from scheduler.models import Municipality, PlanVersion, Service, Unassigned
 from scheduler.planning import plan_day
 from scheduler.planning.care import build_care
 from scheduler.planning.registry import BuiltProblem, PlanContext
@@ -114,9 +114,9 @@ def run_care_bench(
     night_before = datetime.combine(day - timedelta(days=1), datetime.min.time(), tzinfo=UTC)
     with session_scope(run.engine) as session:
         started = time.perf_counter()
-        freeze = freeze_day(mid, day, "care", session=session, reason="benchmark")
+        freeze = freeze_day(mid, day, Service.care, session=session, reason="benchmark")
         frozen = time.perf_counter()
-        version = plan_day(mid, day, "care", session=session, time_limit=time_limit,
+        version = plan_day(mid, day, Service.care, session=session, time_limit=time_limit,
                            reason="benchmark", now=night_before)  # fmt: skip
         session.commit()
         planned = time.perf_counter()

@@ -29,7 +29,7 @@ from scheduler.intake.cutoff import freeze_day
 from scheduler.intake.delivery_days import delivery_calendar
 from scheduler.lab import demo
 from scheduler.lab.synthetic import MEALS_BENCHMARK, TownSize
-from scheduler.models import Municipality
+from scheduler.models import Municipality, Service
 from scheduler.planning import plan_day
 from scheduler.planning.registry import PlanContext, builder_for
 from scheduler.reports.kitchen import kitchen_day
@@ -86,7 +86,7 @@ def setup(folder: Path, size: TownSize, seed: int, note: Progress) -> tuple[demo
     with session_scope(run.engine) as session:
         municipality = get_municipality(mid, session=session)
         day = bench_day(session, municipality, run.today)
-        freeze = freeze_day(mid, day, "meals", session=session, reason="benchmark")
+        freeze = freeze_day(mid, day, Service.meals, session=session, reason="benchmark")
         note(f"{day}: {freeze.item_count} orders, {freeze.portion_count} portions frozen")
     return run, day
 
@@ -111,7 +111,7 @@ def run_meal_bench(
         version = plan_day(
             mid,
             day,
-            "meals",
+            Service.meals,
             session=session,
             time_limit=time_limit,
             reason="benchmark",
@@ -145,9 +145,9 @@ def _problem(run: demo.DemoRun, day: date) -> routing.Problem:
     mid = run.require_municipality()
     with session_scope(run.engine) as session:
         town = get_municipality(mid, session=session)
-        freeze = latest_freeze(mid, day, "meals", session=session)
+        freeze = latest_freeze(mid, day, Service.meals, session=session)
         assert freeze is not None
-        return builder_for("meals")(PlanContext(session, town, day, freeze)).problem
+        return builder_for(Service.meals)(PlanContext(session, town, day, freeze)).problem
 
 
 def _rides(routes: RouteRows, vans: dict[str, int]) -> tuple[int, int]:

@@ -22,7 +22,8 @@ from scheduler import migrate
 from scheduler.db import session_scope
 from scheduler.intake.calendar import local_today
 from scheduler.intake.importing import ImportKind, import_file
-from scheduler.lab.demo_run import DemoRun, DemoStep
+from scheduler.lab.demo_run import DemoRun as DemoRun  # the demo's public types
+from scheduler.lab.demo_run import DemoStep as DemoStep
 from scheduler.lab.meal_demo import meal_steps
 from scheduler.lab.synthetic import SyntheticTown, TownSize, generate_town, write_import_files
 from scheduler.models import Diet

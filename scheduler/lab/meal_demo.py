@@ -18,6 +18,7 @@ from scheduler.intake.cutoff import freeze_day
 from scheduler.intake.delivery_days import delivery_calendar
 from scheduler.intake.subscriptions import generate_orders
 from scheduler.lab.demo_run import DemoRun, DemoStep
+from scheduler.models import Service
 from scheduler.planning import plan_day
 from scheduler.reports.kitchen import kitchen_day
 from scheduler.reports.kitchen_sheets import kitchen_csv, kitchen_html
@@ -27,7 +28,7 @@ from scheduler.repositories.plans import latest_version
 from scheduler.repositories.tenancy import get_municipality
 from scheduler.settings import get_settings
 
-SERVICE = "meals"
+SERVICE = Service.meals
 
 
 def next_working_day(session: Session, municipality_id: int, today: date | None = None) -> date:

@@ -7,28 +7,40 @@ from sqlmodel import Field, SQLModel
 
 from scheduler.models.base import (
     AbsenceKind,
+    CheckInKind,
     TravelMode,
     VisitStatus,
+    enum_text,
     json_column,
     tenant_fk,
     utcnow,
 )
+from scheduler.models.fields import (
+    BreakMinutes,
+    ExternalId,
+    Latitude,
+    Longitude,
+    Name,
+    Phone,
+    ShiftMinutes,
+    Weekdays,
+)
 
 
 class CaregiverBase(SQLModel):
-    external_id: str = Field(max_length=64)
-    name: str = Field(max_length=120)
-    phone: str = Field(default="", max_length=40)
+    external_id: ExternalId
+    name: Name
+    phone: Phone = ""
     mode: TravelMode = TravelMode.car
     shift_start: time = Field(default=time(8, 0))
     shift_end: time = Field(default=time(16, 0))
-    max_minutes: int = Field(default=480, gt=0, le=960)
-    start_lon: float = Field(ge=-180, le=180)
-    start_lat: float = Field(ge=-90, le=90)
-    break_minutes: int = Field(default=30, ge=0, le=120)
+    max_minutes: ShiftMinutes = 480
+    start_lon: Longitude
+    start_lat: Latitude
+    break_minutes: BreakMinutes = 30
     break_start: time = Field(default=time(12, 0), description="Earliest start of the break.")
     break_end: time = Field(default=time(14, 0), description="Latest start of the break.")
-    weekdays: str = Field(default="Mon-Fri", max_length=40)
+    weekdays: Weekdays = "Mon-Fri"
     active: bool = True
 
 
@@ -124,7 +136,7 @@ class VisitCheck(SQLModel, table=True):
     municipality_id: int = tenant_fk()
     visit_id: int = Field(foreign_key="visit.id", index=True, ondelete="CASCADE")
     caregiver_id: int = Field(foreign_key="caregiver.id", index=True)
-    kind: str = Field(max_length=8, description="in or out")
+    kind: CheckInKind = enum_text(CheckInKind, 8, description="in or out")
     at: datetime
     lon: float | None = None
     lat: float | None = None

@@ -6,28 +6,40 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from scheduler.models.base import ClientStatus, Diet, tenant_fk
+from scheduler.models.fields import (
+    Address,
+    DriverNotes,
+    EntryNotes,
+    ExternalId,
+    Latitude,
+    Longitude,
+    Name,
+    Phone,
+    Portions,
+    ServiceMinutes,
+)
 
 
 class ClientBase(SQLModel):
-    external_id: str = Field(max_length=64)
-    name: str = Field(max_length=120)
-    address: str = Field(default="", max_length=255)
-    lon: float = Field(ge=-180, le=180)
-    lat: float = Field(ge=-90, le=90)
-    phone: str = Field(default="", max_length=40)
+    external_id: ExternalId
+    name: Name
+    address: Address = ""
+    lon: Longitude
+    lat: Latitude
+    phone: Phone = ""
     diet: Diet = Diet.general
-    portions: int = Field(default=1, ge=1, le=10)
+    portions: Portions = 1
     window_start: time = Field(default=time(11, 0))
     window_end: time = Field(default=time(14, 0))
-    notes: str = Field(default="", max_length=1000, description="Notes for the driver.")
-    entry_notes: str = Field(default="", max_length=500, description="Key safe, entrance.")
+    notes: DriverNotes = Field(default="", description="Notes for the driver.")
+    entry_notes: EntryNotes = Field(default="", description="Key safe, entrance.")
     lives_alone: bool = False
     # "Check on me": a "not at home" raises a welfare alert. On by default for a person living
     # alone (the repository sets it), and anyone's can be switched on or off.
     check_on_me: bool = False
     status: ClientStatus = ClientStatus.active
     consent_date: date | None = None
-    service_minutes: float | None = Field(default=None, ge=0, le=120)
+    service_minutes: ServiceMinutes | None = None
 
 
 class Client(ClientBase, table=True):

@@ -1,12 +1,19 @@
 """The event log, the outbox that feeds the queue, publications, alerts and the audit log."""
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from scheduler.models.base import json_column, tenant_fk, utcnow
+from scheduler.models.base import (
+    JsonObject,
+    PublicationStatus,
+    Service,
+    enum_text,
+    json_column,
+    tenant_fk,
+    utcnow,
+)
 
 
 class Event(SQLModel, table=True):
@@ -18,8 +25,8 @@ class Event(SQLModel, table=True):
     event_key: str = Field(max_length=80, description="Idempotency key: one effect per key.")
     kind: str = Field(max_length=48, index=True)
     day: date | None = Field(default=None, index=True)
-    service: str | None = Field(default=None, max_length=16)
-    payload: dict[str, Any] = json_column({})
+    service: Service | None = enum_text(Service, 16, default=None)
+    payload: JsonObject = json_column({})
     actor: str = Field(default="system", max_length=80)
     occurred_at: datetime = Field(default_factory=utcnow)
     processed_at: datetime | None = None
@@ -31,8 +38,9 @@ class Outbox(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     municipality_id: int = tenant_fk()
     event_id: int | None = Field(default=None, foreign_key="event.id", ondelete="CASCADE")
+    # Text, not the enum: a row naming a task nobody knows is kept and reported by the relay.
     task: str = Field(max_length=80)
-    args: dict[str, Any] = json_column({})
+    args: JsonObject = json_column({})
     created_at: datetime = Field(default_factory=utcnow)
     dispatched_at: datetime | None = Field(default=None, index=True)
     attempts: int = 0
@@ -49,7 +57,7 @@ class Publication(SQLModel, table=True):
     push_target_id: int | None = Field(
         default=None, foreign_key="pushtarget.id", index=True, ondelete="SET NULL"
     )
-    status: str = Field(default="pending", max_length=16)
+    status: PublicationStatus = enum_text(PublicationStatus, 16, default=PublicationStatus.pending)
     attempts: int = 0
     last_error: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
@@ -71,7 +79,7 @@ class Alert(SQLModel, table=True):
     ack_note: str = Field(default="", max_length=500)
     # Structured facts (a welfare alert's `scheduler.welfare.WelfareDetail`): the words are
     # put around them in the reader's language when the alert is read, never stored.
-    detail: dict[str, Any] = json_column({})
+    detail: JsonObject = json_column({})
     # Escalation: 0 = the dispatchers on duty were told; n = the n-th person on the list.
     step: int = 0
     step_at: datetime | None = None
@@ -107,5 +115,5 @@ class AuditEntry(SQLModel, table=True):
     action: str = Field(max_length=48)
     entity: str = Field(max_length=48)
     entity_id: str = Field(default="", max_length=64)
-    detail: dict[str, Any] = json_column({})
+    detail: JsonObject = json_column({})
     at: datetime = Field(default_factory=utcnow)

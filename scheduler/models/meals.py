@@ -5,7 +5,15 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from scheduler.models.base import Diet, OrderSource, OrderStatus, tenant_fk, utcnow
+from scheduler.models.base import (
+    Diet,
+    OrderSource,
+    OrderStatus,
+    Service,
+    enum_text,
+    tenant_fk,
+    utcnow,
+)
 
 
 class MealSubscription(SQLModel, table=True):
@@ -55,7 +63,7 @@ class DayFreeze(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     municipality_id: int = tenant_fk()
     day: date = Field(index=True)
-    service: str = Field(max_length=16)
+    service: Service = enum_text(Service, 16)
     version: int = Field(ge=1)
     frozen_at: datetime = Field(default_factory=utcnow)
     reason: str = Field(default="cutoff", max_length=80)

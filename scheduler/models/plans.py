@@ -5,7 +5,15 @@ from datetime import date, datetime
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from scheduler.models.base import StopStatus, json_column, tenant_fk, utcnow
+from scheduler.models.base import (
+    Service,
+    StopKind,
+    StopStatus,
+    enum_text,
+    json_column,
+    tenant_fk,
+    utcnow,
+)
 
 
 class Plan(SQLModel, table=True):
@@ -13,7 +21,7 @@ class Plan(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     municipality_id: int = tenant_fk()
     day: date = Field(index=True)
-    service: str = Field(max_length=16)
+    service: Service = enum_text(Service, 16)
     current_version: int = 0
     published_version: int = 0
 
@@ -55,7 +63,7 @@ class Stop(SQLModel, table=True):
     municipality_id: int = tenant_fk()
     route_id: int = Field(foreign_key="route.id", index=True, ondelete="CASCADE")
     seq: int
-    kind: str = Field(max_length=8, description="start, job, break, reload or end")
+    kind: StopKind = enum_text(StopKind, 8, description="start, job, break, reload or end")
     job_id: str | None = Field(default=None, max_length=64)
     client_id: int | None = Field(default=None, foreign_key="client.id")
     order_id: int | None = Field(default=None, foreign_key="mealorder.id")
@@ -95,7 +103,7 @@ class RoutePin(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     municipality_id: int = tenant_fk()
     day: date = Field(index=True)
-    service: str = Field(max_length=16)
+    service: Service = enum_text(Service, 16)
     client_id: int = Field(foreign_key="client.id", index=True, ondelete="CASCADE")
     vehicle_id: int = Field(foreign_key="vehicle.id", index=True, ondelete="CASCADE")
     position: int = Field(ge=1, description="The place asked for in the van's route, 1 first.")

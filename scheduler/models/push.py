@@ -1,12 +1,11 @@
 """Where published routes go: a phone's Web Push subscription, an ntfy topic, a gateway."""
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from scheduler.models.base import json_column, tenant_fk, utcnow
+from scheduler.models.base import JsonObject, json_column, tenant_fk, utcnow
 
 
 class PushTarget(SQLModel, table=True):
@@ -24,7 +23,7 @@ class PushTarget(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="user.id", index=True, ondelete="CASCADE")
     channel: str = Field(max_length=16, description="webpush, ntfy or webhook")
     address: str = Field(max_length=1000)
-    secrets: dict[str, Any] = json_column({})
+    secrets: JsonObject = json_column({})
     label: str = Field(default="", max_length=120, description="What the dispatcher sees.")
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)

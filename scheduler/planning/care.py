@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import routing
 from scheduler.intake.availability import Availability, availability
 from scheduler.intake.visits import SERVICE, frozen_day_visits
-from scheduler.models import Caregiver, Client, Stop
+from scheduler.models import Caregiver, Client, Service, Stop
 from scheduler.planning.care_jobs import JobFacts, visit_jobs
 from scheduler.planning.care_progress import Progress, checks_by_visit, kept_parts, progress
 from scheduler.planning.meals import seconds
@@ -74,7 +74,7 @@ def now_seconds(ctx: PlanContext) -> int | None:
     return now_s if now_s is not None and now_s < EVERYTHING_DEPARTED else None
 
 
-@register("care")
+@register(Service.care)
 def build_care(ctx: PlanContext) -> BuiltProblem:
     municipality_id = ctx.municipality.id
     assert municipality_id is not None and ctx.freeze.id is not None

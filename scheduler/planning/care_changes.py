@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from scheduler.errors import NotFoundError
 from scheduler.intake.visits import SERVICE
-from scheduler.models import Route, Stop, StopStatus
+from scheduler.models import EventKind, Route, Stop, StopStatus
 from scheduler.planning.care_explain import clock
 from scheduler.repositories.care import get_caregiver, list_caregivers
 from scheduler.repositories.events import events_of_kind
@@ -134,7 +134,7 @@ def sick_report(
     """What became of a sick caregiver's visits: from the version followed when they were
     reported sick to the latest one; None while no re-plan has been made since."""
     caregiver = get_caregiver(municipality_id, caregiver_id, session=session)
-    event = events_of_kind(municipality_id, "caregiver.sick", day, session=session)
+    event = events_of_kind(municipality_id, EventKind.caregiver_sick, day, session=session)
     mine = next((e for e in event if e.payload.get("caregiver_id") == caregiver_id), None)
     plan = get_plan(municipality_id, day, SERVICE, session=session)
     if mine is None or plan is None:

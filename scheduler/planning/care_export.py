@@ -9,10 +9,9 @@ list names each visit once.
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlmodel import Session
 
+from routing.exchange import JsonObject
 from scheduler.models import PlanVersion, Unassigned
 from scheduler.planning.care_progress import SECOND
 from scheduler.planning.export import version_to_dict
@@ -22,7 +21,7 @@ from scheduler.repositories.visits import visits_by_ids
 
 def care_version_to_dict(
     municipality_id: int, version: PlanVersion, *, session: Session
-) -> dict[str, Any]:
+) -> JsonObject:
     assert version.id is not None
     data = version_to_dict(municipality_id, version, session=session)
     left = unassigned_of(municipality_id, version.id, session=session)

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from scheduler.intake.cutoff import as_utc
-from scheduler.models import Stop, StopStatus, Visit, VisitCheck, VisitStatus
+from scheduler.models import Stop, StopKind, StopStatus, Visit, VisitCheck, VisitStatus
 from scheduler.planning.replan import KeptPart
 from scheduler.repositories.visits import checks_of_visits
 
@@ -170,9 +170,9 @@ def kept_parts(
     for who, halves in found.kept.items():
         departure = first_stop[who].departure_s if who in first_stop else halves[0].start_s
         departure = min(departure, halves[0].start_s)
-        stops = [_stop("start", departure, departure)]
+        stops = [_stop(StopKind.start, departure, departure)]
         for half in halves:
-            stop = _stop("job", half.start_s, half.end_s)
+            stop = _stop(StopKind.job, half.start_s, half.end_s)
             stop.job_id, stop.visit_id = half.job_id, half.visit.id
             stop.client_id, stop.status = half.visit.client_id, half.status
             old = old_stops.get(half.job_id)
@@ -184,7 +184,7 @@ def kept_parts(
     return parts
 
 
-def _stop(kind: str, start: int, end: int) -> Stop:
+def _stop(kind: StopKind, start: int, end: int) -> Stop:
     return Stop(
         municipality_id=0,
         route_id=0,

@@ -19,7 +19,7 @@ from routing.validate import hard_violations
 from scheduler.errors import DomainError, InvalidInputError
 from scheduler.events import record_event
 from scheduler.intake.cutoff import utc_now
-from scheduler.models import PlanVersion, Unassigned
+from scheduler.models import EventKind, PlanVersion, Service, Unassigned
 from scheduler.planning.pins import with_pins
 from scheduler.planning.registry import PlanContext, builder_for
 from scheduler.planning.replan import (
@@ -63,7 +63,7 @@ FIRST_ANSWER_GRACE_S = 5.0
 def plan_day(
     municipality_id: int,
     day: date,
-    service: str,
+    service: Service,
     *,
     session: Session,
     reason: str = "initial",
@@ -136,7 +136,7 @@ def plan_day(
     record_event(
         session,
         municipality_id=municipality_id,
-        kind="plan.created",
+        kind=EventKind.plan_created,
         key=f"plan:{service}:{day.isoformat()}:v{version.version}",
         payload={
             "plan_version_id": version.id,

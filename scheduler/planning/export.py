@@ -8,10 +8,9 @@ arrival, `etd` for the departure).
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlmodel import Session
 
+from routing.exchange import JsonObject
 from scheduler.models import PlanVersion, Stop
 from scheduler.planning.explain import hhmm
 from scheduler.repositories.plans import get_plan_by_id, routes_of, unassigned_of
@@ -19,12 +18,10 @@ from scheduler.repositories.plans import get_plan_by_id, routes_of, unassigned_o
 _SUMMARY_INTS = ("cost", "distance", "duration", "late", "routes", "unassigned")
 
 
-def version_to_dict(
-    municipality_id: int, version: PlanVersion, *, session: Session
-) -> dict[str, Any]:
+def version_to_dict(municipality_id: int, version: PlanVersion, *, session: Session) -> JsonObject:
     assert version.id is not None
     plan = get_plan_by_id(municipality_id, version.plan_id, session=session)
-    summary: dict[str, Any] = {k: int(version.summary.get(k, 0)) for k in _SUMMARY_INTS}
+    summary: JsonObject = {k: int(version.summary.get(k, 0)) for k in _SUMMARY_INTS}
     summary["solve_time_s"] = version.solve_seconds
     summary.update({k: v for k, v in version.summary.items() if k not in summary})
     routes = routes_of(municipality_id, version.id, session=session)
@@ -53,8 +50,8 @@ def version_to_dict(
     }
 
 
-def _step(stop: Stop) -> dict[str, Any]:
-    step: dict[str, Any] = {
+def _step(stop: Stop) -> JsonObject:
+    step: JsonObject = {
         "type": stop.kind,
         "arrival": stop.arrival_s,
         "eta": hhmm(stop.arrival_s),

@@ -20,7 +20,7 @@ from datetime import time
 
 import routing
 from scheduler.intake.calendar import parse_weekdays
-from scheduler.models import Client, FrozenOrder, Kitchen, Vehicle
+from scheduler.models import Client, FrozenOrder, Kitchen, Service, Vehicle
 from scheduler.planning.registry import (
     BuiltProblem,
     JobRef,
@@ -97,7 +97,7 @@ def client_job(
     )
 
 
-@register("meals")
+@register(Service.meals)
 def build_meals(ctx: PlanContext) -> BuiltProblem:
     municipality_id = ctx.municipality.id
     assert municipality_id is not None and ctx.freeze.id is not None

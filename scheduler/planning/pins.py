@@ -23,7 +23,7 @@ from sqlmodel import Session
 
 import routing
 from scheduler.intake.calendar import parse_weekdays
-from scheduler.models import Client, OrderStatus, PlanVersion, RoutePin, Vehicle
+from scheduler.models import Client, OrderStatus, PlanVersion, RoutePin, Service, Vehicle
 from scheduler.planning.registry import BuiltProblem
 from scheduler.repositories.clients import get_client
 from scheduler.repositories.fleet import get_vehicle
@@ -37,7 +37,7 @@ def with_pins(
     built: BuiltProblem,
     municipality_id: int,
     day: date,
-    service: str,
+    service: Service,
     *,
     session: Session,
 ) -> routing.Problem:
@@ -123,7 +123,7 @@ class PinState:
 def pin_report(
     municipality_id: int,
     day: date,
-    service: str,
+    service: Service,
     version: PlanVersion | None,
     *,
     session: Session,

@@ -4,8 +4,8 @@ A builder turns a frozen day into a routing problem plus the references needed t
 answer as plan rows (which client and orders each job stands for, which vehicle row each
 routing vehicle is). It knows nothing of earlier versions: `plan_day` adds what vans already
 carry (pinned) and the previous routes (initial routes) to whatever problem it gets. Meals
-register under "meals"; home care adds its own builder under "care" without touching
-`plan_day`.
+register under `Service.meals`; home care adds its own builder under `Service.care` without
+touching `plan_day`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 import routing
 from scheduler.errors import InvalidInputError
-from scheduler.models import DayFreeze, Municipality
+from scheduler.models import DayFreeze, Municipality, Service
 from scheduler.planning.replan import KeptPart
 
 
@@ -80,10 +80,10 @@ class PlanContext:
 
 
 Builder = Callable[[PlanContext], BuiltProblem]
-BUILDERS: dict[str, Builder] = {}
+BUILDERS: dict[Service, Builder] = {}
 
 
-def register(service: str) -> Callable[[Builder], Builder]:
+def register(service: Service) -> Callable[[Builder], Builder]:
     def add(builder: Builder) -> Builder:
         BUILDERS[service] = builder
         return builder
@@ -91,10 +91,10 @@ def register(service: str) -> Callable[[Builder], Builder]:
     return add
 
 
-def builder_for(service: str) -> Builder:
+def builder_for(service: Service) -> Builder:
     try:
         return BUILDERS[service]
     except KeyError:
         raise InvalidInputError.one(
-            "service", f"expected one of {sorted(BUILDERS)}, got {service!r}"
+            "service", f"expected one of {sorted(s.value for s in BUILDERS)}, got {service!r}"
         ) from None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import routing
-from scheduler.models import Route, Stop, StopStatus, Unassigned
+from scheduler.models import Route, Stop, StopKind, StopStatus, Unassigned
 from scheduler.planning.explain import explain
 from scheduler.planning.registry import BuiltProblem, JobRef
 from scheduler.planning.replan import KeptPart, kept_travel
@@ -44,11 +44,11 @@ def route_rows(
         next_trip = part.trips + 1 if part else 1
         for trip, route in fresh:
             first = trip or next_trip  # a trip vehicle has its number; a whole van counts on
-            stops = [s for s in stops if s.kind != "end"]  # the van goes on: no end yet
+            stops = [s for s in stops if s.kind != StopKind.end]  # the van goes on: no end yet
             stops += _stops(route, built.jobs, reported, first, back)
             back, next_trip = stops[-1].arrival_s, stops[-1].trip + 1
         if not fresh and part is not None:
-            stops.append(Stop(municipality_id=0, route_id=0, seq=0, kind="end",
+            stops.append(Stop(municipality_id=0, route_id=0, seq=0, kind=StopKind.end,
                               arrival_s=part.back_s, start_s=part.back_s,
                               departure_s=part.back_s, trip=part.trips))  # fmt: skip
         for seq, stop in enumerate(stops):
@@ -116,7 +116,7 @@ def _stops(
         if step.type == "reload":
             trip += 1
         joined = step.type == "start" and back is not None  # a later trip of the same van
-        kind = "reload" if joined else step.type
+        kind = StopKind.reload if joined else StopKind(step.type)
         ref = jobs.get(step.id or "") if step.type == "job" else None
         stop = Stop(
             municipality_id=0,

@@ -29,12 +29,12 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session
 
 from scheduler.intake.cutoff import latest_freeze
-from scheduler.models import Event, Plan, PlanVersion
+from scheduler.models import Event, OutboxTask, Plan, PlanVersion, Service
 from scheduler.models.base import utcnow
 from scheduler.repositories import events as event_rows
 from scheduler.repositories.plans import get_plan, get_version
 
-PLAN_TASKS = ("plan", "replan")  # outbox task names that ask for a (re)plan of the day
+PLAN_TASKS = (OutboxTask.plan, OutboxTask.replan)  # the tasks that ask for a (re)plan
 DISPATCHER_PLAN = "plan_requested"  # the event of the board's Plan button (api/routes/days.py)
 
 Planner = Callable[..., PlanVersion]
@@ -50,7 +50,9 @@ class PlanRun:
     seconds: float = 0.0
 
 
-def pending_events(session: Session, municipality_id: int, day: date, service: str) -> list[Event]:
+def pending_events(
+    session: Session, municipality_id: int, day: date, service: Service
+) -> list[Event]:
     """The day's events that asked for a plan and no plan version has taken in yet."""
     return event_rows.pending_events(
         municipality_id, day, service, asked_by=PLAN_TASKS, session=session
@@ -61,7 +63,7 @@ def run_plan(
     session: Session,
     municipality_id: int,
     day: date,
-    service: str,
+    service: Service,
     *,
     planner: Planner,
     time_limit: float,
@@ -112,7 +114,7 @@ def _unpublished_tail(session: Session, plan: Plan | None) -> PlanRun:
     return PlanRun("nothing_new", plan_version_id=latest.id, version=latest.version, publish=True)
 
 
-def give_up(session: Session, municipality_id: int, day: date, service: str) -> int:
+def give_up(session: Session, municipality_id: int, day: date, service: Service) -> int:
     """A run that failed: mark the day's waiting events handled, or the sweep would ask again
     and again for the same failure (the caller tells the dispatcher); how many."""
     events = pending_events(session, municipality_id, day, service)
@@ -139,7 +141,7 @@ def describe(events: Sequence[Event]) -> str:
 
 def stale_days(
     session: Session, *, older_than_s: float, now: datetime | None = None
-) -> list[tuple[int, date, str]]:
+) -> list[tuple[int, date, Service]]:
     """(municipality, date, service) with plan events left unprocessed for a while.
 
     A run scheduled while Redis restarted can be lost with it; the clock asks for these days

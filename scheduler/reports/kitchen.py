@@ -22,7 +22,7 @@ from datetime import date
 from sqlmodel import Session
 
 from scheduler.errors import InvalidInputError
-from scheduler.models import Client, FrozenOrder, Kitchen, Municipality, Stop
+from scheduler.models import Client, FrozenOrder, Kitchen, Municipality, Service, Stop
 from scheduler.planning.explain import hhmm
 from scheduler.planning.meals import kitchen_of
 from scheduler.repositories.fleet import list_kitchens, list_pickup_points, list_vehicles
@@ -32,7 +32,7 @@ from scheduler.repositories.plans import latest_version, routes_of
 from scheduler.repositories.tenancy import municipality_by_id
 from scheduler.repositories.visits import meals_on_visits
 
-SERVICE = "meals"
+SERVICE = Service.meals
 WAVE_SECONDS = 15 * 60
 
 Counts = dict[str, int]  # diet -> portions

@@ -20,13 +20,13 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from scheduler.errors import InvalidInputError
-from scheduler.models import FrozenOrder, MealOrder, OrderStatus, Stop, StopStatus
+from scheduler.models import FrozenOrder, MealOrder, OrderStatus, Service, Stop, StopStatus
 from scheduler.repositories.freezes import frozen_orders
 from scheduler.repositories.meals import clients_by_id, meal_prices, orders_between
 from scheduler.repositories.plans import confirmed_stops
 from scheduler.repositories.tenancy import get_municipality
 
-SERVICE = "meals"
+SERVICE = Service.meals
 OUTCOMES = (StopStatus.delivered, StopStatus.not_home, StopStatus.refused)
 
 

@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import date, time, timedelta
 from typing import Any
 
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from scheduler.errors import FieldProblem
 from scheduler.models import (
@@ -23,6 +23,17 @@ from scheduler.models import (
     PickupPoint,
 )
 from scheduler.models.clients import ClientBase
+from scheduler.models.fields import (
+    Address,
+    DriverNotes,
+    EntryNotes,
+    Latitude,
+    Longitude,
+    Name,
+    Phone,
+    Portions,
+    ServiceMinutes,
+)
 from scheduler.repositories.common import (
     Change,
     all_by_external_id,
@@ -47,23 +58,23 @@ class ClientIn(ClientBase):
 class ClientUpdate(SQLModel):
     """A partial change of a client: only the fields given are written."""
 
-    name: str | None = Field(default=None, max_length=120)
-    address: str | None = Field(default=None, max_length=255)
-    lon: float | None = Field(default=None, ge=-180, le=180)
-    lat: float | None = Field(default=None, ge=-90, le=90)
-    phone: str | None = Field(default=None, max_length=40)
+    name: Name | None = None
+    address: Address | None = None
+    lon: Longitude | None = None
+    lat: Latitude | None = None
+    phone: Phone | None = None
     diet: Diet | None = None
-    portions: int | None = Field(default=None, ge=1, le=10)
+    portions: Portions | None = None
     window_start: time | None = None
     window_end: time | None = None
-    notes: str | None = Field(default=None, max_length=1000)
-    entry_notes: str | None = Field(default=None, max_length=500)
+    notes: DriverNotes | None = None
+    entry_notes: EntryNotes | None = None
     lives_alone: bool | None = None
     check_on_me: bool | None = None
     status: ClientStatus | None = None
     kitchen_id: int | None = None
     pickup_point_id: int | None = None
-    service_minutes: float | None = Field(default=None, ge=0, le=120)
+    service_minutes: ServiceMinutes | None = None
 
 
 # Clients

@@ -16,7 +16,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
-from scheduler.models import Event, Outbox
+from scheduler.models import Event, EventKind, Outbox, OutboxTask, Service
 from scheduler.models.base import utcnow
 from scheduler.repositories.common import find_owned
 
@@ -42,9 +42,9 @@ def claim_event(municipality_id: int | None, event_id: int, *, session: Session)
 def pending_events(
     municipality_id: int,
     day: date,
-    service: str,
+    service: Service,
     *,
-    asked_by: Collection[str],
+    asked_by: Collection[OutboxTask],
     session: Session,
 ) -> list[Event]:
     """The day's unprocessed events whose outbox row named one of the tasks `asked_by`."""
@@ -72,8 +72,8 @@ def mark_processed(events: Sequence[Event], *, at: datetime, session: Session) -
 
 
 def stale_days(
-    *, asked_by: Collection[str], before: datetime, session: Session
-) -> list[tuple[int, date, str]]:
+    *, asked_by: Collection[OutboxTask], before: datetime, session: Session
+) -> list[tuple[int, date, Service]]:
     """(municipality, date, service) with events asked by `asked_by`, unprocessed since before
     `before`. Across municipalities on purpose: the clock sweeps the whole installation."""
     asked = select(Outbox.event_id).where(col(Outbox.task).in_(asked_by))
@@ -105,7 +105,7 @@ def events_keyed(municipality_id: int, prefix: str, *, session: Session) -> list
 
 
 def select_events(
-    municipality_id: int, *, day: date | None = None, kind: str | None = None
+    municipality_id: int, *, day: date | None = None, kind: EventKind | None = None
 ) -> SelectOfScalar[Event]:
     """The municipality's events, newest first, optionally of one day or one kind."""
     query = select(Event).where(Event.municipality_id == municipality_id)
@@ -122,7 +122,9 @@ def event_by_key(municipality_id: int, key: str, *, session: Session) -> Event |
     ).first()
 
 
-def events_of_kind(municipality_id: int, kind: str, day: date, *, session: Session) -> list[Event]:
+def events_of_kind(
+    municipality_id: int, kind: EventKind, day: date, *, session: Session
+) -> list[Event]:
     """The events of `kind` about `day`, newest first."""
     return list(
         session.exec(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Session, SQLModel, select
 
 from scheduler.errors import FieldProblem
 from scheduler.models import Driver, Kitchen, PickupPoint, Vehicle
+from scheduler.models.fields import Address, ExternalId, Name, Phone
 from scheduler.models.fleet import KitchenBase, VehicleBase
 from scheduler.repositories.common import (
     Change,
@@ -30,16 +31,16 @@ class VehicleIn(VehicleBase):
 
 
 class PickupPointIn(SQLModel):
-    external_id: str = Field(max_length=64)
-    name: str = Field(max_length=120)
-    address: str = Field(default="", max_length=255)
+    external_id: ExternalId
+    name: Name
+    address: Address = ""
     kitchen_id: int
 
 
 class DriverIn(SQLModel):
-    external_id: str = Field(max_length=64)
-    name: str = Field(max_length=120)
-    phone: str = Field(default="", max_length=40)
+    external_id: ExternalId
+    name: Name
+    phone: Phone = ""
     vehicle_id: int | None = None
 
 

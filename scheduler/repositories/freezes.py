@@ -10,11 +10,11 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from scheduler.models import DayFreeze, FrozenOrder, FrozenVisit
+from scheduler.models import DayFreeze, FrozenOrder, FrozenVisit, Service
 
 
 def latest_freeze(
-    municipality_id: int, day: date, service: str, *, session: Session
+    municipality_id: int, day: date, service: Service, *, session: Session
 ) -> DayFreeze | None:
     return session.exec(
         select(DayFreeze)
@@ -28,7 +28,7 @@ def latest_freeze(
 
 
 def frozen_days(
-    municipality_id: int, service: str, first: date, last: date, *, session: Session
+    municipality_id: int, service: Service, first: date, last: date, *, session: Session
 ) -> list[date]:
     """The dates `first`..`last` that have a freeze of `service`, in order."""
     rows = session.exec(

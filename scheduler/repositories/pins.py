@@ -19,7 +19,9 @@ from scheduler.repositories.plans import get_plan
 PINNABLE = (Service.meals.value,)  # home care has no van routes to pin to (docs/board.md)
 
 
-def list_pins(municipality_id: int, day: date, service: str, *, session: Session) -> list[RoutePin]:
+def list_pins(
+    municipality_id: int, day: date, service: Service, *, session: Session
+) -> list[RoutePin]:
     """The day's pins by van, each van's in the order asked for."""
     query = select(RoutePin).where(
         RoutePin.municipality_id == municipality_id,
@@ -31,7 +33,7 @@ def list_pins(municipality_id: int, day: date, service: str, *, session: Session
 
 
 def stop_client(
-    municipality_id: int, day: date, service: str, stop_id: int, *, session: Session
+    municipality_id: int, day: date, service: Service, stop_id: int, *, session: Session
 ) -> int:
     """The client of a stop of this day's plan of `service`; InvalidInputError naming
     `stop_id` for anything else (no such stop here, a start or reload, another day's)."""
@@ -53,7 +55,7 @@ def stop_client(
 def pin_client(
     municipality_id: int,
     day: date,
-    service: str,
+    service: Service,
     *,
     client_id: int,
     vehicle_id: int,

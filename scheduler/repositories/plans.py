@@ -13,13 +13,13 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from scheduler.errors import NotFoundError
-from scheduler.models import Plan, PlanVersion, Route, Stop, StopStatus, Unassigned
+from scheduler.models import Plan, PlanVersion, Route, Service, Stop, StopStatus, Unassigned
 from scheduler.repositories.common import find_owned, get_owned
 
 RouteRows = list[tuple[Route, list[Stop]]]
 
 
-def get_plan(municipality_id: int, day: date, service: str, *, session: Session) -> Plan | None:
+def get_plan(municipality_id: int, day: date, service: Service, *, session: Session) -> Plan | None:
     return session.exec(
         select(Plan).where(
             Plan.municipality_id == municipality_id, Plan.day == day, Plan.service == service
@@ -40,7 +40,7 @@ def get_version(
 
 
 def latest_version(
-    municipality_id: int, day: date, service: str, *, session: Session
+    municipality_id: int, day: date, service: Service, *, session: Session
 ) -> PlanVersion | None:
     plan = get_plan(municipality_id, day, service, session=session)
     if plan is None or plan.current_version == 0:
@@ -95,7 +95,7 @@ def unassigned_of(municipality_id: int, version_id: int, *, session: Session) ->
 def store_version(
     municipality_id: int,
     day: date,
-    service: str,
+    service: Service,
     version: PlanVersion,
     routes: RouteRows,
     unassigned: list[Unassigned],
@@ -128,7 +128,7 @@ def store_version(
 
 
 def confirmed_stops(
-    municipality_id: int, first: date, last: date, service: str, *, session: Session
+    municipality_id: int, first: date, last: date, service: Service, *, session: Session
 ) -> list[tuple[date, int | None, Stop]]:
     """Job stops a driver confirmed on dates `first`..`last`, any version: (date, freeze, stop).
 
@@ -205,7 +205,7 @@ def select_plans(
     *,
     date_from: date | None = None,
     date_to: date | None = None,
-    service: str | None = None,
+    service: Service | None = None,
 ) -> SelectOfScalar[Plan]:
     """The municipality's plans by date, optionally of dates `date_from`..`date_to` and one
     service."""

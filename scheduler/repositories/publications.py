@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from scheduler.models import Driver, Publication, PushTarget, Route, User
+from scheduler.models import Driver, Publication, PublicationStatus, PushTarget, Route, User
 
 
 def get_push_target(municipality_id: int, target_id: int, *, session: Session) -> PushTarget | None:
@@ -72,7 +72,11 @@ def get_publication(
 
 
 def publication_ids(
-    municipality_id: int, plan_version_id: int, *, besides: Collection[str], session: Session
+    municipality_id: int,
+    plan_version_id: int,
+    *,
+    besides: Collection[PublicationStatus],
+    session: Session,
 ) -> list[int]:
     """The version's publications whose status is none of `besides`, by id."""
     statement = select(Publication.id).where(
@@ -85,7 +89,7 @@ def publication_ids(
 
 def record_attempt(
     row: Publication,
-    status: str,
+    status: PublicationStatus,
     *,
     attempts: int,
     error: str = "",

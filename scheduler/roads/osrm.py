@@ -20,12 +20,12 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 import httpx
 
 from routing.problem import Location, Matrices
 from routing.travel import to_int
+from scheduler.models import JsonObject
 
 UNREACHABLE_S = 10_000_000  # about 116 days: never inside a shift
 UNREACHABLE_M = 100_000_000
@@ -104,7 +104,7 @@ class Osrm:
 
     def _table(
         self, points: Sequence[Location], sources: list[int], targets: list[int], profile: str
-    ) -> dict[str, Any]:
+    ) -> JsonObject:
         """One `/table` request over the union of these sources and targets."""
         used = sorted(set(sources) | set(targets))
         at = {p: i for i, p in enumerate(used)}
@@ -129,7 +129,7 @@ class Osrm:
                 raise OsrmBadResponseError(f"OSRM's {name} is not {len(sources)} x {len(targets)}")
         return table
 
-    def _get(self, path: str, params: dict[str, str]) -> dict[str, Any]:
+    def _get(self, path: str, params: dict[str, str]) -> JsonObject:
         last: Exception | None = None
         for attempt in range(self.retries + 1):
             if attempt:
@@ -146,7 +146,7 @@ class Osrm:
         raise OsrmUnavailableError(f"OSRM unavailable after {self.retries + 1} attempts: {last}")
 
 
-def _json(response: httpx.Response) -> dict[str, Any]:
+def _json(response: httpx.Response) -> JsonObject:
     try:
         body = response.json()
     except ValueError:

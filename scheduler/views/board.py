@@ -56,7 +56,7 @@ class Unplaced:
     explanation: str
 
 
-def is_planning(municipality_id: int, day: date, service: str, *, session: Session) -> bool:
+def is_planning(municipality_id: int, day: date, service: Service, *, session: Session) -> bool:
     """A plan or re-plan of the day has been asked for and its event not yet handled."""
     asked = select(Outbox.event_id).where(
         Outbox.municipality_id == municipality_id, col(Outbox.task).in_(PLAN_TASKS)
@@ -74,7 +74,7 @@ def is_planning(municipality_id: int, day: date, service: str, *, session: Sessi
 
 
 def status_counts(
-    municipality_id: int, day: date, service: str, *, session: Session
+    municipality_id: int, day: date, service: Service, *, session: Session
 ) -> dict[str, int]:
     """How many of the day's meal orders (or, for care, visits) are in each status."""
     if service == Service.meals:
@@ -90,7 +90,7 @@ def status_counts(
     return {str(getattr(status, "value", status)): int(n) for status, n in rows}
 
 
-def resource_names(municipality_id: int, service: str, *, session: Session) -> list[str]:
+def resource_names(municipality_id: int, service: Service, *, session: Session) -> list[str]:
     """Names of the active vans (meals) or caregivers (care): who can take the day's work."""
     if service == Service.meals:
         vans = select(Vehicle.name).where(

@@ -15,7 +15,17 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from scheduler.models import Caregiver, Driver, Plan, PlanVersion, Route, Stop, User, Vehicle
+from scheduler.models import (
+    Caregiver,
+    Driver,
+    Plan,
+    PlanVersion,
+    Route,
+    Service,
+    Stop,
+    User,
+    Vehicle,
+)
 
 DRIVER = "driver"
 CAREGIVER = "caregiver"
@@ -27,7 +37,7 @@ MAX_DAYS = 14  # how many upcoming days the switcher lists
 
 @dataclass(frozen=True)
 class Round:
-    service: str  # "meals" or "care"
+    service: Service
     resource: str
 
 
@@ -40,12 +50,12 @@ def round_of_holder(
         if driver is None or driver.municipality_id != municipality_id or not driver.vehicle_id:
             return None
         van = session.get(Vehicle, driver.vehicle_id)
-        return Round("meals", van.external_id) if van else None
+        return Round(Service.meals, van.external_id) if van else None
     if holder == CAREGIVER:
         carer = session.get(Caregiver, holder_id)
         if carer is None or carer.municipality_id != municipality_id:
             return None
-        return Round("care", carer.external_id)
+        return Round(Service.care, carer.external_id)
     return None
 
 

@@ -28,6 +28,7 @@ from scheduler.models import (
     MealOrder,
     PlanVersion,
     Route,
+    Service,
     Stop,
     StopStatus,
     Vehicle,
@@ -87,7 +88,7 @@ class PhoneRoute:
 
 
 def published_route(
-    municipality_id: int, day: date, service: str, resource: str, *, session: Session
+    municipality_id: int, day: date, service: Service, resource: str, *, session: Session
 ) -> tuple[PlanVersion, Route] | None:
     """The resource's route in the day's published version, if there is one."""
     plan = get_plan(municipality_id, day, service, session=session)
@@ -107,7 +108,7 @@ def published_route(
 
 
 def phone_route(
-    municipality_id: int, day: date, service: str, resource: str, *, session: Session
+    municipality_id: int, day: date, service: Service, resource: str, *, session: Session
 ) -> PhoneRoute | None:
     """The published route of the day link's van or caregiver, with its stops and trips."""
     found = published_route(municipality_id, day, service, resource, session=session)

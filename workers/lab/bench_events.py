@@ -36,7 +36,7 @@ from sqlmodel import Session
 from scheduler.db import make_engine, session_scope
 from scheduler.events import record_event
 from scheduler.migrate import upgrade
-from scheduler.models import Event
+from scheduler.models import Event, EventKind, OutboxTask, Service
 from scheduler.repositories.events import events_keyed
 from scheduler.repositories.plans import get_plan, get_version, served_clients, versions_after
 from scheduler.repositories.tenancy import create_municipality
@@ -143,9 +143,9 @@ def _write(engine: Engine, municipality_id: int, n: int, tag: str) -> float:
             record_event(
                 session,
                 municipality_id=municipality_id,
-                kind="stop_reported",
+                kind=EventKind.stop_reported,
                 key=f"{tag}-{i}",
-                tasks=[("event", {})],
+                tasks=[(OutboxTask.event, {})],
             )
     return time.perf_counter() - started
 
@@ -286,9 +286,9 @@ def bench_late_cancellation(
     # The day's plan with the full budget, made while this process has one thread (the solver
     # then forks its searches directly), and published: routes are on the drivers' phones.
     with session_scope(engine) as session:
-        freeze_day(mid, day, "meals", session=session)
-        version = plan_day(mid, day, "meals", session=session, reason="bench: initial")
-        plan = get_plan(mid, day, "meals", session=session)
+        freeze_day(mid, day, Service.meals, session=session)
+        version = plan_day(mid, day, Service.meals, session=session, reason="bench: initial")
+        plan = get_plan(mid, day, Service.meals, session=session)
         assert plan is not None
         publish_version(session, plan, version)
         stops, first = len(_served(session, plan)), version.version
@@ -308,7 +308,7 @@ def bench_late_cancellation(
         finally:
             relay.stop()
     with Session(engine) as session:
-        plan = get_plan(mid, day, "meals", session=session)
+        plan = get_plan(mid, day, Service.meals, session=session)
         assert plan is not None
         replans = versions_after(mid, plan, first, session=session)
     return {
@@ -327,7 +327,7 @@ def _one_cancellation(
     from scheduler.intake.orders import cancel_order
 
     with Session(engine) as session:
-        plan = get_plan(mid, day, "meals", session=session)
+        plan = get_plan(mid, day, Service.meals, session=session)
         assert plan is not None
         client_id = _served(session, plan)[n]
         target_version = plan.current_version + 1

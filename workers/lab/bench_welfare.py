@@ -33,7 +33,9 @@ from scheduler.models import (
     PlanVersion,
     Role,
     Route,
+    Service,
     Stop,
+    StopKind,
     User,
     Vehicle,
 )
@@ -90,7 +92,7 @@ def seed_town(
 
 
 def _day(s: Any, mid: int, van_id: int, stops: int) -> tuple[int, list[int]]:
-    plan = Plan(municipality_id=mid, day=DAY, service="meals", current_version=1,
+    plan = Plan(municipality_id=mid, day=DAY, service=Service.meals, current_version=1,
                 published_version=1)  # fmt: skip
     s.add(plan)
     s.flush()
@@ -113,8 +115,9 @@ def _day(s: Any, mid: int, van_id: int, stops: int) -> tuple[int, list[int]]:
         order = MealOrder(municipality_id=mid, client_id=_id(client), day=DAY)
         s.add(order)
         s.flush()
-        stop = Stop(municipality_id=mid, route_id=_id(route), seq=n, kind="job", job_id=f"C{n}",
-                    client_id=client.id, order_id=order.id, arrival_s=11 * 3600)  # fmt: skip
+        stop = Stop(municipality_id=mid, route_id=_id(route), seq=n, kind=StopKind.job,
+                    job_id=f"C{n}", client_id=client.id, order_id=order.id,
+                    arrival_s=11 * 3600)  # fmt: skip
         s.add(stop)
         s.flush()
         ids.append(_id(stop))

@@ -23,7 +23,7 @@ from sqlmodel import Session
 from scheduler.db import session_scope
 from scheduler.events import record_event
 from scheduler.intake.orders import Actor, cancel_order
-from scheduler.models import Role
+from scheduler.models import EventKind, OutboxTask, Role, Service
 from scheduler.planning.runs import pending_events
 from scheduler.repositories.events import first_event_by
 from scheduler.repositories.plans import get_plan, latest_version, served_clients
@@ -37,7 +37,7 @@ from workers.targets import save_target
 if TYPE_CHECKING:
     from scheduler.lab.demo import DemoRun, DemoStep
 
-SERVICE = "meals"
+SERVICE = Service.meals
 DISPATCHER = "demo dispatcher"
 LATE_CANCELLATIONS = 3
 
@@ -102,12 +102,12 @@ def publish_step(run: DemoRun) -> str:
         record_event(
             session,
             municipality_id=mid,
-            kind="publish_requested",
+            kind=EventKind.publish_requested,
             key=f"demo-publish:{day.isoformat()}",
             day=day,
             service=SERVICE,
             actor=DISPATCHER,
-            tasks=[("publish", args)],
+            tasks=[(OutboxTask.publish, args)],
         )
     settle(run.engine, mid, day)
     with Session(run.engine) as session:

@@ -25,6 +25,8 @@ from typing import Any, Protocol
 
 import httpx
 
+from scheduler.models import JsonObject, Service
+
 
 @dataclass(frozen=True)
 class RouteMessage:
@@ -33,7 +35,7 @@ class RouteMessage:
     delivery_id: str  # stable across retries, so a gateway can drop a repeat
     municipality_id: int
     day: str
-    service: str
+    service: Service
     plan_version: int
     route_id: int
     resource: str
@@ -41,7 +43,7 @@ class RouteMessage:
     title: str
     body: str
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> JsonObject:
         return {"type": "route.published", **asdict(self)}
 
     def as_json(self) -> bytes:
