@@ -101,7 +101,7 @@ def test_a_run_missed_while_the_clock_was_down_fires_once_when_it_is_back(
     assert _cutoff_events(pipeline_db) == []
     back = start_clock()
     try:
-        wait_for(lambda: len(_cutoff_events(pipeline_db)) == 1, 5, "the missed cut-off")
+        wait_for(lambda: len(_cutoff_events(pipeline_db)) == 1, 20, "the missed cut-off")
         clock_time.sleep(1)
     finally:
         back.shutdown()

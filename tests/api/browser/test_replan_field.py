@@ -238,10 +238,10 @@ def test_reports_queued_offline_across_a_replan_are_all_stored(
     keys = [str(stops.nth(i).get_attribute("data-key")) for i in range(3)]
     old_ids = {str(stops.nth(i).get_attribute("data-stop")) for i in range(3)}
     alone = _order_client(engine, keys[1])
-    with Session(engine) as session:  # the second client lives alone
+    with Session(engine) as session:  # the second client lives alone: check on them
         row = session.get(Client, alone.id)
         assert row is not None
-        row.lives_alone = True
+        row.lives_alone = row.check_on_me = True
         session.add(row)
         session.commit()
 
