@@ -31,10 +31,11 @@ from sqlmodel import Session
 from scheduler.db import make_engine
 from scheduler.intake.calendar import local_today
 from scheduler.intake.delivery_days import delivery_calendar
-from scheduler.intake.subscriptions import active_subscriptions, takes_meal
+from scheduler.intake.subscriptions import takes_meal
 from scheduler.lab.demo import DemoRun, run_demo, setup_steps
 from scheduler.lab.synthetic import TownSize
 from scheduler.models import Municipality, Role
+from scheduler.repositories.orders import subscriptions_of_active_clients
 from scheduler.repositories.tenancy import get_municipality
 from scheduler.repositories.users import create_user
 from tests import timetravel
@@ -102,7 +103,7 @@ def _day_with_meals(session: Session, town: Municipality, today: date) -> date:
         day = today + timedelta(days=offset)
         if calendar.working(day) and any(
             takes_meal(sub, [], calendar, day)
-            for sub, _ in active_subscriptions(town.id, day, session=session)
+            for sub, _ in subscriptions_of_active_clients(town.id, day, session=session)
         ):
             return day
     raise AssertionError(f"no day with meals in the month after {today}")
