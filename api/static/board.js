@@ -88,8 +88,9 @@
       var items = route.stops.map(function (s, k) {
         var parts = [
           el("span", { text: s.time + " " }),
-          el("a", { "class": "client-link" + (s.lives_alone ? " alone" : ""), href: "/clients/" + s.client_id + "/welfare", text: s.name }),
-          el("span", { text: " " }),
+          el("span", { "class": s.lives_alone ? "alone" : "" }, [
+            el("a", { "class": "client-link", href: "/clients/" + s.client_id + "/welfare", text: s.name }),
+            document.createTextNode(" ")]),
           el("span", { "class": "badge st-" + s.status, "data-status": s.status, text: statusLabel(s.status) }),
         ];
         if (s.pinned) { parts.push(el("span", { "class": "badge pin-mark", text: text.pinned })); }
