@@ -242,6 +242,7 @@ def test_reports_queued_offline_across_a_replan_are_all_stored(
         row = session.get(Client, alone.id)
         assert row is not None
         row.lives_alone = True
+        row.check_on_me = True  # a "not at home" raises the alert only with "check on me"
         session.add(row)
         session.commit()
 
