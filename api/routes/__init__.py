@@ -19,6 +19,7 @@ from api.routes import (
     pages_auth,
     pages_board,
     pages_users,
+    pages_welfare,
     personal_links,
     phone,
     pins,
@@ -50,4 +51,5 @@ ROUTERS: list[APIRouter] = [
     pages_board.router,
     pages_auth.router,
     pages_users.router,
+    pages_welfare.router,
 ]

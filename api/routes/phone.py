@@ -129,6 +129,7 @@ def day_page(request: Request, token: str, session: DbSession, settings: Setting
         "closed": CLOSED,
         # Open before any script runs (phone.js keeps it so as reports come in).
         "next_key": next((s.key for s in day.stops if s.status not in CLOSED), "") if day else "",
+        "my_days": _my_days(session, settings, link),
     }
     return render(request, "phone.html", translator_for(town), context)
 
@@ -333,3 +334,15 @@ def _start_url(session: Session, settings: Settings, link: DayLink) -> str:
     if len(given) != 1:
         return ""
     return issue(settings, session, mid, given[0].kind, given[0].id).path
+
+
+def _my_days(session: Session, settings: Settings, link: DayLink) -> str:
+    """Where the page's "My days" leads: the holder's list behind their personal link (the
+    manifest already names it to this link's holder), else the signed-in list when an account
+    follows the round; nothing for a round that has neither."""
+    personal = _start_url(session, settings, link)
+    if personal:
+        return f"{personal}/days"
+    found = user_of_round(link.municipality_id, Round(link.service, link.resource),
+                          session=session)  # fmt: skip
+    return "/my-day/days" if found else ""

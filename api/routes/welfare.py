@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from api.deps import Admin, DbSession, RowId, Staff
+from api.deps import Admin, DbSession, RowId, SettingsDep, Staff
 from api.problems import PROBLEM_RESPONSES
 from api.routes._write import audited
 from api.schemas.welfare import (
@@ -18,6 +18,7 @@ from api.schemas.welfare import (
     EscalationPerson,
     EscalationPublic,
     EscalationSet,
+    MyPushKey,
     MyTargetIn,
     MyTargetPublic,
 )
@@ -25,6 +26,7 @@ from scheduler.models import User
 from scheduler.repositories import welfare as repo
 from scheduler.repositories.clients import ClientUpdate, get_client, update_client
 from scheduler.repositories.tenancy import get_municipality
+from workers.publishers.webpush import application_server_key, load_vapid
 from workers.targets import save_target
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["welfare"])
@@ -117,3 +119,13 @@ def add_my_target(body: MyTargetIn, caller: Staff, session: DbSession) -> MyTarg
     )
     audited(session, caller, "register", "push_target", target.id, channel=body.channel)
     return MyTargetPublic.model_validate(target, from_attributes=True)
+
+
+@router.get("/me/push-key", response_model=MyPushKey)
+def my_push_key(caller: Staff, settings: SettingsDep) -> MyPushKey:
+    """The VAPID public key a dispatcher's browser subscribes with ("Alerts on this device").
+    Unconfigured is an answer, not an error: the board says so instead of failing."""
+    if not settings.vapid_private_key:
+        return MyPushKey(configured=False)
+    key = application_server_key(load_vapid(settings.vapid_private_key))
+    return MyPushKey(configured=True, application_server_key=key)

@@ -55,6 +55,11 @@ class MyTargetIn(BaseModel):
     label: str = Field(default="", max_length=120)
 
 
+class MyPushKey(BaseModel):
+    configured: bool = Field(description="False when the server has no VAPID key.")
+    application_server_key: str = Field(default="", description="For `PushManager.subscribe()`.")
+
+
 class MyTargetPublic(BaseModel):
     id: int
     channel: str

@@ -88,7 +88,9 @@
       var items = route.stops.map(function (s, k) {
         var parts = [
           el("span", { text: s.time + " " }),
-          el("span", { "class": s.lives_alone ? "alone" : "", text: s.name + " " }),
+          el("span", { "class": s.lives_alone ? "alone" : "" }, [
+            el("a", { "class": "client-link", href: "/clients/" + s.client_id + "/welfare", text: s.name }),
+            document.createTextNode(" ")]),
           el("span", { "class": "badge st-" + s.status, "data-status": s.status, text: statusLabel(s.status) }),
         ];
         if (s.pinned) { parts.push(el("span", { "class": "badge pin-mark", text: text.pinned })); }
@@ -241,6 +243,7 @@
   // comes in, and it is taken with a note of what happened (the API refuses it without one).
   var heard = {};
   function beep() {
+    window.patronageBeeps = (window.patronageBeeps || 0) + 1;  // what the page tests count
     try {
       var Ctx = window.AudioContext || window.webkitAudioContext;
       var ctx = new Ctx(), osc = ctx.createOscillator(), gain = ctx.createGain();
@@ -259,8 +262,12 @@
       if (!note.value.trim()) { note.focus(); return; }
       api("POST", "/v1/alerts/" + a.id + "/ack", { note: note.value.trim() }).then(load);
     });
-    return el("li", { "class": a.severity, "data-kind": a.kind, id: "alert-" + a.id },
-      [el("span", { text: a.text || a.message }), form]);
+    var parts = [el("span", { text: a.text || a.message })];
+    if (a.client_id) {
+      parts.push(el("a", { "class": "client-link", href: "/clients/" + a.client_id + "/welfare", text: text.contacts }));
+    }
+    parts.push(form);
+    return el("li", { "class": a.severity, "data-kind": a.kind, id: "alert-" + a.id }, parts);
   }
 
   function drawAlerts(alerts) {

@@ -200,6 +200,7 @@ ENDPOINTS: list[Endpoint] = [
     _e("GET", "/v1/escalation", STAFF),
     _e("PUT", "/v1/escalation", ADMIN, {"minutes": 10, "user_ids": []}),
     _e("GET", "/v1/me/push-targets", STAFF),
+    _e("GET", "/v1/me/push-key", STAFF),
     _e(
         "POST",
         "/v1/me/push-targets",
