@@ -103,6 +103,16 @@ def test_signing_out_ends_the_session_for_every_copy_of_the_cookie(
     assert thief.get("/account", follow_redirects=False).headers["location"] == "/login"
 
 
+def test_a_session_ends_when_it_is_too_old_whatever_the_cookie_says(
+    world: World, clock: Clock
+) -> None:
+    browser = _sign_in(world, _new_user(world))
+    clock.advance(hours=11, minutes=59)
+    assert browser.get("/v1/me").status_code == 200
+    clock.advance(minutes=2)  # past session_max_age_s (12 h), checked on the server
+    assert browser.get("/v1/me").status_code == 401
+
+
 def test_a_new_password_ends_the_other_sessions(world: World, clock: Clock) -> None:
     name = _new_user(world)
     browser = _sign_in(world, name)
