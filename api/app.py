@@ -21,6 +21,7 @@ from api.problems import install_problem_handlers
 from api.routes import ROUTERS
 from api.templating import make_templates
 from scheduler.db import make_engine
+from scheduler.models.base import utcnow
 from scheduler.settings import Settings, get_settings
 from workers.alerting import use_wording
 
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.clock = utcnow  # sessions, sign-in pauses and token expiry; tests replace it
     app.state.engine = make_engine(settings.effective_database_url)
     app.state.catalogs = load_catalogs()
     use_wording(gettext_for)  # alerts sent in-process (no broker) speak the reader's language

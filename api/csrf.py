@@ -7,6 +7,12 @@ change made on the strength of the session cookie must also carry the session's 
 only the app's own pages know: the forms as a hidden `csrf` field, the page scripts as an
 `X-CSRF-Token` header (they read it from the page's `csrf-token` meta tag).
 
+The token is never in the cookie (whose payload is signed, not encrypted: anyone holding the
+cookie can read it). It is an HMAC, under the server's secret, of the session's random key,
+which the server keeps (api/deps.py, scheduler/repositories/sessions.py): a copy of the
+cookie does not give the token, a token of one session does not fit another, and a session
+that has ended takes its token with it.
+
 Not covered, on purpose: bearer-token calls (a browser never adds that header by itself),
 the day-link pages (their secret is in the path), and signing in (there is no session to
 ride yet; signing in gives a new session and token).
@@ -14,6 +20,9 @@ ride yet; signing in gives a new session and token).
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import secrets
 
 from fastapi import Request
@@ -23,29 +32,29 @@ from api.problems import ProblemError
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 HEADER = "x-csrf-token"
 FIELD = "csrf"
-KEY = "csrf"  # in the session
+SESSION_KEY = "sid"  # the page session's random key, in the signed cookie
+
+
+def token_for(secret_key: str, session_key: str) -> str:
+    """The CSRF token of the session with this key."""
+    mac = hmac.new(secret_key.encode(), b"csrf\0" + session_key.encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()).rstrip(b"=").decode()
 
 
 def csrf_token(request: Request) -> str:
-    """The session's token, made on first use (sessions from before tokens get one too)."""
-    token = request.session.get(KEY)
-    if not isinstance(token, str) or not token:
-        token = secrets.token_urlsafe(32)
-        request.session[KEY] = token
-    return token
-
-
-def new_token(request: Request) -> None:
-    """A fresh token for a fresh session (signing in)."""
-    request.session[KEY] = secrets.token_urlsafe(32)
+    """The token of the request's page session; empty without one."""
+    key = request.session.get(SESSION_KEY) if "session" in request.scope else None
+    if not isinstance(key, str) or not key:
+        return ""
+    return token_for(request.app.state.settings.secret_key, key)
 
 
 def check(request: Request, given: object) -> None:
     """Refuse a change whose token is missing or is not the session's."""
     if request.method in SAFE_METHODS:
         return
-    expected = request.session.get(KEY)
-    if not (isinstance(given, str) and isinstance(expected, str) and expected) or not (
+    expected = csrf_token(request)
+    if not (isinstance(given, str) and expected) or not (
         secrets.compare_digest(given.encode(), expected.encode())
     ):
         raise ProblemError(
@@ -56,7 +65,7 @@ def check(request: Request, given: object) -> None:
 async def form_token(request: Request) -> None:
     """A dependency for the pages' own form posts: the hidden field, or the header. Without
     a signed-in session there is nothing to ride on (signing out twice)."""
-    if "uid" not in request.session:
+    if SESSION_KEY not in request.session:
         return
     given: object = request.headers.get(HEADER)
     if given is None:

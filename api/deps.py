@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
@@ -15,9 +16,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from api.csrf import HEADER as CSRF_HEADER
+from api.csrf import SESSION_KEY
 from api.csrf import check as check_csrf
 from api.problems import ProblemError
 from scheduler.models import Role, User
+from scheduler.repositories.sessions import live_session
 from scheduler.repositories.users import find_user_by_id, user_for_token
 from scheduler.settings import Settings
 
@@ -32,6 +35,12 @@ def get_engine(request: Request) -> Engine:
     return engine
 
 
+def now(request: Request) -> datetime:
+    """The app's clock (`app.state.clock`): tests set it to move time without waiting."""
+    clock: Callable[[], datetime] = request.app.state.clock
+    return clock()
+
+
 def get_db(request: Request) -> Iterator[Session]:
     """A session per request: committed when the route returns, rolled back when it raises."""
     with Session(get_engine(request), expire_on_commit=False) as session:
@@ -44,6 +53,7 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+Now = Annotated[datetime, Depends(now)]
 # scope="function": the commit happens before the answer is sent, so a failed commit is an error.
 DbSession = Annotated[Session, Depends(get_db, scope="function")]
 
@@ -76,13 +86,23 @@ def _unauthorized() -> ProblemError:
     return err
 
 
+def session_key(request: Request) -> str:
+    """The page session's random key from the signed cookie; empty without one."""
+    key = request.session.get(SESSION_KEY) if "session" in request.scope else None
+    return key if isinstance(key, str) else ""
+
+
 def session_user(request: Request, session: Session) -> User | None:
-    """The user of the page session cookie, if it still names an active user."""
-    cookie = request.session if "session" in request.scope else {}
-    uid, mid = cookie.get("uid"), cookie.get("mid")
-    if not isinstance(uid, int) or not isinstance(mid, int):
+    """The user of the page session cookie, if its session has not ended (signed out,
+    password changed, signed out everywhere, too old) and it still names an active user."""
+    key = session_key(request)
+    if not key:
         return None
-    user = find_user_by_id(mid, uid, session=session)
+    max_age = get_settings(request).session_max_age_s
+    row = live_session(key, now(request), max_age, session=session)
+    if row is None:
+        return None
+    user = find_user_by_id(row.municipality_id, row.user_id, session=session)
     return user if user is not None and user.active else None
 
 
@@ -91,9 +111,8 @@ def current_caller(request: Request, session: DbSession) -> Caller:
     header = request.headers.get("authorization", "")
     if header:
         scheme, _, secret = header.partition(" ")
-        user = (
-            user_for_token(secret.strip(), session=session) if scheme.lower() == "bearer" else None
-        )
+        bearer = scheme.lower() == "bearer"
+        user = user_for_token(secret.strip(), session=session, now=now(request)) if bearer else None
     else:
         user = session_user(request, session)
         if user is not None:  # a cookie rides along on its own: changes need the token too

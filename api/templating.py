@@ -36,7 +36,7 @@ def render(
         "t": translator,
         "lang": translator.language,
         # The page session's CSRF token (api/csrf.py), for its forms and scripts.
-        "csrf": csrf_token(request) if request.session.get("uid") else "",
+        "csrf": csrf_token(request),
         **(context or {}),
     }
     response = templates.TemplateResponse(request, name, full, status_code=status_code)

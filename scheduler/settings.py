@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Self
+from urllib.parse import urlsplit
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -40,7 +42,21 @@ class Settings(BaseSettings):
     )
     session_max_age_s: int = Field(default=12 * 3600, gt=0, description="Page sign-in lifetime.")
     cookie_secure: bool = Field(
-        default=False, description="Send the session cookie over HTTPS only."
+        default=True,
+        description="Send the session cookie over HTTPS only; unset, on unless base_url is a "
+        "plain-http loopback address (the development server).",
+    )
+    signin_max_failures: int = Field(
+        default=5, gt=0, description="Wrong passwords per account before sign-in pauses."
+    )
+    signin_max_failures_per_address: int = Field(
+        default=20, gt=0, description="Wrong passwords from one address before it pauses."
+    )
+    signin_window_s: int = Field(
+        default=15 * 60, gt=0, description="The window failures are counted in, and the pause."
+    )
+    token_max_age_days: int = Field(
+        default=90, gt=0, description="How long a new API token lasts unless told otherwise."
     )
 
     smtp_host: str = Field(default="", description="SMTP server for e-mailed links; empty: none.")
@@ -53,11 +69,26 @@ class Settings(BaseSettings):
     smtp_starttls: bool = Field(default=True, description="STARTTLS before signing in.")
     smtp_timeout_s: float = Field(default=10.0, gt=0)
 
+    @model_validator(mode="after")
+    def _plain_http_only_on_loopback(self) -> Self:
+        """A secure cookie is never sent back over http://127.0.0.1, so the development server
+        (and the tests) get a plain one unless told; every other address gets a secure one."""
+        if "cookie_secure" not in self.model_fields_set and _loopback_http(self.base_url):
+            self.cookie_secure = False
+        return self
+
     @property
     def effective_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.var_dir / 'patronage.db').as_posix()}"
+
+
+def _loopback_http(url: str) -> bool:
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    loopback = host in ("localhost", "::1") or host.startswith("127.")
+    return parts.scheme == "http" and loopback
 
 
 @lru_cache(maxsize=1)

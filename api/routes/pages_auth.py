@@ -1,4 +1,9 @@
-"""Signing in and out of the pages, and the home page that sends each role to its page."""
+"""Signing in and out of the pages, and the home page that sends each role to its page.
+
+Signing in starts a server-side session (scheduler/repositories/sessions.py) whose random key
+is all the cookie carries; signing out ends that session, "sign out everywhere" every session
+of the user. Too many wrong passwords pause sign-in (api/signin.py): 429 with Retry-After.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,17 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 
-from api.csrf import form_token, new_token
-from api.deps import DbSession, session_user
+from api.csrf import SESSION_KEY, form_token
+from api.deps import DbSession, Now, SettingsDep, session_key, session_user
 from api.i18n import Translator, accept_language
 from api.pages import AnyPageUser
+from api.signin import sign_in
 from api.templating import render
 from scheduler.audit import audit
 from scheduler.models import Role
+from scheduler.repositories.sessions import end_session, end_user_sessions, start_session
 from scheduler.repositories.tenancy import list_municipalities
-from scheduler.repositories.users import authenticate, set_locale
+from scheduler.repositories.users import set_locale
 
 router = APIRouter(include_in_schema=False)
 
@@ -57,6 +64,8 @@ def login_form(request: Request, session: DbSession, lang: str | None = None) ->
 def login(
     request: Request,
     session: DbSession,
+    settings: SettingsDep,
+    now: Now,
     municipality: Annotated[str, Form(max_length=120)],
     username: Annotated[str, Form(max_length=80)],
     password: Annotated[str, Form(max_length=200)],
@@ -64,32 +73,66 @@ def login(
 ) -> Response:
     """The municipality may be written in Cyrillic or Latin, in any case (find_municipality);
     a refusal is told in the language of the page the user signed in on."""
-    user = authenticate(municipality, username, password, session=session)
-    if user is None:
+    address = client_address(request)
+    tried = sign_in(municipality, username, password, address=address, now=now,
+                    settings=settings, session=session)  # fmt: skip
+    if tried.user is None:
         context = {
             "error": True,
+            "paused_min": -(-tried.retry_after_s // 60),
             "municipality": municipality,
             "username": username,
             "towns": _towns(session),
         }
         t = _language(request, lang or None)
-        return render(request, "login.html", t, context, status_code=401)
-    request.session.clear()  # a new session id for the new user: no fixation
-    request.session.update({"uid": user.id, "mid": user.municipality_id})
-    new_token(request)
-    audit(
-        user.municipality_id,
-        session=session,
-        actor=f"user:{user.username}",
-        action="sign_in",
-        entity="user",
-        entity_id=user.id,
-    )
+        if not tried.retry_after_s:
+            return render(request, "login.html", t, context, status_code=401)
+        paused = render(request, "login.html", t, context, status_code=429)
+        paused.headers["Retry-After"] = str(tried.retry_after_s)
+        return paused
+    user = tried.user
+    started = start_session(user, address, now, session=session)
+    request.session.clear()  # a new session key for the new user: no fixation
+    request.session[SESSION_KEY] = started.key
     return RedirectResponse(HOME[user.role], status_code=303)
 
 
+def client_address(request: Request) -> str:
+    """The caller's address as the server saw it (behind a proxy, the proxy's unless the
+    server trusts its forwarded headers: `uvicorn --proxy-headers`)."""
+    return request.client.host if request.client else ""
+
+
 @router.post("/logout", response_class=RedirectResponse, dependencies=[Depends(form_token)])
-def logout(request: Request) -> RedirectResponse:
+def logout(request: Request, session: DbSession, now: Now) -> RedirectResponse:
+    """End this session on the server too, so a copy of the cookie stops working."""
+    key = session_key(request)
+    if key:
+        end_session(key, now, session=session)
+    request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.post(
+    "/account/sign-out-everywhere",
+    response_class=RedirectResponse,
+    dependencies=[Depends(form_token)],
+)
+def sign_out_everywhere(
+    request: Request, page: AnyPageUser, session: DbSession, now: Now
+) -> RedirectResponse:
+    """End every session of this user, this one too (a lost phone, a shared computer)."""
+    user_id = page.user.id or 0
+    ended = end_user_sessions(page.municipality_id, user_id, now, session=session)
+    audit(
+        page.municipality_id,
+        session=session,
+        actor=page.actor,
+        action="sign_out_everywhere",
+        entity="user",
+        entity_id=user_id,
+        detail={"sessions": ended},
+    )
     request.session.clear()
     return RedirectResponse("/login", status_code=303)
 

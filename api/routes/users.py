@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from fastapi import APIRouter, status
 from sqlmodel import Session, SQLModel
 
-from api.deps import Admin, AnyRole, DbSession, PageParams, RowId
+from api.deps import Admin, AnyRole, DbSession, Now, PageParams, RowId, SettingsDep
 from api.listing import page_list
 from api.problems import PROBLEM_RESPONSES
 from api.schemas.common import Page
 from api.schemas.users import (
     Me,
+    SessionsEnded,
     TokenCreate,
     TokenIssued,
     TokenPublic,
@@ -23,6 +26,7 @@ from scheduler.audit import audit
 from scheduler.models import Caregiver, Driver, User
 from scheduler.repositories import users as repo
 from scheduler.repositories.common import get_owned
+from scheduler.repositories.sessions import end_user_sessions
 from scheduler.repositories.tenancy import get_municipality
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES)
@@ -39,6 +43,36 @@ def me(caller: AnyRole, session: DbSession) -> Me:
         municipality=town.name,
         locale=caller.locale or town.locale,
     )
+
+
+@router.delete("/me/sessions", response_model=SessionsEnded, tags=["users"])
+def sign_out_everywhere(caller: AnyRole, session: DbSession, now: Now) -> SessionsEnded:
+    """End every page session of the caller, on every device (a lost phone, a shared
+    computer). Bearer tokens stay: revoke those with `DELETE /v1/tokens/{id}`."""
+    return _end_sessions(caller.municipality_id, caller.user_id, caller.actor, now, session)
+
+
+@router.delete("/users/{user_id}/sessions", response_model=SessionsEnded, tags=["users"])
+def end_sessions_of(user_id: RowId, caller: Admin, session: DbSession, now: Now) -> SessionsEnded:
+    """The admin signs a user of the municipality out everywhere."""
+    repo.get_user(caller.municipality_id, user_id, session=session)
+    return _end_sessions(caller.municipality_id, user_id, caller.actor, now, session)
+
+
+def _end_sessions(
+    municipality_id: int, user_id: int, actor: str, now: Now, session: Session
+) -> SessionsEnded:
+    ended = end_user_sessions(municipality_id, user_id, now, session=session)
+    audit(
+        municipality_id,
+        session=session,
+        actor=actor,
+        action="sign_out_everywhere",
+        entity="user",
+        entity_id=user_id,
+        detail={"sessions": ended},
+    )
+    return SessionsEnded(ended=ended)
 
 
 @router.get("/users", response_model=Page[UserPublic], tags=["users"])
@@ -136,9 +170,15 @@ def list_tokens(caller: Admin, session: DbSession, paging: PageParams) -> Page[T
 @router.post(
     "/tokens", response_model=TokenIssued, status_code=status.HTTP_201_CREATED, tags=["users"]
 )
-def create_token(body: TokenCreate, caller: Admin, session: DbSession) -> TokenIssued:
+def create_token(
+    body: TokenCreate, caller: Admin, session: DbSession, settings: SettingsDep, now: Now
+) -> TokenIssued:
+    """A token for an integration, shown once; it expires after `expires_in_days`."""
     user = repo.get_user(caller.municipality_id, body.user_id, session=session)
-    issued = repo.issue_token(user, body.name, session=session)
+    days = body.expires_in_days or settings.token_max_age_days
+    issued = repo.issue_token(
+        user, body.name, session=session, expires_at=now + timedelta(days=days)
+    )
     audit(
         caller.municipality_id,
         session=session,
@@ -146,7 +186,10 @@ def create_token(body: TokenCreate, caller: Admin, session: DbSession) -> TokenI
         action="create",
         entity="token",
         entity_id=issued.token.id,
-        detail={"user_id": user.id},
+        detail={
+            "user_id": user.id,
+            "expires_at": issued.token.expires_at.isoformat() if issued.token.expires_at else None,
+        },
     )
     public = TokenPublic.model_validate(issued.token, from_attributes=True)
     return TokenIssued(**public.model_dump(), token=issued.secret)

@@ -48,6 +48,9 @@ class Me(BaseModel):
 class TokenCreate(BaseModel):
     user_id: int = Field(ge=1, le=2**31 - 1, description="The user the integration acts as.")
     name: str = Field(min_length=1, max_length=80)
+    expires_in_days: int | None = Field(
+        default=None, ge=1, le=3650, description="Empty: the installation's default (90 days)."
+    )
 
 
 class TokenPublic(BaseModel):
@@ -57,10 +60,15 @@ class TokenPublic(BaseModel):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    expires_at: datetime | None = Field(description="After it the token answers 401.")
 
 
 class TokenIssued(TokenPublic):
     token: str = Field(description="Shown once; send as `Authorization: Bearer <token>`.")
+
+
+class SessionsEnded(BaseModel):
+    ended: int = Field(description="How many page sessions ended.")
 
 
 class UserLink(BaseModel):

@@ -1,6 +1,6 @@
 """All tables, imported here so that `SQLModel.metadata` knows every one (Alembic reads it)."""
 
-from scheduler.models.access import ApiToken, PersonalLink
+from scheduler.models.access import ApiToken, PageSession, PersonalLink, SignInAttempt
 from scheduler.models.base import (
     AbsenceKind,
     CheckInKind,
@@ -78,6 +78,7 @@ __all__ = [
     "OrderStatus",
     "Outbox",
     "OutboxTask",
+    "PageSession",
     "PersonalLink",
     "PickupPoint",
     "Plan",
@@ -89,6 +90,7 @@ __all__ = [
     "Route",
     "RoutePin",
     "Service",
+    "SignInAttempt",
     "Stop",
     "StopKind",
     "StopStatus",

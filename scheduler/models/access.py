@@ -1,5 +1,6 @@
-"""Bearer tokens for integrations (only a hash is stored, the token itself is shown once) and
-the personal links of drivers and caregivers (revoked by a version number)."""
+"""Bearer tokens for integrations (only a hash is stored, the token itself is shown once),
+page sessions and sign-in attempts (so sessions can be ended and guessing slowed), and the
+personal links of drivers and caregivers (revoked by a version number)."""
 
 from datetime import datetime
 
@@ -18,6 +19,40 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     last_used_at: datetime | None = None
     revoked_at: datetime | None = None
+    # A token that leaks into a log or a retired machine stops working by itself.
+    expires_at: datetime | None = Field(default=None, description="None: never (old tokens).")
+
+
+class PageSession(SQLModel, table=True):
+    """One signed-in browser. The cookie carries a random key; only its SHA-256 is stored, and
+    the session counts only while this row says so: signing out, a new password, deactivation
+    and "sign out everywhere" set `ended_at`, and every request looks the row up."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    key_hash: str = Field(max_length=64, unique=True, index=True, description="SHA-256 hex.")
+    address: str = Field(default="", max_length=64, description="Where it signed in from.")
+    created_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None
+
+
+class SignInAttempt(SQLModel, table=True):
+    """Every sign-in, kept so failures can be counted across processes and audited.
+
+    `account` names what was tried ("<municipality id or typed name>/<user name>"), so
+    guessing is counted per account even for names that do not exist; `municipality_id` is
+    set when the typed municipality was found. `outcome` is ok, wrong or throttled.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int | None = Field(
+        default=None, foreign_key="municipality.id", index=True, ondelete="CASCADE"
+    )
+    account: str = Field(max_length=210, index=True)
+    address: str = Field(max_length=64, index=True)
+    outcome: str = Field(max_length=16)
+    at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class PersonalLink(SQLModel, table=True):

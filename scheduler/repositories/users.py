@@ -1,7 +1,8 @@
 """Users, their passwords (argon2) and their bearer tokens, always within one municipality.
 
 Usernames are unique per municipality, so signing in names the municipality too. A token is
-shown once when made; only its SHA-256 is stored, so a leaked database reveals no token.
+shown once when made; only its SHA-256 is stored, so a leaked database reveals no token. A
+token expires (`expires_at`); a new password or deactivation ends the user's page sessions.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import hashlib
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -20,6 +22,7 @@ from scheduler.errors import InvalidInputError, NotFoundError
 from scheduler.models import ApiToken, Caregiver, Driver, Role, User
 from scheduler.models.base import utcnow
 from scheduler.repositories.common import get_owned
+from scheduler.repositories.sessions import end_user_sessions
 from scheduler.repositories.tenancy import find_municipality
 
 _hasher = PasswordHasher()
@@ -101,9 +104,13 @@ def authenticate(
     return user
 
 
-def set_password(user: User, password: str, *, session: Session) -> None:
+def set_password(user: User, password: str, *, session: Session, keep: str = "") -> None:
+    """A new password ends the user's page sessions, all but the one of `keep` (the key of
+    the session that changed its own password): whoever knew the old one is out."""
+    assert user.id is not None
     user.password_hash = hash_password(password)
     session.add(user)
+    end_user_sessions(user.municipality_id, user.id, utcnow(), session=session, keep=keep)
 
 
 def _verify(password_hash: str, password: str) -> bool:
@@ -119,7 +126,11 @@ class IssuedToken:
     secret: str  # shown once to the caller, never stored
 
 
-def issue_token(user: User, name: str, *, session: Session) -> IssuedToken:
+def issue_token(
+    user: User, name: str, *, session: Session, expires_at: datetime | None = None
+) -> IssuedToken:
+    """A new token for the user; `expires_at` None makes one that never expires (the API
+    always gives one: see `TokenCreate`)."""
     assert user.id is not None
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
@@ -127,23 +138,27 @@ def issue_token(user: User, name: str, *, session: Session) -> IssuedToken:
         user_id=user.id,
         name=name,
         token_hash=_digest(secret),
+        expires_at=expires_at,
     )
     session.add(token)
     session.flush()
     return IssuedToken(token, secret)
 
 
-def user_for_token(secret: str, *, session: Session) -> User | None:
-    """The active user behind a bearer token that is not revoked, else None."""
+def user_for_token(secret: str, *, session: Session, now: datetime | None = None) -> User | None:
+    """The active user behind a bearer token that is neither revoked nor expired, else None."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
+    now = now or utcnow()
     token = session.exec(select(ApiToken).where(ApiToken.token_hash == _digest(secret))).first()
     if token is None or token.revoked_at is not None:
+        return None
+    if token.expires_at is not None and token.expires_at <= now:
         return None
     user = session.get(User, token.user_id)
     if user is None or not user.active or user.municipality_id != token.municipality_id:
         return None
-    token.last_used_at = utcnow()
+    token.last_used_at = now
     session.add(token)
     return user
 
@@ -182,7 +197,8 @@ def update_user(
     """Apply an admin's partial change to a user of the municipality.
 
     A field given as None is left as it is, except `locale`, where None means "follow the
-    municipality's language again". A new password is hashed like any other."""
+    municipality's language again". A new password is hashed like any other; it, and
+    deactivation, end every page session of the user (a stolen cookie stops working)."""
     unknown = sorted(set(changes) - set(CHANGEABLE))
     if unknown:
         raise InvalidInputError.one(unknown[0], "cannot be changed")
@@ -194,6 +210,8 @@ def update_user(
             setattr(user, name, value)
     if password:
         set_password(user, password, session=session)
+    if values.get("active") is False:
+        end_user_sessions(municipality_id, user_id, utcnow(), session=session)
     session.add(user)
     return user
 

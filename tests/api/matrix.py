@@ -63,6 +63,7 @@ def _e(
 
 ENDPOINTS: list[Endpoint] = [
     _e("GET", "/v1/me", ALL),
+    _e("DELETE", "/v1/me/sessions", ALL),
     _e("POST", "/v1/solve", STAFF, {"vehicles": []}),
     _e("GET", "/v1/users", ADMIN),
     _e("POST", "/v1/users", ADMIN, {"username": "", "password": "x", "role": "admin"}),
@@ -70,6 +71,7 @@ ENDPOINTS: list[Endpoint] = [
     _e("PATCH", "/v1/users/{user_id}", ADMIN, {}),
     _e("PUT", "/v1/users/{user_id}/link", ADMIN, {}),
     _e("DELETE", "/v1/users/{user_id}/link", ADMIN),
+    _e("DELETE", "/v1/users/{user_id}/sessions", ADMIN),
     _e("POST", "/v1/personal-links/{holder}/{holder_id}", STAFF),
     _e("PATCH", "/v1/personal-links/{holder}/{holder_id}", STAFF, {}),
     _e("DELETE", "/v1/personal-links/{holder}/{holder_id}", STAFF),
