@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from api.routes import (
     audit,
+    breakdowns,
     care,
     care_day,
     clients,
@@ -41,6 +42,7 @@ ROUTERS: list[APIRouter] = [
     audit.router,
     days.router,
     pins.router,
+    breakdowns.router,
     plans.router,
     solve.router,
     kitchen.router,

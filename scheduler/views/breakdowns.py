@@ -22,6 +22,7 @@ from scheduler.views.changes import NamedChange, version_changes
 @dataclass(frozen=True)
 class BreakdownView:
     event_id: int
+    day: date
     vehicle_id: int
     vehicle: str  # the van's code, its route's resource
     at: str  # HH:MM, local
@@ -54,6 +55,7 @@ def _view(session: Session, municipality_id: int, plan: Plan | None, event: Even
     payload = event.payload or {}
     base = BreakdownView(
         event_id=event.id,
+        day=event.day or date.min,
         vehicle_id=int(str(payload.get("vehicle_id", 0))),
         vehicle=str(payload.get("vehicle", "")),
         at=str(payload.get("at", "")),
