@@ -31,7 +31,8 @@ from sqlmodel import Session
 from scheduler.db import make_engine
 from scheduler.intake.calendar import local_today
 from scheduler.intake.delivery_days import delivery_calendar
-from scheduler.intake.subscriptions import active_subscriptions, takes_meal
+from scheduler.intake.subscriptions import takes_meal
+from scheduler.repositories.clients import list_meal_subscriptions
 from scheduler.lab.demo import DemoRun, run_demo, setup_steps
 from scheduler.lab.synthetic import TownSize
 from scheduler.models import Municipality, Role
@@ -102,7 +103,7 @@ def _day_with_meals(session: Session, town: Municipality, today: date) -> date:
         day = today + timedelta(days=offset)
         if calendar.working(day) and any(
             takes_meal(sub, [], calendar, day)
-            for sub, _ in active_subscriptions(town.id, day, session=session)
+            for sub in list_meal_subscriptions(town.id, session=session, on=day)
         ):
             return day
     raise AssertionError(f"no day with meals in the month after {today}")
