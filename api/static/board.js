@@ -314,7 +314,7 @@
       (found || []).forEach(function (b) {
         var line = b.vehicle + " " + text.out_from + " " + b.at + (b.version ?
           " · " + text.moved + " " + b.moved + " · " + text.unassigned_n + " " + b.unassigned : " · " + text.replanning);
-        list.appendChild(el("li", { "data-resource": b.vehicle }, [el("strong", { text: line })]));
+        list.appendChild(el("li", { "data-resource": b.vehicle, "data-version": b.version }, [el("strong", { text: line })]));
         b.changes.forEach(function (c) { list.appendChild(changeItem(c, routeNames(board))); });
       });
     });
