@@ -32,10 +32,10 @@ from scheduler.db import make_engine
 from scheduler.intake.calendar import local_today
 from scheduler.intake.delivery_days import delivery_calendar
 from scheduler.intake.subscriptions import takes_meal
-from scheduler.repositories.clients import list_meal_subscriptions
 from scheduler.lab.demo import DemoRun, run_demo, setup_steps
 from scheduler.lab.synthetic import TownSize
 from scheduler.models import Municipality, Role
+from scheduler.repositories.clients import list_meal_subscriptions
 from scheduler.repositories.tenancy import get_municipality
 from scheduler.repositories.users import create_user
 from tests import timetravel
