@@ -50,9 +50,11 @@ def record_breakdown(
     """Mark the van out of service on `day` from `at`; (event, is_new).
 
     Raises NotFoundError for a van of another municipality, InvalidInputError("at") for a time
-    after the van's shift (it would change nothing, and is most likely a typing error).
+    with a zone or after the van's shift (it would change nothing: most likely a typing error).
     """
     van = get_vehicle(municipality_id, vehicle_id, session=session)
+    if at.tzinfo is not None:  # plan times are the town's wall clock
+        raise InvalidInputError.one("at", "expected the local time of day without a zone, HH:MM")
     if at >= van.shift_end:
         raise InvalidInputError.one(
             "at", f"{at:%H:%M} is after the shift of {van.name} ends ({van.shift_end:%H:%M})"

@@ -50,7 +50,7 @@ def test_only_staff_report_breakdowns(world: World) -> None:
 
 def test_a_bad_time_is_a_problem_naming_the_field(world: World) -> None:
     api = world.client("Kazanlak", Role.dispatcher)
-    for at, field in (("25:61", "body.at"), ("soon", "body.at"), ("15:00", "at")):
+    for at, field in (("25:61", "body.at"), ("soon", "body.at"), ("15:00", "at"), ("11:30Z", "at")):
         answer = api.post(BREAKDOWNS, json=_body(world, at=at))
         assert answer.status_code == 422, answer.text
         assert answer.headers["content-type"] == "application/problem+json"
