@@ -30,6 +30,7 @@ from scheduler.models import (
 from scheduler.planning import day as planning_day
 from scheduler.planning import plan_day
 from scheduler.planning.runs import run_plan
+from scheduler.reports.kitchen import kitchen_day
 from scheduler.repositories.plans import routes_of, unassigned_of
 from scheduler.views.breakdowns import day_breakdowns
 from tests.scheduler import meal_town
@@ -126,6 +127,12 @@ def test_a_broken_van_keeps_its_deliveries_and_hands_the_rest_on(
         # Their meals never were in V2: it fetches them from the kitchen on a trip of its own.
         old_v2_trips = max(s.trip for s in old["V2"])
         assert all(v2_after[j].trip > old_v2_trips for j in taken)
+        # The kitchen packs them for V2's new trip; nothing more is packed for the broken van.
+        sheet = kitchen_day(town.id, DAY, session=session)
+        loads = [load for wave in sheet.kitchens[0].waves for load in wave.vans]
+        packed = {(load.vehicle, line.client_id) for load in loads for line in load.lines}
+        assert {("V2", job) for job in taken} <= packed
+        assert not {("V1", job) for job in undelivered} & packed
         views = day_breakdowns(town.id, DAY, session=session)
         assert [(b.vehicle, b.at, b.version) for b in views] == [("V1", "11:30", 2)]
         v2_change = next(c for c in views[0].changes if c.resource == "V2")
