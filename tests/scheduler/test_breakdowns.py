@@ -24,11 +24,13 @@ from scheduler.models import (
     Role,
     Service,
     Stop,
+    StopKind,
     StopStatus,
     Vehicle,
 )
 from scheduler.planning import day as planning_day
 from scheduler.planning import plan_day
+from scheduler.planning.replan import kept_part
 from scheduler.planning.runs import run_plan
 from scheduler.reports.kitchen import kitchen_day
 from scheduler.repositories.plans import routes_of, unassigned_of
@@ -164,3 +166,29 @@ def test_a_breakdown_names_the_time_and_the_van(sqlite_engine: Engine) -> None:
         assert version.id is not None
         routes = {r.resource for r, _ in routes_of(town.id, version.id, session=session)}
         assert "V1" not in routes and event.payload["at"] == "09:00"
+
+
+def _stop(
+    kind: StopKind, job: str | None, at_s: int, status: StopStatus = StopStatus.planned
+) -> Stop:
+    return Stop(municipality_id=0, route_id=0, seq=0, kind=kind, job_id=job, trip=1,
+                arrival_s=at_s, start_s=at_s, departure_s=at_s, status=status)  # fmt: skip
+
+
+def test_a_van_breaking_later_keeps_what_it_reaches_before() -> None:
+    h = 3600
+    stops = [
+        _stop(StopKind.start, None, 10 * h + 1800),
+        _stop(StopKind.job, "j1", 10 * h + 2700, StopStatus.delivered),
+        _stop(StopKind.job, "j2", 11 * h),
+        _stop(StopKind.job, "j3", 11 * h + 2400),
+        _stop(StopKind.end, None, 12 * h),
+    ]
+    out = 11 * h + 1800
+    live = {"j1", "j2", "j3"}
+    ahead = kept_part("V1", stops, published=True, now_s=11 * h + 600, live=live, out_from=out)
+    assert ahead is not None and ahead.job_ids == ("j1", "j2") and ahead.back_s == out
+    after = kept_part("V1", stops, published=True, now_s=11 * h + 2400, live=live, out_from=out)
+    assert after is not None and after.job_ids == ("j1",)  # j2 was never reported: it moves
+    assert kept_part("V1", stops[:1] + stops[2:], published=True, now_s=out + 60, live=live,
+                     out_from=out) is None  # fmt: skip
