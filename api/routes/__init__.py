@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from api.routes import (
     audit,
+    breakdowns,
     care,
     care_day,
     clients,
@@ -42,6 +43,7 @@ ROUTERS: list[APIRouter] = [
     audit.router,
     days.router,
     pins.router,
+    breakdowns.router,
     plans.router,
     solve.router,
     kitchen.router,

@@ -118,6 +118,7 @@
         parts.push(el("a", { href: route.link, "class": "day-link", "data-resource": route.resource, text: text.link }));
       }
       (route.holders || []).forEach(function (h) { parts.push(linkSender(h)); });
+      if (service === "meals" && route.vehicle_id) { parts.push(breakdownButton(route)); }
       holder.appendChild(el("div", { "class": "route card", "data-resource": route.resource }, parts));
     });
   }
@@ -293,6 +294,58 @@
     if (fresh) { beep(); }
   }
 
+  // A van out of service from a time: the rest of the day is re-planned without it.
+  function breakdownButton(route) {
+    var button = el("button", { type: "button", "class": "breakdown", text: text.broke_down });
+    button.addEventListener("click", function () {
+      var now = new Date(), at = window.prompt(route.name + ": " + text.broke_at,
+        ("0" + now.getHours()).slice(-2) + ":" + ("0" + now.getMinutes()).slice(-2));
+      if (!at) { return; }
+      var body = { vehicle_id: route.vehicle_id, at: at, request_id: "bd-" + Date.now().toString(36) };
+      api("POST", "/v1/days/" + day + "/meals/breakdowns", body).then(function (answer) {
+        if (!answer.event_id) { window.alert(problemText(answer)); }
+        load();
+      });
+    });
+    return button;
+  }
+
+  // Who each breakdown's re-plan affected, route by route (once the re-plan has run).
+  function drawBreakdowns(board) {
+    var box = document.getElementById("breakdowns-box");
+    if (!box) { return; }
+    api("GET", "/v1/days/" + day + "/meals/breakdowns").then(function (found) {
+      var list = document.getElementById("breakdowns");
+      list.textContent = "";
+      box.hidden = !(found && found.length);
+      (found || []).forEach(function (b) {
+        var line = b.vehicle + " " + text.out_from + " " + b.at + (b.version ?
+          " · " + text.moved + " " + b.moved + " · " + text.unassigned_n + " " + b.unassigned : " · " + text.replanning);
+        list.appendChild(el("li", { "data-resource": b.vehicle, "data-version": b.version }, [el("strong", { text: line })]));
+        b.changes.forEach(function (c) { list.appendChild(changeItem(c, routeNames(board))); });
+      });
+    });
+  }
+
+  function routeNames(board) {
+    var names = {};
+    board.routes.forEach(function (r) { names[r.resource] = r.name; });
+    return names;
+  }
+
+  function changeItem(c, names) {
+    var removed = c.removed.map(function (name) {
+      return c.cancelled.indexOf(name) >= 0 ? name + " (" + text.cancelled_c + ")" : name;
+    });
+    var parts = [el("strong", { text: (names[c.resource] || c.resource) + ": " })];
+    [["added", c.added], ["taken_off", removed], ["moved", c.moved]].forEach(function (pair) {
+      if (!pair[1].length) { return; }
+      parts.push(el("span", { "class": "change", "data-change": pair[0],
+        text: text[pair[0]] + " " + pair[1].length + ": " + pair[1].join(", ") + ". " }));
+    });
+    return el("li", { "data-resource": c.resource }, parts);
+  }
+
   // A re-plan of a published day waits for Publish: what it changes, route by route.
   function drawChanges(board) {
     var box = document.getElementById("pending"), list = document.getElementById("changes");
@@ -301,25 +354,13 @@
     list.textContent = "";
     if (!waiting) { return; }
     if (!board.changes.length) { list.appendChild(el("li", { "class": "muted", text: text.no_changes })); }
-    var names = {};
-    board.routes.forEach(function (r) { names[r.resource] = r.name; });
-    board.changes.forEach(function (c) {
-      var removed = c.removed.map(function (name) {
-        return c.cancelled.indexOf(name) >= 0 ? name + " (" + text.cancelled_c + ")" : name;
-      });
-      var parts = [el("strong", { text: (names[c.resource] || c.resource) + ": " })];
-      [["added", c.added], ["taken_off", removed], ["moved", c.moved]].forEach(function (pair) {
-        if (!pair[1].length) { return; }
-        parts.push(el("span", { "class": "change", "data-change": pair[0],
-          text: text[pair[0]] + " " + pair[1].length + ": " + pair[1].join(", ") + ". " }));
-      });
-      list.appendChild(el("li", { "data-resource": c.resource }, parts));
-    });
+    var names = routeNames(board);
+    board.changes.forEach(function (c) { list.appendChild(changeItem(c, names)); });
   }
 
   function load() {
     return api("GET", base).then(function (board) {
-      drawSide(board); drawChanges(board); drawRoutes(board); drawMap(board); drawMoves(board);
+      drawSide(board); drawChanges(board); drawRoutes(board); drawMap(board); drawMoves(board); drawBreakdowns(board);
       if (board.state === "planning" && !polling) {
         polling = setInterval(function () { load(); }, 1500);
       } else if (board.state !== "planning" && polling) {

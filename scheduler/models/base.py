@@ -173,6 +173,7 @@ class EventKind(StrEnum):
     caregiver_sick = "caregiver.sick"
     caregiver_absent = "caregiver.absent"
     caregiver_back = "caregiver.back"
+    vehicle_broke_down = "vehicle.broke_down"
     cutoff_reached = "cutoff.reached"
     day_frozen = "day.frozen"
     plan_morning = "plan.morning"

@@ -20,6 +20,7 @@ from scheduler.errors import DomainError, InvalidInputError
 from scheduler.events import record_event
 from scheduler.intake.cutoff import utc_now
 from scheduler.models import EventKind, PlanVersion, Service, Unassigned
+from scheduler.planning.explain import blame_breakdowns
 from scheduler.planning.pins import with_pins
 from scheduler.planning.registry import PlanContext, builder_for
 from scheduler.planning.replan import (
@@ -103,6 +104,7 @@ def plan_day(
             published=published,
             now_s=now_s,
             slots=slots,
+            out_of_service=built.out_of_service,
         )
     else:  # the builder continued the day itself (home care: from the visits checked in)
         problem, kept = built.problem, dict(built.kept)
@@ -112,7 +114,7 @@ def plan_day(
     elapsed = time.perf_counter() - started
     refuse_broken(problem, solution)
     routes = route_rows(built, solution, reported_stops(old), kept)
-    unassigned = unassigned_rows(built, solution)
+    unassigned = blame_breakdowns(unassigned_rows(built, solution), old, built.out_of_service)
     moves = count_moves(sequences(old), sequences(routes)) if base else Moves(0, 0, 0)
     version = PlanVersion(
         municipality_id=municipality_id,
@@ -130,7 +132,7 @@ def plan_day(
         service,
         version,
         routes,
-        unassigned_rows(built, solution),
+        unassigned,
         session=session,
     )
     record_event(

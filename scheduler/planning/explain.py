@@ -6,7 +6,10 @@ numbers that bind and what to change. Times are shown as the local wall clock.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import routing
+from scheduler.models import Route, Stop, Unassigned
 from scheduler.planning.care_explain import explain_visit
 from scheduler.planning.registry import JobRef
 
@@ -52,3 +55,22 @@ def explain(reason: routing.Reason, job: routing.Job | None, ref: JobRef) -> str
         ),
     }
     return texts.get(reason, f"{who} could not be planned ({reason}).")[:500]
+
+
+def blame_breakdowns(
+    rows: list[Unassigned],
+    old: Sequence[tuple[Route, Sequence[Stop]]],
+    out_of_service: Mapping[str, int],
+) -> list[Unassigned]:
+    """A stop left out after its van broke down says so first: the dispatcher then calls the
+    client or sends the meal another way, rather than widening a window."""
+    if not out_of_service:
+        return rows
+    was_on = {s.job_id: r.resource for r, stops in old for s in stops if s.kind == "job"}
+    for row in rows:
+        van = was_on.get(row.job_id)
+        if van is not None and van in out_of_service:
+            at = hhmm(out_of_service[van])
+            text = f"Van {van} broke down at {at} and no other van can take this stop: "
+            row.explanation = (text + row.explanation)[:500]
+    return rows

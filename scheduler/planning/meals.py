@@ -19,6 +19,7 @@ from collections import defaultdict
 from datetime import time
 
 import routing
+from scheduler.intake.breakdowns import out_of_service
 from scheduler.intake.calendar import parse_weekdays
 from scheduler.models import Client, FrozenOrder, Kitchen, Service, Vehicle
 from scheduler.planning.registry import (
@@ -140,8 +141,13 @@ def build_meals(ctx: PlanContext) -> BuiltProblem:
         v.external_id: VehicleRef(vehicle_id=v.id, label=v.name, resource=v.external_id)
         for v in vans
     }
+    broken = out_of_service(municipality_id, ctx.day, session=ctx.session)
     return BuiltProblem(
-        routing.Problem(vehicles=vehicles, jobs=tuple(jobs)), refs, vehicle_refs, tuple(unroutable)
+        routing.Problem(vehicles=vehicles, jobs=tuple(jobs)),
+        refs,
+        vehicle_refs,
+        tuple(unroutable),
+        out_of_service={van: at for van, at in broken.items() if van in vehicle_refs},
     )
 
 

@@ -11,7 +11,7 @@ touching `plan_day`.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlmodel import Session
@@ -68,6 +68,9 @@ class BuiltProblem:
     # continues the day itself (home care: from the visits checked in) gives what it kept,
     # with a problem of what is left and its initial routes.
     kept: Mapping[str, KeptPart] | None = None
+    # Vans out of service from a local time of the day (a breakdown, intake/breakdowns.py):
+    # they keep only the stops drivers reported and serve nothing after that time.
+    out_of_service: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

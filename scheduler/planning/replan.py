@@ -17,6 +17,13 @@ no van can leave before the present moment (a past date is planned as if from it
 for tests and what-ifs); a van with no trips or shift left gets an empty
 window, so whatever only it could serve is reported as unassigned with its reason.
 
+A van out of service from a time (a breakdown) keeps, of its trips under way, only the stops
+drivers reported and, while that time is still ahead, those it leaves before it; its other
+stops go back to the solver as if never loaded (their meals are stuck in the van: another van
+fetches new ones from the kitchen, on a trip of its own). It is not seeded with its old
+stops, and must be back at the kitchen by that time, so it serves nothing after it. There are
+no hand-over points in the model: a van cannot meet the broken one to take its meals over.
+
 A moved stop is a job served in both the old and the new version that changed van, or trip,
 or its place among the other such jobs of its van. Place is judged by the longest common
 subsequence of the van's old and new order: a stop outside it moved; one stop inserted
@@ -82,7 +89,13 @@ def _trip_bounds(stops: Sequence[Stop]) -> list[tuple[int, int]]:
 
 
 def kept_part(
-    van: str, stops: Sequence[Stop], *, published: bool, now_s: int | None, live: set[str]
+    van: str,
+    stops: Sequence[Stop],
+    *,
+    published: bool,
+    now_s: int | None,
+    live: set[str],
+    out_from: int | None = None,
 ) -> KeptPart | None:
     """The van's trips under way or done (see the module notes), or None."""
     bounds = _trip_bounds(stops)
@@ -100,7 +113,24 @@ def kept_part(
     ]  # fmt: skip
     # Trips are numbered on their start/reload stop (a van planned in slots may skip numbers).
     trips = stops[bounds[gone][0]].trip or gone + 1
-    return KeptPart(van, tuple(kept), trips, stops[last_end].arrival_s)
+    part = KeptPart(van, tuple(kept), trips, stops[last_end].arrival_s)
+    return part if out_from is None else _broken_down(part, now_s, out_from)
+
+
+def _broken_down(part: KeptPart, now_s: int | None, out_from: int) -> KeptPart | None:
+    """What a van out of service from `out_from` still does of its kept trips."""
+    ahead = now_s is not None and now_s < out_from
+    stops = [
+        s for s in part.stops
+        if s.kind != "job" or _reported(s) or (ahead and s.departure_s <= out_from)
+    ]  # fmt: skip
+    while stops and stops[-1].kind == "reload":
+        stops.pop()  # a trip left with nothing to deliver is no trip
+    if not any(s.kind == "job" for s in stops):
+        return None
+    last = max(s.departure_s for s in stops)
+    trips = max(s.trip for s in stops) or part.trips
+    return KeptPart(part.van, tuple(stops), trips, max(last, min(part.back_s, out_from)))
 
 
 @dataclass(frozen=True)
@@ -119,26 +149,36 @@ def continue_day(
     published: bool,
     now_s: int | None,
     slots: Mapping[str, Slot] | None = None,
+    out_of_service: Mapping[str, int] | None = None,
 ) -> tuple[routing.Problem, dict[str, KeptPart]]:
     """The problem of what is left to plan, and the kept trips of each van.
 
     `old` holds the old version's stops by van; `slots` names the routing vehicles that are one
-    trip of a van (the others are whole vans).
+    trip of a van (the others are whole vans); `out_of_service` the vans broken down, with the
+    local second from which they serve nothing.
     """
     slots = slots or {}
+    broken = out_of_service or {}
     live = {j.id for j in problem.jobs}
     kept: dict[str, KeptPart] = {}
     for van, stops in old.items():
-        part = kept_part(van, stops, published=published, now_s=now_s, live=live)
+        part = kept_part(
+            van, stops, published=published, now_s=now_s, live=live, out_from=broken.get(van)
+        )
         if part is not None:
             kept[van] = part
     done = {j for part in kept.values() for j in part.job_ids}
-    vehicles = tuple(_rest(v, slots.get(v.id), kept, now_s) for v in problem.vehicles)
+    vehicles = tuple(
+        _out_from(_rest(v, slots.get(v.id), kept, now_s), broken.get(_van(v.id, slots)))
+        for v in problem.vehicles
+    )
     allowed = {j.id: j.allowed_vehicles for j in problem.jobs if j.id not in done}
     initial: dict[str, tuple[str, ...]] = {}
     trips: dict[str, tuple[int, ...]] = {}
     for vehicle in vehicles:
         slot = slots.get(vehicle.id)
+        if _van(vehicle.id, slots) in broken:
+            continue  # seeding its old stops would start the search from an infeasible plan
         stops = [
             s
             for s in old.get(slot.van if slot else vehicle.id, ())
@@ -159,6 +199,20 @@ def continue_day(
         pinned={},
     )
     return rest, kept
+
+
+def _van(vehicle_id: str, slots: Mapping[str, Slot]) -> str:
+    slot = slots.get(vehicle_id)
+    return slot.van if slot else vehicle_id
+
+
+def _out_from(vehicle: routing.Vehicle, out_from: int | None) -> routing.Vehicle:
+    """A van broken down from `out_from` must be back at the kitchen by then."""
+    if out_from is None:
+        return vehicle
+    first, last = vehicle.time_window or (0, 24 * 3600)
+    last = max(0, min(last, out_from))
+    return dataclasses.replace(vehicle, time_window=(min(first, last), last))
 
 
 def _stay(job: routing.Job, vehicle: str | None) -> routing.Job:

@@ -183,6 +183,8 @@ ENDPOINTS: list[Endpoint] = [
     _e("GET", "/v1/days/{day}/{service}/pins", STAFF),
     _e("POST", "/v1/days/{day}/{service}/pins", STAFF, {"stop_id": 999999, "vehicle_id": 999999}),
     _e("DELETE", "/v1/pins/{pin_id}", STAFF),
+    _e("GET", "/v1/days/{day}/meals/breakdowns", STAFF),
+    _e("POST", "/v1/days/{day}/meals/breakdowns", STAFF, {"vehicle_id": 999999, "at": "11:30"}),
     _e("GET", "/v1/plans", STAFF),
     _e("GET", "/v1/plans/{plan_id}", STAFF),
     _e("GET", "/v1/routes", STAFF),

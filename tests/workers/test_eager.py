@@ -180,3 +180,35 @@ def test_a_version_stored_but_never_sent_goes_out_with_the_next_run(pipeline_db:
         plan = get_plan(mid, DAY, "meals", session=session)
     assert plan is not None and plan.published_version == plan.current_version == 2
     assert sent and all(m["tags"][-1] == "v2" for m in sent)  # ...but sends what was missed
+
+
+def test_a_breakdown_replans_the_published_day_and_sends_it_at_once(pipeline_db: Engine) -> None:
+    from scheduler.intake.breakdowns import record_breakdown
+    from scheduler.intake.day_changes import Actor
+    from scheduler.models import Role, Vehicle
+    from scheduler.repositories.plans import get_plan, routes_of
+    from workers.publishing import publish_version
+
+    mid = town.meal_day(pipeline_db)
+    first = town.plan_now(pipeline_db, mid)
+    with session_scope(pipeline_db) as session:
+        plan = get_plan(mid, DAY, "meals", session=session)
+        version = session.get(PlanVersion, first)
+        assert plan is not None and version is not None
+        publish_version(session, plan, version)
+        van = session.exec(select(Vehicle).where(Vehicle.external_id == "V1")).one()
+        assert van.id is not None
+        by = Actor("maria", Role.dispatcher)
+        record_breakdown(mid, DAY, van.id, time(8, 0), by=by, session=session)
+    drain(pipeline_db)
+    with Session(pipeline_db) as session:
+        plan = get_plan(mid, DAY, "meals", session=session)
+        assert plan is not None and plan.published_version == plan.current_version == 2
+        second = town.versions(pipeline_db, mid)[1]
+        assert "vehicle.broke_down V1" in second.reason
+        assert second.id is not None
+        resources = {r.resource for r, _ in routes_of(mid, second.id, session=session)}
+    assert "V1" not in resources  # out from before its shift: it serves nothing that day
+    assert (
+        len(town.served_clients(pipeline_db, second.id)) + int(second.summary["unassigned"]) == 12
+    )
