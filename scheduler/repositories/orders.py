@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from scheduler.models import (
     Client,
@@ -99,45 +100,33 @@ def one_off_order(
     municipality_id: int, client_id: int, day: date, *, session: Session
 ) -> MealOrder | None:
     """The client's one-off order of `day` (whatever its status), if any."""
-    return session.exec(
-        select(MealOrder).where(
-            MealOrder.municipality_id == municipality_id,
-            MealOrder.client_id == client_id,
-            MealOrder.day == day,
-            MealOrder.source == OrderSource.one_off,
-        )
-    ).first()
+    query = _client_day(municipality_id, client_id, day)
+    return session.exec(query.where(MealOrder.source == OrderSource.one_off)).first()
 
 
 def client_orders_of_day(
     municipality_id: int, client_id: int, day: date, *, session: Session
 ) -> list[MealOrder]:
     """All the client's orders of `day` (subscription and one-off, any status), by id."""
-    return list(
-        session.exec(
-            select(MealOrder)
-            .where(
-                MealOrder.municipality_id == municipality_id,
-                MealOrder.client_id == client_id,
-                MealOrder.day == day,
-            )
-            .order_by(col(MealOrder.id))
-        ).all()
-    )
+    query = _client_day(municipality_id, client_id, day)
+    return list(session.exec(query.order_by(col(MealOrder.id))).all())
 
 
 def live_client_order(
     municipality_id: int, client_id: int, day: date, *, session: Session
 ) -> MealOrder | None:
     """One of the client's orders of `day` that is not cancelled, if there is any."""
-    return session.exec(
-        select(MealOrder).where(
-            MealOrder.municipality_id == municipality_id,
-            MealOrder.client_id == client_id,
-            MealOrder.day == day,
-            MealOrder.status == OrderStatus.ordered,
-        )
-    ).first()
+    query = _client_day(municipality_id, client_id, day)
+    return session.exec(query.where(MealOrder.status == OrderStatus.ordered)).first()
+
+
+def _client_day(municipality_id: int, client_id: int, day: date) -> SelectOfScalar[MealOrder]:
+    """The client's orders of `day`, of any source and status."""
+    return select(MealOrder).where(
+        MealOrder.municipality_id == municipality_id,
+        MealOrder.client_id == client_id,
+        MealOrder.day == day,
+    )
 
 
 def live_orders_of_clients(
