@@ -11,6 +11,7 @@ from sqlmodel import Session
 from api.deps import Caller
 from api.i18n import Translator
 from api.schemas.days import AlertPublic
+from scheduler.alerts import alert_words
 from scheduler.models import Alert
 from scheduler.repositories.tenancy import get_municipality
 from scheduler.welfare import WelfareDetail, detail_of
@@ -34,9 +35,9 @@ def alert_public(alert: Alert, t: Translator) -> AlertPublic:
 
 def alert_text(alert: Alert, detail: WelfareDetail | None, t: Translator) -> str:
     if detail is None:
-        return alert.message
+        return alert_words(alert, t)
     _ = t.gettext
-    at = detail.at.astimezone(t.zone).strftime("%H:%M")
+    at = t.wall(detail.at.astimezone(t.zone).time())
     parts = [_("%(client)s did not open the door at %(time)s.") % {"client": detail.client,
                                                                      "time": at}]  # fmt: skip
     if detail.van or detail.driver:

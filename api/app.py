@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
-from api.i18n import gettext_for, load_catalogs
+from api.i18n import catalog_of, load_catalogs
 from api.middleware import BodyLimit, SecurityHeaders
 from api.pages import SignInRequired
 from api.problems import install_problem_handlers
@@ -23,7 +23,7 @@ from api.templating import make_templates
 from scheduler.db import make_engine
 from scheduler.models.base import utcnow
 from scheduler.settings import Settings, get_settings
-from workers.alerting import use_wording
+from scheduler.wording import use_catalogs
 
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -42,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.clock = utcnow  # sessions, sign-in pauses and token expiry; tests replace it
     app.state.engine = make_engine(settings.effective_database_url)
     app.state.catalogs = load_catalogs()
-    use_wording(gettext_for)  # alerts sent in-process (no broker) speak the reader's language
+    use_catalogs(catalog_of)  # alerts and pushes made in-process speak the reader's language
     app.state.templates = make_templates()
     install_problem_handlers(app)
     app.add_exception_handler(SignInRequired, _to_sign_in)

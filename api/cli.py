@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from api.commands import care, db, demo, importing, planning, routing, serve, services, welfare
+from api.i18n import catalog_of
+from scheduler.wording import use_catalogs
 
 app = typer.Typer(
     name="patronage",
@@ -23,6 +25,12 @@ app.command("serve")(serve.serve)
 app.add_typer(serve.users, name="user")
 planning.register(app)  # plan, kitchen, statement, bench-meals
 care.register(app)  # care day/link/check/sick/attendance/hours, bench-care
+
+
+@app.callback()
+def _start() -> None:
+    """Plans hot-meal van routes and home-care visits for municipal home patronage."""
+    use_catalogs(catalog_of)  # what the commands write and print is in the reader's language
 
 
 def main() -> None:

@@ -8,20 +8,20 @@ or a second event for the same step sends each notice once; a notice that fails 
 is tried again with the publication backoff, and stays on record as failed at the end.
 
 The words come from the product's catalogs, which live with the pages (api/i18n); the API
-and the worker command hand them in with `use_wording` when they start, so this module
-reads no web code. Without them the message is in English, the catalogs' source language.
+and the worker command hand them in with `scheduler.wording.use_catalogs` when they start, so
+this module reads no web code. Without them the message is in English, the catalogs' source
+language.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import httpx
 from sqlmodel import Session
 
+from scheduler.alerts import alert_words
 from scheduler.audit import audit
 from scheduler.models import Alert, AlertNotice, Municipality, PushTarget, User
 from scheduler.repositories.alerts import add_notice, get_alert, notices_to_send, record_notice
@@ -36,25 +36,10 @@ from workers.publishers.base import (
     TargetGoneError,
     TransientPublishError,
 )
+from scheduler.wording import Wording, wording
 from workers.settings import WorkerSettings
 
 log = logging.getLogger(__name__)
-
-Gettext = Callable[[str], str]
-Wording = Callable[[str], Gettext]  # a language ("bg") -> its gettext
-
-
-def _english(language: str) -> Gettext:
-    return lambda message: message
-
-
-_wording: Wording = _english
-
-
-def use_wording(wording: Wording) -> None:
-    """Install the catalogs (the API and the worker command do, at start)."""
-    global _wording
-    _wording = wording
 
 
 @dataclass(frozen=True)
@@ -158,11 +143,12 @@ def alert_message(
     notice: AlertNotice,
 ) -> AlertMessage:
     """The push in the reader's language: what happened, when and which van; no client."""
-    _ = _wording((reader.locale if reader else None) or town.locale)
+    words = wording((reader.locale if reader else None) or town.locale, town.timezone)
+    _ = words.gettext
     detail = detail_of(alert)
     assert alert.id is not None
     title = _("Welfare alert") if detail else _("Alert")
-    body = _welfare_text(_, detail, town) if detail else alert.message
+    body = _welfare_text(words, detail) if detail else alert_words(alert, words)
     if step > 0:
         body = (
             _("Nobody has taken this alert yet: you are next on the escalation list.") + " " + body
@@ -180,8 +166,9 @@ def alert_message(
     )
 
 
-def _welfare_text(_: Gettext, detail: WelfareDetail, town: Municipality) -> str:
-    at = detail.at.astimezone(ZoneInfo(town.timezone)).strftime("%H:%M")
+def _welfare_text(words: Wording, detail: WelfareDetail) -> str:
+    _ = words.gettext
+    at = words.wall(detail.at.astimezone(words.zone).time())
     crew = ", ".join(x for x in (detail.van, detail.driver) if x)
     text = _("Nobody opened the door at %(time)s.") % {"time": at}
     if crew:

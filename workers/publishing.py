@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import httpx
 from sqlmodel import Session
 
-from scheduler.alerts import AlertKind, raise_alert
+from scheduler.alerts import N_, AlertKind, raise_alert
 from scheduler.errors import NotFoundError
 from scheduler.models import (
     Plan,
@@ -46,6 +46,9 @@ from scheduler.repositories.publications import (
     targets_for_route,
 )
 from scheduler.repositories.stops import carry_reports
+from scheduler.repositories.tenancy import get_municipality
+from scheduler.repositories.users import find_user_by_id
+from scheduler.wording import Wording, wording
 from workers.metrics import metrics
 from workers.publishers import publisher_for
 from workers.publishers.base import (
@@ -136,7 +139,16 @@ def message_for(session: Session, publication: Publication, base_url: str) -> Ro
     plan = plan_by_id(publication.municipality_id, version.plan_id, session=session)
     assert plan is not None and route.id is not None
     jobs = count_jobs(plan.municipality_id, route.id, session=session)
-    what = "visits" if plan.service == "care" else "stops"
+    words = reader_words(session, publication)
+    if plan.service == "care":
+        body = words.ngettext("%(n)s visit.", "%(n)s visits.", jobs)
+    else:
+        body = words.ngettext("%(n)s stop.", "%(n)s stops.", jobs)
+    title = words.gettext("%(van)s: route for %(day)s (version %(version)s)") % {
+        "van": route.resource,
+        "day": words.short_day(plan.day),
+        "version": version.version,
+    }
     return RouteMessage(
         delivery_id=f"publication-{publication.id}",
         municipality_id=plan.municipality_id,
@@ -146,9 +158,20 @@ def message_for(session: Session, publication: Publication, base_url: str) -> Ro
         route_id=route.id,
         resource=route.resource,
         url=route_link(base_url, route),
-        title=f"{route.resource}: route for {plan.day.isoformat()} (version {version.version})",
-        body=f"{jobs} {what}. Open the link to see them.",
+        title=title,
+        body=body % {"n": jobs} + " " + words.gettext("Open the link to see them."),
     )
+
+
+def reader_words(session: Session, publication: Publication) -> Wording:
+    """The words of the target's owner (their language, else the municipality's)."""
+    mid = publication.municipality_id
+    town = get_municipality(mid, session=session)
+    target_id = publication.push_target_id
+    target = get_push_target(mid, target_id, session=session) if target_id else None
+    owner_id = target.user_id if target else None
+    owner = find_user_by_id(mid, owner_id, session=session) if owner_id else None
+    return wording((owner.locale if owner else None) or town.locale, town.timezone)
 
 
 def _route_and_version(session: Session, publication: Publication) -> tuple[Route, PlanVersion]:
@@ -221,8 +244,9 @@ def deliver(
 
 def _fail(session: Session, pub: Publication, why: str, tries: int) -> Delivery:
     record_attempt(pub, PublicationStatus.failed, attempts=tries, error=why, session=session)
-    message = f"Route {pub.route_id} was not delivered to {pub.target}: {why}"
-    raise_alert(session, pub.municipality_id, AlertKind.publication_failed, message)
+    message = N_("Route %(route)s was not delivered to %(target)s: %(why)s")
+    params = {"route": str(pub.route_id), "target": str(pub.target), "why": why}
+    raise_alert(session, pub.municipality_id, AlertKind.publication_failed, message, params=params)
     metrics().publications.labels(channel=pub.channel, outcome="failed").inc()
     log.warning("publication %s failed: %s", pub.id, why)
     return Delivery("failed")

@@ -25,7 +25,7 @@ from celery import Task, shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from sqlmodel import Session
 
-from scheduler.alerts import AlertKind, raise_alert
+from scheduler.alerts import N_, AlertKind, raise_alert
 from scheduler.db import session_scope
 from scheduler.errors import DomainError, NotFoundError
 from scheduler.intake.cutoff import COLLECTORS
@@ -138,12 +138,14 @@ def _plan_under_lock(municipality_id: int, day: date, service: Service) -> PlanR
         with session_scope() as session:
             return run_plan(session, municipality_id, day, service, planner=plan_day, **limits)
     except SoftTimeLimitExceeded:
-        why = f"planning {service} for {day} ran over its time limit; the last plan stands"
+        why = N_("Planning %(service)s for %(day)s ran over its time limit; the last plan stands")
+        params = {"service": str(service), "day": str(day)}
     except DomainError as exc:
-        why = f"planning {service} for {day} failed: {exc}"
+        why = N_("Planning %(service)s for %(day)s failed: %(why)s")
+        params = {"service": str(service), "day": str(day), "why": str(exc)}
     with session_scope() as session:
         give_up(session, municipality_id, day, service)
-        raise_alert(session, municipality_id, AlertKind.plan_failed, why)
+        raise_alert(session, municipality_id, AlertKind.plan_failed, why, params=params)
     return PlanRun("failed")
 
 
@@ -193,8 +195,9 @@ def publish(
             return "duplicate"
         plan = get_plan(municipality_id, date.fromisoformat(day), svc, session=session)
         if plan is None or plan.current_version == 0:
-            why = f"no {svc} plan for {day} yet"
-            raise_alert(session, municipality_id, AlertKind.publish_skipped, why)
+            why = N_("Nothing to publish: no %(service)s plan for %(day)s yet")
+            params = {"service": svc.value, "day": day}
+            raise_alert(session, municipality_id, AlertKind.publish_skipped, why, params=params)
             return "no plan"
         ids = _publish_current(session, plan)
     _send_all(municipality_id, ids)

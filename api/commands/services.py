@@ -44,11 +44,11 @@ def worker(
     if not get_settings().redis_url:
         console().print("[red]PATRONAGE_REDIS_URL is not set; a worker needs Redis.[/red]")
         raise typer.Exit(2)
-    from api.i18n import gettext_for
-    from workers.alerting import use_wording
+    from api.i18n import catalog_of
+    from scheduler.wording import use_catalogs
     from workers.celery_app import QUEUE, get_app
 
-    use_wording(gettext_for)  # alerts go out in each reader's language
+    use_catalogs(catalog_of)  # alerts and pushes go out in each reader's language
     if metrics_port:
         _serve_metrics(metrics_port)
     argv = [

@@ -8,26 +8,18 @@ language of the messages. The language is the user's choice, else the municipali
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
-from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
 
+from scheduler.wording import LANGUAGES, Wording, language_of
+
 HERE = Path(__file__).resolve().parent
-LANGUAGES = ("bg", "sl", "en")
 DEFAULT = "en"
-
-
-def language_of(locale: str | None) -> str:
-    """One of LANGUAGES for a locale such as `bg_BG` or `sl`; English for anything else."""
-    short = (locale or "").replace("-", "_").split("_")[0].lower()
-    return short if short in LANGUAGES else DEFAULT
+__all__ = ["LANGUAGES", "Translator", "accept_language", "catalog_of", "language_of"]
 
 
 def accept_language(header: str | None) -> str:
@@ -61,34 +53,17 @@ def load_catalogs() -> dict[str, NullTranslations]:
     return catalogs
 
 
-class Translator:
-    """gettext and formatting of dates and times for one language and one time zone."""
+class Translator(Wording):
+    """The words of one language (its catalog) in one time zone: what every page renders with."""
 
-    def __init__(self, language: str, timezone: str) -> None:
-        self.language = language_of(language)
-        self.zone = ZoneInfo(timezone)
-        self._t = load_catalogs().get(self.language) or NullTranslations()
-
-    def gettext(self, message: str) -> str:
-        return self._t.gettext(message)
-
-    def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return self._t.ngettext(singular, plural, n)
-
-    def day(self, value: date) -> str:
-        return format_date(value, format="full", locale=self.language)
-
-    def moment(self, value: datetime | None) -> str:
-        """A stored UTC time shown in the municipality's zone."""
-        if value is None:
-            return ""
-        aware = value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))
-        return format_datetime(aware.astimezone(self.zone), format="short", locale=self.language)
+    def __init__(self, language: str | None, timezone: str) -> None:
+        short = language_of(language)
+        super().__init__(short, timezone, load_catalogs().get(short) or NullTranslations())
 
 
-def gettext_for(language: str) -> Callable[[str], str]:
-    """The catalog's gettext of a language: what the worker words alerts with."""
-    return Translator(language, "UTC").gettext
+def catalog_of(language: str) -> NullTranslations:
+    """A language's translations (English: none), as `scheduler.wording.use_catalogs` takes."""
+    return load_catalogs().get(language_of(language)) or NullTranslations()
 
 
 def clock(seconds: int | float | None) -> str:

@@ -34,7 +34,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from scheduler.alerts import AlertKind, raise_alert
+from scheduler.alerts import N_, AlertKind, raise_alert
 from scheduler.errors import InvalidInputError, NotFoundError
 from scheduler.events import record_event
 from scheduler.intake.undo import before_report, corrected_report, undo
@@ -323,12 +323,13 @@ def _alert(
         mid = where.municipality_id
         raise_welfare_alert(session, mid, found.reporter, stop_id, client, report.at)
         return
-    if report.outcome == StopStatus.problem:
-        kind = AlertKind.problem
-        message = f"{who}: {report.note or 'problem reported'}"
-    else:
+    if report.outcome != StopStatus.problem:
         return
-    _raise(session, where, found, kind, message)
+    if report.note:
+        message, params = N_("%(who)s: %(note)s"), {"who": who, "note": report.note}
+    else:
+        message, params = N_("%(who)s: problem reported"), {"who": who}
+    _raise(session, where, found, AlertKind.problem, message, params)
 
 
 def _conflict(
@@ -341,13 +342,19 @@ def _conflict(
 ) -> None:
     """Kept, not applied (or applied to a cancelled order's stop only): the dispatcher decides."""
     who = client.name if client else str(found.subject.key)
-    said = f"{where.resource} reported {report.outcome.value} for {who}"
+    said = {"resource": where.resource, "outcome": report.outcome.value, "who": who}
     if conflict == CANCELLED:
-        why = "but the order was cancelled; check whether the meal was left"
+        message = N_(
+            "%(resource)s reported %(outcome)s for %(who)s, but the order was cancelled; "
+            "check whether the meal was left"
+        )
     else:
-        van = found.elsewhere.resource if found.elsewhere else "?"
-        why = f"but the stop is now on route {van}; tell {van} before it goes there"
-    _raise(session, where, found, AlertKind.report_conflict, f"{said}, {why}")
+        said["van"] = found.elsewhere.resource if found.elsewhere else "?"
+        message = N_(
+            "%(resource)s reported %(outcome)s for %(who)s, but the stop is now on route "
+            "%(van)s; tell %(van)s before it goes there"
+        )
+    _raise(session, where, found, AlertKind.report_conflict, message, said)
 
 
 def _client(where: DayRoute, found: _Found, *, session: Session) -> Client | None:
@@ -357,13 +364,21 @@ def _client(where: DayRoute, found: _Found, *, session: Session) -> Client | Non
     return find_owned(Client, where.municipality_id, client_id, session=session)
 
 
-def _raise(session: Session, where: DayRoute, found: _Found, kind: AlertKind, message: str) -> None:
+def _raise(
+    session: Session,
+    where: DayRoute,
+    found: _Found,
+    kind: AlertKind,
+    message: str,
+    params: dict[str, str],
+) -> None:
     stop_id = found.own.id if found.own else None
     raise_alert(
         session,
         where.municipality_id,
         kind,
         message,
+        params=params,
         client_id=found.subject.client_id,
         stop_id=stop_id,
     )

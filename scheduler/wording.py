@@ -1,0 +1,106 @@
+"""The words of what people read, in their language: gettext plus the locale's forms (Babel).
+
+Sheets, statements, alerts and pushes are made down here, but the catalogs live with the
+pages (api/i18n). So this module holds the shape every text is made with, `Wording`, and a
+hook, `use_catalogs`, through which the API and the worker command hand the catalogs in when
+they start; without them every text is English, the catalogs' source language. Dates, times,
+numbers and money take the reader's locale forms ("6.01.2026 г.", "12,50 €").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_currency, format_decimal
+from babel.support import NullTranslations
+
+LANGUAGES = ("bg", "sl", "en")
+ENGLISH = "en"
+# Babel's locale per language: English in European forms (24-hour clock, 6 Jan 2026, 12.50 €),
+# as read in the municipalities this serves.
+FORMS = {"bg": "bg_BG", "sl": "sl_SI", "en": "en_150"}
+
+Catalogs = Callable[[str], NullTranslations]  # a language ("bg") -> its translations
+
+
+def _no_catalogs(language: str) -> NullTranslations:
+    return NullTranslations()
+
+
+_catalogs: Catalogs = _no_catalogs
+
+
+def use_catalogs(catalogs: Catalogs) -> None:
+    """Install the catalogs (the API and the worker command do, at start)."""
+    global _catalogs
+    _catalogs = catalogs
+
+
+def language_of(locale: str | None) -> str:
+    """One of LANGUAGES for a locale such as `bg_BG` or `sl`; English for anything else."""
+    short = (locale or "").replace("-", "_").split("_")[0].lower()
+    return short if short in LANGUAGES else ENGLISH
+
+
+class Wording:
+    """gettext and the locale's forms of dates, times, numbers and money, for one language and
+    one time zone (the municipality's: stored times are UTC, people read local ones)."""
+
+    def __init__(
+        self,
+        language: str | None = ENGLISH,
+        timezone: str = "UTC",
+        translations: NullTranslations | None = None,
+    ) -> None:
+        self.language = language_of(language)
+        self.locale = FORMS[self.language]
+        self.zone = ZoneInfo(timezone)
+        self._t = translations if translations is not None else _catalogs(self.language)
+
+    def gettext(self, message: str) -> str:
+        return self._t.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self._t.ngettext(singular, plural, n)
+
+    def day(self, value: date) -> str:
+        """A date in words, as a heading: "вторник, 6 януари 2026 г."."""
+        return format_date(value, format="full", locale=self.locale)
+
+    def short_day(self, value: date) -> str:
+        """A date in a table cell: "6.01.2026 г.", "6. jan. 2026"."""
+        return format_date(value, format="medium", locale=self.locale)
+
+    def month(self, value: str | date) -> str:
+        """A month ("2026-01" or a date in it) as its name and year: "януари 2026"."""
+        first = date.fromisoformat(f"{value}-01") if isinstance(value, str) else value
+        return format_date(first, format="LLLL y", locale=self.locale)
+
+    def wall(self, value: time | str) -> str:
+        """A wall-clock time ("11:05"); plan times are already local."""
+        wall = time.fromisoformat(value) if isinstance(value, str) else value
+        return format_time(wall, format="short", locale=self.locale)
+
+    def moment(self, value: datetime | None) -> str:
+        """A stored UTC time shown in the municipality's zone."""
+        if value is None:
+            return ""
+        aware = value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))
+        return format_datetime(aware.astimezone(self.zone), format="short", locale=self.locale)
+
+    def number(self, value: int | float | Decimal, places: int = 0) -> str:
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        return format_decimal(value, format=pattern, locale=self.locale)
+
+    def money(self, cents: int, currency: str) -> str:
+        """An amount in cents of `currency` as the locale writes it: "12,50 €"."""
+        return format_currency(Decimal(cents) / 100, currency, locale=self.locale)
+
+
+def wording(locale: str | None, timezone: str = "UTC") -> Wording:
+    """The words of a reader who speaks `locale` (their own, else their municipality's)."""
+    return Wording(locale, timezone)
