@@ -9,6 +9,7 @@ from __future__ import annotations
 from scheduler.reports.attendance import MonthlyHours
 from scheduler.reports.kitchen_sheets import print_css
 from scheduler.reports.sheets import render, to_csv
+from scheduler.wording import Wording, wording
 
 CLIENT_HEADER = ("client_id", "name", "month", "visits", "minutes", "hours", "late",
                  "too_short", "missed", "open")  # fmt: skip
@@ -39,14 +40,18 @@ def caregiver_hours_csv(month: MonthlyHours) -> str:
     return to_csv(CAREGIVER_HEADER, rows)
 
 
-def hours_html(month: MonthlyHours, *, municipality: str, locale: str) -> str:
-    """One A4 document: the clients' table, then the caregivers' table, each with totals."""
+def hours_html(
+    month: MonthlyHours, *, municipality: str, locale: str, words: Wording | None = None
+) -> str:
+    """One A4 document: the clients' table, then the caregivers' table, each with totals; in
+    the reader's words (default: the municipality's language), hours as the locale writes them."""
+    words = words or wording(locale)
     return render(
         "care_hours.html",
+        words,
         month=month,
         municipality=municipality,
-        locale=locale,
         css=print_css(),
-        hours=hours,
+        hours=lambda minutes: words.number(minutes / 60, places=2),
         total=lambda lines, name: sum(getattr(line, name) for line in lines),
     )

@@ -6,6 +6,7 @@ from importlib import resources
 
 from scheduler.reports.kitchen import KitchenDay, diet_name
 from scheduler.reports.sheets import render, to_csv
+from scheduler.wording import Wording, wording
 
 CSV_HEADER = (
     "kind", "kitchen", "departure", "vehicle", "trip", "stop", "client_id", "client",
@@ -65,11 +66,14 @@ def print_css() -> str:
     return resources.files("scheduler.reports").joinpath("templates/print.css").read_text("utf-8")
 
 
-def kitchen_html(day: KitchenDay) -> str:
-    """Per kitchen: what to cook, the waves, then per van and trip a packing list and labels."""
+def kitchen_html(day: KitchenDay, words: Wording | None = None) -> str:
+    """Per kitchen: what to cook, the waves, then per van and trip a packing list and labels;
+    in the reader's words (default: the municipality's language)."""
+    words = words or wording(day.locale)
     return render(
         "kitchen.html",
+        words,
         day=day,
         css=print_css(),
-        diet_name=lambda d: diet_name(d, day.locale),
+        diet_name=lambda d: diet_name(d, words.language),
     )

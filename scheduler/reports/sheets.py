@@ -2,7 +2,8 @@
 
 Templates live in `scheduler/reports/templates/`; the environment is built on first use. Every page
 is a plain HTML document that prints on A4 from any browser, so a kitchen without special
-software can print its sheets and labels.
+software can print its sheets and labels. Every word goes through the reader's catalog (`_`,
+`ngettext`) and dates, times and money take the reader's locale forms (`scheduler.wording`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from scheduler.wording import Wording
 
 
 @lru_cache(maxsize=1)
@@ -27,8 +30,19 @@ def environment() -> Environment:
     )
 
 
-def render(template: str, **context: Any) -> str:
-    return environment().get_template(template).render(**context)
+def render(template: str, words: Wording, **context: Any) -> str:
+    return environment().get_template(template).render(
+        _=words.gettext,
+        ngettext=words.ngettext,
+        lang=words.language,
+        date=words.short_day,
+        day_name=words.day,
+        wall=words.wall,
+        month_name=words.month,
+        money=words.money,
+        number=words.number,
+        **context,
+    )
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:

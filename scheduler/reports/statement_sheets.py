@@ -6,6 +6,7 @@ from scheduler.reports.kitchen import diet_name
 from scheduler.reports.kitchen_sheets import print_css
 from scheduler.reports.sheets import render, to_csv
 from scheduler.reports.statements import Statement
+from scheduler.wording import Wording, wording
 
 CSV_HEADER = (
     "client_id", "name", "month", "delivered_days", "delivered_portions", "not_home_days",
@@ -29,15 +30,18 @@ def statements_csv(statements: list[Statement]) -> str:
     return to_csv(CSV_HEADER, rows)
 
 
-def statements_html(statements: list[Statement], *, municipality: str, locale: str) -> str:
+def statements_html(
+    statements: list[Statement], *, municipality: str, locale: str, words: Wording | None = None
+) -> str:
+    """One A4 page per client, in the reader's words (default: the municipality's language)."""
+    words = words or wording(locale)
     return render(
         "statement.html",
+        words,
         statements=statements,
         municipality=municipality,
-        locale=locale,
         css=print_css(),
-        money=money,
-        diet_name=lambda d: diet_name(d, locale),
+        diet_name=lambda d: diet_name(d, words.language),
     )
 
 
