@@ -10,6 +10,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from api.i18n import LANGUAGES, Translator
+
 
 @lru_cache(maxsize=1)
 def console() -> Console:
@@ -38,3 +40,17 @@ def append_row(record: Path, row: str) -> None:
     with record.open("a", encoding="utf-8") as out:
         out.write(row + "\n")
     console().print(f"Row appended to {record}")
+
+
+def office_words(town_locale: str, timezone: str = "UTC") -> Translator:
+    """The words of the office running a command: the language LC_ALL, LC_MESSAGES or LANG
+    names when it is one of the product's, else the municipality's (a server's `C` or `POSIX`
+    locale says nothing about who reads)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(name, "")
+        if value:
+            short = value.replace("-", "_").split("_")[0].split(".")[0].lower()
+            if short in LANGUAGES:
+                return Translator(short, timezone)
+            break
+    return Translator(town_locale, timezone)

@@ -14,9 +14,9 @@ instead (scheduler/welfare.py).
 from __future__ import annotations
 
 import logging
-from enum import StrEnum
 from collections.abc import Mapping
 from datetime import date
+from enum import StrEnum
 from typing import Any
 
 from sqlmodel import Session

@@ -4,7 +4,7 @@ Sheets, statements, alerts and pushes are made down here, but the catalogs live 
 pages (api/i18n). So this module holds the shape every text is made with, `Wording`, and a
 hook, `use_catalogs`, through which the API and the worker command hand the catalogs in when
 they start; without them every text is English, the catalogs' source language. Dates, times,
-numbers and money take the reader's locale forms ("6.01.2026 г.", "12,50 €").
+numbers and money take the reader's locale forms ("6. jan. 2026", "12,50 €").
 """
 
 from __future__ import annotations
@@ -68,15 +68,15 @@ class Wording:
         return self._t.ngettext(singular, plural, n)
 
     def day(self, value: date) -> str:
-        """A date in words, as a heading: "вторник, 6 януари 2026 г."."""
+        """A date in words, as a heading: "torek, 6. januar 2026"."""
         return format_date(value, format="full", locale=self.locale)
 
     def short_day(self, value: date) -> str:
-        """A date in a table cell: "6.01.2026 г.", "6. jan. 2026"."""
+        """A date in a table cell: "6. jan. 2026", "6 Jan 2026"."""
         return format_date(value, format="medium", locale=self.locale)
 
     def month(self, value: str | date) -> str:
-        """A month ("2026-01" or a date in it) as its name and year: "януари 2026"."""
+        """A month ("2026-01" or a date in it) as its name and year: "januar 2026"."""
         first = date.fromisoformat(f"{value}-01") if isinstance(value, str) else value
         return format_date(first, format="LLLL y", locale=self.locale)
 

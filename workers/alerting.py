@@ -29,6 +29,7 @@ from scheduler.repositories.publications import get_push_target, switch_off_push
 from scheduler.repositories.tenancy import get_municipality
 from scheduler.repositories.welfare import user_targets
 from scheduler.welfare import WelfareDetail, detail_of, recipients
+from scheduler.wording import Wording, wording
 from workers.publishers import publisher_for
 from workers.publishers.base import (
     AlertMessage,
@@ -36,7 +37,6 @@ from workers.publishers.base import (
     TargetGoneError,
     TransientPublishError,
 )
-from scheduler.wording import Wording, wording
 from workers.settings import WorkerSettings
 
 log = logging.getLogger(__name__)

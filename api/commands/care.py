@@ -20,7 +20,7 @@ from rich.table import Table
 from sqlmodel import Session
 
 from api.commands.planning import parse_day, refusals, town, write
-from api.console import append_row, console, machine
+from api.console import append_row, console, machine, office_words
 from scheduler.db import session_scope
 from scheduler.intake.attendance import Check, record_check
 from scheduler.intake.availability import report_sick
@@ -74,21 +74,26 @@ def day_command(
     """A caregiver's visits in order, with times, address, tasks, notes and partner."""
     when = parse_day(day)
     with refusals(), session_scope() as session:
-        mid = town(municipality, session).id or 0
+        found = town(municipality, session)
+        mid = found.id or 0
         carer = _caregiver(mid, caregiver, session)
         plan = caregiver_day(mid, carer.id or 0, when, session=session)
         ics = caregiver_calendar(mid, carer.id or 0, when, when, session=session)
     out = console()
-    version = f"plan v{plan.plan_version}" if plan.plan_version else "no plan yet"
-    out.print(f"[bold]{plan.name}[/bold] ({plan.caregiver}) on {when}: {version}")
+    t = office_words(found.locale, found.timezone)
+    _ = t.gettext
+    version = _("no plan yet")
+    if plan.plan_version:
+        version = _("plan v%(n)s") % {"n": plan.plan_version}
+    out.print(f"[bold]{plan.name}[/bold] ({plan.caregiver}), {t.day(when)}: {version}")
     for v in plan.visits:
-        partner = f", with {v.partner}" if v.partner else ""
-        lunch = f", bring lunch {v.lunch}" if v.lunch else ""
+        partner = ", " + _("with %(name)s") % {"name": v.partner} if v.partner else ""
+        lunch = ", " + _("bring lunch %(lunch)s") % {"lunch": v.lunch} if v.lunch else ""
         out.print(f"  {v.start}-{v.end}  {v.external_id}  {v.client}, {v.address}{partner}{lunch}")
         if v.tasks or v.notes:
             out.print(f"               {v.tasks} {v.notes}".rstrip())
     if plan.lunch_break:
-        out.print(f"  {plan.lunch_break[0]}-{plan.lunch_break[1]}  lunch break")
+        out.print(f"  {plan.lunch_break[0]}-{plan.lunch_break[1]}  {_('lunch break')}")
     write(json_file, json.dumps(plan.to_dict(), ensure_ascii=False, indent=1), "Day")
     if ics_file is not None:
         ics_file.parent.mkdir(parents=True, exist_ok=True)

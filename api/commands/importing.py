@@ -9,7 +9,8 @@ import typer
 from rich.table import Table
 from sqlalchemy import inspect
 
-from api.console import console, progress
+from api.console import console, office_words, progress
+from api.i18n import Translator
 from scheduler.db import get_engine, session_scope
 from scheduler.errors import InvalidInputError
 from scheduler.intake.importing import ImportKind, ImportResult, import_file
@@ -54,9 +55,9 @@ def import_command(
                 on_progress=lambda done, total: bar.update(task, completed=done, total=total),
             )  # fmt: skip
     except InvalidInputError as exc:
-        _print_problems(file, exc)
+        _print_problems(file, exc, _words(municipality, locale))
         raise typer.Exit(1) from None
-    _print_result(result, time.perf_counter() - started)
+    _print_result(result, time.perf_counter() - started, _words(municipality, locale))
 
 
 def _warn_if_settings_ignored(name: str, timezone: str | None, locale: str | None) -> None:
@@ -74,25 +75,48 @@ def _warn_if_settings_ignored(name: str, timezone: str | None, locale: str | Non
                 console().print(f"[yellow]{note}[/yellow]")
 
 
-def _print_problems(file: Path, exc: InvalidInputError) -> None:
-    table = Table(title=f"{file.name}: refused, nothing was imported", title_style="bold red")
-    table.add_column("row", justify="right")
-    table.add_column("column")
-    table.add_column("problem")
+def _words(name: str, locale: str | None) -> Translator:
+    """The office's words: its language, else the municipality's (or the one it gets)."""
+    with session_scope() as session:
+        town = get_municipality_by_name(name, session=session)
+    return office_words(town.locale if town else locale or DEFAULT_LOCALE)
+
+
+def _print_problems(file: Path, exc: InvalidInputError, t: Translator) -> None:
+    _ = t.gettext
+    title = _("%(file)s: refused, nothing was imported") % {"file": file.name}
+    table = Table(title=title, title_style="bold red")
+    table.add_column(_("Row"), justify="right")
+    table.add_column(_("Column"))
+    table.add_column(_("Problem"))
     for problem in exc.problems:
         row = "" if problem.row is None else str(problem.row)
         table.add_row(row, problem.field, problem.message)
     console().print(table)
-    console().print(
-        f"[red]{len(exc.problems)} problem(s); fix them and import the file again.[/red]"
+    n = len(exc.problems)
+    said = t.ngettext(
+        "%(n)s problem; fix it and import the file again.",
+        "%(n)s problems; fix them and import the file again.",
+        n,
     )
+    console().print(f"[red]{said % {'n': n}}[/red]")
 
 
-def _print_result(result: ImportResult, seconds: float) -> None:
+def _print_result(result: ImportResult, seconds: float, t: Translator) -> None:
+    _ = t.gettext
     if result.municipality_created:
-        console().print(f"[green]Created municipality {result.municipality}.[/green]")
-    console().print(
-        f"[green]{result.kind.value}[/green] for {result.municipality}: {result.rows} rows, "
-        f"{result.created} new, {result.updated} changed, {result.unchanged} unchanged "
-        f"({seconds:.1f} s)"
-    )
+        made = _("Created municipality %(name)s.") % {"name": result.municipality}
+        console().print(f"[green]{made}[/green]")
+    counts = _(
+        "%(kind)s for %(municipality)s: %(rows)s rows, %(created)s new, %(updated)s changed, "
+        "%(unchanged)s unchanged (%(seconds)s s)"
+    ) % {
+        "kind": f"[green]{_(result.kind.value)}[/green]",
+        "municipality": result.municipality,
+        "rows": result.rows,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "seconds": t.number(seconds, places=1),
+    }
+    console().print(counts)

@@ -21,7 +21,8 @@ import typer
 from rich.table import Table
 from sqlmodel import Session
 
-from api.console import append_row, console, machine, progress
+from api.console import append_row, console, machine, office_words, progress
+from api.i18n import Translator
 from scheduler.db import session_scope
 from scheduler.errors import DomainError
 from scheduler.intake.cutoff import freeze_day
@@ -174,35 +175,37 @@ def kitchen_command(
     when = parse_day(day)
     with refusals(), session_scope() as session:
         sheets = kitchen_day(town(municipality, session).id or 0, when, session=session)
-    print_kitchen(sheets)
+    print_kitchen(sheets, office_words(sheets.locale))
     write(json_file, json.dumps(sheets.to_dict(), ensure_ascii=False, indent=1), "Batches")
     write(csv_file, kitchen_csv(sheets), "CSV")
     write(html_file, kitchen_html(sheets), "Printable pages")
 
 
-def print_kitchen(sheets: KitchenDay) -> None:
-    out = console()
+def print_kitchen(sheets: KitchenDay, t: Translator) -> None:
+    out, _ = console(), t.gettext
     if not sheets.plan_is_current:
-        out.print("[yellow]Orders changed after the last plan: re-plan before loading.[/yellow]")
+        warn = _("Orders changed after the last plan: re-plan before loading.")
+        out.print(f"[yellow]{warn}[/yellow]")
     for k in sheets.kitchens:
-        table = Table(title=f"{k.name}: cook {sum(k.cook.values())}", title_justify="left")
-        table.add_column("departs")
+        title = _("%(kitchen)s: cook %(n)s") % {"kitchen": k.name, "n": sum(k.cook.values())}
+        table = Table(title=title, title_justify="left")
+        table.add_column(_("Departs"))
         diets = list(k.cook)
         for diet in diets:
-            table.add_column(diet, justify="right")
-        table.add_column("vans")
+            table.add_column(_(diet), justify="right")
+        table.add_column(_("Vans"))
         for w in k.waves:
             table.add_row(
                 w.departure,
                 *(str(w.portions.get(d, 0)) for d in diets),
                 ", ".join(f"{v.vehicle}/{v.trip}" for v in w.vans),
             )
-        table.add_row("cook", *(str(k.cook[d]) for d in diets), "with spare")
+        table.add_row(_("Cook"), *(str(k.cook[d]) for d in diets), _("with spare"))
         if k.unrouted:
-            table.add_row("not on a van", *(str(k.unrouted.get(d, 0)) for d in diets), "")
+            table.add_row(_("Not on a van"), *(str(k.unrouted.get(d, 0)) for d in diets), "")
         out.print(table)
     for p in sheets.points:
-        out.print(f"{p.name}: " + ", ".join(f"{d} {n}" for d, n in p.portions.items()))
+        out.print(f"{p.name}: " + ", ".join(f"{_(d)} {n}" for d, n in p.portions.items()))
 
 
 def statement_command(
@@ -224,7 +227,7 @@ def statement_command(
                 raise typer.BadParameter(f"no client {client!r}", param_hint="--client")
             client_id = row.id
         statements = month_statements(mid, month, session=session, client_id=client_id)
-    print_statements(statements)
+    print_statements(statements, office_words(found.locale, found.timezone))
     data = [statement_dict(s) for s in statements]
     write(json_file, json.dumps(data, ensure_ascii=False, indent=1), "Statements")
     write(csv_file, statements_csv(statements), "CSV")
@@ -232,22 +235,24 @@ def statement_command(
     write(html_file, page, "Printable pages")
 
 
-def print_statements(statements: list[Statement]) -> None:
-    table = Table(title="Statements", title_justify="left")
-    names = ("client", "delivered", "portions", "not home", "refused", "cancelled", "late", "fee")
-    for name in names:
-        table.add_column(name, justify="left" if name == "client" else "right")
+def print_statements(statements: list[Statement], t: Translator) -> None:
+    _ = t.gettext
+    table = Table(title=_("Meal statements"), title_justify="left")
+    names = (_("Client"), _("Delivered"), _("Portions"), _("Not at home"), _("Refused"),
+             _("Cancelled in time"), _("Cancelled late"), _("Fee"))  # fmt: skip
+    for i, name in enumerate(names):
+        table.add_column(name, justify="left" if i == 0 else "right")
     for s in statements:
-        t = s.totals()
+        n = s.totals()
         table.add_row(
             s.client_id,
-            str(t["delivered_days"]),
-            str(t["delivered_portions"]),
-            str(t["not_home_days"]),
-            str(t["refused_days"]),
-            str(t["cancelled_days"]),
-            str(t["cancelled_late_days"]),
-            f"{t['fee_cents'] / 100:.2f} {s.currency}",
+            str(n["delivered_days"]),
+            str(n["delivered_portions"]),
+            str(n["not_home_days"]),
+            str(n["refused_days"]),
+            str(n["cancelled_days"]),
+            str(n["cancelled_late_days"]),
+            t.money(n["fee_cents"], s.currency),
         )
     console().print(table)
 

@@ -31,17 +31,21 @@ def environment() -> Environment:
 
 
 def render(template: str, words: Wording, **context: Any) -> str:
-    return environment().get_template(template).render(
-        _=words.gettext,
-        ngettext=words.ngettext,
-        lang=words.language,
-        date=words.short_day,
-        day_name=words.day,
-        wall=words.wall,
-        month_name=words.month,
-        money=words.money,
-        number=words.number,
-        **context,
+    return (
+        environment()
+        .get_template(template)
+        .render(
+            _=words.gettext,
+            ngettext=words.ngettext,
+            lang=words.language,
+            date=words.short_day,
+            day_name=words.day,
+            wall=words.wall,
+            month_name=words.month,
+            money=words.money,
+            number=words.number,
+            **context,
+        )
     )
 
 
