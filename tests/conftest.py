@@ -55,6 +55,17 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     reset_settings()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _catalogs() -> None:
+    """The catalogs, as the API, the CLI and the worker install them when they start: texts
+    made below the API (sheets, alerts, pushes) speak the reader's language in every test,
+    whichever test happened to build an app first."""
+    from api.i18n import catalog_of
+    from scheduler.wording import use_catalogs
+
+    use_catalogs(catalog_of)
+
+
 @pytest.fixture(scope="session")
 def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:

@@ -27,6 +27,8 @@ from scheduler.models.base import utcnow
 from scheduler.reports.caregiver_day import CaregiverDay, DayVisit, caregiver_day
 from scheduler.repositories.care import caregiver_by_calendar_token, get_caregiver
 from scheduler.repositories.tenancy import get_municipality
+from scheduler.repositories.users import user_of_holder
+from scheduler.wording import Wording, wording
 
 PRODID = "-//Patronage//Home care visits//EN"
 REFRESH = "PT15M"  # how often to ask calendars to fetch again: a re-plan should reach phones
@@ -89,17 +91,19 @@ def caregiver_calendar(
     municipality = get_municipality(municipality_id, session=session)
     caregiver = get_caregiver(municipality_id, caregiver_id, session=session)
     zone = ZoneInfo(municipality.timezone)
+    account = user_of_holder(municipality_id, caregiver_id=caregiver_id, session=session)
+    words = wording((account.locale if account else None) or municipality.locale)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{caregiver.name}: visits")
+    cal.add("x-wr-calname", words.gettext("%(name)s: visits") % {"name": caregiver.name})
     cal.add("x-wr-timezone", municipality.timezone)
     cal.add("x-published-ttl", REFRESH)
     day = first
     while day <= last:
         plan = caregiver_day(municipality_id, caregiver_id, day, session=session)
-        for event in _events(plan, municipality_id, zone):
+        for event in _events(plan, municipality_id, zone, words):
             cal.add_component(event)
         day += timedelta(days=1)
     cal.add_missing_timezones()
@@ -111,11 +115,13 @@ def _at(day: date, seconds: int, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone) + timedelta(seconds=seconds)
 
 
-def _events(plan: CaregiverDay, municipality_id: int, zone: ZoneInfo) -> list[Event]:
-    events = [_visit_event(plan, v, municipality_id, zone) for v in plan.visits]
+def _events(
+    plan: CaregiverDay, municipality_id: int, zone: ZoneInfo, words: Wording
+) -> list[Event]:
+    events = [_visit_event(plan, v, municipality_id, zone, words) for v in plan.visits]
     if plan.lunch_break_s is not None:
         event = _event(plan, f"lunch.{plan.caregiver}", municipality_id)
-        event.add("summary", "Lunch break")
+        event.add("summary", words.gettext("Lunch break"))
         event.add("dtstart", _at(plan.day, plan.lunch_break_s[0], zone))
         event.add("dtend", _at(plan.day, plan.lunch_break_s[1], zone))
         event.add("transp", "OPAQUE")
@@ -133,30 +139,34 @@ def _event(plan: CaregiverDay, what: str, municipality_id: int) -> Event:
 
 
 def _visit_event(
-    plan: CaregiverDay, visit: DayVisit, municipality_id: int, zone: ZoneInfo
+    plan: CaregiverDay, visit: DayVisit, municipality_id: int, zone: ZoneInfo, words: Wording
 ) -> Event:
     event = _event(plan, f"visit.{visit.external_id}", municipality_id)
-    partner = f" (with {visit.partner})" if visit.partner else ""
-    event.add("summary", f"{visit.client}{partner}")
+    with_partner = words.gettext("(with %(name)s)") % {"name": visit.partner}
+    event.add("summary", f"{visit.client} {with_partner}" if visit.partner else visit.client)
     event.add("dtstart", _at(plan.day, visit.start_s, zone))
     event.add("dtend", _at(plan.day, visit.end_s, zone))
     if visit.address:
         event.add("location", visit.address)
     event.add("geo", (visit.lat, visit.lon))
-    event.add("description", _description(visit))
+    event.add("description", _description(visit, words))
     return event
 
 
-def _description(visit: DayVisit) -> str:
-    lines = [f"Visit {visit.external_id}, to start {visit.window}."]
+def _description(visit: DayVisit, words: Wording) -> str:
+    _ = words.gettext
+    said = {"visit": visit.external_id, "window": visit.window, "tasks": visit.tasks,
+            "notes": visit.notes, "name": visit.partner, "lunch": visit.lunch,
+            "phone": visit.phone}  # fmt: skip
+    lines = [_("Visit %(visit)s, to start %(window)s.") % said]
     if visit.tasks:
-        lines.append(f"Tasks: {visit.tasks}")
+        lines.append(_("Tasks: %(tasks)s") % said)
     if visit.notes:
-        lines.append(f"Notes: {visit.notes}")
+        lines.append(_("Notes: %(notes)s") % said)
     if visit.partner:
-        lines.append(f"Together with {visit.partner}.")
+        lines.append(_("Together with %(name)s.") % said)
     if visit.lunch:
-        lines.append(f"Bring lunch: {visit.lunch}.")
+        lines.append(_("Bring lunch: %(lunch)s.") % said)
     if visit.phone:
-        lines.append(f"Phone: {visit.phone}")
+        lines.append(_("Phone: %(phone)s.") % said)
     return "\n".join(lines)

@@ -1,0 +1,263 @@
+"""Every output a person reads is in Bulgarian and Slovenian: no English left anywhere.
+
+Two checks. Every catalog message the code uses (extracted with Babel from api/, scheduler/
+and workers/, Python and templates alike) has a Bulgarian and a Slovenian translation. And
+each output rendered in bg and sl (the printed kitchen sheet with its packing lists and labels,
+the statement, the care hours, each alert kind's text and push, a route push, the caregiver's
+calendar, the pages) contains no English message of the catalogs.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from api.i18n import HERE, Translator
+from scheduler.alerts import AlertKind, alert_words
+from scheduler.models import Alert, AlertNotice, Municipality
+from scheduler.reports.attendance import HoursLine, MonthlyHours
+from scheduler.reports.attendance_sheets import hours_html
+from scheduler.reports.kitchen import (
+    KitchenBatch,
+    KitchenDay,
+    PackLine,
+    PointCount,
+    VanLoad,
+    Wave,
+)
+from scheduler.reports.kitchen_sheets import kitchen_html
+from scheduler.reports.statement_sheets import statements_html
+from scheduler.reports.statements import Statement, StatementLine
+from workers.alerting import alert_message
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGUAGES = ("bg", "sl")
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+METHODS = [
+    ("**/lab/**", "ignore"),  # benchmarks and the demo's generator: not read by the office
+    ("**.py", "python"),
+    ("**/templates/**.html", "jinja2"),
+]
+Message = str | tuple[str, str]
+
+
+@lru_cache(maxsize=1)
+def used_messages() -> frozenset[Message]:
+    """Every message the code and templates pass to the catalogs."""
+    found: set[Message] = set()
+    for folder in ("api", "scheduler", "workers"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            ROOT / folder, METHODS, keywords=KEYWORDS, strip_comment_tags=True
+        ):
+            if isinstance(message, tuple):
+                found.add((message[0], message[1]))
+            elif message:
+                found.add(message)
+    return frozenset(found)
+
+
+@lru_cache(maxsize=4)
+def po(language: str) -> Catalog:
+    with (HERE / language / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        return read_po(fh)
+
+
+def _untranslated(language: str) -> list[str]:
+    catalog = po(language)
+    missing = []
+    for message in sorted(used_messages(), key=str):
+        entry = catalog.get(message[0] if isinstance(message, tuple) else message)
+        forms = entry.string if entry is not None else None
+        if isinstance(forms, tuple | list):
+            ok = len(forms) == catalog.num_plurals and all(forms)
+        else:
+            ok = bool(forms)
+        if not ok:
+            missing.append(str(message))
+    return missing
+
+
+def test_the_code_uses_hundreds_of_messages_from_pages_sheets_and_workers() -> None:
+    messages = used_messages()
+    assert len(messages) > 250
+    for sample in ("Total due", "Departure waves", "Welfare alert", "Sign in"):
+        assert sample in messages
+    assert ("%(n)s box", "%(n)s boxes") in messages
+    assert "Route %(route)s was not delivered to %(target)s: %(why)s" in messages  # N_ too
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_used_has_a_translation(language: str) -> None:
+    assert _untranslated(language) == []
+
+
+def test_no_catalog_holds_a_message_twice() -> None:
+    for language in (*LANGUAGES, "en"):
+        text = (HERE / language / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+        ids = re.findall(r'^msgid "(.+)"$', text, flags=re.M)
+        assert sorted({i for i in ids if ids.count(i) > 1}) == [], language
+
+
+# --- the outputs, rendered -------------------------------------------------------------------
+
+
+def _english_words() -> tuple[set[str], set[str]]:
+    """Whole texts (a cell, a button) and longer fragments (between parameters) that would be
+    left English: messages whose Bulgarian or Slovenian words differ from the English."""
+    whole: set[str] = set()
+    fragments: set[str] = set()
+    for message in used_messages():
+        for text in message if isinstance(message, tuple) else (message,):
+            if not re.search(r"[A-Za-z]{3}", text):
+                continue
+            whole.add(text)
+            for part in re.split(r"%\(\w+\)[sd]|%[sd]", text):
+                part = part.strip(" .,:;()·-")
+                if len(part) >= 12 and " " in part:
+                    fragments.add(part)
+    return whole, fragments
+
+
+def _texts(html: str) -> list[str]:
+    """The texts a reader sees: element contents and attributes shown to people."""
+    body = re.sub(r"<(style|script)[^>]*>.*?</\1>", "", html, flags=re.S)
+    cells = [t.strip() for t in re.findall(r">([^<]+)<", body)]
+    cells += re.findall(r'(?:title|placeholder|aria-label)="([^"]+)"', body)
+    return [c for c in cells if c]
+
+
+def assert_no_english(output: str, *, html: bool = True) -> None:
+    whole, fragments = _english_words()
+    texts = _texts(output) if html else [line.strip() for line in output.splitlines()]
+    left = sorted({t for t in texts if t in whole})
+    left += sorted(f for f in fragments if f in output)
+    assert left == []
+
+
+def _kitchen_day(locale: str) -> KitchenDay:
+    line = PackLine(
+        stop=1, client_id="C1", client="Иван Петров", address="ул. Роза 1", diet="diabetic",
+        portions=2, box="1", eta="11:20", notes="", label="Иван Петров\nул. Роза 1\nV1 · T1 · #1",
+    )  # fmt: skip
+    van = VanLoad(vehicle="V1", name="Бус 1", trip=1, departure="10:45",
+                  portions={"diabetic": 2}, lines=[line], boxes=1)  # fmt: skip
+    wave = Wave(departure="10:45", portions={"diabetic": 2}, vans=[van])
+    batch = KitchenBatch(
+        kitchen="K1", name="Кухня 1", portions={"diabetic": 2, "general": 3},
+        spare={"general": 1}, cook={"diabetic": 2, "general": 4}, unrouted={"general": 3},
+        on_visits={"general": 1}, waves=[wave],
+    )  # fmt: skip
+    point = PointCount(point="P1", name="Клуб", kitchen="K1", portions={"general": 3})
+    return KitchenDay(
+        date=date(2026, 1, 6), municipality="Казанлък", locale=locale, freeze_version=1,
+        plan_version=2, plan_is_current=False, kitchens=[batch], points=[point],
+    )  # fmt: skip
+
+
+def _statement() -> Statement:
+    outcomes = ("delivered", "not_home", "refused", "cancelled", "cancelled_late", "not_confirmed")
+    lines = [
+        StatementLine(day=date(2026, 1, 5 + i), outcome=o, diet="general", portions=1,
+                      price_cents=350, amount_cents=350 if o == "delivered" else 0)  # fmt: skip
+        for i, o in enumerate(outcomes)
+    ]
+    return Statement(client_id="C1", name="Иван Петров", address="ул. Роза 1",
+                     month="2026-01", currency="EUR", lines=lines)  # fmt: skip
+
+
+def _hours() -> MonthlyHours:
+    client = HoursLine(external_id="C1", name="Иван", visits=3, minutes=150, late=1, missed=1)
+    carer = HoursLine(external_id="G1", name="Мария", visits=3, minutes=150, too_short=1)
+    return MonthlyHours(month="2026-01", clients=[client], caregivers=[carer])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_printed_sheets_have_no_english(language: str) -> None:
+    t = Translator(language, "Europe/Sofia")
+    kitchen = kitchen_html(_kitchen_day("en"), t)  # the reader's language, not the town's
+    assert_no_english(kitchen)
+    assert f'lang="{language}"' in kitchen
+    statement = statements_html([_statement()], municipality="Казанлък", locale="en", words=t)
+    assert_no_english(statement)
+    assert "3,50\xa0€" in statement  # money in the locale's form
+    assert_no_english(hours_html(_hours(), municipality="Казанлък", locale="en", words=t))
+    assert_no_english(kitchen_html(_kitchen_day(language).__class__(
+        **{**_kitchen_day(language).__dict__, "kitchens": [], "points": []})))  # fmt: skip
+
+
+def test_the_sheets_speak_each_language() -> None:
+    bg = Translator("bg", "Europe/Sofia")
+    sl = Translator("sl", "Europe/Ljubljana")
+    statement = _statement()
+    page_bg = statements_html([statement], municipality="K", locale="bg", words=bg)
+    page_sl = statements_html([statement], municipality="K", locale="sl", words=sl)
+    assert "Общо за плащане" in page_bg and "януари 2026" in page_bg
+    assert "Skupaj za plačilo" in page_sl and "januar 2026" in page_sl
+    kitchen_bg = kitchen_html(_kitchen_day("bg"))  # default: the municipality's language
+    assert "Кухня 1: за готвене" in kitchen_bg and "6.01.2026\u202fг." in kitchen_bg
+
+
+ALERTS: list[tuple[AlertKind, str, dict[str, str]]] = [
+    (AlertKind.problem, "%(who)s: problem reported", {"who": "Иван"}),
+    (AlertKind.plan_failed,
+     "Planning %(service)s for %(day)s ran over its time limit; the last plan stands",
+     {"service": "meals", "day": "2026-01-06"}),
+    (AlertKind.plan_failed, "Planning %(service)s for %(day)s failed: %(why)s",
+     {"service": "care", "day": "2026-01-06", "why": "x"}),
+    (AlertKind.publish_skipped, "Nothing to publish: no %(service)s plan for %(day)s yet",
+     {"service": "meals", "day": "2026-01-06"}),
+    (AlertKind.publication_failed, "Route %(route)s was not delivered to %(target)s: %(why)s",
+     {"route": "7", "target": "ntfy #1", "why": "x"}),
+    (AlertKind.report_conflict,
+     "%(resource)s reported %(outcome)s for %(who)s, but the order was cancelled; "
+     "check whether the meal was left",
+     {"resource": "V1", "outcome": "delivered", "who": "Иван"}),
+    (AlertKind.report_conflict,
+     "%(resource)s reported %(outcome)s for %(who)s, but the stop is now on route %(van)s; "
+     "tell %(van)s before it goes there",
+     {"resource": "V1", "outcome": "not_home", "who": "Иван", "van": "V2"}),
+]  # fmt: skip
+
+
+def _alert(kind: AlertKind, msgid: str, params: dict[str, Any]) -> Alert:
+    return Alert(id=1, municipality_id=1, kind=kind.value, severity="error",
+                 message=msgid % params, detail={"msgid": msgid, "params": params})  # fmt: skip
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_alert_kind_and_its_push_are_in_the_readers_language(language: str) -> None:
+    assert {kind for kind, _m, _p in ALERTS} == set(AlertKind) - {AlertKind.welfare}
+    t = Translator(language, "Europe/Sofia")
+    town = Municipality(id=1, name="K", locale="en", timezone="Europe/Sofia")
+    for kind, msgid, params in ALERTS:
+        alert = _alert(kind, msgid, params)
+        text = alert_words(alert, t)
+        assert text != alert.message and "2026-01-06" not in text
+        assert_no_english(text, html=False)
+        notice = AlertNotice(municipality_id=1, alert_id=1, step=1, push_target_id=3)
+        reader = _reader(language)
+        push = alert_message(alert, 1, town, reader, "https://p.example", notice)
+        assert_no_english(push.title, html=False)
+        assert_no_english(push.body, html=False)
+    welfare = Alert(id=2, municipality_id=1, kind="welfare", severity="critical", message="",
+                    detail={"at": datetime(2026, 1, 6, 9, 42, tzinfo=UTC).isoformat(),
+                            "client": "Иван", "van": "V1", "driver": "Петър"})  # fmt: skip
+    notice = AlertNotice(municipality_id=1, alert_id=2, step=0, push_target_id=3)
+    push = alert_message(welfare, 0, town, _reader(language), "https://p.example", notice)
+    assert "11:42" in push.body
+    assert_no_english(push.title + " " + push.body, html=False)
+
+
+def _reader(language: str) -> Any:
+    from scheduler.models import User
+
+    return User(id=1, municipality_id=1, username="d", password_hash="x", role="dispatcher",
+                locale=language)  # fmt: skip
