@@ -10,6 +10,7 @@ calendar, the pages) contains no English message of the catalogs.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -19,10 +20,11 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
 
 from api.i18n import HERE, Translator
 from scheduler.alerts import AlertKind, alert_words
-from scheduler.models import Alert, AlertNotice, Municipality
+from scheduler.models import Alert, AlertNotice, Municipality, Role, User
 from scheduler.reports.attendance import HoursLine, MonthlyHours
 from scheduler.reports.attendance_sheets import hours_html
 from scheduler.reports.kitchen import (
@@ -36,6 +38,7 @@ from scheduler.reports.kitchen import (
 from scheduler.reports.kitchen_sheets import kitchen_html
 from scheduler.reports.statement_sheets import statements_html
 from scheduler.reports.statements import Statement, StatementLine
+from tests.api.conftest import PASSWORD, World
 from workers.alerting import alert_message
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,8 +147,8 @@ def assert_no_english(output: str, *, html: bool = True) -> None:
 
 def _kitchen_day(locale: str) -> KitchenDay:
     line = PackLine(
-        stop=1, client_id="C1", client="Иван Петров", address="ул. Роза 1", diet="diabetic",
-        portions=2, box="1", eta="11:20", notes="", label="Иван Петров\nул. Роза 1\nV1 · T1 · #1",
+        stop=1, client_id="C1", client="Иван Петров", address="Roza 1", diet="diabetic",
+        portions=2, box="1", eta="11:20", notes="", label="Иван Петров\nRoza 1\nV1 · T1 · #1",
     )  # fmt: skip
     van = VanLoad(vehicle="V1", name="Бус 1", trip=1, departure="10:45",
                   portions={"diabetic": 2}, lines=[line], boxes=1)  # fmt: skip
@@ -165,11 +168,17 @@ def _kitchen_day(locale: str) -> KitchenDay:
 def _statement() -> Statement:
     outcomes = ("delivered", "not_home", "refused", "cancelled", "cancelled_late", "not_confirmed")
     lines = [
-        StatementLine(day=date(2026, 1, 5 + i), outcome=o, diet="general", portions=1,
-                      price_cents=350, amount_cents=350 if o == "delivered" else 0)  # fmt: skip
+        StatementLine(
+            day=date(2026, 1, 5 + i),
+            outcome=o,
+            diet="general",
+            portions=1,
+            price_cents=350,
+            amount_cents=350 if o == "delivered" else 0,
+        )
         for i, o in enumerate(outcomes)
     ]
-    return Statement(client_id="C1", name="Иван Петров", address="ул. Роза 1",
+    return Statement(client_id="C1", name="Иван Петров", address="Roza 1",
                      month="2026-01", currency="EUR", lines=lines)  # fmt: skip
 
 
@@ -189,8 +198,8 @@ def test_the_printed_sheets_have_no_english(language: str) -> None:
     assert_no_english(statement)
     assert "3,50\xa0€" in statement  # money in the locale's form
     assert_no_english(hours_html(_hours(), municipality="Казанлък", locale="en", words=t))
-    assert_no_english(kitchen_html(_kitchen_day(language).__class__(
-        **{**_kitchen_day(language).__dict__, "kitchens": [], "points": []})))  # fmt: skip
+    nothing = replace(_kitchen_day(language), kitchens=[], points=[])
+    assert_no_english(kitchen_html(nothing))  # the town's language when no reader is given
 
 
 def test_the_sheets_speak_each_language() -> None:
@@ -202,7 +211,7 @@ def test_the_sheets_speak_each_language() -> None:
     assert "Общо за плащане" in page_bg and "януари 2026" in page_bg
     assert "Skupaj za plačilo" in page_sl and "januar 2026" in page_sl
     kitchen_bg = kitchen_html(_kitchen_day("bg"))  # default: the municipality's language
-    assert "Кухня 1: за готвене" in kitchen_bg and "6.01.2026\u202fг." in kitchen_bg
+    assert "Кухня 1: за готвене" in kitchen_bg and "6.01.2026\u202fг." in kitchen_bg  # noqa: RUF001
 
 
 ALERTS: list[tuple[AlertKind, str, dict[str, str]]] = [
@@ -242,7 +251,9 @@ def test_every_alert_kind_and_its_push_are_in_the_readers_language(language: str
         text = alert_words(alert, t)
         assert text != alert.message and "2026-01-06" not in text
         assert_no_english(text, html=False)
-        notice = AlertNotice(municipality_id=1, alert_id=1, step=1, push_target_id=3)
+        notice = AlertNotice(
+            municipality_id=1, alert_id=1, step=1, push_target_id=3, channel="ntfy"
+        )
         reader = _reader(language)
         push = alert_message(alert, 1, town, reader, "https://p.example", notice)
         assert_no_english(push.title, html=False)
@@ -250,14 +261,59 @@ def test_every_alert_kind_and_its_push_are_in_the_readers_language(language: str
     welfare = Alert(id=2, municipality_id=1, kind="welfare", severity="critical", message="",
                     detail={"at": datetime(2026, 1, 6, 9, 42, tzinfo=UTC).isoformat(),
                             "client": "Иван", "van": "V1", "driver": "Петър"})  # fmt: skip
-    notice = AlertNotice(municipality_id=1, alert_id=2, step=0, push_target_id=3)
+    notice = AlertNotice(municipality_id=1, alert_id=2, step=0, push_target_id=3, channel="ntfy")
     push = alert_message(welfare, 0, town, _reader(language), "https://p.example", notice)
     assert "11:42" in push.body
     assert_no_english(push.title + " " + push.body, html=False)
 
 
-def _reader(language: str) -> Any:
-    from scheduler.models import User
-
-    return User(id=1, municipality_id=1, username="d", password_hash="x", role="dispatcher",
+def _reader(language: str) -> User:
+    return User(id=1, municipality_id=1, username="d", password_hash="x", role=Role.dispatcher,
                 locale=language)  # fmt: skip
+
+
+# --- the pages, as each town's people see them ----------------------------------------------
+
+
+def _signed_in(world: World, town: str, role: Role) -> TestClient:
+    client = world.client()
+    who = {"municipality": town, "username": role.value, "password": PASSWORD}
+    assert client.post("/login", data=who, follow_redirects=False).status_code == 303
+    return client
+
+
+PAGES = {
+    Role.admin: ("/board", "/board?service=care", "/account", "/admin/users", "/clients",
+                 "/admin/escalation"),
+    Role.kitchen: ("/kitchen",),
+    Role.caregiver: ("/my-day/days",),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(("town", "language"), [("Kazanlak", "bg"), ("Maribor", "sl")])
+def test_every_page_speaks_the_towns_language(world: World, town: str, language: str) -> None:
+    for role, paths in PAGES.items():
+        client = _signed_in(world, town, role)
+        for path in paths:
+            answer = client.get(path)
+            assert answer.status_code == 200, path
+            assert f'lang="{language}"' in answer.text, path
+            assert_no_english(answer.text)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_sign_in_refusal_and_a_dead_link_follow_the_browser(world: World, language: str) -> None:
+    browser = world.client()
+    browser.headers["Accept-Language"] = f"{language}-{language.upper()},{language};q=0.9,en;q=0.5"
+    page = browser.get("/login")
+    assert f'lang="{language}"' in page.text
+    assert_no_english(page.text)
+    who = {"municipality": "Kazanlak", "username": "admin", "password": "wrong", "lang": ""}
+    refused = browser.post("/login", data=who)
+    assert refused.status_code == 401 and f'lang="{language}"' in refused.text
+    assert_no_english(refused.text)
+    gone = browser.get("/d/not-a-link", headers={"Accept": "text/html"})
+    assert gone.status_code == 404 and f'lang="{language}"' in gone.text
+    assert_no_english(gone.text)
+    script = world.client().get("/d/not-a-link", headers={"Accept": "application/json"})
+    assert script.headers["content-type"].startswith("application/problem+json")
