@@ -67,6 +67,9 @@ class Wording:
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         return self._t.ngettext(singular, plural, n)
 
+    def pgettext(self, context: str, message: str) -> str:
+        return str(self._t.pgettext(context, message))
+
     def day(self, value: date) -> str:
         """A date in words, as a heading: "torek, 6. januar 2026"."""
         return format_date(value, format="full", locale=self.locale)

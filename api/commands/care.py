@@ -210,14 +210,24 @@ def hours_command(
     with refusals(), session_scope() as session:
         found = town(municipality, session)
         figures = monthly_hours(found.id or 0, month, session=session)
-    console().print(
-        f"{month}: {figures.client_minutes / 60:.2f} h of care given, "
-        f"{figures.caregiver_minutes / 60:.2f} h by {len(figures.caregivers)} caregivers who "
-        f"checked in; {len(figures.clients)} clients had visits"
+    t = office_words(found.locale)
+    said = t.gettext(
+        "%(month)s: %(given)s h of care given, %(worked)s h by %(caregivers)s caregivers who "
+        "checked in; %(clients)s clients had visits"
     )
-    write(clients_csv, client_hours_csv(figures), "Clients' hours")
-    write(caregivers_csv, caregiver_hours_csv(figures), "Caregivers' hours")
-    page = hours_html(figures, municipality=found.name, locale=found.locale)
+    console().print(
+        said
+        % {
+            "month": t.month(month),
+            "given": t.number(figures.client_minutes / 60, places=2),
+            "worked": t.number(figures.caregiver_minutes / 60, places=2),
+            "caregivers": len(figures.caregivers),
+            "clients": len(figures.clients),
+        }
+    )
+    write(clients_csv, client_hours_csv(figures, t), "Clients' hours")
+    write(caregivers_csv, caregiver_hours_csv(figures, t), "Caregivers' hours")
+    page = hours_html(figures, municipality=found.name, locale=found.locale, words=t)
     write(html_file, page, "Printable page")
 
 

@@ -45,19 +45,21 @@ def import_command(
         console().print("[red]The database has no tables yet; run `patronage db upgrade`.[/red]")
         raise typer.Exit(2)
     _warn_if_settings_ignored(municipality, timezone, locale)
+    t = _words(municipality, locale)
     started = time.perf_counter()
     try:
         with progress() as bar, session_scope(engine) as session:
-            task = bar.add_task(f"Importing {kind.value}", total=None)
+            doing = t.gettext("Importing %(kind)s") % {"kind": t.gettext(kind.value)}
+            task = bar.add_task(doing, total=None)
             result = import_file(
                 kind, file, municipality=municipality, session=session,
                 timezone=timezone or DEFAULT_TIMEZONE, locale=locale or DEFAULT_LOCALE,
                 on_progress=lambda done, total: bar.update(task, completed=done, total=total),
             )  # fmt: skip
     except InvalidInputError as exc:
-        _print_problems(file, exc, _words(municipality, locale))
+        _print_problems(file, exc, t)
         raise typer.Exit(1) from None
-    _print_result(result, time.perf_counter() - started, _words(municipality, locale))
+    _print_result(result, time.perf_counter() - started, t)
 
 
 def _warn_if_settings_ignored(name: str, timezone: str | None, locale: str | None) -> None:
@@ -71,7 +73,13 @@ def _warn_if_settings_ignored(name: str, timezone: str | None, locale: str | Non
             ("locale", locale, town.locale),
         ):
             if given is not None and given != kept:
-                note = f"{town.name} exists with --{option} {kept}; {given} is ignored."
+                said = {"town": town.name, "option": option, "kept": kept, "given": given}
+                note = (
+                    office_words(town.locale).gettext(
+                        "%(town)s exists with --%(option)s %(kept)s; %(given)s is ignored."
+                    )
+                    % said
+                )
                 console().print(f"[yellow]{note}[/yellow]")
 
 

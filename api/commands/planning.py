@@ -175,10 +175,11 @@ def kitchen_command(
     when = parse_day(day)
     with refusals(), session_scope() as session:
         sheets = kitchen_day(town(municipality, session).id or 0, when, session=session)
-    print_kitchen(sheets, office_words(sheets.locale))
+    t = office_words(sheets.locale)
+    print_kitchen(sheets, t)
     write(json_file, json.dumps(sheets.to_dict(), ensure_ascii=False, indent=1), "Batches")
-    write(csv_file, kitchen_csv(sheets), "CSV")
-    write(html_file, kitchen_html(sheets), "Printable pages")
+    write(csv_file, kitchen_csv(sheets, t), "CSV")
+    write(html_file, kitchen_html(sheets, t), "Printable pages")
 
 
 def print_kitchen(sheets: KitchenDay, t: Translator) -> None:
@@ -227,11 +228,12 @@ def statement_command(
                 raise typer.BadParameter(f"no client {client!r}", param_hint="--client")
             client_id = row.id
         statements = month_statements(mid, month, session=session, client_id=client_id)
-    print_statements(statements, office_words(found.locale, found.timezone))
+    t = office_words(found.locale, found.timezone)
+    print_statements(statements, t)
     data = [statement_dict(s) for s in statements]
     write(json_file, json.dumps(data, ensure_ascii=False, indent=1), "Statements")
-    write(csv_file, statements_csv(statements), "CSV")
-    page = statements_html(statements, municipality=found.name, locale=found.locale)
+    write(csv_file, statements_csv(statements, t), "CSV")
+    page = statements_html(statements, municipality=found.name, locale=found.locale, words=t)
     write(html_file, page, "Printable pages")
 
 

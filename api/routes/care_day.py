@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response, status
 
+from api.alerts import caller_reader
 from api.care_board import sick_outcome
 from api.deps import Caller, CareReader, DbSession, RowId, SettingsDep, Staff
 from api.eager import relay_if_eager
@@ -98,7 +99,9 @@ def get_monthly_hours_csv(
     """The month's hours as the payroll (caregivers) or billing (clients) sheet."""
     figures = monthly_hours(caller.municipality_id, month, session=session)
     audited(session, caller, "export", "care_hours", month, sheet=of.value)
-    text = client_hours_csv(figures) if of == HoursOf.clients else caregiver_hours_csv(figures)
+    t = caller_reader(session, caller)  # the columns in the reader's words
+    sheet = client_hours_csv if of == HoursOf.clients else caregiver_hours_csv
+    text = sheet(figures, t)
     headers = {"Content-Disposition": f'attachment; filename="care-hours-{month}-{of.value}.csv"'}
     return Response(text, media_type="text/csv; charset=utf-8", headers=headers)
 

@@ -67,4 +67,5 @@ def kitchen_page(
 def kitchen_sheet_csv(page: KitchenUser, session: DbSession, day: date) -> Response:
     sheets = kitchen_day(page.municipality_id, day, session=session)
     headers = {"Content-Disposition": f'attachment; filename="kitchen-{day.isoformat()}.csv"'}
-    return PlainTextResponse(kitchen_csv(sheets), media_type="text/csv", headers=headers)
+    text = kitchen_csv(sheets, page.t)  # the columns in the reader's words
+    return PlainTextResponse(text, media_type="text/csv", headers=headers)

@@ -22,22 +22,22 @@ def hours(minutes: int) -> str:
     return f"{minutes / 60:.2f}"
 
 
-def client_hours_csv(month: MonthlyHours) -> str:
+def client_hours_csv(month: MonthlyHours, words: Wording | None = None) -> str:
     rows = [
         [line.external_id, line.name, month.month, line.visits, line.minutes,
          hours(line.minutes), line.late, line.too_short, line.missed, line.open]
         for line in month.clients
     ]  # fmt: skip
-    return to_csv(CLIENT_HEADER, rows)
+    return to_csv(CLIENT_HEADER, rows, words)
 
 
-def caregiver_hours_csv(month: MonthlyHours) -> str:
+def caregiver_hours_csv(month: MonthlyHours, words: Wording | None = None) -> str:
     rows = [
         [line.external_id, line.name, month.month, line.visits, line.minutes,
          hours(line.minutes), line.late, line.too_short, line.open]
         for line in month.caregivers
     ]  # fmt: skip
-    return to_csv(CAREGIVER_HEADER, rows)
+    return to_csv(CAREGIVER_HEADER, rows, words)
 
 
 def hours_html(

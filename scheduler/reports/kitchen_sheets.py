@@ -58,8 +58,8 @@ def kitchen_rows(day: KitchenDay) -> list[list[object]]:
     return rows
 
 
-def kitchen_csv(day: KitchenDay) -> str:
-    return to_csv(CSV_HEADER, kitchen_rows(day))
+def kitchen_csv(day: KitchenDay, words: Wording | None = None) -> str:
+    return to_csv(CSV_HEADER, kitchen_rows(day), words)
 
 
 def print_css() -> str:

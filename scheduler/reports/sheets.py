@@ -49,10 +49,17 @@ def render(template: str, words: Wording, **context: Any) -> str:
     )
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """CSV text (UTF-8, comma, header row) as the import files are written."""
+CSV_COLUMN = "csv column"  # the catalogs' context of column names
+
+
+def to_csv(
+    header: Sequence[str], rows: Iterable[Sequence[object]], words: Wording | None = None
+) -> str:
+    """CSV text (UTF-8, comma, header row) as the import files are written. The header names
+    the columns in the reader's words when `words` are given (a person opens the download in a
+    spreadsheet), else by their keys; the values stay plain (dot decimals, ISO dates)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
+    writer.writerow([words.pgettext(CSV_COLUMN, key) for key in header] if words else header)
     writer.writerows(rows)
     return out.getvalue()

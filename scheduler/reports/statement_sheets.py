@@ -18,7 +18,7 @@ def money(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def statements_csv(statements: list[Statement]) -> str:
+def statements_csv(statements: list[Statement], words: Wording | None = None) -> str:
     rows = []
     for s in statements:
         t = s.totals()
@@ -27,7 +27,7 @@ def statements_csv(statements: list[Statement]) -> str:
             t["not_home_days"], t["refused_days"], t["cancelled_days"],
             t["cancelled_late_days"], money(t["fee_cents"]), s.currency,
         ])  # fmt: skip
-    return to_csv(CSV_HEADER, rows)
+    return to_csv(CSV_HEADER, rows, words)
 
 
 def statements_html(

@@ -9,6 +9,8 @@ calendar, the pages) contains no English message of the catalogs.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -26,7 +28,9 @@ from api.i18n import HERE, Translator
 from scheduler.alerts import AlertKind, alert_words
 from scheduler.models import Alert, AlertNotice, Municipality, Role, User
 from scheduler.reports.attendance import HoursLine, MonthlyHours
-from scheduler.reports.attendance_sheets import hours_html
+from scheduler.reports.attendance_sheets import CAREGIVER_HEADER as CAREGIVER_HOURS_CSV
+from scheduler.reports.attendance_sheets import CLIENT_HEADER as CLIENT_HOURS_CSV
+from scheduler.reports.attendance_sheets import caregiver_hours_csv, hours_html
 from scheduler.reports.kitchen import (
     KitchenBatch,
     KitchenDay,
@@ -35,8 +39,11 @@ from scheduler.reports.kitchen import (
     VanLoad,
     Wave,
 )
+from scheduler.reports.kitchen_sheets import CSV_HEADER as KITCHEN_CSV
 from scheduler.reports.kitchen_sheets import kitchen_html
-from scheduler.reports.statement_sheets import statements_html
+from scheduler.reports.sheets import CSV_COLUMN
+from scheduler.reports.statement_sheets import CSV_HEADER as STATEMENT_CSV
+from scheduler.reports.statement_sheets import statements_csv, statements_html
 from scheduler.reports.statements import Statement, StatementLine
 from tests.api.conftest import PASSWORD, World
 from workers.alerting import alert_message
@@ -105,8 +112,25 @@ def test_every_message_used_has_a_translation(language: str) -> None:
 def test_no_catalog_holds_a_message_twice() -> None:
     for language in (*LANGUAGES, "en"):
         text = (HERE / language / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
-        ids = re.findall(r'^msgid "(.+)"$', text, flags=re.M)
+        ids = re.findall(r'^(?:msgctxt "(.*)"\n)?msgid "(.+)"$', text, flags=re.M)
         assert sorted({i for i in ids if ids.count(i) > 1}) == [], language
+
+
+HEADERS = {*KITCHEN_CSV, *STATEMENT_CSV, *CLIENT_HOURS_CSV, *CAREGIVER_HOURS_CSV}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_csv_column_has_a_name_in_the_language(language: str) -> None:
+    catalog = po(language)
+    missing = [k for k in sorted(HEADERS) if not getattr(catalog.get(k, context=CSV_COLUMN),
+                                                         "string", "")]  # fmt: skip
+    assert missing == []
+    t = Translator(language, "UTC")
+    header = next(csv.reader(io.StringIO(statements_csv([_statement()], t))))
+    assert not set(header) & HEADERS and len(header) == len(STATEMENT_CSV)
+    assert all(re.fullmatch(r"[\w ]+", name) for name in header)  # no commas or quotes
+    hours = list(csv.reader(io.StringIO(caregiver_hours_csv(_hours(), t))))
+    assert not set(hours[0]) & HEADERS and hours[1][-4:] == ["2.50", "0", "1", "0"]
 
 
 # --- the outputs, rendered -------------------------------------------------------------------

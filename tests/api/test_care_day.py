@@ -233,10 +233,12 @@ def test_attendance_flags_and_the_months_hours(world: World, care: CareDay) -> N
     assert hours["client_minutes"] == hours["caregiver_minutes"] == 40
     sheet = staff.get("/v1/care-hours.csv", params={"month": "2026-03", "of": "caregivers"})
     assert sheet.headers["content-type"].startswith("text/csv")
-    (row,) = csv.DictReader(io.StringIO(sheet.text))
-    assert (row["caregiver_id"], row["minutes"], row["hours"]) == ("CG1", "40", "0.67")
+    (row,) = csv.DictReader(io.StringIO(sheet.text))  # the columns named in the town's words
+    carer = (row["Номер на домашния помощник"], row["Минути"], row["Часове"])
+    assert carer == ("CG1", "40", "0.67")
     clients = staff.get("/v1/care-hours.csv", params={"month": "2026-03", "of": "clients"})
-    missed = {r["client_id"]: r["missed"] for r in csv.DictReader(io.StringIO(clients.text))}
+    rows = csv.DictReader(io.StringIO(clients.text))
+    missed = {r["Номер на потребителя"]: r["Пропуснати"] for r in rows}
     assert missed == {"K-A": "1", "K-B": "1", "K-C": "2", "K-E": "2"}  # the sick day too
     assert "month" in _fields(_problem(staff.get("/v1/care-hours?month=2026-13"), 422))
 

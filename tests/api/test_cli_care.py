@@ -65,4 +65,5 @@ def test_plan_day_checkins_sick_report_and_hours(tmp_path: Path) -> None:
     assert "V0" in out
     _run("care", "hours", "2025-06", *TOWN, "--caregivers-csv", str(tmp_path / "g.csv"))
     (row,) = csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8"))
-    assert (row["caregiver_id"], row["minutes"], row["hours"]) == (carer, "35", "0.58")
+    figures = (row["Номер на домашния помощник"], row["Минути"], row["Часове"])  # bg columns
+    assert figures == (carer, "35", "0.58")

@@ -89,12 +89,12 @@ def test_import_files_then_again(tmp_path: Path) -> None:
         "--timezone", "Europe/Ljubljana", "--locale", "sl",
     )  # fmt: skip
     assert code == 0, out
-    assert "Created municipality Maribor" in out and "1 new" in out
+    assert "Ustvarjena je občina Maribor" in out and "novih 1" in out  # the town's language
     for kind in ("vehicles", "clients", "caregivers", "visits"):
         code, out = _run("import", kind, str(files[kind]), "-m", "Maribor")
         assert code == 0, out
     code, out = _run("import", "visits", str(files["visits"]), "-m", "Maribor", "--locale", "bg")
-    assert code == 0 and "4 unchanged" in out and "bg is ignored" in out
+    assert code == 0 and "nespremenjenih 4" in out and "bg ni upoštevano" in out
     url = get_settings().effective_database_url
     with Session(make_engine(url)) as s:
         town = s.exec(select(Municipality)).one()
@@ -115,8 +115,8 @@ def test_import_refuses_a_bad_file_and_lists_rows(tmp_path: Path) -> None:
     write_csv(bad, COLUMNS["clients"], rows)
     code, out = _run("import", "clients", str(bad), "-m", "Kazanlak")
     assert code == 1
-    assert "nothing was imported" in out and "Mon-Fry" in out and "'noon'" in out
-    assert "2 problem(s)" in out
+    assert "нищо не е внесено" in out and "Mon-Fry" in out and "'noon'" in out  # noqa: RUF001
+    assert "2 проблема" in out
     assert _count(get_settings().effective_database_url, Client) == 0
     code, out = _run("import", "clients", str(files["clients"]), "-m", "Kazanlak")
-    assert code == 0 and f"{len(rows)} new" in out
+    assert code == 0 and f"{len(rows)} нови" in out

@@ -95,14 +95,14 @@ def test_plan_kitchen_and_statement_keep_their_shapes(tmp_path: Path) -> None:
     assert len(wave["departure"]) == 5 and wave["portions"] == {"diabetic": 2, "general": 2}
     assert [v["vehicle"] for v in wave["vans"]] == ["V1"]
     assert batches["points"][0]["portions"] == {"general": 1}
-    assert (tmp_path / "k.csv").read_text().startswith("kind,kitchen,")
+    assert (tmp_path / "k.csv").read_text().startswith("Вид,Кухня,")  # the office's words
     assert "@page" in (tmp_path / "k.html").read_text()
     out = _run(
         "statement", "2025-06", "--municipality", "Kazanlak", "--csv", str(tmp_path / "s.csv")
     )
     rows = list(csv.DictReader((tmp_path / "s.csv").open()))
-    assert {r["client_id"] for r in rows} == {"c0", "c1", "c2", "c3", "p0"}
-    assert all(r["fee"] == "0.00" for r in rows)  # nothing confirmed yet: nothing charged
+    assert {r["Номер на потребителя"] for r in rows} == {"c0", "c1", "c2", "c3", "p0"}
+    assert all(r["Такса"] == "0.00" for r in rows)  # nothing confirmed yet: nothing charged
 
 
 def test_plan_refuses_an_unknown_town_and_a_bad_date() -> None:

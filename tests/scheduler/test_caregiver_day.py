@@ -143,17 +143,18 @@ def test_the_calendar_feed_parses_back_to_the_plan(sqlite_engine: Engine) -> Non
         token = issue_calendar_link(mid, g1.id or 0, session=session)
         feed = calendar_feed(token, session=session, today=DAY)
         calendar = Calendar.from_ical(feed)
-        assert str(calendar["X-WR-CALNAME"]) == "Carer G1: visits"
+        assert str(calendar["X-WR-CALNAME"]) == "Carer G1: посещения"  # the town's language
         assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Europe/Sofia"]
         events = _events(feed)
         lift = events[f"visit.LIFT.2025-06-03.{mid}@patronage"]
         wash = events[f"visit.WASH.2025-06-03.{mid}@patronage"]
         assert lift["DTSTART"].dt == _at(13) and lift["DTEND"].dt == _at(13, 45)  # type: ignore[index]
-        assert str(lift["SUMMARY"]) == "Client b (with Carer G2)"  # type: ignore[index]
+        with_g2 = "Client b (заедно с Carer G2)"  # noqa: RUF001
+        assert str(lift["SUMMARY"]) == with_g2  # type: ignore[index]
         assert str(wash["LOCATION"]) == "ul. Rozova a"  # type: ignore[index]
         description = str(wash["DESCRIPTION"])  # type: ignore[index]
         assert (
-            "Tasks: Wash, then lunch" in description and "Bring lunch: 1 x general" in description
+            "Задачи: Wash, then lunch" in description and "Носете обяд: 1 x general" in description
         )
         assert int(wash["SEQUENCE"]) == 1 and str(wash["STATUS"]) == "TENTATIVE"  # type: ignore[index]
         lunch = events[f"lunch.G1.2025-06-03.{mid}@patronage"]
