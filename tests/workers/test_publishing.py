@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import httpx
+from babel.dates import format_date
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from scheduler.db import session_scope
-from scheduler.models import Alert, Plan, PlanVersion, Publication, PushTarget
+from scheduler.models import Alert, Plan, PlanVersion, Publication, PushTarget, User
 from tests.workers import servers
 from tests.workers.conftest import DAY
 from tests.workers.days import add_fleet, add_version
-from workers.publishing import deliver, publish_version
+from workers.publishing import deliver, message_for, publish_version
 from workers.settings import WorkerSettings
 from workers.targets import save_target
 
@@ -184,3 +185,28 @@ def _browser_key() -> str:
         .public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
     )
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def test_a_route_push_is_in_its_readers_language(pipeline_db: Engine, municipality_id: int) -> None:
+    """The driver's push in the driver's own language; the gateway's in the municipality's."""
+    _targets(pipeline_db, municipality_id, "https://gw.example/hook")
+    with session_scope(pipeline_db) as session:
+        driver = session.exec(select(User).where(User.username == "driver-VAN-1")).one()
+        driver.locale = "sl"
+        session.add(driver)
+    version = add_version(pipeline_db, municipality_id, DAY, {"VAN-1": ["a", "b"]})
+    _publish(pipeline_db, version)
+    with Session(pipeline_db) as session:
+        said = {
+            p.target: message_for(session, p, "https://p.example")
+            for p in _rows(pipeline_db)
+            if p.route_id is not None
+        }
+    words = {target: (m.title, m.body) for target, m in said.items()}
+    day = format_date(DAY, "medium", locale="sl_SI")  # "6. dec. 2026"
+    assert words["ntfy gw.example/hook/ntfy-VAN-1"] == (
+        f"VAN-1: pot za {day} (različica 1)",
+        "2 postanka. Odprite povezavo, da jih vidite.",
+    )
+    title, body = words["Viber gateway"]
+    assert title.startswith("VAN-1: маршрут за ") and body.startswith("2 спирки.")
