@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from api.routes import (
     audit,
     breakdowns,
+    canteen,
     care,
     care_day,
     clients,
@@ -47,6 +48,7 @@ ROUTERS: list[APIRouter] = [
     plans.router,
     solve.router,
     kitchen.router,
+    canteen.router,
     orders.router,
     my_days.router,  # before phone: /d/me/... is not a day token
     phone.router,

@@ -24,6 +24,7 @@ from scheduler.repositories.common import (
     Change,
     by_external_id,
     check_reference,
+    check_weekdays,
     get_owned,
     raise_problems,
     require_text,
@@ -210,3 +211,19 @@ def set_service_price(
     session.add(row)
     session.flush()
     return row
+
+
+def set_milk_weekdays(
+    municipality_id: int, point_id: int, weekdays: str, *, session: Session
+) -> PickupPoint:
+    """The weekdays the point hands out milk-kitchen food ("" for none), normalised."""
+    point = get_pickup_point(municipality_id, point_id, session=session)
+    values: dict[str, object] = {"milk_weekdays": weekdays}
+    if weekdays.strip():
+        raise_problems(check_weekdays(values, "milk_weekdays"))
+    else:
+        values["milk_weekdays"] = ""
+    point.milk_weekdays = str(values["milk_weekdays"])
+    session.add(point)
+    session.flush()
+    return point
