@@ -20,6 +20,7 @@ from api.routes import (
     orders,
     pages_auth,
     pages_board,
+    pages_counter,
     pages_users,
     pages_welfare,
     personal_links,
@@ -53,6 +54,7 @@ ROUTERS: list[APIRouter] = [
     my_days.router,  # before phone: /d/me/... is not a day token
     phone.router,
     pages_board.router,
+    pages_counter.router,
     pages_auth.router,
     pages_users.router,
     pages_welfare.router,
