@@ -115,8 +115,8 @@ def test_sheet_counts_portions_per_age_group_per_point(sqlite_engine: Engine) ->
         assert milk_sheet(_mid(town), TUE, session=session).points == []
 
 
-def test_a_check_in_twice_is_one_record_with_one_event(sqlite_engine: Engine) -> None:
-    with Session(sqlite_engine) as session:
+def test_a_check_in_twice_is_one_record_with_one_event(engine: Engine) -> None:
+    with Session(engine) as session:
         town, point = _canteen_town(session)
         diner = _diner(session, town, point, "c1")
         generate_orders(_mid(town), MON, session=session)
@@ -193,8 +193,8 @@ def test_a_missing_canteen_price_warns_instead_of_failing(sqlite_engine: Engine)
         assert [(x.outcome, x.diet) for x in milk.lines] == [("collected", "0-6")]
 
 
-def test_another_towns_rows_are_out_of_reach(sqlite_engine: Engine) -> None:
-    with Session(sqlite_engine) as session:
+def test_another_towns_rows_are_out_of_reach(engine: Engine) -> None:
+    with Session(engine) as session:
         town, point = _canteen_town(session)
         other, other_point = _canteen_town(session, "Shipka")
         diner = _diner(session, other, other_point, "c1")
