@@ -29,19 +29,21 @@ from api.schemas.canteen import (
     MilkDaysSet,
     MilkRowPublic,
     MilkSheetPublic,
+    PickupPointCreate,
     PickupPointPublic,
     ServicePricePublic,
     ServicePriceSet,
 )
 from api.schemas.common import Page
 from api.schemas.kitchen import StatementPublic
+from scheduler.errors import InvalidInputError
 from scheduler.intake.counter import check_in_canteen, collect_milk
 from scheduler.reports.milk_kitchen import milk_sheet
 from scheduler.reports.milk_statements import milk_statements
 from scheduler.reports.statement_sheets import statement_dict
 from scheduler.repositories import canteen
 from scheduler.repositories.common import Change
-from scheduler.repositories.fleet import list_pickup_points
+from scheduler.repositories.fleet import PickupPointIn, list_pickup_points, upsert_pickup_point
 from scheduler.views.counter import canteen_counter, milk_counter
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["canteen"])
@@ -59,6 +61,23 @@ def pickup_points(
 ) -> Page[PickupPointPublic]:
     rows = list_pickup_points(caller.municipality_id, session=session)
     return page_list(rows, paging, PickupPointPublic)
+
+
+@router.post(
+    "/pickup-points", response_model=PickupPointPublic, status_code=status.HTTP_201_CREATED
+)
+def create_pickup_point(
+    body: PickupPointCreate, caller: Staff, session: DbSession
+) -> PickupPointPublic:
+    mid = caller.municipality_id
+    if any(p.external_id == body.external_id for p in list_pickup_points(mid, session=session)):
+        raise InvalidInputError.one("external_id", f"{body.external_id!r} already exists")
+    data = PickupPointIn.model_validate(body.model_dump(exclude={"milk_weekdays"}))
+    point, _ = upsert_pickup_point(mid, data, session=session)
+    assert point.id is not None
+    point = canteen.set_milk_weekdays(mid, point.id, body.milk_weekdays, session=session)
+    audited(session, caller, "create", "pickup_point", point.id)
+    return PickupPointPublic.model_validate(point, from_attributes=True)
 
 
 @router.put("/pickup-points/{point_id}/milk-days", response_model=PickupPointPublic)

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from scheduler.models import ClientStatus, Diet
-from scheduler.models.fields import ExternalId, Name, Phone, Portions, Weekdays
+from scheduler.models.fields import Address, ExternalId, Name, Phone, Portions, Weekdays
 
 DbId = Field(ge=1, le=2**31 - 1)
 
@@ -120,8 +120,19 @@ class MilkDaysSet(BaseModel):
     milk_weekdays: Weekdays = Field(description='"Mon,Wed,Fri"; empty for no milk kitchen.')
 
 
+class PickupPointCreate(BaseModel):
+    """A canteen or other point where people collect portions, served by one kitchen."""
+
+    external_id: ExternalId
+    name: Name
+    address: Address = ""
+    kitchen_id: int = DbId
+    milk_weekdays: Weekdays = Field("", description='"Mon,Wed,Fri"; empty for no milk kitchen.')
+
+
 class PickupPointPublic(BaseModel):
     id: int
+    kitchen_id: int
     external_id: str
     name: str
     address: str

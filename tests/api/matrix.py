@@ -213,6 +213,7 @@ ENDPOINTS: list[Endpoint] = [
         {"channel": "ntfy", "address": "https://ntfy.example/t"},
     ),
     _e("GET", "/v1/pickup-points", KITCHEN),
+    _e("POST", "/v1/pickup-points", STAFF, {"external_id": "P1", "name": "dup", "kitchen_id": 1}),
     _e("PUT", "/v1/pickup-points/{point_id}/milk-days", STAFF, {"milk_weekdays": "Mon,Wed"}),
     _e("GET", "/v1/canteen/days/{day}", KITCHEN),
     _e("POST", "/v1/canteen/days/{day}/check-ins", KITCHEN, {"client_id": 999999}),

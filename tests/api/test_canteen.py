@@ -115,6 +115,22 @@ def test_a_referral_before_the_birth_is_refused_by_name(world: World) -> None:
     assert "MK-BAD" not in [c["external_id"] for c in listed]
 
 
+def test_a_pick_up_point_is_made_with_its_milk_days_in_its_own_town(world: World) -> None:
+    staff = world.client("Kazanlak", Role.dispatcher)
+    body = {"external_id": "P9", "name": "Кухня Изток", "milk_weekdays": "Tue,Thu"}
+    made = staff.post(
+        "/v1/pickup-points", json=body | {"kitchen_id": world.ids[("Kazanlak", "kitchen")]}
+    )
+    assert made.status_code == 201 and made.json()["milk_weekdays"] == "Tue,Thu"
+    foreign = staff.post(
+        "/v1/pickup-points",
+        json=body | {"external_id": "P10", "kitchen_id": world.ids[("Maribor", "kitchen")]},
+    )
+    assert foreign.status_code == 422 and "kitchen_id" in foreign.text
+    listed = staff.get("/v1/pickup-points").json()["items"]
+    assert "P10" not in [p["external_id"] for p in listed]
+
+
 def test_the_endpoints_are_in_the_openapi_document(world: World) -> None:
     paths = world.app.openapi()["paths"]
     assert "/v1/canteen/days/{day}/check-ins" in paths

@@ -109,9 +109,7 @@ def test_sheet_counts_portions_per_age_group_per_point(sqlite_engine: Engine) ->
         assert sheet.too_old == 1
         # On Monday the same child was still 0-6, and P2 hands out nothing.
         monday = milk_sheet(_mid(town), MON, session=session)
-        assert [(p.point, p.portions) for p in monday.points] == [
-            ("P1", {"0-6": 3, "12-24": 1})
-        ]
+        assert [(p.point, p.portions) for p in monday.points] == [("P1", {"0-6": 3, "12-24": 1})]
         assert milk_sheet(_mid(town), TUE, session=session).points == []
 
 
@@ -195,7 +193,7 @@ def test_a_missing_canteen_price_warns_instead_of_failing(sqlite_engine: Engine)
 
 def test_another_towns_rows_are_out_of_reach(engine: Engine) -> None:
     with Session(engine) as session:
-        town, point = _canteen_town(session)
+        town, _ = _canteen_town(session)
         other, other_point = _canteen_town(session, "Shipka")
         diner = _diner(session, other, other_point, "c1")
         child = _child(session, other, other_point, "a", date(2025, 1, 10))

@@ -178,6 +178,10 @@ def test_a_childs_collection_is_recorded_on_the_milk_tab_in_bulgarian(
         _tap_first(page)
         assert rows.first.locator("button.tap").inner_text().startswith("Получено")
         page.screenshot(path=str(ARTIFACTS / "counter-milk-bg.png"))
+        page.goto(f"{server.url}/kitchen?day={server.day.isoformat()}")
+        sheet = page.locator("section.milk-sheet").inner_text()
+        assert "Млечна кухня" in sheet and "6-12 месеца" in sheet
+        assert "Общинска трапезария Казанлък\t1\t1" in sheet
     finally:
         context.close()
     with Session(engine) as session:
