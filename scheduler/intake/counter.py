@@ -21,18 +21,19 @@ from scheduler.models import (
     ClientStatus,
     EventKind,
     MilkCollection,
+    OrderStatus,
     OutboxTask,
 )
 from scheduler.reports.milk_kitchen import due_children
 from scheduler.repositories.canteen import (
     add_check_in,
     add_collection,
-    canteen_orders,
     check_in_of,
     collection_of,
     get_canteen_client,
     get_child,
 )
+from scheduler.repositories.orders import client_orders_of_day
 
 
 def check_in_canteen(
@@ -40,8 +41,8 @@ def check_in_canteen(
 ) -> tuple[CanteenCheckIn, bool]:
     """Record that the client collected the meal of `day`; (record, is_new).
 
-    The diet and portions are the day's order's when there is one (what the kitchen cooked),
-    else the client's own."""
+    The diet and portions are those of the day's live orders when there are any (what the
+    kitchen cooked: a subscription meal and a one-off together), else the client's own."""
     existing = check_in_of(municipality_id, client_id, day, session=session)
     if existing is not None:
         return existing, False
@@ -50,16 +51,19 @@ def check_in_canteen(
         raise InvalidInputError.one("client_id", "the client does not collect at a pick-up point")
     if client.status != ClientStatus.active:
         raise InvalidInputError.one("client_id", f"the client is {client.status.value}")
-    orders = canteen_orders(municipality_id, day, session=session)
-    order = next((o for o, c in orders if c.id == client_id), None)
+    orders = [
+        o
+        for o in client_orders_of_day(municipality_id, client_id, day, session=session)
+        if o.status == OrderStatus.ordered
+    ]
     assert client.id is not None
     row = CanteenCheckIn(
         municipality_id=municipality_id,
         client_id=client.id,
         pickup_point_id=client.pickup_point_id,
         day=day,
-        diet=order.diet if order else client.diet,
-        portions=order.portions if order else client.portions,
+        diet=orders[0].diet if orders else client.diet,
+        portions=min(10, sum(o.portions for o in orders)) if orders else client.portions,
         actor=actor[:80],
     )
     add_check_in(municipality_id, row, session=session)

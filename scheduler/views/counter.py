@@ -52,23 +52,19 @@ def canteen_counter(
     checked = {
         c.client_id: c.at for c in check_ins_between(municipality_id, day, day, session=session)
     }
-    rows = []
+    rows: dict[int, CanteenRow] = {}
     for order, client in canteen_orders(
         municipality_id, day, session=session, pickup_point_id=pickup_point_id
     ):
         if client.id is None or client.pickup_point_id is None or not matches(query, client.name):
             continue
-        rows.append(
-            CanteenRow(
-                client.id,
-                client.name,
-                client.pickup_point_id,
-                str(order.diet),
-                order.portions,
-                checked.get(client.id),
-            )
+        seen = rows.get(client.id)  # a subscription meal and a one-off: one row, both portions
+        portions = order.portions + (seen.portions if seen else 0)
+        diet = seen.diet if seen else str(order.diet)
+        rows[client.id] = CanteenRow(
+            client.id, client.name, client.pickup_point_id, diet, portions, checked.get(client.id)
         )
-    return rows
+    return list(rows.values())
 
 
 def milk_counter(

@@ -20,9 +20,11 @@ from scheduler.models import (
     Client,
     Diet,
     Event,
+    MealOrder,
     MilkChild,
     MilkCollection,
     Municipality,
+    OrderSource,
     Outbox,
     PickupPoint,
 )
@@ -119,11 +121,23 @@ def test_a_check_in_twice_is_one_record_with_one_event(engine: Engine) -> None:
         diner = _diner(session, town, point, "c1")
         generate_orders(_mid(town), MON, session=session)
         assert diner.id is not None
+        # A one-off lunch on top of the subscription's: one row, one record, both portions.
+        session.add(
+            MealOrder(
+                municipality_id=_mid(town),
+                client_id=diner.id,
+                day=MON,
+                source=OrderSource.one_off,
+            )
+        )
+        [row] = canteen_counter(_mid(town), MON, session=session)
+        assert (row.portions, row.collected_at) == (2, None)
         first, new = check_in_canteen(_mid(town), diner.id, MON, actor="user:k", session=session)
         again, new_again = check_in_canteen(
             _mid(town), diner.id, MON, actor="user:k", session=session
         )
         assert (new, new_again) == (True, False) and first.id == again.id
+        assert first.portions == 2
         assert len(session.exec(select(CanteenCheckIn)).all()) == 1
         events = session.exec(select(Event).where(Event.kind == "canteen.collected")).all()
         assert len(events) == 1
