@@ -9,9 +9,11 @@ record with the same audit entry. Search is by name in any script (scheduler/nam
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_time
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
@@ -41,6 +43,9 @@ def counter_page(
     chosen = next((p for p in points if p.id == point), points[0] if points else None)
     context: dict[str, object] = {"page": page, "day": day, "points": points, "point": chosen}
     context |= {"tab": tab, "q": q, "canteen": [], "milk": [], "sheet": None}
+    context["at"] = partial(
+        _local_time, zone=ZoneInfo(page.town.timezone), language=page.t.language
+    )
     if chosen is not None and chosen.id is not None:
         context["canteen"] = canteen_counter(
             mid, day, session=session, pickup_point_id=chosen.id, query=q
@@ -51,3 +56,8 @@ def counter_page(
         sheet = milk_sheet(mid, day, session=session)
         context["sheet"] = next((c for c in sheet.points if c.point == chosen.external_id), None)
     return render(request, "counter.html", page.t, context)
+
+
+def _local_time(value: datetime, *, zone: ZoneInfo, language: str) -> str:
+    """When a record was made, as the counter's clock showed it (the date is the page's)."""
+    return format_time(value.astimezone(zone), format="short", locale=language)

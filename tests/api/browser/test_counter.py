@@ -6,6 +6,7 @@ checked in the database, and a reload still shows them collected."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -151,7 +152,9 @@ def test_a_canteen_client_is_checked_in_with_one_tap(
         _tap_first(page)
         assert button.inner_text().startswith("Collected")
         page.reload()
-        assert page.locator("li.counter-row.done button.tap").is_disabled()
+        done = page.locator("li.counter-row.done button.tap")
+        assert done.is_disabled()
+        assert re.fullmatch(r"Collected \d{1,2}:\d{2}\s?[AP]M", done.inner_text().strip())
         page.screenshot(path=str(ARTIFACTS / "counter-canteen.png"))
     finally:
         context.close()
