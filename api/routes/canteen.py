@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response, status
 
-from api.deps import Admin, DbSession, KitchenReader, PageParams, RowId, Staff
+from api.deps import Admin, DbSession, KitchenReader, Now, PageParams, RowId, Staff
 from api.listing import page_list
 from api.problems import PROBLEM_RESPONSES
 from api.routes._write import audited
@@ -114,10 +114,16 @@ def canteen_day(
     responses={200: {"description": "Already checked in: the first record."}},
 )
 def check_in(
-    day: date, body: CheckInCreate, caller: KitchenReader, session: DbSession, response: Response
+    day: date,
+    body: CheckInCreate,
+    caller: KitchenReader,
+    session: DbSession,
+    response: Response,
+    now: Now,
 ) -> CheckInPublic:
+    """The client collected the meal of `day` (today or earlier, never ahead)."""
     row, is_new = check_in_canteen(
-        caller.municipality_id, body.client_id, day, actor=caller.actor, session=session
+        caller.municipality_id, body.client_id, day, actor=caller.actor, now=now, session=session
     )
     if is_new:
         audited(session, caller, "create", "canteen_check_in", row.id, client_id=row.client_id)
@@ -179,9 +185,11 @@ def collect(
     caller: KitchenReader,
     session: DbSession,
     response: Response,
+    now: Now,
 ) -> CollectionPublic:
+    """The guardian collected the child's portions of `day` (today or earlier)."""
     row, is_new = collect_milk(
-        caller.municipality_id, body.child_id, day, actor=caller.actor, session=session
+        caller.municipality_id, body.child_id, day, actor=caller.actor, now=now, session=session
     )
     if is_new:
         audited(session, caller, "create", "milk_collection", row.id, child_id=row.child_id)

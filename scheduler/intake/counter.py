@@ -10,12 +10,13 @@ nothing and get the first record back. The records are financial: statements bil
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlmodel import Session
 
 from scheduler.errors import InvalidInputError
 from scheduler.events import record_event
+from scheduler.intake.calendar import local_today
 from scheduler.models import (
     CanteenCheckIn,
     ClientStatus,
@@ -34,10 +35,17 @@ from scheduler.repositories.canteen import (
     get_child,
 )
 from scheduler.repositories.orders import client_orders_of_day
+from scheduler.repositories.tenancy import get_municipality
 
 
 def check_in_canteen(
-    municipality_id: int, client_id: int, day: date, *, actor: str, session: Session
+    municipality_id: int,
+    client_id: int,
+    day: date,
+    *,
+    actor: str,
+    now: datetime,
+    session: Session,
 ) -> tuple[CanteenCheckIn, bool]:
     """Record that the client collected the meal of `day`; (record, is_new).
 
@@ -46,6 +54,7 @@ def check_in_canteen(
     existing = check_in_of(municipality_id, client_id, day, session=session)
     if existing is not None:
         return existing, False
+    require_come(municipality_id, day, now, session=session)
     client = get_canteen_client(municipality_id, client_id, session=session)
     if client.pickup_point_id is None:
         raise InvalidInputError.one("client_id", "the client does not collect at a pick-up point")
@@ -80,13 +89,20 @@ def check_in_canteen(
 
 
 def collect_milk(
-    municipality_id: int, child_id: int, day: date, *, actor: str, session: Session
+    municipality_id: int,
+    child_id: int,
+    day: date,
+    *,
+    actor: str,
+    now: datetime,
+    session: Session,
 ) -> tuple[MilkCollection, bool]:
     """Record that a guardian collected the child's portions of `day`; (record, is_new).
     Refused when the child is not due that day (wrong weekday, too old, referral later)."""
     existing = collection_of(municipality_id, child_id, day, session=session)
     if existing is not None:
         return existing, False
+    require_come(municipality_id, day, now, session=session)
     child = get_child(municipality_id, child_id, session=session)
     due, _ = due_children(
         municipality_id, day, session=session, pickup_point_id=child.pickup_point_id
@@ -116,6 +132,15 @@ def collect_milk(
         payload,
     )
     return row, True
+
+
+def require_come(municipality_id: int, day: date, now: datetime, *, session: Session) -> None:
+    """Nothing is collected ahead of its date: a tablet left on tomorrow's date would bill
+    meals nobody has taken. Earlier dates are allowed (the office records a missed tap)."""
+    today = local_today(get_municipality(municipality_id, session=session).timezone, now)
+    if day > today:
+        message = f"{day.isoformat()} has not come yet (today is {today.isoformat()})"
+        raise InvalidInputError.one("day", message)
 
 
 def _event(

@@ -3,14 +3,26 @@ same record, audited once; children registered with a referral; the day sheet; s
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
 
+import pytest
 from sqlmodel import select
 
 from scheduler.models import AuditEntry, Client, MealOrder, Role
 from tests.api.conftest import World
 
 DAY = "2026-01-07"  # a Wednesday
+COUNTER_NOW = datetime(2026, 1, 7, 10, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _counter_clock(world: World) -> Iterator[None]:
+    """The app's clock on DAY's morning: a record may not be made ahead of its date."""
+    before = world.app.state.clock
+    world.app.state.clock = lambda: COUNTER_NOW
+    yield
+    world.app.state.clock = before
 
 
 def _canteen_client(world: World, town: str) -> int:
@@ -89,6 +101,10 @@ def test_a_child_is_registered_counted_and_collected_for(world: World) -> None:
         "/v1/milk-kitchen/days/2026-01-06/collections", json={"child_id": row["child_id"]}
     )
     assert tuesday.status_code == 422 and "child_id" in tuesday.text
+    ahead = kitchen.post(
+        "/v1/milk-kitchen/days/2026-01-12/collections", json={"child_id": row["child_id"]}
+    )
+    assert ahead.status_code == 422 and "has not come yet" in ahead.text
     statements = staff.get("/v1/milk-kitchen/statements", params={"month": "2026-01"}).json()
     [statement] = statements["items"]
     assert statement["warnings"] == ["no price is set for the milk_kitchen service"]

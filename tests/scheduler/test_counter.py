@@ -6,7 +6,7 @@ Town: kitchen K1 with canteen P1 (milk days Mon, Wed, Fri). June 2025: Mon 2, We
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -36,6 +36,7 @@ from scheduler.views.counter import canteen_counter, milk_counter
 from tests.scheduler import meal_town
 
 MON, TUE, WED = date(2025, 6, 2), date(2025, 6, 3), date(2025, 6, 4)
+NOW = datetime(2025, 6, 4, 9, 0, tzinfo=UTC)  # Wednesday morning at the counter
 
 
 def _mid(town: Municipality) -> int:
@@ -132,9 +133,11 @@ def test_a_check_in_twice_is_one_record_with_one_event(engine: Engine) -> None:
         )
         [row] = canteen_counter(_mid(town), MON, session=session)
         assert (row.portions, row.collected_at) == (2, None)
-        first, new = check_in_canteen(_mid(town), diner.id, MON, actor="user:k", session=session)
+        first, new = check_in_canteen(
+            _mid(town), diner.id, MON, actor="user:k", now=NOW, session=session
+        )
         again, new_again = check_in_canteen(
-            _mid(town), diner.id, MON, actor="user:k", session=session
+            _mid(town), diner.id, MON, actor="user:k", now=NOW, session=session
         )
         assert (new, new_again) == (True, False) and first.id == again.id
         assert first.portions == 2
@@ -151,12 +154,12 @@ def test_a_collection_twice_is_one_record_and_keeps_the_days_group(sqlite_engine
         town, point = _canteen_town(session)
         child = _child(session, town, point, "a", date(2024, 12, 4))
         assert child.id is not None
-        row, new = collect_milk(_mid(town), child.id, WED, actor="user:k", session=session)
-        _, again = collect_milk(_mid(town), child.id, WED, actor="user:k", session=session)
+        row, new = collect_milk(_mid(town), child.id, WED, actor="user:k", now=NOW, session=session)
+        _, again = collect_milk(_mid(town), child.id, WED, actor="user:k", now=NOW, session=session)
         assert (new, again, row.age_group) == (True, False, "6-12")
         assert len(session.exec(select(MilkCollection)).all()) == 1
         with pytest.raises(InvalidInputError, match="child_id: the child is not due"):
-            collect_milk(_mid(town), child.id, TUE, actor="user:k", session=session)
+            collect_milk(_mid(town), child.id, TUE, actor="user:k", now=NOW, session=session)
         found = milk_counter(_mid(town), WED, session=session, query="MAYKA a")
         assert [r.child_id for r in found] == [child.id]
 
@@ -169,8 +172,8 @@ def test_statements_bill_each_check_in_at_the_canteen_price(sqlite_engine: Engin
         for day in (MON, TUE, WED):
             generate_orders(_mid(town), day, session=session)
         for day in (MON, WED):
-            check_in_canteen(_mid(town), c1.id, day, actor="k", session=session)
-        check_in_canteen(_mid(town), c2.id, TUE, actor="k", session=session)
+            check_in_canteen(_mid(town), c1.id, day, actor="k", now=NOW, session=session)
+        check_in_canteen(_mid(town), c2.id, TUE, actor="k", now=NOW, session=session)
         canteen.set_service_price(_mid(town), "canteen", 250, session=session)
 
         by_id = {s.client_id: s for s in month_statements(_mid(town), "2025-06", session=session)}
@@ -191,8 +194,8 @@ def test_a_missing_canteen_price_warns_instead_of_failing(sqlite_engine: Engine)
         diner = _diner(session, town, point, "c1")
         child = _child(session, town, point, "a", date(2025, 1, 10))
         assert diner.id is not None and child.id is not None
-        check_in_canteen(_mid(town), diner.id, MON, actor="k", session=session)
-        collect_milk(_mid(town), child.id, MON, actor="k", session=session)
+        check_in_canteen(_mid(town), diner.id, MON, actor="k", now=NOW, session=session)
+        collect_milk(_mid(town), child.id, MON, actor="k", now=NOW, session=session)
 
         [statement] = month_statements(_mid(town), "2025-06", session=session)
         assert statement.warnings == ["no price is set for the canteen service"]
@@ -214,9 +217,9 @@ def test_another_towns_rows_are_out_of_reach(engine: Engine) -> None:
         generate_orders(_mid(other), MON, session=session)
         assert diner.id is not None and child.id is not None and other_point.id is not None
         with pytest.raises(NotFoundError):
-            check_in_canteen(_mid(town), diner.id, MON, actor="k", session=session)
+            check_in_canteen(_mid(town), diner.id, MON, actor="k", now=NOW, session=session)
         with pytest.raises(NotFoundError):
-            collect_milk(_mid(town), child.id, MON, actor="k", session=session)
+            collect_milk(_mid(town), child.id, MON, actor="k", now=NOW, session=session)
         with pytest.raises(NotFoundError):
             canteen.set_milk_weekdays(_mid(town), other_point.id, "Tue", session=session)
         assert canteen_counter(_mid(town), MON, session=session) == []
@@ -235,5 +238,24 @@ def test_a_client_who_does_not_collect_cannot_be_checked_in(sqlite_engine: Engin
         home = meal_town.client(session, town, None, "h1", diet=Diet.soft)
         assert home.id is not None
         with pytest.raises(InvalidInputError, match="client_id: the client does not collect"):
-            check_in_canteen(_mid(town), home.id, MON, actor="k", session=session)
+            check_in_canteen(_mid(town), home.id, MON, actor="k", now=NOW, session=session)
         assert session.exec(select(Event)).all() == []
+
+
+def test_nothing_is_collected_ahead_of_its_date(sqlite_engine: Engine) -> None:
+    with Session(sqlite_engine) as session:
+        town, point = _canteen_town(session)
+        diner = _diner(session, town, point, "c1")
+        child = _child(session, town, point, "a", date(2025, 1, 10))
+        assert diner.id is not None and child.id is not None
+        # 23:30 UTC on Wednesday is already Thursday in Sofia: Thursday's meal may be taken.
+        late = datetime(2025, 6, 4, 23, 30, tzinfo=UTC)
+        thursday, friday = date(2025, 6, 5), date(2025, 6, 6)
+        assert check_in_canteen(
+            _mid(town), diner.id, thursday, actor="k", now=late, session=session
+        )[1]
+        with pytest.raises(InvalidInputError, match="day: 2025-06-06 has not come yet"):
+            check_in_canteen(_mid(town), diner.id, friday, actor="k", now=late, session=session)
+        with pytest.raises(InvalidInputError, match="day: 2025-06-06 has not come yet"):
+            collect_milk(_mid(town), child.id, friday, actor="k", now=late, session=session)
+        assert len(session.exec(select(Event)).all()) == 1
