@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from api.routes import (
     audit,
     breakdowns,
+    canteen,
     care,
     care_day,
     clients,
@@ -19,6 +20,7 @@ from api.routes import (
     orders,
     pages_auth,
     pages_board,
+    pages_counter,
     pages_users,
     pages_welfare,
     personal_links,
@@ -47,10 +49,12 @@ ROUTERS: list[APIRouter] = [
     plans.router,
     solve.router,
     kitchen.router,
+    canteen.router,
     orders.router,
     my_days.router,  # before phone: /d/me/... is not a day token
     phone.router,
     pages_board.router,
+    pages_counter.router,
     pages_auth.router,
     pages_users.router,
     pages_welfare.router,

@@ -24,6 +24,7 @@ from api.templating import render
 from scheduler.errors import InvalidInputError
 from scheduler.reports.kitchen import kitchen_day
 from scheduler.reports.kitchen_sheets import kitchen_csv
+from scheduler.reports.milk_kitchen import milk_sheet
 from scheduler.reports.statement_sheets import statement_dict
 from scheduler.reports.statements import month_statements
 
@@ -60,7 +61,9 @@ def kitchen_page(
         sheets = kitchen_day(page.municipality_id, day, session=session)
     except InvalidInputError:
         sheets = None
-    return render(request, "kitchen.html", page.t, {"page": page, "day": day, "sheets": sheets})
+    milk = milk_sheet(page.municipality_id, day, session=session)
+    context = {"page": page, "day": day, "sheets": sheets, "milk": milk}
+    return render(request, "kitchen.html", page.t, context)
 
 
 @router.get("/kitchen.csv", include_in_schema=False)

@@ -27,6 +27,8 @@ class StatementTotals(BaseModel):
     cancelled_days: int
     cancelled_late_days: int
     delivered_portions: int
+    collected_days: int = Field(0, description="Canteen or milk-kitchen days collected.")
+    collected_portions: int = 0
     fee_cents: int
 
 
@@ -46,3 +48,6 @@ class StatementPublic(BaseModel):
     currency: str
     totals: StatementTotals
     lines: list[StatementLinePublic]
+    warnings: list[str] = Field(
+        default_factory=list, description="E.g. a collected service without a price."
+    )

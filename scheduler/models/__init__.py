@@ -19,6 +19,7 @@ from scheduler.models.base import (
     TravelMode,
     VisitStatus,
 )
+from scheduler.models.canteen import CanteenCheckIn, MilkChild, MilkCollection, ServicePrice
 from scheduler.models.care import (
     Caregiver,
     CaregiverAbsence,
@@ -53,6 +54,7 @@ __all__ = [
     "AlertNotice",
     "ApiToken",
     "AuditEntry",
+    "CanteenCheckIn",
     "Caregiver",
     "CaregiverAbsence",
     "CheckInKind",
@@ -73,6 +75,8 @@ __all__ = [
     "MealOrder",
     "MealPrice",
     "MealSubscription",
+    "MilkChild",
+    "MilkCollection",
     "Municipality",
     "OrderSource",
     "OrderStatus",
@@ -90,6 +94,7 @@ __all__ = [
     "Route",
     "RoutePin",
     "Service",
+    "ServicePrice",
     "SignInAttempt",
     "Stop",
     "StopKind",

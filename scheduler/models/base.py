@@ -184,6 +184,8 @@ class EventKind(StrEnum):
     stop_reported = "stop_reported"
     alert_raised = "alert.raised"
     alert_escalated = "alert.escalated"
+    canteen_collected = "canteen.collected"
+    milk_collected = "milk.collected"
 
 
 class PublicationStatus(StrEnum):

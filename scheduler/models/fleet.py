@@ -51,6 +51,9 @@ class PickupPoint(SQLModel, table=True):
     external_id: ExternalId
     name: Name
     address: Address = ""
+    # The weekdays the milk kitchen's portions are collected here ("Mon,Wed,Fri"); empty
+    # when the point hands out no milk-kitchen food.
+    milk_weekdays: Weekdays = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 class VehicleBase(SQLModel):

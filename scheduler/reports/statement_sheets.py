@@ -52,6 +52,7 @@ def statement_dict(s: Statement) -> dict[str, object]:
         "month": s.month,
         "currency": s.currency,
         "totals": s.totals(),
+        "warnings": list(s.warnings),
         "lines": [
             {
                 "day": line.day.isoformat(),

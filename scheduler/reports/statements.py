@@ -8,6 +8,9 @@ freeze the confirmed version was planned from, which is what the van carried.
 Cancellations are counted from the orders: in time (before the cut-off) or late (a forced
 change after it). The fee is delivered portions times the municipality's price of the diet,
 in cents; a delivered diet without a price is refused by name rather than charged as zero.
+
+Canteen clients are billed from their check-ins at the counter instead
+(scheduler/reports/counter_statements.py).
 """
 
 from __future__ import annotations
@@ -21,6 +24,13 @@ from sqlmodel import Session
 
 from scheduler.errors import InvalidInputError
 from scheduler.models import FrozenOrder, MealOrder, OrderStatus, Service, Stop, StopStatus
+from scheduler.reports.counter_statements import (
+    CANTEEN,
+    COLLECTED,
+    Collected,
+    canteen_collected,
+    missing_price,
+)
 from scheduler.repositories.freezes import frozen_orders
 from scheduler.repositories.meals import clients_by_id, meal_prices, orders_between
 from scheduler.repositories.plans import confirmed_stops
@@ -48,6 +58,7 @@ class Statement:
     month: str  # YYYY-MM
     currency: str
     lines: list[StatementLine] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # e.g. a collected service without a price
 
     def count(self, outcome: str) -> int:
         """How many meal days had this outcome."""
@@ -64,6 +75,8 @@ class Statement:
         names = ("delivered", "not_home", "refused", "cancelled", "cancelled_late")
         totals = {f"{n}_days": self.count(n) for n in names}
         totals["delivered_portions"] = self.portions("delivered")
+        totals[f"{COLLECTED}_days"] = self.count(COLLECTED)
+        totals[f"{COLLECTED}_portions"] = self.portions(COLLECTED)
         totals["fee_cents"] = self.fee_cents
         return totals
 
@@ -88,7 +101,11 @@ def month_statements(
     outcomes = _outcomes(municipality_id, first, last, session=session)
     carried = _carried(municipality_id, outcomes, session=session)
     prices = meal_prices(municipality_id, session=session)
-    clients = clients_by_id(municipality_id, {o.client_id for o in orders}, session=session)
+    collected = canteen_collected(
+        municipality_id, first, last, session=session, client_id=client_id
+    )
+    client_ids = {o.client_id for o in orders} | set(collected)
+    clients = clients_by_id(municipality_id, client_ids, session=session)
     statements: dict[int, Statement] = {}
     for order in orders:
         client = clients[order.client_id]
@@ -99,9 +116,29 @@ def month_statements(
             ),
         )
         statement.lines.extend(_lines(order, outcomes, carried, prices))
+    for cid, items in collected.items():
+        client = clients[cid]
+        blank = Statement(
+            client.external_id, client.name, client.address, month, municipality.currency
+        )
+        _add_collected(statements.setdefault(cid, blank), items)
     for statement in statements.values():
         statement.lines.sort(key=lambda line: (line.day, line.diet, line.outcome))
     return sorted(statements.values(), key=lambda s: s.client_id)
+
+
+def _add_collected(statement: Statement, items: list[Collected]) -> None:
+    """Canteen check-ins replace the order lines of their days (the check-in is the record)."""
+    days = {item.day for item in items}
+    statement.lines = [line for line in statement.lines if line.day not in days]
+    for item in items:
+        line = StatementLine(item.day, COLLECTED, item.kind, item.portions)
+        if item.price_cents is None:
+            if missing_price(CANTEEN) not in statement.warnings:
+                statement.warnings.append(missing_price(CANTEEN))
+        else:
+            line.price_cents, line.amount_cents = item.price_cents, item.amount_cents
+        statement.lines.append(line)
 
 
 def _outcomes(

@@ -197,7 +197,13 @@ def seed_rows(mid: int, session: Session) -> dict[str, int]:
     token = issue_token(spare, "spare", session=session).token
     session.flush()
     rows: dict[str, Any] = seed_plan(mid, session, van, client, kitchen)
+    point, _ = fleet.upsert_pickup_point(
+        mid,
+        fleet.PickupPointIn(external_id="P1", name="Canteen", kitchen_id=kitchen.id),
+        session=session,
+    )
     rows |= {
+        "pickup_point": point,
         "visit": visit,
         "absence": absence,
         "token": token,

@@ -56,6 +56,7 @@ def _e(
         "pin_id": "pin",
         "absence_id": "absence",
         "holder_id": "caregiver",
+        "point_id": "pickup_point",
     }
     ids = {k: v for k, v in names.items() if "{" + k + "}" in path}
     return Endpoint(method, path, roles, body, ids)
@@ -211,4 +212,29 @@ ENDPOINTS: list[Endpoint] = [
         STAFF,
         {"channel": "ntfy", "address": "https://ntfy.example/t"},
     ),
+    _e("GET", "/v1/pickup-points", KITCHEN),
+    _e("POST", "/v1/pickup-points", STAFF, {"external_id": "P1", "name": "dup", "kitchen_id": 1}),
+    _e("PUT", "/v1/pickup-points/{point_id}/milk-days", STAFF, {"milk_weekdays": "Mon,Wed"}),
+    _e("GET", "/v1/canteen/days/{day}", KITCHEN),
+    _e("POST", "/v1/canteen/days/{day}/check-ins", KITCHEN, {"client_id": 999999}),
+    _e("GET", "/v1/milk-kitchen/children", STAFF),
+    _e(
+        "POST",
+        "/v1/milk-kitchen/children",
+        STAFF,
+        {
+            "external_id": "M1",
+            "name": "d",
+            "birth_date": "2025-06-01",
+            "referral_number": "R1",
+            "referral_date": "2025-06-10",
+            "guardian_name": "g",
+            "pickup_point_id": 999999,
+        },
+    ),
+    _e("GET", "/v1/milk-kitchen/days/{day}", KITCHEN),
+    _e("POST", "/v1/milk-kitchen/days/{day}/collections", KITCHEN, {"child_id": 999999}),
+    _e("GET", "/v1/milk-kitchen/sheets/{day}", KITCHEN),
+    _e("GET", "/v1/milk-kitchen/statements?month=2026-01", STAFF),
+    _e("PUT", "/v1/service-prices/{service}", ADMIN, {"price_cents": 100}),
 ]
