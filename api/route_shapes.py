@@ -10,7 +10,7 @@ from sqlmodel import Session
 from api.board import current_version
 from api.schemas.days import DayShapes, RouteShape
 from routing.problem import Location
-from scheduler.models import Route, Service, Stop, StopKind
+from scheduler.models import Client, Route, Service, Stop, StopKind
 from scheduler.repositories import plans
 from scheduler.repositories.care import list_caregivers
 from scheduler.repositories.matrices import known_points
@@ -51,15 +51,17 @@ def _ways(session: Session, municipality_id: int, rows: plans.RouteRows) -> list
     for route, stops in rows:
         home = homes.get(route.id or 0)
         base: Location | None = (home[1], home[0]) if home else None  # the view's is (lat, lon)
-
-        def place(stop: Stop) -> Location | None:
-            if stop.kind in AT_BASE:
-                return base
-            client = clients.get(stop.client_id or 0)
-            return (client.lon, client.lat) if client and stop.kind == StopKind.job else None
-
-        ways.append(way_of([place(s) for s in stops], _profile(route, modes)))
+        places = [_place(s, base, clients) for s in stops]
+        ways.append(way_of(places, _profile(route, modes)))
     return ways
+
+
+def _place(stop: Stop, base: Location | None, clients: dict[int, Client]) -> Location | None:
+    """Where a stop is: the route's base for its start, reloads and end, else its client."""
+    if stop.kind in AT_BASE:
+        return base
+    client = clients.get(stop.client_id or 0)
+    return (client.lon, client.lat) if client and stop.kind == StopKind.job else None
 
 
 def _profile(route: Route, modes: dict[int | None, str]) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, delete, update
+from sqlalchemy import select as select_columns
 from sqlmodel import Session, col, select
 
 from scheduler.models import Caregiver, Client, ClientStatus, Kitchen, MatrixRow
@@ -36,26 +37,29 @@ def matrix_rows(
     municipality_id: int, profile: str, source: str, *, session: Session
 ) -> list[StoredRow]:
     """Every stored row of this matrix, by position."""
+    # More columns than sqlmodel's `select` types: SQLAlchemy's own, rows as plain tuples.
     query = (
-        select(
-            MatrixRow.id,
-            MatrixRow.position,
-            MatrixRow.lon,
-            MatrixRow.lat,
-            MatrixRow.seconds,
-            MatrixRow.metres,
+        select_columns(
+            col(MatrixRow.id),
+            col(MatrixRow.position),
+            col(MatrixRow.lon),
+            col(MatrixRow.lat),
+            col(MatrixRow.seconds),
+            col(MatrixRow.metres),
         )
         .where(
-            MatrixRow.municipality_id == municipality_id,
-            MatrixRow.profile == profile,
-            MatrixRow.source == source,
+            col(MatrixRow.municipality_id) == municipality_id,
+            col(MatrixRow.profile) == profile,
+            col(MatrixRow.source) == source,
         )
         .order_by(col(MatrixRow.position))
     )
-    return [StoredRow(*r) for r in session.exec(query).all()]
+    return [StoredRow(*r) for r in session.execute(query).all()]
 
 
-def drop_other_sources(municipality_id: int, profile: str, source: str, *, session: Session) -> None:
+def drop_other_sources(
+    municipality_id: int, profile: str, source: str, *, session: Session
+) -> None:
     """Forget this profile's rows from any other source (an older road build)."""
     session.execute(
         delete(MatrixRow).where(
@@ -70,18 +74,18 @@ def add_matrix_rows(municipality_id: int, rows: Sequence[MatrixRow], *, session:
     """New points' rows; a position already taken fails the flush (a concurrent writer)."""
     for row in rows:
         if row.municipality_id != municipality_id:
-            raise ValueError(f"municipality_id: Expected {municipality_id}, got {row.municipality_id}")
+            raise ValueError(
+                f"municipality_id: Expected {municipality_id}, got {row.municipality_id}"
+            )
     session.add_all(rows)
     session.flush()
 
 
-def grow_matrix_rows(
-    municipality_id: int, grown: Sequence[RowGrowth], *, session: Session
-) -> None:
+def grow_matrix_rows(municipality_id: int, grown: Sequence[RowGrowth], *, session: Session) -> None:
     """Rewrite stored rows with their cells to new points appended, in one executemany."""
     if not grown:
         return
-    table = MatrixRow.__table__
+    table = MatrixRow.__table__  # type: ignore[attr-defined]
     statement = (
         update(table)
         .where(table.c.id == bindparam("row_id"), table.c.municipality_id == municipality_id)

@@ -33,7 +33,9 @@ def shape_provider(provider: object) -> ShapeProvider | None:
     return provider if isinstance(provider, ShapeProvider) else None
 
 
-def route_shapes(ways: Sequence[Way], provider: ShapeProvider | None = None) -> list[list[Location]]:
+def route_shapes(
+    ways: Sequence[Way], provider: ShapeProvider | None = None
+) -> list[list[Location]]:
     """Each way's line: the provider's road shape, or its points joined by straight segments
     (without a provider, or for a way of fewer than two places, or an empty shape)."""
     return [_shape(way, provider) for way in ways]

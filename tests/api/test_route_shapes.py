@@ -6,6 +6,7 @@ Seeded (tests/api/conftest.py): each town's kitchen K1 at (25.39, 42.62), client
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 from routing.problem import Location, Matrices
@@ -30,7 +31,7 @@ class Bends:
     def route_shape(self, points: Sequence[Location], profile: str) -> list[Location]:
         self.asked.append((points, profile))
         out = [points[0]]
-        for (ax, ay), (bx, by) in zip(points, points[1:], strict=False):
+        for (ax, ay), (bx, by) in itertools.pairwise(points):
             out += [((ax + bx) / 2, (ay + by) / 2 + 0.001), (bx, by)]
         return out
 

@@ -106,9 +106,13 @@ def test_warm_up_stores_every_known_place_for_the_profiles_in_use(engine: Engine
     mid = _town(engine)
     pts = _points(5)
     with Session(engine) as session:
-        session.add(Kitchen(municipality_id=mid, external_id="K1", name="K", lon=pts[0][0], lat=pts[0][1]))
+        session.add(
+            Kitchen(municipality_id=mid, external_id="K1", name="K", lon=pts[0][0], lat=pts[0][1])
+        )
         for i, (lon, lat) in enumerate(pts[1:4]):
-            session.add(Client(municipality_id=mid, external_id=f"C{i}", name=f"C{i}", lon=lon, lat=lat))
+            session.add(
+                Client(municipality_id=mid, external_id=f"C{i}", name=f"C{i}", lon=lon, lat=lat)
+            )
         gone = pts[4]
         session.add(
             Client(municipality_id=mid, external_id="C9", name="Gone", lon=gone[0], lat=gone[1],

@@ -10,12 +10,13 @@ real API (bent shapes; one route copied to 20): the drawing is what they test.
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import re
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -40,9 +41,9 @@ LINES = """() => {
 
 
 class Tiles(BaseHTTPRequestHandler):
-    asked: list[str] = []
+    asked: ClassVar[list[str]] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+    def do_GET(self) -> None:
         Tiles.asked.append(self.path)
         self.send_response(200)
         self.send_header("Content-Type", "image/png")
@@ -113,7 +114,7 @@ def test_lines_follow_the_shapes_and_stops_sit_above_them(
         for r in answer["routes"]:
             shape = r["shape"]
             r["shape"] = [shape[0]] + [
-                q for a, b in zip(shape, shape[1:], strict=False)
+                q for a, b in itertools.pairwise(shape)
                 for q in ([(a[0] + b[0]) / 2, (a[1] + b[1]) / 2 + 0.002], b)
             ]  # fmt: skip
         route.fulfill(json=answer)
