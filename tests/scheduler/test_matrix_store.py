@@ -136,3 +136,30 @@ def test_warm_up_stores_every_known_place_for_the_profiles_in_use(engine: Engine
 def test_a_bad_source_is_refused() -> None:
     with pytest.raises(ValueError, match="source"):
         MatrixStore(None, Counting(), municipality_id=1, source="")  # type: ignore[arg-type]
+
+
+class Racing(Counting):
+    """On its first call, another writer stores other points first (as another process would
+    while this one computes): this writer's rows then collide and it must read again."""
+
+    def __init__(self, other: MatrixStore, theirs: list[Location]) -> None:
+        super().__init__()
+        self.other, self.theirs = other, theirs
+
+    def matrices(self, points: Sequence[Location], profile: str) -> Matrices:
+        if not self.calls:
+            self.other.matrices(self.theirs, profile)
+        return super().matrices(points, profile)
+
+
+def test_a_writer_that_lost_a_race_reads_again_and_adds_only_its_own(engine: Engine) -> None:
+    mid, points = _town(engine), _points(12)
+    other = MatrixStore(engine, Counting(), municipality_id=mid, source="gc")
+    racing = Racing(other, points[:8])
+    store = MatrixStore(engine, racing, municipality_id=mid, source="gc")
+    mine = points[4:]
+    assert store.matrices(mine, "car") == GreatCircle().matrices(mine, "car")
+    assert len(racing.calls) == 2 and set(racing.calls[1][-4:]) == set(points[8:])
+    with Session(engine) as session:
+        rows = matrix_rows(mid, "car", "gc", session=session)
+    assert [r.position for r in rows] == list(range(12))

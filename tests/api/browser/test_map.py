@@ -81,7 +81,7 @@ def _planned_board(browser: Any, server: Server) -> Any:
     if page.get_attribute("#state", "data-state") == "none":
         page.click("#plan")
     page.wait_for_selector("#state[data-state=planned]", timeout=90_000)
-    page.wait_for_function("document.querySelectorAll('path.route-line').length > 0")
+    page.wait_for_selector("path.route-line")
     return page
 
 
@@ -121,7 +121,7 @@ def test_lines_follow_the_shapes_and_stops_sit_above_them(
 
     page.route(re.compile(r".*/meals/shapes$"), bent)
     page.reload()
-    page.wait_for_function("document.querySelectorAll('path.route-line').length > 0")
+    page.wait_for_selector("path.route-line")
     lines = [line["points"] for line in page.evaluate(LINES)]
     expected = [
         r["shape"] for r in page.evaluate(
@@ -164,7 +164,7 @@ def test_twenty_routes_get_twenty_colours(servers: tuple[Server, Server], browse
 
     page.route(re.compile(r".*/v1/days/[0-9-]+/meals$"), twenty)
     page.reload()
-    page.wait_for_function("document.querySelectorAll('path.route-line').length === 20")
+    page.wait_for_selector("path.route-line >> nth=19")
     colours = [line["color"] for line in page.evaluate(LINES)]
     assert len(colours) == 20 and len(set(colours)) == 20
     swatches = page.eval_on_selector_all(
