@@ -15,7 +15,6 @@
   var colors = ["#0067a5", "#be0032", "#008856", "#875692", "#f38400", "#882d17", "#e68fac",
     "#604e97", "#8db600", "#b3446c", "#2b3d26", "#f6a600", "#a1caf1", "#654522", "#e25822",
     "#848482", "#dcd300", "#c2b280", "#f99379", "#f3c300"];
-  var OSM = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors';
   var map = null, lines = null, marks = null, polling = null, fitted = "";
 
   function el(tag, attrs, children) {
@@ -71,7 +70,8 @@
       window.patronageMap = map;  // what the page tests read the drawn lines from
       if (tiles) {
         map.attributionControl.setPrefix(false);
-        L.tileLayer(tiles, { maxZoom: 19, attribution: OSM }).addTo(map);
+        var osm = el("a", { href: "https://www.openstreetmap.org/copyright", text: text.osm });
+        L.tileLayer(tiles, { maxZoom: 19, attribution: "&copy; " + osm.outerHTML }).addTo(map);
       }
       map.createPane("stops").style.zIndex = 650;
       lines = L.layerGroup().addTo(map);

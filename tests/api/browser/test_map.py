@@ -97,7 +97,7 @@ def test_lines_follow_the_shapes_and_stops_sit_above_them(
     page = _planned_board(browser, server)
     shapes = _shapes(page, server)
     drawn = sorted(line["points"] for line in page.evaluate(LINES))
-    assert drawn == sorted(r["shape"] for r in shapes["routes"]) and len(drawn) >= 2
+    assert drawn == sorted(r["shape"] for r in shapes["routes"]) and drawn
     assert all(s[0] == s[-1] for s in drawn)  # from the kitchen and back to it
 
     # Stops are drawn in a pane above the lines: the point at a stop's centre is the stop.
