@@ -64,7 +64,7 @@ def _add_middleware(app: FastAPI, settings: Settings) -> None:
         same_site="lax",  # a form on another site cannot post with this cookie
         https_only=settings.cookie_secure,
     )
-    app.add_middleware(SecurityHeaders, tile_origin=_origin(settings.tile_url))
+    app.add_middleware(SecurityHeaders, tile_origin=_origin(settings.map_tiles_url))
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
 
 

@@ -28,8 +28,10 @@ class Settings(BaseSettings):
     )
     base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL of the API.")
     osrm_url: str = Field(default="", description="OSRM server; empty means great-circle times.")
-    tile_url: str = Field(
-        default="", description="Map tile URL template for the board; empty means no tiles."
+    map_tiles_url: str = Field(
+        default="",
+        description="Map tile URL template for the board ({z}/{x}/{y}); empty means no tiles. "
+        "Tiles are shown with the OpenStreetMap attribution.",
     )
     solve_time_limit_s: float = Field(default=10.0, gt=0, description="Default solver budget.")
     vapid_private_key: str = Field(default="", description="Web Push VAPID private key (PEM).")

@@ -16,7 +16,8 @@ from api.board import day_board
 from api.deps import Caller, DbSession, SettingsDep, Staff
 from api.eager import relay_if_eager
 from api.problems import PROBLEM_RESPONSES
-from api.schemas.days import ActionIn, DayBoard, Requested
+from api.route_shapes import day_shapes
+from api.schemas.days import ActionIn, DayBoard, DayShapes, Requested
 from scheduler.events import record_event
 from scheduler.intake.cutoff import COLLECTORS
 from scheduler.intake.freezing import freeze_if_delivering
@@ -32,6 +33,13 @@ def get_day(
     day: Day, service: Service, caller: Staff, session: DbSession, settings: SettingsDep
 ) -> DayBoard:
     return day_board(session, settings, caller.municipality_id, day, service, caller.locale)
+
+
+@router.get("/days/{day}/{service}/shapes", response_model=DayShapes)
+def get_shapes(day: Day, service: Service, caller: Staff, session: DbSession) -> DayShapes:
+    """The lines of the day's routes for the map ([lon, lat] points), and the municipality's
+    bounds. Straight segments between the stops until a road provider draws the shapes."""
+    return day_shapes(session, caller.municipality_id, day, service)
 
 
 def _request(

@@ -80,7 +80,7 @@ def _page(
         "page": page,
         "day": day,
         "service": service,
-        "tile_url": request.app.state.settings.tile_url,
+        "tile_url": request.app.state.settings.map_tiles_url,
         "care": None,
     }
     if service == Service.care:

@@ -191,3 +191,22 @@ class DayBoard(BaseModel):
         default_factory=list,
         description="A re-plan of a published day waiting for Publish: its changes per route.",
     )
+
+
+class RouteShape(BaseModel):
+    route_id: int
+    resource: str
+    shape: list[list[float]] = Field(
+        description="[lon, lat] points along the route from its start to its end: the roads "
+        "where the travel provider draws them, else straight segments between the stops."
+    )
+
+
+class DayShapes(BaseModel):
+    """The lines the board's map draws, and the part of the map the municipality covers."""
+
+    routes: list[RouteShape]
+    bounds: list[list[float]] | None = Field(
+        description="[[west, south], [east, north]] around the municipality's places "
+        "(kitchens, clients, caregivers' homes); null when it has none."
+    )

@@ -1,5 +1,6 @@
 // The dispatcher's board: the day from /v1/days, plan and publish actions, the routes on a
-// Leaflet map (tiles only when a tile server is set: the map works without them), and live
+// Leaflet map along their shapes (tiles, with their attribution, only when a tile server is
+// set: the map works without them), and live
 // stop statuses from the server-sent event stream. Manual moves: a stop is pinned to a van at a
 // place in its route, by the "Manual moves" form (a stop's Move button fills it in) or by
 // dragging the stop onto another stop's place; the next Plan keeps the pins.
@@ -9,8 +10,12 @@
   var day = root.dataset.day, service = root.dataset.service;
   var text = JSON.parse(root.dataset.i18n);
   var base = "/v1/days/" + day + "/" + service;
-  var colors = ["#0b57d0", "#b3261e", "#0a7a2f", "#8e24aa", "#ef6c00", "#00838f", "#5d4037", "#c2185b"];
-  var map = null, layer = null, polling = null;
+  // Kelly's colours of maximum contrast (white and black left out): 20 routes, 20 colours
+  // told apart at a glance; the darker ones first, because most days have few routes.
+  var colors = ["#0067a5", "#be0032", "#008856", "#875692", "#f38400", "#882d17", "#e68fac",
+    "#604e97", "#8db600", "#b3446c", "#2b3d26", "#f6a600", "#a1caf1", "#654522", "#e25822",
+    "#848482", "#dcd300", "#c2b280", "#f99379", "#f3c300"];
+  var map = null, lines = null, marks = null, polling = null, fitted = "";
 
   function el(tag, attrs, children) {
     var node = document.createElement(tag);
@@ -54,31 +59,57 @@
 
   function statusLabel(s) { return text[s === "planned" ? "planned_s" : s] || s; }
 
-  function drawMap(board) {
+  // Lines follow the route shapes (GET .../shapes: the roads where the travel provider draws
+  // them); stops and starts sit in a pane above the lines, so a line never hides a stop.
+  // The view is fitted to the municipality's places, and again only when they change.
+  function drawMap(board, shapes) {
     if (!window.L) { return; }
     if (!map) {
-      map = L.map("map", { zoomControl: true, attributionControl: false });
-      if (root.dataset.tiles) { L.tileLayer(root.dataset.tiles, { maxZoom: 19 }).addTo(map); }
-      layer = L.layerGroup().addTo(map);
+      var tiles = root.dataset.tiles;
+      map = L.map("map", { zoomControl: true, attributionControl: !!tiles });
+      window.patronageMap = map;  // what the page tests read the drawn lines from
+      if (tiles) {
+        map.attributionControl.setPrefix(false);
+        var osm = el("a", { href: "https://www.openstreetmap.org/copyright", text: text.osm });
+        L.tileLayer(tiles, { maxZoom: 19, attribution: "&copy; " + osm.outerHTML }).addTo(map);
+      }
+      map.createPane("stops").style.zIndex = 650;
+      lines = L.layerGroup().addTo(map);
+      marks = L.layerGroup().addTo(map);
       map.setView([42.62, 25.39], 12);
     }
-    layer.clearLayers();
-    var bounds = [];
+    lines.clearLayers();
+    marks.clearLayers();
+    var byRoute = {}, bounds = [];
+    ((shapes && shapes.routes) || []).forEach(function (r) { byRoute[r.route_id] = r.shape; });
     board.routes.forEach(function (route, i) {
       var color = colors[i % colors.length];
-      var line = route.start ? [route.start] : [];
+      var shape = (byRoute[route.route_id] || []).map(function (p) { return [p[1], p[0]]; });
+      if (!shape.length) {  // no shape (yet): straight from the start through the stops
+        shape = (route.start ? [route.start] : []).concat(route.stops.map(function (s) { return [s.lat, s.lon]; }));
+      }
+      if (shape.length > 1) {
+        L.polyline(shape, { color: color, weight: 4, opacity: 0.85, className: "route-line" })
+          .addTo(lines).getElement().setAttribute("data-resource", route.resource);
+      }
       if (route.start) {
-        L.circleMarker(route.start, { radius: 8, color: "#000", fillColor: "#fff", fillOpacity: 1 }).addTo(layer);
+        L.circleMarker(route.start, { pane: "stops", radius: 8, color: "#000", fillColor: "#fff", fillOpacity: 1 }).addTo(marks);
       }
       route.stops.forEach(function (s) {
-        line.push([s.lat, s.lon]);
-        L.circleMarker([s.lat, s.lon], { radius: 6, color: color, fillColor: color, fillOpacity: .8 })
-          .bindTooltip(s.seq + ". " + s.name + " " + s.time).addTo(layer);
+        L.circleMarker([s.lat, s.lon], { pane: "stops", radius: 6, color: "#fff", weight: 2,
+          fillColor: color, fillOpacity: 1, className: "stop-mark" })
+          .bindTooltip(s.seq + ". " + s.name + " " + s.time).addTo(marks);
       });
-      if (line.length > 1) { L.polyline(line, { color: color, weight: 3 }).addTo(layer); }
-      bounds = bounds.concat(line);
+      bounds = bounds.concat(shape);
     });
-    if (bounds.length) { map.fitBounds(bounds, { padding: [20, 20] }); }
+    if (shapes && shapes.bounds) {
+      bounds = bounds.concat(shapes.bounds.map(function (p) { return [p[1], p[0]]; }));
+    }
+    var key = JSON.stringify(bounds.length ? L.latLngBounds(bounds).toBBoxString() : "");
+    if (bounds.length && key !== fitted) {
+      map.fitBounds(bounds, { padding: [20, 20] });
+      fitted = key;
+    }
   }
 
   function drawRoutes(board) {
@@ -359,8 +390,9 @@
   }
 
   function load() {
-    return api("GET", base).then(function (board) {
-      drawSide(board); drawChanges(board); drawRoutes(board); drawMap(board); drawMoves(board); drawBreakdowns(board);
+    return Promise.all([api("GET", base), api("GET", base + "/shapes")]).then(function (both) {
+      var board = both[0];
+      drawSide(board); drawChanges(board); drawRoutes(board); drawMap(board, both[1]); drawMoves(board); drawBreakdowns(board);
       if (board.state === "planning" && !polling) {
         polling = setInterval(function () { load(); }, 1500);
       } else if (board.state !== "planning" && polling) {

@@ -40,6 +40,7 @@ from scheduler.models.meals import (
 )
 from scheduler.models.plans import Plan, PlanVersion, Route, RoutePin, Stop, Unassigned
 from scheduler.models.push import PushTarget
+from scheduler.models.roads import MatrixRow
 from scheduler.models.tenancy import (
     DateOverride,
     EscalationMember,
@@ -72,6 +73,7 @@ __all__ = [
     "FrozenVisit",
     "JsonObject",
     "Kitchen",
+    "MatrixRow",
     "MealOrder",
     "MealPrice",
     "MealSubscription",

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -114,6 +115,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("browser")
     url = f"sqlite:///{(folder / 'patronage.db').as_posix()}"
     day = _seed(url, folder / "files")
+    with serving(url, folder, day) as running:
+        yield running
+
+
+@contextmanager
+def serving(
+    url: str, folder: Path, day: date, env: dict[str, str] | None = None, name: str = "server"
+) -> Iterator[Server]:
+    """The API over the seeded database at `url`, with these settings on top (`env`)."""
     port = free_port()
     env = timetravel.child_env(
         {
@@ -124,9 +134,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             "PATRONAGE_SOLVE_TIME_LIMIT_S": "2",
             "PATRONAGE_REDIS_URL": "",
             "PATRONAGE_BASE_URL": f"http://127.0.0.1:{port}",
+            **(env or {}),
         }
     )
-    log = (folder / "server.log").open("w")
+    log = (folder / f"{name}.log").open("w")
     args = ["api.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port)]
     process = subprocess.Popen(
         timetravel.command("uvicorn", args, [sys.executable, "-m", "uvicorn", *args]),
