@@ -27,15 +27,16 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlmodel import Session
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
 
 from scheduler.db import make_engine
-from scheduler.intake.calendar import local_today
+from scheduler.intake.calendar import local_today, parse_weekdays
 from scheduler.intake.delivery_days import delivery_calendar
 from scheduler.intake.subscriptions import takes_meal
 from scheduler.lab.demo import DemoRun, run_demo, setup_steps
 from scheduler.lab.synthetic import TownSize
-from scheduler.models import Municipality, Role
+from scheduler.models import Municipality, Role, Vehicle
 from scheduler.repositories.orders import subscriptions_of_active_clients
 from scheduler.repositories.tenancy import get_municipality
 from scheduler.repositories.users import create_user
@@ -55,6 +56,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "dispatch-pass-1"
+SECRET = "browser-test-secret"
 
 
 @dataclass(frozen=True)
@@ -113,47 +115,67 @@ def _day_with_meals(session: Session, town: Municipality, today: date) -> date:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("browser")
-    url = f"sqlite:///{(folder / 'patronage.db').as_posix()}"
+    url = sqlite_url(folder)
     day = _seed(url, folder / "files")
-    with serving(url, folder, day) as running:
+    with running_server(folder, url, day) as running:
         yield running
 
 
+def sqlite_url(folder: Path) -> str:
+    return f"sqlite:///{(folder / 'patronage.db').as_posix()}"
+
+
 @contextmanager
-def serving(
-    url: str, folder: Path, day: date, env: dict[str, str] | None = None, name: str = "server"
+def running_server(
+    folder: Path,
+    url: str,
+    day: date,
+    municipality: str = "Kazanlak",
+    solve_limit_s: int = 2,
+    settings: dict[str, str] | None = None,
+    name: str = "server",
 ) -> Iterator[Server]:
-    """The API over the seeded database at `url`, with these settings on top (`env`)."""
+    """`uvicorn` over the database at `url`, travelling with the tests' clock, until the end,
+    with these settings on top (`settings`); its log is `name`.log in `folder`."""
     port = free_port()
     env = timetravel.child_env(
         {
             **os.environ,
             "PATRONAGE_DATABASE_URL": url,
             "PATRONAGE_VAR_DIR": str(folder),
-            "PATRONAGE_SECRET_KEY": "browser-test-secret",
-            "PATRONAGE_SOLVE_TIME_LIMIT_S": "2",
+            "PATRONAGE_SECRET_KEY": SECRET,
+            "PATRONAGE_SOLVE_TIME_LIMIT_S": str(solve_limit_s),
             "PATRONAGE_REDIS_URL": "",
             "PATRONAGE_BASE_URL": f"http://127.0.0.1:{port}",
-            **(env or {}),
+            **(settings or {}),
         }
     )
-    log = (folder / f"{name}.log").open("w")
     args = ["api.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(
-        timetravel.command("uvicorn", args, [sys.executable, "-m", "uvicorn", *args]),
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, process)
-        yield Server(base, day, "Kazanlak")
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+    command = timetravel.command("uvicorn", args, [sys.executable, "-m", "uvicorn", *args])
+    with (folder / f"{name}.log").open("w") as log:
+        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(base, process)
+            yield Server(base, day, municipality)
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def working_day(engine: Engine, after: date) -> date:
+    """From `after` on, the first day the calendar delivers and an active van works (the shared
+    day may have no van, and then no route to work)."""
+    with Session(engine) as session:
+        vans = session.exec(select(Vehicle).where(col(Vehicle.active).is_(True))).all()
+        assert vans
+        town = get_municipality(vans[0].municipality_id, session=session)
+        calendar = delivery_calendar(session, town)
+        works = set().union(*(parse_weekdays(v.weekdays) for v in vans))
+    day = after
+    while not (calendar.delivers(day) and day.weekday() in works):
+        day += timedelta(days=1)
+    return day
 
 
 def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:

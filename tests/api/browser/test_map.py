@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from tests.api.browser.conftest import ARTIFACTS, Server, _seed, serving, sign_in
+from tests.api.browser.conftest import ARTIFACTS, Server, _seed, running_server, sign_in
 from tests.services import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -65,8 +65,10 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, 
     template = f"http://127.0.0.1:{tiles.server_port}/{{z}}/{{x}}/{{y}}.png"
     try:
         with (
-            serving(url, folder, day) as plain,
-            serving(url, folder, day, {"PATRONAGE_MAP_TILES_URL": template}, "tiled") as tiled,
+            running_server(folder, url, day) as plain,
+            running_server(
+                folder, url, day, settings={"PATRONAGE_MAP_TILES_URL": template}, name="tiled"
+            ) as tiled,
         ):
             yield plain, tiled
     finally:

@@ -9,11 +9,8 @@ works), as in test_replan_field.py: the shared fixture's day may have no van.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import pytest
@@ -22,69 +19,36 @@ from sqlmodel import Session, col, select
 
 from api import links
 from scheduler.db import make_engine
-from scheduler.intake.calendar import parse_weekdays
-from scheduler.intake.delivery_days import delivery_calendar
-from scheduler.models import Driver, Plan, PlanVersion, Role, Route, Vehicle
-from scheduler.repositories.tenancy import get_municipality
+from scheduler.models import Driver, Plan, PlanVersion, Role, Route
 from scheduler.repositories.users import create_user
 from scheduler.settings import Settings
 from tests.api.browser.conftest import (
     ARTIFACTS,
     PASSWORD,
-    ROOT,
+    SECRET,
     Server,
     _seed,
-    _wait_until_up,
     plan_and_publish,
+    running_server,
+    sqlite_url,
+    working_day,
 )
-from tests.services import free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-SECRET = "browser-test-secret"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
-
-
-def _working_day(engine: Engine, after: date) -> date:
-    with Session(engine) as session:
-        vans = session.exec(select(Vehicle).where(col(Vehicle.active).is_(True))).all()
-        assert vans
-        town = get_municipality(vans[0].municipality_id, session=session)
-        calendar = delivery_calendar(session, town)
-        works = set().union(*(parse_weekdays(v.weekdays) for v in vans))
-    day = after
-    while not (calendar.delivers(day) and day.weekday() in works):
-        day += timedelta(days=1)
-    return day
 
 
 @pytest.fixture(scope="module")
 def field(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Engine]]:
     folder = tmp_path_factory.mktemp("myday")
-    url = f"sqlite:///{(folder / 'patronage.db').as_posix()}"
+    url = sqlite_url(folder)
     engine = make_engine(url)
-    day = _working_day(engine, _seed(url, folder / "files"))
-    port = free_port()
-    env = {
-        **os.environ,
-        "PATRONAGE_DATABASE_URL": url,
-        "PATRONAGE_VAR_DIR": str(folder),
-        "PATRONAGE_SECRET_KEY": SECRET,
-        "PATRONAGE_SOLVE_TIME_LIMIT_S": "2",
-        "PATRONAGE_REDIS_URL": "",
-        "PATRONAGE_BASE_URL": f"http://127.0.0.1:{port}",
-    }
-    command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
-    with (folder / "server.log").open("w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(base, process)
-            yield Server(base, day, "казанлък"), engine
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
-            engine.dispose()
+    day = working_day(engine, _seed(url, folder / "files"))
+    try:
+        with running_server(folder, url, day, municipality="казанлък") as server:
+            yield server, engine
+    finally:
+        engine.dispose()
 
 
 def _driver_of_first_route(engine: Engine, day: date) -> int:

@@ -13,10 +13,7 @@ works): the shared fixture's day may have no van, and then no route to work.
 
 from __future__ import annotations
 
-import os
 import struct
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -37,14 +34,14 @@ from scheduler.repositories.users import create_user
 from tests.api.browser.conftest import (
     ARTIFACTS,
     PASSWORD,
-    ROOT,
     Server,
-    _wait_until_up,
     plan_and_publish,
+    running_server,
     sign_in,
+    sqlite_url,
+    working_day,
 )
-from tests.api.browser.test_replan_field import PHONE, _working_day
-from tests.services import free_port
+from tests.api.browser.test_replan_field import PHONE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 MAX_HEIGHT = 6000  # CSS pixels: the page before folding was about 16,000 for 33 stops
@@ -73,7 +70,7 @@ def _seed(url: str, folder: Path) -> date:
             session.add(van)
         session.commit()
         tomorrow = local_today(town.timezone) + timedelta(days=1)
-    day = _working_day(engine, tomorrow)
+    day = working_day(engine, tomorrow)
     engine.dispose()
     return day
 
@@ -81,31 +78,14 @@ def _seed(url: str, folder: Path) -> date:
 @pytest.fixture(scope="module")
 def town(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Engine]]:
     folder = tmp_path_factory.mktemp("onehand")
-    url = f"sqlite:///{(folder / 'patronage.db').as_posix()}"
+    url = sqlite_url(folder)
     day = _seed(url, folder / "files")
     engine = make_engine(url)
-    port = free_port()
-    env = {
-        **os.environ,
-        "PATRONAGE_DATABASE_URL": url,
-        "PATRONAGE_VAR_DIR": str(folder),
-        "PATRONAGE_SECRET_KEY": "browser-test-secret",
-        "PATRONAGE_SOLVE_TIME_LIMIT_S": "3",
-        "PATRONAGE_REDIS_URL": "",
-        "PATRONAGE_BASE_URL": f"http://127.0.0.1:{port}",
-    }
-    command = [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port)]
-    with (folder / "server.log").open("w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(base, process)
-            yield Server(base, day, "Kazanlak"), engine
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
-            engine.dispose()
+    try:
+        with running_server(folder, url, day, solve_limit_s=3) as server:
+            yield server, engine
+    finally:
+        engine.dispose()
 
 
 def _png_height(path: Path) -> int:

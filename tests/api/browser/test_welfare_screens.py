@@ -12,9 +12,6 @@ service is remote, so its subscribe answers a made-up subscription, which the bo
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -28,18 +25,16 @@ from scheduler.db import make_engine
 from scheduler.models import Alert, Client, PushTarget, Role, User
 from scheduler.repositories.users import create_user
 from scheduler.repositories.welfare import escalation_list, list_contacts
-from tests import timetravel
 from tests.api.browser.conftest import (
     ARTIFACTS,
     PASSWORD,
-    ROOT,
     Server,
     _seed,
-    _wait_until_up,
     plan_and_publish,
+    running_server,
     sign_in,
+    sqlite_url,
 )
-from tests.services import free_port
 from workers.publishers.webpush import application_server_key, load_vapid
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -61,7 +56,7 @@ PushManager.prototype.subscribe = function (options) {
 def town(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Engine]]:
     """The shared fixture's town (with an admin besides the dispatcher), its server and database."""
     folder = tmp_path_factory.mktemp("welfare")
-    url = f"sqlite:///{(folder / 'patronage.db').as_posix()}"
+    url = sqlite_url(folder)
     day = _seed(url, folder / "files")
     engine = make_engine(url)
     with Session(engine) as session:
@@ -69,30 +64,11 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Eng
         create_user(disp.municipality_id, session=session, username="head", password=PASSWORD,
                     role=Role.admin, locale="en")  # fmt: skip
         session.commit()
-    port = free_port()
-    env = timetravel.child_env(
-        {
-            **os.environ,
-            "PATRONAGE_DATABASE_URL": url,
-            "PATRONAGE_VAR_DIR": str(folder),
-            "PATRONAGE_SECRET_KEY": "browser-test-secret",
-            "PATRONAGE_SOLVE_TIME_LIMIT_S": "2",
-            "PATRONAGE_REDIS_URL": "",
-            "PATRONAGE_BASE_URL": f"http://127.0.0.1:{port}",
-        }
-    )
-    args = ["api.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port)]
-    command = timetravel.command("uvicorn", args, [sys.executable, "-m", "uvicorn", *args])
-    with (folder / "server.log").open("w") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(base, process)
-            yield Server(base, day, "Kazanlak"), engine
-        finally:
-            process.terminate()
-            process.wait(timeout=20)
-            engine.dispose()
+    try:
+        with running_server(folder, url, day) as server:
+            yield server, engine
+    finally:
+        engine.dispose()
 
 
 def _fill_contact(row: Any, name: str, relation: str, phone: str) -> None:
