@@ -23,6 +23,7 @@ from scheduler.planning.care_changes import sick_report
 from scheduler.reports.attendance import day_attendance
 from scheduler.repositories.care import list_caregivers
 from scheduler.views.board import is_planning
+from scheduler.views.workload import Workload, care_workload
 
 FLAGS = ("late", "missed", "too_short")  # what the dispatcher acts on during the day
 
@@ -56,6 +57,7 @@ class CarePanel:
     sick_name: str = ""
     problem: str = ""
     visits: int = field(default=0)  # the day's visits, flagged or not
+    workload: Workload | None = None  # the longest and shortest working day
 
 
 def care_panel(
@@ -69,6 +71,7 @@ def care_panel(
         caregivers=carers,
         problem=problem,
         visits=len(rows),
+        workload=care_workload(municipality_id, day, session=session),
     )
     chosen = next((c for c in carers if c.id == sick_id), None)
     if chosen is not None and chosen.id is not None:

@@ -26,6 +26,7 @@ from scheduler.intake.attendance import Check, record_check
 from scheduler.intake.availability import report_sick
 from scheduler.intake.calendar import parse_hhmm
 from scheduler.intake.orders import Actor
+from scheduler.intake.rules import set_care_balance_weight
 from scheduler.intake.visit_requests import find_visit
 from scheduler.models import Caregiver, CheckInKind, Municipality, Role, Service
 from scheduler.planning import plan_day
@@ -35,6 +36,7 @@ from scheduler.reports.attendance_sheets import caregiver_hours_csv, client_hour
 from scheduler.reports.caregiver_day import caregiver_day
 from scheduler.reports.caregiver_ical import caregiver_calendar, issue_calendar_link
 from scheduler.repositories.care import get_caregiver_by_external_id
+from scheduler.views.workload import care_workload
 
 FLAGS = ("late", "missed", "too_short", "far", "open")
 app = typer.Typer(help="Home care: caregivers' days, check-ins, sick reports, hours.")
@@ -191,6 +193,33 @@ def attendance_command(
                             for p in r.presences)  # fmt: skip
         table.add_row(r.external_id, r.client, r.window, checked, str(r.minutes), " ".join(flags))
     console().print(table)
+
+
+@app.command("fairness")
+def fairness_command(
+    municipality: str = typer.Option(..., "--municipality", help="Municipality name."),
+    weight: int | None = typer.Option(
+        None, "--weight", help="0 (least time in all) to 100; weight of the longest day."
+    ),
+    day: str | None = typer.Option(None, "--date", help="Show that day's longest and shortest."),
+) -> None:
+    """Show or set how evenly care plans share the work between caregivers."""
+    with refusals(), session_scope() as session:
+        found = town(municipality, session)
+        mid = found.id or 0
+        if weight is not None:
+            set_care_balance_weight(mid, weight, session=session, actor="cli")
+            session.commit()
+        console().print(f"Fairness weight: {found.care_balance_weight}")
+        if day is not None:
+            shown = care_workload(mid, parse_day(day), session=session)
+            if shown is None:
+                console().print(f"No care plan with visits on {day}.")
+                return
+            for label, part in (("longest", shown.longest), ("shortest", shown.shortest)):
+                console().print(
+                    f"{label}: {part.caregiver} {part.minutes // 60} h {part.minutes % 60:02d} min"
+                )
 
 
 @app.command("hours")

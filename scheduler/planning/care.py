@@ -96,7 +96,9 @@ def build_care(ctx: PlanContext) -> BuiltProblem:
     problem = routing.Problem(
         vehicles=tuple(vehicles),
         jobs=tuple(jobs),
-        objective=routing.Objective(minimize="duration"),
+        objective=routing.Objective(
+            minimize="duration", balance_weight=ctx.municipality.care_balance_weight
+        ),
         initial_routes=_initial(old, jobs, {v.id for v in vehicles}),
     )
     vehicle_refs = {

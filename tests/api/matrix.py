@@ -163,6 +163,9 @@ ENDPOINTS: list[Endpoint] = [
     _e("GET", "/v1/care-attendance/{day}", STAFF),
     _e("GET", "/v1/care-hours?month=2026-01", STAFF),
     _e("GET", "/v1/care-hours.csv?month=2026-01&of=clients", STAFF),
+    _e("GET", "/v1/care-fairness", STAFF),
+    _e("PUT", "/v1/care-fairness", STAFF, {"care_balance_weight": 0}),
+    _e("GET", "/v1/care-workload/{day}", STAFF),
     _e("GET", "/v1/absences?from=2026-01-01&to=2026-02-28", STAFF),
     _e(
         "POST",
