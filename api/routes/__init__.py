@@ -28,6 +28,7 @@ from api.routes import (
     plans,
     solve,
     users,
+    visit_pins,
     welfare,
 )
 
@@ -40,6 +41,7 @@ ROUTERS: list[APIRouter] = [
     welfare.router,
     care.router,
     fairness.router,
+    visit_pins.router,
     care_day.router,
     ical.router,
     audit.router,

@@ -25,6 +25,7 @@ from scheduler.models.care import (
     FrozenVisit,
     Visit,
     VisitCheck,
+    VisitPin,
     VisitPlan,
 )
 from scheduler.models.clients import Client, EmergencyContact
@@ -101,6 +102,7 @@ __all__ = [
     "Vehicle",
     "Visit",
     "VisitCheck",
+    "VisitPin",
     "VisitPlan",
     "VisitStatus",
 ]

@@ -32,8 +32,10 @@ from scheduler.planning.care_progress import Progress, checks_by_visit, kept_par
 from scheduler.planning.meals import seconds
 from scheduler.planning.registry import BuiltProblem, PlanContext, VehicleRef, register
 from scheduler.planning.replan import EVERYTHING_DEPARTED, seconds_into_day
+from scheduler.planning.visit_pins import with_visit_pins
 from scheduler.repositories.meals import clients_by_id
 from scheduler.repositories.plans import followed_version, get_plan, routes_of
+from scheduler.repositories.visit_pins import list_visit_pins
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,8 @@ def build_care(ctx: PlanContext) -> BuiltProblem:
         ),
         initial_routes=_initial(old, jobs, {v.id for v in vehicles}),
     )
+    pins = list_visit_pins(municipality_id, ctx.day, session=ctx.session)
+    problem = with_visit_pins(problem, refs, pins, ids)
     vehicle_refs = {
         a.caregiver.external_id: VehicleRef(caregiver_id=a.caregiver.id, label=a.caregiver.name)
         for a in staff
