@@ -6,34 +6,22 @@ re-plan of the day keeps it, and the list says whether it held and if not, why.
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter, Response, status
-from sqlmodel import Session
 
+from api.care_board import visit_pins
 from api.deps import DbSession, RowId, Staff
 from api.problems import PROBLEM_RESPONSES
 from api.routes._write import audited
 from api.routes.days import Day
 from api.schemas.pins import VisitPinIn, VisitPinPublic
-from scheduler.models import Service
-from scheduler.planning.visit_pins import visit_pin_report
-from scheduler.repositories.plans import latest_version
 from scheduler.repositories.visit_pins import pin_visit, unpin_visit
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["care"])
 
 
-def day_visit_pins(session: Session, municipality_id: int, day: date) -> list[VisitPinPublic]:
-    """The day's visit pins with whether the plan the board shows keeps each."""
-    version = latest_version(municipality_id, day, Service.care, session=session)
-    states = visit_pin_report(municipality_id, day, version, session=session)
-    return [VisitPinPublic.of(s) for s in states]
-
-
 @router.get("/days/{day}/care/visit-pins", response_model=list[VisitPinPublic])
 def list_visit_pins(day: Day, caller: Staff, session: DbSession) -> list[VisitPinPublic]:
-    return day_visit_pins(session, caller.municipality_id, day)
+    return visit_pins(session, caller.municipality_id, day)
 
 
 @router.post(
@@ -51,7 +39,7 @@ def create_visit_pin(
     audited(session, caller, "pin", "visit_pin", pin.id, day=day.isoformat(),
             visit_id=body.visit_id, caregiver_id=body.caregiver_id,
             start=body.start.isoformat() if body.start else None)  # fmt: skip
-    return next(p for p in day_visit_pins(session, mid, day) if p.id == pin.id)
+    return next(p for p in visit_pins(session, mid, day) if p.id == pin.id)
 
 
 @router.delete("/visit-pins/{pin_id}", status_code=status.HTTP_204_NO_CONTENT)
