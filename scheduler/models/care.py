@@ -35,6 +35,9 @@ class CaregiverBase(SQLModel):
     shift_start: time = Field(default=time(8, 0))
     shift_end: time = Field(default=time(16, 0))
     max_minutes: ShiftMinutes = 480
+    # The most a caregiver works in a week (Monday to Sunday), all days' routes together; none:
+    # only the daily limit. Planning a day takes off what the week's other days use.
+    max_week_minutes: int | None = Field(default=None, gt=0, le=7 * 960)
     start_lon: Longitude
     start_lat: Latitude
     break_minutes: BreakMinutes = 30

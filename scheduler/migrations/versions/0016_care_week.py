@@ -1,4 +1,4 @@
-"""fairness between caregivers: the municipality's balance weight
+"""caregivers' weeks: the municipality's balance weight, each caregiver's weekly limit
 
 Revision ID: 0016
 Revises: 0010
@@ -21,8 +21,12 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column('care_balance_weight', sa.Integer(), nullable=False, server_default='0')
         )
+    with op.batch_alter_table('caregiver') as batch:
+        batch.add_column(sa.Column('max_week_minutes', sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('caregiver') as batch:
+        batch.drop_column('max_week_minutes')
     with op.batch_alter_table('municipality') as batch:
         batch.drop_column('care_balance_weight')
