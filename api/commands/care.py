@@ -16,6 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import typer
+from rich.progress import Progress
 from rich.table import Table
 from sqlmodel import Session
 
@@ -31,11 +32,13 @@ from scheduler.intake.visit_requests import find_visit
 from scheduler.models import Caregiver, CheckInKind, Municipality, Role, Service
 from scheduler.planning import plan_day
 from scheduler.planning.care_changes import sick_report
+from scheduler.planning.week import plan_week
 from scheduler.reports.attendance import day_attendance, monthly_hours
 from scheduler.reports.attendance_sheets import caregiver_hours_csv, client_hours_csv, hours_html
 from scheduler.reports.caregiver_day import caregiver_day
 from scheduler.reports.caregiver_ical import caregiver_calendar, issue_calendar_link
 from scheduler.repositories.care import get_caregiver_by_external_id
+from scheduler.views.care_week import care_week
 from scheduler.views.workload import care_workload
 
 FLAGS = ("late", "missed", "too_short", "far", "open")
@@ -45,6 +48,7 @@ app = typer.Typer(help="Home care: caregivers' days, check-ins, sick reports, ho
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="care")
     root.command("bench-care")(bench_care_command)
+    root.command("bench-care-week")(bench_care_week_command)
 
 
 def _caregiver(mid: int, external_id: str, session: Session) -> Caregiver:
@@ -222,6 +226,37 @@ def fairness_command(
                 )
 
 
+@app.command("week")
+def week_command(
+    day: str = typer.Argument(..., metavar="DATE", help="Any day of the week, YYYY-MM-DD."),
+    municipality: str = typer.Option(..., "--municipality", help="Municipality name."),
+    time_limit: float = typer.Option(10.0, "--time-limit", help="Solver seconds per day."),
+    show: bool = typer.Option(False, "--show", help="Only show the week, plan nothing."),
+) -> None:
+    """Plan a caregiver week, Monday first (each day keeps the week's caregivers and weekly
+    limits), then show each caregiver's minutes per day and the clients kept."""
+    when = parse_day(day)
+    with refusals(), session_scope() as session:
+        mid = town(municipality, session).id or 0
+        if not show:
+            with Progress(console=console()) as bar:
+                task = bar.add_task("Planning the week", total=7)
+                plan_week(mid, when, session=session, time_limit=time_limit,
+                          note=lambda _d, _v: bar.advance(task))  # fmt: skip
+        week = care_week(mid, when, session=session)
+    table = Table(title=f"Care week from {week.days[0]}", title_justify="left")
+    for column in ("caregiver", *(f"{d:%a %d.%m}" for d in week.days), "week", "limit"):
+        table.add_column(column)
+    for c in week.caregivers:
+        cells = [f"{m // 60}:{m % 60:02d}" if m else "-" for m in c.minutes]
+        limit = f"{c.limit // 60}:{c.limit % 60:02d}" if c.limit else "-"
+        table.add_row(c.caregiver, *cells, f"{c.total // 60}:{c.total % 60:02d}", limit)
+    console().print(table)
+    kept = f"{week.continuity:.0%}" if week.continuity is not None else "-"
+    console().print(f"Clients kept by one caregiver all week: {kept}; "
+                    f"visits not planned: {sum(week.unassigned)}")  # fmt: skip
+
+
 @app.command("hours")
 def hours_command(
     month: str = typer.Argument(..., metavar="MONTH", help="YYYY-MM."),
@@ -281,5 +316,35 @@ def bench_care_command(
     )
     for line in r.violations[:10]:
         console().print(f"  [red]broken[/red] {line}")
+    if record is not None:
+        append_row(record, markdown(r, machine()))
+
+
+def bench_care_week_command(
+    visits: int = typer.Option(300, min=1, help="Visits on the Monday."),
+    caregivers: int = typer.Option(40, min=2, help="Caregivers."),
+    time_limit: float = typer.Option(9.0, "--time-limit", help="Solver seconds per day."),
+    week_hours: int = typer.Option(40, "--week-hours", min=1, help="Every caregiver's limit."),
+    seed: int = typer.Option(7, "--seed", help="Seed of the generated town."),
+    folder: Path | None = typer.Option(None, help="Keep the database here [a temporary dir]."),
+    record: Path | None = typer.Option(None, "--record", help="Append the row to this file."),
+) -> None:
+    """Time a generated municipality's care week, Monday to Friday, planned day by day."""
+    from scheduler.lab.bench_care_week import markdown, run_week_bench
+
+    with tempfile.TemporaryDirectory() as scratch:
+        where = folder or Path(scratch)
+        where.mkdir(parents=True, exist_ok=True)
+        console().print(f"Setting up in {where} (not timed), then the week ({time_limit:g} s/day)")
+        r = run_week_bench(where, visits=visits, caregivers=caregivers, seed=seed,
+                           time_limit=time_limit, week_limit_min=week_hours * 60,
+                           note=lambda line: console().print(f"  {line}"))  # fmt: skip
+    continuity = f"{r.continuity:.0%}" if r.continuity is not None else "-"
+    console().print(
+        f"{r.visits} visits on {r.days} days, {r.caregivers} caregivers: {r.total_s:.1f} s; "
+        f"unassigned {r.unassigned} ({r.unassigned_share:.1%}); continuity {continuity}; "
+        f"longest week {r.longest_min / 60:.1f} h, shortest {r.shortest_min / 60:.1f} h "
+        f"(limit {week_hours} h, {r.over_limit} over); {r.violations} hard constraints broken"
+    )
     if record is not None:
         append_row(record, markdown(r, machine()))

@@ -78,6 +78,13 @@ class Translator:
     def day(self, value: date) -> str:
         return format_date(value, format="full", locale=self.language)
 
+    def weekday(self, value: date) -> str:
+        """A column head of a week: the day's short name and date ("пн 1.12")."""
+        return format_date(value, format="EEE d.M.", locale=self.language)
+
+    def short_date(self, value: date) -> str:
+        return format_date(value, format="medium", locale=self.language)
+
     def moment(self, value: datetime | None) -> str:
         """A stored UTC time shown in the municipality's zone."""
         if value is None:

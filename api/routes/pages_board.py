@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, TypedDict
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -31,6 +31,7 @@ from scheduler.models import Service
 from scheduler.repositories.plans import get_plan
 from scheduler.repositories.visit_pins import pin_visit, unpin_visit
 from scheduler.views.board import route_ids
+from scheduler.views.care_week import care_week
 
 router = APIRouter(include_in_schema=False)
 POLL_S = 1.5
@@ -88,6 +89,17 @@ def _page(
     if service == Service.care:
         context["care"] = care_panel(session, page.municipality_id, day, sick, problem)
     return render(request, "board.html", page.t, context, status_code=422 if problem else 200)
+
+
+@router.get("/board/week", response_class=HTMLResponse)
+def board_week(
+    request: Request, page: BoardUser, session: DbSession, day: date | None = None
+) -> Response:
+    """The care week: each caregiver's minutes per day and who visits each client."""
+    day = day or datetime.now(ZoneInfo(page.town.timezone)).date()
+    week = care_week(page.municipality_id, day, session=session)
+    context = {"page": page, "week": week, "one_week": timedelta(days=7)}
+    return render(request, "care_week.html", page.t, context)
 
 
 @router.post("/board/sick", response_class=HTMLResponse, dependencies=[Depends(form_token)])

@@ -166,6 +166,7 @@ ENDPOINTS: list[Endpoint] = [
     _e("GET", "/v1/care-fairness", STAFF),
     _e("PUT", "/v1/care-fairness", STAFF, {"care_balance_weight": 0}),
     _e("GET", "/v1/care-workload/{day}", STAFF),
+    _e("GET", "/v1/care-weeks/{day}", STAFF),
     _e("GET", "/v1/days/{day}/care/visit-pins", STAFF),
     _e("POST", "/v1/days/{day}/care/visit-pins", STAFF, {"visit_id": 999999, "caregiver_id": 9}),
     _e("DELETE", "/v1/visit-pins/{pin_id}", STAFF),

@@ -66,3 +66,19 @@ def test_plan_day_checkins_sick_report_and_hours(tmp_path: Path) -> None:
     _run("care", "hours", "2025-06", *TOWN, "--caregivers-csv", str(tmp_path / "g.csv"))
     (row,) = csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8"))
     assert (row["caregiver_id"], row["minutes"], row["hours"]) == (carer, "35", "0.58")
+
+
+def test_a_week_planned_from_the_shell_and_the_fairness_weight(tmp_path: Path) -> None:
+    _town()
+    out = _run("care", "week", DAY, *TOWN, "--time-limit", "2")
+    assert "Care week from 2025-06-02" in out  # DAY is a Tuesday: its week's Monday
+    table = out[out.index("Care week from") :]
+    assert "G1" in table and "G2" in table
+    assert "Clients kept by one caregiver all week: 100%" in out
+    assert _run("care", "week", DAY, *TOWN, "--show") == table  # what was planned, unchanged
+    assert "Fairness weight: 0" in _run("care", "fairness", *TOWN)
+    assert "Fairness weight: 4" in _run("care", "fairness", *TOWN, "--weight", "4")
+    refused = CliRunner().invoke(app, ["care", "fairness", *TOWN, "--weight", "101"])
+    assert refused.exit_code == 1 and "care_balance_weight" in refused.output
+    shown = _run("care", "fairness", *TOWN, "--date", "2025-06-04")
+    assert "longest: Carer G" in shown and "shortest: Carer G" in shown

@@ -25,6 +25,7 @@ from scheduler.planning.registry import PlanContext
 from scheduler.planning.week import plan_week
 from scheduler.repositories.care import get_caregiver_by_external_id
 from scheduler.repositories.plans import latest_version, routes_of
+from scheduler.views.care_week import care_week
 from tests.scheduler import care_town
 
 MONDAY = date(2025, 6, 2)
@@ -127,3 +128,21 @@ def test_a_sickness_on_wednesday_moves_only_the_sick_caregivers_visits(
             kept = {v: c for v, c in before[day].items() if c == "G2"}
             assert {v: after[v] for v in kept} == kept
             assert set(after) == set(before[day])  # every visit still made
+
+
+def test_the_week_view_counts_minutes_and_continuity(sqlite_engine: Engine) -> None:
+    with Session(sqlite_engine) as session:
+        town = _town(session, g1_week=150)
+        mid = town.id or 0
+        plan_week(mid, MONDAY, session=session, time_limit=LIMIT, now=SUNDAY_NIGHT)
+        week = care_week(mid, WEEK[3], session=session)  # any day of the week shows the week
+        assert week.days[0] == MONDAY and len(week.days) == 7
+        rows = {c.caregiver: c for c in week.caregivers}
+        assert rows["Carer G1"].minutes[:5] == tuple(_minutes(session, town, d, "G1") for d in WEEK)
+        assert rows["Carer G1"].limit == 150 and rows["Carer G1"].total <= 150
+        assert rows["Carer G2"].minutes[5:] == (0, 0)
+        visits = sum(sum(c.visits) for c in week.caregivers)
+        assert visits == 4 * 5 and week.unassigned == (0,) * 7
+        assert {c.client for c in week.clients} == {f"Client c{k}" for k in range(4)}
+        kept = sum(c.kept for c in week.clients) / 4
+        assert week.continuity == kept

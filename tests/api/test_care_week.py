@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from scheduler.models import AuditEntry, Municipality, Role
-from tests.api.conftest import World
+from tests.api.conftest import PASSWORD, World
 
 TOWN, OTHER = "Kazanlak", "Maribor"
 
@@ -46,3 +46,17 @@ def test_no_care_plan_no_workload(world: World) -> None:
         "caregivers": 0,
         "spread_minutes": 0,
     }
+
+
+def test_the_week_over_rest_and_on_its_page(world: World) -> None:
+    week = world.client(TOWN, Role.dispatcher).get("/v1/care-weeks/2031-01-08").json()
+    assert week["days"][0] == "2031-01-06" and len(week["days"]) == 7  # Monday to Sunday
+    assert {c["caregiver"] for c in week["caregivers"]} >= {"Maria"}
+    assert week["clients"] == [] and week["continuity"] is None
+    board = world.client()
+    who = {"municipality": TOWN, "username": "dispatcher", "password": PASSWORD}
+    assert board.post("/login", data=who, follow_redirects=False).status_code == 303
+    page = board.get("/board/week?day=2031-01-08").text
+    assert 'data-monday="2031-01-06"' in page and "Седмица на грижите" in page
+    assert 'data-caregiver="Maria" data-total="0"' in page
+    assert world.client(TOWN, Role.driver).get("/v1/care-weeks/2031-01-08").status_code == 403
