@@ -17,12 +17,17 @@ from api.schemas.care_day import (
     SickReportPublic,
     VisitAttendancePublic,
 )
+from api.schemas.pins import VisitPinPublic
 from scheduler.intake.availability import absences_between
-from scheduler.models import AbsenceKind, Caregiver, Service
+from scheduler.models import AbsenceKind, Caregiver, Service, Visit
 from scheduler.planning.care_changes import sick_report
+from scheduler.planning.visit_pins import visit_pin_report
 from scheduler.reports.attendance import day_attendance
 from scheduler.repositories.care import list_caregivers
+from scheduler.repositories.plans import latest_version
+from scheduler.repositories.visits import day_visits
 from scheduler.views.board import is_planning
+from scheduler.views.workload import Workload, care_workload
 
 FLAGS = ("late", "missed", "too_short")  # what the dispatcher acts on during the day
 
@@ -56,6 +61,9 @@ class CarePanel:
     sick_name: str = ""
     problem: str = ""
     visits: int = field(default=0)  # the day's visits, flagged or not
+    workload: Workload | None = None  # the longest and shortest working day
+    pins: list[VisitPinPublic] = field(default_factory=list)  # with whether each held
+    day_visits: list[Visit] = field(default_factory=list)  # what the pin form offers
 
 
 def care_panel(
@@ -69,9 +77,20 @@ def care_panel(
         caregivers=carers,
         problem=problem,
         visits=len(rows),
+        workload=care_workload(municipality_id, day, session=session),
+        pins=visit_pins(session, municipality_id, day),
+        day_visits=day_visits(municipality_id, day, session=session),
     )
     chosen = next((c for c in carers if c.id == sick_id), None)
     if chosen is not None and chosen.id is not None:
         panel.sick = sick_outcome(session, municipality_id, chosen.id, day)
         panel.sick_name = chosen.name
     return panel
+
+
+def visit_pins(session: Session, municipality_id: int, day: date) -> list[VisitPinPublic]:
+    """The day's visit pins with whether the plan the board shows keeps each (the panel and
+    REST say the same)."""
+    version = latest_version(municipality_id, day, Service.care, session=session)
+    states = visit_pin_report(municipality_id, day, version, session=session)
+    return [VisitPinPublic.of(s) for s in states]

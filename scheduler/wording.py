@@ -78,6 +78,10 @@ class Wording:
         """A date in a table cell: "6. jan. 2026", "6 Jan 2026"."""
         return format_date(value, format="medium", locale=self.locale)
 
+    def weekday(self, value: date) -> str:
+        """A column head of a week: the day's short name and date ("пн 1.12.")."""
+        return format_date(value, format="EEE d.M.", locale=self.locale)
+
     def month(self, value: str | date) -> str:
         """A month ("2026-01" or a date in it) as its name and year: "januar 2026"."""
         first = date.fromisoformat(f"{value}-01") if isinstance(value, str) else value

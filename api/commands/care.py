@@ -16,25 +16,31 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import typer
+from rich.progress import Progress
 from rich.table import Table
 from sqlmodel import Session
 
 from api.commands.planning import parse_day, refusals, town, write
 from api.console import append_row, console, machine, office_words
+from api.i18n import Translator
 from scheduler.db import session_scope
 from scheduler.intake.attendance import Check, record_check
 from scheduler.intake.availability import report_sick
 from scheduler.intake.calendar import parse_hhmm
 from scheduler.intake.orders import Actor
+from scheduler.intake.rules import set_care_balance_weight
 from scheduler.intake.visit_requests import find_visit
 from scheduler.models import Caregiver, CheckInKind, Municipality, Role, Service
 from scheduler.planning import plan_day
 from scheduler.planning.care_changes import sick_report
+from scheduler.planning.week import plan_week
 from scheduler.reports.attendance import day_attendance, monthly_hours
 from scheduler.reports.attendance_sheets import caregiver_hours_csv, client_hours_csv, hours_html
 from scheduler.reports.caregiver_day import caregiver_day
 from scheduler.reports.caregiver_ical import caregiver_calendar, issue_calendar_link
 from scheduler.repositories.care import get_caregiver_by_external_id
+from scheduler.views.care_week import care_week
+from scheduler.views.workload import care_workload
 
 FLAGS = ("late", "missed", "too_short", "far", "open")
 app = typer.Typer(help="Home care: caregivers' days, check-ins, sick reports, hours.")
@@ -43,6 +49,7 @@ app = typer.Typer(help="Home care: caregivers' days, check-ins, sick reports, ho
 def register(root: typer.Typer) -> None:
     root.add_typer(app, name="care")
     root.command("bench-care")(bench_care_command)
+    root.command("bench-care-week")(bench_care_week_command)
 
 
 def _caregiver(mid: int, external_id: str, session: Session) -> Caregiver:
@@ -198,6 +205,75 @@ def attendance_command(
     console().print(table)
 
 
+@app.command("fairness")
+def fairness_command(
+    municipality: str = typer.Option(..., "--municipality", help="Municipality name."),
+    weight: int | None = typer.Option(
+        None, "--weight", help="0 (least time in all) to 100; weight of the longest day."
+    ),
+    day: str | None = typer.Option(None, "--date", help="Show that day's longest and shortest."),
+) -> None:
+    """Show or set how evenly care plans share the work between caregivers."""
+    with refusals(), session_scope() as session:
+        found = town(municipality, session)
+        t = office_words(found.locale, found.timezone)
+        mid = found.id or 0
+        if weight is not None:
+            set_care_balance_weight(mid, weight, session=session, actor="cli")
+            session.commit()
+        console().print(
+            t.gettext("Fairness weight: %(weight)d") % {"weight": found.care_balance_weight}
+        )
+        if day is None:
+            return
+        shown = care_workload(mid, parse_day(day), session=session)
+    if shown is None:
+        console().print(t.gettext("No care plan with visits on %(day)s.") % {"day": day})
+        return
+    for label, part in (("Longest day", shown.longest), ("shortest day", shown.shortest)):
+        console().print(f"{t.gettext(label)}: {part.caregiver}, {_span(t, part.minutes)}")
+
+
+def _span(t: Translator, minutes: int) -> str:
+    hours, rest = divmod(minutes, 60)
+    return t.gettext("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": rest}
+
+
+@app.command("week")
+def week_command(
+    day: str = typer.Argument(..., metavar="DATE", help="Any day of the week, YYYY-MM-DD."),
+    municipality: str = typer.Option(..., "--municipality", help="Municipality name."),
+    time_limit: float = typer.Option(10.0, "--time-limit", help="Solver seconds per day."),
+    show: bool = typer.Option(False, "--show", help="Only show the week, plan nothing."),
+) -> None:
+    """Plan a caregiver week, Monday first (each day keeps the week's caregivers and weekly
+    limits), then show each caregiver's minutes per day and the clients kept."""
+    when = parse_day(day)
+    with refusals(), session_scope() as session:
+        found = town(municipality, session)
+        t = office_words(found.locale, found.timezone)
+        mid = found.id or 0
+        if not show:
+            with Progress(console=console()) as bar:
+                task = bar.add_task(t.gettext("Planning the week"), total=7)
+                plan_week(mid, when, session=session, time_limit=time_limit,
+                          note=lambda _d, _v: bar.advance(task))  # fmt: skip
+        week = care_week(mid, when, session=session)
+    title = f"{t.gettext('Care week')} {t.short_day(week.days[0])}"
+    table = Table(title=title, title_justify="left")
+    heads = (t.gettext("Caregiver"), *map(t.weekday, week.days), t.gettext("Week"))
+    for column in (*heads, t.gettext("Limit")):
+        table.add_column(column)
+    for c in week.caregivers:
+        cells = [_span(t, m) if m else "-" for m in c.minutes]
+        limit = _span(t, c.limit) if c.limit else "-"
+        table.add_row(c.caregiver, *cells, _span(t, c.total), limit)
+    console().print(table)
+    kept = t.number(100 * week.continuity) + " %" if week.continuity is not None else "-"
+    console().print(f"{t.gettext('Clients kept by one caregiver all week')}: {kept}")
+    console().print(f"{t.gettext('Visits not planned this week')}: {sum(week.unassigned)}")
+
+
 @app.command("hours")
 def hours_command(
     month: str = typer.Argument(..., metavar="MONTH", help="YYYY-MM."),
@@ -267,5 +343,35 @@ def bench_care_command(
     )
     for line in r.violations[:10]:
         console().print(f"  [red]broken[/red] {line}")
+    if record is not None:
+        append_row(record, markdown(r, machine()))
+
+
+def bench_care_week_command(
+    visits: int = typer.Option(300, min=1, help="Visits on the Monday."),
+    caregivers: int = typer.Option(40, min=2, help="Caregivers."),
+    time_limit: float = typer.Option(9.0, "--time-limit", help="Solver seconds per day."),
+    week_hours: int = typer.Option(40, "--week-hours", min=1, help="Every caregiver's limit."),
+    seed: int = typer.Option(7, "--seed", help="Seed of the generated town."),
+    folder: Path | None = typer.Option(None, help="Keep the database here [a temporary dir]."),
+    record: Path | None = typer.Option(None, "--record", help="Append the row to this file."),
+) -> None:
+    """Time a generated municipality's care week, Monday to Friday, planned day by day."""
+    from scheduler.lab.bench_care_week import markdown, run_week_bench
+
+    with tempfile.TemporaryDirectory() as scratch:
+        where = folder or Path(scratch)
+        where.mkdir(parents=True, exist_ok=True)
+        console().print(f"Setting up in {where} (not timed), then the week ({time_limit:g} s/day)")
+        r = run_week_bench(where, visits=visits, caregivers=caregivers, seed=seed,
+                           time_limit=time_limit, week_limit_min=week_hours * 60,
+                           note=lambda line: console().print(f"  {line}"))  # fmt: skip
+    continuity = f"{r.continuity:.0%}" if r.continuity is not None else "-"
+    console().print(
+        f"{r.visits} visits on {r.days} days, {r.caregivers} caregivers: {r.total_s:.1f} s; "
+        f"unassigned {r.unassigned} ({r.unassigned_share:.1%}); continuity {continuity}; "
+        f"longest week {r.longest_min / 60:.1f} h, shortest {r.shortest_min / 60:.1f} h "
+        f"(limit {week_hours} h, {r.over_limit} over); {r.violations} hard constraints broken"
+    )
     if record is not None:
         append_row(record, markdown(r, machine()))

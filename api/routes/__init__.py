@@ -10,6 +10,7 @@ from api.routes import (
     canteen,
     care,
     care_day,
+    care_week,
     clients,
     days,
     fleet,
@@ -29,6 +30,7 @@ from api.routes import (
     plans,
     solve,
     users,
+    visit_pins,
     welfare,
 )
 
@@ -40,6 +42,8 @@ ROUTERS: list[APIRouter] = [
     clients.router,
     welfare.router,
     care.router,
+    care_week.router,
+    visit_pins.router,
     care_day.router,
     ical.router,
     audit.router,

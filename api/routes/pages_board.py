@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Annotated, TypedDict
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -18,17 +18,20 @@ from sqlmodel import Session
 from api.board import current_version, live_status, open_alerts
 from api.care_board import CarePanel, care_panel
 from api.csrf import form_token
-from api.deps import DbSession
+from api.deps import DbSession, RowId
 from api.eager import relay_if_eager
 from api.pages import BoardUser, PageUser
 from api.templating import render
+from scheduler.audit import audit
 from scheduler.errors import DomainError
 from scheduler.intake.availability import report_sick
 from scheduler.intake.calendar import parse_hhmm
 from scheduler.intake.orders import Actor
 from scheduler.models import Service
 from scheduler.repositories.plans import get_plan
+from scheduler.repositories.visit_pins import pin_visit, unpin_visit
 from scheduler.views.board import route_ids
+from scheduler.views.care_week import care_week
 
 router = APIRouter(include_in_schema=False)
 POLL_S = 1.5
@@ -88,6 +91,17 @@ def _page(
     return render(request, "board.html", page.t, context, status_code=422 if problem else 200)
 
 
+@router.get("/board/week", response_class=HTMLResponse)
+def board_week(
+    request: Request, page: BoardUser, session: DbSession, day: date | None = None
+) -> Response:
+    """The care week: each caregiver's minutes per day and who visits each client."""
+    day = day or datetime.now(ZoneInfo(page.town.timezone)).date()
+    week = care_week(page.municipality_id, day, session=session)
+    context = {"page": page, "week": week, "one_week": timedelta(days=7)}
+    return render(request, "care_week.html", page.t, context)
+
+
 @router.post("/board/sick", response_class=HTMLResponse, dependencies=[Depends(form_token)])
 def board_sick(
     request: Request,
@@ -110,6 +124,50 @@ def board_sick(
         return _page(request, page, session, day, Service.care, problem=str(exc))
     relay_if_eager(later, request)
     query = urlencode({"day": day.isoformat(), "service": "care", "sick": caregiver_id})
+    return RedirectResponse(f"/board?{query}#care-panel", status_code=303)
+
+
+@router.post("/board/visit-pins", response_class=HTMLResponse, dependencies=[Depends(form_token)])
+def board_pin_visit(
+    request: Request,
+    page: BoardUser,
+    session: DbSession,
+    day: Annotated[date, Form()],
+    visit_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    caregiver_id: Annotated[int, Form(ge=1, le=2**31 - 1)],
+    start: Annotated[str, Form(max_length=5)] = "",
+) -> Response:
+    """The panel's pin form: the next plan keeps the pin; the list says whether it held. A
+    refusal (a time outside the window, a third caregiver) shows the page with the reason."""
+    try:
+        at = parse_hhmm(start) if start else None
+        pin = pin_visit(page.municipality_id, day, visit_id=visit_id, caregiver_id=caregiver_id,
+                        start=at, by=page.actor, session=session)  # fmt: skip
+    except (DomainError, ValueError) as exc:
+        session.rollback()
+        return _page(request, page, session, day, Service.care, problem=str(exc))
+    audit(page.municipality_id, session=session, actor=page.actor, action="pin",
+          entity="visit_pin", entity_id=pin.id, detail={"visit_id": visit_id,
+          "caregiver_id": caregiver_id, "start": start or None})  # fmt: skip
+    return _back_to_care(day)
+
+
+@router.post(
+    "/board/visit-pins/{pin_id}/delete",
+    response_class=HTMLResponse,
+    dependencies=[Depends(form_token)],
+)
+def board_unpin_visit(
+    page: BoardUser, session: DbSession, pin_id: RowId, day: Annotated[date, Form()]
+) -> Response:
+    pin = unpin_visit(page.municipality_id, pin_id, session=session)
+    audit(page.municipality_id, session=session, actor=page.actor, action="unpin",
+          entity="visit_pin", entity_id=pin_id, detail={"visit_id": pin.visit_id})  # fmt: skip
+    return _back_to_care(day)
+
+
+def _back_to_care(day: date) -> Response:
+    query = urlencode({"day": day.isoformat(), "service": "care"})
     return RedirectResponse(f"/board?{query}#care-panel", status_code=303)
 
 

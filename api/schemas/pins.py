@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from pydantic import BaseModel, Field
 
 from scheduler.models import Service
 from scheduler.planning.pins import PinState
+from scheduler.planning.visit_pins import VisitPinState
 
 DB_INT = 2**31 - 1
 
@@ -47,6 +48,44 @@ class PinPublic(BaseModel):
             vehicle_id=pin.vehicle_id,
             van=state.van,
             position=pin.position,
+            created_by=pin.created_by,
+            created_at=pin.created_at,
+            holds=state.holds,
+            note=state.note,
+        )
+
+
+class VisitPinIn(BaseModel):
+    visit_id: int = Field(ge=1, le=DB_INT, description="A visit of the day.")
+    caregiver_id: int = Field(ge=1, le=DB_INT, description="The caregiver who is to make it.")
+    start: time | None = Field(
+        default=None, description="The start asked for, HH:MM local time, inside its window."
+    )
+
+
+class VisitPinPublic(BaseModel):
+    id: int
+    visit_id: int
+    visit: str
+    caregiver_id: int
+    caregiver: str
+    start: time | None
+    created_by: str
+    created_at: datetime
+    holds: bool | None = Field(description="None until a plan made after the pin has seen it.")
+    note: str = Field(description="Whether the plan keeps the pin, and if not, why, in words.")
+
+    @classmethod
+    def of(cls, state: VisitPinState) -> VisitPinPublic:
+        pin = state.pin
+        assert pin.id is not None
+        return cls(
+            id=pin.id,
+            visit_id=pin.visit_id,
+            visit=state.visit,
+            caregiver_id=pin.caregiver_id,
+            caregiver=state.caregiver,
+            start=pin.start,
             created_by=pin.created_by,
             created_at=pin.created_at,
             holds=state.holds,

@@ -26,6 +26,7 @@ from scheduler.models.care import (
     FrozenVisit,
     Visit,
     VisitCheck,
+    VisitPin,
     VisitPlan,
 )
 from scheduler.models.clients import Client, EmergencyContact
@@ -108,6 +109,7 @@ __all__ = [
     "Vehicle",
     "Visit",
     "VisitCheck",
+    "VisitPin",
     "VisitPlan",
     "VisitStatus",
 ]

@@ -35,6 +35,9 @@ class CaregiverBase(SQLModel):
     shift_start: time = Field(default=time(8, 0))
     shift_end: time = Field(default=time(16, 0))
     max_minutes: ShiftMinutes = 480
+    # The most a caregiver works in a week (Monday to Sunday), all days' routes together; none:
+    # only the daily limit. Planning a day takes off what the week's other days use.
+    max_week_minutes: int | None = Field(default=None, gt=0, le=7 * 960)
     start_lon: Longitude
     start_lat: Latitude
     break_minutes: BreakMinutes = 30
@@ -141,3 +144,17 @@ class VisitCheck(SQLModel, table=True):
     lon: float | None = None
     lat: float | None = None
     client_event_id: str = Field(max_length=64)
+
+
+class VisitPin(SQLModel, table=True):
+    """A dispatcher's pin: this caregiver makes the visit, at `start` when given; a visit that
+    needs two people may have two pins (planning/visit_pins.py)."""
+
+    __table_args__ = (UniqueConstraint("visit_id", "caregiver_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    visit_id: int = Field(foreign_key="visit.id", index=True, ondelete="CASCADE")
+    caregiver_id: int = Field(foreign_key="caregiver.id", index=True, ondelete="CASCADE")
+    start: time | None = Field(default=None, description="The start asked for, local time.")
+    created_by: str = Field(max_length=120)
+    created_at: datetime = Field(default_factory=utcnow)

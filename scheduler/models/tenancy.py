@@ -7,6 +7,8 @@ from sqlmodel import Field, SQLModel
 
 from scheduler.models.base import Role, tenant_fk, utcnow
 
+CARE_BALANCE_WEIGHT_MAX = 100
+
 
 class MunicipalityBase(SQLModel):
     name: str = Field(max_length=120, unique=True, index=True)
@@ -23,6 +25,10 @@ class MunicipalityBase(SQLModel):
     # A welfare alert nobody acknowledged within this many minutes goes to the next person on
     # the escalation list (and again, until someone takes it).
     welfare_escalate_after_min: int = Field(default=10, ge=1, le=240)
+    # Fairness between caregivers: the cost of each second of the longest working day, beside
+    # one per second of travel and work. 0 plans for the least time in all; 1 already shares a
+    # day of short visits between two caregivers rather than giving it all to one.
+    care_balance_weight: int = Field(default=0, ge=0, le=CARE_BALANCE_WEIGHT_MAX)
 
 
 class Municipality(MunicipalityBase, table=True):

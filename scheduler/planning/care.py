@@ -29,11 +29,14 @@ from scheduler.intake.visits import SERVICE, frozen_day_visits
 from scheduler.models import Caregiver, Client, Service, Stop
 from scheduler.planning.care_jobs import JobFacts, visit_jobs
 from scheduler.planning.care_progress import Progress, checks_by_visit, kept_parts, progress
+from scheduler.planning.care_week import WeekFacts, week_facts
 from scheduler.planning.meals import seconds
 from scheduler.planning.registry import BuiltProblem, PlanContext, VehicleRef, register
 from scheduler.planning.replan import EVERYTHING_DEPARTED, seconds_into_day
+from scheduler.planning.visit_pins import with_visit_pins
 from scheduler.repositories.meals import clients_by_id
 from scheduler.repositories.plans import followed_version, get_plan, routes_of
+from scheduler.repositories.visit_pins import list_visit_pins
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class OldPlan:
     job_stops: dict[str, Stop]
     sequences: dict[str, tuple[str, ...]]
     halves: dict[tuple[int, str], str]  # (visit id, caregiver) -> job id
+    resource_of: dict[str, str]  # job id -> caregiver
 
 
 def old_plan(ctx: PlanContext) -> OldPlan:
@@ -51,7 +55,7 @@ def old_plan(ctx: PlanContext) -> OldPlan:
     assert municipality_id is not None
     plan = get_plan(municipality_id, ctx.day, SERVICE, session=ctx.session)
     base = followed_version(municipality_id, plan, session=ctx.session) if plan else None
-    found = OldPlan({}, {}, {}, {})
+    found = OldPlan({}, {}, {}, {}, {})
     if base is None or base.id is None:
         return found
     for route, stops in routes_of(municipality_id, base.id, session=ctx.session):
@@ -60,6 +64,7 @@ def old_plan(ctx: PlanContext) -> OldPlan:
         found.sequences[route.resource] = tuple(s.job_id for s in jobs if s.job_id)
         for stop in jobs:
             found.job_stops[stop.job_id or ""] = stop
+            found.resource_of[stop.job_id or ""] = route.resource
             if stop.visit_id is not None:
                 found.halves[(stop.visit_id, route.resource)] = stop.job_id or ""
     return found
@@ -89,16 +94,23 @@ def build_care(ctx: PlanContext) -> BuiltProblem:
     done = progress(visits, checks, ids, old.halves, on_duty, tz)
     now_s = now_seconds(ctx)
     resume = _resume(staff, done, clients, now_s)
-    vehicles = _vehicles(staff, done, resume)
+    week = week_facts(municipality_id, ctx.day, session=ctx.session)
+    vehicles = _vehicles(staff, done, resume, week)
     kept = kept_parts(done, old.first_stop, old.job_stops, {w: t for w, (_, t) in resume.items()})
-    facts = JobFacts(visits, clients, done, on_duty, frozenset(v.id for v in vehicles), now_s)
+    carers = _carers(old, week, {v.client_id for v in visits})
+    facts = JobFacts(visits, clients, done, on_duty, frozenset(v.id for v in vehicles), now_s,
+                     carers)  # fmt: skip
     jobs, refs, unroutable = visit_jobs(facts)
     problem = routing.Problem(
         vehicles=tuple(vehicles),
         jobs=tuple(jobs),
-        objective=routing.Objective(minimize="duration"),
+        objective=routing.Objective(
+            minimize="duration", balance_weight=ctx.municipality.care_balance_weight
+        ),
         initial_routes=_initial(old, jobs, {v.id for v in vehicles}),
     )
+    pins = list_visit_pins(municipality_id, ctx.day, session=ctx.session)
+    problem = with_visit_pins(problem, refs, pins, ids)
     vehicle_refs = {
         a.caregiver.external_id: VehicleRef(caregiver_id=a.caregiver.id, label=a.caregiver.name)
         for a in staff
@@ -127,8 +139,22 @@ def _resume(
     return found
 
 
+def _carers(old: OldPlan, week: WeekFacts, clients: set[int]) -> dict[int, tuple[str, ...]]:
+    """Client -> the caregivers to keep: who has the visit in the plan being re-planned (few
+    changes), then who visits the client on the week's other days (continuity)."""
+    today: dict[int, list[str]] = {}
+    for stop in old.job_stops.values():
+        if stop.client_id in clients:
+            today.setdefault(stop.client_id, []).append(old.resource_of[stop.job_id or ""])
+    return {
+        c: tuple(dict.fromkeys([*today.get(c, []), *week.preferred(c)]))
+        for c in clients
+        if c in today or week.preferred(c)
+    }
+
+
 def _vehicles(
-    staff: Sequence[Availability], done: Progress, resume: Resume
+    staff: Sequence[Availability], done: Progress, resume: Resume, week: WeekFacts
 ) -> list[routing.Vehicle]:
     """Caregivers on duty, and those off duty now who kept visits (with an empty window, so
     their kept visits are written on their route and nothing new joins them)."""
@@ -136,7 +162,10 @@ def _vehicles(
     for a in staff:
         who = a.caregiver.external_id
         if a.on_duty:
-            vehicles.append(caregiver_vehicle(a.caregiver, resume.get(who), done.kept.get(who)))
+            left = week_left(a.caregiver, week)
+            vehicles.append(
+                caregiver_vehicle(a.caregiver, resume.get(who), done.kept.get(who), left)
+            )
         elif who in done.kept:
             where, when = resume[who]
             vehicles.append(
@@ -155,14 +184,25 @@ def shift(caregiver: Caregiver) -> tuple[int, int]:
     return start, min(end, start + caregiver.max_minutes * 60)
 
 
+def week_left(caregiver: Caregiver, week: WeekFacts) -> int | None:
+    """Minutes of the weekly limit the week's other days leave for this day (None: no limit)."""
+    if caregiver.max_week_minutes is None:
+        return None
+    return max(caregiver.max_week_minutes - week.minutes[caregiver.external_id], 0)
+
+
 def caregiver_vehicle(
     caregiver: Caregiver,
     resume: tuple[tuple[float, float], int] | None,
     kept: Sequence[object] | None,
+    week_left_min: int | None = None,
 ) -> routing.Vehicle:
-    """A caregiver on duty as a vehicle; `resume` is where and when a re-plan picks them up."""
+    """A caregiver on duty as a vehicle; `resume` is where and when a re-plan picks them up;
+    `week_left_min` what the weekly limit leaves of the day, from the shift's start."""
     home = (caregiver.start_lon, caregiver.start_lat)
     opens, closes = shift(caregiver)
+    if week_left_min is not None:
+        closes = min(closes, opens + week_left_min * 60)
     start = home
     if resume is not None:
         start, opens = resume[0], max(opens, resume[1])

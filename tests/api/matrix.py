@@ -164,6 +164,13 @@ ENDPOINTS: list[Endpoint] = [
     _e("GET", "/v1/care-attendance/{day}", STAFF),
     _e("GET", "/v1/care-hours?month=2026-01", STAFF),
     _e("GET", "/v1/care-hours.csv?month=2026-01&of=clients", STAFF),
+    _e("GET", "/v1/care-fairness", STAFF),
+    _e("PUT", "/v1/care-fairness", STAFF, {"care_balance_weight": 0}),
+    _e("GET", "/v1/care-workload/{day}", STAFF),
+    _e("GET", "/v1/care-weeks/{day}", STAFF),
+    _e("GET", "/v1/days/{day}/care/visit-pins", STAFF),
+    _e("POST", "/v1/days/{day}/care/visit-pins", STAFF, {"visit_id": 999999, "caregiver_id": 9}),
+    _e("DELETE", "/v1/visit-pins/{pin_id}", STAFF),
     _e("GET", "/v1/absences?from=2026-01-01&to=2026-02-28", STAFF),
     _e(
         "POST",

@@ -128,8 +128,11 @@ def _version(
             stop = _stop(v, start, v.duration_min, status)
             stop.seq = seq
             stops.append(stop)
+        # The working day: from the first visit's start to the last one's end (no travel).
+        first, last = stops[0], stops[-1]
         routes.append((Route(municipality_id=0, plan_version_id=0, resource=carer.external_id,
-                             caregiver_id=carer_id), stops))  # fmt: skip
+                             caregiver_id=carer_id, start_s=first.start_s,
+                             end_s=last.departure_s), stops))  # fmt: skip
     missing = [
         Unassigned(
             municipality_id=0,
@@ -437,6 +440,12 @@ def test_the_boards_care_panel_flags_check_ins_and_reports_sick(
     for ext in ("A", "B", "C", "E", "VP1"):  # VP1: Ivan's weekly visit, made by the freeze
         assert f'<tr data-visit="{ext}">' in page
     assert page.count('data-flag="missed"') == 5 and 'name="caregiver_id"' in page
+    # Maria works 09:00-14:30, Elena 11:00-11:30: the board says who has the longest day.
+    assert 'data-longest="330">Maria, 5 ч 30 мин' in page
+    assert 'data-shortest="30">Elena, 0 ч 30 мин' in page
+    workload = world.client(TOWN, Role.dispatcher).get(f"/v1/care-workload/{day}").json()
+    assert workload["longest"] == {"caregiver": "Maria", "minutes": 330}
+    assert workload["spread_minutes"] == 300 and workload["caregivers"] == 2
 
     form = {"day": str(day), "caregiver_id": str(care.maria), "from_time": "08:00"}
     form["csrf"] = csrf_of(board)

@@ -67,3 +67,19 @@ def test_plan_day_checkins_sick_report_and_hours(tmp_path: Path) -> None:
     (row,) = csv.DictReader((tmp_path / "g.csv").open(encoding="utf-8"))
     figures = (row["Номер на домашния помощник"], row["Минути"], row["Часове"])  # bg columns
     assert figures == (carer, "35", "0.58")
+
+
+def test_a_week_planned_from_the_shell_and_the_fairness_weight(tmp_path: Path) -> None:
+    _town()
+    out = _run("care", "week", DAY, *TOWN, "--time-limit", "2")
+    # The office speaks Kazanlak's Bulgarian; DAY is a Tuesday: its week's Monday is 2 June.
+    table = out[out.index("Седмица на грижите 2.06.2025") :]
+    assert "G1" in table and "G2" in table
+    assert "Клиенти с един и същ асистент през цялата седмица: 100 %" in out
+    assert _run("care", "week", DAY, *TOWN, "--show") == table  # what was planned, unchanged
+    assert "Тегло на справедливостта: 0" in _run("care", "fairness", *TOWN)
+    assert "Тегло на справедливостта: 4" in _run("care", "fairness", *TOWN, "--weight", "4")
+    refused = CliRunner().invoke(app, ["care", "fairness", *TOWN, "--weight", "101"])
+    assert refused.exit_code == 1 and "care_balance_weight" in refused.output
+    shown = _run("care", "fairness", *TOWN, "--date", "2025-06-04")
+    assert "Най-дълъг ден: Carer G" in shown and "най-кратък ден: Carer G" in shown

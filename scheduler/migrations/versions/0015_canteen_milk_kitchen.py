@@ -1,7 +1,7 @@
 """canteen and milk kitchen: check-ins, children, collections, service prices
 
 Revision ID: 0015
-Revises: 0010
+Revises: 0014
 Create Date: 2026-12-05 07:36:56.401083
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0015'
-down_revision: str | None = '0010'
+down_revision: str | None = '0014'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
