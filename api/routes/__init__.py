@@ -25,6 +25,7 @@ from api.routes import (
     phone,
     pins,
     plans,
+    reports,
     solve,
     users,
     welfare,
@@ -47,6 +48,7 @@ ROUTERS: list[APIRouter] = [
     plans.router,
     solve.router,
     kitchen.router,
+    reports.router,
     orders.router,
     my_days.router,  # before phone: /d/me/... is not a day token
     phone.router,

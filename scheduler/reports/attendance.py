@@ -65,6 +65,7 @@ class VisitAttendance:
     presences: tuple[Presence, ...]
     late_min: int  # minutes after the latest start (0 when on time or not checked in)
     missed: bool
+    kind: str = ""  # the kind of care: the skills the visit asks for, "" for none
 
     @property
     def late(self) -> bool:
@@ -159,6 +160,7 @@ def _attendance(
         presences=tuple(presences),
         late_min=late,
         missed=not presences and overdue,
+        kind=", ".join(sorted(visit.skills)),
     )
 
 
