@@ -31,6 +31,7 @@ from scheduler.planning.care_export import care_version_to_dict
 from scheduler.planning.export import version_to_dict
 from scheduler.reports.kitchen import KitchenDay, kitchen_day
 from scheduler.reports.kitchen_sheets import kitchen_csv, kitchen_html
+from scheduler.reports.pdf import html_to_pdf
 from scheduler.reports.statement_sheets import statement_dict, statements_csv, statements_html
 from scheduler.reports.statements import Statement, month_statements
 from scheduler.repositories.clients import get_client_by_external_id
@@ -77,6 +78,15 @@ def write(path: Path | None, text: str, what: str) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+    console().print(f"{what} written to {path}")
+
+
+def write_pdf(path: Path | None, html: str, what: str) -> None:
+    """Lay `html` out as a PDF into `path` (nothing when no path is given)."""
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(html_to_pdf(html))
     console().print(f"{what} written to {path}")
 
 
@@ -169,6 +179,7 @@ def kitchen_command(
     json_file: Path | None = typer.Option(None, "--json", help="Write the batches as JSON."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Write the batches as CSV."),
     html_file: Path | None = typer.Option(None, "--html", help="Write printable A4 pages."),
+    pdf_file: Path | None = typer.Option(None, "--pdf", help="Write the A4 pages as a PDF."),
 ) -> None:
     """Portions per diet per kitchen, departure wave and van; packing lists and labels."""
     when = parse_day(day)
@@ -178,6 +189,7 @@ def kitchen_command(
     write(json_file, json.dumps(sheets.to_dict(), ensure_ascii=False, indent=1), "Batches")
     write(csv_file, kitchen_csv(sheets), "CSV")
     write(html_file, kitchen_html(sheets), "Printable pages")
+    write_pdf(pdf_file, kitchen_html(sheets) if pdf_file else "", "PDF")
 
 
 def print_kitchen(sheets: KitchenDay) -> None:
@@ -212,6 +224,7 @@ def statement_command(
     json_file: Path | None = typer.Option(None, "--json", help="Write the statements as JSON."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Write one row per client."),
     html_file: Path | None = typer.Option(None, "--html", help="Write one A4 page per client."),
+    pdf_file: Path | None = typer.Option(None, "--pdf", help="Write the A4 pages as a PDF."),
 ) -> None:
     """Per client: meals delivered, not at home, refused, cancelled in time and late; fees."""
     with refusals(), session_scope() as session:
@@ -230,6 +243,7 @@ def statement_command(
     write(csv_file, statements_csv(statements), "CSV")
     page = statements_html(statements, municipality=found.name, locale=found.locale)
     write(html_file, page, "Printable pages")
+    write_pdf(pdf_file, page, "PDF")
 
 
 def print_statements(statements: list[Statement]) -> None:

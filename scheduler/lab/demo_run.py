@@ -37,6 +37,8 @@ class DemoRun:
     imports: list[ImportResult] = field(default_factory=list)
     municipality_id: int | None = None
     today: date | None = None  # the municipality's date when the demo ran
+    gettext: Callable[[str], str] = str  # the words of the printed outputs (the town's language)
+    outputs: list[Path] = field(default_factory=list)  # files the demo wrote for people to read
 
     @property
     def engine(self) -> Engine:

@@ -126,12 +126,20 @@ class MonthReport:
         return counts
 
 
-def month_report(municipality_id: int, month: str, *, session: Session) -> MonthReport:
-    """The month's figures of every service of the municipality (see the module notes)."""
+def month_report(
+    municipality_id: int,
+    month: str,
+    *,
+    session: Session,
+    statements: list[Statement] | None = None,
+) -> MonthReport:
+    """The month's figures of every service of the municipality (see the module notes);
+    `statements`: the month's, when the caller has already made them."""
     town = get_municipality(municipality_id, session=session)
     first, last = month_bounds(month)
     report = MonthReport(town.name, town.locale, town.currency, month)
-    statements = month_statements(municipality_id, month, session=session)
+    if statements is None:
+        statements = month_statements(municipality_id, month, session=session)
     report.services.append(meal_section(municipality_id, first, last, statements, session=session))
     report.services.append(care_section(municipality_id, month, session=session))
     zone = ZoneInfo(town.timezone)
@@ -183,7 +191,7 @@ def _meal_clients(
 def care_section(municipality_id: int, month: str, *, session: Session) -> ServiceSection:
     first, last = month_bounds(month)
     visits = attendance_between(municipality_id, first, last, session=session)
-    hours = monthly_hours(municipality_id, month, session=session)
+    hours = monthly_hours(municipality_id, month, session=session, visits=visits)
     kinds: dict[str, CareLine] = {}
     for visit in visits:
         kind = visit.kind or GENERAL_CARE
