@@ -26,8 +26,9 @@ def month_rows(report: MonthReport) -> list[list[object]]:
         head = [report.month, section.service]
         for name in ("served", "new", "ended", "paused"):
             rows.append([*head, "clients", "", name, getattr(section.clients, name)])
+        meals = section.by_diet or section.by_kitchen  # a service with meal outcomes
         tables = (("diet", section.by_diet), ("kitchen", section.by_kitchen),
-                  ("total", {"": section.total}))  # fmt: skip
+                  ("total", {"": section.total} if meals else {}))  # fmt: skip
         for table, lines in tables:
             for key, outcomes in lines.items():
                 rows.extend([*head, table, key, m, v] for m, v in _measures(outcomes))
