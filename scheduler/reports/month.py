@@ -51,7 +51,7 @@ class Outcomes:
     """Meals of a month by what became of them; `delivered` portions are the ones billed."""
 
     delivered: int = 0  # portions
-    not_home: int = 0  # meal days
+    not_home: int = 0  # meals (orders)
     refused: int = 0
     cancelled: int = 0
     cancelled_late: int = 0
@@ -59,8 +59,8 @@ class Outcomes:
     fee_cents: int = 0
 
     def add(self, outcome: str, portions: int, amount_cents: int) -> None:
-        # Delivered counts portions (what was billed); the others count meal days as the
-        # statements do, one per order.
+        # Delivered counts portions (what was billed); the others count meals, one per order
+        # (a statement counts days: the two differ only for a client with two orders a day).
         setattr(self, outcome, getattr(self, outcome) + (portions if outcome == "delivered" else 1))
         self.fee_cents += amount_cents
 
