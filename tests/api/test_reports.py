@@ -68,6 +68,10 @@ def test_day_sheets_download_as_pdf_in_the_towns_language(frozen: World, tmp_pat
     assert "99.1x38.1.pdf" in labels.headers["content-disposition"]
     bad = kitchen.get(f"/v1/box-labels/{DAY}", params={"size": "A4"})
     assert bad.status_code == 422 and "size" in bad.text
+    signed_in = _signed_in(frozen, Role.kitchen)  # the kitchen page's links, same session
+    links = signed_in.get("/kitchen", params={"day": str(DAY)}).text
+    assert f'href="/v1/route-sheets/{DAY}"' in links and "Маршрутни листове (PDF)" in links
+    assert signed_in.get(f"/v1/route-sheets/{DAY}").headers["content-type"] == "application/pdf"
     page = kitchen.get(f"/v1/kitchen-sheets/{DAY}", params={"format": "html"})
     assert page.headers["content-type"].startswith("text/html") and "<html" in page.text
     carer = frozen.client("Maribor", Role.caregiver)  # Maribor speaks Slovenian
