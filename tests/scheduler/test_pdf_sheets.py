@@ -92,6 +92,7 @@ def test_day_sheets_read_back_in_the_language(language: str, tmp_path: Path) -> 
                                         gettext=t.gettext)), tmp_path)  # fmt: skip
     assert t.gettext("Caregiver's day") in care and "Мария Иванова" in care
     assert t.gettext("Together with") in care and "Špela Kovač" in care
+    assert t.gettext("Break for lunch") in care and "12:00-12:30" in care
     sheets, pages = text_of(html_to_pdf(kitchen_html(day)), tmp_path)
     assert "Централна кухня" in sheets and "Čebelica Žužek 2" in sheets and pages >= 3
 
