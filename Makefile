@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 
-.PHONY: demo test test-dates lint types contracts unit integration bench install install-test clean browser
+.PHONY: demo test test-dates lint types contracts unit integration bench install install-test clean browser pdf
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,10 +21,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-demo: install
+demo: install pdf
 	$(BIN)/patronage demo
 
-test: install-test browser lint types contracts unit
+test: install-test browser pdf lint types contracts unit
 
 # The page tests drive Debian's Chromium (Playwright cannot download browsers here). Installed
 # when missing and apt can (as root); without it those tests skip.
@@ -34,6 +34,18 @@ browser:
 	  echo "installing chromium for the page tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    chromium chromium-driver >/dev/null || echo "chromium could not be installed"; \
+	fi
+
+# PDFs are laid out by WeasyPrint, which needs Pango; the PDF tests read the text back with
+# pdftotext (poppler-utils). Installed when missing and apt can (as root); without pdftotext
+# those tests skip.
+pdf:
+	@if { ! command -v pdftotext >/dev/null 2>&1 || ! ldconfig -p | grep -q libpango-1.0; } \
+	    && command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "installing pango and poppler-utils for the PDF sheets"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core poppler-utils >/dev/null \
+	    || echo "pango or poppler-utils could not be installed"; \
 	fi
 
 lint: install-test

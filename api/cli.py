@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from api.commands import care, db, demo, importing, planning, routing, serve, services, welfare
+from api.commands import (
+    care,
+    db,
+    demo,
+    importing,
+    planning,
+    reports,
+    routing,
+    serve,
+    services,
+    welfare,
+)
 from api.i18n import catalog_of
 from scheduler.wording import use_catalogs
 
@@ -25,6 +36,7 @@ app.command("serve")(serve.serve)
 app.add_typer(serve.users, name="user")
 planning.register(app)  # plan, kitchen, statement, bench-meals
 care.register(app)  # care day/link/check/sick/attendance/hours, bench-care
+reports.register(app)  # sheets, month-report
 
 
 @app.callback()

@@ -20,7 +20,7 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlmodel import Session
 
-from api.commands.planning import parse_day, refusals, town, write
+from api.commands.planning import parse_day, refusals, town, write, write_pdf
 from api.console import append_row, console, machine, office_words
 from api.i18n import Translator
 from scheduler.db import session_scope
@@ -281,6 +281,7 @@ def hours_command(
     clients_csv: Path | None = typer.Option(None, "--clients-csv", help="One row per client."),
     caregivers_csv: Path | None = typer.Option(None, "--caregivers-csv", help="Per caregiver."),
     html_file: Path | None = typer.Option(None, "--html", help="A printable page."),
+    pdf_file: Path | None = typer.Option(None, "--pdf", help="The printable page as a PDF."),
 ) -> None:
     """Monthly hours of home care per client and per caregiver, from check-ins."""
     with refusals(), session_scope() as session:
@@ -305,6 +306,7 @@ def hours_command(
     write(caregivers_csv, caregiver_hours_csv(figures, t), "Caregivers' hours")
     page = hours_html(figures, municipality=found.name, locale=found.locale, words=t)
     write(html_file, page, "Printable page")
+    write_pdf(pdf_file, page, "PDF")
 
 
 def bench_care_command(

@@ -8,7 +8,16 @@ import typer
 from rich.table import Table
 
 from api.console import console, progress
-from scheduler.lab.demo import DemoRun, DemoStep, DemoSummary, default_steps, run_demo, summarize
+from api.i18n import Translator
+from scheduler.lab.demo import (
+    DemoRun,
+    DemoStep,
+    DemoSummary,
+    closing_steps,
+    default_steps,
+    run_demo,
+    summarize,
+)
 from scheduler.lab.synthetic import TownSize
 from scheduler.settings import get_settings
 from workers.lab.demo_steps import pipeline_steps
@@ -46,7 +55,8 @@ def demo_command(
     )
     # The day through the same tasks the workers run (eager without Redis): late changes,
     # one coalesced re-plan, publishing.
-    steps = [*default_steps(), *pipeline_steps()]
+    steps = [*default_steps(), *pipeline_steps(), *closing_steps()]
+    run.words = Translator(run.locale, run.timezone)
     with progress() as bar:
         overall = bar.add_task("Demo", total=len(steps))
         rows = bar.add_task("rows", total=None, visible=False)
@@ -61,6 +71,7 @@ def demo_command(
         run.on_rows = show_rows
         run_demo(run, steps, on_step=finished)
     _print_summary(summarize(run))
+    _print_outputs(run.outputs)
 
 
 def _print_summary(s: DemoSummary) -> None:
@@ -89,3 +100,10 @@ def _print_summary(s: DemoSummary) -> None:
         f"{s.linked_visits} follow another visit)\n"
         f"Import files: {s.folder.resolve()}"
     )
+
+
+def _print_outputs(paths: list[Path]) -> None:
+    out = console()
+    out.print("\n[bold]Printed outputs[/bold] (the month's report first)")
+    for path in paths:
+        out.print(f"  {path.resolve()}")

@@ -32,6 +32,7 @@ from scheduler.planning.care_export import care_version_to_dict
 from scheduler.planning.export import version_to_dict
 from scheduler.reports.kitchen import KitchenDay, kitchen_day
 from scheduler.reports.kitchen_sheets import kitchen_csv, kitchen_html
+from scheduler.reports.pdf import html_to_pdf
 from scheduler.reports.statement_sheets import statement_dict, statements_csv, statements_html
 from scheduler.reports.statements import Statement, month_statements
 from scheduler.repositories.clients import get_client_by_external_id
@@ -78,6 +79,15 @@ def write(path: Path | None, text: str, what: str) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+    console().print(f"{what} written to {path}")
+
+
+def write_pdf(path: Path | None, html: str, what: str) -> None:
+    """Lay `html` out as a PDF into `path` (nothing when no path is given)."""
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(html_to_pdf(html))
     console().print(f"{what} written to {path}")
 
 
@@ -170,6 +180,7 @@ def kitchen_command(
     json_file: Path | None = typer.Option(None, "--json", help="Write the batches as JSON."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Write the batches as CSV."),
     html_file: Path | None = typer.Option(None, "--html", help="Write printable A4 pages."),
+    pdf_file: Path | None = typer.Option(None, "--pdf", help="Write the A4 pages as a PDF."),
 ) -> None:
     """Portions per diet per kitchen, departure wave and van; packing lists and labels."""
     when = parse_day(day)
@@ -180,6 +191,7 @@ def kitchen_command(
     write(json_file, json.dumps(sheets.to_dict(), ensure_ascii=False, indent=1), "Batches")
     write(csv_file, kitchen_csv(sheets, t), "CSV")
     write(html_file, kitchen_html(sheets, t), "Printable pages")
+    write_pdf(pdf_file, kitchen_html(sheets, t) if pdf_file else "", "PDF")
 
 
 def print_kitchen(sheets: KitchenDay, t: Translator) -> None:
@@ -216,6 +228,7 @@ def statement_command(
     json_file: Path | None = typer.Option(None, "--json", help="Write the statements as JSON."),
     csv_file: Path | None = typer.Option(None, "--csv", help="Write one row per client."),
     html_file: Path | None = typer.Option(None, "--html", help="Write one A4 page per client."),
+    pdf_file: Path | None = typer.Option(None, "--pdf", help="Write the A4 pages as a PDF."),
 ) -> None:
     """Per client: meals delivered, not at home, refused, cancelled in time and late; fees."""
     with refusals(), session_scope() as session:
@@ -235,6 +248,7 @@ def statement_command(
     write(csv_file, statements_csv(statements, t), "CSV")
     page = statements_html(statements, municipality=found.name, locale=found.locale, words=t)
     write(html_file, page, "Printable pages")
+    write_pdf(pdf_file, page, "PDF")
 
 
 def print_statements(statements: list[Statement], t: Translator) -> None:

@@ -28,6 +28,7 @@ from api.routes import (
     phone,
     pins,
     plans,
+    reports,
     solve,
     users,
     visit_pins,
@@ -54,6 +55,7 @@ ROUTERS: list[APIRouter] = [
     solve.router,
     kitchen.router,
     canteen.router,
+    reports.router,
     orders.router,
     my_days.router,  # before phone: /d/me/... is not a day token
     phone.router,

@@ -25,6 +25,7 @@ from scheduler.intake.importing import ImportKind, import_file
 from scheduler.lab.demo_run import DemoRun as DemoRun  # the demo's public types
 from scheduler.lab.demo_run import DemoStep as DemoStep
 from scheduler.lab.meal_demo import meal_steps
+from scheduler.lab.month_demo import month_steps
 from scheduler.lab.synthetic import SyntheticTown, TownSize, generate_town, write_import_files
 from scheduler.models import Diet
 from scheduler.repositories import care, clients, fleet, tenancy
@@ -149,6 +150,11 @@ def default_steps() -> list[DemoStep]:
         *meal_steps(),
         # --- end meal day ---
     ]
+
+
+def closing_steps() -> list[DemoStep]:
+    """After the day's pipeline: a generated month before it, its report and the sheets."""
+    return month_steps()
 
 
 def run_demo(

@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from scheduler.db import engine_for
 from scheduler.intake.importing import ImportResult
 from scheduler.lab.synthetic import SyntheticTown, TownSize
+from scheduler.wording import Wording
 
 RowProgress = Callable[[int, int], None]
 
@@ -37,6 +38,8 @@ class DemoRun:
     imports: list[ImportResult] = field(default_factory=list)
     municipality_id: int | None = None
     today: date | None = None  # the municipality's date when the demo ran
+    words: Wording | None = None  # the words of the printed outputs (else the town's language)
+    outputs: list[Path] = field(default_factory=list)  # files the demo wrote for people to read
 
     @property
     def engine(self) -> Engine:

@@ -65,6 +65,7 @@ class VisitAttendance:
     presences: tuple[Presence, ...]
     late_min: int  # minutes after the latest start (0 when on time or not checked in)
     missed: bool
+    kind: str = ""  # the kind of care: the first skill the visit asks for, "" for none
 
     @property
     def late(self) -> bool:
@@ -159,6 +160,7 @@ def _attendance(
         presences=tuple(presences),
         late_min=late,
         missed=not presences and overdue,
+        kind=visit.skills[0] if visit.skills else "",
     )
 
 
@@ -226,11 +228,18 @@ class MonthlyHours:
 
 
 def monthly_hours(
-    municipality_id: int, month: str, *, session: Session, now: datetime | None = None
+    municipality_id: int,
+    month: str,
+    *,
+    session: Session,
+    now: datetime | None = None,
+    visits: list[VisitAttendance] | None = None,
 ) -> MonthlyHours:
-    """Minutes of care per client and per caregiver in `month`, from the check-ins."""
+    """Minutes of care per client and per caregiver in `month`, from the check-ins (or from
+    the month's `visits` when the caller has already read them)."""
     first, last = month_bounds(month)
-    visits = attendance_between(municipality_id, first, last, session=session, now=now)
+    if visits is None:
+        visits = attendance_between(municipality_id, first, last, session=session, now=now)
     carers = {c.id: c for c in list_caregivers(municipality_id, session=session)}
     clients = clients_by_id(municipality_id, {v.client_id for v in visits}, session=session)
     by_client: dict[int, HoursLine] = {}

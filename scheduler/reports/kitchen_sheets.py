@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from importlib import resources
 
+from markupsafe import Markup
+
 from scheduler.reports.kitchen import KitchenDay, diet_name
 from scheduler.reports.sheets import render, to_csv
 from scheduler.wording import Wording, wording
@@ -63,7 +65,10 @@ def kitchen_csv(day: KitchenDay, words: Wording | None = None) -> str:
 
 
 def print_css() -> str:
-    return resources.files("scheduler.reports").joinpath("templates/print.css").read_text("utf-8")
+    # Markup: the style sheet is ours and goes into <style> as it is; escaped, its quoted font
+    # names would become `&#34;` and the font rule would be dropped.
+    css = resources.files("scheduler.reports").joinpath("templates/print.css").read_text("utf-8")
+    return Markup(css)
 
 
 def kitchen_html(day: KitchenDay, words: Wording | None = None) -> str:

@@ -70,3 +70,19 @@ def select_orders(
         client_id=client_id,
     )
     return query.order_by(col(MealOrder.day), col(MealOrder.client_id), col(MealOrder.id))
+
+
+def set_meal_price(municipality_id: int, diet: str, cents: int, *, session: Session) -> bool:
+    """Set the price of one portion of `diet`; False when it already was `cents`."""
+    row = session.exec(
+        select(MealPrice).where(
+            MealPrice.municipality_id == municipality_id, MealPrice.diet == diet
+        )
+    ).first()
+    if row is not None and row.price_cents == cents:
+        return False
+    row = row or MealPrice(municipality_id=municipality_id, diet=diet, price_cents=cents)
+    row.price_cents = cents
+    session.add(row)
+    session.flush()
+    return True

@@ -156,3 +156,11 @@ def checks_between(
         .order_by(col(VisitCheck.at), col(VisitCheck.id))
     ).all()
     return [(v, c) for v, c in rows]
+
+
+def add_checks(municipality_id: int, rows: list[VisitCheck], *, session: Session) -> None:
+    """Store check-ins and check-outs recorded elsewhere (a generated month's history)."""
+    for row in rows:
+        row.municipality_id = municipality_id
+    session.add_all(rows)
+    session.flush()

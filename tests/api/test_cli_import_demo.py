@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -45,12 +48,38 @@ def test_demo_builds_the_town_and_runs_twice(tmp_path: Path) -> None:
     counts = {m.__name__: _count(url, m) for m in (Client, MealSubscription, VisitPlan, Driver)}
     assert counts["MealSubscription"] == 30 and counts["VisitPlan"] == 10 and counts["Driver"] == 2
     assert counts["Client"] > 30  # plus care-only clients
+    _check_printed_outputs(get_settings().var_dir / "reports", out)
     code, again = _run("demo", *SMALL)
     assert code == 0, again
     assert again.count("0 new, 0 changed") == 5
+    assert ": 0 working days of deliveries and visits generated" in " ".join(again.split())
     assert {
         m.__name__: _count(url, m) for m in (Client, MealSubscription, VisitPlan, Driver)
     } == counts
+
+
+def _check_printed_outputs(folder: Path, out: str) -> None:
+    """The month's report (of the generated month) and a PDF of every sheet, where the demo
+    said; each PDF's text read back when pdftotext is there."""
+    [report] = folder.glob("report-*.csv")
+    month = report.stem.removeprefix("report-")
+    assert f"report-{month}.pdf" in out.replace("\n", "")
+    figures = {
+        (r["service"], r["table"], r["measure"]): r["value"]
+        for r in csv.DictReader(report.open(encoding="utf-8"))
+        if r["table"] in ("total", "clients")
+    }
+    assert int(figures[("meals", "total", "delivered")]) > 0
+    assert float(figures[("meals", "total", "fee")]) > 0  # prices are set
+    assert int(figures[("care", "clients", "served")]) > 0
+    stems = ("report", "statements", "kitchen", "labels", "routes", "care")
+    pdfs = {p.name.split("-")[0]: p for p in folder.glob("*.pdf")}
+    assert sorted(pdfs) == sorted(stems)
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", str(pdfs["report"]), "-"], capture_output=True, check=True
+        ).stdout.decode("utf-8")
+        assert f"Месечен отчет {month}" in text  # the demo town speaks Bulgarian
 
 
 @pytest.mark.integration

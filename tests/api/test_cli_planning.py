@@ -103,6 +103,26 @@ def test_plan_kitchen_and_statement_keep_their_shapes(tmp_path: Path) -> None:
     rows = list(csv.DictReader((tmp_path / "s.csv").open()))
     assert {r["Номер на потребителя"] for r in rows} == {"c0", "c1", "c2", "c3", "p0"}
     assert all(r["Такса"] == "0.00" for r in rows)  # nothing confirmed yet: nothing charged
+    _printed_outputs(tmp_path)
+
+
+def _printed_outputs(tmp_path: Path) -> None:
+    """The day's sheets and the month's report and statements as files, PDFs among them."""
+    _run("kitchen", DAY, "--municipality", "Kazanlak", "--pdf", str(tmp_path / "k.pdf"))
+    assert (tmp_path / "k.pdf").read_bytes().startswith(b"%PDF-")
+    out = _run("sheets", DAY, "--municipality", "Kazanlak", "--folder", str(tmp_path / "day"),
+               "--label-size", "99.1x38.1", "--lang", "sl")  # fmt: skip
+    names = sorted(p.name for p in (tmp_path / "day").iterdir())
+    assert f"labels-{DAY}-99.1x38.1.pdf" in names and f"routes-{DAY}.pdf" in names
+    assert f"kitchen-{DAY}.pdf" in names and f"care-{DAY}.pdf" in names and "written" in out
+    assert "Potni list" in (tmp_path / "day" / f"routes-{DAY}.html").read_text()
+    _run("month-report", "2025-06", "--municipality", "Kazanlak", "--folder", str(tmp_path))
+    table = list(csv.DictReader((tmp_path / "report-2025-06.csv").open()))
+    orders = {r["measure"]: r["value"] for r in table if r["table"] == "total"}
+    assert orders["not_confirmed"] == "5" and orders["delivered"] == "0"
+    assert {r["service"] for r in table if r["table"] == "total"} == {"meals"}
+    assert (tmp_path / "report-2025-06.pdf").read_bytes().startswith(b"%PDF-")
+    assert (tmp_path / "statements-2025-06.pdf").exists()
 
 
 def test_plan_refuses_an_unknown_town_and_a_bad_date() -> None:

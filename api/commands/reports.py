@@ -1,0 +1,61 @@
+"""`patronage sheets` and `patronage month-report`: printed outputs as HTML and PDF files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from api.commands.planning import parse_day, refusals, town
+from api.console import console
+from api.i18n import Translator
+from scheduler.db import session_scope
+from scheduler.reports.labels import DEFAULT_SHEET, SHEETS
+from scheduler.reports.outputs import write_day_sheets, write_month
+from scheduler.reports.statements import month_bounds
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sheets")(sheets_command)
+    app.command("month-report")(month_report_command)
+
+
+def sheets_command(
+    day: str = typer.Argument(..., metavar="DATE", help="The date, YYYY-MM-DD (frozen)."),
+    municipality: str = typer.Option(..., "--municipality", help="Municipality name."),
+    folder: Path = typer.Option(Path("sheets"), "--folder", help="Where the files go."),
+    label_size: str = typer.Option(
+        DEFAULT_SHEET, "--label-size", help="Label size in mm: " + ", ".join(SHEETS)
+    ),
+    language: str | None = typer.Option(None, "--lang", help="bg, sl or en (default: town's)."),
+) -> None:
+    """The day's kitchen sheets, box labels, route sheets and caregivers' days, HTML and PDF."""
+    when = parse_day(day)
+    with refusals(), session_scope() as session:
+        found = town(municipality, session)
+        t = Translator(language or found.locale, found.timezone)
+        paths = write_day_sheets(
+            found.id or 0, when, folder, session=session, words=t, label_size=label_size
+        )
+    _list(paths)
+
+
+def month_report_command(
+    month: str = typer.Argument(..., metavar="MONTH", help="The month, YYYY-MM."),
+    municipality: str = typer.Option(..., "--municipality", help="Municipality name."),
+    folder: Path = typer.Option(Path("reports"), "--folder", help="Where the files go."),
+    language: str | None = typer.Option(None, "--lang", help="bg, sl or en (default: town's)."),
+) -> None:
+    """The month's report per service (HTML, PDF, CSV) and the month's statements."""
+    with refusals(), session_scope() as session:
+        month_bounds(month)
+        found = town(municipality, session)
+        t = Translator(language or found.locale, found.timezone)
+        paths = write_month(found.id or 0, month, folder, session=session, words=t)
+    _list(paths)
+
+
+def _list(paths: list[Path]) -> None:
+    out = console()
+    for path in paths:
+        out.print(f"written {path}")
