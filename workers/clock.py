@@ -7,7 +7,8 @@ transaction of the effect (the freeze, the morning's freeze and plan request, th
 publication). At start and at every step after, a sweep runs again every row not closed in
 time: after a clock killed mid-job, a database error, a lost message or a clock that was
 down. A job is run again `RETRY_AFTER_S` after its last try (so within a minute), and an
-alert is raised when it failed twice. What a job does
+alert is raised when it failed twice (a run that raised, or no effect five minutes after it
+fell due). What a job does
 stays idempotent: its event has a key made of the action and the date, and the task claims
 the event, so any number of runs has one effect.
 
@@ -60,6 +61,9 @@ SERVICES = (Service.meals, Service.care)
 ACTIONS = tuple(ClockAction)
 SWEEP_AFTER_S = 60.0  # plan events left waiting this long are asked for again
 RETRY_AFTER_S = 45.0  # a job tried this long ago and still open is run again
+# A run that raised is a failure at once; one whose effect has not come counts as failed only
+# this long after the job fell due, since a busy queue (the morning's plan runs) delays it.
+OVERDUE_S = 300.0
 Now = Callable[[], datetime]
 
 
@@ -220,6 +224,13 @@ def open_due_jobs(
     return opened
 
 
+def _failed(job: ClockJob, now: datetime) -> bool:
+    """Whether the job's last run counts as failed (a run never tried does not)."""
+    if job.tried_at is None:
+        return False
+    return bool(job.last_error) or now - job.due_at >= timedelta(seconds=OVERDUE_S)
+
+
 def count_failure(engine: Engine, job_id: int, municipality_id: int, now: datetime) -> None:
     """A job found open after its retry time failed once more; the second time, an alert."""
     with session_scope(engine) as session:
@@ -234,7 +245,7 @@ def count_failure(engine: Engine, job_id: int, municipality_id: int, now: dateti
 
 def _failure_text(job: ClockJob) -> str:
     what = f"{job.action} {job.service}".strip()
-    error = job.last_error or f"not done {RETRY_AFTER_S:.0f} s after it ran"
+    error = job.last_error or f"not done {OVERDUE_S / 60:.0f} minutes after it fell due"
     return (
         f"clock job {what} of {job.day.isoformat()} (municipality {job.municipality_id}) "
         f"failed {job.failures} times: {error}"
@@ -293,13 +304,13 @@ class Clock:
             open_jobs = rows.jobs_to_run(
                 tried_before=now - timedelta(seconds=RETRY_AFTER_S), session=session
             )
-            again = [(j.id, j.municipality_id, j.tried_at is not None) for j in open_jobs]
+            again = [(j.id, j.municipality_id, _failed(j, now)) for j in open_jobs]
         if not again:
             return 0
-        for job_id, municipality_id, tried in again:
+        for job_id, municipality_id, failed in again:
             if job_id is None or not self.lease.held():
                 continue
-            if tried:
+            if failed:
                 count_failure(self.engine, job_id, municipality_id, now)
             run_job(self.engine, job_id, municipality_id, now)
         return len(again)

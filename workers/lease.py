@@ -72,9 +72,10 @@ class Lease:
                     self.name, self.holder, now=started, ttl_s=self.ttl_s, session=session
                 )
                 other = None if lease else lease_of(self.name, session=session)
-        except (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.OperationalError) as exc:
-            # Another clock inserted the row at the same moment, or the database is away:
-            # either way this clock is not the holder until a renewal succeeds.
+        except sqlalchemy.exc.IntegrityError:
+            return False  # another clock inserted the row at the same moment: it holds it
+        except sqlalchemy.exc.DBAPIError as exc:
+            # The database is away: this clock is the holder only as long as it was already.
             self._tell("error", "clock lease not renewed: %s", type(exc).__name__)
             return self.held()
         if lease is None:
@@ -99,7 +100,7 @@ class Lease:
         try:
             with session_scope(self.engine) as session:
                 release_lease(self.name, self.holder, now=self._now(), session=session)
-        except sqlalchemy.exc.OperationalError:
+        except sqlalchemy.exc.DBAPIError:
             log.warning("clock lease not released; it runs out by itself")
 
     def _tell(self, state: str, message: str, *args: object) -> None:

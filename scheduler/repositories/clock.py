@@ -71,6 +71,7 @@ def jobs_to_run(*, tried_before: datetime, session: Session) -> list[ClockJob]:
 def note_try(job: ClockJob, *, at: datetime, session: Session) -> None:
     job.attempts += 1
     job.tried_at = at
+    job.last_error = ""  # kept only when this run raises (see note_error)
     session.add(job)
 
 

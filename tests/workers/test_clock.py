@@ -316,6 +316,24 @@ def test_a_job_that_fails_twice_raises_an_alert_naming_it(
     assert count(clock_db, DayFreeze, col(DayFreeze.service) == "meals") == 1
 
 
+def test_a_job_whose_effect_never_comes_raises_an_alert_once(clock_db: Engine) -> None:
+    scenario = Scenario(clock_db, "cutoff")
+    now = FakeTime(scenario.due - timedelta(seconds=58))
+    clock = make_clock(clock_db, holder="a", now=now)
+    clock.step()
+    run_for(clock_db, clock, now, 8 * 60, relaying=False)  # no relay: no worker ever runs it
+    job = scenario.job()
+    assert job.done_at is None and job.attempts >= 8  # asked for again all along
+    with Session(clock_db) as session:
+        (alert,) = session.exec(select(Alert)).all()  # once, not once per run
+    assert "not done 5 minutes after it fell due" in alert.message
+    assert job.alerted_at is not None and job.alerted_at - job.due_at <= timedelta(minutes=7)
+    run_for(clock_db, clock, now, 60)  # the relay (and its worker) back: done, no second alert
+    assert scenario.job().done_at is not None
+    scenario.assert_once()
+    assert count(clock_db, Alert) == 1
+
+
 def test_a_lost_message_is_asked_for_again(clock_db: Engine) -> None:
     scenario = Scenario(clock_db, "cutoff")
     now = FakeTime(scenario.due - timedelta(seconds=58))
@@ -377,3 +395,16 @@ def _outbox_row(engine: Engine, mid: int, key: str) -> None:
     from tests.workers.conftest import record
 
     record(engine, mid, key)
+
+
+def test_a_clock_stopped_cleanly_hands_over_at_once(clock_db: Engine) -> None:
+    now = FakeTime(local(date(2026, 3, 2), 10, 0))
+    a = make_clock(clock_db, holder="a", now=now)
+    b = make_clock(clock_db, holder="b", now=now)
+    a.step()
+    b.step()
+    assert a.lease.held() and not b.lease.held()
+    a.lease.release()  # SIGTERM: run_clock releases the lease on its way out
+    assert not a.lease.held()
+    run_for(clock_db, b, now, 15)  # its next renewal
+    assert b.lease.held()
