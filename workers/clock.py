@@ -232,7 +232,7 @@ def _failed(job: ClockJob, now: datetime) -> bool:
 
 
 def count_failure(engine: Engine, job_id: int, municipality_id: int, now: datetime) -> None:
-    """A job found open after its retry time failed once more; the second time, an alert."""
+    """The job's last run failed (`_failed`): count it; the second time, an alert."""
     with session_scope(engine) as session:
         job = rows.get_job(municipality_id, job_id, session=session)
         if job is None or job.done_at is not None:
@@ -272,10 +272,11 @@ class Clock:
             return
         self.tick()
         self.sweep()
-        if self._due("plans", SWEEP_AFTER_S):
-            plan_sweep(self.engine)
+        # Apart, so that one failing (Redis away for the plan sweep) holds back no other.
         if self._due("escalation", self.ws.clock_escalation_interval_s):
-            escalation_sweep(self.engine, self.now())
+            _guarded(escalation_sweep, self.engine, self.now())
+        if self._due("plans", SWEEP_AFTER_S):
+            _guarded(plan_sweep, self.engine)
 
     def tick(self) -> list[int]:
         """Write the rows of the jobs that fell due since the last check and run them."""
@@ -321,6 +322,13 @@ class Clock:
             return False
         self._last[what] = now
         return True
+
+
+def _guarded(sweep: Callable[..., object], *args: object) -> None:
+    try:
+        sweep(*args)
+    except Exception as exc:  # tried again at its next time
+        log.warning("%s failed: %s: %s", sweep.__name__, type(exc).__name__, exc)
 
 
 def plan_sweep(engine: Engine) -> int:
