@@ -35,6 +35,7 @@ class AlertKind(StrEnum):
     publish_skipped = "publish_skipped"
     publication_failed = "publication_failed"
     report_conflict = "report_conflict"  # a driver's report that no longer fits the plan
+    clock_failed = "clock_failed"  # a cut-off, morning plan or publish failed twice
 
 
 class Severity(StrEnum):
@@ -50,6 +51,7 @@ SEVERITY = {
     AlertKind.publish_skipped: Severity.error,
     AlertKind.publication_failed: Severity.error,
     AlertKind.report_conflict: Severity.warning,
+    AlertKind.clock_failed: Severity.error,
 }
 
 

@@ -24,7 +24,6 @@ ALLOWED = ("scheduler/repositories/", "scheduler/views/")
 EXCEPTIONS: dict[str, str] = {
     "scheduler/db.py": "makes the engine: SQLite pragmas run on each new connection",
     "scheduler/migrations/": "schema migrations run their own statements, under Alembic",
-    "workers/clock.py": "creates the schema of APScheduler's own job store, not a product table",
     "workers/health.py": "`SELECT 1`: a round trip to the database that reads no product rows",
     "api/commands/welfare.py": "the alert benchmark makes a scratch database on a private server",
 }

@@ -1,117 +1,108 @@
 """The clock: each municipality's cut-off, morning plan and publishing, in its own time zone.
 
-APScheduler keeps the jobs in a persistent store, so a restart neither forgets a job nor runs
-one twice: a job whose time passed while the clock was down runs once when it is back (within
-the misfire grace, several missed runs coalesced into one), and a job that already ran has
-its next time stored. On top of that, what a job does is idempotent: it records an event with
-a key made of the action and the date, and the same key twice records nothing.
+A job cannot be lost. When a job falls due the clock writes its row (`ClockJob`: the
+municipality, the action, the service and the local date), then runs it: it records the
+job's event with its outbox row, as before, and the worker's task closes the row in the
+transaction of the effect (the freeze, the morning's freeze and plan request, the
+publication). At start and at every step after, a sweep runs again every row not closed in
+time: after a clock killed mid-job, a database error, a lost message or a clock that was
+down. A job is run again `RETRY_AFTER_S` after its last try (so within a minute), and an
+alert is raised when it failed twice (a run that raised, or no effect five minutes after it
+fell due). What a job does
+stays idempotent: its event has a key made of the action and the date, and the task claims
+the event, so any number of runs has one effect.
 
-The jobs only record events (with their outbox rows); workers do the work. The store lives
-next to the product's tables but outside them (its own schema on PostgreSQL, its own file on
-SQLite), so `patronage db check` keeps comparing only the product's schema.
+Which jobs fell due is worked out from the municipalities' times, from the moment the last
+check reached (`ClockLease.checked_until`) to now: a clock down for hours runs each job's
+latest due time once, not once per minute missed, and a job added today waits for its time.
 
-The clock process also runs the outbox relay and, every minute, a sweep that asks again for
-plan runs whose message was lost (for instance with a Redis that restarted empty); and, every
-`clock_escalation_interval_s`, the escalation sweep of welfare alerts nobody took in time.
+Several clocks may run; only the holder of the lease (`workers.lease`) runs jobs, sweeps and
+relays the outbox, and another takes over within a minute when it dies. The clock's time is
+injected (`now`), so tests move it instead of waiting.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
-from enum import StrEnum
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from apscheduler.job import Job
-from apscheduler.jobstores.memory import MemoryJobStore
-from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from scheduler.db import engine_for, get_engine, make_engine, session_scope
+from scheduler.alerts import AlertKind, raise_alert
+from scheduler.db import get_engine, session_scope
 from scheduler.errors import NotFoundError
 from scheduler.events import record_event
-from scheduler.models import Event, EventKind, Municipality, OutboxTask, Service
+from scheduler.models import (
+    ClockAction,
+    ClockJob,
+    Event,
+    EventKind,
+    Municipality,
+    OutboxTask,
+    Service,
+)
+from scheduler.models.base import utcnow
+from scheduler.repositories import clock as rows
+from scheduler.repositories.outbox import add_row
 from scheduler.repositories.tenancy import get_municipality, list_municipalities
-from scheduler.settings import get_settings
+from workers.lease import LEASE_NAME, Lease, default_holder
 from workers.settings import WorkerSettings, get_worker_settings
+
+__all__ = ["Clock", "ClockAction", "record_clock_event", "run_clock"]
 
 log = logging.getLogger(__name__)
 
-
-class ClockAction(StrEnum):
-    """What a clock job does; each is also the outbox task its event asks for."""
-
-    cutoff = "cutoff"
-    morning = "morning"
-    publish = "publish"
-
-
 SERVICES = (Service.meals, Service.care)
 ACTIONS = tuple(ClockAction)
-STORE_SCHEMA = "patronage_clock"
-STORE_TABLE = "clock_jobs"
-SWEEP_AFTER_S = 60.0
+SWEEP_AFTER_S = 60.0  # plan events left waiting this long are asked for again
+RETRY_AFTER_S = 45.0  # a job tried this long ago and still open is run again
+# A run that raised is a failure at once; one whose effect has not come counts as failed only
+# this long after the job fell due, since a busy queue (the morning's plan runs) delays it.
+OVERDUE_S = 300.0
+Now = Callable[[], datetime]
 
 
 @dataclass(frozen=True)
 class JobSpec:
-    id: str
     municipality_id: int
     action: ClockAction
     service: Service | None  # None: the cut-off, which freezes every service
     at: time
     timezone: str
 
-    def trigger(self) -> CronTrigger:
-        return CronTrigger(
-            hour=self.at.hour, minute=self.at.minute, second=self.at.second, timezone=self.timezone
-        )
+    def latest_due(self, now: datetime) -> datetime:
+        """The job's latest due time at or before `now` (today's, else yesterday's)."""
+        zone = ZoneInfo(self.timezone)
+        today = now.astimezone(zone).date()
+        due = datetime.combine(today, self.at, tzinfo=zone)
+        if due > now:
+            due = datetime.combine(today - timedelta(days=1), self.at, tzinfo=zone)
+        return due
 
 
 def job_specs(municipalities: list[Municipality], ws: WorkerSettings) -> list[JobSpec]:
-    """The jobs each municipality needs; ids are stable, so a restart finds its own jobs."""
+    """The jobs each municipality needs."""
     specs = []
     for m in municipalities:
         assert m.id is not None
-        cutoff = JobSpec(
-            f"cutoff:{m.id}", m.id, ClockAction.cutoff, None, m.cutoff_time, m.timezone
-        )
-        specs.append(cutoff)
+        specs.append(JobSpec(m.id, ClockAction.cutoff, None, m.cutoff_time, m.timezone))
         for service in SERVICES:
             publish_at = (
                 ws.clock_publish_meals if service == Service.meals else ws.clock_publish_care
             )
-            plan_jobs = (
-                (ClockAction.morning, ws.clock_morning_plan),
-                (ClockAction.publish, publish_at),
+            specs.append(
+                JobSpec(m.id, ClockAction.morning, service, ws.clock_morning_plan, m.timezone)
             )
-            for action, at in plan_jobs:
-                job_id = f"{action}:{m.id}:{service}"
-                specs.append(JobSpec(job_id, m.id, action, service, at, m.timezone))
+            specs.append(JobSpec(m.id, ClockAction.publish, service, publish_at, m.timezone))
     return specs
 
 
-def fire(municipality_id: int, action: str, service: str = "") -> None:
-    """A job's body: record the event (and its outbox row) for the workers.
-
-    The store keeps a job's arguments as plain strings (see `sync_jobs`): they are read back
-    into the closed sets here, once.
-    """
-    with session_scope() as session:
-        record_clock_event(
-            session,
-            municipality_id,
-            ClockAction(action),
-            Service(service) if service else None,
-            now=datetime.now(UTC),
-        )
+# --- a job's event ---------------------------------------------------------------------------
 
 
 def record_clock_event(
@@ -121,101 +112,226 @@ def record_clock_event(
     service: Service | None,
     *,
     now: datetime,
+    job_id: int | None = None,
 ) -> Event | None:
+    """Record the event (and its outbox row) of a job run at `now`; None if the municipality
+    is gone. Run again, it records nothing new but asks for the task once more."""
     try:
         municipality = get_municipality(municipality_id, session=session)
-    except NotFoundError:  # removed since its job was stored; the next sync drops the job
+    except NotFoundError:  # removed since its job fell due; its rows went with it
         return None
     today = now.astimezone(ZoneInfo(municipality.timezone)).date()
+    return _record_for(session, municipality, ClockAction(action), service or None, today, job_id)
+
+
+def _record_for(
+    session: Session,
+    municipality: Municipality,
+    action: ClockAction,
+    service: Service | None,
+    today: date,
+    job_id: int | None,
+) -> Event:
+    assert municipality.id is not None
     if action == ClockAction.cutoff:
         day = today + timedelta(days=municipality.cutoff_days_before)
         kind, key = EventKind.cutoff_reached, f"clock:cutoff:{day.isoformat()}"
-        args = {"municipality_id": municipality_id, "day": day.isoformat()}
+        args: dict[str, object] = {"municipality_id": municipality.id, "day": day.isoformat()}
     elif action in (ClockAction.morning, ClockAction.publish) and service is not None:
         day = today
         kind = EventKind(f"plan.{action}")
         key = f"clock:{action}:{service}:{day.isoformat()}"
-        args = {"municipality_id": municipality_id, "day": day.isoformat(), "service": service}
+        args = {"municipality_id": municipality.id, "day": day.isoformat(), "service": service}
     else:
         raise ValueError(f"Expected an action among {ACTIONS} (with a service), got {action!r}")
-    event, _ = record_event(
+    if job_id is not None:
+        args["clock_job"] = job_id  # the task closes the job in its effect's transaction
+    task = OutboxTask(action)  # each action is also a task of its name
+    event, new = record_event(
         session,
-        municipality_id=municipality_id,
+        municipality_id=municipality.id,
         kind=kind,
         key=key,
         day=day,
-        service=service or None,
+        service=service,
         actor="clock",
-        tasks=[(OutboxTask(action), args)],  # each action is also a task of its name
+        tasks=[(task, args)],
     )
+    if not new and event.processed_at is None:
+        assert event.id is not None
+        add_row(municipality.id, event.id, task, args, session=session)  # the message was lost
     return event
 
 
-# --- the scheduler -----------------------------------------------------------------------------
+# --- running jobs ------------------------------------------------------------------------------
 
 
-def job_store(database_url: str) -> SQLAlchemyJobStore:
-    """The persistent store, beside the product's schema but not in it."""
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite":
-        main = Path(url.database or "var/patronage.db")
-        clock_file = main.with_name(f"{main.stem}-clock.db")
-        return SQLAlchemyJobStore(engine=make_engine(f"sqlite:///{clock_file.as_posix()}"))
-    engine = make_engine(database_url)
-    with engine.begin() as conn:  # the clock's own store, not a product table: no repository
-        conn.execute(text(f"CREATE SCHEMA IF NOT EXISTS {STORE_SCHEMA}"))
-    return SQLAlchemyJobStore(engine=engine, tablename=STORE_TABLE, tableschema=STORE_SCHEMA)
+def run_job(engine: Engine, job_id: int, municipality_id: int, now: datetime) -> bool:
+    """One run of a job: its event and outbox row, committed; False when it raised (noted)."""
+    try:
+        with session_scope(engine) as session:
+            job = rows.get_job(municipality_id, job_id, session=session)
+            if job is None or job.done_at is not None:
+                return True
+            rows.note_try(job, at=now, session=session)
+            event = _job_event(session, job)
+            if event is None or event.processed_at is not None:
+                # The effect happened (by a message that did not name the job) or never can.
+                rows.close_job(municipality_id, job_id, at=now, session=session)
+        return True
+    except Exception as exc:  # the database or the job itself; the sweep runs it again
+        why = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0]}"
+        log.warning("clock job %s (%s) failed: %s", job_id, municipality_id, why)
+        _note_error(engine, job_id, municipality_id, why, now)
+        return False
 
 
-def build_scheduler(database_url: str, ws: WorkerSettings) -> BackgroundScheduler:
-    return BackgroundScheduler(
-        jobstores={"default": job_store(database_url), "memory": MemoryJobStore()},
-        job_defaults={
-            "coalesce": True,  # several missed runs of one job run once
-            "misfire_grace_time": ws.clock_misfire_grace_s,
-            "max_instances": 1,
-        },
-        timezone=UTC,
-    )
+def _job_event(session: Session, job: ClockJob) -> Event | None:
+    try:
+        municipality = get_municipality(job.municipality_id, session=session)
+    except NotFoundError:
+        return None
+    service = Service(job.service) if job.service else None
+    return _record_for(session, municipality, job.action, service, job.day, job.id)
 
 
-@dataclass(frozen=True)
-class SyncReport:
-    added: int = 0
-    changed: int = 0
-    removed: int = 0
+def _note_error(engine: Engine, job_id: int, municipality_id: int, why: str, now: datetime) -> None:
+    try:
+        with session_scope(engine) as session:
+            job = rows.get_job(municipality_id, job_id, session=session)
+            if job is not None:
+                rows.note_error(job, why, at=now, session=session)
+    except Exception as exc:  # still away: the sweep finds the job open all the same
+        log.warning("clock job %s: its error not stored either (%s)", job_id, type(exc).__name__)
 
 
-def sync_jobs(scheduler: BackgroundScheduler, engine: Engine, ws: WorkerSettings) -> SyncReport:
-    """Make the stored jobs match the municipalities, touching only what differs.
-
-    A job that is already stored keeps its next run time: replacing it would move a run
-    that was missed while the clock was down to tomorrow instead of running it now.
-    """
-    with Session(engine) as session:
-        municipalities = list_municipalities(session=session)
-    stored: dict[str, Job] = {job.id: job for job in scheduler.get_jobs(jobstore="default")}
-    added = changed = 0
-    for spec in job_specs(municipalities, ws):
-        trigger = spec.trigger()
-        # Plain strings in the store: a stored job outlives the code that wrote it.
-        args = (spec.municipality_id, spec.action.value, spec.service.value if spec.service else "")
-        job = stored.pop(spec.id, None)
-        if job is None:
-            scheduler.add_job(
-                fire, trigger, args=args, id=spec.id, name=spec.id, jobstore="default"
+def open_due_jobs(
+    session: Session, specs: list[JobSpec], since: datetime, now: datetime
+) -> list[ClockJob]:
+    """Write the row of every job whose latest due time is in (since, now]."""
+    opened = []
+    for spec in specs:
+        due = spec.latest_due(now)
+        if not since < due <= now:
+            continue
+        service = spec.service.value if spec.service else ""
+        local_day = due.date()  # `due` is in the municipality's zone
+        opened.append(
+            rows.open_job(
+                spec.municipality_id, spec.action, service, local_day, due_at=due, session=session
             )
-            added += 1
-        elif repr(job.trigger) != repr(trigger) or tuple(job.args) != args:
-            scheduler.modify_job(spec.id, jobstore="default", args=args)
-            scheduler.reschedule_job(spec.id, jobstore="default", trigger=trigger)
-            changed += 1
-    for job_id in stored:  # a municipality that was removed
-        scheduler.remove_job(job_id, jobstore="default")
-    return SyncReport(added, changed, len(stored))
+        )
+    return opened
 
 
-def sweep(engine: Engine) -> int:
+def _failed(job: ClockJob, now: datetime) -> bool:
+    """Whether the job's last run counts as failed (a run never tried does not)."""
+    if job.tried_at is None:
+        return False
+    return bool(job.last_error) or now - job.due_at >= timedelta(seconds=OVERDUE_S)
+
+
+def count_failure(engine: Engine, job_id: int, municipality_id: int, now: datetime) -> None:
+    """The job's last run failed (`_failed`): count it; the second time, an alert."""
+    with session_scope(engine) as session:
+        job = rows.get_job(municipality_id, job_id, session=session)
+        if job is None or job.done_at is not None:
+            return
+        failures = rows.note_failure(job, session=session)
+        if failures >= 2 and job.alerted_at is None:
+            raise_alert(session, municipality_id, AlertKind.clock_failed, _failure_text(job))
+            rows.note_alerted(job, at=now, session=session)
+
+
+def _failure_text(job: ClockJob) -> str:
+    what = f"{job.action} {job.service}".strip()
+    error = job.last_error or f"not done {OVERDUE_S / 60:.0f} minutes after it fell due"
+    return (
+        f"clock job {what} of {job.day.isoformat()} (municipality {job.municipality_id}) "
+        f"failed {job.failures} times: {error}"
+    )[:500]
+
+
+# --- the clock ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Clock:
+    """The jobs, the sweeps and the lease of one clock process; `step` does what is due."""
+
+    engine: Engine
+    ws: WorkerSettings
+    lease: Lease
+    now: Now = utcnow
+    _last: dict[str, datetime] = field(default_factory=dict)
+
+    def step(self) -> None:
+        if self.lease.renew_due():
+            self.lease.renew()
+        if not self.lease.held():
+            return
+        self.tick()
+        self.sweep()
+        # Apart, so that one failing (Redis away for the plan sweep) holds back no other.
+        if self._due("escalation", self.ws.clock_escalation_interval_s):
+            _guarded(escalation_sweep, self.engine, self.now())
+        if self._due("plans", SWEEP_AFTER_S):
+            _guarded(plan_sweep, self.engine)
+
+    def tick(self) -> list[int]:
+        """Write the rows of the jobs that fell due since the last check and run them."""
+        now = self.now()
+        with session_scope(self.engine) as session:
+            lease = rows.lease_of(LEASE_NAME, session=session)
+            since = lease.checked_until if lease and lease.checked_until else now
+            specs = job_specs(list_municipalities(session=session), self.ws)
+            jobs = open_due_jobs(session, specs, since, now)
+            if not rows.mark_checked(LEASE_NAME, self.lease.holder, now, session=session):
+                session.rollback()  # the lease went to another clock: its jobs, not ours
+                return []
+            due = [(j.id, j.municipality_id) for j in jobs if j.id is not None and not j.done_at]
+        for job_id, municipality_id in due:
+            if self.lease.held():
+                run_job(self.engine, job_id, municipality_id, now)
+        return [job_id for job_id, _ in due]
+
+    def sweep(self) -> int:
+        """Run again every job not closed in time (never tried: at once); how many.
+
+        Run at every step: one query on the open rows, and a failed job is back within a
+        minute of its failure."""
+        now = self.now()
+        with Session(self.engine) as session:
+            open_jobs = rows.jobs_to_run(
+                tried_before=now - timedelta(seconds=RETRY_AFTER_S), session=session
+            )
+            again = [(j.id, j.municipality_id, _failed(j, now)) for j in open_jobs]
+        if not again:
+            return 0
+        for job_id, municipality_id, failed in again:
+            if job_id is None or not self.lease.held():
+                continue
+            if failed:
+                count_failure(self.engine, job_id, municipality_id, now)
+            run_job(self.engine, job_id, municipality_id, now)
+        return len(again)
+
+    def _due(self, what: str, every_s: float) -> bool:
+        now, last = self.now(), self._last.get(what)
+        if last is not None and now < last + timedelta(seconds=every_s):
+            return False
+        self._last[what] = now
+        return True
+
+
+def _guarded(sweep: Callable[..., object], *args: object) -> None:
+    try:
+        sweep(*args)
+    except Exception as exc:  # tried again at its next time
+        log.warning("%s failed: %s: %s", sweep.__name__, type(exc).__name__, exc)
+
+
+def plan_sweep(engine: Engine) -> int:
     """Ask again for plan runs whose events wait longer than they should; how many."""
     from scheduler.planning.runs import stale_days
     from workers.tasks import schedule_plan_run
@@ -234,61 +350,53 @@ def escalation_sweep(engine: Engine, now: datetime | None = None) -> list[tuple[
     from scheduler.welfare import escalate_due
 
     with session_scope(engine) as session:
-        moved = escalate_due(session, now=now or datetime.now(UTC))
+        moved = escalate_due(session, now=now or utcnow())
     for alert_id, step in moved:
         log.info("alert %s escalated to step %s", alert_id, step)
     return moved
 
 
-def start_clock(database_url: str | None = None) -> BackgroundScheduler:
-    """Start the scheduler with its jobs in sync; missed runs fire once, now."""
+def make_clock(engine: Engine, *, holder: str | None = None, now: Now = utcnow) -> Clock:
     ws = get_worker_settings()
-    url = database_url or get_settings().effective_database_url
-    engine = engine_for(url)
-    scheduler = build_scheduler(url, ws)
-    scheduler.start(paused=True)  # the stores are open, nothing fires until the sync is done
-    report = sync_jobs(scheduler, engine, ws)
-    log.info("clock jobs: %s", report)
-    scheduler.add_job(
-        sync_jobs,
-        "interval",
-        args=(scheduler, engine, ws),
-        seconds=ws.clock_sync_interval_s,
-        id="sync",
-        jobstore="memory",
+    lease = Lease(
+        engine,
+        holder or default_holder(),
+        ttl_s=ws.clock_lease_ttl_s,
+        renew_s=ws.clock_lease_renew_s,
+        now=now,
     )
-    scheduler.add_job(
-        sweep, "interval", args=(engine,), seconds=SWEEP_AFTER_S, id="sweep", jobstore="memory"
-    )
-    scheduler.add_job(
-        escalation_sweep,
-        "interval",
-        args=(engine,),
-        seconds=ws.clock_escalation_interval_s,
-        id="escalation",
-        jobstore="memory",
-    )
-    scheduler.resume()
-    return scheduler
+    return Clock(engine, ws, lease, now)
 
 
 def run_clock(stop: threading.Event, *, with_relay: bool = True) -> None:
-    """The `patronage clock` process: the scheduler and the relay until `stop` is set."""
+    """The `patronage clock` process: jobs, sweeps and the relay (while it holds the lease)
+    until `stop` is set."""
     from workers.relay import Relay
 
     ws = get_worker_settings()
-    scheduler = start_clock()
+    clock = make_clock(get_engine())
     relay = None
     if with_relay:
         relay = Relay(
-            get_engine(),
+            clock.engine,
             interval_s=ws.relay_interval_s,
             max_backoff_s=ws.relay_max_backoff_s,
             batch=ws.relay_batch,
+            may_send=clock.lease.held,
         ).start()
     try:
-        stop.wait()
+        while True:
+            _step_safely(clock)
+            if stop.wait(ws.clock_tick_s):
+                break
     finally:
         if relay is not None:
             relay.stop()
-        scheduler.shutdown(wait=True)
+        clock.lease.release()
+
+
+def _step_safely(clock: Clock) -> None:
+    try:
+        clock.step()
+    except Exception as exc:  # the database away: the next step tries again, nothing is lost
+        log.warning("clock step failed: %s: %s", type(exc).__name__, exc)

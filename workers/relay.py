@@ -69,12 +69,21 @@ def _order_key(row: Outbox) -> tuple[int, Any]:
     return row.municipality_id, (row.args or {}).get("day")
 
 
-def relay_once(engine: Engine, send: Send = celery_send, *, batch: int = 500) -> RelayPass:
-    """One pass over the undispatched rows, oldest first."""
+def relay_once(
+    engine: Engine,
+    send: Send = celery_send,
+    *,
+    batch: int = 500,
+    may_send: Callable[[], bool] = lambda: True,
+) -> RelayPass:
+    """One pass over the undispatched rows, oldest first, while `may_send` allows it (the
+    clock's lease: a clock that lost it stops between two rows)."""
     sent = skipped = 0
     blocked: set[tuple[int, Any]] = set()
     with Session(engine, expire_on_commit=False) as session:
         for row in undispatched(limit=batch, session=session):
+            if not may_send():
+                break
             key = _order_key(row)
             if key in blocked:
                 skipped += 1
@@ -121,8 +130,10 @@ class Relay:
         interval_s: float = 0.2,
         max_backoff_s: float = 10.0,
         batch: int = 500,
+        may_send: Callable[[], bool] = lambda: True,
     ) -> None:
         self._engine = engine
+        self._may_send = may_send
         self._send = send
         self._interval_s = interval_s
         self._max_backoff_s = max_backoff_s
@@ -133,8 +144,13 @@ class Relay:
     def run(self) -> None:
         pause = self._interval_s
         while not self._stop.is_set():
+            if not self._may_send():  # another clock holds the lease and relays
+                self._stop.wait(self._interval_s)
+                continue
             try:
-                result = relay_once(self._engine, self._send, batch=self._batch)
+                result = relay_once(
+                    self._engine, self._send, batch=self._batch, may_send=self._may_send
+                )
             except Exception:  # the database itself is away: same patience as for Redis
                 log.exception("relay pass failed")
                 result = RelayPass(error="database")

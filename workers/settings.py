@@ -54,8 +54,12 @@ class WorkerSettings(BaseSettings):
     clock_morning_plan: time = Field(default=time(6, 0))
     clock_publish_meals: time = Field(default=time(9, 30))
     clock_publish_care: time = Field(default=time(7, 0))
-    clock_misfire_grace_s: int = Field(default=3600, gt=0)
-    clock_sync_interval_s: int = Field(default=300, gt=0)
+    # How often the clock looks for jobs that fell due (a job runs at most this late).
+    clock_tick_s: float = Field(default=5.0, gt=0)
+    # The lease that lets one of several clocks run the jobs and the relay: renewed this
+    # often, lapsing this long after the last renewal (another clock then takes over).
+    clock_lease_renew_s: float = Field(default=15.0, gt=0)
+    clock_lease_ttl_s: float = Field(default=45.0, gt=0)
     # How often the clock looks for welfare alerts nobody took in time (scheduler.welfare).
     clock_escalation_interval_s: int = Field(default=30, gt=0)
 

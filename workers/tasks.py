@@ -31,8 +31,10 @@ from scheduler.errors import DomainError, NotFoundError
 from scheduler.intake.cutoff import COLLECTORS
 from scheduler.intake.freezing import freeze_if_delivering
 from scheduler.models import Plan, Service
+from scheduler.models.base import utcnow
 from scheduler.planning import plan_day
 from scheduler.planning.runs import PlanRun, event_processed, give_up, run_plan
+from scheduler.repositories.clock import close_job
 from scheduler.repositories.events import claim_event
 from scheduler.repositories.plans import get_plan, get_version, plan_by_id, version_by_id
 from scheduler.settings import get_settings
@@ -153,7 +155,13 @@ def _plan_under_lock(municipality_id: int, day: date, service: Service) -> PlanR
 
 
 @typed_task(name="patronage.cutoff", **RETRY)
-def cutoff(municipality_id: int, day: str, event_id: int | None = None, **_: Any) -> str:
+def cutoff(
+    municipality_id: int,
+    day: str,
+    event_id: int | None = None,
+    clock_job: int | None = None,
+    **_: Any,
+) -> str:
     """Orders for `day` close: freeze each service (the freeze asks for the plan)."""
     with session_scope() as session:
         if event_id is not None and not claim_event(municipality_id, event_id, session=session):
@@ -163,20 +171,30 @@ def cutoff(municipality_id: int, day: str, event_id: int | None = None, **_: Any
             for service in sorted(COLLECTORS)
             if freeze_if_delivering(session, municipality_id, date.fromisoformat(day), service)
         ]
+        _close_clock_job(session, municipality_id, clock_job)
     return "frozen: " + (", ".join(frozen) or "nothing (no delivery that day)")
 
 
 @typed_task(name="patronage.morning", **RETRY)
 def morning(
-    municipality_id: int, day: str, service: str, event_id: int | None = None, **_: Any
+    municipality_id: int,
+    day: str,
+    service: str,
+    event_id: int | None = None,
+    clock_job: int | None = None,
+    **_: Any,
 ) -> str:
-    """The morning plan: make sure the day is frozen and planned, with the night's changes."""
+    """The morning plan: make sure the day is frozen and planned, with the night's changes.
+
+    The clock's job is done with the freeze (whose events ask for the plan): from there the
+    plan run is the pipeline's, which the clock's plan sweep keeps from being lost."""
     svc = Service(service)
     with session_scope() as session:
         if event_id is not None and not claim_event(municipality_id, event_id, session=session):
             return "duplicate"
         if svc in COLLECTORS:
             freeze_if_delivering(session, municipality_id, date.fromisoformat(day), svc)
+        _close_clock_job(session, municipality_id, clock_job)
     schedule_plan_run(municipality_id, day, svc)
     return "scheduled"
 
@@ -186,13 +204,19 @@ def morning(
 
 @typed_task(name="patronage.publish", **RETRY)
 def publish(
-    municipality_id: int, day: str, service: str, event_id: int | None = None, **_: Any
+    municipality_id: int,
+    day: str,
+    service: str,
+    event_id: int | None = None,
+    clock_job: int | None = None,
+    **_: Any,
 ) -> str:
     """Publish the day's current version (the clock before the vans leave, or a dispatcher)."""
     svc = Service(service)
     with session_scope() as session:
         if event_id is not None and not claim_event(municipality_id, event_id, session=session):
             return "duplicate"
+        _close_clock_job(session, municipality_id, clock_job)  # with the publication (or alert)
         plan = get_plan(municipality_id, date.fromisoformat(day), svc, session=session)
         if plan is None or plan.current_version == 0:
             why = N_("Nothing to publish: no %(service)s plan for %(day)s yet")
@@ -218,6 +242,12 @@ def publish_version_task(municipality_id: int, plan_version_id: int) -> str:
         ids = publish_version(session, plan, version)
     _send_all(municipality_id, ids)
     return f"{len(ids)} to send"
+
+
+def _close_clock_job(session: Session, municipality_id: int, clock_job: int | None) -> None:
+    """The clock's job is done in the transaction of its effect (workers.clock)."""
+    if clock_job is not None:
+        close_job(municipality_id, clock_job, at=utcnow(), session=session)
 
 
 def _publish_current(session: Session, plan: Plan) -> list[int]:

@@ -30,6 +30,7 @@ from scheduler.models.care import (
     VisitPlan,
 )
 from scheduler.models.clients import Client, EmergencyContact
+from scheduler.models.clock import ClockAction, ClockJob, ClockLease
 from scheduler.models.events import Alert, AlertNotice, AuditEntry, Event, Outbox, Publication
 from scheduler.models.fleet import Driver, Kitchen, PickupPoint, Vehicle
 from scheduler.models.meals import (
@@ -62,6 +63,9 @@ __all__ = [
     "CheckInKind",
     "Client",
     "ClientStatus",
+    "ClockAction",
+    "ClockJob",
+    "ClockLease",
     "DateOverride",
     "DayFreeze",
     "Diet",

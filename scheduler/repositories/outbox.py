@@ -35,3 +35,19 @@ def note_failure(row: Outbox, error: str, *, session: Session) -> None:
     row.attempts += 1
     row.last_error = error[:500]
     session.add(row)
+
+
+def add_row(
+    municipality_id: int, event_id: int, task: str, args: dict[str, object], *, session: Session
+) -> Outbox:
+    """One more message for an event already recorded (a clock job run again); the task's
+    claim on the event keeps its effect single, however many messages arrive."""
+    row = Outbox(
+        municipality_id=municipality_id,
+        event_id=event_id,
+        task=task,
+        args={**args, "event_id": event_id},
+    )
+    session.add(row)
+    session.flush()
+    return row

@@ -31,13 +31,12 @@ def wait_for(check: Callable[[], bool], timeout: float, what: str, every: float 
     raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
 
 
-class WorkerProcess:
-    """`patronage worker --name NAME`, its output kept for the test to read."""
+class ServiceProcess:
+    """A `patronage` command running as a service, its output kept for the test to read."""
 
-    def __init__(self, name: str, env: dict[str, str], *, metrics_port: int = 0) -> None:
+    def __init__(self, name: str, args: list[str], env: dict[str, str]) -> None:
         self.name = name
         self.lines: list[str] = []
-        args = ["worker", "--name", name, "--concurrency", "1", "--metrics-port", str(metrics_port)]
         self.proc = subprocess.Popen(
             # Through tests/timetravel.py when the session runs at another date.
             timetravel.command("api.cli:main", args, [str(PATRONAGE), *args]),
@@ -61,12 +60,9 @@ class WorkerProcess:
     def saw(self, text: str) -> bool:
         return any(text in line for line in list(self.lines))
 
-    def wait_ready(self, timeout: float = 30) -> WorkerProcess:
-        wait_for(
-            lambda: self.saw(" ready.") or self.proc.poll() is not None, timeout, f"{self.name}"
-        )
-        assert self.proc.poll() is None, f"worker {self.name} exited:\n{self.output()}"
-        return self
+    def wait_for_line(self, text: str, timeout: float = 30) -> None:
+        wait_for(lambda: self.saw(text) or self.proc.poll() is not None, timeout, f"{self.name}")
+        assert self.proc.poll() is None, f"{self.name} exited:\n{self.output()}"
 
     def kill(self) -> None:
         """SIGKILL to the whole group: no shutdown, no acknowledgement, as in a crash."""
@@ -85,6 +81,25 @@ class WorkerProcess:
             self.proc.wait(15)
         except subprocess.TimeoutExpired:
             self.kill()
+
+
+class WorkerProcess(ServiceProcess):
+    """`patronage worker --name NAME`."""
+
+    def __init__(self, name: str, env: dict[str, str], *, metrics_port: int = 0) -> None:
+        args = ["worker", "--name", name, "--concurrency", "1", "--metrics-port", str(metrics_port)]
+        super().__init__(name, args, env)
+
+    def wait_ready(self, timeout: float = 30) -> WorkerProcess:
+        self.wait_for_line(" ready.", timeout)
+        return self
+
+
+class ClockProcess(ServiceProcess):
+    """`patronage clock` (with its relay)."""
+
+    def __init__(self, name: str, env: dict[str, str]) -> None:
+        super().__init__(name, ["clock"], env)
 
 
 class RedisProcess:
