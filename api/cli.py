@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from api.commands import care, db, demo, importing, planning, routing, serve, services, welfare
+from api.commands import (
+    care,
+    db,
+    demo,
+    fleet,
+    importing,
+    planning,
+    routing,
+    serve,
+    services,
+    welfare,
+)
 
 app = typer.Typer(
     name="patronage",
@@ -22,6 +33,7 @@ app.command("demo")(demo.demo_command)
 app.command("serve")(serve.serve)
 app.add_typer(serve.users, name="user")
 planning.register(app)  # plan, kitchen, statement, bench-meals
+fleet.register(app)  # fleet
 care.register(app)  # care day/link/check/sick/attendance/hours, bench-care
 
 
