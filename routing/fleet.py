@@ -69,7 +69,9 @@ def sub_problem(problem: Problem, group: Group, fleet: list[Vehicle]) -> Problem
 
 
 def _solve(problem: Problem, budget: float, seed: int) -> Solution:
-    return solve(problem, SolveParams(time_limit_s=budget, seed=seed))
+    # A search that has found nothing when its budget ends may take up to the budget again
+    # for a first answer: "every job left out" would read as "this fleet cannot".
+    return solve(problem, SolveParams(time_limit_s=budget, seed=seed, first_answer_grace_s=budget))
 
 
 def _used(solution: Solution) -> int:

@@ -149,16 +149,40 @@ def _what_ifs(
     ]
     out = []
     for key, counts, max_trips, earlier, wider in cases:
-        if sum(counts) == 0:
-            continue
         changes: dict[str, object] = {"max_trips": max_trips} if max_trips else {}
-        day = day_fleet(problem, _pairs(problem, counts), van_changes=changes, wider_s=wider)
-        solution = solve_day(_earlier(day) if earlier else day, budget)
-        used = sum(1 for r in solution.routes if r.job_ids)
-        km = round(solution.summary.distance / 1000, 1)
-        out.append(WhatIf(key, used, trips_of(solution), km, len(solution.unassigned)))
-        note(f"what if {key}: {used} vans, {km} km, {len(solution.unassigned)} left out")
+        parts = [
+            _what_if_part(problem, group, n, changes, earlier, wider, budget)
+            for group, n in _pairs(problem, counts)
+        ]
+        option = WhatIf(
+            key,
+            vans=sum(p.vans for p in parts),
+            trips=sum(p.trips for p in parts),
+            km=round(sum(p.km for p in parts), 1),
+            left_out=sum(p.left_out for p in parts)
+            + sum(len(g.jobs) for g, n in zip(groups(problem), counts, strict=True) if n == 0),
+        )
+        out.append(option)
+        note(f"what if {key}: {option.vans} vans, {option.km} km, {option.left_out} left out")
     return tuple(out)
+
+
+def _what_if_part(
+    problem: routing.Problem,
+    group: Group,
+    vans: int,
+    changes: dict[str, object],
+    earlier: bool,
+    wider: int,
+    budget: float,
+) -> WhatIf:
+    """One kitchen's part of a what-if: its clients ride only its vans, so it is solved alone."""
+    day = day_fleet(problem, [(group, vans)], van_changes=changes, wider_s=wider)
+    day = replace(day, jobs=tuple(day.jobs[j] for j in group.jobs))
+    solution = solve_day(_earlier(day) if earlier else day, budget)
+    used = sum(1 for r in solution.routes if r.job_ids)
+    km = solution.summary.distance / 1000
+    return WhatIf("", used, trips_of(solution), km, len(solution.unassigned))
 
 
 def _pairs(problem: routing.Problem, counts: list[int]) -> list[tuple[Group, int]]:
