@@ -54,18 +54,48 @@ def fleet_of(problem: Problem, vans: tuple[int, ...], k: int, **changes: object)
     return [replace(v, **changes) if changes else v for v in own + copies]  # type: ignore[arg-type]
 
 
-def sub_problem(problem: Problem, group: Group, fleet: list[Vehicle]) -> Problem:
-    """The group's jobs alone with this fleet (any of its vans may serve any of its jobs)."""
-    jobs = tuple(replace(problem.jobs[j], allowed_vehicles=None) for j in group.jobs)
+def sub_problem(
+    problem: Problem,
+    group: Group,
+    fleet: list[Vehicle],
+    *,
+    seed: Solution | None = None,
+    wider_s: int = 0,
+) -> Problem:
+    """The group's jobs alone with this fleet (any of its vans may serve any of its jobs),
+    every last window `wider_s` later, started from `seed`'s routes less its smallest."""
+    jobs = tuple(
+        replace(
+            problem.jobs[j], allowed_vehicles=None, time_windows=_wider(problem.jobs[j], wider_s)
+        )
+        for j in group.jobs
+    )
+    routes, trips = _seeded(seed, fleet)
     return replace(
         problem,
         vehicles=tuple(fleet),
         jobs=jobs,
-        initial_routes={},
-        initial_trips={},
+        initial_routes=routes,
+        initial_trips=trips,
         pinned={},
         ordered={},
     )
+
+
+def _seeded(
+    seed: Solution | None, fleet: list[Vehicle]
+) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[int, ...]]]:
+    """A fleet one van smaller starts from the larger fleet's answer without its route of
+    fewest stops: the search then has only those stops to place (fleet reduction)."""
+    if seed is None:
+        return {}, {}
+    kept = sorted((r for r in seed.routes if r.job_ids), key=lambda r: len(r.job_ids))[1:]
+    routes: dict[str, tuple[str, ...]] = {}
+    trips: dict[str, tuple[int, ...]] = {}
+    for van, route in zip(fleet, kept, strict=False):
+        routes[van.id] = route.job_ids
+        trips[van.id] = tuple(k for k, trip in enumerate(route.trips, 1) for _ in trip)
+    return routes, trips
 
 
 def _solve(problem: Problem, budget: float, seed: int) -> Solution:
@@ -97,11 +127,11 @@ def fewest_vans(
     tries: list[tuple[int, int]] = []
     best: tuple[int, Solution] | None = None
 
-    def attempt(k: int, fixed: bool) -> Solution:
+    def attempt(k: int, fixed: bool, start: Solution | None = None) -> Solution:
         fleet = fleet_of(
             problem, group.vans, k, **({"fixed_cost": FIXED_COST_PER_VAN} if fixed else {})
         )
-        solution = _solve(sub_problem(problem, group, fleet), budget, seed)
+        solution = _solve(sub_problem(problem, group, fleet, seed=start), budget, seed)
         tries.append((k, len(solution.unassigned)))
         note(f"{k} vans: {len(solution.unassigned)} left out")
         return solution
@@ -115,7 +145,7 @@ def fewest_vans(
         best = (max(_used(first), 1), first)
         k = best[0] - 1
         while k >= bound.bound:  # the solver spared vans: try one fewer while all are served
-            solution = attempt(k, fixed=False)
+            solution = attempt(k, fixed=False, start=best[1])
             if solution.unassigned:
                 break
             best = (k, solution)

@@ -12,6 +12,7 @@ from api.routes import (
     clients,
     days,
     fleet,
+    fleet_size,
     health,
     ical,
     kitchen,
@@ -42,6 +43,7 @@ ROUTERS: list[APIRouter] = [
     ical.router,
     audit.router,
     days.router,
+    fleet_size.router,  # before days: /days/{day}/fleet is not a service
     pins.router,
     breakdowns.router,
     plans.router,

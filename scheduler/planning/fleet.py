@@ -20,7 +20,7 @@ from sqlmodel import Session
 
 import routing
 from routing.bounds import Group, GroupBound, groups
-from routing.fleet import day_fleet, fewest_vans, solve_day, trips_of
+from routing.fleet import fewest_vans, fleet_of, solve_day, sub_problem, trips_of
 from routing.travel import with_matrices
 from scheduler.errors import InvalidInputError
 from scheduler.models import Service
@@ -120,7 +120,7 @@ def size_fleet(
                 tries=answer.tries,
             )
         )
-    options = _what_ifs(problem, found, budget, note) if what_ifs else ()
+    options = _what_ifs(problem, found, budget, note) if what_ifs and found else ()
     return FleetAnswer(
         day, len(problem.jobs), tuple(found), options, round(time.perf_counter() - started, 1)
     )
@@ -177,8 +177,8 @@ def _what_if_part(
     budget: float,
 ) -> WhatIf:
     """One kitchen's part of a what-if: its clients ride only its vans, so it is solved alone."""
-    day = day_fleet(problem, [(group, vans)], van_changes=changes, wider_s=wider)
-    day = replace(day, jobs=tuple(day.jobs[j] for j in group.jobs))
+    fleet = fleet_of(problem, group.vans, vans, **changes)
+    day = sub_problem(problem, group, fleet, wider_s=wider)
     solution = solve_day(_earlier(day) if earlier else day, budget)
     used = sum(1 for r in solution.routes if r.job_ids)
     km = solution.summary.distance / 1000
