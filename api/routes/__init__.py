@@ -42,8 +42,8 @@ ROUTERS: list[APIRouter] = [
     care_day.router,
     ical.router,
     audit.router,
-    days.router,
     fleet_size.router,  # before days: /days/{day}/fleet is not a service
+    days.router,
     pins.router,
     breakdowns.router,
     plans.router,
