@@ -85,11 +85,12 @@ def sub_problem(
 def _seeded(
     seed: Solution | None, fleet: list[Vehicle]
 ) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[int, ...]]]:
-    """A fleet one van smaller starts from the larger fleet's answer without its route of
-    fewest stops: the search then has only those stops to place (fleet reduction)."""
+    """A fleet starts from the answer of another: with fewer vans, without its routes of
+    fewest stops, so the search has only those stops to place (fleet reduction)."""
     if seed is None:
         return {}, {}
-    kept = sorted((r for r in seed.routes if r.job_ids), key=lambda r: len(r.job_ids))[1:]
+    used = sorted((r for r in seed.routes if r.job_ids), key=lambda r: len(r.job_ids))
+    kept = used[max(len(used) - len(fleet), 0) :]
     routes: dict[str, tuple[str, ...]] = {}
     trips: dict[str, tuple[int, ...]] = {}
     for van, route in zip(fleet, kept, strict=False):

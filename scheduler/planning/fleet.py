@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlmodel import Session
@@ -42,6 +42,8 @@ class KitchenFleet:
     trips: int
     km: float
     tries: tuple[tuple[int, int], ...]
+    # The answer with `fewest` vans: every what-if of the kitchen starts from it.
+    solution: routing.Solution | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,7 @@ def size_fleet(
                 trips=answer.trips,
                 km=round(answer.distance / 1000, 1),
                 tries=answer.tries,
+                solution=answer.solution,
             )
         )
     options = _what_ifs(problem, found, budget, note) if what_ifs and found else ()
@@ -150,10 +153,17 @@ def _what_ifs(
     out = []
     for key, counts, max_trips, earlier, wider in cases:
         changes: dict[str, object] = {"max_trips": max_trips} if max_trips else {}
-        parts = [
-            _what_if_part(problem, group, n, changes, earlier, wider, budget)
-            for group, n in _pairs(problem, counts)
-        ]
+        if key == "found":  # the search's own answers, not solved again
+            parts = [
+                WhatIf("", k.fewest or 0, k.trips, k.km, 0 if k.fewest else k.bound.jobs)
+                for k in found
+            ]
+        else:
+            parts = [
+                _what_if_part(problem, group, n, changes, earlier, wider, budget, k.solution)
+                for group, n, k in zip(groups(problem), counts, found, strict=True)
+                if n > 0
+            ]
         option = WhatIf(
             key,
             vans=sum(p.vans for p in parts),
@@ -175,10 +185,12 @@ def _what_if_part(
     earlier: bool,
     wider: int,
     budget: float,
+    start: routing.Solution | None,
 ) -> WhatIf:
-    """One kitchen's part of a what-if: its clients ride only its vans, so it is solved alone."""
+    """One kitchen's part of a what-if: its clients ride only its vans, so it is solved alone,
+    starting from the routes of the fewest found (less a route when a van is taken away)."""
     fleet = fleet_of(problem, group.vans, vans, **changes)
-    day = sub_problem(problem, group, fleet, wider_s=wider)
+    day = sub_problem(problem, group, fleet, seed=start, wider_s=wider)
     solution = solve_day(_earlier(day) if earlier else day, budget)
     used = sum(1 for r in solution.routes if r.job_ids)
     km = solution.summary.distance / 1000
