@@ -8,18 +8,16 @@ Nothing is stored. The day is frozen first if it is not yet, as `patronage plan`
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from api.commands.planning import parse_day, refusals, town, write
-from api.console import console, progress
-from api.fleet_words import binds_text, what_if_text
+from api.console import progress
+from api.fleet_report import answer_json, print_answer
 from api.i18n import Translator
 from scheduler.db import session_scope
-from scheduler.planning.fleet import FleetAnswer, day_problem, size_fleet
+from scheduler.planning.fleet import day_problem, size_fleet
 
 
 def register(app: typer.Typer) -> None:
@@ -50,60 +48,4 @@ def fleet_command(
 
         answer = size_fleet(problem, kitchens, when, budget=budget, what_ifs=what_ifs, note=note)
     print_answer(answer, Translator("en", "UTC"))
-    write(json_file, json.dumps(_json(answer), ensure_ascii=False, indent=1), "Answer")
-
-
-def print_answer(answer: FleetAnswer, t: Translator) -> None:
-    out = console()
-    fewest = answer.fewest
-    out.print(
-        f"[bold]{answer.day}[/bold]: {answer.jobs} meals; fewest vans found "
-        f"{fewest if fewest is not None else 'none'} (working that day {answer.has}), "
-        f"lower bound {answer.bound}; {answer.seconds:.0f} s"
-    )
-    table = Table(title="Kitchens", title_justify="left")
-    for column in ("kitchen", "meals", "working", "bound", "fewest found", "trips", "km", "binds"):
-        table.add_column(column)
-    for k in answer.kitchens:
-        table.add_row(
-            k.kitchen, str(k.bound.jobs), str(k.has), str(k.bound.bound),
-            str(k.fewest) if k.fewest is not None else "-", str(k.trips), f"{k.km:.1f}",
-            binds_text(k, t),
-        )  # fmt: skip
-    out.print(table)
-    if answer.what_ifs:
-        options = Table(title="What if", title_justify="left")
-        for column in ("option", "vans", "trips", "km", "left out"):
-            options.add_column(column)
-        for w in answer.what_ifs:
-            options.add_row(
-                what_if_text(w.key, t), str(w.vans), str(w.trips), f"{w.km:.1f}", str(w.left_out)
-            )
-        out.print(options)
-
-
-def _json(answer: FleetAnswer) -> dict[str, object]:
-    return {
-        "day": answer.day.isoformat(),
-        "meals": answer.jobs,
-        "fewest": answer.fewest,
-        "bound": answer.bound,
-        "working": answer.has,
-        "seconds": answer.seconds,
-        "kitchens": [
-            {
-                "kitchen": k.kitchen,
-                "working": k.has,
-                "bound": k.bound.bound,
-                "trips_bound": k.bound.trips,
-                "binds": k.bound.binds,
-                "by_kind": dict(k.bound.by_kind),
-                "fewest": k.fewest,
-                "trips": k.trips,
-                "km": k.km,
-                "tries": [list(x) for x in k.tries],
-            }
-            for k in answer.kitchens
-        ],
-        "what_ifs": [asdict(w) for w in answer.what_ifs],
-    }
+    write(json_file, json.dumps(answer_json(answer), ensure_ascii=False, indent=1), "Answer")

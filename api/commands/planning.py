@@ -312,7 +312,7 @@ def bench_fleet(
     size: TownSize, seed: int, budget: float, folder: Path | None, record: Path | None
 ) -> None:
     """`patronage fleet` on the benchmark day, each solve within `budget` (--time-limit)."""
-    from api.commands.fleet import print_answer
+    from api.fleet_report import print_answer
     from api.i18n import Translator
     from scheduler.lab.bench_meals import fleet_markdown, run_fleet_bench
 
