@@ -2,7 +2,7 @@
 
 Per kitchen: the vans working, the least any plan needs (the bound) and what binds, the fewest
 the search found; then the what-ifs, each with vans, trips, kilometres and meals left out.
-Nothing is stored. The day is frozen first if it is not yet, as `patronage plan` does.
+Nothing is stored, and the day must be frozen already: asking never freezes it.
 """
 
 from __future__ import annotations
