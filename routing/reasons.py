@@ -299,4 +299,4 @@ def crowded(
         return why(Cause.shifts_full, vans=len(vans), shift_end_at=ends)
     if reason is Reason.sync:
         return why(Cause.sync)
-    return why(Cause.cost, window_start=lo, window_end=hi, served=len(trips))
+    return why(Cause.cost, window_start=lo, window_end=hi)
