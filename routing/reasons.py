@@ -257,6 +257,24 @@ def alone(problem: Problem, reason: Reason, vehicles: Sequence[Vehicle], job: Jo
     return why(Cause.no_vehicle if reason is Reason.no_vehicle else Cause.sync)
 
 
+def _in_window(
+    problem: Problem, routes: dict[int, list[list[Job]]], vans: Sequence[int], lo: int, hi: int
+) -> tuple[int, int]:
+    """The stops of these vans whose windows meet [lo, hi], and the van time they take: each
+    one's service and the drive to it from the stop (or kitchen) before it."""
+    served = busy = 0
+    for van in vans:
+        vehicle = problem.vehicles[van]
+        for trip in routes.get(van, []):
+            before = vehicle.start_index
+            for other in trip:
+                if window_of(other)[0] < hi and window_of(other)[1] > lo:
+                    served += 1
+                    busy += other.service + _travel(problem, vehicle, before, other.location_index)
+                before = other.location_index
+    return served, busy
+
+
 def crowded(
     problem: Problem,
     routes: dict[int, list[list[Job]]],
@@ -269,13 +287,15 @@ def crowded(
     lo, hi = window_of(job)
     trips = [trip for van in vans for trip in routes.get(van, [])]
     if reason is Reason.time_window:
-        served = sum(
-            1
-            for trip in trips
-            for other in trip
-            if window_of(other)[0] < hi and window_of(other)[1] > lo
+        served, busy = _in_window(problem, routes, vans, lo, hi)
+        return why(
+            Cause.window_full,
+            window_start=lo,
+            window_end=hi,
+            served=served,
+            vans=len(vans),
+            busy_s=busy,
         )
-        return why(Cause.window_full, window_start=lo, window_end=hi, served=served, vans=len(vans))
     if reason is Reason.capacity:
         capacity = max((problem.vehicles[v].capacity[0] for v in vans), default=0)
         loads = [sum(o.delivery[0] for o in trip if o.delivery) for trip in trips]

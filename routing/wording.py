@@ -36,7 +36,7 @@ TEMPLATES: dict[Cause, str] = {
     Cause.window_full: (
         "The vans are full in its window %(window_start)s-%(window_end)s: alone it could be "
         "reached, but the %(vans)s vehicle(s) that may serve it already have %(served)s stops "
-        "in that window."
+        "in that window, taking %(busy_s)s min of driving and serving."
     ),
     Cause.boxes_full: (
         "The boxes are full: it needs %(demand)s portions, and the most room left on any of "
@@ -99,6 +99,7 @@ _NAMES = (
     "served",
     "free",
     "trips",
+    "busy_s",
 )
 
 

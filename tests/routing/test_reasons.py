@@ -69,9 +69,14 @@ def test_the_vans_are_full_in_that_window_when_each_stop_alone_is_reachable() ->
     (u,) = left.values()
     assert u.reason is Reason.time_window
     assert u.why == why(
-        Cause.window_full, window_start=ELEVEN + 600, window_end=ELEVEN + 660, served=1, vans=1
+        Cause.window_full,
+        window_start=ELEVEN + 600,
+        window_end=ELEVEN + 660,
+        served=1,
+        vans=1,
+        busy_s=240 + 60,  # the drive out to the one served (2 km) and its minute there
     )
-    assert "already have 1 stops in that window" in describe(u.why)
+    assert "already have 1 stops in that window, taking 5 min of driving" in describe(u.why)
 
 
 def test_an_order_bigger_than_a_trip() -> None:
