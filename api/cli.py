@@ -8,6 +8,7 @@ from api.commands import (
     care,
     db,
     demo,
+    fleet,
     importing,
     planning,
     reports,
@@ -35,6 +36,7 @@ app.command("demo")(demo.demo_command)
 app.command("serve")(serve.serve)
 app.add_typer(serve.users, name="user")
 planning.register(app)  # plan, kitchen, statement, bench-meals
+fleet.register(app)  # fleet
 care.register(app)  # care day/link/check/sick/attendance/hours, bench-care
 reports.register(app)  # sheets, month-report
 

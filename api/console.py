@@ -18,8 +18,9 @@ def console() -> Console:
     return Console()
 
 
-def progress() -> Progress:
-    """A progress bar for work that takes more than a second."""
+def progress(*, auto_refresh: bool = True) -> Progress:
+    """A progress bar for work that takes more than a second. Without `auto_refresh` no
+    thread redraws it (the caller does): the solver then starts its searches by fork."""
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -27,6 +28,7 @@ def progress() -> Progress:
         TimeElapsedColumn(),
         console=console(),
         transient=False,
+        auto_refresh=auto_refresh,
     )
 
 

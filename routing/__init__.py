@@ -25,11 +25,12 @@ from routing.problem import (
     Travel,
     Vehicle,
 )
-from routing.solution import Reason, Route, Solution, Step, Summary, Unassigned
+from routing.solution import Cause, Reason, Route, Solution, Step, Summary, Unassigned, Why
 from routing.solver import solve
 
 __all__ = [
     "Break",
+    "Cause",
     "Follow",
     "Job",
     "Matrices",
@@ -47,6 +48,7 @@ __all__ = [
     "Travel",
     "Unassigned",
     "Vehicle",
+    "Why",
     "problem_from_dict",
     "problem_to_dict",
     "read_problem",

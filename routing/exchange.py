@@ -31,7 +31,8 @@ from routing.problem import (
     Travel,
     Vehicle,
 )
-from routing.solution import Reason, Route, Solution, Step, Summary, Unassigned
+from routing.solution import Cause, Reason, Route, Solution, Step, Summary, Unassigned, Why
+from routing.wording import describe
 
 T = TypeVar("T")
 _MISSING: Any = object()
@@ -434,8 +435,17 @@ def solution_to_dict(solution: Solution) -> JsonObject:
             }
             for r in solution.routes
         ],
-        "unassigned": [{"id": u.id, "reason": u.reason.value} for u in solution.unassigned],
+        "unassigned": [_unassigned_dict(u) for u in solution.unassigned],
     }
+
+
+def _unassigned_dict(u: Unassigned) -> JsonObject:
+    out: JsonObject = {"id": u.id, "reason": u.reason.value}
+    if u.why is not None:
+        out["code"] = u.why.code.value
+        out["params"] = u.why.as_dict()
+        out["text"] = describe(u.why)
+    return out
 
 
 def _step_dict(step: Step) -> JsonObject:
@@ -506,11 +516,28 @@ def _step(path: str, data: object) -> Step:
 def _unassigned(path: str, data: object) -> Unassigned:
     f = _Fields(data, path)
     job_id, reason = f.take("id"), f.take("reason")
+    code, params = f.take("code", None), f.take("params", {})
+    f.take("text", None)  # words for people, made again from code and params
     f.done()
     try:
-        return Unassigned(id=job_id, reason=Reason(reason))
+        known = Reason(reason)
     except ValueError:
         raise ValueError(f"{path}.reason: Expected one of {[r.value for r in Reason]}") from None
+    return Unassigned(id=job_id, reason=known, why=_why(path, code, params))
+
+
+def _why(path: str, code: object, params: object) -> Why | None:
+    if code is None:
+        return None
+    try:
+        cause = Cause(str(code))
+    except ValueError:
+        raise ValueError(f"{path}.code: Expected one of {[c.value for c in Cause]}") from None
+    if not isinstance(params, dict) or not all(
+        isinstance(v, int | str) and not isinstance(v, bool) for v in params.values()
+    ):
+        raise ValueError(f"{path}.params: Expected an object of integers and strings")
+    return Why(cause, tuple(sorted((str(k), v) for k, v in params.items())))
 
 
 def write_solution(solution: Solution, path: Path) -> None:

@@ -30,6 +30,68 @@ class Reason(StrEnum):
     cost = "cost"
 
 
+class Cause(StrEnum):
+    """The cause a person can act on, finer than `Reason`: each names one of them and says
+    whether the job cannot be served even alone or the others took the room (reasons.py)."""
+
+    no_vehicle = "no_vehicle"  # no vehicle may serve it at all
+    no_skill = "no_skill"  # skills: nobody has them
+    off_shift = "off_shift"  # nobody is on duty in its window
+    unreachable = "unreachable"  # even alone, the earliest arrival is after its window
+    too_big = "too_big"  # its order alone is more than a trip holds
+    ride_too_long = "ride_too_long"  # even straight from the start, the ride is over the limit
+    shift_too_short = "shift_too_short"  # alone, the vehicle cannot be back before its shift ends
+    window_full = "window_full"  # reachable alone, but the vans' time in its window is taken
+    boxes_full = "boxes_full"  # no trip that could reach it in time has room for its order
+    ride_full = "ride_full"  # every trip that has room would carry its meal too long
+    shifts_full = "shifts_full"  # the shifts are full: no route has time left for it
+    sync = "sync"
+    cost = "cost"
+
+
+# The format's reason of each cause.
+REASON_OF: dict[Cause, Reason] = {
+    Cause.no_vehicle: Reason.no_vehicle,
+    Cause.no_skill: Reason.skills,
+    Cause.off_shift: Reason.time_window,
+    Cause.unreachable: Reason.time_window,
+    Cause.window_full: Reason.time_window,
+    Cause.too_big: Reason.capacity,
+    Cause.boxes_full: Reason.capacity,
+    Cause.ride_too_long: Reason.max_ride_time,
+    Cause.ride_full: Reason.max_ride_time,
+    Cause.shift_too_short: Reason.shift,
+    Cause.shifts_full: Reason.shift,
+    Cause.sync: Reason.sync,
+    Cause.cost: Reason.cost,
+}
+
+Param = int | str
+
+
+@dataclass(frozen=True)
+class Why:
+    """A cause with its numbers: times are seconds from midnight (`*_at`, `window_*`),
+    durations seconds (`*_s`), counts and portions plain integers, names strings."""
+
+    code: Cause
+    params: tuple[tuple[str, Param], ...] = ()
+
+    @property
+    def reason(self) -> Reason:
+        return REASON_OF[self.code]
+
+    def get(self, name: str, default: Param = 0) -> Param:
+        return next((v for k, v in self.params if k == name), default)
+
+    def as_dict(self) -> dict[str, Param]:
+        return dict(self.params)
+
+
+def why(code: Cause, **params: Param) -> Why:
+    return Why(code, tuple(sorted(params.items())))
+
+
 StepType = Literal["start", "job", "break", "reload", "end"]
 STEP_TYPES: tuple[str, ...] = ("start", "job", "break", "reload", "end")
 
@@ -87,6 +149,7 @@ class Route:
 class Unassigned:
     id: str
     reason: Reason
+    why: Why | None = None  # the finer cause with its numbers, when it is known
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from routing.schedule import TimedRoute, time_route
 from routing.search import DEFAULT_PLAN, Outcome, Routes, Task, processes, run_plan
 from routing.seed import start_routes
 from routing.slots import joined, slotted, wants_slots
-from routing.solution import Reason, Route, Solution, Summary, Unassigned
+from routing.solution import Route, Solution, Summary, Unassigned
 from routing.travel import with_matrices
 
 # The share of the search spent on the slotted problem when vans make several trips: it finds
@@ -172,8 +172,11 @@ def _unassigned(
     for job, check in zip(problem.jobs, checks, strict=True):
         if job.id in served:
             continue
-        reason = check.reason or explain_dropped(problem, routes, job, check.vans, deadline)
-        out.append(Unassigned(job.id, reason if reason else Reason.cost))
+        if check.reason is not None:
+            out.append(Unassigned(job.id, check.reason, check.why))
+            continue
+        cause = explain_dropped(problem, routes, job, check.vans, deadline)
+        out.append(Unassigned(job.id, cause.reason, cause))
     return out
 
 

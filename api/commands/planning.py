@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.table import Table
@@ -38,6 +38,9 @@ from scheduler.reports.statements import Statement, month_statements
 from scheduler.repositories.clients import get_client_by_external_id
 from scheduler.repositories.tenancy import get_municipality_by_name
 from scheduler.settings import get_settings
+
+if TYPE_CHECKING:
+    from scheduler.lab.synthetic import TownSize
 
 T = TypeVar("T")
 SHOWN = 20  # unassigned stops printed; the JSON has them all
@@ -284,6 +287,9 @@ def bench_meals_command(
     problem_json: Path | None = typer.Option(
         None, "--problem-json", help="Also write the day's routing problem (FORMAT.md) here."
     ),
+    fleet: bool = typer.Option(
+        False, "--fleet", help="Size the fleet of the day (patronage fleet) instead of planning."
+    ),
 ) -> None:
     """Time a generated municipality's meal day from frozen orders to plan and kitchen sheets."""
     from scheduler.lab.bench_meals import markdown, run_meal_bench
@@ -296,6 +302,9 @@ def bench_meals_command(
         caregivers=MEALS_BENCHMARK.caregivers,
         visits=MEALS_BENCHMARK.visits,
     )
+    if fleet:
+        bench_fleet(size, seed, time_limit, folder, record)
+        return
     with tempfile.TemporaryDirectory() as scratch:
         where = folder or Path(scratch)
         where.mkdir(parents=True, exist_ok=True)
@@ -318,3 +327,23 @@ def bench_meals_command(
     )
     if record is not None:
         append_row(record, markdown(r, machine()))
+
+
+def bench_fleet(
+    size: TownSize, seed: int, budget: float, folder: Path | None, record: Path | None
+) -> None:
+    """`patronage fleet` on the benchmark day, each solve within `budget` (--time-limit)."""
+    from api.fleet_report import print_answer
+    from api.i18n import Translator
+    from scheduler.lab.bench_meals import fleet_markdown, run_fleet_bench
+
+    with tempfile.TemporaryDirectory() as scratch:
+        where = folder or Path(scratch)
+        where.mkdir(parents=True, exist_ok=True)
+        console().print(f"Setting up in {where} (not timed), then sizing ({budget:g} s a solve)")
+        answer = run_fleet_bench(
+            where, size=size, seed=seed, budget=budget, note=lambda line: console().print(line)
+        )
+    print_answer(answer, Translator("en", "UTC"))
+    if record is not None:
+        append_row(record, fleet_markdown(answer, size, budget, machine()))

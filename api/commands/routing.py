@@ -16,6 +16,7 @@ from routing.lab import bench_care
 from routing.params import SolveParams
 from routing.search import DEFAULT_PORTFOLIO, GLS_ARC, PREVIOUS_PORTFOLIO, Config
 from routing.solver import solve as solve_problem
+from routing.wording import describe
 
 
 def solve(
@@ -38,7 +39,8 @@ def solve(
         f"routes {s.routes}  unassigned {s.unassigned}  in {s.solve_time_s:.2f} s"
     )
     for u in solution.unassigned:
-        console().print(f"  unassigned {u.id}: {u.reason.value}")
+        words = f" {describe(u.why)}" if u.why is not None else ""
+        console().print(f"  unassigned {u.id}: {u.reason.value}.{words}", markup=False)
     if out is not None:
         write_solution(solution, out)
         console().print(f"solution written to {out}")

@@ -14,6 +14,7 @@ from api.routes import (
     clients,
     days,
     fleet,
+    fleet_size,
     health,
     ical,
     kitchen,
@@ -48,6 +49,7 @@ ROUTERS: list[APIRouter] = [
     care_day.router,
     ical.router,
     audit.router,
+    fleet_size.router,  # before days: /days/{day}/fleet is not a service
     days.router,
     pins.router,
     breakdowns.router,

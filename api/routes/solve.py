@@ -11,8 +11,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body
 
+from api.alerts import caller_reader
 from api.deps import DbSession, SettingsDep, Staff
 from api.problems import PROBLEM_RESPONSES, FieldError, ProblemError
+from api.reasons import why_text
 from api.schemas.solve import EXAMPLE_PROBLEM, SolveSolution
 from routing.exchange import JsonObject, problem_from_dict, solution_to_dict
 from routing.params import SolveParams
@@ -30,7 +32,6 @@ def solve(
     session: DbSession,
 ) -> SolveSolution:
     """Routes for the problem; what cannot be served is listed with a reason."""
-    del caller, session  # signed in as staff is all this needs
     try:
         parsed = problem_from_dict(problem)
     except ValueError as exc:
@@ -46,4 +47,9 @@ def solve(
         solution = solve_problem(parsed, SolveParams(budget))
     finally:
         _one_at_a_time.release()
-    return SolveSolution.model_validate(solution_to_dict(solution))
+    answer = SolveSolution.model_validate(solution_to_dict(solution))
+    t = caller_reader(session, caller)
+    for row, left in zip(answer.unassigned, solution.unassigned, strict=True):
+        if left.why is not None:
+            row.text = why_text(left.why, t)
+    return answer

@@ -6,7 +6,7 @@ names the offending field; the request body is therefore declared as a JSON obje
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class SolveSummary(BaseModel):
@@ -40,6 +40,9 @@ class SolveRoute(BaseModel):
 class SolveUnassigned(BaseModel):
     id: str
     reason: str
+    code: str | None = Field(default=None, description="The cause a person can act on.")
+    params: dict[str, int | str] | None = Field(default=None, description="Its numbers.")
+    text: str | None = Field(default=None, description="The cause in the caller's language.")
 
 
 class SolveSolution(BaseModel):

@@ -34,7 +34,7 @@ from routing.care.lns import improve
 from routing.care.timing import retime_solution
 from routing.problem import Problem
 from routing.reasons import eligibility
-from routing.solution import Reason, Solution, Unassigned
+from routing.solution import Cause, Reason, Solution, Unassigned, why
 
 Inner = Callable[..., Solution]
 BUILD_SHARE = 0.2  # at most this share of the budget for the first plan
@@ -96,17 +96,17 @@ def solve_synced(problem: Problem, time_limit: float, seed: int, inner: Inner) -
     answer = inner(fixed, time_limit=remaining)
     answer = _whole_groups(problem, answer)
     answer = retime_solution(problem, answer, timing=fixed)
-    reasons = {u.id: u.reason for u in answer.unassigned}
+    reasons = {u.id: u for u in answer.unassigned}
     unassigned = []
     for j, (job, check) in enumerate(zip(problem.jobs, checks, strict=True)):
         if job.id in answer.assigned:
             continue
         if check.reason is not None:
-            unassigned.append(Unassigned(job.id, check.reason))
+            unassigned.append(Unassigned(job.id, check.reason, check.why))
         elif j in b.links.tie_of:
-            unassigned.append(Unassigned(job.id, Reason.sync))
+            unassigned.append(Unassigned(job.id, Reason.sync, why(Cause.sync)))
         else:
-            unassigned.append(Unassigned(job.id, reasons.get(job.id, Reason.cost)))
+            unassigned.append(reasons.get(job.id, Unassigned(job.id, Reason.cost)))
     del left_out  # listed above, as sync
     summary = replace(
         answer.summary,

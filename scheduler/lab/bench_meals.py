@@ -31,6 +31,7 @@ from scheduler.lab import demo
 from scheduler.lab.synthetic import MEALS_BENCHMARK, TownSize
 from scheduler.models import Municipality, Service
 from scheduler.planning import plan_day
+from scheduler.planning.fleet import FleetAnswer, day_problem, size_fleet
 from scheduler.planning.registry import PlanContext, builder_for
 from scheduler.reports.kitchen import kitchen_day
 from scheduler.reports.kitchen_sheets import kitchen_csv, kitchen_html
@@ -173,3 +174,37 @@ def markdown(result: MealBench, machine: str) -> str:
         f"{r.longest_ride_min:.0f} min (limit {r.ride_limit_min}) | {r.over_ride_limit} | "
         f"{r.unassigned} | {r.routes} / {r.trips} | {machine} |",
     ])  # fmt: skip
+
+
+def run_fleet_bench(
+    folder: Path,
+    *,
+    size: TownSize = MEALS_BENCHMARK,
+    seed: int = 7,
+    budget: float = 5.0,
+    what_ifs: bool = True,
+    note: Progress = lambda _: None,
+) -> FleetAnswer:
+    """`patronage fleet` on the benchmark's frozen Monday: the fewest vans, the bound, the time."""
+    run, day = setup(folder, size, seed, note)
+    mid = run.require_municipality()
+    with session_scope(run.engine) as session:
+        problem, kitchens = day_problem(mid, day, session=session)
+    return size_fleet(problem, kitchens, day, budget=budget, what_ifs=what_ifs, note=note)
+
+
+def fleet_markdown(answer: FleetAnswer, size: TownSize, budget: float, machine: str) -> str:
+    """One row per kitchen and one for the day, for docs/benchmarks.md."""
+    rows = [
+        f"| {answer.day} {k.kitchen} | {k.bound.jobs} | {k.has} | {k.bound.bound} "
+        f"({k.bound.binds}) | {k.fewest if k.fewest is not None else '-'} | {k.trips} | "
+        f"{k.km:.1f} | {' '.join(f'{n}:{left}' for n, left in k.tries)} | | |"
+        for k in answer.kitchens
+    ]
+    rows.append(
+        f"| {answer.day} ({size.clients} clients) | {answer.jobs} | {answer.has} | {answer.bound} "
+        f"| {answer.fewest if answer.fewest is not None else '-'} | "
+        f"{sum(k.trips for k in answer.kitchens)} | {sum(k.km for k in answer.kitchens):.1f} | | "
+        f"{budget:g} s | {answer.seconds:.0f} s, {machine} |"
+    )
+    return "\n".join(rows)

@@ -8,6 +8,7 @@ hands any job that stands for a visit to `explain_visit`.
 from __future__ import annotations
 
 import routing
+from routing.wording import values
 from scheduler.planning.registry import JobRef
 
 
@@ -17,8 +18,15 @@ def clock(seconds: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def explain_visit(reason: routing.Reason, job: routing.Job | None, ref: JobRef) -> str:
+def explain_visit(
+    reason: routing.Reason,
+    job: routing.Job | None,
+    ref: JobRef,
+    why: routing.Why | None = None,
+) -> str:
     who = ref.label or (job.id if job is not None else "this client")
+    if why is not None and why.code in _CARE:
+        return _CARE[why.code].format(who=who, **values(why))[:500]
     window = ref.window or (job.time_windows[0] if job is not None and job.time_windows else None)
     span = f"{clock(window[0])}-{clock(window[1])}" if window else "its window"
     skills = ", ".join(sorted(job.skills)) if job is not None and job.skills else "none"
@@ -45,6 +53,27 @@ def explain_visit(reason: routing.Reason, job: routing.Job | None, ref: JobRef) 
         ),
     }
     return texts.get(reason, f"The visit to {who} could not be planned ({reason}).")[:500]
+
+
+# The causes whose numbers tell a dispatcher more than the reason alone, in care's words.
+_CARE: dict[routing.Cause, str] = {
+    routing.Cause.off_shift: (
+        "No caregiver is on shift when {who} wants the visit ({window_start}-{window_end}): "
+        "shifts run {shift_start_at}-{shift_end_at}. Move the visit or a shift."
+    ),
+    routing.Cause.unreachable: (
+        "No caregiver on shift can reach {who} in the window {window_start}-{window_end}: the "
+        "earliest arrival is {earliest_at}. Widen the window or start a shift earlier."
+    ),
+    routing.Cause.window_full: (
+        "Every caregiver who could visit {who} between {window_start}-{window_end} is busy "
+        "then ({served} visits in that window). Widen the window or add a caregiver."
+    ),
+    routing.Cause.shifts_full: (
+        "The caregivers' days are full: none has time left for the visit to {who} before "
+        "{shift_end_at}. Lengthen a shift or add a caregiver."
+    ),
+}
 
 
 def _sync_text(job: routing.Job | None, who: str, span: str) -> str:

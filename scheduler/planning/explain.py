@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import routing
+from routing.solution import Cause
+from routing.wording import describe
 from scheduler.models import Route, Stop, Unassigned
 from scheduler.planning.care_explain import explain_visit
 from scheduler.planning.registry import JobRef
@@ -20,9 +22,33 @@ def hhmm(seconds: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def explain(reason: routing.Reason, job: routing.Job | None, ref: JobRef) -> str:
+# What a dispatcher can do about each cause the solver gives with its numbers (wording.py).
+ACTIONS: dict[Cause, str] = {
+    Cause.unreachable: "Widen the window or start a van earlier.",
+    Cause.off_shift: "Move the window into the shifts or add a van on the road then.",
+    Cause.window_full: "Add a van in that window, widen the window, or move another client's.",
+    Cause.too_big: "Split the order over two trips or use a larger van.",
+    Cause.boxes_full: "Allow another trip, add a van, or serve the client from another kitchen.",
+    Cause.ride_too_long: "Serve the client from a nearer kitchen or lengthen the hot-meal limit.",
+    Cause.ride_full: "Add a trip or a van so this client rides on a shorter trip.",
+    Cause.shift_too_short: "Lengthen the shift or move the window earlier.",
+    Cause.shifts_full: "Lengthen a shift or add a van.",
+    Cause.cost: "Re-plan with more time, or widen the window.",
+}
+
+
+def explain(
+    reason: routing.Reason,
+    job: routing.Job | None,
+    ref: JobRef,
+    why: routing.Why | None = None,
+) -> str:
     if ref.visit_id is not None:  # a home-care visit: caregivers, not vans
-        return explain_visit(reason, job, ref)
+        return explain_visit(reason, job, ref, why)
+    if why is not None and why.code in ACTIONS:
+        who = ref.label or (job.id if job is not None else "this stop")
+        home = f" ({ref.home})" if ref.home else ""
+        return f"{who}{home}: {describe(why)} {ACTIONS[why.code]}"[:500]
     who = ref.label or (job.id if job is not None else "this stop")
     home = ref.home or "the kitchen"
     window = ref.window or (job.time_windows[0] if job is not None and job.time_windows else None)

@@ -143,7 +143,7 @@ def _stops(
 
 def unassigned_rows(built: BuiltProblem, solution: routing.Solution) -> list[Unassigned]:
     rows = [
-        _unassigned(u.id, built.jobs.get(u.id, JobRef(None)), u.reason, _job(built, u.id))
+        _unassigned(u.id, built.jobs.get(u.id, JobRef(None)), u.reason, _job(built, u.id), u.why)
         for u in solution.unassigned
     ]
     for known in built.unroutable:
@@ -158,7 +158,11 @@ def _job(built: BuiltProblem, job_id: str) -> routing.Job | None:
 
 
 def _unassigned(
-    job_id: str, ref: JobRef, reason: routing.Reason, job: routing.Job | None
+    job_id: str,
+    ref: JobRef,
+    reason: routing.Reason,
+    job: routing.Job | None,
+    why: routing.Why | None = None,
 ) -> Unassigned:
     return Unassigned(
         municipality_id=0,
@@ -168,7 +172,7 @@ def _unassigned(
         order_id=ref.order_ids[0] if ref.order_ids else None,
         visit_id=ref.visit_id,
         reason=reason.value,
-        explanation=explain(reason, job, ref),
+        explanation=explain(reason, job, ref, why),
     )
 
 

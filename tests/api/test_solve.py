@@ -30,3 +30,19 @@ def test_an_unknown_field_is_named(world: World) -> None:
 def test_kitchen_staff_may_not_solve(world: World) -> None:
     response = world.client("Kazanlak", Role.kitchen).post("/v1/solve", json=EXAMPLE_PROBLEM)
     assert response.status_code == 403
+
+
+def test_a_job_left_out_comes_with_its_cause_in_the_callers_language(world: World) -> None:
+    """The client wants lunch by 08:03; the van leaves at 08:00 and needs 300 s to get there."""
+    problem = copy.deepcopy(EXAMPLE_PROBLEM)
+    problem["jobs"][0]["time_windows"] = [[28800, 28980]]  # type: ignore[index]
+    response = world.client("Maribor", Role.dispatcher).post("/v1/solve", json=problem)
+    (left,) = response.json()["unassigned"]
+    assert (left["reason"], left["code"]) == ("time_window", "unreachable")
+    assert left["params"] == {
+        "earliest_at": 29100,
+        "travel_s": 300,
+        "window_end": 28980,
+        "window_start": 28800,
+    }
+    assert left["text"].startswith("Nihče je ne more doseči") and "08:05 (5 min" in left["text"]

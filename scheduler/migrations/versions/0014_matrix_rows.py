@@ -1,7 +1,7 @@
 """matrix rows: travel-matrix rows kept per municipality, profile and source
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-05 08:00:00.000000
 """
 from collections.abc import Sequence
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision: str = '0014'
-down_revision: str | None = '0010'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
