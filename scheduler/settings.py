@@ -58,6 +58,12 @@ class Settings(BaseSettings):
     token_max_age_days: int = Field(
         default=90, gt=0, description="How long a new API token lasts unless told otherwise."
     )
+    plan_days_back: int = Field(
+        default=7, ge=0, description="Days before today that may still be planned or published."
+    )
+    plan_days_ahead: int = Field(
+        default=30, ge=0, description="Days after today that may be frozen, planned, published."
+    )
 
     smtp_host: str = Field(default="", description="SMTP server for e-mailed links; empty: none.")
     smtp_port: int = Field(default=587, gt=0, le=65535)

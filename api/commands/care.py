@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from api.commands.planning import parse_day, refusals, town, write
 from api.console import append_row, console, machine
+from scheduler.dates import check_plan_day
 from scheduler.db import session_scope
 from scheduler.intake.attendance import Check, record_check
 from scheduler.intake.availability import report_sick
@@ -35,6 +36,7 @@ from scheduler.reports.attendance_sheets import caregiver_hours_csv, client_hour
 from scheduler.reports.caregiver_day import caregiver_day
 from scheduler.reports.caregiver_ical import caregiver_calendar, issue_calendar_link
 from scheduler.repositories.care import get_caregiver_by_external_id
+from scheduler.settings import get_settings
 
 FLAGS = ("late", "missed", "too_short", "far", "open")
 app = typer.Typer(help="Home care: caregivers' days, check-ins, sick reports, hours.")
@@ -148,6 +150,7 @@ def sick_command(
         mid = found.id or 0
         carer = _caregiver(mid, caregiver, session)
         moment = _moment(found, when, at)
+        check_plan_day(found, when, get_settings(), field="--date", now=moment)
         start = parse_hhmm(since) if since else None
         by = Actor("cli", Role.dispatcher, now=moment)
         report_sick(mid, carer.id or 0, when, session=session, by=by, from_time=start)
