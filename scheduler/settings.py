@@ -64,6 +64,20 @@ class Settings(BaseSettings):
     plan_days_ahead: int = Field(
         default=30, ge=0, description="Days after today that may be frozen, planned, published."
     )
+    rate_token_burst: int = Field(
+        default=20, gt=0, description="Plans, publishes or imports one credential may ask at once."
+    )
+    rate_token_per_minute: float = Field(
+        default=10.0, gt=0, description="How fast a credential's allowance comes back, per minute."
+    )
+    rate_municipality_burst: int = Field(
+        default=60,
+        gt=0,
+        description="Plans, publishes or imports one municipality may ask at once.",
+    )
+    rate_municipality_per_minute: float = Field(
+        default=30.0, gt=0, description="How fast a municipality's allowance comes back."
+    )
 
     smtp_host: str = Field(default="", description="SMTP server for e-mailed links; empty: none.")
     smtp_port: int = Field(default=587, gt=0, le=65535)

@@ -16,6 +16,7 @@ from api.board import day_board
 from api.deps import Caller, DbSession, Now, SettingsDep, Staff
 from api.eager import relay_if_eager
 from api.problems import PROBLEM_RESPONSES
+from api.ratelimit import PlanLimit, PublishLimit
 from api.schemas.days import ActionIn, DayBoard, Requested
 from scheduler.dates import check_plan_day
 from scheduler.events import record_event
@@ -74,6 +75,7 @@ def plan(
     service: Service,
     body: ActionIn,
     caller: Staff,
+    _limit: PlanLimit,
     session: DbSession,
     later: BackgroundTasks,
     settings: SettingsDep,
@@ -98,6 +100,7 @@ def publish(
     service: Service,
     body: ActionIn,
     caller: Staff,
+    _limit: PublishLimit,
     session: DbSession,
     later: BackgroundTasks,
     settings: SettingsDep,
