@@ -78,6 +78,15 @@ class Settings(BaseSettings):
     rate_municipality_per_minute: float = Field(
         default=30.0, gt=0, description="How fast a municipality's allowance comes back."
     )
+    import_max_bytes: int = Field(
+        default=10_000_000, gt=0, description="A larger import file is refused before reading."
+    )
+    import_max_rows: int = Field(
+        default=50_000, gt=0, description="An import file with more data rows is refused."
+    )
+    import_max_problems: int = Field(
+        default=50, gt=0, description="Problems listed for a refused file; the rest are counted."
+    )
 
     smtp_host: str = Field(default="", description="SMTP server for e-mailed links; empty: none.")
     smtp_port: int = Field(default=587, gt=0, le=65535)
