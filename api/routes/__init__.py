@@ -27,6 +27,7 @@ from api.routes import (
     plans,
     solve,
     users,
+    webhooks,
     welfare,
 )
 
@@ -37,6 +38,7 @@ ROUTERS: list[APIRouter] = [
     fleet.router,
     clients.router,
     welfare.router,
+    webhooks.router,
     care.router,
     care_day.router,
     ical.router,

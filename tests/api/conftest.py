@@ -27,6 +27,7 @@ from scheduler.models import (
     Municipality,
     Plan,
     PlanVersion,
+    PushTarget,
     Role,
     Route,
     RoutePin,
@@ -195,6 +196,15 @@ def seed_rows(mid: int, session: Session) -> dict[str, int]:
         mid, session=session, username="spare", password=PASSWORD, role=Role.kitchen
     )
     token = issue_token(spare, "spare", session=session).token
+    webhook = PushTarget(
+        municipality_id=mid,
+        channel="webhook",
+        address="http://127.0.0.1:9/hook",
+        secrets={"secret": "seeded"},
+        label="seeded",
+        active=False,
+    )  # fmt: skip: switched off, so no publication in any test goes to it
+    session.add(webhook)
     session.flush()
     rows: dict[str, Any] = seed_plan(mid, session, van, client, kitchen)
     rows |= {
@@ -207,6 +217,7 @@ def seed_rows(mid: int, session: Session) -> dict[str, int]:
         "subscription": sub,
         "caregiver": carer,
         "visit_plan": plan,
+        "webhook": webhook,
     }
     return {name: int(row.id) for name, row in rows.items()}
 

@@ -56,6 +56,7 @@ def _e(
         "pin_id": "pin",
         "absence_id": "absence",
         "holder_id": "caregiver",
+        "webhook_id": "webhook",
     }
     ids = {k: v for k, v in names.items() if "{" + k + "}" in path}
     return Endpoint(method, path, roles, body, ids)
@@ -211,4 +212,7 @@ ENDPOINTS: list[Endpoint] = [
         STAFF,
         {"channel": "ntfy", "address": "https://ntfy.example/t"},
     ),
+    _e("GET", "/v1/webhooks", STAFF),
+    _e("POST", "/v1/webhooks", STAFF, {"url": "https://gateway.example/hook", "label": "sms"}),
+    _e("DELETE", "/v1/webhooks/{webhook_id}", STAFF),
 ]
