@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     import_max_problems: int = Field(
         default=50, gt=0, description="Problems listed for a refused file; the rest are counted."
     )
+    access_records_keep_days: int = Field(
+        default=90, gt=0, description="Page sessions and sign-in attempts older are pruned."
+    )
 
     smtp_host: str = Field(default="", description="SMTP server for e-mailed links; empty: none.")
     smtp_port: int = Field(default=587, gt=0, le=65535)
