@@ -85,6 +85,9 @@ def build_world(url: str, solve_time_limit_s: float = 10.0) -> World:
         secret_key="test-secret",
         redis_url="redis://127.0.0.1:9/0",
         solve_time_limit_s=solve_time_limit_s,
+        # Fixed dates on any day: the window around today is opened wide (tests/conftest.py).
+        plan_days_back=36500,
+        plan_days_ahead=36500,
     )
     app = create_app(settings)
     world = World(app=app, engine=engine, town_ids={})
