@@ -20,6 +20,7 @@ from api.routes import (
     pages_auth,
     pages_board,
     pages_users,
+    pages_webhooks,
     pages_welfare,
     personal_links,
     phone,
@@ -55,5 +56,6 @@ ROUTERS: list[APIRouter] = [
     pages_board.router,
     pages_auth.router,
     pages_users.router,
+    pages_webhooks.router,
     pages_welfare.router,
 ]

@@ -6,10 +6,13 @@ every change is audited; a deleted webhook gets no more deliveries but keeps its
 
 from __future__ import annotations
 
+import re
+
+from fastapi.testclient import TestClient
 from sqlmodel import select
 
 from scheduler.models import AuditEntry, PushTarget, Role
-from tests.api.conftest import World
+from tests.api.conftest import PASSWORD, World, csrf_of
 
 
 def test_create_list_delete_a_webhook_with_its_secret_shown_once(world: World) -> None:
@@ -65,3 +68,32 @@ def test_a_webhook_needs_an_http_url_and_a_staff_role(world: World) -> None:
         session.commit()
         phone_id = phone.id
     assert dispatcher.delete(f"/v1/webhooks/{phone_id}").status_code == 404
+
+
+def test_the_admin_page_adds_shows_the_secret_once_and_deletes(world: World) -> None:
+    browser = TestClient(world.app, raise_server_exceptions=False)
+    who = {"municipality": "Kazanlak", "username": "admin", "password": PASSWORD}
+    assert browser.post("/login", data=who, follow_redirects=False).status_code == 303
+    token = csrf_of(browser)
+    page = browser.get("/admin/webhooks")
+    assert page.status_code == 200 and "Уебхукове" in page.text  # Kazanlak speaks Bulgarian
+    url = "https://page.example/hook"
+    added = browser.post("/admin/webhooks", data={"csrf": token, "url": url, "label": "Page"})
+    assert added.status_code == 200, added.text
+    secret = re.search(r"<code>([^<]+)</code>", added.text)
+    assert secret and "няма да бъде показан отново" in added.text
+    listed = browser.get("/admin/webhooks").text
+    assert url in listed and secret.group(1) not in listed  # shown once only
+    with world.session() as session:
+        row = session.exec(select(PushTarget).where(PushTarget.address == url)).one()
+        assert row.secrets == {"secret": secret.group(1)} and row.label == "Page"
+    bad = browser.post("/admin/webhooks", data={"csrf": token, "url": "ftp://x.example/"})
+    assert bad.status_code == 422 and "http(s)" in bad.text
+    forged = browser.post(f"/admin/webhooks/{row.id}/delete", data={"csrf": "forged"})
+    assert forged.status_code == 403
+    gone = browser.post(f"/admin/webhooks/{row.id}/delete", data={"csrf": token})
+    assert gone.status_code == 200 and url not in gone.text  # followed the redirect
+    dispatcher = TestClient(world.app, raise_server_exceptions=False)
+    who = {"municipality": "Kazanlak", "username": "dispatcher", "password": PASSWORD}
+    dispatcher.post("/login", data=who, follow_redirects=False)
+    assert dispatcher.get("/admin/webhooks", follow_redirects=False).status_code in (302, 303, 403)
