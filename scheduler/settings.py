@@ -60,6 +60,38 @@ class Settings(BaseSettings):
     token_max_age_days: int = Field(
         default=90, gt=0, description="How long a new API token lasts unless told otherwise."
     )
+    plan_days_back: int = Field(
+        default=7, ge=0, description="Days before today that may still be planned or published."
+    )
+    plan_days_ahead: int = Field(
+        default=30, ge=0, description="Days after today that may be frozen, planned, published."
+    )
+    rate_token_burst: int = Field(
+        default=20, gt=0, description="Plans, publishes or imports one credential may ask at once."
+    )
+    rate_token_per_minute: float = Field(
+        default=10.0, gt=0, description="How fast a credential's allowance comes back, per minute."
+    )
+    rate_municipality_burst: int = Field(
+        default=60,
+        gt=0,
+        description="Plans, publishes or imports one municipality may ask at once.",
+    )
+    rate_municipality_per_minute: float = Field(
+        default=30.0, gt=0, description="How fast a municipality's allowance comes back."
+    )
+    import_max_bytes: int = Field(
+        default=10_000_000, gt=0, description="A larger import file is refused before reading."
+    )
+    import_max_rows: int = Field(
+        default=50_000, gt=0, description="An import file with more data rows is refused."
+    )
+    import_max_problems: int = Field(
+        default=50, gt=0, description="Problems listed for a refused file; the rest are counted."
+    )
+    access_records_keep_days: int = Field(
+        default=90, gt=0, description="Page sessions and sign-in attempts older are pruned."
+    )
 
     smtp_host: str = Field(default="", description="SMTP server for e-mailed links; empty: none.")
     smtp_port: int = Field(default=587, gt=0, le=65535)

@@ -50,6 +50,10 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     for key in ("PATRONAGE_DATABASE_URL", "PATRONAGE_REDIS_URL", "PATRONAGE_OSRM_URL"):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("PATRONAGE_VAR_DIR", str(tmp_path / "var"))
+    # Tests use fixed dates and run on any day: the planning window around today is opened
+    # wide here; tests of the window itself set it narrow.
+    monkeypatch.setenv("PATRONAGE_PLAN_DAYS_BACK", "36500")
+    monkeypatch.setenv("PATRONAGE_PLAN_DAYS_AHEAD", "36500")
     reset_settings()
     yield
     reset_settings()

@@ -23,6 +23,7 @@ from sqlmodel import Session
 from api.commands.planning import parse_day, refusals, town, write, write_pdf
 from api.console import append_row, console, machine, office_words
 from api.i18n import Translator
+from scheduler.dates import check_plan_day
 from scheduler.db import session_scope
 from scheduler.intake.attendance import Check, record_check
 from scheduler.intake.availability import report_sick
@@ -39,6 +40,7 @@ from scheduler.reports.attendance_sheets import caregiver_hours_csv, client_hour
 from scheduler.reports.caregiver_day import caregiver_day
 from scheduler.reports.caregiver_ical import caregiver_calendar, issue_calendar_link
 from scheduler.repositories.care import get_caregiver_by_external_id
+from scheduler.settings import get_settings
 from scheduler.views.care_week import care_week
 from scheduler.views.workload import care_workload
 
@@ -160,6 +162,7 @@ def sick_command(
         mid = found.id or 0
         carer = _caregiver(mid, caregiver, session)
         moment = _moment(found, when, at)
+        check_plan_day(found, when, get_settings(), field="--date", now=moment)
         start = parse_hhmm(since) if since else None
         by = Actor("cli", Role.dispatcher, now=moment)
         report_sick(mid, carer.id or 0, when, session=session, by=by, from_time=start)

@@ -1,4 +1,4 @@
-"""`patronage db ...`: schema migrations."""
+"""`patronage db ...`: schema migrations and upkeep."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import typer
 from api.console import console
 from scheduler import migrate
 from scheduler.settings import get_settings
+from workers.upkeep import prune_access_records_job
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
@@ -24,6 +25,16 @@ def check() -> None:
     """Fail if the database schema and the models differ."""
     migrate.check()
     console().print("[green]Schema matches the models.[/green]")
+
+
+@app.command("prune")
+def prune() -> None:
+    """Delete page sessions and sign-in attempts older than PATRONAGE_ACCESS_RECORDS_KEEP_DAYS."""
+    pruned = prune_access_records_job()
+    console().print(
+        f"[green]Pruned[/green] {pruned.sessions} page sessions and "
+        f"{pruned.signin_attempts} sign-in attempts."
+    )
 
 
 def _safe(url: str) -> str:

@@ -11,14 +11,18 @@ from sqlalchemy import inspect
 
 from api.console import console, office_words, progress
 from api.i18n import Translator
+from api.problems import ProblemError
+from api.ratelimit import buckets_for, charge
 from scheduler.db import get_engine, session_scope
 from scheduler.errors import InvalidInputError
 from scheduler.intake.importing import ImportKind, ImportResult, import_file
+from scheduler.models.base import utcnow
 from scheduler.repositories.tenancy import (
     DEFAULT_LOCALE,
     DEFAULT_TIMEZONE,
     get_municipality_by_name,
 )
+from scheduler.settings import get_settings
 
 
 def import_command(
@@ -45,6 +49,7 @@ def import_command(
         console().print("[red]The database has no tables yet; run `patronage db upgrade`.[/red]")
         raise typer.Exit(2)
     _warn_if_settings_ignored(municipality, timezone, locale)
+    _check_rate(municipality)
     t = _words(municipality, locale)
     started = time.perf_counter()
     try:
@@ -60,6 +65,22 @@ def import_command(
         _print_problems(file, exc, t)
         raise typer.Exit(1) from None
     _print_result(result, time.perf_counter() - started, t)
+
+
+def _check_rate(municipality: str) -> None:
+    """With Redis, an import takes from the municipality's allowance that its servers share
+    (api/ratelimit.py); without it a one-off command has no allowance worth keeping."""
+    settings = get_settings()
+    if not settings.redis_url:
+        return
+    try:
+        charge(
+            buckets_for(settings), settings, "import", municipality=municipality.casefold(),
+            credential="cli", now=utcnow(),
+        )  # fmt: skip
+    except ProblemError as exc:
+        console().print(f"[red]{exc.problem.detail}[/red]")
+        raise typer.Exit(1) from None
 
 
 def _warn_if_settings_ignored(name: str, timezone: str | None, locale: str | None) -> None:

@@ -18,15 +18,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
+from pydantic import TypeAdapter
 from rich.table import Table
 from sqlmodel import Session
 
 from api.console import append_row, console, machine, office_words, progress
 from api.i18n import Translator
+from scheduler.dates import check_plan_day
 from scheduler.db import session_scope
 from scheduler.errors import DomainError
 from scheduler.intake.cutoff import freeze_day
 from scheduler.models import Municipality, PlanVersion, Service
+from scheduler.models.fields import EARLIEST_DAY, LATEST_DAY, Day
 from scheduler.planning import plan_day
 from scheduler.planning.care_export import care_version_to_dict
 from scheduler.planning.export import version_to_dict
@@ -63,11 +66,17 @@ def refusals() -> Iterator[None]:
         raise typer.Exit(code=1) from None
 
 
+_DAY: TypeAdapter[date] = TypeAdapter(Day)
+
+
 def parse_day(text: str) -> date:
+    """A date from the command line, held to the same bounds as every other door's."""
     try:
-        return date.fromisoformat(text)
+        return _DAY.validate_python(date.fromisoformat(text))
     except ValueError:
-        raise typer.BadParameter(f"expected a date as YYYY-MM-DD, got {text!r}") from None
+        raise typer.BadParameter(
+            f"expected a date as YYYY-MM-DD from {EARLIEST_DAY} to {LATEST_DAY}, got {text!r}"
+        ) from None
 
 
 def town(name: str, session: Session) -> Municipality:
@@ -130,7 +139,9 @@ def plan_command(
     when = parse_day(day)
     limit = time_limit or get_settings().solve_time_limit_s
     with refusals(), session_scope() as session:
-        mid = town(municipality, session).id or 0
+        found = town(municipality, session)
+        mid = found.id or 0
+        check_plan_day(found, when, get_settings(), field="DATE")
         freeze = freeze_day(mid, when, service, session=session, reason="patronage plan")
         session.commit()  # the freeze stands even if planning fails
         version = with_bar(

@@ -24,6 +24,7 @@ from api.routes import (
     pages_board,
     pages_counter,
     pages_users,
+    pages_webhooks,
     pages_welfare,
     personal_links,
     phone,
@@ -33,6 +34,7 @@ from api.routes import (
     solve,
     users,
     visit_pins,
+    webhooks,
     welfare,
 )
 
@@ -43,6 +45,7 @@ ROUTERS: list[APIRouter] = [
     fleet.router,
     clients.router,
     welfare.router,
+    webhooks.router,
     care.router,
     care_week.router,
     visit_pins.router,
@@ -65,5 +68,6 @@ ROUTERS: list[APIRouter] = [
     pages_counter.router,
     pages_auth.router,
     pages_users.router,
+    pages_webhooks.router,
     pages_welfare.router,
 ]

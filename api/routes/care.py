@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -22,6 +21,7 @@ from api.schemas.care import (
 from api.schemas.common import Page
 from scheduler.errors import InvalidInputError
 from scheduler.models import Visit, VisitStatus
+from scheduler.models.fields import Day
 from scheduler.repositories import care
 from scheduler.repositories.care import CaregiverIn
 from scheduler.repositories.common import get_owned
@@ -94,9 +94,9 @@ def list_visits(
     caller: Staff,
     session: DbSession,
     paging: PageParams,
-    day: date | None = None,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
+    day: Day | None = None,
+    date_from: Annotated[Day | None, Query(alias="from")] = None,
+    date_to: Annotated[Day | None, Query(alias="to")] = None,
     status: VisitStatus | None = None,
     client_id: OptionalRowId = None,
 ) -> Page[VisitPublic]:

@@ -39,6 +39,7 @@ from scheduler.intake.availability import absences_between, add_absence, remove_
 from scheduler.intake.orders import Actor
 from scheduler.intake.visit_requests import VisitIn, cancel_visit, carry_meal, request_visit
 from scheduler.models import Role, Visit
+from scheduler.models.fields import Day
 from scheduler.reports.attendance import day_attendance, monthly_hours
 from scheduler.reports.attendance_sheets import caregiver_hours_csv, client_hours_csv
 from scheduler.reports.caregiver_day import caregiver_day
@@ -63,7 +64,7 @@ def _visit(row: Visit) -> VisitPublic:
 
 @router.get("/caregivers/{caregiver_id}/days/{day}", response_model=CaregiverDayPublic)
 def get_caregiver_day(
-    caregiver_id: RowId, day: date, caller: CareReader, session: DbSession
+    caregiver_id: RowId, day: Day, caller: CareReader, session: DbSession
 ) -> CaregiverDayPublic:
     """The caregiver's visits in the order of the plan they follow; a caregiver, only theirs."""
     if caller.role == Role.caregiver and caller.caregiver_id != caregiver_id:
@@ -73,7 +74,7 @@ def get_caregiver_day(
 
 
 @router.get("/care-attendance/{day}", response_model=list[VisitAttendancePublic])
-def get_day_attendance(day: date, caller: Staff, session: DbSession) -> list[VisitAttendancePublic]:
+def get_day_attendance(day: Day, caller: Staff, session: DbSession) -> list[VisitAttendancePublic]:
     """The day's visits with their check-ins, flagged late, missed, too short or far."""
     rows = day_attendance(caller.municipality_id, day, session=session)
     return [VisitAttendancePublic.of(r) for r in rows]
@@ -185,7 +186,7 @@ def post_sick(
 
 
 @router.get("/caregivers/{caregiver_id}/sick/{day}", response_model=SickReportPublic)
-def get_sick(caregiver_id: RowId, day: date, caller: Staff, session: DbSession) -> SickReportPublic:
+def get_sick(caregiver_id: RowId, day: Day, caller: Staff, session: DbSession) -> SickReportPublic:
     """What became of a sick caregiver's visits: kept, moved to whom, not covered and why."""
     get_caregiver(caller.municipality_id, caregiver_id, session=session)
     return sick_outcome(session, caller.municipality_id, caregiver_id, day)

@@ -5,7 +5,6 @@ Exports and erasures go to the audit log with the person who asked for them.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -28,6 +27,7 @@ from api.schemas.common import Page
 from scheduler import privacy
 from scheduler.errors import InvalidInputError
 from scheduler.models import ClientStatus
+from scheduler.models.fields import Day
 from scheduler.repositories import clients as repo
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["clients"])
@@ -96,7 +96,7 @@ def list_subscriptions(
     caller: Staff,
     session: DbSession,
     paging: PageParams,
-    on: date | None = None,
+    on: Day | None = None,
     client_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Page[SubscriptionPublic]:
     rows = repo.list_meal_subscriptions(

@@ -13,18 +13,22 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Path, Request, status
 
 from api.board import day_board
-from api.deps import Caller, DbSession, SettingsDep, Staff
+from api.deps import Caller, DbSession, Now, SettingsDep, Staff
 from api.eager import relay_if_eager
 from api.problems import PROBLEM_RESPONSES
+from api.ratelimit import PlanLimit, PublishLimit
 from api.route_shapes import day_shapes
 from api.schemas.days import ActionIn, DayBoard, DayShapes, Requested
+from scheduler.dates import check_plan_day
 from scheduler.events import record_event
 from scheduler.intake.cutoff import COLLECTORS
 from scheduler.intake.freezing import freeze_if_delivering
 from scheduler.models import EventKind, OutboxTask, Service
+from scheduler.models.fields import Day as PlausibleDay
+from scheduler.repositories.tenancy import get_municipality
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["days"])
-Day = Annotated[date, Path(description="The plan day, YYYY-MM-DD.")]
+Day = Annotated[PlausibleDay, Path(description="The plan day, YYYY-MM-DD.")]
 ACCEPTED = status.HTTP_202_ACCEPTED
 
 
@@ -79,10 +83,15 @@ def plan(
     service: Service,
     body: ActionIn,
     caller: Staff,
+    _limit: PlanLimit,
     session: DbSession,
     later: BackgroundTasks,
+    settings: SettingsDep,
+    now: Now,
 ) -> Requested:
     """Ask for a (re-)plan of the day; the day is frozen first if it was not yet."""
+    town = get_municipality(caller.municipality_id, session=session)
+    check_plan_day(town, day, settings, now=now)
     if service in COLLECTORS:
         freeze_if_delivering(session, caller.municipality_id, day, service)
     answer = _request(
@@ -99,10 +108,15 @@ def publish(
     service: Service,
     body: ActionIn,
     caller: Staff,
+    _limit: PublishLimit,
     session: DbSession,
     later: BackgroundTasks,
+    settings: SettingsDep,
+    now: Now,
 ) -> Requested:
     """Send each driver's and caregiver's day to their phone."""
+    town = get_municipality(caller.municipality_id, session=session)
+    check_plan_day(town, day, settings, now=now)
     answer = _request(
         session, caller, EventKind.publish_requested, OutboxTask.publish, day, service, body
     )

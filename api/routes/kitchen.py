@@ -6,7 +6,7 @@ never phone numbers or notes beyond what a label carries.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from api.schemas.common import Page
 from api.schemas.kitchen import KitchenDayPublic, StatementPublic
 from api.templating import render
 from scheduler.errors import InvalidInputError
+from scheduler.models.fields import Day
 from scheduler.reports.kitchen import kitchen_day
 from scheduler.reports.kitchen_sheets import kitchen_csv
 from scheduler.reports.milk_kitchen import milk_sheet
@@ -32,7 +33,7 @@ router = APIRouter(responses=PROBLEM_RESPONSES)
 
 
 @router.get("/v1/kitchen-batches/{day}", response_model=KitchenDayPublic, tags=["kitchen"])
-def kitchen_batches(day: date, caller: KitchenReader, session: DbSession) -> KitchenDayPublic:
+def kitchen_batches(day: Day, caller: KitchenReader, session: DbSession) -> KitchenDayPublic:
     sheets = kitchen_day(caller.municipality_id, day, session=session)
     return KitchenDayPublic.model_validate(sheets.to_dict())
 
@@ -54,7 +55,7 @@ def statements(
 
 @router.get("/kitchen", response_class=HTMLResponse, include_in_schema=False)
 def kitchen_page(
-    request: Request, page: KitchenUser, session: DbSession, day: date | None = None
+    request: Request, page: KitchenUser, session: DbSession, day: Day | None = None
 ) -> Response:
     day = day or datetime.now(ZoneInfo(page.town.timezone)).date()
     try:
@@ -67,7 +68,7 @@ def kitchen_page(
 
 
 @router.get("/kitchen.csv", include_in_schema=False)
-def kitchen_sheet_csv(page: KitchenUser, session: DbSession, day: date) -> Response:
+def kitchen_sheet_csv(page: KitchenUser, session: DbSession, day: Day) -> Response:
     sheets = kitchen_day(page.municipality_id, day, session=session)
     headers = {"Content-Disposition": f'attachment; filename="kitchen-{day.isoformat()}.csv"'}
     text = kitchen_csv(sheets, page.t)  # the columns in the reader's words

@@ -21,6 +21,7 @@ from api.pages import AnyPageUser, translator_for
 from api.personal import link_gone, next_day_link, read_personal, round_of, upcoming
 from api.templating import render
 from scheduler.models import Municipality
+from scheduler.models.fields import Day
 from scheduler.repositories.tenancy import get_municipality
 from scheduler.settings import Settings
 from scheduler.views.my_days import Round, published_days, round_of_user
@@ -91,7 +92,7 @@ def personal_days(
 
 @router.get("/d/me/{token}/{day}", response_class=HTMLResponse)
 def personal_day(
-    request: Request, token: str, day: date, session: DbSession, settings: SettingsDep
+    request: Request, token: str, day: Day, session: DbSession, settings: SettingsDep
 ) -> Response:
     """One of my days; the list (404) when I am not on that day's published plan."""
     try:
@@ -126,7 +127,7 @@ def my_days(request: Request, page: AnyPageUser, session: DbSession) -> Response
 
 @router.get("/my-day/{day}")
 def my_day_on(
-    request: Request, day: date, page: AnyPageUser, session: DbSession, settings: SettingsDep
+    request: Request, day: Day, page: AnyPageUser, session: DbSession, settings: SettingsDep
 ) -> Response:
     """One of the signed-in user's days; the list (404) when they are not on it."""
     found = round_of_user(page.user, session=session)

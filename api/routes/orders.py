@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -14,6 +13,7 @@ from api.schemas.common import Page
 from api.schemas.orders import OrderCancel, OrderCreate, OrderPublic
 from scheduler.intake.orders import Actor, cancel_order, place_order
 from scheduler.models import OrderStatus
+from scheduler.models.fields import Day
 from scheduler.repositories.meals import select_orders
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["orders"])
@@ -28,9 +28,9 @@ def list_orders(
     caller: Staff,
     session: DbSession,
     paging: PageParams,
-    day: date | None = None,
-    date_from: Annotated[date | None, Query(alias="from")] = None,
-    date_to: Annotated[date | None, Query(alias="to")] = None,
+    day: Day | None = None,
+    date_from: Annotated[Day | None, Query(alias="from")] = None,
+    date_to: Annotated[Day | None, Query(alias="to")] = None,
     status: OrderStatus | None = None,
     client_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Page[OrderPublic]:

@@ -28,6 +28,7 @@ from scheduler.intake.availability import report_sick
 from scheduler.intake.calendar import parse_hhmm
 from scheduler.intake.orders import Actor
 from scheduler.models import Service
+from scheduler.models.fields import Day
 from scheduler.repositories.plans import get_plan
 from scheduler.repositories.visit_pins import pin_visit, unpin_visit
 from scheduler.views.board import route_ids
@@ -43,7 +44,7 @@ def board(
     request: Request,
     page: BoardUser,
     session: DbSession,
-    day: date | None = None,
+    day: Day | None = None,
     service: Service = Service.meals,
     sick: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> Response:
@@ -192,7 +193,7 @@ def _snapshot(request: Request, municipality_id: int, day: date, service: Servic
 async def stream(
     request: Request,
     page: BoardUser,
-    day: date,
+    day: Day,
     service: Service = Service.meals,
     once: Annotated[bool, Query(description="Send one snapshot and end (tests).")] = False,
 ) -> StreamingResponse:

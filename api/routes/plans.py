@@ -3,7 +3,6 @@ what happened, read by staff; alerts are acknowledged here."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -24,6 +23,7 @@ from api.schemas.days import (
 )
 from scheduler import welfare
 from scheduler.models import EventKind, Plan, Route, Service, Stop, StopStatus
+from scheduler.models.fields import Day
 from scheduler.repositories import plans
 from scheduler.repositories.alerts import select_alerts
 from scheduler.repositories.common import get_owned
@@ -32,8 +32,8 @@ from scheduler.views.paging import window
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["plans"])
 OptionalRowId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
-From = Annotated[date | None, Query(alias="from")]
-To = Annotated[date | None, Query(alias="to")]
+From = Annotated[Day | None, Query(alias="from")]
+To = Annotated[Day | None, Query(alias="to")]
 
 
 @router.get("/plans", response_model=Page[PlanPublic])
@@ -94,7 +94,7 @@ def list_events(
     caller: Staff,
     session: DbSession,
     paging: PageParams,
-    day: date | None = None,
+    day: Day | None = None,
     kind: EventKind | None = None,
 ) -> Page[EventPublic]:
     query = select_events(caller.municipality_id, day=day, kind=kind)

@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from scheduler.models import AbsenceKind
+from scheduler.models.fields import Day
 from scheduler.planning.care_changes import CareChanges, VisitChange
 from scheduler.reports.attendance import HoursLine, MonthlyHours, VisitAttendance
 
@@ -139,8 +140,8 @@ class MonthlyHoursPublic(BaseModel):
 
 class AbsenceCreate(BaseModel):
     caregiver_id: DbId
-    start: date
-    end: date
+    start: Day
+    end: Day
     kind: AbsenceKind
     from_time: time | None = Field(default=None, description="Sick leave only: from this time.")
     request_id: str = Field(default="", max_length=40, pattern=REQUEST_ID)
@@ -157,9 +158,9 @@ class AbsencePublic(BaseModel):
 
 
 class SickIn(BaseModel):
-    day: date
+    day: Day
     from_time: time | None = Field(default=None, description="Sick from this time that day.")
-    until: date | None = Field(default=None, description="Last day of the sick leave [day].")
+    until: Day | None = Field(default=None, description="Last day of the sick leave [day].")
     request_id: str = Field(default="", max_length=40, pattern=REQUEST_ID)
 
 
@@ -220,7 +221,7 @@ class SickReportPublic(BaseModel):
 class VisitRequestCreate(BaseModel):
     """A one-off visit on one date (or a change to the one with this external id)."""
 
-    day: date
+    day: Day
     external_id: str = Field(min_length=1, max_length=62)
     client_id: DbId
     window_start: time = Field(description="Earliest start of the visit.")

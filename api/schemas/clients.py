@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from scheduler.models import Diet, JsonObject
 from scheduler.models.clients import ClientBase
+from scheduler.models.fields import Day
 from scheduler.repositories.clients import ClientIn, ClientUpdate
 
 DbId = Field(default=None, ge=1, le=2**31 - 1)
@@ -46,11 +47,11 @@ class SubscriptionSet(BaseModel):
     weekdays: str = Field(default="Mon-Fri", min_length=1, max_length=40)
     diet: Diet = Diet.general
     portions: int = Field(default=1, ge=1, le=10)
-    start: date = Field(description="First day the new terms apply to.")
+    start: Day = Field(description="First day the new terms apply to.")
 
 
 class SubscriptionEnd(BaseModel):
-    last_day: date = Field(description="The last day with a meal.")
+    last_day: Day = Field(description="The last day with a meal.")
 
 
 class SubscriptionPublic(BaseModel):

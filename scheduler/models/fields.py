@@ -7,9 +7,17 @@ reads the length from `MaxLen`). Only `annotated_types` go in here, not `Field(.
 settings, and SQLModel reads a column's length from `MaxLen` only.
 """
 
+from datetime import date
 from typing import Annotated
 
 from annotated_types import Ge, Gt, Interval, Le, MaxLen
+
+# Every date a person or a file gives: a typo like 0008 or 8005 is refused, naming the field,
+# before it can reach a query, a plan or a webhook. Planning has its own, narrower window
+# around today (scheduler/dates.py).
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2099, 12, 31)
+Day = Annotated[date, Interval(ge=EARLIEST_DAY, le=LATEST_DAY)]
 
 ExternalId = Annotated[str, MaxLen(64)]
 Name = Annotated[str, MaxLen(120)]

@@ -20,6 +20,7 @@ from scheduler.errors import FieldProblem
 from scheduler.intake.calendar import runs_on
 from scheduler.models import Caregiver, Client, Visit, VisitCheck, VisitPlan, VisitStatus
 from scheduler.models.care import CaregiverBase
+from scheduler.models.fields import Day
 from scheduler.repositories.common import (
     Change,
     all_by_external_id,
@@ -58,8 +59,8 @@ class VisitPlanIn(SQLModel):
     min_gap_min: int | None = Field(default=None, ge=0, le=1440)
     max_gap_min: int | None = Field(default=None, ge=0, le=1440)
     tasks: str = Field(default="", max_length=1000)
-    valid_from: date | None = None
-    valid_until: date | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
 
 
 def check_skills(skills: list[str], field: str = "skills") -> list[FieldProblem]:

@@ -19,6 +19,7 @@ from scheduler.models import (
     ClientStatus,
     Diet,
     Kitchen,
+    MealOrder,
     MealSubscription,
     PickupPoint,
 )
@@ -213,7 +214,11 @@ def _open_subscriptions(
         .where(MealSubscription.client_id == client_id)
         .where(
             (col(MealSubscription.valid_until).is_(None))
-            | (col(MealSubscription.valid_until) >= start)
+            | (
+                (col(MealSubscription.valid_until) >= start)
+                # one closed before it began (kept for its orders) no longer runs
+                & (col(MealSubscription.valid_until) >= col(MealSubscription.valid_from))
+            )
         )
     )
     return list(session.exec(statement.order_by(col(MealSubscription.valid_from))).all())
@@ -261,12 +266,31 @@ def _same_terms(sub: MealSubscription, values: dict[str, Any]) -> bool:
 
 
 def _end_or_drop(sub: MealSubscription, last_day: date, *, session: Session) -> None:
-    if sub.valid_from > last_day:  # never started: nothing was derived from it
-        session.delete(sub)
-    else:
+    """End `sub` after `last_day`; one that never started is dropped unless orders name it.
+
+    Orders are financial records that keep pointing at the subscription they came from, so a
+    subscription with orders is never deleted: it is closed the day before it began instead
+    (an empty range, which gives no meal).
+    """
+    if sub.valid_from <= last_day:
         sub.valid_until = last_day
         session.add(sub)
+    elif _has_orders(sub, session=session):
+        sub.valid_until = sub.valid_from - timedelta(days=1)
+        session.add(sub)
+    else:
+        session.delete(sub)
     session.flush()
+
+
+def _has_orders(sub: MealSubscription, *, session: Session) -> bool:
+    statement = (
+        select(MealOrder.id)
+        .where(MealOrder.municipality_id == sub.municipality_id)
+        .where(MealOrder.subscription_id == sub.id)
+        .limit(1)
+    )
+    return session.exec(statement).first() is not None
 
 
 def end_meal_subscription(

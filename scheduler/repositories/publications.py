@@ -106,3 +106,13 @@ def record_attempt(
 def list_publications(municipality_id: int, *, session: Session) -> list[Publication]:
     statement = select(Publication).where(Publication.municipality_id == municipality_id)
     return list(session.exec(statement.order_by(col(Publication.id))).all())
+
+
+def list_push_targets(municipality_id: int, channel: str, *, session: Session) -> list[PushTarget]:
+    """The municipality's active targets of one channel, oldest first."""
+    statement = select(PushTarget).where(
+        PushTarget.municipality_id == municipality_id,
+        PushTarget.channel == channel,
+        col(PushTarget.active).is_(True),
+    )
+    return list(session.exec(statement.order_by(col(PushTarget.id))).all())

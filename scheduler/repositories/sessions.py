@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from scheduler.models import PageSession, User
@@ -82,3 +82,10 @@ def end_user_sessions(
 
 def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def prune_page_sessions(before: datetime, *, session: Session) -> int:
+    """Delete the sessions started before `before` (long dead: far older than any session may
+    live); how many. Every municipality at once: this is the database's upkeep, not a town's."""
+    result = session.execute(delete(PageSession).where(col(PageSession.created_at) < before))
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, delete
 from sqlmodel import Session, col, select
 
 from scheduler.models import SignInAttempt
@@ -100,3 +100,10 @@ def recent_attempts(account: str, *, session: Session, limit: int = 50) -> list[
     """The latest attempts on an account, newest first (the audit's view)."""
     query = select(SignInAttempt).where(SignInAttempt.account == account)
     return list(session.exec(query.order_by(col(SignInAttempt.id).desc()).limit(limit)))
+
+
+def prune_signin_attempts(before: datetime, *, session: Session) -> int:
+    """Delete the attempts made before `before`; how many. Every municipality at once (an
+    attempt on a municipality that does not exist has none)."""
+    result = session.execute(delete(SignInAttempt).where(col(SignInAttempt.at) < before))
+    return int(getattr(result, "rowcount", 0) or 0)

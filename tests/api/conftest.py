@@ -27,6 +27,7 @@ from scheduler.models import (
     Municipality,
     Plan,
     PlanVersion,
+    PushTarget,
     Role,
     Route,
     RoutePin,
@@ -84,6 +85,9 @@ def build_world(url: str, solve_time_limit_s: float = 10.0) -> World:
         secret_key="test-secret",
         redis_url="redis://127.0.0.1:9/0",
         solve_time_limit_s=solve_time_limit_s,
+        # Fixed dates on any day: the window around today is opened wide (tests/conftest.py).
+        plan_days_back=36500,
+        plan_days_ahead=36500,
     )
     app = create_app(settings)
     world = World(app=app, engine=engine, town_ids={})
@@ -195,6 +199,15 @@ def seed_rows(mid: int, session: Session) -> dict[str, int]:
         mid, session=session, username="spare", password=PASSWORD, role=Role.kitchen
     )
     token = issue_token(spare, "spare", session=session).token
+    webhook = PushTarget(
+        municipality_id=mid,
+        channel="webhook",
+        address="http://127.0.0.1:9/hook",
+        secrets={"secret": "seeded"},
+        label="seeded",
+        active=False,
+    )  # fmt: skip: switched off, so no publication in any test goes to it
+    session.add(webhook)
     session.flush()
     rows: dict[str, Any] = seed_plan(mid, session, van, client, kitchen)
     point, _ = fleet.upsert_pickup_point(
@@ -213,6 +226,7 @@ def seed_rows(mid: int, session: Session) -> dict[str, int]:
         "subscription": sub,
         "caregiver": carer,
         "visit_plan": plan,
+        "webhook": webhook,
     }
     return {name: int(row.id) for name, row in rows.items()}
 

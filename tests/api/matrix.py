@@ -57,6 +57,7 @@ def _e(
         "absence_id": "absence",
         "holder_id": "caregiver",
         "point_id": "pickup_point",
+        "webhook_id": "webhook",
     }
     ids = {k: v for k, v in names.items() if "{" + k + "}" in path}
     return Endpoint(method, path, roles, body, ids)
@@ -252,4 +253,7 @@ ENDPOINTS: list[Endpoint] = [
     _e("GET", "/v1/milk-kitchen/sheets/{day}", KITCHEN),
     _e("GET", "/v1/milk-kitchen/statements?month=2026-01", STAFF),
     _e("PUT", "/v1/service-prices/{service}", ADMIN, {"price_cents": 100}),
+    _e("GET", "/v1/webhooks", STAFF),
+    _e("POST", "/v1/webhooks", STAFF, {"url": "https://gateway.example/hook", "label": "sms"}),
+    _e("DELETE", "/v1/webhooks/{webhook_id}", STAFF),
 ]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
+import time_machine
 from sqlmodel import Session
 from typer.testing import CliRunner
 
@@ -14,7 +16,7 @@ from api.cli import app
 from scheduler.db import make_engine
 from scheduler.migrate import upgrade
 from scheduler.models import Diet
-from scheduler.settings import get_settings
+from scheduler.settings import get_settings, reset_settings
 from tests.scheduler import meal_town
 
 DAY = "2025-06-03"
@@ -133,3 +135,17 @@ def test_plan_refuses_an_unknown_town_and_a_bad_date() -> None:
     assert result.exit_code != 0 and "YYYY-MM-DD" in result.output
     result = CliRunner().invoke(app, ["kitchen", str(date(2025, 6, 4)), "-h"])
     assert result.exit_code != 0 or "Usage" in result.output
+
+
+def test_plan_refuses_an_implausible_year_and_a_day_outside_the_window(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _town()
+    result = CliRunner().invoke(app, ["plan", "8005-06-03", "--municipality", "Kazanlak"])
+    assert result.exit_code == 2 and "2000-01-01 to 2099-12-31" in result.output
+    monkeypatch.setenv("PATRONAGE_PLAN_DAYS_AHEAD", "30")
+    reset_settings()
+    with time_machine.travel(datetime(2025, 5, 1, 9, tzinfo=UTC), tick=False):
+        result = CliRunner().invoke(app, ["plan", DAY, "--municipality", "Kazanlak"])
+    assert result.exit_code == 1, result.output
+    assert "DATE" in result.output and "2025-05-31" in result.output

@@ -1,7 +1,10 @@
 """Schemathesis against the OpenAPI document: bad input never makes a server error.
 
 Each operation gets a bounded number of generated requests (signed in as an admin for user
-and token routes, else as a dispatcher); the one check that must hold is "no 5xx".
+and token routes, else as a dispatcher); then sequences of calls follow the links between
+operations (an id one answer returns, used by the next request). The one check that must hold
+is "no 5xx". Examples are derandomized (a fixed seed), so a run is repeatable; raise
+PATRONAGE_FUZZ_EXAMPLES / PATRONAGE_FUZZ_STATEFUL_EXAMPLES for a deeper run (`make fuzz`).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from scheduler.settings import Settings
 from tests.api.conftest import World, build_world
 
 EXAMPLES = int(os.environ.get("PATRONAGE_FUZZ_EXAMPLES", "6"))
+STATEFUL_EXAMPLES = int(os.environ.get("PATRONAGE_FUZZ_STATEFUL_EXAMPLES", "8"))
 
 
 def _operations() -> list[tuple[str, str]]:
@@ -52,10 +56,44 @@ def test_no_input_makes_a_server_error(
 
     @given(case=operation.as_strategy())
     @settings(
-        max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
     )
     def run(case: schemathesis.Case) -> None:
         response = case.call(headers=headers)
         assert response.status_code < 500, f"{case.method} {case.formatted_path}: {response.text}"
 
     run()
+
+
+def test_sequences_of_linked_calls_make_no_server_error(api_schema: Any, fuzz_world: World) -> None:
+    """Create, read, change, end and delete in generated orders, as an admin (every route)."""
+    headers = {"Authorization": f"Bearer {fuzz_world.tokens[('Kazanlak', Role.admin)]}"}
+    seen: list[int] = []
+
+    class Workflow(api_schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: schemathesis.Case) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def validate_response(
+            self, response: Any, case: schemathesis.Case, *args: Any, **kwargs: Any
+        ) -> None:
+            seen.append(response.status_code)
+            assert response.status_code < 500, (
+                f"{case.method} {case.formatted_path}: {response.text}"
+            )
+
+    Workflow.run(
+        settings=settings(
+            max_examples=STATEFUL_EXAMPLES,
+            stateful_step_count=6,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
+    assert len(seen) >= STATEFUL_EXAMPLES  # it ran calls, not nothing

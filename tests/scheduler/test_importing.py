@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+import tracemalloc
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ from scheduler.models import (
     VisitPlan,
 )
 from scheduler.repositories import care, clients, fleet, tenancy
+from scheduler.settings import reset_settings
 
 TODAY = date(2025, 3, 3)
 SMALL = TownSize(clients=12, vans=3, kitchens=2, caregivers=6, visits=14)
@@ -346,3 +349,73 @@ def test_two_municipalities_stay_apart(engine: Engine, tmp_path: Path, town: Syn
         # The second town's external ids overlap the first's; each still sees only its own.
         c1 = clients.get_client_by_external_id(b, "C0001", session=s)
         assert c1 is not None and c1.name == other.rows["clients"][0]["name"]
+
+
+# Bounds: a large file of junk costs little and says little
+
+
+def _junk_file(path: Path, megabytes: int) -> Path:
+    """A clients file with the right header and `megabytes` of text junk under it."""
+    line = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod\n"
+    block = line * (1_000_000 // len(line))
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write(",".join(COLUMNS["clients"]) + "\n")
+        for _ in range(megabytes):
+            handle.write(block)
+    return path
+
+
+def _limits(monkeypatch: pytest.MonkeyPatch, **values: int) -> None:
+    for name, value in values.items():
+        monkeypatch.setenv(f"PATRONAGE_IMPORT_{name.upper()}", str(value))
+    reset_settings()
+
+
+def test_a_file_over_the_size_limit_is_refused_before_reading(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    path = _junk_file(tmp_path / "clients.csv", 20)
+    problems = _refused(sqlite_engine, "clients", path)
+    assert [p.field for p in problems] == ["file"]
+    assert "at most 10,000,000" in problems[0].message
+
+
+def test_a_large_junk_file_lists_fifty_problems_and_counts_the_rest(
+    sqlite_engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _limits(monkeypatch, max_bytes=30_000_000, max_rows=1_000_000)
+    path = _junk_file(tmp_path / "clients.csv", 20)
+    lines = sum(1 for _ in path.open(encoding="utf-8")) - 1
+    started = time.perf_counter()
+    tracemalloc.start()
+    try:
+        problems = _refused(sqlite_engine, "clients", path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    seconds = time.perf_counter() - started
+    assert len(problems) == 51
+    assert [p.row for p in problems[:50]] == list(range(1, 51))
+    assert problems[-1].field == "file"
+    assert problems[-1].message.startswith(f"{lines - 50} more problem(s) not listed")
+    assert peak < 20_000_000, f"peak {peak:,} bytes"  # the file is read, never held
+    assert seconds < 120, seconds  # loose: about 5 s here; the unbounded import took 106 s
+    with Session(sqlite_engine) as s:
+        assert s.exec(select(Municipality)).all() == []
+
+
+def test_too_many_rows_are_refused_and_bad_values_are_capped_too(
+    sqlite_engine: Engine, tmp_path: Path, town: SyntheticTown, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _limits(monkeypatch, max_rows=300)
+    bad = [{**town.rows["clients"][0], "external_id": f"c{i}", "lat": "north"} for i in range(301)]
+    problems = _refused(sqlite_engine, "clients", _write(tmp_path, "clients", bad))
+    assert [(p.field, p.message) for p in problems] == [
+        ("file", "has more than 300 rows; split it into smaller files")
+    ]
+    problems = _refused(sqlite_engine, "clients", _write(tmp_path, "clients", bad[:200]))
+    assert [p.row for p in problems[:50]] == list(range(1, 51))
+    assert {p.field for p in problems[:50]} == {"lat"}
+    assert problems[-1].message.startswith("150 more problem(s) not listed")
+    with Session(sqlite_engine) as s:
+        assert s.exec(select(Municipality)).all() == []

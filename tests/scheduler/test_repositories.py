@@ -10,6 +10,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from scheduler.errors import InvalidInputError, NotFoundError
+from scheduler.intake.subscriptions import generate_orders
 from scheduler.models import (
     Alert,
     AuditEntry,
@@ -420,3 +421,53 @@ def test_user_changes_stay_in_the_town(session: Session) -> None:
         users.update_user(other, ana.id, {"active": False}, session=session)
     with pytest.raises(NotFoundError):
         users.set_locale(other, ana.id, "en", session=session)
+
+
+def test_ending_a_subscription_before_it_began_keeps_it_for_its_orders(session: Session) -> None:
+    """Orders point at their subscription: ending it early closes it, never deletes it."""
+    town = _town(session)
+    client = _client(session, town)
+    terms = {"weekdays": "Mon-Fri", "diet": Diet.general, "portions": 1}
+    later = MONDAY + timedelta(days=7)
+    sub, _ = clients.set_meal_subscription(town, client, **terms, start=later, session=session)
+    assert generate_orders(town, later, session=session)
+    assert clients.end_meal_subscription(town, client, last_day=MONDAY, session=session) == 1
+    kept = session.get(MealSubscription, sub.id)
+    assert kept is not None and kept.valid_until == later - timedelta(days=1)
+    assert clients.current_meal_subscription(town, client, on=later, session=session) is None
+    order = session.exec(select(MealOrder)).one()
+    assert order.subscription_id == sub.id
+    # Ended again: nothing runs any more, so nothing changes.
+    assert clients.end_meal_subscription(town, client, last_day=MONDAY, session=session) == 0
+
+
+def test_an_earlier_start_closes_a_later_subscription_with_orders(session: Session) -> None:
+    town = _town(session)
+    client = _client(session, town)
+    terms = {"weekdays": "Mon-Fri", "diet": Diet.general, "portions": 1}
+    later = MONDAY + timedelta(days=7)
+    first, _ = clients.set_meal_subscription(town, client, **terms, start=later, session=session)
+    assert generate_orders(town, later, session=session)
+    second, _ = clients.set_meal_subscription(
+        town, client, **{**terms, "diet": Diet.soft}, start=later + timedelta(days=7),
+        session=session,
+    )  # fmt: skip
+    assert second.id != first.id
+    early, change = clients.set_meal_subscription(
+        town, client, **{**terms, "portions": 2}, start=MONDAY, session=session
+    )
+    assert change is Change.updated and early.id == second.id and early.valid_from == MONDAY
+    closed = session.get(MealSubscription, first.id)
+    assert closed is not None and closed.valid_until == later - timedelta(days=1)
+    on_later = clients.current_meal_subscription(town, client, on=later, session=session)
+    assert on_later is not None and on_later.id == second.id and on_later.portions == 2
+
+
+def test_a_never_started_subscription_without_orders_is_dropped(session: Session) -> None:
+    town = _town(session)
+    client = _client(session, town)
+    terms = {"weekdays": "Mon-Fri", "diet": Diet.general, "portions": 1}
+    later = MONDAY + timedelta(days=7)
+    clients.set_meal_subscription(town, client, **terms, start=later, session=session)
+    assert clients.end_meal_subscription(town, client, last_day=MONDAY, session=session) == 1
+    assert session.exec(select(MealSubscription)).all() == []

@@ -2,10 +2,11 @@
 
 `import_file(kind, path, municipality=..., session=...)` reads a CSV or .xlsx file (columns in
 `COLUMNS`), checks every row, and writes through the repositories. A file with any bad row is
-refused whole: `InvalidInputError` lists every bad row and field, and since the import never
-commits, the caller's rollback (`session_scope`) leaves the database as it was, municipality
-included. Rows are matched on `external_id`, so importing the same file again changes nothing.
-Nothing is ever deleted: a client missing from a newer file stays until ended deliberately.
+refused whole: `InvalidInputError` lists the bad rows and fields (the first
+`import_max_problems`, then how many more), and since the import never commits, the caller's
+rollback (`session_scope`) leaves the database as it was, municipality included. Rows are
+matched on `external_id`, so importing the same file again changes nothing. Nothing is ever
+deleted: a client missing from a newer file stays until ended deliberately.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from sqlmodel import Session
 from scheduler.errors import FieldProblem, InvalidInputError
 from scheduler.intake.calendar import local_today
 from scheduler.intake.importing import loaders
-from scheduler.intake.importing.readers import Table, read_table
+from scheduler.intake.importing.readers import Problems, Table, read_table
 from scheduler.intake.importing.rows import COLUMNS, SCHEMAS, Row
 from scheduler.intake.importing.visits import load_visits
 from scheduler.repositories.common import Change
@@ -95,6 +96,8 @@ def import_table(
     """
     kind = _kind(kind)
     parsed, problems = _parse(kind, table)
+    if problems.full:  # refused already, and the loaders' checks would only add to the count
+        raise problems.error()
     town, created = ensure_municipality(
         municipality, session=session, timezone=timezone, locale=locale
     )
@@ -115,10 +118,10 @@ def import_table(
     )
     for _ in range(total - len(parsed)):
         tick()  # rows refused while parsing count as handled
-    _run_loader(kind, load, parsed, _refused_ids(table, problems))
-    problems += load.problems
+    _run_loader(kind, load, parsed, _refused_ids(table, problems.kept))
+    problems.extend(load.problems)
     if problems:
-        raise InvalidInputError(sorted(problems, key=lambda p: (p.row or 0, p.field)))
+        raise problems.error()
     return ImportResult(
         kind=kind,
         municipality=town.name,
@@ -139,17 +142,17 @@ def _kind(kind: ImportKind | str) -> ImportKind:
         raise InvalidInputError.one("kind", f"unknown kind {kind!r}; one of {choices}") from None
 
 
-def _parse(kind: ImportKind, table: Table) -> tuple[list[tuple[int, Row]], list[FieldProblem]]:
-    """Rows that pass their schema (first of each external id), and every problem found."""
+def _parse(kind: ImportKind, table: Table) -> tuple[list[tuple[int, Row]], Problems]:
+    """Rows that pass their schema (first of each external id), and the problems found."""
     schema = SCHEMAS[kind]
     parsed: list[tuple[int, Row]] = []
-    problems: list[FieldProblem] = []
+    problems = Problems()
     first_row: dict[str, int] = {}
     for number, values in table.rows:
         ext = values.get("external_id", "")
         if ext in first_row:
             message = f"{ext!r} is already on row {first_row[ext]}"
-            problems.append(FieldProblem("external_id", message, number))
+            problems.add(FieldProblem("external_id", message, number))
             continue
         first_row.setdefault(ext, number)
         try:
