@@ -7,7 +7,6 @@ Every write is audited; a check-in or collection sent twice answers 200 with the
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response, status
@@ -38,6 +37,7 @@ from api.schemas.common import Page
 from api.schemas.kitchen import StatementPublic
 from scheduler.errors import InvalidInputError
 from scheduler.intake.counter import check_in_canteen, collect_milk
+from scheduler.models.fields import Day
 from scheduler.reports.milk_kitchen import milk_sheet
 from scheduler.reports.milk_statements import milk_statements
 from scheduler.reports.statement_sheets import statement_dict
@@ -93,7 +93,7 @@ def set_milk_days(
 
 @router.get("/canteen/days/{day}", response_model=CanteenDayPublic)
 def canteen_day(
-    day: date,
+    day: Day,
     caller: KitchenReader,
     session: DbSession,
     pickup_point_id: PointQuery = None,
@@ -114,7 +114,7 @@ def canteen_day(
     responses={200: {"description": "Already checked in: the first record."}},
 )
 def check_in(
-    day: date,
+    day: Day,
     body: CheckInCreate,
     caller: KitchenReader,
     session: DbSession,
@@ -159,7 +159,7 @@ def register_child(
 
 @router.get("/milk-kitchen/days/{day}", response_model=MilkDayPublic)
 def milk_day(
-    day: date,
+    day: Day,
     caller: KitchenReader,
     session: DbSession,
     pickup_point_id: PointQuery = None,
@@ -180,7 +180,7 @@ def milk_day(
     responses={200: {"description": "Already collected: the first record."}},
 )
 def collect(
-    day: date,
+    day: Day,
     body: CollectionCreate,
     caller: KitchenReader,
     session: DbSession,
@@ -198,7 +198,7 @@ def collect(
 
 
 @router.get("/milk-kitchen/sheets/{day}", response_model=MilkSheetPublic)
-def milk_kitchen_sheet(day: date, caller: KitchenReader, session: DbSession) -> MilkSheetPublic:
+def milk_kitchen_sheet(day: Day, caller: KitchenReader, session: DbSession) -> MilkSheetPublic:
     """Portions to prepare per age group per pick-up point."""
     sheet = milk_sheet(caller.municipality_id, day, session=session)
     return MilkSheetPublic.model_validate(sheet.to_dict())

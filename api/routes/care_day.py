@@ -8,7 +8,6 @@ event with an outbox row; without a broker the API relays it after answering (ap
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -111,8 +110,8 @@ def get_monthly_hours_csv(
 def list_absences(
     caller: Staff,
     session: DbSession,
-    date_from: Annotated[date, Query(alias="from")],
-    date_to: Annotated[date, Query(alias="to")],
+    date_from: Annotated[Day, Query(alias="from")],
+    date_to: Annotated[Day, Query(alias="to")],
     caregiver_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> list[AbsencePublic]:
     """Days off, holidays and sick leave that touch `from`..`to`."""

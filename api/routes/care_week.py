@@ -3,14 +3,13 @@ shortest working day (what the weight is judged by), and the week at a glance.""
 
 from __future__ import annotations
 
-from datetime import date
-
 from fastapi import APIRouter
 
 from api.deps import DbSession, Staff
 from api.problems import PROBLEM_RESPONSES
 from api.schemas.care_week import CareWeekPublic, FairnessIn, FairnessPublic, WorkloadPublic
 from scheduler.intake.rules import set_care_balance_weight
+from scheduler.models.fields import Day
 from scheduler.repositories.tenancy import get_municipality
 from scheduler.views.care_week import care_week
 from scheduler.views.workload import care_workload
@@ -34,13 +33,13 @@ def put_fairness(body: FairnessIn, caller: Staff, session: DbSession) -> Fairnes
 
 
 @router.get("/care-workload/{day}", response_model=WorkloadPublic)
-def get_workload(day: date, caller: Staff, session: DbSession) -> WorkloadPublic:
+def get_workload(day: Day, caller: Staff, session: DbSession) -> WorkloadPublic:
     """The longest and shortest working day in the day's latest care plan."""
     return WorkloadPublic.of(care_workload(caller.municipality_id, day, session=session))
 
 
 @router.get("/care-weeks/{day}", response_model=CareWeekPublic)
-def get_week(day: date, caller: Staff, session: DbSession) -> CareWeekPublic:
+def get_week(day: Day, caller: Staff, session: DbSession) -> CareWeekPublic:
     """The week (Monday to Sunday) that holds `day`: minutes per caregiver and day against their
     weekly limit, who visits each client on each day, and the share of clients kept."""
     return CareWeekPublic.of(care_week(caller.municipality_id, day, session=session))

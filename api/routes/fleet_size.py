@@ -7,7 +7,6 @@ a time per process: a second caller is told to come back (503), as `/v1/solve` d
 from __future__ import annotations
 
 import threading
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
@@ -18,10 +17,11 @@ from api.fleet_words import binds_text, what_if_text
 from api.i18n import Translator
 from api.problems import PROBLEM_RESPONSES, ProblemError
 from api.schemas.fleet_size import FleetKitchenPublic, FleetPublic, FleetWhatIfPublic
+from scheduler.models.fields import Day as PlausibleDay
 from scheduler.planning.fleet import FleetAnswer, day_problem, size_fleet
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["days"])
-Day = Annotated[date, Path(description="The plan day, YYYY-MM-DD (frozen).")]
+Day = Annotated[PlausibleDay, Path(description="The plan day, YYYY-MM-DD (frozen).")]
 _one_at_a_time = threading.BoundedSemaphore(1)
 
 

@@ -94,7 +94,7 @@ def _page(
 
 @router.get("/board/week", response_class=HTMLResponse)
 def board_week(
-    request: Request, page: BoardUser, session: DbSession, day: date | None = None
+    request: Request, page: BoardUser, session: DbSession, day: Day | None = None
 ) -> Response:
     """The care week: each caregiver's minutes per day and who visits each client."""
     day = day or datetime.now(ZoneInfo(page.town.timezone)).date()

@@ -8,7 +8,7 @@ record with the same audit entry. Search is by name in any script (scheduler/nam
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from functools import partial
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.deps import DbSession
 from api.pages import KitchenUser
 from api.templating import render
+from scheduler.models.fields import Day
 from scheduler.reports.milk_kitchen import milk_sheet
 from scheduler.repositories.fleet import list_pickup_points
 from scheduler.views.counter import canteen_counter, milk_counter
@@ -32,7 +33,7 @@ def counter_page(
     request: Request,
     page: KitchenUser,
     session: DbSession,
-    day: date | None = None,
+    day: Day | None = None,
     point: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
     tab: Literal["canteen", "milk"] = "canteen",
     q: Annotated[str, Query(max_length=120)] = "",

@@ -22,6 +22,7 @@ from api.pages import BoardUser
 from api.problems import PROBLEM_RESPONSES, ProblemError
 from api.routes._write import audited
 from scheduler.models import Role
+from scheduler.models.fields import Day
 from scheduler.reports.caregiver_day import caregiver_day
 from scheduler.reports.caregiver_sheet import caregiver_days_html
 from scheduler.reports.kitchen import kitchen_day
@@ -71,7 +72,7 @@ def sheet_response(html: str, fmt: Format, filename: str) -> Response:
 
 @router.get("/v1/kitchen-sheets/{day}", response_class=Response, responses=SHEET, tags=["kitchen"])
 def get_kitchen_sheets(
-    day: date, caller: KitchenReader, session: DbSession, format: Fmt = Format.pdf
+    day: Day, caller: KitchenReader, session: DbSession, format: Fmt = Format.pdf
 ) -> Response:
     """What to cook, the departure waves, and per van a packing list and its labels."""
     sheets = kitchen_day(caller.municipality_id, day, session=session)
@@ -80,7 +81,7 @@ def get_kitchen_sheets(
 
 @router.get("/v1/box-labels/{day}", response_class=Response, responses=SHEET, tags=["kitchen"])
 def get_box_labels(
-    day: date,
+    day: Day,
     caller: KitchenReader,
     session: DbSession,
     format: Fmt = Format.pdf,
@@ -96,7 +97,7 @@ def get_box_labels(
 
 @router.get("/v1/route-sheets/{day}", response_class=Response, responses=SHEET, tags=["kitchen"])
 def get_route_sheets(
-    day: date, caller: KitchenReader, session: DbSession, format: Fmt = Format.pdf,
+    day: Day, caller: KitchenReader, session: DbSession, format: Fmt = Format.pdf,
     vehicle: Vehicle = None,
 ) -> Response:  # fmt: skip
     """One page per van and trip: the stops in order, with room to mark each outcome."""
@@ -115,7 +116,7 @@ def get_route_sheets(
     tags=["care"],
 )
 def get_caregiver_day_sheet(
-    caregiver_id: RowId, day: date, caller: CareReader, session: DbSession, format: Fmt = Format.pdf
+    caregiver_id: RowId, day: Day, caller: CareReader, session: DbSession, format: Fmt = Format.pdf
 ) -> Response:
     """The caregiver's day on paper; a caregiver, only their own."""
     if caller.role == Role.caregiver and caller.caregiver_id != caregiver_id:
@@ -126,7 +127,7 @@ def get_caregiver_day_sheet(
 
 @router.get("/v1/care-days/{day}", response_class=Response, responses=SHEET, tags=["care"])
 def get_care_day_sheets(
-    day: date, caller: Staff, session: DbSession, format: Fmt = Format.pdf
+    day: Day, caller: Staff, session: DbSession, format: Fmt = Format.pdf
 ) -> Response:
     """Every active caregiver's day, one page each."""
     mid = caller.municipality_id

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 
 from scheduler.models import ClientStatus, Diet
-from scheduler.models.fields import Address, ExternalId, Name, Phone, Portions, Weekdays
+from scheduler.models.fields import Address, Day, ExternalId, Name, Phone, Portions, Weekdays
 
 DbId = Field(ge=1, le=2**31 - 1)
 
@@ -77,9 +77,9 @@ class MilkChildCreate(BaseModel):
 
     external_id: ExternalId
     name: Name
-    birth_date: date
+    birth_date: Day
     referral_number: str = Field(max_length=40)
-    referral_date: date
+    referral_date: Day
     guardian_name: Name
     guardian_phone: Phone = ""
     portions: Portions = 1

@@ -1,6 +1,6 @@
 """Clients (people served at home) and their emergency contacts. Sensitive personal data."""
 
-from datetime import date, time
+from datetime import time
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -8,6 +8,7 @@ from sqlmodel import Field, SQLModel
 from scheduler.models.base import ClientStatus, Diet, tenant_fk
 from scheduler.models.fields import (
     Address,
+    Day,
     DriverNotes,
     EntryNotes,
     ExternalId,
@@ -38,7 +39,7 @@ class ClientBase(SQLModel):
     # alone (the repository sets it), and anyone's can be switched on or off.
     check_on_me: bool = False
     status: ClientStatus = ClientStatus.active
-    consent_date: date | None = None
+    consent_date: Day | None = None
     service_minutes: ServiceMinutes | None = None
 
 

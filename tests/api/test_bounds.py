@@ -7,12 +7,19 @@ subscription before it began keeps it for the orders that point to it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import typing
+from collections.abc import Iterator, Sequence
 from datetime import UTC, date, datetime
 
 import pytest
+from annotated_types import Ge, Interval, Le
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 from sqlmodel import select
+from starlette.routing import BaseRoute
 
 from scheduler.intake.subscriptions import generate_orders
 from scheduler.models import MealOrder, MealSubscription, Role
@@ -111,3 +118,63 @@ def test_ending_or_moving_a_subscription_before_it_began_answers_not_a_500(
         kept = session.get(MealSubscription, order.subscription_id)
         assert kept is not None and kept.valid_until is not None
         assert kept.valid_until < kept.valid_from  # closed before it began, not deleted
+
+
+def _routes(routes: Sequence[BaseRoute]) -> Iterator[APIRoute]:
+    """Every API route, through the routers the app includes."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        elif hasattr(route, "original_router"):
+            yield from _routes(route.original_router.routes)
+        elif hasattr(route, "routes"):
+            yield from _routes(route.routes)
+
+
+def _bounded(field: FieldInfo) -> bool:
+    return any(isinstance(m, Interval | Ge | Le) for m in field.metadata)
+
+
+def _takes_date(annotation: object) -> bool:
+    return date in (typing.get_args(annotation) or (annotation,))
+
+
+def _unbounded_fields(model: type[BaseModel], seen: set[type[BaseModel]]) -> list[str]:
+    if model in seen:
+        return []
+    seen.add(model)
+    found = []
+    for name, field in model.model_fields.items():
+        if _takes_date(field.annotation) and not _bounded(field):
+            found.append(f"body.{name}")
+        for inner in typing.get_args(field.annotation) or (field.annotation,):
+            if isinstance(inner, type) and issubclass(inner, BaseModel):
+                found += _unbounded_fields(inner, seen)
+    return found
+
+
+def _unbounded(dependant: Dependant) -> list[str]:
+    found = [
+        p.name
+        for p in dependant.path_params + dependant.query_params
+        if _takes_date(p.field_info.annotation) and not _bounded(p.field_info)
+    ]
+    for body in dependant.body_params:
+        model = body.field_info.annotation
+        if isinstance(model, type) and issubclass(model, BaseModel):
+            found += _unbounded_fields(model, set())
+    for inner in dependant.dependencies:
+        found += _unbounded(inner)
+    return found
+
+
+def test_every_date_any_door_takes_is_held_to_the_years_bounds(world: World) -> None:
+    """A new route or schema that takes a plain `date` fails here: use `Day`."""
+    routes = list(_routes(world.app.routes))
+    assert len(routes) > 100  # the walk reaches the routers' routes
+    loose = sorted(
+        f"{sorted(r.methods)[0]} {r.path} {name}"
+        for r in routes
+        for name in _unbounded(r.dependant)
+    )
+    assert loose == []
