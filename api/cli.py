@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import typer
 
-from api.commands import care, db, demo, importing, planning, routing, serve, services, welfare
+from api.commands import (
+    care,
+    db,
+    demo,
+    importing,
+    planning,
+    roads,
+    routing,
+    serve,
+    services,
+    welfare,
+)
 
 app = typer.Typer(
     name="patronage",
@@ -21,6 +32,7 @@ app.command("import")(importing.import_command)
 app.command("demo")(demo.demo_command)
 app.command("serve")(serve.serve)
 app.add_typer(serve.users, name="user")
+app.add_typer(roads.app, name="roads")
 planning.register(app)  # plan, kitchen, statement, bench-meals
 care.register(app)  # care day/link/check/sick/attendance/hours, bench-care
 

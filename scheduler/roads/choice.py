@@ -1,0 +1,54 @@
+"""Which road times a municipality's plans use: the first of these that is set up.
+
+1. Its own road graph, built with `patronage roads build` (Valhalla in this process).
+2. A Valhalla server (`PATRONAGE_VALHALLA_URL`), one for many municipalities.
+3. An OSRM server (`PATRONAGE_OSRM_URL`).
+4. Straight lines (great-circle distance x circuity at a speed per profile).
+
+The in-process Actor is kept per build (loading tiles costs more than a small matrix), so a
+new build is picked up by the next plan without a restart.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import httpx
+
+from routing.problem import Travel
+from routing.travel import GreatCircle, TravelProvider
+from scheduler.roads.osrm import Osrm
+from scheduler.roads.tiles import current_build
+from scheduler.roads.valhalla import Valhalla, actor_call, http_call
+from scheduler.settings import Settings
+
+HTTP_TIMEOUT_S = 60.0  # a 2,000-point matrix takes tens of seconds on a small server
+
+
+def provider_for(
+    municipality_id: int, settings: Settings, travel: Travel | None = None
+) -> TravelProvider:
+    """The travel provider for the municipality's plans and re-plans."""
+    build = current_build(settings.var_dir, municipality_id)
+    if build is not None:
+        return _embedded(build.config_path)
+    if settings.valhalla_url:
+        client = httpx.Client(base_url=settings.valhalla_url, timeout=HTTP_TIMEOUT_S)
+        return Valhalla(http_call(client))
+    if settings.osrm_url:
+        return Osrm(httpx.Client(base_url=settings.osrm_url, timeout=HTTP_TIMEOUT_S))
+    return GreatCircle(travel)
+
+
+def road_source(municipality_id: int, settings: Settings) -> str:
+    """Where the municipality's road times come from, for people: a build id or a URL."""
+    build = current_build(settings.var_dir, municipality_id)
+    if build is not None:
+        return f"road graph {build.build_id}"
+    return settings.valhalla_url or settings.osrm_url or "straight lines"
+
+
+@lru_cache(maxsize=8)
+def _embedded(config_path: Path) -> Valhalla:
+    return Valhalla(actor_call(config_path))
