@@ -6,9 +6,10 @@ Layout under the data directory (`PATRONAGE_VAR_DIR`):
     roads/<municipality id>/<build id>/valhalla.json  the configuration the Actor reads
     roads/<municipality id>/current.json              which build is in use, and from what
 
-A build id is new for every build (time and the extract's hash), so anything kept per build
-(cached matrix rows) knows a rebuild happened. A build is written beside the current one and
-`current.json` is replaced last: a failed build leaves the last good graph in use.
+A build id is new for every build (time, the extract's hash and a random part), so anything
+kept per build (cached matrix rows) knows a rebuild happened. The build before stays on disk
+(a running process may still read it); older ones are removed. A build is written beside the
+current one and `current.json` is replaced last: a failed build leaves the last good graph.
 
 The package's console scripts find their binary through `PATH` (`shutil.which`) and fail when
 the virtual environment's `bin` is not on it, so the binaries are run from the package itself.
@@ -19,6 +20,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import secrets
 import shutil
 import subprocess
 from collections import deque
@@ -135,7 +137,7 @@ def build_tiles(
         _check_covers(box, must_cover, extract)
     sha = file_sha256(extract)
     when = now or datetime.now(UTC)
-    build_id = f"{when:%Y%m%dT%H%M%SZ}-{sha[:12]}"
+    build_id = f"{when:%Y%m%dT%H%M%SZ}-{sha[:12]}-{secrets.token_hex(3)}"  # new every build
     home = roads_dir(var_dir, municipality_id)
     build_dir = home / build_id
     if build_dir.exists():
@@ -157,8 +159,17 @@ def build_tiles(
     pointer = home / "current.json"
     staged = home / "current.json.new"
     staged.write_text(json.dumps(asdict(build), indent=1), encoding="utf-8")
+    before = current_build(var_dir, municipality_id)
     staged.replace(pointer)
+    _drop_old_builds(home, keep={build_id, before.build_id if before else build_id})
     return build
+
+
+def _drop_old_builds(home: Path, keep: set[str]) -> None:
+    """Builds older than the last two: the one before stays for a process still reading it."""
+    for entry in home.iterdir():
+        if entry.is_dir() and entry.name not in keep:
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def _check_covers(box: Box, places: Sequence[tuple[str, float, float]], extract: Path) -> None:

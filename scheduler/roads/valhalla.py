@@ -32,7 +32,7 @@ from routing.travel import to_int
 from scheduler.roads.osrm import UNREACHABLE_M, UNREACHABLE_S
 
 Json = dict[str, Any]
-Call = Callable[[str, Json], Json]
+Call = Callable[[str, Json], Any]  # an object, or a list for `locate`
 COSTINGS: Mapping[str, str] = {"car": "auto", "foot": "pedestrian", "bus": "bus"}
 BATCH = 1000  # sources per matrix request: a 600-point day is one request
 
@@ -56,9 +56,9 @@ def actor_call(config_path: Path) -> Call:
         "locate": actor.locate,
     }
 
-    def call(action: str, body: Json) -> Json:
+    def call(action: str, body: Json) -> Any:
         try:
-            answer: Json = json.loads(actions[action](json.dumps(body)))
+            answer = json.loads(actions[action](json.dumps(body)))
         except RuntimeError as exc:  # the Actor raises its error message as RuntimeError
             raise ValhallaError(str(exc)) from None
         return answer
@@ -69,7 +69,7 @@ def actor_call(config_path: Path) -> Call:
 def http_call(client: httpx.Client) -> Call:
     """POST `/{action}` to a `valhalla_service`; the client carries the base URL and timeouts."""
 
-    def call(action: str, body: Json) -> Json:
+    def call(action: str, body: Json) -> Any:
         try:
             response = client.post(f"/{action}", json=body)
         except httpx.TransportError as exc:
@@ -82,7 +82,7 @@ def http_call(client: httpx.Client) -> Call:
             raise ValhallaError(
                 f"Valhalla answered HTTP {response.status_code}, not JSON"
             ) from None
-        if response.status_code >= 400 or not isinstance(answer, dict):
+        if response.status_code >= 400 or not isinstance(answer, dict | list):
             message = answer.get("error", "") if isinstance(answer, dict) else ""
             raise ValhallaError(f"Valhalla answered HTTP {response.status_code}: {message}")
         return answer
