@@ -32,7 +32,7 @@ app.command("import")(importing.import_command)
 app.command("demo")(demo.demo_command)
 app.command("serve")(serve.serve)
 app.add_typer(serve.users, name="user")
-app.add_typer(roads.app, name="roads")
+roads.register(app)  # roads build, bench-roads
 planning.register(app)  # plan, kitchen, statement, bench-meals
 care.register(app)  # care day/link/check/sick/attendance/hours, bench-care
 
