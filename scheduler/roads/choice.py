@@ -6,7 +6,8 @@
 4. Straight lines (great-circle distance x circuity at a speed per profile).
 
 The in-process Actor is kept per build (loading tiles costs more than a small matrix), so a
-new build is picked up by the next plan without a restart.
+new build is picked up by the next plan without a restart. Each provider keeps its last
+matrices in memory, so re-plans of the same points do not ask again.
 """
 
 from __future__ import annotations
@@ -34,10 +35,9 @@ def provider_for(
     if build is not None:
         return _embedded(build.config_path)
     if settings.valhalla_url:
-        client = httpx.Client(base_url=settings.valhalla_url, timeout=HTTP_TIMEOUT_S)
-        return Valhalla(http_call(client))
+        return _served_valhalla(settings.valhalla_url)
     if settings.osrm_url:
-        return Osrm(httpx.Client(base_url=settings.osrm_url, timeout=HTTP_TIMEOUT_S))
+        return _served_osrm(settings.osrm_url)
     return GreatCircle(travel)
 
 
@@ -52,3 +52,14 @@ def road_source(municipality_id: int, settings: Settings) -> str:
 @lru_cache(maxsize=8)
 def _embedded(config_path: Path) -> Valhalla:
     return Valhalla(actor_call(config_path))
+
+
+# One client per server for the process: its connections are reused from plan to plan.
+@lru_cache(maxsize=4)
+def _served_valhalla(url: str) -> Valhalla:
+    return Valhalla(http_call(httpx.Client(base_url=url, timeout=HTTP_TIMEOUT_S)))
+
+
+@lru_cache(maxsize=4)
+def _served_osrm(url: str) -> Osrm:
+    return Osrm(httpx.Client(base_url=url, timeout=HTTP_TIMEOUT_S))

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -50,6 +51,7 @@ def actor_call(config_path: Path) -> Call:
     from valhalla import Actor  # the native library loads only when roads are used
 
     actor = Actor(str(config_path))
+    lock = threading.Lock()  # one Actor holds one graph reader: one request at a time
     actions: dict[str, Callable[[str], str]] = {
         "sources_to_targets": actor.matrix,
         "route": actor.route,
@@ -58,7 +60,9 @@ def actor_call(config_path: Path) -> Call:
 
     def call(action: str, body: Json) -> Any:
         try:
-            answer = json.loads(actions[action](json.dumps(body)))
+            with lock:
+                text = actions[action](json.dumps(body))
+            answer = json.loads(text)
         except RuntimeError as exc:  # the Actor raises its error message as RuntimeError
             raise ValhallaError(str(exc)) from None
         return answer
