@@ -71,9 +71,8 @@ def bench_roads(
     from scheduler.lab.bench_roads import run
 
     path = extract or _packaged_extract()
-    with console().status("Benchmarking roads") as status:
-        found = run(path, [int(s) for s in sizes.split(",")], clients=clients, vans=vans,
-                    solve_s=solve_s, progress=lambda text: status.update(text))  # fmt: skip
+    found = run(path, [int(s) for s in sizes.split(",")], clients=clients, vans=vans,
+                solve_s=solve_s, progress=lambda text: console().print(text))  # fmt: skip
     lines = [
         f"Extract {found.extract}: tiles built in {found.build_s:.1f} s ({machine()})",
         "| points | matrix, cold (s) | pairs without a road |",
