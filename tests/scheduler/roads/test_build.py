@@ -28,6 +28,7 @@ def _town(client_at: tuple[float, float] = INSIDE) -> int:
         town = meal_town.town(session, "Kallio", timezone="Europe/Helsinki", country="FI")
         k = meal_town.kitchen(session, town, lon=INSIDE[0], lat=INSIDE[1])
         offset = (client_at[0] - meal_town.CENTRE[0], client_at[1] - meal_town.CENTRE[1])
+        meal_town.van(session, town, k, "V1")
         meal_town.client(session, town, k, "c1", offset=offset)
         session.commit()
         assert town.id is not None
@@ -86,3 +87,19 @@ def test_a_build_is_recorded_with_a_new_id_and_used(extract: Path) -> None:
     assert (
         len([d for d in home.iterdir() if d.is_dir()]) == 2 and not Path(first.directory).exists()
     )
+
+
+def test_patronage_plan_uses_the_built_roads(extract: Path) -> None:
+    town_id = _town(client_at=(24.9460, 60.1690))
+    plan = ["plan", "2025-06-03", "--municipality", "Kallio", "--time-limit", "1"]
+    result = CliRunner().invoke(app, plan)
+    assert result.exit_code == 0, result.output
+    assert "Travel times: straight lines" in result.output
+    code, output = _build(extract)
+    assert code == 0, output
+    build = current_build(get_settings().var_dir, town_id)
+    assert build is not None
+    result = CliRunner().invoke(app, plan)
+    assert result.exit_code == 0, result.output
+    assert f"Travel times: road graph {build.build_id}" in result.output
+    assert "1 stops on 1 routes" in result.output
