@@ -21,7 +21,7 @@ from scheduler.errors import DomainError, InvalidInputError
 from scheduler.events import record_event
 from scheduler.intake.cutoff import utc_now
 from scheduler.models import EventKind, PlanVersion, Service, Unassigned
-from scheduler.planning.explain import blame_breakdowns
+from scheduler.planning.explain import blame_breakdowns, blame_roads
 from scheduler.planning.pins import with_pins
 from scheduler.planning.registry import PlanContext, builder_for
 from scheduler.planning.replan import (
@@ -49,6 +49,7 @@ from scheduler.repositories.plans import (
 )
 from scheduler.repositories.tenancy import get_municipality
 from scheduler.roads.choice import provider_for
+from scheduler.roads.valhalla import Valhalla
 from scheduler.settings import get_settings
 
 SEED = 0  # one seed: the same frozen day and settings give the same plan
@@ -121,6 +122,8 @@ def plan_day(
     refuse_broken(problem, solution)
     routes = route_rows(built, solution, reported_stops(old), kept, travel)
     unassigned = blame_breakdowns(unassigned_rows(built, solution), old, built.out_of_service)
+    cut_off = travel.unreachable if isinstance(travel, Valhalla) else ()
+    unassigned = blame_roads(unassigned, built.problem.jobs, cut_off)
     moves = count_moves(sequences(old), sequences(routes)) if base else Moves(0, 0, 0)
     version = PlanVersion(
         municipality_id=municipality_id,

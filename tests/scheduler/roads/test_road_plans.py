@@ -91,6 +91,8 @@ def test_a_client_no_road_reaches_is_left_out_with_a_reason(
         left = unassigned_of(town.id, version.id, session=session)
         assert [u.job_id for u in left] == ["faraway"]
         assert left[0].client_id is not None and left[0].reason
+        assert left[0].explanation.startswith("No road on the map reaches this address")
+        assert "Client faraway" in left[0].explanation
         assert version.summary["assigned"] == 3
 
 
