@@ -12,12 +12,13 @@ matrices in memory, so re-plans of the same points do not ask again.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
 import httpx
 
-from routing.problem import Travel
+from routing.problem import Location, Travel
 from routing.travel import GreatCircle, TravelProvider
 from scheduler.roads.osrm import Osrm
 from scheduler.roads.tiles import current_build
@@ -39,6 +40,17 @@ def provider_for(
     if settings.osrm_url:
         return _served_osrm(settings.osrm_url)
     return GreatCircle(travel)
+
+
+def route_line(
+    municipality_id: int, settings: Settings, points: Sequence[Location], profile: str
+) -> list[Location]:
+    """The line a route's map draws through its stops: along the roads where Valhalla is set
+    up, else straight from stop to stop (OSRM's `/table` gives times, not shapes)."""
+    provider = provider_for(municipality_id, settings)
+    if isinstance(provider, Valhalla):
+        return provider.route_shape(points, profile)
+    return list(points)
 
 
 def road_source(municipality_id: int, settings: Settings) -> str:

@@ -15,7 +15,7 @@ from scheduler.intake.cutoff import freeze_day
 from scheduler.models import Client, Municipality
 from scheduler.planning import plan_day
 from scheduler.repositories.plans import routes_of, unassigned_of
-from scheduler.roads.choice import provider_for, road_source
+from scheduler.roads.choice import provider_for, road_source, route_line
 from scheduler.roads.osrm import Osrm
 from scheduler.roads.tiles import Build
 from scheduler.roads.valhalla import Valhalla
@@ -110,3 +110,14 @@ def test_road_times_come_from_the_first_source_set_up(tmp_path: Path, helsinki: 
     assert isinstance(provider_for(1, both), Valhalla)
     assert road_source(1, both) == f"road graph {helsinki.build_id}"
     assert isinstance(provider_for(2, both), Valhalla)  # another town: the server
+
+
+def test_the_maps_line_follows_the_roads_once_they_are_built(
+    tmp_path: Path, helsinki: Build, town_points: list[Location]
+) -> None:
+    stops = town_points[:3]
+    bare = Settings(var_dir=tmp_path)
+    assert route_line(1, bare, stops, "car") == stops
+    use_build(tmp_path, 1, helsinki)
+    line = route_line(1, bare, stops, "car")
+    assert len(line) > len(stops) and line[0] != line[-1]
