@@ -187,8 +187,13 @@ def _run_build(config_path: Path, extract: Path, step: Callable[[str], None]) ->
     """Run valhalla_build_tiles, calling `step` once per step of STAGES as its log reaches it."""
     command = [str(valhalla_bin("valhalla_build_tiles")), "-c", str(config_path), str(extract)]
     reached, tail = 0, deque[str](maxlen=5)
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+    with subprocess.Popen(  # in the build's directory: it writes a report of duplicate ways
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        errors="replace",
+        cwd=config_path.parent,
     ) as process:
         assert process.stdout is not None
         for line in process.stdout:
