@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from scheduler.roads.pbf import Box, read_box
+from scheduler.roads.valhalla import ValhallaError, actor_call
 
 # The steps of valhalla_build_tiles, in order, by the first line it logs for each. Progress is
 # read from its log: running its stages one process each (`-s X -e X`) was tried and gave
@@ -151,6 +152,7 @@ def build_tiles(
     build_config.write_text(json.dumps(logged, indent=1), encoding="utf-8")
     try:
         _run_build(build_config, extract, step)
+        check_roads_reach(config_path, must_cover, extract)
     except RoadsError:
         shutil.rmtree(build_dir, ignore_errors=True)
         raise
@@ -180,6 +182,29 @@ def _check_covers(box: Box, places: Sequence[tuple[str, float, float]], extract:
             f"{extract.name} covers lon {box.west:.4f}..{box.east:.4f}, "
             f"lat {box.south:.4f}..{box.north:.4f}, which leaves out "
             f"{', '.join(outside[:10])}{more}; download an extract that covers the municipality"
+        )
+
+
+def check_roads_reach(
+    config_path: Path, places: Sequence[tuple[str, float, float]], extract: Path
+) -> None:
+    """Refuse a graph with no road near a place (an extract whose header has no box, or a
+    box that holds the place but not its roads)."""
+    if not places:
+        return
+    locate = {"locations": [{"lon": lon, "lat": lat} for _, lon, lat in places],
+              "costing": "auto", "verbose": False}  # fmt: skip
+    try:
+        found = actor_call(config_path)("locate", locate)
+    except (ValhallaError, OSError, RuntimeError) as exc:  # an empty graph cannot be asked
+        raise RoadsError(f"{extract.name} has no roads Valhalla can use: {exc}") from None
+    cut_off = [name for (name, _, _), place in zip(places, found, strict=True)
+               if not (isinstance(place, dict) and place.get("edges"))]  # fmt: skip
+    if cut_off:
+        more = f" and {len(cut_off) - 10} more" if len(cut_off) > 10 else ""
+        raise RoadsError(
+            f"{extract.name} has no road near {', '.join(cut_off[:10])}{more}; "
+            "download an extract that covers the municipality"
         )
 
 

@@ -13,7 +13,7 @@ from api.cli import app
 from scheduler.db import make_engine
 from scheduler.migrate import upgrade
 from scheduler.roads.pbf import NotPbfError, read_box
-from scheduler.roads.tiles import current_build, roads_dir
+from scheduler.roads.tiles import Build, RoadsError, check_roads_reach, current_build, roads_dir
 from scheduler.settings import get_settings
 from tests.scheduler import meal_town
 
@@ -103,3 +103,10 @@ def test_patronage_plan_uses_the_built_roads(extract: Path) -> None:
     assert result.exit_code == 0, result.output
     assert f"Travel times: road graph {build.build_id}" in result.output
     assert "1 stops on 1 routes" in result.output
+
+
+def test_a_place_no_road_of_the_graph_reaches_is_named(extract: Path, helsinki: Build) -> None:
+    inside = ("kitchen K1", *INSIDE)
+    check_roads_reach(helsinki.config_path, [inside], extract)  # central Helsinki: roads
+    with pytest.raises(RoadsError, match=r"no road near client 7 \(Lake\)"):
+        check_roads_reach(helsinki.config_path, [inside, ("client 7 (Lake)", 25.5, 61.0)], extract)
