@@ -12,6 +12,7 @@ from api.commands import (
     importing,
     planning,
     reports,
+    roads,
     routing,
     serve,
     services,
@@ -35,6 +36,7 @@ app.command("import")(importing.import_command)
 app.command("demo")(demo.demo_command)
 app.command("serve")(serve.serve)
 app.add_typer(serve.users, name="user")
+roads.register(app)  # roads build, bench-roads
 planning.register(app)  # plan, kitchen, statement, bench-meals
 fleet.register(app)  # fleet
 care.register(app)  # care day/link/check/sick/attendance/hours, bench-care

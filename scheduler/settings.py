@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     )
     base_url: str = Field(default="http://127.0.0.1:8000", description="Public URL of the API.")
     osrm_url: str = Field(default="", description="OSRM server; empty means great-circle times.")
+    valhalla_url: str = Field(
+        default="", description="Valhalla server, used where no road graph is built; empty: none."
+    )
     map_tiles_url: str = Field(
         default="",
         description="Map tile URL template for the board ({z}/{x}/{y}); empty means no tiles. "

@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGES = ("api", "scheduler", "workers", "routing")
 SETTINGS_MODULES = {ROOT / "scheduler" / "settings.py", ROOT / "workers" / "settings.py"}
 
-# Named in env.example and about to be read: the road-network providers choose OSRM with it.
-EXPECTED_TO_BE_WIRED = {"osrm_url"}
+# Named in env.example but not read yet (none: keep it so).
+EXPECTED_TO_BE_WIRED: set[str] = set()
 
 
 def _named_in_env_example() -> set[str]:

@@ -40,6 +40,7 @@ from scheduler.reports.statement_sheets import statement_dict, statements_csv, s
 from scheduler.reports.statements import Statement, month_statements
 from scheduler.repositories.clients import get_client_by_external_id
 from scheduler.repositories.tenancy import get_municipality_by_name
+from scheduler.roads.choice import road_source
 from scheduler.settings import get_settings
 
 if TYPE_CHECKING:
@@ -153,6 +154,7 @@ def plan_command(
         export = care_version_to_dict if service == "care" else version_to_dict
         data = export(mid, version, session=session)
     print_plan(version, data)
+    console().print(f"Travel times: {road_source(mid, get_settings())}")
     write(json_file, json.dumps(data, ensure_ascii=False, indent=1), "Plan")
 
 

@@ -26,6 +26,8 @@ from scheduler.intake.freezing import freeze_if_delivering
 from scheduler.models import EventKind, OutboxTask, Service
 from scheduler.models.fields import Day as PlausibleDay
 from scheduler.repositories.tenancy import get_municipality
+from scheduler.roads.choice import provider_for
+from scheduler.roads.shapes import shape_provider
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["days"])
 Day = Annotated[PlausibleDay, Path(description="The plan day, YYYY-MM-DD.")]
@@ -40,10 +42,15 @@ def get_day(
 
 
 @router.get("/days/{day}/{service}/shapes", response_model=DayShapes)
-def get_shapes(day: Day, service: Service, caller: Staff, session: DbSession) -> DayShapes:
+def get_shapes(
+    day: Day, service: Service, caller: Staff, session: DbSession, settings: SettingsDep
+) -> DayShapes:
     """The lines of the day's routes for the map ([lon, lat] points), and the municipality's
-    bounds. Straight segments between the stops until a road provider draws the shapes."""
-    return day_shapes(session, caller.municipality_id, day, service)
+    bounds: along the roads where a road graph or Valhalla server is set up, else straight
+    segments between the stops."""
+    # Along the roads where the municipality has them (its graph, or a Valhalla server).
+    roads = shape_provider(provider_for(caller.municipality_id, settings))
+    return day_shapes(session, caller.municipality_id, day, service, roads)
 
 
 def _request(

@@ -15,12 +15,13 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 import routing
+from routing.travel import with_matrices
 from routing.validate import hard_violations
 from scheduler.errors import DomainError, InvalidInputError
 from scheduler.events import record_event
 from scheduler.intake.cutoff import utc_now
 from scheduler.models import EventKind, PlanVersion, Service, Unassigned
-from scheduler.planning.explain import blame_breakdowns
+from scheduler.planning.explain import blame_breakdowns, blame_roads
 from scheduler.planning.pins import with_pins
 from scheduler.planning.registry import PlanContext, builder_for
 from scheduler.planning.replan import (
@@ -47,6 +48,9 @@ from scheduler.repositories.plans import (
     store_version,
 )
 from scheduler.repositories.tenancy import get_municipality
+from scheduler.roads.choice import provider_for
+from scheduler.roads.store import MatrixStore
+from scheduler.roads.valhalla import Valhalla
 from scheduler.settings import get_settings
 
 SEED = 0  # one seed: the same frozen day and settings give the same plan
@@ -109,12 +113,19 @@ def plan_day(
     else:  # the builder continued the day itself (home care: from the visits checked in)
         problem, kept = built.problem, dict(built.kept)
     problem = with_pins(problem, built, municipality_id, day, service, session=session)
+    # Matrices once, before the solve: the search and the check of its answer see the same
+    # road times (the check would otherwise time the routes on straight lines).
+    # Road rows are stored in the plan's own transaction (SQLite has one writer at a time).
+    travel = provider_for(municipality_id, get_settings(), problem.travel, session.connection())
+    problem = with_matrices(problem, travel)
     started = time.perf_counter()
     solution = _solve(problem, time_limit, meals=service == "meals")
     elapsed = time.perf_counter() - started
     refuse_broken(problem, solution)
-    routes = route_rows(built, solution, reported_stops(old), kept)
+    routes = route_rows(built, solution, reported_stops(old), kept, travel)
     unassigned = blame_breakdowns(unassigned_rows(built, solution), old, built.out_of_service)
+    cut_off = travel.unreachable if isinstance(travel, Valhalla | MatrixStore) else ()
+    unassigned = blame_roads(unassigned, built.problem.jobs, cut_off)
     moves = count_moves(sequences(old), sequences(routes)) if base else Moves(0, 0, 0)
     version = PlanVersion(
         municipality_id=municipality_id,

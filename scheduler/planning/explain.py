@@ -6,9 +6,10 @@ numbers that bind and what to change. Times are shown as the local wall clock.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 import routing
+from routing.problem import Location
 from routing.solution import Cause
 from routing.wording import describe
 from scheduler.models import Route, Stop, Unassigned
@@ -98,5 +99,20 @@ def blame_breakdowns(
         if van is not None and van in out_of_service:
             at = hhmm(out_of_service[van])
             text = f"Van {van} broke down at {at} and no other van can take this stop: "
+            row.explanation = (text + row.explanation)[:500]
+    return rows
+
+
+def blame_roads(
+    rows: list[Unassigned], jobs: Sequence[routing.Job], unreachable: Collection[Location]
+) -> list[Unassigned]:
+    """A stop no road reaches says so first: its coordinates are wrong or off the road graph,
+    and no window or van will change that."""
+    if not unreachable:
+        return rows
+    cut_off = {j.id for j in jobs if j.location is not None and j.location in unreachable}
+    for row in rows:
+        if row.job_id in cut_off:
+            text = "No road on the map reaches this address; check its coordinates. "
             row.explanation = (text + row.explanation)[:500]
     return rows

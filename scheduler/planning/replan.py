@@ -40,7 +40,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import routing
-from routing.travel import GreatCircle
+from routing.travel import GreatCircle, TravelProvider
 from scheduler.intake.cutoff import as_utc
 from scheduler.models import Stop, StopStatus
 
@@ -260,9 +260,12 @@ def _rest_of_day(
 
 
 def kept_travel(
-    part: KeptPart, problem: routing.Problem, vehicle: routing.Vehicle
+    part: KeptPart,
+    problem: routing.Problem,
+    vehicle: routing.Vehicle,
+    travel: TravelProvider | None = None,
 ) -> tuple[int, int]:
-    """(distance, travel time) of the kept trips of `vehicle`'s van, by the embedded provider."""
+    """(distance, travel time) of the kept trips of `vehicle`'s van, by the plan's provider."""
     home = vehicle.start
     where = {j.id: j.location for j in problem.jobs}
     if home is None:
@@ -276,7 +279,7 @@ def kept_travel(
             if point is not None:
                 points.append(point)
     points.append(home)
-    matrices = GreatCircle(problem.travel).matrices(points, vehicle.profile)
+    matrices = (travel or GreatCircle(problem.travel)).matrices(points, vehicle.profile)
     legs = list(zip(range(len(points) - 1), range(1, len(points)), strict=True))
     distances = matrices.costs_distances
     return (

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import routing
+from routing.travel import TravelProvider
 from scheduler.models import Route, Stop, StopKind, StopStatus, Unassigned
 from scheduler.planning.explain import explain
 from scheduler.planning.registry import BuiltProblem, JobRef
@@ -27,6 +28,7 @@ def route_rows(
     solution: routing.Solution,
     reported: Mapping[str, Stop],
     kept: Mapping[str, KeptPart],
+    provider: TravelProvider | None = None,
 ) -> RouteRows:
     """One route per van (or caregiver): kept trips, then the solver's trips joined by reloads."""
     rows: RouteRows = []
@@ -54,7 +56,7 @@ def route_rows(
         for seq, stop in enumerate(stops):
             stop.seq = seq
         vehicle = vehicles[0][1]
-        travel = kept_travel(part, built.problem, vehicle) if part else (0, 0)
+        travel = kept_travel(part, built.problem, vehicle, provider) if part else (0, 0)
         rows.append((_route(built, resource, vehicle.id, fresh, travel, stops), stops))
     return rows
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -36,6 +36,7 @@ from scheduler.repositories.matrices import (
     matrix_rows,
     travel_profiles,
 )
+from scheduler.roads.osrm import UNREACHABLE_S
 
 CELL = np.dtype("<i4")
 CELL_MAX = 2**31 - 1
@@ -65,7 +66,7 @@ class MatrixStore:
 
     def __init__(
         self,
-        engine: Engine,
+        engine: Engine | Connection,
         provider: TravelProvider,
         *,
         municipality_id: int,
@@ -83,8 +84,14 @@ class MatrixStore:
         self.source = source
         self.block = block
         self.attempts = attempts
+        self.unreachable: tuple[Location, ...] = ()  # of the last matrices, as Valhalla's
 
     def matrices(self, points: Sequence[Location], profile: str) -> Matrices:
+        found = self._matrices(points, profile)
+        self.unreachable = unreachable_in(points, found)
+        return found
+
+    def _matrices(self, points: Sequence[Location], profile: str) -> Matrices:
         wanted = list(dict.fromkeys(points))
         for _ in range(self.attempts):
             rows = self._read(profile)
@@ -102,8 +109,13 @@ class MatrixStore:
             f"other writers kept adding points through {self.attempts} attempts"
         )
 
+    def _session(self) -> Session:
+        """A session of its own; on a caller's connection (a plan's transaction, which on
+        SQLite holds the only write lock) its commits are savepoints inside that transaction."""
+        return Session(self.engine, join_transaction_mode="create_savepoint")
+
     def _read(self, profile: str) -> list[StoredRow]:
-        with Session(self.engine) as session:
+        with self._session() as session:
             return matrix_rows(self.municipality_id, profile, self.source, session=session)
 
     def _add(self, rows: list[StoredRow], new: list[Location], profile: str) -> None:
@@ -131,7 +143,7 @@ class MatrixStore:
             )
             for j, r in enumerate(rows)
         ]
-        with Session(self.engine) as session:
+        with self._session() as session:
             drop_other_sources(mid, profile, self.source, session=session)
             add_matrix_rows(mid, added, session=session)
             grow_matrix_rows(mid, grown, session=session)
@@ -200,3 +212,17 @@ def warm_up(
     for profile in wanted:
         store.matrices(points, profile)
     return len(points)
+
+
+def unreachable_in(points: Sequence[Location], found: Matrices) -> tuple[Location, ...]:
+    """The points no other point reaches nor is reached from (a road provider's no-road mark
+    in every cell of their row and column): what the stored rows say of unreachable clients."""
+    n = len(points)
+    if n < 2:
+        return ()
+    d = found.durations
+    return tuple(
+        points[i]
+        for i in range(n)
+        if all(d[i][j] >= UNREACHABLE_S and d[j][i] >= UNREACHABLE_S for j in range(n) if j != i)
+    )

@@ -1,0 +1,228 @@
+"""Road travel times from Valhalla: in-process on a municipality's own tiles, or over HTTP.
+
+`Valhalla` turns points into matrices (`TravelProvider`) and consecutive stops into a road
+shape for the map. What answers is injected as a `Call` (an action name and a JSON body in,
+a JSON object out): `actor_call` runs Valhalla's `Actor` in this process on built tiles,
+`http_call` posts to a `valhalla_service` (one server for many municipalities). Both speak the
+same JSON, so the provider cannot tell them apart.
+
+Errors, one family for this layer:
+- `ValhallaError`: the base class; Valhalla refused the request (its message is kept).
+- `ValhallaUnavailableError`: the server could not be reached or answered 5xx.
+
+A point with no road near it would fail Valhalla's whole matrix ("No suitable edges near
+location"), so every point is located first; one that snaps to no road, and any pair with no
+path between them, gets `UNREACHABLE_S`/`UNREACHABLE_M`, and the solver leaves that job out
+with its reason instead of the plan failing. `unreachable` holds the last call's such points.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from routing.problem import Location, Matrices
+from routing.travel import to_int
+from scheduler.roads.osrm import UNREACHABLE_M, UNREACHABLE_S
+
+Json = dict[str, Any]
+Call = Callable[[str, Json], Any]  # an object, or a list for `locate`
+COSTINGS: Mapping[str, str] = {"car": "auto", "foot": "pedestrian", "bus": "bus"}
+BATCH = 1000  # sources per matrix request: a 600-point day is one request
+
+
+class ValhallaError(Exception):
+    """Valhalla refused a request."""
+
+
+class ValhallaUnavailableError(ValhallaError):
+    """The Valhalla server could not be reached or failed (5xx)."""
+
+
+def actor_call(config_path: Path) -> Call:
+    """Valhalla's Actor in this process on the tiles `config_path` names."""
+    from valhalla import Actor  # the native library loads only when roads are used
+
+    actor = Actor(str(config_path))
+    lock = threading.Lock()  # one Actor holds one graph reader: one request at a time
+    actions: dict[str, Callable[[str], str]] = {
+        "sources_to_targets": actor.matrix,
+        "route": actor.route,
+        "locate": actor.locate,
+    }
+
+    def call(action: str, body: Json) -> Any:
+        try:
+            with lock:
+                text = actions[action](json.dumps(body))
+            answer = json.loads(text)
+        except RuntimeError as exc:  # the Actor raises its error message as RuntimeError
+            raise ValhallaError(str(exc)) from None
+        return answer
+
+    return call
+
+
+def http_call(client: httpx.Client) -> Call:
+    """POST `/{action}` to a `valhalla_service`; the client carries the base URL and timeouts."""
+
+    def call(action: str, body: Json) -> Any:
+        try:
+            response = client.post(f"/{action}", json=body)
+        except httpx.TransportError as exc:
+            raise ValhallaUnavailableError(f"Valhalla could not be reached: {exc}") from None
+        if response.status_code >= 500:
+            raise ValhallaUnavailableError(f"Valhalla answered HTTP {response.status_code}")
+        try:
+            answer = response.json()
+        except ValueError:
+            raise ValhallaError(
+                f"Valhalla answered HTTP {response.status_code}, not JSON"
+            ) from None
+        if response.status_code >= 400 or not isinstance(answer, dict | list):
+            message = answer.get("error", "") if isinstance(answer, dict) else ""
+            raise ValhallaError(f"Valhalla answered HTTP {response.status_code}: {message}")
+        return answer
+
+    return call
+
+
+class Valhalla:
+    """A travel provider backed by Valhalla's `sources_to_targets`, and route shapes."""
+
+    def __init__(self, call: Call, *, batch: int = BATCH, cache_size: int = 16) -> None:
+        if batch < 1:
+            raise ValueError(f"batch: Expected at least 1, got {batch}")
+        self.call = call
+        self.batch = batch
+        self.cache_size = cache_size
+        self.unreachable: tuple[Location, ...] = ()
+        self._cache: OrderedDict[tuple[tuple[Location, ...], str], Matrices] = OrderedDict()
+
+    def matrices(self, points: Sequence[Location], profile: str) -> Matrices:
+        key = (tuple(points), profile)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        result = self._compute(key[0], _costing(profile))
+        self._cache[key] = result
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return result
+
+    def _compute(self, points: tuple[Location, ...], costing: str) -> Matrices:
+        n = len(points)
+        durations = [[UNREACHABLE_S] * n for _ in range(n)]
+        distances = [[UNREACHABLE_M] * n for _ in range(n)]
+        on_road = self.located(points, costing)
+        self.unreachable = tuple(p for i, p in enumerate(points) if i not in set(on_road))
+        targets = [_where(points[i]) for i in on_road]
+        for first in range(0, len(on_road), self.batch):
+            rows = on_road[first : first + self.batch]
+            body = {"sources": [_where(points[i]) for i in rows], "targets": targets,
+                    "costing": costing, "verbose": False, "units": "kilometers"}  # fmt: skip
+            table = _table(self.call("sources_to_targets", body), len(rows), len(on_road))
+            for a, row_s, row_km in zip(rows, table["durations"], table["distances"], strict=True):
+                for b, s, km in zip(on_road, row_s, row_km, strict=True):
+                    if s is not None and km is not None:
+                        durations[a][b], distances[a][b] = to_int(s), to_int(km * 1000)
+        for i in range(n):  # staying put costs nothing, even off the road
+            durations[i][i] = distances[i][i] = 0
+        return Matrices(
+            durations=tuple(map(tuple, durations)), distances=tuple(map(tuple, distances))
+        )
+
+    def located(self, points: Sequence[Location], costing: str) -> list[int]:
+        """Indices of the points that snap to a road this costing may use."""
+        if not points:
+            return []
+        body = {"locations": [_where(p) for p in points], "costing": costing, "verbose": False}
+        answer: Any = self.call("locate", body)
+        found = answer if isinstance(answer, list) else answer.get("locations", [])
+        return [
+            i for i, place in enumerate(found) if isinstance(place, dict) and place.get("edges")
+        ]
+
+    def route_shape(self, points: Sequence[Location], profile: str) -> list[Location]:
+        """The road line through `points` in order, as (lon, lat); straight where no road."""
+        if len(points) < 2:
+            return list(points)
+        costing = _costing(profile)
+        try:
+            return self._shape(points, costing)
+        except ValhallaUnavailableError:
+            raise
+        except ValhallaError:  # some leg has no road: route leg by leg, straight where none
+            line: list[Location] = [points[0]]
+            for a, b in itertools.pairwise(points):
+                try:
+                    line += self._shape([a, b], costing)[1:]
+                except ValhallaUnavailableError:
+                    raise
+                except ValhallaError:
+                    line.append(b)
+            return line
+
+    def _shape(self, points: Sequence[Location], costing: str) -> list[Location]:
+        body = {"locations": [{**_where(p), "type": "break"} for p in points], "costing": costing}
+        legs = self.call("route", body).get("trip", {}).get("legs", [])
+        line: list[Location] = []
+        for leg in legs:
+            shape = decode_polyline6(str(leg.get("shape", "")))
+            line += shape[1:] if line else shape
+        return line
+
+
+def _costing(profile: str) -> str:
+    costing = COSTINGS.get(profile)
+    if costing is None:
+        raise ValueError(f"profile: Expected one of {sorted(COSTINGS)}")
+    return costing
+
+
+def _where(point: Location) -> Json:
+    return {"lon": point[0], "lat": point[1]}
+
+
+def _table(answer: Json, sources: int, targets: int) -> Json:
+    table = answer.get("sources_to_targets")
+    if not isinstance(table, dict):
+        raise ValhallaError("Valhalla's matrix is not in the compact form (verbose: false)")
+    for name in ("durations", "distances"):
+        rows = table.get(name)
+        if (
+            not isinstance(rows, list)
+            or len(rows) != sources
+            or any(not isinstance(r, list) or len(r) != targets for r in rows)
+        ):
+            raise ValhallaError(f"Valhalla's {name} is not {sources} x {targets}")
+    return table
+
+
+def decode_polyline6(encoded: str) -> list[Location]:
+    """Valhalla's shapes: Google's polyline algorithm at 6 decimal places, as (lon, lat)."""
+    line: list[Location] = []
+    at = lat = lon = 0
+    while at < len(encoded):
+        deltas = []
+        for _ in range(2):
+            value = shift = 0
+            while True:
+                byte = ord(encoded[at]) - 63
+                at += 1
+                value |= (byte & 0x1F) << shift
+                shift += 5
+                if byte < 0x20:
+                    break
+            deltas.append(~(value >> 1) if value & 1 else value >> 1)
+        lat += deltas[0]
+        lon += deltas[1]
+        line.append((lon / 1e6, lat / 1e6))
+    return line

@@ -1,0 +1,106 @@
+"""Road matrices and shapes from Valhalla, in process and from a real `valhalla_service`."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from routing.problem import Location
+from routing.travel import GreatCircle
+from scheduler.roads.osrm import UNREACHABLE_M, UNREACHABLE_S
+from scheduler.roads.valhalla import (
+    Valhalla,
+    ValhallaError,
+    ValhallaUnavailableError,
+    decode_polyline6,
+    http_call,
+)
+
+FAR = (25.5, 61.0)  # a field 100 km north-east of the extract: no road there
+
+
+def test_road_times_are_road_times_not_straight_lines(
+    roads: Valhalla, town_points: list[Location]
+) -> None:
+    points = town_points[:6]
+    car = roads.matrices(points, "car")
+    line = GreatCircle().matrices(points, "car")
+    n = len(points)
+    assert n == 6
+    assert all(car.durations[i][i] == 0 for i in range(n))
+    off = [(a, b) for a in range(n) for b in range(n) if a != b]
+    assert all(0 < car.durations[a][b] < UNREACHABLE_S for a, b in off)
+    assert car.durations != line.durations
+    # A road is never shorter than the straight line between its ends (snapped: 1 m slack).
+    straight = GreatCircle().matrices(points, "foot")
+    assert car.distances is not None and straight.distances is not None
+    assert all(car.distances[a][b] * 1.3 >= straight.distances[a][b] - 1.3 for a, b in off)
+
+
+def test_each_profile_has_its_costing(roads: Valhalla, town_points: list[Location]) -> None:
+    a, b = town_points[0], town_points[1]
+    car, foot, bus = (roads.matrices([a, b], p).durations[0][1] for p in ("car", "foot", "bus"))
+    assert foot > car  # walking 4-5 km/h against driving
+    assert bus > 0
+    with pytest.raises(ValueError, match="profile: Expected one of"):
+        roads.matrices([a, b], "boat")
+
+
+def test_a_point_without_roads_is_unreachable_not_a_crash(
+    roads: Valhalla, town_points: list[Location]
+) -> None:
+    points = [*town_points[:3], FAR]
+    result = roads.matrices(points, "car")
+    assert roads.unreachable == (FAR,)
+    assert result.durations[3][0] == result.durations[0][3] == UNREACHABLE_S
+    assert result.distances is not None and result.distances[1][3] == UNREACHABLE_M
+    assert result.durations[3][3] == 0
+    assert 0 < result.durations[0][1] < UNREACHABLE_S
+
+
+def test_route_shape_follows_the_roads(roads: Valhalla, town_points: list[Location]) -> None:
+    stops = town_points[:3]
+    line = roads.route_shape(stops, "car")
+    assert len(line) > len(stops)
+    assert abs(line[0][0] - stops[0][0]) < 1e-4 and abs(line[0][1] - stops[0][1]) < 1e-4
+    assert abs(line[-1][0] - stops[-1][0]) < 1e-4 and abs(line[-1][1] - stops[-1][1]) < 1e-4
+    # A stop with no road: its legs are straight, the others still follow the roads.
+    with_far = roads.route_shape([*stops[:2], FAR], "car")
+    assert with_far[-1] == FAR and len(with_far) > 3
+
+
+def test_polyline6_decodes_valhallas_example() -> None:
+    # Google's documented example, at 6 digits: (38.5, -120.2), (40.7, -120.95), (43.252, -126.453)
+    encoded = "_izlhA~rlgdF_{geC~ywl@_kwzCn`{nI"
+    assert decode_polyline6(encoded) == [(-120.2, 38.5), (-120.95, 40.7), (-126.453, 43.252)]
+
+
+def test_the_same_provider_over_http_gives_the_same_matrices(
+    roads: Valhalla, town_points: list[Location], valhalla_service: str
+) -> None:
+    points = [*town_points[:8], FAR]
+    with httpx.Client(base_url=valhalla_service, timeout=30) as client:
+        served = Valhalla(http_call(client))
+        for profile in ("car", "foot"):
+            assert served.matrices(points, profile) == roads.matrices(points, profile)
+        assert served.unreachable == (FAR,)
+        # In blocks of rows (a large day): Valhalla's bidirectional matrix search may end a
+        # pair a second apart when the other sources differ, never more.
+        blocked = Valhalla(http_call(client), batch=3).matrices(points, "car").durations
+        whole = roads.matrices(points, "car").durations
+        assert all(abs(x - y) <= 1 for r, s in zip(blocked, whole, strict=True)
+                   for x, y in zip(r, s, strict=True))  # fmt: skip
+        assert served.route_shape(points[:3], "car") == roads.route_shape(points[:3], "car")
+
+
+def test_a_server_refusal_and_a_server_away_are_told_apart(valhalla_service: str) -> None:
+    with (
+        httpx.Client(base_url=valhalla_service, timeout=30) as client,
+        pytest.raises(ValhallaError, match="HTTP 400"),
+    ):
+        http_call(client)("route", {"locations": [], "costing": "auto"})
+    with (
+        httpx.Client(base_url="http://127.0.0.1:9", timeout=2) as client,
+        pytest.raises(ValhallaUnavailableError),
+    ):
+        Valhalla(http_call(client)).matrices([(24.94, 60.17), (24.95, 60.17)], "car")
