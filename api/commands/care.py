@@ -273,7 +273,7 @@ def week_command(
         table.add_row(c.caregiver, *cells, _span(t, c.total), limit)
     console().print(table)
     kept = t.number(100 * week.continuity) + " %" if week.continuity is not None else "-"
-    console().print(f"{t.gettext('Clients kept by one caregiver all week')}: {kept}")
+    console().print(f"{t.gettext('Recurring visits made by the same caregiver all week')}: {kept}")
     console().print(f"{t.gettext('Visits not planned this week')}: {sum(week.unassigned)}")
 
 

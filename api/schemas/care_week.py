@@ -73,7 +73,8 @@ class CareWeekPublic(BaseModel):
     clients: list[ClientWeekPublic]
     unassigned: list[int]
     continuity: float | None = Field(
-        description="Of the clients visited on two days or more, the share one caregiver kept."
+        description="Of the recurring visits (made on two days or more), the share the same "
+        "caregiver made every day."
     )
 
     @classmethod

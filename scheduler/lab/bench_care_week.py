@@ -4,9 +4,9 @@ day as `planning/week.py` does, each day seeing the days before it.
 Setup (not timed): the care benchmark's town (`bench_care.setup`: 40 caregivers, visit plans
 giving `visits` visits on a Monday), every caregiver given a weekly limit. Timed: freezing and
 planning the five days. Reported: visits and what was left unassigned, continuity (of the
-clients visited on two days or more, the share one caregiver kept all week), the longest and
-shortest week of a caregiver against the limit, and every hard constraint the stored plans
-break by routing/validate.py's independent check.
+recurring visits made on two days or more, the share the same caregiver made every day), the
+longest and shortest week of a caregiver against the limit, and every hard constraint the
+stored plans break by routing/validate.py's independent check.
 """
 
 from __future__ import annotations

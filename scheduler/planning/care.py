@@ -97,9 +97,7 @@ def build_care(ctx: PlanContext) -> BuiltProblem:
     week = week_facts(municipality_id, ctx.day, session=ctx.session)
     vehicles = _vehicles(staff, done, resume, week)
     kept = kept_parts(done, old.first_stop, old.job_stops, {w: t for w, (_, t) in resume.items()})
-    carers = _carers(old, week, {v.client_id for v in visits})
-    facts = JobFacts(visits, clients, done, on_duty, frozenset(v.id for v in vehicles), now_s,
-                     carers)  # fmt: skip
+    facts = JobFacts(visits, clients, done, on_duty, frozenset(v.id for v in vehicles), now_s)
     jobs, refs, unroutable = visit_jobs(facts)
     problem = routing.Problem(
         vehicles=tuple(vehicles),
@@ -137,20 +135,6 @@ def _resume(
         client = clients[last.visit.client_id]
         found[a.caregiver.external_id] = ((client.lon, client.lat), max(last.end_s, now_s or 0))
     return found
-
-
-def _carers(old: OldPlan, week: WeekFacts, clients: set[int]) -> dict[int, tuple[str, ...]]:
-    """Client -> the caregivers to keep: who has the visit in the plan being re-planned (few
-    changes), then who visits the client on the week's other days (continuity)."""
-    today: dict[int, list[str]] = {}
-    for stop in old.job_stops.values():
-        if stop.client_id in clients:
-            today.setdefault(stop.client_id, []).append(old.resource_of[stop.job_id or ""])
-    return {
-        c: tuple(dict.fromkeys([*today.get(c, []), *week.preferred(c)]))
-        for c in clients
-        if c in today or week.preferred(c)
-    }
 
 
 def _vehicles(

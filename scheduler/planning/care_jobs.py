@@ -11,7 +11,7 @@ exactly; when it cannot be planned at all, neither can the visit that follows it
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import routing
 from scheduler.models import Client, Visit
@@ -35,9 +35,6 @@ class JobFacts:
     on_duty: frozenset[str]  # caregivers who may take new visits
     vehicles: frozenset[str]  # every caregiver in the problem (the on duty, and who kept some)
     now_s: int | None  # the plan day's present second on a re-plan during the day
-    # Client -> caregivers to keep where the visit names none: the plan being re-planned, then
-    # the week's other days (planning/care_week.py).
-    carers: Mapping[int, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass
@@ -116,8 +113,7 @@ def _job(
     allowed: tuple[str, ...] | None,
     links: _Links,
 ) -> routing.Job:
-    named = visit.preferred_caregivers or facts.carers.get(visit.client_id, ())
-    preferred = tuple(p for p in named if p in facts.on_duty)
+    preferred = tuple(p for p in visit.preferred_caregivers if p in facts.on_duty)
     sync = links.syncs.get(visit.id or 0)
     if visit.caregivers_needed > 1:
         sync = routing.Sync(group=f"pair:{visit.external_id}", type="simultaneous")

@@ -1,10 +1,10 @@
-"""The care week at a glance: each caregiver's minutes per day against their weekly limit, and
-who visits each client on each day (continuity), from the latest plan of every day."""
+"""The care week at a glance: each caregiver's minutes per day against their weekly limit, who
+visits each client on each day, and continuity: of the recurring visits (a visit plan made on
+two days or more), the share the same caregiver made every day; from each day's latest plan."""
 
 from __future__ import annotations
 
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlmodel import Session
@@ -14,6 +14,7 @@ from scheduler.planning.care_week import week_days
 from scheduler.repositories.care import list_caregivers
 from scheduler.repositories.meals import clients_by_id
 from scheduler.repositories.plans import latest_version, routes_of, unassigned_of
+from scheduler.repositories.visits import visits_between
 
 
 @dataclass(frozen=True)
@@ -45,15 +46,23 @@ class CareWeek:
     caregivers: list[CarerWeek]
     clients: list[ClientWeek]
     unassigned: tuple[int, ...]  # visits left out, per day
+    recurring: int = 0  # visit plans made on two days or more this week
+    kept: int = 0  # of those, made by the same caregiver (or pair) every day
 
     @property
     def continuity(self) -> float | None:
-        """Of the clients visited on two days or more, the share kept by one caregiver."""
-        many = [c for c in self.clients if sum(1 for d in c.carers if d) >= 2]
-        return sum(c.kept for c in many) / len(many) if many else None
+        """Of the recurring visits made on two days or more, the share one caregiver kept."""
+        return self.kept / self.recurring if self.recurring else None
 
 
-Day = tuple[dict[str, tuple[int, int]], dict[int, list[str]], int]  # minutes, visits; clients; left
+@dataclass
+class _Seen:
+    """One day's latest care plan, as the week view counts it."""
+
+    work: dict[str, tuple[int, int]] = field(default_factory=dict)  # minutes, visits
+    clients: dict[int, list[str]] = field(default_factory=dict)  # client -> caregivers
+    visits: dict[int, set[str]] = field(default_factory=dict)  # visit -> caregivers
+    left: int = 0
 
 
 def care_week(municipality_id: int, day: date, *, session: Session) -> CareWeek:
@@ -64,40 +73,63 @@ def care_week(municipality_id: int, day: date, *, session: Session) -> CareWeek:
     rows = [
         CarerWeek(
             c.name,
-            tuple(s[0].get(c.external_id, (0, 0))[0] for s in seen),
-            tuple(s[0].get(c.external_id, (0, 0))[1] for s in seen),
+            tuple(s.work.get(c.external_id, (0, 0))[0] for s in seen),
+            tuple(s.work.get(c.external_id, (0, 0))[1] for s in seen),
             c.max_week_minutes,
         )
         for c in carers
-        if c.active or any(c.external_id in s[0] for s in seen)
+        if c.active or any(c.external_id in s.work for s in seen)
     ]
-    ids = sorted({cid for s in seen for cid in s[1]})
+    ids = sorted({cid for s in seen for cid in s.clients})
     clients = clients_by_id(municipality_id, set(ids), session=session)
     visited = [
         ClientWeek(
             clients[cid].name,
-            tuple(tuple(sorted(names.get(w, w) for w in set(s[1].get(cid, [])))) for s in seen),
+            tuple(
+                tuple(sorted(names.get(w, w) for w in set(s.clients.get(cid, [])))) for s in seen
+            ),
         )
         for cid in ids
         if cid in clients
     ]
     visited.sort(key=lambda c: c.client)
-    return CareWeek(days, rows, visited, tuple(s[2] for s in seen))
+    recurring, kept = _recurring(municipality_id, days, seen, session)
+    return CareWeek(days, rows, visited, tuple(s.left for s in seen), recurring, kept)
 
 
-def _day(municipality_id: int, day: date, session: Session) -> Day:
+def _recurring(
+    municipality_id: int, days: tuple[date, ...], seen: list[_Seen], session: Session
+) -> tuple[int, int]:
+    """(visit plans made on two days or more, those made by the same caregivers each day)."""
+    plan_of = {
+        v.id: v.visit_plan_id
+        for v in visits_between(municipality_id, days[0], days[-1], session=session)
+    }
+    made: dict[int, list[frozenset[str]]] = {}
+    for s in seen:
+        for visit_id, who in s.visits.items():
+            plan = plan_of.get(visit_id)
+            if plan is not None:
+                made.setdefault(plan, []).append(frozenset(who))
+    many = [sets for sets in made.values() if len(sets) >= 2]
+    return len(many), sum(1 for sets in many if len(set(sets)) == 1)
+
+
+def _day(municipality_id: int, day: date, session: Session) -> _Seen:
+    found = _Seen()
     version = latest_version(municipality_id, day, Service.care, session=session)
     if version is None or version.id is None:
-        return {}, {}, 0
-    work: dict[str, tuple[int, int]] = {}
-    clients: dict[int, list[str]] = {}
+        return found
     for route, stops in routes_of(municipality_id, version.id, session=session):
         visits = [s for s in stops if s.kind == StopKind.job]
         if not visits:
             continue
-        work[route.resource] = (max(route.end_s - route.start_s, 0) // 60, len(visits))
+        found.work[route.resource] = (max(route.end_s - route.start_s, 0) // 60, len(visits))
         for stop in visits:
             if stop.client_id is not None:
-                clients.setdefault(stop.client_id, []).append(route.resource)
-    left = Counter(u.visit_id for u in unassigned_of(municipality_id, version.id, session=session))
-    return work, clients, len(left)
+                found.clients.setdefault(stop.client_id, []).append(route.resource)
+            if stop.visit_id is not None:
+                found.visits.setdefault(stop.visit_id, set()).add(route.resource)
+    left = unassigned_of(municipality_id, version.id, session=session)
+    found.left = len({u.visit_id for u in left})
+    return found

@@ -75,7 +75,7 @@ def test_a_week_planned_from_the_shell_and_the_fairness_weight(tmp_path: Path) -
     # The office speaks Kazanlak's Bulgarian; DAY is a Tuesday: its week's Monday is 2 June.
     table = out[out.index("Седмица на грижите 2.06.2025") :]
     assert "G1" in table and "G2" in table
-    assert "Клиенти с един и същ асистент през цялата седмица: 100 %" in out  # noqa: RUF001
+    assert "Повтарящи се посещения от един и същ асистент през седмицата: 100 %" in out  # noqa: RUF001
     assert _run("care", "week", DAY, *TOWN, "--show") == table  # what was planned, unchanged
     assert "Тегло на справедливостта: 0" in _run("care", "fairness", *TOWN)
     assert "Тегло на справедливостта: 4" in _run("care", "fairness", *TOWN, "--weight", "4")
