@@ -31,6 +31,7 @@ from scheduler.models.care import (
 )
 from scheduler.models.clients import Client, EmergencyContact
 from scheduler.models.events import Alert, AlertNotice, AuditEntry, Event, Outbox, Publication
+from scheduler.models.fees import DatedPrice, FeeReduction
 from scheduler.models.fleet import Driver, Kitchen, PickupPoint, Vehicle
 from scheduler.models.meals import (
     DayFreeze,
@@ -63,6 +64,7 @@ __all__ = [
     "Client",
     "ClientStatus",
     "DateOverride",
+    "DatedPrice",
     "DayFreeze",
     "Diet",
     "Driver",
@@ -70,6 +72,7 @@ __all__ = [
     "EscalationMember",
     "Event",
     "EventKind",
+    "FeeReduction",
     "FrozenOrder",
     "FrozenVisit",
     "JsonObject",
