@@ -57,6 +57,8 @@ def _e(
         "absence_id": "absence",
         "holder_id": "caregiver",
         "point_id": "pickup_point",
+        "price_id": "price",
+        "reduction_id": "reduction",
     }
     ids = {k: v for k, v in names.items() if "{" + k + "}" in path}
     return Endpoint(method, path, roles, body, ids)
@@ -251,4 +253,23 @@ ENDPOINTS: list[Endpoint] = [
     _e("GET", "/v1/milk-kitchen/sheets/{day}", KITCHEN),
     _e("GET", "/v1/milk-kitchen/statements?month=2026-01", STAFF),
     _e("PUT", "/v1/service-prices/{service}", ADMIN, {"price_cents": 100}),
+    _e("GET", "/v1/days/{day}/{service}/shapes", STAFF),  # the int branch's map lines
+    _e("GET", "/v1/prices", STAFF),
+    _e("POST", "/v1/prices", STAFF, {"kind": "soft", "valid_from": "2099-02-01", "price_cents": 1}),
+    _e("DELETE", "/v1/prices/{price_id}", STAFF),
+    _e("GET", "/v1/clients/{client_id}/reductions", STAFF),
+    _e(
+        "POST",
+        "/v1/clients/{client_id}/reductions",
+        STAFF,
+        {"start": "2098-01-01", "end": "2098-01-31", "percent": 100},
+    ),
+    _e("DELETE", "/v1/reductions/{reduction_id}", STAFF),
+    _e("GET", "/v1/clients/{client_id}/pauses", STAFF),
+    _e(
+        "POST",
+        "/v1/clients/{client_id}/pauses",
+        STAFF,
+        {"start": "2098-03-02", "end": "2098-03-06", "reason": "hospital"},
+    ),
 ]
