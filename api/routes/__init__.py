@@ -23,6 +23,7 @@ from api.routes import (
     pages_auth,
     pages_board,
     pages_counter,
+    pages_fees,
     pages_users,
     pages_welfare,
     personal_links,
@@ -65,5 +66,6 @@ ROUTERS: list[APIRouter] = [
     pages_counter.router,
     pages_auth.router,
     pages_users.router,
+    pages_fees.router,
     pages_welfare.router,
 ]
