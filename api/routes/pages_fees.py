@@ -76,9 +76,17 @@ def prices_page(request: Request, page: BoardUser, session: DbSession) -> Respon
     return _prices(request, page, session)
 
 
-def _prices(request: Request, page: PageUser, session: DbSession, problem: str = "") -> Response:
+def _prices(
+    request: Request,
+    page: PageUser,
+    session: DbSession,
+    problem: str = "",
+    given: dict[str, str] | None = None,
+) -> Response:
+    """The page; after a refusal, with the message and what was typed (to correct, not retype)."""
     mid = page.municipality_id
     context = {
+        "given": given or {},
         "page": page,
         "prices": fees.list_prices(mid, session=session),
         "undated": meal_prices(mid, session=session),
@@ -97,6 +105,7 @@ def price_form(
     valid_from: Annotated[str, Form(max_length=10)],
     price: Annotated[str, Form(max_length=20)],
 ) -> Response:
+    given = {"kind": kind, "valid_from": valid_from, "price": price}
     try:
         body = PriceSet.model_validate(
             {
@@ -108,11 +117,12 @@ def price_form(
         set_price_and_audit(page.municipality_id, page.actor, body, session=session)
     except InvalidInputError as exc:
         session.rollback()
-        return _prices(request, page, session, _problem(page, [p.field for p in exc.problems]))
+        fields = [p.field for p in exc.problems]
+        return _prices(request, page, session, _problem(page, fields), given)
     except ValidationError as exc:
         session.rollback()
         names = [str(e["loc"][-1]) for e in exc.errors()]
-        return _prices(request, page, session, _problem(page, names))
+        return _prices(request, page, session, _problem(page, names), given)
     return RedirectResponse("/prices", status_code=303)
 
 
