@@ -24,6 +24,7 @@ from api.routes import (
     pages_board,
     pages_counter,
     pages_fees,
+    pages_statements,
     pages_users,
     pages_welfare,
     personal_links,
@@ -67,5 +68,6 @@ ROUTERS: list[APIRouter] = [
     pages_auth.router,
     pages_users.router,
     pages_fees.router,
+    pages_statements.router,
     pages_welfare.router,
 ]

@@ -66,3 +66,18 @@ def test_a_client_is_paused_and_given_a_reduction(world: World) -> None:
         assert [r.percent for r in rows if r.start.year == 2094] == [50]
     foreign = _signed_in(world, Role.dispatcher, "Maribor").get(f"/clients/{cid}/fees")
     assert foreign.status_code == 404
+
+
+def test_the_statements_page_lists_the_month_with_its_downloads(world: World) -> None:
+    office = _signed_in(world, Role.dispatcher)
+    cid = world.ids[("Kazanlak", "client")]
+    page = office.get("/statements?month=2026-01")
+    assert page.status_code == 200, page.text
+    assert "Сметки" in page.text and 'id="missing-prices"' not in page.text
+    assert f"/statements.csv?month=2026-01&client_id={cid}" in page.text
+    assert "/v1/statements/sheet?month=2026-01&client_id=" in page.text
+    sheet = office.get(f"/statements.csv?month=2026-01&client_id={cid}")
+    assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/csv")
+    assert len(sheet.text.strip().splitlines()) == 2  # the header and the one client
+    assert office.get("/statements?month=2026-13").status_code == 422
+    assert world.client().get("/statements", follow_redirects=False).status_code in (302, 303)
