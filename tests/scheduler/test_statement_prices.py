@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -51,31 +52,24 @@ def test_reductions_and_prices_refuse_bad_input(sqlite_engine: Engine) -> None:
     with Session(sqlite_engine) as session:
         town, clients = _town(session)
         assert town.id is not None and clients["a"].id
-        a = clients["a"].id
+        a, june = clients["a"].id, date(2025, 6, 1)
         bad = [
-            (ReductionIn(a, date(2025, 6, 1), None, percent=10, cents_off=5), "percent"),
-            (ReductionIn(a, date(2025, 6, 9), date(2025, 6, 1), 10, None), "end"),
+            (ReductionIn(a, june, None, percent=10, cents_off=5), "percent"),
+            (ReductionIn(a, date(2025, 6, 9), june, 10, None), "end"),
         ]
         for given, field in bad:
-            try:
+            with pytest.raises(InvalidInputError) as refused:
                 add_reduction(town.id, given, session=session)
-            except InvalidInputError as exc:
-                assert exc.problems[0].field == field
-            else:
-                raise AssertionError(f"{field} was accepted")
-        add_reduction(town.id, ReductionIn(a, date(2025, 6, 1), None, 100, None), session=session)
-        try:
-            add_reduction(town.id, ReductionIn(a, date(2025, 7, 1), None, 10, None), session=session)
-        except InvalidInputError as exc:
-            assert exc.problems[0].field == "start"  # overlaps the open exemption
-        else:
-            raise AssertionError("an overlapping reduction was accepted")
-        try:
-            set_price(town.id, MEALS, "caviar", date(2025, 6, 1), 100, session=session)
-        except InvalidInputError as exc:
-            assert exc.problems[0].field == "kind"
-        else:
-            raise AssertionError("an unknown diet was priced")
+            assert refused.value.problems[0].field == field
+        add_reduction(town.id, ReductionIn(a, june, None, 100, None), session=session)
+        with pytest.raises(InvalidInputError) as overlapping:  # the open exemption covers July
+            add_reduction(
+                town.id, ReductionIn(a, date(2025, 7, 1), None, 10, None), session=session
+            )
+        assert overlapping.value.problems[0].field == "start"
+        with pytest.raises(InvalidInputError) as unknown:
+            set_price(town.id, MEALS, "caviar", june, 100, session=session)
+        assert unknown.value.problems[0].field == "kind"
 
 
 def test_a_missing_price_is_a_warning_when_asked(sqlite_engine: Engine) -> None:
