@@ -254,6 +254,21 @@ ENDPOINTS: list[Endpoint] = [
     _e("GET", "/v1/milk-kitchen/statements?month=2026-01", STAFF),
     _e("PUT", "/v1/service-prices/{service}", ADMIN, {"price_cents": 100}),
     _e("GET", "/v1/days/{day}/{service}/shapes", STAFF),  # the int branch's map lines
+    _e("GET", "/v1/rules", STAFF),
+    _e(
+        "PUT",
+        "/v1/rules",
+        ADMIN,
+        {
+            "timezone": "Europe/Sofia",
+            "locale": "bg",
+            "cutoff_days_before": 1,
+            "cutoff_time": "14:00",
+        },
+    ),
+    _e("GET", "/v1/date-overrides", STAFF),
+    _e("PUT", "/v1/date-overrides/{day}", STAFF, {"delivers": True, "note": "market day"}),
+    _e("DELETE", "/v1/date-overrides/{day}", STAFF),
     _e("GET", "/v1/prices", STAFF),
     _e("POST", "/v1/prices", STAFF, {"kind": "soft", "valid_from": "2099-02-01", "price_cents": 1}),
     _e("DELETE", "/v1/prices/{price_id}", STAFF),
