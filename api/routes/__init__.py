@@ -24,6 +24,7 @@ from api.routes import (
     pages_board,
     pages_counter,
     pages_fees,
+    pages_rules,
     pages_statements,
     pages_users,
     pages_welfare,
@@ -70,6 +71,7 @@ ROUTERS: list[APIRouter] = [
     pages_auth.router,
     pages_users.router,
     pages_fees.router,
+    pages_rules.router,
     pages_statements.router,
     pages_welfare.router,
 ]
