@@ -1,6 +1,7 @@
-"""The office's fee screens in headless Chromium: the dispatcher sets a dated price on the
+"""The office's screens in headless Chromium: the dispatcher sets a dated price on the
 prices page, then opens a client from the clients list and pauses their meals for a hospital
-stay. Both are checked in the database, and a wrong price is refused on the page, naming it."""
+stay, and adds a holiday delivered anyway on the rules page. Each is checked in the database,
+and a wrong price is refused on the page, naming it."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from scheduler.db import make_engine
-from scheduler.models import MealSubscription, SubscriptionPause
+from scheduler.models import DateOverride, MealSubscription, SubscriptionPause
 from scheduler.models.fees import DatedPrice
 from tests.api.browser.conftest import ARTIFACTS, Server, _seed, running_server, sign_in, sqlite_url
 
@@ -76,3 +77,27 @@ def test_a_price_is_set_and_a_client_paused_on_the_screens(
             start + timedelta(days=4),
             "hospital",
         )
+
+
+def test_a_holiday_delivered_anyway_is_added_on_the_rules_page(
+    town: tuple[Server, Engine], browser: Any
+) -> None:
+    server, engine = town
+    holiday = server.day + timedelta(days=30)
+    page = browser.new_page(**DESK)
+    try:
+        sign_in(page, server)
+        page.click("nav a[href='/admin/rules']")
+        page.wait_for_selector("#override-form")
+        assert page.is_disabled("#rules-form input[name=timezone]")  # a dispatcher reads them
+        page.fill("#override-form input[name=day]", holiday.isoformat())
+        page.select_option("#override-form select[name=delivers]", "yes")
+        page.fill("#override-form input[name=note]", "market day")
+        page.click("#override-form button[type=submit]")
+        page.wait_for_selector("#overrides td:has-text('market day')")
+        page.screenshot(path=str(ARTIFACTS / "admin-rules.png"), full_page=True)
+    finally:
+        page.close()
+    with Session(engine) as session:
+        row = session.exec(select(DateOverride).where(DateOverride.day == holiday)).one()
+        assert (row.delivers, row.note) == (True, "market day")
