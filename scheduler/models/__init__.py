@@ -32,6 +32,7 @@ from scheduler.models.care import (
 from scheduler.models.clients import Client, EmergencyContact
 from scheduler.models.clock import ClockAction, ClockJob, ClockLease
 from scheduler.models.events import Alert, AlertNotice, AuditEntry, Event, Outbox, Publication
+from scheduler.models.fees import DatedPrice, FeeReduction
 from scheduler.models.fleet import Driver, Kitchen, PickupPoint, Vehicle
 from scheduler.models.meals import (
     DayFreeze,
@@ -67,6 +68,7 @@ __all__ = [
     "ClockJob",
     "ClockLease",
     "DateOverride",
+    "DatedPrice",
     "DayFreeze",
     "Diet",
     "Driver",
@@ -74,6 +76,7 @@ __all__ = [
     "EscalationMember",
     "Event",
     "EventKind",
+    "FeeReduction",
     "FrozenOrder",
     "FrozenVisit",
     "JsonObject",

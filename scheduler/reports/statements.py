@@ -7,7 +7,10 @@ freeze the confirmed version was planned from, which is what the van carried.
 
 Cancellations are counted from the orders: in time (before the cut-off) or late (a forced
 change after it). The fee is delivered portions times the municipality's price of the diet,
-in cents; a delivered diet without a price is refused by name rather than charged as zero.
+in cents, at the price valid on each day (scheduler/reports/pricing.py: a change on the 15th
+bills the month in two parts), less the client's reduction of that day. A delivered diet without
+a price is refused by name rather than charged as zero; the statements page asks for warnings
+instead (`strict=False`): the line is written at no charge and the statement names the diet.
 
 Canteen clients are billed from their check-ins at the counter instead
 (scheduler/reports/counter_statements.py).
@@ -31,8 +34,9 @@ from scheduler.reports.counter_statements import (
     canteen_collected,
     missing_price,
 )
+from scheduler.reports.pricing import PriceBook, price_book
 from scheduler.repositories.freezes import frozen_orders
-from scheduler.repositories.meals import clients_by_id, meal_prices, orders_between
+from scheduler.repositories.meals import clients_by_id, orders_between
 from scheduler.repositories.plans import confirmed_stops
 from scheduler.repositories.tenancy import get_municipality
 
@@ -92,15 +96,21 @@ def month_bounds(month: str) -> tuple[date, date]:
 
 
 def month_statements(
-    municipality_id: int, month: str, *, session: Session, client_id: int | None = None
+    municipality_id: int,
+    month: str,
+    *,
+    session: Session,
+    client_id: int | None = None,
+    strict: bool = True,
 ) -> list[Statement]:
-    """Statements of every client with an order in `month` (or of one client), by external id."""
+    """Statements of every client with an order in `month` (or of one client), by external id;
+    with `strict=False` a missing price is a warning on the statement instead of an error."""
     municipality = get_municipality(municipality_id, session=session)
     first, last = month_bounds(month)
     orders = orders_between(municipality_id, first, last, session=session, client_id=client_id)
     outcomes = _outcomes(municipality_id, first, last, session=session)
     carried = _carried(municipality_id, outcomes, session=session)
-    prices = meal_prices(municipality_id, session=session)
+    book = price_book(municipality_id, session=session)
     collected = canteen_collected(
         municipality_id, first, last, session=session, client_id=client_id
     )
@@ -115,7 +125,8 @@ def month_statements(
                 client.external_id, client.name, client.address, month, municipality.currency
             ),
         )
-        statement.lines.extend(_lines(order, outcomes, carried, prices))
+        lines = _lines(order, outcomes, carried)
+        statement.lines.extend(_priced(lines, order.client_id, book, statement, strict=strict))
     for cid, items in collected.items():
         client = clients[cid]
         blank = Statement(
@@ -181,7 +192,6 @@ def _lines(
     order: MealOrder,
     outcomes: dict[tuple[date, int], tuple[Stop, int | None]],
     carried: dict[int, dict[int, FrozenOrder]],
-    prices: dict[str, int],
 ) -> list[StatementLine]:
     diet = str(order.diet)
     if order.status == OrderStatus.cancelled:
@@ -193,13 +203,32 @@ def _lines(
         # Not confirmed (or not on the van that was confirmed): nothing to charge.
         return [StatementLine(order.day, "not_confirmed", diet, order.portions)]
     outcome = str(confirmed[0].status)
-    line = StatementLine(order.day, outcome, str(frozen.diet), frozen.portions)
-    if outcome == StopStatus.delivered:
-        if line.diet not in prices:
-            raise InvalidInputError.one("price", f"no price is set for the diet {line.diet!r}")
-        line.price_cents = prices[line.diet]
-        line.amount_cents = line.price_cents * line.portions
-    return [line]
+    return [StatementLine(order.day, outcome, str(frozen.diet), frozen.portions)]
+
+
+def _priced(
+    lines: list[StatementLine],
+    client_id: int,
+    book: PriceBook,
+    statement: Statement,
+    *,
+    strict: bool,
+) -> list[StatementLine]:
+    """Delivered lines with the price of their day and the amount after any reduction."""
+    for line in lines:
+        if line.outcome != StopStatus.delivered:
+            continue
+        price = book.meal(line.diet, line.day)
+        if price is None:
+            problem = f"no price is set for the diet {line.diet!r}"
+            if strict:
+                raise InvalidInputError.one("price", problem)
+            if problem not in statement.warnings:
+                statement.warnings.append(problem)
+            continue
+        line.price_cents = price
+        line.amount_cents = book.amount(client_id, line.day, price, line.portions)
+    return lines
 
 
 def statement_counts(statements: list[Statement]) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
@@ -107,3 +108,37 @@ def ensure_municipality(
 def municipality_by_id(municipality_id: int, *, session: Session) -> Municipality | None:
     """The municipality with this id, or None (for callers that refuse it in their own words)."""
     return session.get(Municipality, municipality_id)
+
+
+LOCALES = ("bg", "sl", "en")  # the languages the catalogs speak
+
+
+def set_rules(
+    municipality_id: int,
+    *,
+    session: Session,
+    timezone: str,
+    locale: str,
+    cutoff_days_before: int,
+    cutoff_time: time,
+) -> tuple[Municipality, dict[str, str]]:
+    """The municipality's time zone, language and cut-off; what changed, as text (to audit)."""
+    problems = []
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(FieldProblem("timezone", f"unknown time zone {timezone!r}"))
+    if locale not in LOCALES:
+        problems.append(FieldProblem("locale", f"expected one of {', '.join(LOCALES)}"))
+    if not 0 <= cutoff_days_before <= 7:
+        problems.append(FieldProblem("cutoff_days_before", "expected 0 to 7"))
+    raise_problems(problems)
+    town = get_municipality(municipality_id, session=session)
+    given = {"timezone": timezone, "locale": locale, "cutoff_days_before": cutoff_days_before,
+             "cutoff_time": cutoff_time}  # fmt: skip
+    changed = {k: str(v) for k, v in given.items() if getattr(town, k) != v}
+    for key, value in given.items():
+        setattr(town, key, value)
+    session.add(town)
+    session.flush()
+    return town, changed

@@ -39,6 +39,7 @@ from scheduler.models.fleet import KitchenBase
 from scheduler.repositories import care, clients, fleet
 from scheduler.repositories.care import CaregiverIn, VisitPlanIn
 from scheduler.repositories.clients import ClientIn
+from scheduler.repositories.fees import ReductionIn, add_reduction, set_price
 from scheduler.repositories.fleet import VehicleIn
 from scheduler.repositories.users import create_user, issue_token
 from scheduler.settings import Settings
@@ -227,8 +228,17 @@ def seed_rows(mid: int, session: Session) -> dict[str, int]:
         "caregiver": carer,
         "visit_plan": plan,
         "webhook": webhook,
+        **_seed_fees(mid, int(client.id), session),
     }
     return {name: int(row.id) for name, row in rows.items()}
+
+
+def _seed_fees(mid: int, client_id: int, session: Session) -> dict[str, Any]:
+    """A price and a reduction far in the future, so no month a test bills changes."""
+    far = date(2099, 1, 1)
+    price, _ = set_price(mid, "meals", "pureed", far, 500, session=session)
+    cut = add_reduction(mid, ReductionIn(client_id, far, None, 10, None), session=session)
+    return {"price": price, "reduction": cut}
 
 
 def seed_plan(mid: int, session: Session, van: Any, client: Any, kitchen: Any) -> dict[str, Any]:

@@ -58,6 +58,8 @@ def _e(
         "holder_id": "caregiver",
         "point_id": "pickup_point",
         "webhook_id": "webhook",
+        "price_id": "price",
+        "reduction_id": "reduction",
     }
     ids = {k: v for k, v in names.items() if "{" + k + "}" in path}
     return Endpoint(method, path, roles, body, ids)
@@ -256,4 +258,37 @@ ENDPOINTS: list[Endpoint] = [
     _e("GET", "/v1/webhooks", STAFF),
     _e("POST", "/v1/webhooks", STAFF, {"url": "https://gateway.example/hook", "label": "sms"}),
     _e("DELETE", "/v1/webhooks/{webhook_id}", STAFF),
+    _e("GET", "/v1/rules", STAFF),
+    _e(
+        "PUT",
+        "/v1/rules",
+        ADMIN,
+        {
+            "timezone": "Europe/Sofia",
+            "locale": "bg",
+            "cutoff_days_before": 1,
+            "cutoff_time": "14:00",
+        },
+    ),
+    _e("GET", "/v1/date-overrides", STAFF),
+    _e("PUT", "/v1/date-overrides/{day}", STAFF, {"delivers": True, "note": "market day"}),
+    _e("DELETE", "/v1/date-overrides/{day}", STAFF),
+    _e("GET", "/v1/prices", STAFF),
+    _e("POST", "/v1/prices", STAFF, {"kind": "soft", "valid_from": "2099-02-01", "price_cents": 1}),
+    _e("DELETE", "/v1/prices/{price_id}", STAFF),
+    _e("GET", "/v1/clients/{client_id}/reductions", STAFF),
+    _e(
+        "POST",
+        "/v1/clients/{client_id}/reductions",
+        STAFF,
+        {"start": "2098-01-01", "end": "2098-01-31", "percent": 100},
+    ),
+    _e("DELETE", "/v1/reductions/{reduction_id}", STAFF),
+    _e("GET", "/v1/clients/{client_id}/pauses", STAFF),
+    _e(
+        "POST",
+        "/v1/clients/{client_id}/pauses",
+        STAFF,
+        {"start": "2098-03-02", "end": "2098-03-06", "reason": "hospital"},
+    ),
 ]

@@ -1,0 +1,166 @@
+"""Prices with the date they apply from, fee reductions per client, and subscription pauses:
+staff only (admin and dispatcher), each change audited, all scoped to the caller's town.
+
+The writes are functions the pages call too (`set_price_and_audit`, `pause_and_audit`), so a
+form and a REST call leave the same rows and the same audit entry.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+from sqlmodel import Session
+
+from api.deps import DbSession, PageParams, RowId, Staff
+from api.listing import page_list
+from api.problems import PROBLEM_RESPONSES
+from api.routes._write import audited
+from api.schemas.common import Page
+from api.schemas.fees import (
+    PauseCreate,
+    PausePublic,
+    PricePublic,
+    PriceSet,
+    ReductionCreate,
+    ReductionPublic,
+)
+from scheduler.audit import audit
+from scheduler.errors import InvalidInputError
+from scheduler.intake.orders import Actor, pause_subscription
+from scheduler.models import SubscriptionPause
+from scheduler.models.fees import DatedPrice
+from scheduler.repositories import fees
+from scheduler.repositories.clients import current_meal_subscription, get_client
+
+router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["fees"])
+
+
+@router.get("/prices", response_model=Page[PricePublic])
+def list_prices(caller: Staff, session: DbSession, paging: PageParams) -> Page[PricePublic]:
+    """Every dated price, by service, diet and date."""
+    rows = fees.list_prices(caller.municipality_id, session=session)
+    return page_list(rows, paging, PricePublic)
+
+
+@router.post("/prices", response_model=PricePublic, status_code=status.HTTP_201_CREATED)
+def set_price(body: PriceSet, caller: Staff, session: DbSession, response: Response) -> PricePublic:
+    """201 for a new price or a change; 200 when that price was already set for that date."""
+    row, changed = set_price_and_audit(caller.municipality_id, caller.actor, body, session=session)
+    if not changed:
+        response.status_code = status.HTTP_200_OK
+    return PricePublic.model_validate(row, from_attributes=True)
+
+
+def set_price_and_audit(
+    municipality_id: int, actor: str, body: PriceSet, *, session: Session
+) -> tuple[DatedPrice, bool]:
+    row, changed = fees.set_price(
+        municipality_id,
+        body.service,
+        str(body.kind),
+        body.valid_from,
+        body.price_cents,
+        session=session,
+    )
+    if changed:
+        detail = {"kind": row.kind, "valid_from": row.valid_from.isoformat()}
+        audit(
+            municipality_id,
+            session=session,
+            actor=actor,
+            action="set",
+            entity="price",
+            entity_id=row.id,
+            detail={**detail, "price_cents": row.price_cents},
+        )
+    return row, changed
+
+
+@router.delete("/prices/{price_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_price(price_id: RowId, caller: Staff, session: DbSession) -> Response:
+    row = fees.delete_price(caller.municipality_id, price_id, session=session)
+    audited(session, caller, "delete", "price", price_id, kind=row.kind,
+            valid_from=row.valid_from.isoformat(), price_cents=row.price_cents)  # fmt: skip
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/clients/{client_id}/reductions", response_model=Page[ReductionPublic])
+def list_reductions(
+    client_id: RowId, caller: Staff, session: DbSession, paging: PageParams
+) -> Page[ReductionPublic]:
+    get_client(caller.municipality_id, client_id, session=session)
+    rows = fees.list_reductions(caller.municipality_id, session=session, client_id=client_id)
+    return page_list(rows, paging, ReductionPublic)
+
+
+@router.post(
+    "/clients/{client_id}/reductions",
+    response_model=ReductionPublic,
+    status_code=status.HTTP_201_CREATED,
+)
+def add_reduction(
+    client_id: RowId, body: ReductionCreate, caller: Staff, session: DbSession
+) -> ReductionPublic:
+    """An exemption or reduced fee; 422 naming `start` when it overlaps one the client has."""
+    given = fees.ReductionIn(
+        client_id, body.start, body.end, body.percent, body.cents_off, body.reason
+    )
+    row = fees.add_reduction(caller.municipality_id, given, session=session)
+    audited(session, caller, "create", "fee_reduction", row.id, client_id=client_id,
+            percent=row.percent, cents_off=row.cents_off)  # fmt: skip
+    return ReductionPublic.model_validate(row, from_attributes=True)
+
+
+@router.delete("/reductions/{reduction_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_reduction(reduction_id: RowId, caller: Staff, session: DbSession) -> Response:
+    row = fees.delete_reduction(caller.municipality_id, reduction_id, session=session)
+    audited(session, caller, "delete", "fee_reduction", reduction_id, client_id=row.client_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/clients/{client_id}/pauses", response_model=Page[PausePublic])
+def list_pauses(
+    client_id: RowId, caller: Staff, session: DbSession, paging: PageParams
+) -> Page[PausePublic]:
+    get_client(caller.municipality_id, client_id, session=session)
+    rows = fees.pauses_of_client(caller.municipality_id, client_id, session=session)
+    return page_list(rows, paging, PausePublic)
+
+
+@router.post(
+    "/clients/{client_id}/pauses", response_model=PausePublic, status_code=status.HTTP_201_CREATED
+)
+def add_pause(
+    client_id: RowId, body: PauseCreate, caller: Staff, session: DbSession
+) -> PausePublic:
+    """No meals from `start` to `end`; the orders already made for those days are cancelled
+    (after the cut-off only as the dispatcher's forced change, as a cancellation is)."""
+    by = Actor(name=caller.actor, role=caller.role)
+    row = pause_and_audit(caller.municipality_id, by, client_id, body, session=session)
+    return PausePublic.model_validate(row, from_attributes=True)
+
+
+def pause_and_audit(
+    municipality_id: int, by: Actor, client_id: int, body: PauseCreate, *, session: Session
+) -> SubscriptionPause:
+    get_client(municipality_id, client_id, session=session)
+    sub = current_meal_subscription(municipality_id, client_id, on=body.start, session=session)
+    if sub is None or sub.id is None:
+        raise InvalidInputError.one("start", "the client has no meal subscription on that day")
+    pause = pause_subscription(
+        municipality_id, sub.id, body.start, body.end, session=session, by=by, reason=body.reason
+    )
+    audit(
+        municipality_id,
+        session=session,
+        actor=by.name,
+        action="pause",
+        entity="subscription",
+        entity_id=sub.id,
+        detail={
+            "client_id": client_id,
+            "start": body.start.isoformat(),
+            "end": body.end.isoformat(),
+            "reason": body.reason,
+        },
+    )
+    return pause

@@ -1,0 +1,71 @@
+"""What the prices, reductions and pauses routes take and return."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from scheduler.models import Diet
+
+MAX_CENTS = 10_000_000
+
+
+class PriceSet(BaseModel):
+    """The price of one portion of a diet from `valid_from` on (until the next change)."""
+
+    service: Literal["meals"] = "meals"
+    kind: Diet = Field(description="The diet priced.")
+    valid_from: date
+    price_cents: int = Field(ge=0, le=MAX_CENTS, description="Cents of the local currency.")
+
+
+class PricePublic(BaseModel):
+    id: int
+    service: str
+    kind: str
+    valid_from: date
+    price_cents: int
+
+
+class ReductionCreate(BaseModel):
+    """An exemption (100 percent) or reduced fee of one client, by percent or cents per portion."""
+
+    start: date
+    end: date | None = Field(default=None, description="The last day; none for open-ended.")
+    percent: int | None = Field(default=None, ge=1, le=100)
+    cents_off: int | None = Field(default=None, ge=1, le=MAX_CENTS, description="Per portion.")
+    reason: str = Field(default="", max_length=200)
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> ReductionCreate:
+        if (self.percent is None) == (self.cents_off is None):
+            raise ValueError("give either percent or cents_off, not both")
+        return self
+
+
+class ReductionPublic(BaseModel):
+    id: int
+    client_id: int
+    start: date
+    end: date | None
+    percent: int | None
+    cents_off: int | None
+    reason: str
+
+
+class PauseCreate(BaseModel):
+    """No meals from `start` to `end` inclusive (a hospital stay, a holiday with family)."""
+
+    start: date
+    end: date
+    reason: str = Field(default="", max_length=200)
+
+
+class PausePublic(BaseModel):
+    id: int
+    subscription_id: int
+    start: date
+    end: date
+    reason: str
