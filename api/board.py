@@ -57,6 +57,7 @@ def day_board(
     pins = [PinPublic.of(s) for s in pin_report(mid, day, service, version,
                                                  session=session)]  # fmt: skip
     pinned = {p.client_id for p in pins}
+    words = reader(session, mid, locale)
     for route in board_routes:
         for stop in route.stops:
             stop.pinned = stop.client_id in pinned
@@ -69,8 +70,8 @@ def day_board(
         counts=view.status_counts(mid, day, service, session=session),
         resources=view.resource_names(mid, service, session=session),
         routes=board_routes,
-        unassigned=_unassigned(session, mid, version),
-        alerts=open_alerts(session, mid, reader(session, mid, locale)),
+        unassigned=_unassigned(session, mid, version, words),
+        alerts=open_alerts(session, mid, words),
         summary=dict(version.summary) if version else {},
         vans=_vans(session, mid) if service == Service.meals else [],
         pins=pins,
@@ -189,13 +190,20 @@ def _position(stop: Stop, client: Client) -> ReportPosition | None:
 
 
 def _unassigned(
-    session: Session, municipality_id: int, version: PlanVersion | None
+    session: Session, municipality_id: int, version: PlanVersion | None, words: Translator
 ) -> list[BoardUnassigned]:
+    """What the version left out, each with why in the reader's words (the stored English for
+    a version planned before explanations were kept as messages)."""
     if version is None or version.id is None:
         return []
     rows = view.unplaced(municipality_id, version.id, session=session)
     return [
-        BoardUnassigned(job_id=u.job_id, name=u.name, reason=u.reason, explanation=u.explanation)
+        BoardUnassigned(
+            job_id=u.job_id,
+            name=u.name,
+            reason=u.reason,
+            explanation=u.said.words(words) if u.said else u.explanation,
+        )
         for u in rows
     ]
 

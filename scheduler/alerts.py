@@ -23,6 +23,7 @@ from sqlmodel import Session
 
 from scheduler.models import Alert
 from scheduler.repositories.alerts import add_alert
+from scheduler.wording import N_ as N_  # where alerts' messages are marked
 from scheduler.wording import Wording
 
 log = logging.getLogger(__name__)
@@ -83,11 +84,6 @@ def raise_alert(
         detail=detail,
         session=session,
     )
-
-
-def N_(message: str) -> str:  # noqa: N802 (gettext's name for "translated later")
-    """Marks a catalog message that is translated when read, not where it is written."""
-    return message
 
 
 TRANSLATED_PARAMS = ("service", "outcome")  # internal names that have catalog words

@@ -9,7 +9,8 @@ numbers and money take the reader's locale forms ("6. jan. 2026", "12,50 €").
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -32,6 +33,11 @@ def _no_catalogs(language: str) -> NullTranslations:
 
 
 _catalogs: Catalogs = _no_catalogs
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for "translated later")
+    """Marks a catalog message that is translated when read, not where it is written."""
+    return message
 
 
 def use_catalogs(catalogs: Catalogs) -> None:
@@ -111,3 +117,39 @@ class Wording:
 def wording(locale: str | None, timezone: str = "UTC") -> Wording:
     """The words of a reader who speaks `locale` (their own, else their municipality's)."""
     return Wording(locale, timezone)
+
+
+@dataclass(frozen=True)
+class Said:
+    """A sentence kept as catalog messages and their values, so that each reader gets it in
+    their own language: stored with what it describes (an unassigned stop's explanation) and
+    worded when shown. `parts` are joined with a space; each is `message % values`."""
+
+    parts: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]
+
+    @classmethod
+    def of(cls, *parts: tuple[str, Mapping[str, object]]) -> Said:
+        return cls(tuple((m, tuple((k, str(v)) for k, v in p.items())) for m, p in parts))
+
+    def words(self, wording: Wording | None = None) -> str:
+        say = wording.gettext if wording is not None else (lambda m: m)
+        return " ".join(_fill(say(m), dict(p)) for m, p in self.parts)
+
+    def to_json(self) -> dict[str, list[list[object]]]:
+        return {"said": [[m, dict(p)] for m, p in self.parts]}
+
+    @classmethod
+    def from_json(cls, stored: Mapping[str, object]) -> Said | None:
+        found = stored.get("said")
+        if not isinstance(found, list):
+            return None
+        return cls.of(*((str(m), dict(p)) for m, p in found))
+
+
+def _fill(message: str, values: Mapping[str, str]) -> str:
+    """`message % values`, or the message as it is when a translation names a value the
+    English does not (a catalog mistake must not hide the sentence)."""
+    try:
+        return message % values if values else message
+    except (KeyError, TypeError, ValueError):
+        return message

@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from scheduler.alerts import AlertKind, raise_alert
+from scheduler.alerts import N_, AlertKind, raise_alert
 from scheduler.db import get_engine, session_scope
 from scheduler.errors import NotFoundError
 from scheduler.events import record_event
@@ -239,17 +239,20 @@ def count_failure(engine: Engine, job_id: int, municipality_id: int, now: dateti
             return
         failures = rows.note_failure(job, session=session)
         if failures >= 2 and job.alerted_at is None:
-            raise_alert(session, municipality_id, AlertKind.clock_failed, _failure_text(job))
+            message, params = _failure_words(job)
+            raise_alert(session, municipality_id, AlertKind.clock_failed, message, params=params)
             rows.note_alerted(job, at=now, session=session)
 
 
-def _failure_text(job: ClockJob) -> str:
-    what = f"{job.action} {job.service}".strip()
+def _failure_words(job: ClockJob) -> tuple[str, dict[str, str]]:
+    """The alert's catalog message and its values (worded in each reader's language)."""
     error = job.last_error or f"not done {OVERDUE_S / 60:.0f} minutes after it fell due"
-    return (
-        f"clock job {what} of {job.day.isoformat()} (municipality {job.municipality_id}) "
-        f"failed {job.failures} times: {error}"
-    )[:500]
+    return N_("The clock's %(action)s of %(day)s failed %(failures)s times: %(error)s"), {
+        "action": f"{job.action} {job.service}".strip(),
+        "day": job.day.isoformat(),
+        "failures": str(job.failures),
+        "error": error[:300],
+    }
 
 
 # --- the clock ---------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from scheduler.models.base import (
+    JsonObject,
     Service,
     StopKind,
     StopStatus,
@@ -93,6 +94,8 @@ class Unassigned(SQLModel, table=True):
     visit_id: int | None = Field(default=None, foreign_key="visit.id")
     reason: str = Field(max_length=32)
     explanation: str = Field(default="", max_length=500)
+    # The explanation as catalog messages and values (scheduler.wording.Said), worded per reader.
+    detail: JsonObject = json_column({})
 
 
 class RoutePin(SQLModel, table=True):

@@ -11,10 +11,11 @@ from collections.abc import Collection, Mapping, Sequence
 import routing
 from routing.problem import Location
 from routing.solution import Cause
-from routing.wording import describe
+from routing.wording import TEMPLATES, values
 from scheduler.models import Route, Stop, Unassigned
 from scheduler.planning.care_explain import explain_visit
 from scheduler.planning.registry import JobRef
+from scheduler.wording import N_, Said
 
 
 def hhmm(seconds: int) -> str:
@@ -25,16 +26,20 @@ def hhmm(seconds: int) -> str:
 
 # What a dispatcher can do about each cause the solver gives with its numbers (wording.py).
 ACTIONS: dict[Cause, str] = {
-    Cause.unreachable: "Widen the window or start a van earlier.",
-    Cause.off_shift: "Move the window into the shifts or add a van on the road then.",
-    Cause.window_full: "Add a van in that window, widen the window, or move another client's.",
-    Cause.too_big: "Split the order over two trips or use a larger van.",
-    Cause.boxes_full: "Allow another trip, add a van, or serve the client from another kitchen.",
-    Cause.ride_too_long: "Serve the client from a nearer kitchen or lengthen the hot-meal limit.",
-    Cause.ride_full: "Add a trip or a van so this client rides on a shorter trip.",
-    Cause.shift_too_short: "Lengthen the shift or move the window earlier.",
-    Cause.shifts_full: "Lengthen a shift or add a van.",
-    Cause.cost: "Re-plan with more time, or widen the window.",
+    Cause.unreachable: N_("Widen the window or start a van earlier."),
+    Cause.off_shift: N_("Move the window into the shifts or add a van on the road then."),
+    Cause.window_full: N_("Add a van in that window, widen the window, or move another client's."),
+    Cause.too_big: N_("Split the order over two trips or use a larger van."),
+    Cause.boxes_full: N_(
+        "Allow another trip, add a van, or serve the client from another kitchen."
+    ),
+    Cause.ride_too_long: N_(
+        "Serve the client from a nearer kitchen or lengthen the hot-meal limit."
+    ),
+    Cause.ride_full: N_("Add a trip or a van so this client rides on a shorter trip."),
+    Cause.shift_too_short: N_("Lengthen the shift or move the window earlier."),
+    Cause.shifts_full: N_("Lengthen a shift or add a van."),
+    Cause.cost: N_("Re-plan with more time, or widen the window."),
 }
 
 
@@ -43,45 +48,53 @@ def explain(
     job: routing.Job | None,
     ref: JobRef,
     why: routing.Why | None = None,
-) -> str:
+) -> Said:
+    """Why the stop is out and what to change, as catalog messages with their values."""
     if ref.visit_id is not None:  # a home-care visit: caregivers, not vans
         return explain_visit(reason, job, ref, why)
-    if why is not None and why.code in ACTIONS:
-        who = ref.label or (job.id if job is not None else "this stop")
-        home = f" ({ref.home})" if ref.home else ""
-        return f"{who}{home}: {describe(why)} {ACTIONS[why.code]}"[:500]
     who = ref.label or (job.id if job is not None else "this stop")
-    home = ref.home or "the kitchen"
+    if why is not None and why.code in ACTIONS:
+        head = (N_("%(who)s (%(home)s):"), {"who": who, "home": ref.home}) if ref.home else (
+            N_("%(who)s:"), {"who": who})  # fmt: skip
+        return Said.of(head, (TEMPLATES[why.code], values(why)), (ACTIONS[why.code], {}))
     window = ref.window or (job.time_windows[0] if job is not None and job.time_windows else None)
-    span = f"{hhmm(window[0])}-{hhmm(window[1])}" if window else "its window"
-    ride = job.max_ride_time // 60 if job is not None and job.max_ride_time else None
-    amount = job.delivery[0] if job is not None and job.delivery else None
-    texts = {
-        routing.Reason.time_window: (
-            f"No van of {home} can reach {who} between {span}. Widen the window or add a van "
-            "that is on the road then."
-        ),
-        routing.Reason.capacity: (
-            f"The vans of {home} are full: no trip has room for {amount or 'these'} more "
-            "portion(s). Allow another trip, add a van, or serve the client from another kitchen."
-        ),
-        routing.Reason.max_ride_time: (
-            f"{who} is too far from {home} for the meal to arrive hot: it cannot be reached "
-            f"within {ride or 'the'} minutes of the van leaving the kitchen within {span}."
-        ),
-        routing.Reason.shift: (
-            f"No van of {home} has enough of its shift left to reach {who} between {span} "
-            "and come back. Lengthen a shift or add a van."
-        ),
-        routing.Reason.no_vehicle: f"No van may serve {who}: {home} has no van on this day.",
-        routing.Reason.skills: f"No one on duty has the skills that {who} needs.",
-        routing.Reason.sync: f"The other part of the visit to {who} could not be planned.",
-        routing.Reason.cost: (
-            f"The planner found no place for {who} on any route ({span}) in the time it had. "
-            "Re-plan with more time, or widen the window."
-        ),
+    facts = {
+        "who": who,
+        "home": ref.home or "-",
+        "span": f"{hhmm(window[0])}-{hhmm(window[1])}" if window else "-",
+        "ride": job.max_ride_time // 60 if job is not None and job.max_ride_time else "-",
+        "amount": job.delivery[0] if job is not None and job.delivery else "-",
+        "reason": reason.value,
     }
-    return texts.get(reason, f"{who} could not be planned ({reason}).")[:500]
+    return Said.of((TEXTS.get(reason, N_("%(who)s could not be planned (%(reason)s).")), facts))
+
+
+# The words when the solver gave no cause with numbers, by reason.
+TEXTS: dict[routing.Reason, str] = {
+    routing.Reason.time_window: N_(
+        "No van of %(home)s can reach %(who)s between %(span)s. Widen the window or add a van "
+        "that is on the road then."
+    ),
+    routing.Reason.capacity: N_(
+        "The vans of %(home)s are full: no trip has room for %(amount)s more portion(s). "
+        "Allow another trip, add a van, or serve the client from another kitchen."
+    ),
+    routing.Reason.max_ride_time: N_(
+        "%(who)s is too far from %(home)s for the meal to arrive hot: it cannot be reached "
+        "within %(ride)s minutes of the van leaving the kitchen within %(span)s."
+    ),
+    routing.Reason.shift: N_(
+        "No van of %(home)s has enough of its shift left to reach %(who)s between %(span)s "
+        "and come back. Lengthen a shift or add a van."
+    ),
+    routing.Reason.no_vehicle: N_("No van may serve %(who)s: %(home)s has no van on this day."),
+    routing.Reason.skills: N_("No one on duty has the skills that %(who)s needs."),
+    routing.Reason.sync: N_("The other part of the visit to %(who)s could not be planned."),
+    routing.Reason.cost: N_(
+        "The planner found no place for %(who)s on any route (%(span)s) in the time it had. "
+        "Re-plan with more time, or widen the window."
+    ),
+}
 
 
 def blame_breakdowns(

@@ -166,6 +166,7 @@ def _unassigned(
     job: routing.Job | None,
     why: routing.Why | None = None,
 ) -> Unassigned:
+    said = explain(reason, job, ref, why)
     return Unassigned(
         municipality_id=0,
         plan_version_id=0,
@@ -174,7 +175,8 @@ def _unassigned(
         order_id=ref.order_ids[0] if ref.order_ids else None,
         visit_id=ref.visit_id,
         reason=reason.value,
-        explanation=explain(reason, job, ref, why),
+        explanation=said.words()[:500],  # English, for logs and exports
+        detail=said.to_json(),  # the same in each reader's language (views/board.py)
     )
 
 

@@ -31,6 +31,7 @@ from scheduler.models import (
     Vehicle,
     Visit,
 )
+from scheduler.wording import Said
 
 PLAN_TASKS = ("plan", "replan")  # outbox tasks that (re-)plan a day
 
@@ -53,7 +54,8 @@ class Unplaced:
     job_id: str
     name: str  # the client's name, or the job id when the job has no client
     reason: str
-    explanation: str
+    explanation: str  # in English
+    said: Said | None = None  # the explanation as messages, for the reader's language
 
 
 def is_planning(municipality_id: int, day: date, service: Service, *, session: Session) -> bool:
@@ -180,7 +182,13 @@ def unplaced(municipality_id: int, version_id: int, *, session: Session) -> list
         .order_by(col(Unassigned.id))
     ).all()
     return [
-        Unplaced(job_id=u.job_id, name=name or u.job_id, reason=u.reason, explanation=u.explanation)
+        Unplaced(
+            job_id=u.job_id,
+            name=name or u.job_id,
+            reason=u.reason,
+            explanation=u.explanation,
+            said=Said.from_json(u.detail or {}),
+        )
         for u, name in rows
     ]
 

@@ -257,6 +257,9 @@ ALERTS: list[tuple[AlertKind, str, dict[str, str]]] = [
      "%(resource)s reported %(outcome)s for %(who)s, but the stop is now on route %(van)s; "
      "tell %(van)s before it goes there",
      {"resource": "V1", "outcome": "not_home", "who": "Иван", "van": "V2"}),
+    (AlertKind.clock_failed,
+     "The clock's %(action)s of %(day)s failed %(failures)s times: %(error)s",
+     {"action": "cutoff meals", "day": "2026-01-06", "failures": "2", "error": "x"}),
 ]  # fmt: skip
 
 

@@ -8,8 +8,12 @@ import pytest
 
 from api.i18n import Translator, load_catalogs
 from api.reasons import why_text
-from routing.solution import Cause, why
+from routing.problem import Job, Sync
+from routing.solution import Cause, Reason, why
 from routing.wording import TEMPLATES
+from scheduler.planning.explain import explain
+from scheduler.planning.registry import JobRef
+from scheduler.wording import Said
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -31,3 +35,28 @@ def test_the_numbers_are_filled_in_the_readers_language() -> None:
     assert "11:00-11:30" in bg
     en = why_text(cause, Translator("en", "UTC"))
     assert "the earliest arrival is 12:00 (60 min from the start)" in en
+
+
+def test_a_stored_explanation_reads_in_each_readers_language() -> None:
+    """What a plan stores (the English for logs, the messages for people) gives the board the
+    sentence in the reader's language, with the same client, numbers and the action to take."""
+    ref = JobRef(1, label="Иван Петров", home="Кухня 1", window=(39600, 41400))
+    cause = why(Cause.boxes_full, demand=3, free=1, trips=2, capacity=48)
+    said = explain(Reason.capacity, None, ref, cause)
+    stored = Said.from_json(said.to_json())
+    assert stored == said
+    english = said.words()
+    assert english.startswith("Иван Петров (Кухня 1): The boxes are full")
+    assert english.endswith("serve the client from another kitchen.")
+    bg = said.words(Translator("bg", "Europe/Sofia"))
+    assert bg.startswith("Иван Петров (Кухня 1): ") and "Разрешете още един курс" in bg
+    assert "3" in bg and "48" in bg and "The boxes" not in bg
+    sl = said.words(Translator("sl", "Europe/Ljubljana"))
+    assert "Dovolite še eno vožnjo" in sl and "The boxes" not in sl
+    linked = explain(Reason.sync, _sequential(), JobRef(2, visit_id=9, label="Ana"))
+    assert "30-60 minut" in linked.words(Translator("sl", "Europe/Ljubljana"))
+
+
+def _sequential() -> Job:
+    gap = Sync(group="med", type="sequential", order=2, min_gap=1800, max_gap=3600)
+    return Job(id="MEAL", location=(25.0, 42.0), sync=gap)

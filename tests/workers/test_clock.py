@@ -311,7 +311,7 @@ def test_a_job_that_fails_twice_raises_an_alert_naming_it(
         "error",
     )
     day = (DAY - timedelta(days=1)).isoformat()
-    assert f"clock job cutoff of {day}" in alert.message
+    assert f"The clock's cutoff of {day} failed 2 times" in alert.message
     assert "OperationalError" in alert.message and "dropped" in alert.message
     assert count(clock_db, DayFreeze, col(DayFreeze.service) == "meals") == 1
 
