@@ -25,6 +25,7 @@ from api.templating import render
 from scheduler.audit import audit
 from scheduler.errors import InvalidInputError
 from scheduler.models import Role
+from scheduler.models.fields import Day
 from scheduler.models.fleet import KitchenBase
 from scheduler.repositories import fleet
 from scheduler.repositories.calendar import date_overrides, delete_date_override
@@ -123,7 +124,7 @@ def override_form(
 
 
 @router.post("/admin/rules/days/{day}/delete", response_class=HTMLResponse, dependencies=FORM)
-def delete_override_form(day: date, page: BoardUser, session: DbSession) -> Response:
+def delete_override_form(day: Day, page: BoardUser, session: DbSession) -> Response:
     delete_date_override(page.municipality_id, day, session=session)
     audit(page.municipality_id, session=session, actor=page.actor, action="delete",
           entity="date_override", entity_id=day.isoformat())  # fmt: skip

@@ -18,6 +18,7 @@ from api.routes._write import audited
 from api.schemas.rules import DateOverridePublic, DateOverrideSet, RulesPublic, RulesSet
 from scheduler.audit import audit
 from scheduler.models import DateOverride, Municipality
+from scheduler.models.fields import Day
 from scheduler.repositories.calendar import date_overrides, delete_date_override, set_date_override
 from scheduler.repositories.tenancy import get_municipality, set_rules
 
@@ -57,7 +58,7 @@ def list_overrides(caller: Staff, session: DbSession) -> list[DateOverridePublic
 
 @router.put("/date-overrides/{day}", response_model=DateOverridePublic)
 def put_override(
-    day: date, body: DateOverrideSet, caller: Staff, session: DbSession
+    day: Day, body: DateOverrideSet, caller: Staff, session: DbSession
 ) -> DateOverridePublic:
     row = set_override_and_audit(caller.municipality_id, caller.actor, day, body, session=session)
     return DateOverridePublic.model_validate(row, from_attributes=True)
@@ -74,7 +75,7 @@ def set_override_and_audit(
 
 
 @router.delete("/date-overrides/{day}", status_code=status.HTTP_204_NO_CONTENT)
-def remove_override(day: date, caller: Staff, session: DbSession) -> Response:
+def remove_override(day: Day, caller: Staff, session: DbSession) -> Response:
     delete_date_override(caller.municipality_id, day, session=session)
     audited(session, caller, "delete", "date_override", day.isoformat())
     return Response(status_code=status.HTTP_204_NO_CONTENT)

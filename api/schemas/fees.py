@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 
 from scheduler.models import Diet
+from scheduler.models.fields import Day
 
 MAX_CENTS = 10_000_000
 
@@ -17,7 +18,7 @@ class PriceSet(BaseModel):
 
     service: Literal["meals"] = "meals"
     kind: Diet = Field(description="The diet priced.")
-    valid_from: date
+    valid_from: Day
     price_cents: int = Field(ge=0, le=MAX_CENTS, description="Cents of the local currency.")
 
 
@@ -32,8 +33,8 @@ class PricePublic(BaseModel):
 class ReductionCreate(BaseModel):
     """An exemption (100 percent) or reduced fee of one client, by percent or cents per portion."""
 
-    start: date
-    end: date | None = Field(default=None, description="The last day; none for open-ended.")
+    start: Day
+    end: Day | None = Field(default=None, description="The last day; none for open-ended.")
     percent: int | None = Field(default=None, ge=1, le=100)
     cents_off: int | None = Field(default=None, ge=1, le=MAX_CENTS, description="Per portion.")
     reason: str = Field(default="", max_length=200)
@@ -58,8 +59,8 @@ class ReductionPublic(BaseModel):
 class PauseCreate(BaseModel):
     """No meals from `start` to `end` inclusive (a hospital stay, a holiday with family)."""
 
-    start: date
-    end: date
+    start: Day
+    end: Day
     reason: str = Field(default="", max_length=200)
 
 

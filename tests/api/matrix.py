@@ -200,6 +200,7 @@ ENDPOINTS: list[Endpoint] = [
     _e("POST", "/v1/days/{day}/{service}/publish", STAFF, {"request_id": "matrix"}),
     _e("GET", "/v1/days/{day}/{service}/pins", STAFF),
     _e("GET", "/v1/days/{day}/{service}/shapes", STAFF),
+    _e("GET", "/v1/days/{day}/fleet?budget=1&what_ifs=false", STAFF),
     _e("POST", "/v1/days/{day}/{service}/pins", STAFF, {"stop_id": 999999, "vehicle_id": 999999}),
     _e("DELETE", "/v1/pins/{pin_id}", STAFF),
     _e("GET", "/v1/days/{day}/meals/breakdowns", STAFF),
