@@ -54,6 +54,8 @@ from ortools.util import optional_boolean_pb2
 from routing import ruin
 from routing.constraints import model_hooks
 from routing.model import build, initial_routes, make_layout, read_routes
+from routing.peer_seed import expressible, peer_routes
+from routing.peer_seed import load as load_peer
 from routing.problem import Problem
 
 # How often a child reads and sends its best routes: reading 1,000 routes costs a millisecond,
@@ -61,6 +63,10 @@ from routing.problem import Problem
 SEND_INTERVAL_S = 0.25
 
 Routes = dict[int, list[list[int]]]  # van -> trips -> problem job indices
+
+# The share of a search's time PyVRP gets for its seed; OR-Tools then checks it, descends and
+# ruins and recreates from it in the rest.
+PEER_SHARE = 0.85
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +84,8 @@ class Config:
     ruin_size: int = 10
     neighbors_ratio: float = 1.0
     min_neighbors: int = 1
+    # "pyvrp": start from PyVRP's routes when it can state the problem (peer_seed.py).
+    start_from: str | None = None
     # Any other search parameter, by its dotted path in RoutingSearchParameters, such as
     # ("local_search_operators.use_cross_exchange", True).
     options: tuple[tuple[str, Any], ...] = ()
@@ -96,10 +104,14 @@ GLS_SAVINGS = Config("gls-savings", first_solution="SAVINGS", options=REPAIR)
 ILS = Config("ils", metaheuristic="ILS")
 RR = Config("rr", metaheuristic="RR", options=REPAIR)
 RR_SAVINGS = Config("rr-savings", first_solution="SAVINGS", metaheuristic="RR", options=REPAIR)
+# The same two, started from PyVRP's routes when it can state the problem (peer_seed.py): each
+# process then runs PyVRP with its own seed, and OR-Tools improves and checks its answer.
+RR_PEER = replace(RR, name="rr-pyvrp", start_from="pyvrp")
+RR_SAVINGS_PEER = replace(RR_SAVINGS, name="rr-savings-pyvrp", start_from="pyvrp")
 # Ruin and recreate from parallel cheapest insertion first: it is what runs alone on one core.
 # From savings it wins the long routes (Solomon R2), from insertion the clustered ones (RC1).
 # Both replace guided local search, which stalls 2-4 points higher (module docstring).
-DEFAULT_PORTFOLIO: tuple[Config, ...] = (RR, RR_SAVINGS)
+DEFAULT_PORTFOLIO: tuple[Config, ...] = (RR_PEER, RR_SAVINGS_PEER)
 PREVIOUS_PORTFOLIO: tuple[Config, ...] = (GLS, GLS_SAVINGS)  # guided local search, for benchmarks
 # Descend to the nearest local optimum and stop: the end of a meal day's search
 # (scheduler/planning/day.py), so that a re-plan starts from a plan it cannot improve by
@@ -152,6 +164,7 @@ def _iterated(params: Any, config: Config) -> None:
     rr.recreate_strategy.heuristic = (
         routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
     )
+    rr.ruin_composition_strategy = routing_ils_pb2.RuinCompositionStrategy.RUN_ONE_RANDOMLY
     strategy = rr.ruin_strategies.add()
     if config.ruin == "sisr":
         strategy.sisr.max_removed_sequence_size = config.ruin_size
@@ -162,6 +175,10 @@ def _iterated(params: Any, config: Config) -> None:
     else:
         strategy.spatially_close_routes.num_ruined_routes = max(1, config.ruin_size // 5)
     ils.improve_perturbed_solution = True
+    annealing = ils.reference_solution_acceptance_strategy.simulated_annealing
+    annealing.cooling_schedule_strategy = routing_ils_pb2.CoolingScheduleStrategy.EXPONENTIAL
+    annealing.automatic_temperatures = True
+    ils.best_solution_acceptance_strategy.greedy_descent.SetInParent()
 
 
 def _set_parameter(params: Any, path: str, value: Any) -> None:
@@ -240,12 +257,23 @@ def run_search(task: Task, send: Any) -> None:
                 send(("best", cost, read_routes(b, lambda var: var.Value()), now - started))
 
     b.model.AddAtSolutionCallback(on_solution)
-    start = None
-    if any(task.start.values()):
-        start = b.model.ReadAssignmentFromRoutes(initial_routes(b, task.start), True)
+    start, given = None, task.start
+    if task.config.start_from == "pyvrp" and not any(given.values()):
+        until = time.time() + PEER_SHARE * (task.deadline - task.margin_s - time.time())
+        given = peer_routes(task.problem, task.jobs, task.allowed, task.seed, until) or {}
+        stop_at = task.deadline - task.margin_s
+        params.time_limit.FromMilliseconds(max(1, int(1000 * (stop_at - time.time()))))
+    if any(given.values()):
+        start = b.model.ReadAssignmentFromRoutes(initial_routes(b, given), True)
+        if start is not None and given is not task.start:  # the seed is an answer already
+            send(("best", start.ObjectiveValue(), given, time.time() - started))
     solution = None
     if start is not None:
         solution = b.model.SolveFromAssignmentWithParameters(start, params)
+    if solution is None and task.config.metaheuristic == "ILS":
+        # The iterated local search runs only through its own entry point: with the plain
+        # Solve it stops at the first local optimum.
+        solution = b.model.SolveWithIteratedLocalSearch(params)
     if solution is None:
         solution = b.model.SolveWithParameters(params)
     if solution is None and best[0] == 2**63 and task.grace_s > 0:  # the limit came first
@@ -390,6 +418,9 @@ def run_plan(
 ) -> tuple[Outcome, list[Outcome]]:
     """Run the phases in turn, `width` searches side by side; the best outcome and them all."""
     best, every = Outcome(), []
+    seeded = any(c.start_from == "pyvrp" for p in plan for c in p.configs)
+    if seeded and expressible(base.problem, base.allowed):
+        load_peer()  # before the fork, so that no child spends its time importing it
     start, begun = base.start, time.time()
     total = deadline - begun
     shares = [p.share for p in plan]
