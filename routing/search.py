@@ -8,8 +8,23 @@ pipe as they go, so an ended child still leaves its best answer behind.
 Two searches run side by side when there are two cores, on different node orders (the seed)
 and different first solutions; the best answer wins, ties to the first configuration.
 
-The default is our ruin and recreate around OR-Tools' greedy descent (ruin.py), from parallel
-cheapest insertion and from savings. Measured with OR-Tools 9.15 here, one process, Solomon at
+The default is our ruin and recreate around OR-Tools' greedy descent (ruin.py), started from
+PyVRP's routes when PyVRP can state the whole problem (peer_seed.py: plain time windows and
+capacities, no trips, ride limits, breaks or pins), else from parallel cheapest insertion and
+from savings. The seed takes PEER_SHARE of each search's time, then passes validate.py and the
+model's own check (`ReadAssignmentFromRoutes`) before OR-Tools descends and ruins from it.
+Measured 2026-12-05 at load 14-15 on 2 cores, one process, 10 s: RC105 R105 RC103 R111 at
+0.46 / 0.30 / 1.44 / 0.83% against 5.5 / 7.0 / 9.3 / 5.3% for ruin and recreate from insertion
+in the same minutes; R1_10_1 at 60 s 7.5% against 44% (docs/benchmarks.md has the full runs).
+
+OR-Tools' own iterated local search ("ILS": SISR ruin, annealing acceptance) iterates only
+through `SolveWithIteratedLocalSearch`; `SolveWithParameters` stops it at the first local
+optimum, which is what was measured below. Through its entry point, same load, 10 s: 2.9 /
+4.9 / 11.4 / 3.6% on the four above with the light operators of ruin.py, 4.3 / 3.6 / 11.9 / 3.7%
+with the default ones, better than ruin and recreate on three of four but far from the seed;
+44% on R1_10_1 at 60 s. It cannot start from given routes, so it is not in the default.
+
+Before the seed (figures below): Measured with OR-Tools 9.15 here, one process, Solomon at
 10 s, interleaved on RC101 RC105 RC201 R105 R201 R207 C101 (machine load 4-6 on 2 cores): mean gap
 guided local search 4.20%, ruin and recreate from insertion 2.19%, from savings 2.12% (R207: 5.7,
 7.5 and 3.5%: savings is the better start for long routes, insertion for RC1). On all 29
