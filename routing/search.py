@@ -467,3 +467,12 @@ def processes() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def idle_cores() -> int:
+    """The cores other work leaves free by the last minute's load average, at least one."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # not available here
+        return processes()
+    return max(1, min(processes(), processes() - int(load)))
