@@ -8,8 +8,23 @@ pipe as they go, so an ended child still leaves its best answer behind.
 Two searches run side by side when there are two cores, on different node orders (the seed)
 and different first solutions; the best answer wins, ties to the first configuration.
 
-The default is our ruin and recreate around OR-Tools' greedy descent (ruin.py), from parallel
-cheapest insertion and from savings. Measured with OR-Tools 9.15 here, one process, Solomon at
+The default is our ruin and recreate around OR-Tools' greedy descent (ruin.py), started from
+PyVRP's routes when PyVRP can state the whole problem (peer_seed.py: plain time windows and
+capacities, no trips, ride limits, breaks or pins), else from parallel cheapest insertion and
+from savings. The seed takes PEER_SHARE of each search's time, then passes validate.py and the
+model's own check (`ReadAssignmentFromRoutes`) before OR-Tools descends and ruins from it.
+Measured 2026-12-05 at load 14-15 on 2 cores, one process, 10 s: RC105 R105 RC103 R111 at
+0.46 / 0.30 / 1.44 / 0.83% against 5.5 / 7.0 / 9.3 / 5.3% for ruin and recreate from insertion
+in the same minutes; R1_10_1 at 60 s 7.5% against 44% (docs/benchmarks.md has the full runs).
+
+OR-Tools' own iterated local search ("ILS": SISR ruin, annealing acceptance) iterates only
+through `SolveWithIteratedLocalSearch`; `SolveWithParameters` stops it at the first local
+optimum, which is what was measured below. Through its entry point, same load, 10 s: 2.9 /
+4.9 / 11.4 / 3.6% on the four above with the light operators of ruin.py, 4.3 / 3.6 / 11.9 / 3.7%
+with the default ones, better than ruin and recreate on three of four but far from the seed;
+44% on R1_10_1 at 60 s. It cannot start from given routes, so it is not in the default.
+
+Before the seed (figures below): Measured with OR-Tools 9.15 here, one process, Solomon at
 10 s, interleaved on RC101 RC105 RC201 R105 R201 R207 C101 (machine load 4-6 on 2 cores): mean gap
 guided local search 4.20%, ruin and recreate from insertion 2.19%, from savings 2.12% (R207: 5.7,
 7.5 and 3.5%: savings is the better start for long routes, insertion for RC1). On all 29
@@ -54,6 +69,8 @@ from ortools.util import optional_boolean_pb2
 from routing import ruin
 from routing.constraints import model_hooks
 from routing.model import build, initial_routes, make_layout, read_routes
+from routing.peer_seed import expressible, peer_routes
+from routing.peer_seed import load as load_peer
 from routing.problem import Problem
 
 # How often a child reads and sends its best routes: reading 1,000 routes costs a millisecond,
@@ -61,6 +78,10 @@ from routing.problem import Problem
 SEND_INTERVAL_S = 0.25
 
 Routes = dict[int, list[list[int]]]  # van -> trips -> problem job indices
+
+# The share of a search's time PyVRP gets for its seed; OR-Tools then checks it, descends and
+# ruins and recreates from it in the rest.
+PEER_SHARE = 0.85
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +99,8 @@ class Config:
     ruin_size: int = 10
     neighbors_ratio: float = 1.0
     min_neighbors: int = 1
+    # "pyvrp": start from PyVRP's routes when it can state the problem (peer_seed.py).
+    start_from: str | None = None
     # Any other search parameter, by its dotted path in RoutingSearchParameters, such as
     # ("local_search_operators.use_cross_exchange", True).
     options: tuple[tuple[str, Any], ...] = ()
@@ -96,10 +119,14 @@ GLS_SAVINGS = Config("gls-savings", first_solution="SAVINGS", options=REPAIR)
 ILS = Config("ils", metaheuristic="ILS")
 RR = Config("rr", metaheuristic="RR", options=REPAIR)
 RR_SAVINGS = Config("rr-savings", first_solution="SAVINGS", metaheuristic="RR", options=REPAIR)
+# The same two, started from PyVRP's routes when it can state the problem (peer_seed.py): each
+# process then runs PyVRP with its own seed, and OR-Tools improves and checks its answer.
+RR_PEER = replace(RR, name="rr-pyvrp", start_from="pyvrp")
+RR_SAVINGS_PEER = replace(RR_SAVINGS, name="rr-savings-pyvrp", start_from="pyvrp")
 # Ruin and recreate from parallel cheapest insertion first: it is what runs alone on one core.
 # From savings it wins the long routes (Solomon R2), from insertion the clustered ones (RC1).
 # Both replace guided local search, which stalls 2-4 points higher (module docstring).
-DEFAULT_PORTFOLIO: tuple[Config, ...] = (RR, RR_SAVINGS)
+DEFAULT_PORTFOLIO: tuple[Config, ...] = (RR_PEER, RR_SAVINGS_PEER)
 PREVIOUS_PORTFOLIO: tuple[Config, ...] = (GLS, GLS_SAVINGS)  # guided local search, for benchmarks
 # Descend to the nearest local optimum and stop: the end of a meal day's search
 # (scheduler/planning/day.py), so that a re-plan starts from a plan it cannot improve by
@@ -152,6 +179,7 @@ def _iterated(params: Any, config: Config) -> None:
     rr.recreate_strategy.heuristic = (
         routing_enums_pb2.FirstSolutionStrategy.LOCAL_CHEAPEST_INSERTION
     )
+    rr.ruin_composition_strategy = routing_ils_pb2.RuinCompositionStrategy.RUN_ONE_RANDOMLY
     strategy = rr.ruin_strategies.add()
     if config.ruin == "sisr":
         strategy.sisr.max_removed_sequence_size = config.ruin_size
@@ -162,6 +190,10 @@ def _iterated(params: Any, config: Config) -> None:
     else:
         strategy.spatially_close_routes.num_ruined_routes = max(1, config.ruin_size // 5)
     ils.improve_perturbed_solution = True
+    annealing = ils.reference_solution_acceptance_strategy.simulated_annealing
+    annealing.cooling_schedule_strategy = routing_ils_pb2.CoolingScheduleStrategy.EXPONENTIAL
+    annealing.automatic_temperatures = True
+    ils.best_solution_acceptance_strategy.greedy_descent.SetInParent()
 
 
 def _set_parameter(params: Any, path: str, value: Any) -> None:
@@ -240,12 +272,23 @@ def run_search(task: Task, send: Any) -> None:
                 send(("best", cost, read_routes(b, lambda var: var.Value()), now - started))
 
     b.model.AddAtSolutionCallback(on_solution)
-    start = None
-    if any(task.start.values()):
-        start = b.model.ReadAssignmentFromRoutes(initial_routes(b, task.start), True)
+    start, given = None, task.start
+    if task.config.start_from == "pyvrp" and not any(given.values()):
+        until = time.time() + PEER_SHARE * (task.deadline - task.margin_s - time.time())
+        given = peer_routes(task.problem, task.jobs, task.allowed, task.seed, until) or {}
+        stop_at = task.deadline - task.margin_s
+        params.time_limit.FromMilliseconds(max(1, int(1000 * (stop_at - time.time()))))
+    if any(given.values()):
+        start = b.model.ReadAssignmentFromRoutes(initial_routes(b, given), True)
+        if start is not None and given is not task.start:  # the seed is an answer already
+            send(("best", start.ObjectiveValue(), given, time.time() - started))
     solution = None
     if start is not None:
         solution = b.model.SolveFromAssignmentWithParameters(start, params)
+    if solution is None and task.config.metaheuristic == "ILS":
+        # The iterated local search runs only through its own entry point: with the plain
+        # Solve it stops at the first local optimum.
+        solution = b.model.SolveWithIteratedLocalSearch(params)
     if solution is None:
         solution = b.model.SolveWithParameters(params)
     if solution is None and best[0] == 2**63 and task.grace_s > 0:  # the limit came first
@@ -390,6 +433,9 @@ def run_plan(
 ) -> tuple[Outcome, list[Outcome]]:
     """Run the phases in turn, `width` searches side by side; the best outcome and them all."""
     best, every = Outcome(), []
+    seeded = any(c.start_from == "pyvrp" for p in plan for c in p.configs)
+    if seeded and expressible(base.problem, base.allowed):
+        load_peer()  # before the fork, so that no child spends its time importing it
     start, begun = base.start, time.time()
     total = deadline - begun
     shares = [p.share for p in plan]
@@ -421,3 +467,12 @@ def processes() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except AttributeError:  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+def idle_cores() -> int:
+    """The cores other work leaves free by the last minute's load average, at least one."""
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # not available here
+        return processes()
+    return max(1, min(processes(), processes() - int(load)))

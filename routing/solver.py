@@ -19,10 +19,11 @@ from routing.care.timing import needs_care_timing, retime_solution
 from routing.fill import FILL_SHARE, fill, wants_fill
 from routing.order import in_order
 from routing.params import DEFAULT_TIME_LIMIT_S, SolveParams
+from routing.peer_seed import expressible
 from routing.problem import Job, Problem
 from routing.reasons import Eligibility, eligibility, explain_dropped
 from routing.schedule import TimedRoute, time_route
-from routing.search import DEFAULT_PLAN, Outcome, Routes, Task, processes, run_plan
+from routing.search import DEFAULT_PLAN, Outcome, Routes, Task, idle_cores, processes, run_plan
 from routing.seed import start_routes
 from routing.slots import joined, slotted, wants_slots
 from routing.solution import Route, Solution, Summary, Unassigned
@@ -78,6 +79,12 @@ def _search(
     allowed = _with_pins(problem, jobs, allowed)
     plan = params.plan
     width = len(params.configs) if params.configs else min(2, processes())
+    seeded = any(c.start_from == "pyvrp" for c in plan[0].configs)
+    if seeded and not params.configs and expressible(problem, allowed):
+        # Two PyVRP seeds side by side only on two idle cores: sharing a core, each got half
+        # and the pair ended worse than one alone (R1_10_1 at 60 s, load 4-5 on 2 cores: 6.8%
+        # against 4.3%; Solomon 0.16% against 0.11%).
+        width = min(width, idle_cores())
     limit = deadline - time.time()
     search_deadline = deadline - _reserve(limit, len(jobs), wants_fill(problem))
     # A start OR-Tools accepts (seed.py), with a dispatcher's ordered jobs in their order.

@@ -9,7 +9,9 @@ No solver's own objective is trusted: every answer is re-checked by `check_route
 VRPTW check written for this module alone (not the engine's schedule.py), which counts a cost
 only for an answer that serves each customer at most once within its window and capacity.
 
-PyVRP and VROOM are the optional `bench` extra; they are imported only when asked for.
+VROOM is the optional `bench` extra; it and PyVRP are imported only when asked for. PyVRP is
+also what seeds our default search where it can state the problem (routing/peer_seed.py), so on
+these plain VRPTW instances `patronage` is PyVRP's answer, checked and improved by OR-Tools.
 """
 
 from __future__ import annotations

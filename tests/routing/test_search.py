@@ -15,7 +15,7 @@ from routing import solution_from_dict
 from routing.lab.bench import check_routes
 from routing.params import SolveParams
 from routing.reasons import eligibility
-from routing.search import GLS, Config, Task, portfolio
+from routing.search import GLS, ILS, Config, Task, portfolio
 from routing.solver import solve
 from tests.routing.line import two_vans_six_meals
 from tests.routing.solomon import first, solomon
@@ -118,3 +118,14 @@ def test_cli_solve_names_the_bad_field(tmp_path: Path) -> None:
     path.write_text(json.dumps({"vehicles": [], "jobs": [{"id": "a", "lcation": [1, 2]}]}))
     result = CliRunner().invoke(app, ["solve", str(path)])
     assert result.exit_code == 2 and "jobs[0].lcation: unknown field" in result.output
+
+
+def test_or_tools_iterated_local_search_runs_to_its_limit_and_serves_everyone() -> None:
+    """Through its own entry point it iterates (the plain Solve stopped at the first local
+    optimum, in a fraction of the budget)."""
+    problem = first(solomon("RC105"), 25)
+    started = time.perf_counter()
+    solution = solve(problem, SolveParams(time_limit_s=1.5, configs=(ILS,)))
+    elapsed = time.perf_counter() - started
+    assert solution.summary.unassigned == 0
+    assert 1.0 < elapsed < 1.5 + 0.35
