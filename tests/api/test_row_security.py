@@ -191,6 +191,8 @@ def test_the_api_works_under_an_ordinary_role(walled: tuple[World, str], role_ap
     assert browser.post("/login", data=who, follow_redirects=False).status_code == 303
     assert browser.get("/v1/me").json()["username"] == Role.dispatcher.value
     assert browser.get("/board").status_code == 200
+    stream = browser.get("/board/stream?day=2026-01-06&once=true")  # its own session, walled
+    assert stream.status_code == 200 and '"version": 1' in stream.text, stream.text
     token = world.tokens[("Maribor", Role.dispatcher)]
     api = TestClient(role_app, headers={"Authorization": f"Bearer {token}"})
     answer = api.get("/v1/clients")
