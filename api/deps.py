@@ -20,6 +20,7 @@ from api.csrf import SESSION_KEY
 from api.csrf import check as check_csrf
 from api.problems import ProblemError
 from scheduler.models import Role, User
+from scheduler.repositories.row_security import scope_to_municipality
 from scheduler.repositories.sessions import live_session
 from scheduler.repositories.users import find_user_by_id, user_for_token
 from scheduler.settings import Settings
@@ -119,6 +120,7 @@ def current_caller(request: Request, session: DbSession) -> Caller:
             check_csrf(request, request.headers.get(CSRF_HEADER))
     if user is None:
         raise _unauthorized()
+    scope_to_municipality(user.municipality_id, session=session)  # the wall behind the filter
     return _caller(user)
 
 

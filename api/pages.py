@@ -13,6 +13,7 @@ from api.deps import DbSession, session_user
 from api.i18n import Translator
 from api.problems import ProblemError
 from scheduler.models import Municipality, Role, User
+from scheduler.repositories.row_security import scope_to_municipality
 from scheduler.repositories.tenancy import get_municipality
 
 
@@ -48,6 +49,7 @@ def page_user_for(roles: tuple[Role, ...]) -> Callable[[Request, Session], PageU
             raise SignInRequired
         if user.role not in roles:
             raise ProblemError(403, "Role not allowed", f"{user.role.value} may not open this page")
+        scope_to_municipality(user.municipality_id, session=session)  # the wall behind the filter
         town = _town(session, user)
         return PageUser(user, town, translator_for(town, user))
 

@@ -30,6 +30,7 @@ from scheduler.intake.orders import Actor
 from scheduler.models import Service
 from scheduler.models.fields import Day
 from scheduler.repositories.plans import get_plan
+from scheduler.repositories.row_security import scope_to_municipality
 from scheduler.repositories.visit_pins import pin_visit, unpin_visit
 from scheduler.views.board import route_ids
 from scheduler.views.care_week import care_week
@@ -174,6 +175,7 @@ def _back_to_care(day: date) -> Response:
 
 def _snapshot(request: Request, municipality_id: int, day: date, service: Service) -> BoardSnapshot:
     with Session(request.app.state.engine) as session:
+        scope_to_municipality(municipality_id, session=session)  # the wall behind the filter
         plan = get_plan(municipality_id, day, service, session=session)
         version = current_version(session, municipality_id, plan)
         routes = (
