@@ -41,7 +41,7 @@ from scheduler.models.meals import (
     SubscriptionPause,
 )
 from scheduler.models.plans import Plan, PlanVersion, Route, RoutePin, Stop, Unassigned
-from scheduler.models.push import PushTarget
+from scheduler.models.push import PushTarget, WebhookDelivery
 from scheduler.models.roads import MatrixRow
 from scheduler.models.tenancy import (
     DateOverride,
@@ -116,4 +116,5 @@ __all__ = [
     "VisitPin",
     "VisitPlan",
     "VisitStatus",
+    "WebhookDelivery",
 ]
