@@ -256,4 +256,6 @@ ENDPOINTS: list[Endpoint] = [
     _e("GET", "/v1/webhooks", STAFF),
     _e("POST", "/v1/webhooks", STAFF, {"url": "https://gateway.example/hook", "label": "sms"}),
     _e("DELETE", "/v1/webhooks/{webhook_id}", STAFF),
+    _e("POST", "/v1/webhooks/{webhook_id}/test", STAFF),
+    _e("GET", "/v1/webhooks/{webhook_id}/deliveries", STAFF),
 ]
