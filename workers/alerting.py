@@ -38,6 +38,7 @@ from workers.publishers.base import (
     TransientPublishError,
 )
 from workers.settings import WorkerSettings
+from workers.webhook_deliveries import send_recorded
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +118,7 @@ def _send(
         return "failed"
     try:
         publisher = publisher_for(target, client, vapid_key=vapid_key, vapid_subject=vapid_subject)
-        publisher.publish(message)
+        send_recorded(session, target, publisher, message, "alert")
     except TransientPublishError as exc:
         status = "failed" if notice.attempts + 1 >= ws.publish_max_attempts else "retrying"
         record_notice(notice, status, error=str(exc), session=session)

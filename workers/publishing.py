@@ -58,6 +58,7 @@ from workers.publishers.base import (
     TransientPublishError,
 )
 from workers.settings import WorkerSettings
+from workers.webhook_deliveries import send_recorded
 
 log = logging.getLogger(__name__)
 
@@ -220,7 +221,7 @@ def deliver(
     try:
         message = message_for(session, pub, base_url)
         publisher = publisher_for(target, client, vapid_key=vapid_key, vapid_subject=vapid_subject)
-        publisher.publish(message)
+        send_recorded(session, target, publisher, message, "route.published")
     except TransientPublishError as exc:
         if tries >= ws.publish_max_attempts:
             return _fail(session, pub, f"gave up after {tries} tries: {exc}", tries)

@@ -28,3 +28,14 @@ class WebhookCreated(WebhookPublic):
         description="Signs every delivery (X-Patronage-Signature); shown only now. Creating "
         "the same URL again gives it a new secret."
     )
+
+
+class WebhookDeliveryPublic(BaseModel):
+    """One attempt to POST to the webhook: a route, an alert or a test."""
+
+    at: datetime
+    kind: str = Field(description="route.published, alert or webhook.test")
+    ok: bool = Field(description="The webhook answered 2xx.")
+    status_code: int | None = Field(description="The HTTP answer; null when none came.")
+    error: str = Field(description="Why it failed; empty when it did not.")
+    duration_ms: int

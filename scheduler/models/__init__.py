@@ -42,7 +42,7 @@ from scheduler.models.meals import (
     SubscriptionPause,
 )
 from scheduler.models.plans import Plan, PlanVersion, Route, RoutePin, Stop, Unassigned
-from scheduler.models.push import PushTarget
+from scheduler.models.push import PushTarget, WebhookDelivery
 from scheduler.models.roads import MatrixRow
 from scheduler.models.tenancy import (
     DateOverride,
@@ -119,4 +119,5 @@ __all__ = [
     "VisitPin",
     "VisitPlan",
     "VisitStatus",
+    "WebhookDelivery",
 ]

@@ -27,3 +27,17 @@ class PushTarget(SQLModel, table=True):
     label: str = Field(default="", max_length=120, description="What the dispatcher sees.")
     active: bool = True
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One attempt to POST to a webhook (a route, an alert or a test), kept so the admin
+    sees whether the gateway answers; only the last few per webhook are kept."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    push_target_id: int = Field(foreign_key="pushtarget.id", index=True, ondelete="CASCADE")
+    kind: str = Field(max_length=32, description="route.published, alert or webhook.test")
+    status_code: int | None = Field(default=None, description="None when no answer came")
+    error: str = Field(default="", max_length=300)
+    duration_ms: int = 0
+    created_at: datetime = Field(default_factory=utcnow)

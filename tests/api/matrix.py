@@ -292,4 +292,6 @@ ENDPOINTS: list[Endpoint] = [
         STAFF,
         {"start": "2098-03-02", "end": "2098-03-06", "reason": "hospital"},
     ),
+    _e("POST", "/v1/webhooks/{webhook_id}/test", STAFF),
+    _e("GET", "/v1/webhooks/{webhook_id}/deliveries", STAFF),
 ]

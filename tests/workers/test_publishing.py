@@ -8,7 +8,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from scheduler.db import session_scope
-from scheduler.models import Alert, Plan, PlanVersion, Publication, PushTarget, User
+from scheduler.models import (
+    Alert,
+    Plan,
+    PlanVersion,
+    Publication,
+    PushTarget,
+    User,
+    WebhookDelivery,
+)
+from scheduler.repositories.webhook_deliveries import recent_deliveries, record_delivery
 from tests.workers import servers
 from tests.workers.conftest import DAY
 from tests.workers.days import add_fleet, add_version
@@ -106,6 +115,14 @@ def test_gateway_answering_500_then_200_gets_it_once_and_the_record_says_so(
     assert row.delivered_at is not None
     assert len(gw.state.requests) == 2 and len(gw.state.accepted) == 1
     assert _alerts(pipeline_db) == []
+    # Each POST left its line for the admin page: the 500 with its error, then the 200.
+    with Session(pipeline_db) as session:
+        tries = session.exec(select(WebhookDelivery).order_by(col(WebhookDelivery.id))).all()
+    assert [(t.kind, t.status_code) for t in tries] == [
+        ("route.published", 500),
+        ("route.published", 200),
+    ]
+    assert "HTTP 500" in tries[0].error and tries[1].error == ""
 
 
 def test_failing_until_the_last_try_ends_in_an_alert(
@@ -210,3 +227,30 @@ def test_a_route_push_is_in_its_readers_language(pipeline_db: Engine, municipali
     )
     title, body = words["Viber gateway"]
     assert title.startswith("VAN-1: маршрут за ") and body.startswith("2 спирки.")
+
+
+KEY = {"secret": "k"}
+
+
+def test_only_the_newest_attempts_of_each_webhook_are_kept(
+    pipeline_db: Engine, municipality_id: int
+) -> None:
+    with session_scope(pipeline_db) as session:
+        one, two = (
+            save_target(
+                session, municipality_id, channel="webhook", address=url, secrets={"secret": "k"}
+            )
+            for url in ("https://a.example/hook", "https://b.example/hook")
+        )
+        assert one.id is not None and two.id is not None
+        for code in range(200, 207):
+            row = WebhookDelivery(
+                municipality_id=0, push_target_id=one.id, kind="t", status_code=code
+            )
+            record_delivery(municipality_id, row, session=session, keep=3)
+        other = WebhookDelivery(municipality_id=0, push_target_id=two.id, kind="t", status_code=500)
+        record_delivery(municipality_id, other, session=session, keep=3)
+        kept = recent_deliveries(municipality_id, [one.id, two.id], session=session, limit=10)
+        assert [d.status_code for d in kept[one.id]] == [206, 205, 204]
+        assert [d.status_code for d in kept[two.id]] == [500]
+        assert recent_deliveries(municipality_id + 999, [one.id], session=session) == {one.id: []}

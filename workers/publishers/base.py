@@ -100,6 +100,36 @@ class AlertMessage:
         return f"{self.municipality_id}:alert:{self.alert_id}"
 
 
+@dataclass(frozen=True)
+class ProbeMessage:
+    """What the admin's "send a test" POSTs: signed like a route, naming no route or person."""
+
+    delivery_id: str
+    municipality_id: int
+    sent_at: str
+    url: str
+    title: str
+    body: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"type": "webhook.test", **asdict(self)}
+
+    def as_json(self) -> bytes:
+        return _canonical(self.as_dict())
+
+    @property
+    def tags(self) -> str:
+        return "test"
+
+    @property
+    def priority(self) -> str:
+        return "default"
+
+    @property
+    def topic_name(self) -> str:
+        return f"{self.municipality_id}:test"
+
+
 class Message(Protocol):
     """What a publisher sends: a title, a text, a link, and the same bytes for signing."""
 
@@ -137,7 +167,11 @@ class Publisher(Protocol):
 
 
 class PublishError(Exception):
-    """The message was not delivered."""
+    """The message was not delivered; `status_code` is the HTTP answer when one came."""
+
+    def __init__(self, detail: str, status_code: int | None = None) -> None:
+        super().__init__(detail)
+        self.status_code = status_code
 
 
 class TransientPublishError(PublishError):
@@ -167,7 +201,7 @@ def check_response(response: httpx.Response) -> PublishResult:
         return PublishResult(code, response.text[:200])
     detail = f"HTTP {code}: {response.text[:200]}"
     if code in (404, 410):
-        raise TargetGoneError(detail)
+        raise TargetGoneError(detail, code)
     if code == 429 or code >= 500 or code == 408:
-        raise TransientPublishError(detail)
-    raise PermanentPublishError(detail)
+        raise TransientPublishError(detail, code)
+    raise PermanentPublishError(detail, code)
