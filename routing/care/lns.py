@@ -19,7 +19,14 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from routing.care.build import Builder
-from routing.care.insert import eject, place_by_regret, place_group, place_single, sync_groups
+from routing.care.insert import (
+    eject,
+    first_plan,
+    place_by_regret,
+    place_group,
+    place_single,
+    sync_groups,
+)
 from routing.search import processes
 
 LEFT_OUT = 10**7  # what an unplaced visit costs here: more than any plan can save
@@ -198,6 +205,8 @@ def improve(b: Builder, seed: int, deadline: float) -> None:
             end.close()
         except (AssertionError, OSError):
             child, conn = None, None
+    # Once the plan stands, a soft end may be passed wherever that pays (at its price).
+    b.all_late = True
     search = Search(b, random.Random(seed))
     search.run(deadline)
     if child is None or conn is None:
@@ -216,7 +225,13 @@ def improve(b: Builder, seed: int, deadline: float) -> None:
 
 
 def _child(conn: Connection, b: Builder, seed: int, deadline: float) -> None:
+    """The second search; where ends are soft it starts from a plan built late where that
+    pays from the first visit on: a day that must run late everywhere (a skill only one
+    caregiver has, asked for all day) is found that way, one that need not, the other."""
     try:
+        if any(job.late_cost_per_s > 0 for job in b.problem.jobs):
+            b = first_plan(b.problem, b.vans, time.time() + 0.2 * (deadline - time.time()), True)
+        b.all_late = True
         search = Search(b, random.Random(seed))
         search.run(deadline)
         conn.send((search.value(), b.snapshot()))
