@@ -90,6 +90,7 @@ class Builder:
         # time, and an end opens for a job that finds no place on time.
         self.late_ok: set[int] = set()
         self.all_late = False
+        self.soft = any(job.late_cost_per_s > 0 for job in problem.jobs)
         self.links = links(problem)
         self.by_distance = problem.objective.minimize == "distance"
         # Per van: the travel and cost matrices of its profile (looked up millions of times).
@@ -228,7 +229,7 @@ class Builder:
             job.preferred_vehicles
         ):
             cost += job.preference_cost
-        push = self.push_cost(state, pos, earliest + job.service, loc)
+        push = self.push_cost(state, pos, earliest + job.service, loc) if self.soft else 0
         cost += self.late_cost(j, earliest) + push
         return Place(state.van, pos, earliest, latest, cost, push)
 

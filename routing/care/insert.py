@@ -93,7 +93,7 @@ def place_sequential(b: Builder, jobs: Sequence[int], low: int, high: int) -> bo
 def _at(b: Builder, j: int, p: Place, t: int) -> int:
     """The place's cost with job j starting at t instead of at its earliest (a group part
     waits for its partner, and waiting past a soft end costs)."""
-    if t == p.earliest:
+    if t == p.earliest or not b.soft:
         return p.cost
     state, job = b.routes[p.van], b.problem.jobs[j]
     assert job.location_index is not None

@@ -225,11 +225,12 @@ def improve(b: Builder, seed: int, deadline: float) -> None:
 
 
 def _child(conn: Connection, b: Builder, seed: int, deadline: float) -> None:
-    """The second search; where ends are soft it starts from a plan built late where that
-    pays from the first visit on: a day that must run late everywhere (a skill only one
-    caregiver has, asked for all day) is found that way, one that need not, the other."""
+    """The second search. When the plan built on time leaves visits out and ends are soft, it
+    starts from a plan built late where that pays from the first visit on: a day that must
+    run late everywhere (a skill only one caregiver has, asked for all day) is found that
+    way, while the first search repairs the plan built on time."""
     try:
-        if any(job.late_cost_per_s > 0 for job in b.problem.jobs):
+        if b.soft and any(j not in b.placed for j in range(len(b.vans)) if b.vans[j]):
             b = first_plan(b.problem, b.vans, time.time() + 0.2 * (deadline - time.time()), True)
         b.all_late = True
         search = Search(b, random.Random(seed))
