@@ -1,11 +1,17 @@
 """Soft window ends in the care search: a visit whose end is soft is served late at its price
-rather than left out, and the price of a place counts what the visits after it lose."""
+rather than left out, and the price of a place counts what the visits after it lose; and the
+search's own plan stands when OR-Tools, started from it, returns less."""
 
 from __future__ import annotations
 
-from routing import Job, Sync, Vehicle
+from dataclasses import replace
+
+from routing import Job, Problem, Solution, Sync, Vehicle
 from routing.care.build import Builder
-from routing.solution import Step
+from routing.care.solve import solve_synced
+from routing.solution import Reason, Step, Summary, Unassigned
+from routing.solver import with_matrices
+from routing.validate import validate
 from tests.routing.test_care_solve import H, carer, day, solved, visit
 
 
@@ -38,3 +44,20 @@ def test_a_place_before_a_soft_visit_is_priced_with_the_lateness_it_causes() -> 
     assert before.push == 2 * 900
     assert after.push == 0
     assert before.cost - before.push == 300 + 900 - 600  # travel 0-1-2 instead of 0-2
+
+
+def test_the_plan_stands_when_or_tools_returns_less_than_it_was_given() -> None:
+    lift = Sync("lift", "simultaneous")
+    problem = day(
+        [carer("a"), carer("b")],
+        [visit("lift-1", sync=lift), visit("lift-2", sync=lift), visit("tea", at=2)],
+    )
+    empty = Solution(Summary(0, 0, 0, 0, 0, 3, 0.0), (), ())
+
+    def nothing(fixed: Problem, time_limit: float) -> Solution:
+        return replace(empty, unassigned=tuple(Unassigned(j.id, Reason.cost) for j in fixed.jobs))
+
+    solution = solve_synced(with_matrices(problem, None), 1.0, 0, nothing)
+    assert validate(problem, solution) == []
+    assert solution.assigned == {"lift-1", "lift-2", "tea"}
+    assert solution.unassigned == ()
