@@ -205,8 +205,9 @@ def improve(b: Builder, seed: int, deadline: float) -> None:
             end.close()
         except (AssertionError, OSError):
             child, conn = None, None
-    # Once the plan stands, a soft end may be passed wherever that pays (at its price).
-    b.all_late = True
+    # A plan built on time that leaves visits out may pass soft ends wherever that pays (at
+    # their price); one that serves everything stays on time, as the dispatcher set it.
+    b.all_late = _short(b)
     search = Search(b, random.Random(seed))
     search.run(deadline)
     if child is None or conn is None:
@@ -230,14 +231,22 @@ def _child(conn: Connection, b: Builder, seed: int, deadline: float) -> None:
     run late everywhere (a skill only one caregiver has, asked for all day) is found that
     way, while the first search repairs the plan built on time."""
     try:
-        if b.soft and any(j not in b.placed for j in range(len(b.vans)) if b.vans[j]):
+        if _short(b):
             b = first_plan(b.problem, b.vans, time.time() + 0.2 * (deadline - time.time()), True)
-        b.all_late = True
         search = Search(b, random.Random(seed))
         search.run(deadline)
         conn.send((search.value(), b.snapshot()))
     finally:
         conn.close()
+
+
+def _short(b: Builder) -> bool:
+    """Whether the plan built on time had no place on time for some visit whose end is soft
+    (it went in late, or is still out)."""
+    placed = b.placed
+    return b.soft and (
+        bool(b.late_ok) or any(j not in placed for j in range(len(b.vans)) if b.vans[j])
+    )
 
 
 def _context() -> Any:
