@@ -5,6 +5,11 @@ is taken where the caregiver is, or during the travel) with the break's windows 
 as OR-Tools and validate.py see it. Each route keeps, per position, the earliest time a new
 visit could start there and the latest start that keeps everything after it on time, so a
 candidate place costs a few additions to check.
+
+A soft window end (late_cost_per_s > 0) is kept hard until `late_ok` or `all_late` opens it;
+then a visit may start past it, and a place's cost counts its own lateness and what the soft
+visits after it lose by starting later (`push_cost`), while every visit already in the route
+keeps its hard bounds.
 """
 
 from __future__ import annotations

@@ -17,7 +17,9 @@ So the day is solved in steps:
    its partner (one person cannot start two visits at the same second). OR-Tools starts from
    the plan of step 2 and may move parts between caregivers, and everything around them.
 4. The answer is re-timed with breaks (care_timing), groups served in part are taken out whole,
-   and reasons are given against the original problem.
+   and reasons are given against the original problem. If OR-Tools returns less than the
+   plan of step 2 (no answer at all within a short budget on a loaded machine), that plan
+   stands.
 The price of step 3 is that OR-Tools keeps each group at the second step 2 gave it.
 """
 
