@@ -259,6 +259,7 @@ class Builder:
             old = self.start_of(state, k)
             if start <= old:
                 break  # from here on nothing moves
+            assert isinstance(item, int)  # located: a job
             extra += self.late_cost(item, start) - self.late_cost(item, old)
             ready = left = start + service
             where, pause = place, 0

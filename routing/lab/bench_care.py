@@ -199,7 +199,7 @@ def main(argv: Sequence[str]) -> None:
     from pathlib import Path
 
     from routing.exchange import read_problem, write_solution
-    from routing.solver import with_matrices
+    from routing.travel import with_matrices
 
     _, source, out, *rest = argv
     problem = with_matrices(read_problem(Path(source)), None)
