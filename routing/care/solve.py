@@ -126,8 +126,11 @@ def _explained(
     fixed: Problem, b: Builder, vans: list[tuple[int, ...]], deadline: float
 ) -> tuple[Unassigned, ...]:
     """Why each single visit the plan leaves out is out, as the engine explains its own."""
-    routes = {van: [[fixed.jobs[j] for j in jobs]] for van, jobs in b.job_routes().items()}
-    placed, index = b.placed, {job.id: j for j, job in enumerate(b.problem.jobs)}
+    # `fixed` leaves out the parts of groups not placed: jobs are matched by id, not index.
+    by_id = {job.id: job for job in fixed.jobs}
+    ids = [job.id for job in b.problem.jobs]
+    routes = {van: [[by_id[ids[j]] for j in jobs]] for van, jobs in b.job_routes().items()}
+    placed, index = b.placed, {jid: j for j, jid in enumerate(ids)}
     return tuple(
         Unassigned(job.id, explain_dropped(fixed, routes, job, vans[index[job.id]], deadline))
         for job in fixed.jobs
