@@ -5,6 +5,11 @@ is taken where the caregiver is, or during the travel) with the break's windows 
 as OR-Tools and validate.py see it. Each route keeps, per position, the earliest time a new
 visit could start there and the latest start that keeps everything after it on time, so a
 candidate place costs a few additions to check.
+
+A soft window end (late_cost_per_s > 0) is kept hard until `late_ok` or `all_late` opens it;
+then a visit may start past it, and a place's cost counts its own lateness and what the soft
+visits after it lose by starting later (`push_cost`), while every visit already in the route
+keeps its hard bounds.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ class Place:
     earliest: int
     latest: int
     cost: int
+    push: int = 0  # of `cost`: what the visits after it lose by starting later (soft ends)
 
 
 @dataclass
@@ -85,6 +91,11 @@ class Builder:
         self.problem = problem
         self.vans = vans  # per job: the vans that may serve it
         self.fixed: dict[int, int] = {}
+        # Jobs whose soft end is open (all of them once `all_late`): a plan is first built on
+        # time, and an end opens for a job that finds no place on time.
+        self.late_ok: set[int] = set()
+        self.all_late = False
+        self.soft = any(job.late_cost_per_s > 0 for job in problem.jobs)
         self.links = links(problem)
         self.by_distance = problem.objective.minimize == "distance"
         # Per van: the travel and cost matrices of its profile (looked up millions of times).
@@ -102,10 +113,22 @@ class Builder:
     # ---- items
 
     def windows(self, j: int) -> tuple[TimeWindow, ...]:
+        """Where job j may start: a soft end (late_cost_per_s > 0) is open, at its price."""
         if j in self.fixed:
             return ((self.fixed[j], self.fixed[j]),)
-        # Soft ends are kept hard here: a first plan need not be late anywhere.
-        return self.problem.jobs[j].time_windows or ((0, INF),)
+        job = self.problem.jobs[j]
+        if not job.time_windows:
+            return ((0, INF),)
+        if job.late_cost_per_s > 0 and (self.all_late or j in self.late_ok):
+            return (*job.time_windows[:-1], (job.time_windows[-1][0], INF))
+        return job.time_windows
+
+    def late_cost(self, j: int, start: int) -> int:
+        """What starting job j at `start` costs in lateness (0 for a hard end)."""
+        job = self.problem.jobs[j]
+        if job.late_cost_per_s <= 0:
+            return 0
+        return job.late_cost_per_s * max(0, start - job.time_windows[-1][1])
 
     def _item(self, v: Vehicle, item: Item) -> tuple[Sequence[TimeWindow], int, int | None]:
         """(windows, duration, location) of an item; a break has no location."""
@@ -162,11 +185,12 @@ class Builder:
             state.before.append(here)
         end = max(here.ready, here.left + self._dur(v, here.place, v.end_index) + here.pause)
         state.feasible, state.end = state.feasible and end <= closes, end
-        state.latest = self._latests(v, state.items, closes)
+        state.latest = self._latests(v, state, closes)
         state.after = self._after_all(state)
 
-    def _latests(self, v: Vehicle, items: list[Item], closes: int) -> list[int]:
+    def _latests(self, v: Vehicle, state: RouteState, closes: int) -> list[int]:
         """Latest start of each item that keeps everything after it, and the end, on time."""
+        items = state.items
         latest = [0] * len(items)
         located, place_next, pause, any_next = closes, v.end_index, 0, closes
         for i in range(len(items) - 1, -1, -1):
@@ -210,7 +234,36 @@ class Builder:
             job.preferred_vehicles
         ):
             cost += job.preference_cost
-        return Place(state.van, pos, earliest, latest, cost)
+        push = self.push_cost(state, pos, earliest + job.service, loc) if self.soft else 0
+        cost += self.late_cost(j, earliest) + push
+        return Place(state.van, pos, earliest, latest, cost, push)
+
+    def push_cost(self, state: RouteState, pos: int, departs: int, loc: int) -> int:
+        """The lateness the items from `pos` on gain when a visit at `loc` leaving at `departs`
+        goes before them; they keep their hard windows (see `latest`), soft ends are priced."""
+        v = self.problem.vehicles[state.van]
+        ready, left, where, pause, extra = departs, departs, loc, 0, 0
+        for k in range(pos, len(state.items)):
+            item = state.items[k]
+            windows, service, place = self._item(v, item)
+            if place is None:
+                start = _earliest(windows, ready)
+                if start is None:
+                    return INF
+                ready, pause = start + service, pause + service
+                continue
+            arrival = max(ready, left + self._dur(v, where, place) + pause)
+            start = _earliest(windows, arrival)
+            if start is None:
+                return INF
+            old = self.start_of(state, k)
+            if start <= old:
+                break  # from here on nothing moves
+            assert isinstance(item, int)  # located: a job
+            extra += self.late_cost(item, start) - self.late_cost(item, old)
+            ready = left = start + service
+            where, pause = place, 0
+        return extra
 
     def places(self, j: int, vans: Sequence[int] | None = None) -> list[Place]:
         found = []
@@ -288,6 +341,11 @@ class Builder:
             if job.preferred_vehicles and v.id not in job.preferred_vehicles:
                 cost += job.preference_cost
         cost += self._cost(v, here, v.end_index)
+        cost += sum(
+            self.late_cost(item, self.start_of(state, i))
+            for i, item in enumerate(state.items)
+            if isinstance(item, int)
+        )
         first = next(k for k, i in enumerate(state.items) if isinstance(i, int))
         begins = self.start_of(state, first) - first_leg if first == 0 else state.before[0].ready
         return cost, state.end - begins

@@ -42,7 +42,9 @@ def place_simultaneous(b: Builder, jobs: Sequence[int], lo: int = 0, hi: int = I
                 break
             t = max(a.earliest, c.earliest, lo)
             if a.van != c.van and t <= min(a.latest, c.latest, hi):
-                best = (a.cost + c.cost, t, a, c)
+                cost = _at(b, first, a, t) + _at(b, second, c, t)
+                if best is None or cost < best[0]:
+                    best = (cost, t, a, c)
     if best is None:
         return False
     _, t, a, c = best
@@ -77,14 +79,26 @@ def place_sequential(b: Builder, jobs: Sequence[int], low: int, high: int) -> bo
         for c in together:
             t = max(c.earliest, a.earliest + low)
             fits = t - a.earliest <= high and t <= c.latest
-            if fits and (best is None or a.cost + c.cost < best[0]):
-                best = (a.cost + c.cost, a, c, a.earliest, t)
+            cost = a.cost + _at(b, second, c, t)
+            if fits and (best is None or cost < best[0]):
+                best = (cost, a, c, a.earliest, t)
     if best is None:
         return False
     _, a, c, t1, t2 = best
     b.insert(first, a, t1)
     b.insert(second, c, t2)
     return True
+
+
+def _at(b: Builder, j: int, p: Place, t: int) -> int:
+    """The place's cost with job j starting at t instead of at its earliest (a group part
+    waits for its partner, and waiting past a soft end costs)."""
+    if t == p.earliest or not b.soft:
+        return p.cost
+    state, job = b.routes[p.van], b.problem.jobs[j]
+    assert job.location_index is not None
+    push = b.push_cost(state, p.pos, t + job.service, job.location_index)
+    return p.cost - b.late_cost(j, p.earliest) - p.push + b.late_cost(j, t) + push
 
 
 def _linked_apart(
@@ -101,7 +115,9 @@ def _linked_apart(
             t1 = max(a.earliest, c.earliest - high)
             t2 = max(c.earliest, t1 + low)
             if t1 <= a.latest and t2 <= c.latest:
-                best = (a.cost + c.cost, a, c, t1, t2)
+                cost = _at(b, first, a, t1) + _at(b, second, c, t2)
+                if best is None or cost < best[0]:
+                    best = (cost, a, c, t1, t2)
     return best
 
 
@@ -213,11 +229,14 @@ def _place_unit(b: Builder, unit: Sequence[int], lo: int, hi: int) -> bool:
     return True
 
 
-def first_plan(problem: Problem, vans: list[tuple[int, ...]], deadline: float) -> Builder:
+def first_plan(
+    problem: Problem, vans: Sequence[Sequence[int]], deadline: float, late: bool = False
+) -> Builder:
     """Pinned visits; visits few caregivers can make; groups in the order of their windows,
     each at its cheapest two caregivers; each preferred visit on its caregiver's day; then what
     is left by regret, and a visit still out by moving one other visit out of its way."""
     b = Builder(problem, vans)
+    b.all_late = late
     index = {job.id: j for j, job in enumerate(problem.jobs)}
     for v, vehicle in enumerate(problem.vehicles):
         pinned = [index[jid] for jid in problem.pinned.get(vehicle.id, ()) if vans[index[jid]]]
@@ -244,7 +263,24 @@ def first_plan(problem: Problem, vans: list[tuple[int, ...]], deadline: float) -
     for j in singles:
         if j not in b.placed and time.time() < deadline:
             eject(b, j)
+    place_late(b, ordered, singles, deadline)
     return b
+
+
+def place_late(b: Builder, groups: list[list[int]], singles: list[int], deadline: float) -> None:
+    """What found no place on time goes in late where its end is soft (a visit served late at
+    its price beats one not served): groups whole, then single visits by regret."""
+    placed = b.placed
+    out = [j for m in groups for j in m if j not in placed and all(b.vans[k] for k in m)]
+    out += [j for j in singles if j not in placed]
+    late = {j for j in out if b.problem.jobs[j].late_cost_per_s > 0}
+    if not late:
+        return
+    b.late_ok |= late
+    for members in groups:
+        if any(j in late for j in members) and not any(j in b.placed for j in members):
+            place_group(b, members)
+    place_by_regret(b, [j for j in singles if j in late and j not in b.placed], deadline)
 
 
 def _chronological(b: Builder, groups: list[list[int]]) -> None:

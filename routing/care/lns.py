@@ -19,7 +19,14 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from routing.care.build import Builder
-from routing.care.insert import eject, place_by_regret, place_group, place_single, sync_groups
+from routing.care.insert import (
+    eject,
+    first_plan,
+    place_by_regret,
+    place_group,
+    place_single,
+    sync_groups,
+)
 from routing.search import processes
 
 LEFT_OUT = 10**7  # what an unplaced visit costs here: more than any plan can save
@@ -198,6 +205,9 @@ def improve(b: Builder, seed: int, deadline: float) -> None:
             end.close()
         except (AssertionError, OSError):
             child, conn = None, None
+    # A plan built on time that leaves visits out may pass soft ends wherever that pays (at
+    # their price); one that serves everything stays on time, as the dispatcher set it.
+    b.all_late = _short(b)
     search = Search(b, random.Random(seed))
     search.run(deadline)
     if child is None or conn is None:
@@ -216,12 +226,27 @@ def improve(b: Builder, seed: int, deadline: float) -> None:
 
 
 def _child(conn: Connection, b: Builder, seed: int, deadline: float) -> None:
+    """The second search. When the plan built on time leaves visits out and ends are soft, it
+    starts from a plan built late where that pays from the first visit on: a day that must
+    run late everywhere (a skill only one caregiver has, asked for all day) is found that
+    way, while the first search repairs the plan built on time."""
     try:
+        if _short(b):
+            b = first_plan(b.problem, b.vans, time.time() + 0.2 * (deadline - time.time()), True)
         search = Search(b, random.Random(seed))
         search.run(deadline)
         conn.send((search.value(), b.snapshot()))
     finally:
         conn.close()
+
+
+def _short(b: Builder) -> bool:
+    """Whether the plan built on time had no place on time for some visit whose end is soft
+    (it went in late, or is still out)."""
+    placed = b.placed
+    return b.soft and (
+        bool(b.late_ok) or any(j not in placed for j in range(len(b.vans)) if b.vans[j])
+    )
 
 
 def _context() -> Any:

@@ -17,7 +17,9 @@ So the day is solved in steps:
    its partner (one person cannot start two visits at the same second). OR-Tools starts from
    the plan of step 2 and may move parts between caregivers, and everything around them.
 4. The answer is re-timed with breaks (care_timing), groups served in part are taken out whole,
-   and reasons are given against the original problem.
+   and reasons are given against the original problem. If OR-Tools returns less than the
+   plan of step 2 (no answer at all within a short budget on a loaded machine), that plan
+   stands.
 The price of step 3 is that OR-Tools keeps each group at the second step 2 gave it.
 """
 
@@ -33,8 +35,8 @@ from routing.care.insert import first_plan, sync_groups
 from routing.care.lns import improve
 from routing.care.timing import retime_solution
 from routing.problem import Problem
-from routing.reasons import eligibility
-from routing.solution import Cause, Reason, Solution, Unassigned, why
+from routing.reasons import eligibility, explain_dropped
+from routing.solution import Cause, Reason, Route, Solution, Step, Summary, Unassigned, Why, why
 
 Inner = Callable[..., Solution]
 BUILD_SHARE = 0.2  # at most this share of the budget for the first plan
@@ -94,8 +96,12 @@ def solve_synced(problem: Problem, time_limit: float, seed: int, inner: Inner) -
     fixed, left_out = fixed_problem(problem, b)
     remaining = max(0.1, time_limit - (time.time() - started))
     answer = inner(fixed, time_limit=remaining)
-    answer = _whole_groups(problem, answer)
-    answer = retime_solution(problem, answer, timing=fixed)
+    answer = retime_solution(problem, _whole_groups(problem, answer), timing=fixed)
+    # OR-Tools starts from the plan but may return less (no answer at all within a short
+    # budget on a loaded machine): the plan itself then stands.
+    own = retime_solution(problem, _plan_of(problem, b), timing=fixed)
+    if (len(own.assigned), -own.summary.cost) > (len(answer.assigned), -answer.summary.cost):
+        answer = replace(own, unassigned=_explained(fixed, b, vans, started + time_limit))
     reasons = {u.id: u for u in answer.unassigned}
     unassigned = []
     for j, (job, check) in enumerate(zip(problem.jobs, checks, strict=True)):
@@ -116,6 +122,38 @@ def solve_synced(problem: Problem, time_limit: float, seed: int, inner: Inner) -
     return replace(answer, summary=summary, unassigned=tuple(unassigned))
 
 
+def _explained(
+    fixed: Problem, b: Builder, vans: list[tuple[int, ...]], deadline: float
+) -> tuple[Unassigned, ...]:
+    """Why each single visit the plan leaves out is out, as the engine explains its own."""
+    # `fixed` leaves out the parts of groups not placed: jobs are matched by id, not index.
+    by_id = {job.id: job for job in fixed.jobs}
+    ids = [job.id for job in b.problem.jobs]
+    routes = {van: [[by_id[ids[j]] for j in jobs]] for van, jobs in b.job_routes().items()}
+    placed, index = b.placed, {jid: j for j, jid in enumerate(ids)}
+    return tuple(
+        _dropped(job.id, explain_dropped(fixed, routes, job, vans[index[job.id]], deadline))
+        for job in fixed.jobs
+        if index[job.id] not in placed and vans[index[job.id]]
+    )
+
+
+def _plan_of(problem: Problem, b: Builder) -> Solution:
+    """The search's plan as a solution of routes in order, to be timed."""
+    routes = tuple(
+        Route(
+            problem.vehicles[van].id,
+            (
+                Step("start", arrival=0),
+                *(Step("job", arrival=0, id=problem.jobs[j].id, start=0) for j in jobs),
+                Step("end", arrival=0),
+            ),
+        )
+        for van, jobs in b.job_routes().items()
+    )
+    return Solution(Summary(0, 0, 0, 0, 0, 0, 0.0), routes, ())
+
+
 def _whole_groups(problem: Problem, answer: Solution) -> Solution:
     """Take out the served parts of any group that is not served whole."""
     served = answer.assigned
@@ -132,3 +170,7 @@ def _whole_groups(problem: Problem, answer: Solution) -> Solution:
         for r in answer.routes
     )
     return replace(answer, routes=routes)
+
+
+def _dropped(job_id: str, cause: Why) -> Unassigned:
+    return Unassigned(job_id, cause.reason, cause)

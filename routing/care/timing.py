@@ -13,7 +13,7 @@ start is then moved as late as the first visit allows: a caregiver does not wait
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from routing.problem import Break, Job, Problem, TimeWindow, Vehicle
 from routing.solution import Reason, Route, Solution, Step, Summary, Unassigned
@@ -236,9 +236,29 @@ def retime_solution(
             dropped.append(Unassigned(seq.pop().id, Reason.shift))
             timed = time_care_route(timing, vehicle, seq)
         if seq:
-            priced.append((route_of(vehicle, timed), timed.late_cost))
+            route_timed = route_of(vehicle, timed)
+            if timing is problem:
+                priced.append((route_timed, timed.late_cost))
+            else:
+                priced.append(_late_on(problem, route_timed))
     unassigned = (*solution.unassigned, *dropped)
     return solution_of(problem, priced, unassigned, solution.summary.solve_time_s)
+
+
+def _late_on(problem: Problem, route: Route) -> tuple[Route, int]:
+    """The route's steps with their lateness against `problem`'s own windows, and its late
+    cost: a sync part fixed to one second for timing may be past its soft end there."""
+    jobs = {j.id: j for j in problem.jobs}
+    steps, cost = [], 0
+    for s in route.steps:
+        job = jobs.get(s.id or "") if s.type == "job" else None
+        if job is None or s.start is None or not job.time_windows:
+            steps.append(s)
+            continue
+        late = max(0, s.start - job.time_windows[-1][1])
+        cost += late * job.late_cost_per_s
+        steps.append(replace(s, late=late))
+    return replace(route, steps=tuple(steps)), cost
 
 
 def solution_of(

@@ -17,7 +17,7 @@ from routing.care.sync import pinned, synced_starts
 from routing.care.timing import retime_solution, span_of
 from routing.lab.caregen import CareDay, CareDayConfig, care_day
 from routing.params import SolveParams
-from routing.problem import Job
+from routing.problem import Job, Problem
 from routing.reasons import eligibility
 from routing.search import GLS, ILS, Task, portfolio, processes
 from routing.solution import Reason, Route, Solution, Step, Summary, Unassigned
@@ -57,10 +57,14 @@ def ours(day: CareDay, limit: float, seed: int) -> Solution:
 
 
 def exact(day: CareDay, limit: float, seed: int) -> Solution:
+    return exact_model(day.problem, limit, seed)
+
+
+def exact_model(problem: Problem, limit: float, seed: int) -> Solution:
     """OR-Tools alone on the exact sync model (care.add_sync: equal cumuls, different vehicles,
     gap inequalities, all or none), the engine's own searches side by side, no first plan;
     its routes are timed with every sync constraint by care_sync.py."""
-    problem, started = day.problem, time.time()
+    started = time.time()
     checks = eligibility(problem)
     jobs = tuple(i for i, c in enumerate(checks) if c.reason is None)
     allowed = tuple(checks[i].vans for i in jobs)
@@ -186,3 +190,23 @@ def markdown(records: Sequence[CareRecord]) -> str:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(row) + " |" for row in rows(records)]
     return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str]) -> None:
+    """`python -m routing.lab.bench_care exact PROBLEM OUT [SECONDS]`: the exact sync model on
+    a problem in the exchange format (the HHCRSP instances' converter writes one), for the
+    published-instance table of docs/benchmarks.md."""
+    from pathlib import Path
+
+    from routing.exchange import read_problem, write_solution
+    from routing.travel import with_matrices
+
+    _, source, out, *rest = argv
+    problem = with_matrices(read_problem(Path(source)), None)
+    write_solution(exact_model(problem, float(rest[0]) if rest else 10.0, 0), Path(out))
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])

@@ -1,0 +1,63 @@
+"""Soft window ends in the care search: a visit whose end is soft is served late at its price
+rather than left out, and the price of a place counts what the visits after it lose; and the
+search's own plan stands when OR-Tools, started from it, returns less."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from routing import Job, Problem, Solution, Sync, Vehicle
+from routing.care.build import Builder
+from routing.care.solve import solve_synced
+from routing.solution import Reason, Step, Summary, Unassigned
+from routing.solver import with_matrices
+from routing.validate import validate
+from tests.routing.test_care_solve import H, carer, day, solved, visit
+
+
+def test_a_two_person_visit_with_a_soft_end_is_served_late_rather_than_left_out() -> None:
+    # b starts at 09:30, after the window's end: on time, the visit has no second caregiver.
+    late_starter = Vehicle("b", start_index=0, end_index=0, time_window=(9 * H + 1800, 16 * H))
+    lift = Sync("lift", "simultaneous")
+    soft = {"time_windows": ((9 * H, 9 * H + 600),), "late_cost_per_s": 1, "sync": lift}
+    problem = day([carer("a"), late_starter], [visit("lift-1", **soft), visit("lift-2", **soft)])
+    solution = solved(problem)  # validate.py: every rule held
+    assert solution.unassigned == ()
+    starts = [s for r in solution.routes for s in r.steps if s.type == "job"]
+    assert {s.start for s in starts} == {9 * H + 1800 + 300}  # together, when b can be there
+    assert all(isinstance(s, Step) and (s.late or 0) > 0 for s in starts)
+
+
+def test_a_place_before_a_soft_visit_is_priced_with_the_lateness_it_causes() -> None:
+    # x is due at 09:00 sharp (soft); a 30-minute visit before it makes it 30 min and more late.
+    x = visit("x", at=2, service=600, time_windows=((9 * H, 9 * H),), late_cost_per_s=2)
+    y = Job("y", location_index=1, service=1800, time_windows=((8 * H + 1800, 16 * H),))
+    problem = day([Vehicle("a", start_index=0, end_index=0, time_window=(8 * H, 16 * H))], [x, y])
+    b = Builder(problem, [(0,), (0,)])
+    b.all_late = True
+    state = b.routes[0]
+    b.insert(0, b.place(0, state, 0))  # type: ignore[arg-type]
+    before = b.place(1, state, 0)
+    after = b.place(1, state, 1)
+    assert before is not None and after is not None
+    # y at 08:30 to 09:00, then 900 s to x: x starts 09:15, 900 s late at 2 per second.
+    assert before.push == 2 * 900
+    assert after.push == 0
+    assert before.cost - before.push == 300 + 900 - 600  # travel 0-1-2 instead of 0-2
+
+
+def test_the_plan_stands_when_or_tools_returns_less_than_it_was_given() -> None:
+    lift = Sync("lift", "simultaneous")
+    problem = day(
+        [carer("a"), carer("b")],
+        [visit("lift-1", sync=lift), visit("lift-2", sync=lift), visit("tea", at=2)],
+    )
+    empty = Solution(Summary(0, 0, 0, 0, 0, 3, 0.0), (), ())
+
+    def nothing(fixed: Problem, time_limit: float) -> Solution:
+        return replace(empty, unassigned=tuple(Unassigned(j.id, Reason.cost) for j in fixed.jobs))
+
+    solution = solve_synced(with_matrices(problem, None), 1.0, 0, nothing)
+    assert validate(problem, solution) == []
+    assert solution.assigned == {"lift-1", "lift-2", "tea"}
+    assert solution.unassigned == ()
