@@ -5,9 +5,9 @@ latest plans of the other days of the same week (Monday to Sunday): the minutes 
 works on those days come off their `max_week_minutes`, and the rest caps the day's working
 window. Continuity across the days is not asked of the planner yet: tried as a preference for
 the caregiver who made the same visit on the other days, it lowered continuity on the generated
-week (65% of recurring visits kept by the same caregiver without it, 25% with it), because the
-home-care search's ruin-and-recreate chases preferences across the whole day
-(docs/benchmarks.md, "Care week").
+week (66% of recurring visits kept by the same caregiver without it, 25% with it, one run
+each), because the home-care search's ruin-and-recreate chases preferences across the whole
+day (docs/benchmarks.md, "Care week").
 `planning/week.py` plans the days of a week in order, so each day sees the days before it; a
 re-plan of a later day (a sickness on Wednesday re-plans Thursday and Friday) sees them all.
 """
