@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -312,6 +314,15 @@ def hours_command(
     write_pdf(pdf_file, page, "PDF")
 
 
+@contextmanager
+def bench_folder(folder: Path | None) -> Iterator[Path]:
+    """Where a benchmark keeps its database: `folder` (kept), else a scratch folder (removed)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        where = folder or Path(scratch)
+        where.mkdir(parents=True, exist_ok=True)
+        yield where
+
+
 def bench_care_command(
     visits: int = typer.Option(300, min=1, help="Visits on the benchmark day."),
     caregivers: int = typer.Option(40, min=2, help="Caregivers."),
@@ -323,9 +334,7 @@ def bench_care_command(
     """Time a generated municipality's care day from the freeze to the stored plan."""
     from scheduler.lab.bench_care import markdown, run_care_bench
 
-    with tempfile.TemporaryDirectory() as scratch:
-        where = folder or Path(scratch)
-        where.mkdir(parents=True, exist_ok=True)
+    with bench_folder(folder) as where:
         console().print(f"Setting up in {where} (not timed), then planning ({time_limit:g} s)")
         # No live bar (as bench-meals): its thread would make the solver start its searches
         # through a forkserver, and the benchmark would time that start-up, not the work.
@@ -364,9 +373,7 @@ def bench_care_week_command(
     """Time a generated municipality's care week, Monday to Friday, planned day by day."""
     from scheduler.lab.bench_care_week import markdown, run_week_bench
 
-    with tempfile.TemporaryDirectory() as scratch:
-        where = folder or Path(scratch)
-        where.mkdir(parents=True, exist_ok=True)
+    with bench_folder(folder) as where:
         console().print(f"Setting up in {where} (not timed), then the week ({time_limit:g} s/day)")
         r = run_week_bench(where, visits=visits, caregivers=caregivers, seed=seed,
                            time_limit=time_limit, week_limit_min=week_hours * 60,
