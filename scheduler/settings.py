@@ -22,6 +22,12 @@ class Settings(BaseSettings):
     database_url: str = Field(
         default="", description="SQLAlchemy URL; empty means SQLite at var/patronage.db."
     )
+    migration_database_url: str = Field(
+        default="",
+        description="The schema owner's URL, used by `patronage db upgrade` alone; empty means "
+        "the database URL. The API, workers and clock connect as an ordinary role (no superuser, "
+        "no BYPASSRLS), so row-level security holds for them.",
+    )
     redis_url: str = Field(default="", description="Redis URL; empty means no Redis (eager).")
     secret_key: str = Field(
         default="dev-only-secret-change-me", description="Signs links and webhooks."

@@ -13,9 +13,11 @@ from __future__ import annotations
 import os
 import re
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -24,6 +26,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
+from sqlalchemy import create_engine, make_url, text
 
 from scheduler.settings import Settings
 from tests.services import free_port
@@ -106,12 +109,80 @@ def _answers(url: str) -> bool:
         return False
 
 
+def test_compose_processes_connect_as_the_ordinary_role_and_migrate_as_the_owner() -> None:
+    spec = yaml.safe_load((DEPLOY / "compose.yaml").read_text(encoding="utf-8"))
+    owner = spec["services"]["postgres"]["environment"]["POSTGRES_USER"]
+    initdb = (DEPLOY / "postgres" / "initdb.sh").read_text(encoding="utf-8")
+    app_role = re.search(r"-v app_role=(\w+)", initdb)
+    assert app_role is not None
+    for name in SERVICES:
+        env = {**spec["x-app"]["environment"], **spec["services"][name].get("environment", {})}
+        assert make_url(env["PATRONAGE_DATABASE_URL"]).username == app_role.group(1), name
+        assert make_url(env["PATRONAGE_MIGRATION_DATABASE_URL"]).username == owner, name
+
+
+def _psql() -> str:
+    """Debian's psql, else the one the pgserver wheel ships with its server."""
+    found = shutil.which("psql")
+    if found:
+        return found
+    import pgserver._commands as commands
+
+    bundled = Path(commands.POSTGRES_BIN_PATH) / "psql"
+    if not bundled.exists():
+        pytest.skip("no psql to run deploy/postgres/app-role.sql with")
+    return str(bundled)
+
+
+@contextmanager
+def app_role(owner_url: str) -> Iterator[str]:
+    """deploy/postgres/app-role.sql run as the owner; the new role's URL. Dropped afterwards."""
+    name, password = f"patronage_app_{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+    owner = make_url(owner_url)
+    libpq = owner.set(drivername="postgresql").render_as_string(hide_password=False)
+    script = DEPLOY / "postgres" / "app-role.sql"
+    words = [_psql(), "-q", "-v", "ON_ERROR_STOP=1", "-v", f"owner={owner.username}"]
+    words += ["-v", f"app_role={name}", "-v", f"app_password={password}", "-f", str(script)]
+    subprocess.run([*words, libpq], check=True, timeout=60)
+    try:
+        yield owner.set(username=name, password=password).render_as_string(hide_password=False)
+    finally:
+        admin = create_engine(owner_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE usename = :n AND pid <> pg_backend_pid()"
+                ),
+                {"n": name},
+            )
+            conn.execute(text(f"DROP OWNED BY {name}"))
+            conn.execute(text(f"DROP ROLE {name}"))
+        admin.dispose()
+
+
 def test_the_compose_services_run_as_written(
     postgres_url: str, redis_url: str, tmp_path: Path
 ) -> None:
+    """As compose runs them: migrations as the schema's owner, before the ordinary role
+    exists for the tables (default privileges grant it the new ones), the rest as that role."""
+    with app_role(postgres_url) as role_url:
+        _run_the_services(postgres_url, role_url, redis_url, tmp_path)
+        engine = create_engine(role_url)
+        with engine.connect() as conn:
+            rights = conn.execute(
+                text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+            ).one()
+            assert tuple(rights) == (False, False)
+            assert conn.execute(text("SELECT count(*) FROM municipality")).scalar_one() >= 0
+        engine.dispose()
+
+
+def _run_the_services(owner_url: str, role_url: str, redis_url: str, tmp_path: Path) -> None:
     env = {
         **os.environ,
-        "PATRONAGE_DATABASE_URL": postgres_url,
+        "PATRONAGE_DATABASE_URL": role_url,
+        "PATRONAGE_MIGRATION_DATABASE_URL": owner_url,
         "PATRONAGE_REDIS_URL": redis_url,
         "PATRONAGE_VAR_DIR": str(tmp_path),
         "PATRONAGE_SECRET_KEY": "deploy-test-secret",

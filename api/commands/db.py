@@ -6,7 +6,6 @@ import typer
 
 from api.console import console
 from scheduler import migrate
-from scheduler.settings import get_settings
 from workers.upkeep import prune_access_records_job
 
 app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -14,8 +13,9 @@ app = typer.Typer(help="Database schema.", no_args_is_help=True)
 
 @app.command("upgrade")
 def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
-    """Create or migrate the configured database (PATRONAGE_DATABASE_URL, else SQLite)."""
-    url = get_settings().effective_database_url
+    """Create or migrate the configured database as its owner (PATRONAGE_MIGRATION_DATABASE_URL,
+    else PATRONAGE_DATABASE_URL, else SQLite)."""
+    url = migrate.owner_url()
     migrate.upgrade(url, revision)
     console().print(f"[green]Database at revision {revision}[/green]: {_safe(url)}")
 
