@@ -123,8 +123,8 @@ def plan_day(
     solution = _standing(problem, old, kept) if service == "meals" and base else None
     if solution is None:
         solution = _solve(problem, time_limit, meals=service == "meals")
+        refuse_broken(problem, solution)
     elapsed = time.perf_counter() - started
-    refuse_broken(problem, solution)
     routes = route_rows(built, solution, reported_stops(old), kept, travel)
     unassigned = blame_breakdowns(unassigned_rows(built, solution), old, built.out_of_service)
     cut_off = travel.unreachable if isinstance(travel, Valhalla | MatrixStore) else ()
@@ -194,7 +194,7 @@ def _standing(
         return None  # nothing cancelled, or a stop to place
     held = {s.job_id: s.start_s for _, stops in old for s in stops if s.job_id}
     solution = as_they_stand(problem, held)
-    if solution is None or hard_violations(problem, solution):
+    if solution is None or hard_violations(problem, solution):  # the one check it gets
         return None
     return solution
 
