@@ -272,9 +272,7 @@ STOPS_PER_ROUND = 8
 CARE_BENCHMARK = TownSize(clients=100, vans=2, kitchens=1, caregivers=40, visits=300)
 # The city day (issue: 2,000 deliveries from 5 kitchens with 40 vans): 2,200 meal clients give
 # about 2,000 deliveries on a Monday (some eat on other weekdays, some collect at the canteen).
-CITY_BENCHMARK = TownSize(
-    clients=2200, vans=40, kitchens=5, caregivers=10, visits=30, area="sofia"
-)
+CITY_BENCHMARK = TownSize(clients=2200, vans=40, kitchens=5, caregivers=10, visits=30, area="sofia")
 
 
 @dataclass(frozen=True)

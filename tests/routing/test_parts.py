@@ -70,7 +70,6 @@ def test_a_job_any_van_may_serve_keeps_the_day_whole() -> None:
     assert len(split(replace(problem, jobs=(*problem.jobs, free)))) == 1
 
 
-
 def test_parts_are_dealt_to_lanes_that_end_together() -> None:
     sizes = [651, 520, 348, 264, 209]
     fake = [replace(two_kitchens(), jobs=tuple(meal(f"j{i}", 0) for i in range(n))) for n in sizes]
