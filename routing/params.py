@@ -49,6 +49,9 @@ class SolveParams:
     search: Search = Search.default
     configs: tuple[Config, ...] | None = None
     first_answer_grace_s: float = 0.0
+    # Searches side by side (None: one per core, two at most); 1 when the caller already runs
+    # other work on the other core (parts.py: two kitchens at once).
+    width: int | None = None
 
     def __post_init__(self) -> None:
         if self.time_limit_s is not None and not self.time_limit_s > 0:
@@ -57,6 +60,8 @@ class SolveParams:
             raise ValueError(f"Expected seed >= 0, got {self.seed}")
         if self.first_answer_grace_s < 0:
             raise ValueError(f"Expected first_answer_grace_s >= 0, got {self.first_answer_grace_s}")
+        if self.width is not None and self.width < 1:
+            raise ValueError(f"Expected width >= 1, got {self.width}")
         if self.configs is not None and not self.configs:
             raise ValueError("Expected at least one search configuration in configs")
 

@@ -12,6 +12,7 @@ which are cheap and themselves stop looking once the budget is spent.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 
 from routing.care.solve import has_sync, solve_synced, without_lone_sync
@@ -19,6 +20,7 @@ from routing.care.timing import needs_care_timing, retime_solution
 from routing.fill import FILL_SHARE, fill, wants_fill
 from routing.order import in_order
 from routing.params import DEFAULT_TIME_LIMIT_S, SolveParams
+from routing.parts import solve_parts, split, wants_parts
 from routing.peer_seed import expressible
 from routing.problem import Job, Problem
 from routing.reasons import Eligibility, eligibility, explain_dropped
@@ -42,6 +44,14 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Solution:
     limit = params.time_limit_s or problem.options.time_limit_s or DEFAULT_TIME_LIMIT_S
     seed = params.seed if params.seed is not None else problem.options.seed or 0
     problem = without_lone_sync(with_matrices(problem, params.travel))
+    parts = split(problem) if wants_parts(problem) else [problem]
+    if len(parts) > 1:  # kitchens that share no van: one search each (parts.py)
+
+        def one(part: Problem, seconds: float, width: int | None) -> Solution:
+            inner = replace(params, time_limit_s=seconds, seed=seed, travel=None, width=width)
+            return solve(part, inner)
+
+        return solve_parts(problem, parts, started + limit, one, params.width or processes())
     if has_sync(problem):  # groups are placed whole and fixed in time first: care/solve.py
 
         def inner(fixed: Problem, time_limit: float) -> Solution:
@@ -57,7 +67,7 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Solution:
     if wants_fill(problem) and fill(problem, routes, _left_out(problem, checks, routes), deadline):
         timed, _ = _timed(problem, routes)
     unassigned = _unassigned(problem, checks, routes, deadline)
-    solution = _solution(timed, unassigned, time.time() - started)
+    solution = assembled(timed, unassigned, time.time() - started)
     # Breaks get their place and steps, balance its cost: care/timing.py.
     return retime_solution(problem, solution) if needs_care_timing(problem) else solution
 
@@ -78,7 +88,7 @@ def _search(
     allowed = tuple(None if checks[i].vans == everyone else checks[i].vans for i in jobs)
     allowed = _with_pins(problem, jobs, allowed)
     plan = params.plan
-    width = len(params.configs) if params.configs else min(2, processes())
+    width = len(params.configs) if params.configs else params.width or min(2, processes())
     seeded = any(c.start_from == "pyvrp" for c in plan[0].configs)
     if seeded and not params.configs and expressible(problem, allowed):
         # Two PyVRP seeds side by side only on two idle cores: sharing a core, each got half
@@ -187,7 +197,10 @@ def _unassigned(
     return out
 
 
-def _solution(timed: list[TimedRoute], unassigned: list[Unassigned], seconds: float) -> Solution:
+def assembled(
+    timed: Sequence[TimedRoute], unassigned: Sequence[Unassigned], seconds: float
+) -> Solution:
+    """The solution of timed routes and what was left out, with its summary."""
     routes: tuple[Route, ...] = tuple(t.route for t in timed)
     summary = Summary(
         cost=sum(t.cost for t in timed),

@@ -294,7 +294,10 @@ def bench_meals_command(
     seed: int = typer.Option(7, "--seed", help="Seed of the generated town."),
     clients: int = typer.Option(600, min=1, help="Meal clients."),
     vans: int = typer.Option(16, min=1, help="Vans (MEALS_BENCHMARK: shared by work)."),
-    kitchens: int = typer.Option(2, min=1, max=2, help="Kitchens."),
+    kitchens: int = typer.Option(2, min=1, max=5, help="Kitchens (Kazanlak: 1-2, Sofia: 1-5)."),
+    area: str = typer.Option(
+        "kazanlak", "--area", help="kazanlak (the town day) or sofia (the city day)."
+    ),
     folder: Path | None = typer.Option(None, help="Keep the database here [a temporary dir]."),
     record: Path | None = typer.Option(None, "--record", help="Append the row to this file."),
     problem_json: Path | None = typer.Option(
@@ -308,13 +311,17 @@ def bench_meals_command(
     from scheduler.lab.bench_meals import markdown, run_meal_bench
     from scheduler.lab.synthetic import MEALS_BENCHMARK, TownSize
 
-    size = TownSize(
-        clients=clients,
-        vans=vans,
-        kitchens=kitchens,
-        caregivers=MEALS_BENCHMARK.caregivers,
-        visits=MEALS_BENCHMARK.visits,
-    )
+    try:
+        size = TownSize(
+            clients=clients,
+            vans=vans,
+            kitchens=kitchens,
+            caregivers=MEALS_BENCHMARK.caregivers,
+            visits=MEALS_BENCHMARK.visits,
+            area=area,
+        )
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
     if fleet:
         bench_fleet(size, seed, time_limit, folder, record)
         return
@@ -335,8 +342,8 @@ def bench_meals_command(
         f"kitchen sheets {r.kitchen_s:.2f} s, total {r.total_s:.1f} s; {r.distance_km:.1f} km, "
         f"late {r.late_s} s, longest ride {r.longest_ride_min:.0f} min (limit "
         f"{r.ride_limit_min}), {r.over_ride_limit} over the limit, {r.unassigned} unassigned, "
-        f"{r.routes} routes / {r.trips} trips; {verdict} the target (< 30 s, none over the "
-        "ride limit, none unassigned)"
+        f"{r.routes} routes / {r.trips} trips; peak memory {r.peak_mb:.0f} MB; {verdict} the "
+        f"target (<= {r.target_s:g} s, none over the ride limit, none unassigned)"
     )
     if record is not None:
         append_row(record, markdown(r, machine()))

@@ -41,13 +41,17 @@ class TownSize:
 
     clients: int = 300  # meal clients (care-only clients are added for the visits)
     vans: int = 6
-    kitchens: int = 1  # 1 or 2
+    kitchens: int = 1  # 1 or 2 (Kazanlak), 1 to 5 (Sofia)
     caregivers: int = 20
     visits: int = 120  # visit plans
+    area: str = "kazanlak"  # a key of AREAS: where the town is and how its kitchens deliver
 
     def __post_init__(self) -> None:
-        if not 1 <= self.kitchens <= len(KITCHEN_SITES):
-            raise ValueError(f"Expected 1 to {len(KITCHEN_SITES)} kitchens, got {self.kitchens}")
+        if self.area not in AREAS:
+            raise ValueError(f"Expected an area among {sorted(AREAS)}, got {self.area!r}")
+        sites = len(AREAS[self.area].kitchen_sites)
+        if not 1 <= self.kitchens <= sites:
+            raise ValueError(f"Expected 1 to {sites} kitchens, got {self.kitchens}")
         if self.vans < self.kitchens:
             raise ValueError(f"Expected at least one van per kitchen, got {self.vans} vans")
         if self.clients < 0 or self.visits < 0 or self.caregivers < 0:
@@ -110,6 +114,56 @@ MEAL_WINDOWS = (
     ((12, 0), (13, 30), 10),
     ((12, 30), (14, 0), 6),
 )
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where a generated town lies and how its kitchens deliver."""
+
+    places: tuple[Place, ...]
+    kitchen_sites: tuple[tuple[str, str, str, float, float], ...]
+    windows: tuple[tuple[tuple[int, int], tuple[int, int], int], ...]  # start, end, weight
+    shift: tuple[str, str]  # the vans' shift
+    trips: tuple[int, ...]  # max_trips drawn from these
+    walkable: int  # the first places are the town's own districts (walking caregivers)
+
+
+KAZANLAK_AREA = Area(PLACES, KITCHEN_SITES, MEAL_WINDOWS, ("10:30", "14:30"), (2, 2, 3), 7)
+
+# A Sofia-size city: dense districts (blocks of flats), five district kitchens. A city kitchen
+# cooks earlier and delivers over five hours (10:00-15:00) in three rounds a van, so that a
+# van serves about 50 clients a day, against about 35 in Kazanlak's 11:00-14:00: with a
+# three- or four-hour window 40 vans cannot carry 2,000 meals at 3 minutes a stop (50 stops
+# take 200 minutes with the drive between them, and two reloads 40 more; `patronage fleet`
+# found 13 vans needed for Lyulin's 520 stops with 10:30-14:30; docs/benchmarks.md).
+SOFIA_PLACES = (
+    Place("София, Лозенец", 23.3200, 42.6750, 8, 0.8),
+    Place("София, Младост", 23.3800, 42.6500, 12, 1.2),
+    Place("София, Люлин", 23.2500, 42.7150, 12, 1.2),
+    Place("София, Надежда", 23.3000, 42.7350, 9, 1.0),
+    Place("София, Красно село", 23.2850, 42.6850, 8, 0.8),
+    Place("София, Оборище", 23.3450, 42.6990, 7, 0.6),
+    Place("София, Дружба", 23.4050, 42.6650, 9, 1.0),
+    Place("София, Овча купел", 23.2450, 42.6800, 6, 0.9),
+    Place("София, Център", 23.3219, 42.6977, 9, 0.7),
+    Place("София, Студентски град", 23.3400, 42.6500, 5, 0.7),
+)
+SOFIA_KITCHENS = (
+    ("K1", "Кухня Център", "ул. Граф Игнатиев 20, София", 23.3250, 42.6930),
+    ("K2", "Кухня Младост", "бул. Александър Малинов 5, София", 23.3750, 42.6470),
+    ("K3", "Кухня Люлин", "бул. Царица Йоанна 40, София", 23.2550, 42.7150),
+    ("K4", "Кухня Надежда", "бул. Ломско шосе 120, София", 23.2980, 42.7330),
+    ("K5", "Кухня Дружба", "бул. Цветан Лазаров 14, София", 23.4000, 42.6680),
+)
+SOFIA_WINDOWS = (
+    ((10, 0), (15, 0), 60),
+    ((10, 0), (12, 30), 12),
+    ((11, 0), (13, 30), 12),
+    ((12, 0), (14, 30), 10),
+    ((12, 30), (15, 0), 6),
+)
+SOFIA_AREA = Area(SOFIA_PLACES, SOFIA_KITCHENS, SOFIA_WINDOWS, ("09:30", "15:30"), (3,), 10)
+AREAS = {"kazanlak": KAZANLAK_AREA, "sofia": SOFIA_AREA}
 
 FEMALE = (
     "Мария",
@@ -216,6 +270,9 @@ VAN_KMH = 35.0
 ROAD_CIRCUITY = 1.3
 STOPS_PER_ROUND = 8
 CARE_BENCHMARK = TownSize(clients=100, vans=2, kitchens=1, caregivers=40, visits=300)
+# The city day (issue: 2,000 deliveries from 5 kitchens with 40 vans): 2,200 meal clients give
+# about 2,000 deliveries on a Monday (some eat on other weekdays, some collect at the canteen).
+CITY_BENCHMARK = TownSize(clients=2200, vans=40, kitchens=5, caregivers=10, visits=30, area="sofia")
 
 
 @dataclass(frozen=True)
@@ -258,7 +315,7 @@ def generate_town(
             {
                 "external_id": "P1",
                 "name": "Общинска трапезария Казанлък",
-                "address": KITCHEN_SITES[0][2],
+                "address": AREAS[size.area].kitchen_sites[0][2],
                 "kitchen": "K1",
             }
         ],
@@ -308,7 +365,7 @@ def _kitchens(size: TownSize) -> Rows:
     return [
         {"external_id": ext, "name": name, "address": address, "lon": f"{lon:.6f}",
          "lat": f"{lat:.6f}", "hot_meal_minutes": "90"}
-        for ext, name, address, lon, lat in KITCHEN_SITES[: size.kitchens]
+        for ext, name, address, lon, lat in AREAS[size.area].kitchen_sites[: size.kitchens]
     ]  # fmt: skip
 
 
@@ -321,12 +378,13 @@ def _nearest_kitchen(kitchens: Rows, point: tuple[float, float]) -> str:
 def _meal_clients(rnd: random.Random, size: TownSize, kitchens: Rows) -> tuple[Rows, list[str]]:
     rows: Rows = []
     alone: list[str] = []
-    weights = [p.weight for p in PLACES]
+    area = AREAS[size.area]
+    weights = [p.weight for p in area.places]
     diets = _shares(rnd, DIETS, size.clients)
     for number in range(1, size.clients + 1):
-        place = rnd.choices(PLACES, weights=weights)[0]
+        place = rnd.choices(area.places, weights=weights)[0]
         lon, lat = _near(rnd, place.lon, place.lat, place.spread_km)
-        (start, end, _) = rnd.choices(MEAL_WINDOWS, weights=[w[2] for w in MEAL_WINDOWS])[0]
+        (start, end, _) = rnd.choices(area.windows, weights=[w[2] for w in area.windows])[0]
         ext = f"C{number:04d}"
         rows.append({
             "external_id": ext, "name": _person(rnd), "address": _address(rnd, place),
@@ -367,6 +425,7 @@ def _vans(rnd: random.Random, size: TownSize, kitchens: Rows, clients: Rows) -> 
     least), the way a municipality gives a kitchen of villages more vans per client than a town
     kitchen: shared by head count, Shipka's 93 village stops got 2 vans, which no plan can fit
     into 11:00-14:00 (docs/meals.md, "Sizing the fleet")."""
+    area = AREAS[size.area]
     share = {k["external_id"]: 1 for k in kitchens}
     load = {k["external_id"]: 0.0 for k in kitchens}
     for client in clients:
@@ -382,8 +441,8 @@ def _vans(rnd: random.Random, size: TownSize, kitchens: Rows, clients: Rows) -> 
                 "external_id": f"V{number:02d}", "kitchen": kitchen,
                 "name": f"Бус {number} (СТ {rnd.randint(1000, 9999)} КА)",
                 "capacity_portions": str(rnd.choice((48, 56, 64))), "capacity_boxes": "8",
-                "shift_start": "10:30", "shift_end": "14:30",
-                "max_trips": str(rnd.choice((2, 2, 3))),
+                "shift_start": area.shift[0], "shift_end": area.shift[1],
+                "max_trips": str(rnd.choice(area.trips)),
             })  # fmt: skip
     return rows
 
@@ -406,12 +465,14 @@ def _driver(rnd: random.Random, number: int, van: str) -> dict[str, str]:
 
 def _caregivers(rnd: random.Random, size: TownSize) -> Rows:
     rows: Rows = []
+    places = AREAS[size.area].places
     for number in range(1, size.caregivers + 1):
         skills = [s for s, share in SKILL_SHARE if rnd.random() < share] or ["household"]
         if number <= 2:  # somebody must be able to do every kind of visit, two-person ones too
             skills = [s for s, _ in SKILL_SHARE]
         mode = _pick_str(rnd, MODES)
-        place = PLACES[rnd.randrange(7)] if mode == "foot" else rnd.choice(PLACES)
+        walkable = AREAS[size.area].walkable
+        place = places[rnd.randrange(walkable)] if mode == "foot" else rnd.choice(places)
         lon, lat = _near(rnd, place.lon, place.lat, place.spread_km)
         part_time = rnd.random() < 0.15
         start, end = (
@@ -432,7 +493,8 @@ def _visits(
     rnd: random.Random, size: TownSize, meal_clients: Rows, caregivers: Rows, kitchens: Rows
 ) -> tuple[Rows, Rows]:
     """Care-only clients and the visit plans (some in linked pairs, some for two people)."""
-    care_only = _care_only_clients(rnd, max(1, size.visits // 5) if size.visits else 0, kitchens)
+    count = max(1, size.visits // 5) if size.visits else 0
+    care_only = _care_only_clients(rnd, count, kitchens, AREAS[size.area].places)
     people = [c["external_id"] for c in meal_clients] + [c["external_id"] for c in care_only]
     visits: Rows = []
     while len(visits) < size.visits:
@@ -451,10 +513,12 @@ def _visits(
     return care_only, visits
 
 
-def _care_only_clients(rnd: random.Random, count: int, kitchens: Rows) -> Rows:
+def _care_only_clients(
+    rnd: random.Random, count: int, kitchens: Rows, places: tuple[Place, ...]
+) -> Rows:
     rows: Rows = []
     for number in range(1, count + 1):
-        place = rnd.choice(PLACES)
+        place = rnd.choice(places)
         lon, lat = _near(rnd, place.lon, place.lat, place.spread_km)
         rows.append({
             "external_id": f"H{number:04d}", "name": _person(rnd), "address": _address(rnd, place),

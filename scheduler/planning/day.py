@@ -15,6 +15,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 import routing
+from routing.standing import as_they_stand
 from routing.travel import with_matrices
 from routing.validate import hard_violations
 from scheduler.errors import DomainError, InvalidInputError
@@ -119,9 +120,11 @@ def plan_day(
     travel = provider_for(municipality_id, get_settings(), problem.travel, session.connection())
     problem = with_matrices(problem, travel)
     started = time.perf_counter()
-    solution = _solve(problem, time_limit, meals=service == "meals")
+    solution = _standing(problem, old, kept) if service == "meals" and base else None
+    if solution is None:
+        solution = _solve(problem, time_limit, meals=service == "meals")
+        refuse_broken(problem, solution)
     elapsed = time.perf_counter() - started
-    refuse_broken(problem, solution)
     routes = route_rows(built, solution, reported_stops(old), kept, travel)
     unassigned = blame_breakdowns(unassigned_rows(built, solution), old, built.out_of_service)
     cut_off = travel.unreachable if isinstance(travel, Valhalla | MatrixStore) else ()
@@ -177,6 +180,23 @@ def refuse_broken(problem: routing.Problem, solution: routing.Solution) -> None:
         more = f" (and {len(broken) - 3} more)" if len(broken) > 3 else ""
         found = "; ".join(str(v) for v in broken[:3]) + more
         raise BrokenPlanError(f"the plan breaks hard rules ({rules}) and was not stored: {found}")
+
+
+def _standing(
+    problem: routing.Problem, old: RouteRows, kept: dict[str, KeptPart]
+) -> routing.Solution | None:
+    """The old routes less the stops cancelled since, when that is all that changed and they
+    break no hard rule (routing/standing.py): a late cancellation re-published in a moment,
+    every other stop at its old time. None sends the day to the search."""
+    before = {s.job_id for _, stops in old for s in stops if s.kind == "job" and s.job_id}
+    now = {j.id for j in problem.jobs} | {j for part in kept.values() for j in part.job_ids}
+    if not before - now or now - before:
+        return None  # nothing cancelled, or a stop to place
+    held = {s.job_id: s.start_s for _, stops in old for s in stops if s.job_id}
+    solution = as_they_stand(problem, held)
+    if solution is None or hard_violations(problem, solution):  # the one check it gets
+        return None
+    return solution
 
 
 def _solve(problem: routing.Problem, time_limit: float | None, *, meals: bool) -> routing.Solution:

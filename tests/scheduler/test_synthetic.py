@@ -11,6 +11,7 @@ import pytest
 from scheduler.intake.calendar import parse_hhmm, parse_weekdays
 from scheduler.intake.importing.rows import COLUMNS, SCHEMAS
 from scheduler.lab.synthetic import (
+    CITY_BENCHMARK,
     KINDS,
     MEALS_BENCHMARK,
     TownSize,
@@ -117,3 +118,20 @@ def test_visits_look_like_the_field() -> None:
         assert len(able) >= int(v["caregivers_needed"])
         assert not v["preferred_caregivers"] or v["preferred_caregivers"] in able
     assert {g["mode"] for g in town.rows["caregivers"]} == {"car", "foot", "bus"}
+
+
+def test_the_city_day_has_five_kitchens_in_sofia_and_vans_for_each() -> None:
+    town = generate_town(seed=7, size=CITY_BENCHMARK)
+    meal = [c for c in town.rows["clients"] if c["weekdays"]]
+    assert len(meal) == 2200 and len(town.rows["vehicles"]) == 40
+    vans = Counter(v["kitchen"] for v in town.rows["vehicles"])
+    assert set(vans) == {"K1", "K2", "K3", "K4", "K5"} and min(vans.values()) >= 3
+    sofia = (23.32, 42.70)
+    assert all(abs(float(c["lon"]) - sofia[0]) < 0.2 and abs(float(c["lat"]) - sofia[1]) < 0.2
+               for c in meal)  # fmt: skip
+    assert all("10:00" <= c["window_start"] < c["window_end"] <= "15:00" for c in meal)
+    assert {v["shift_start"] for v in town.rows["vehicles"]} == {"09:30"}
+    with pytest.raises(ValueError, match="area"):
+        TownSize(area="plovdiv")
+    with pytest.raises(ValueError, match="kitchens"):
+        TownSize(kitchens=6, area="sofia")
