@@ -27,16 +27,12 @@ from routing.care.insert import (
     place_single,
     sync_groups,
 )
-from routing.care.repair import repair
 from routing.search import processes
 
 LEFT_OUT = 10**7  # what an unplaced visit costs here: more than any plan can save
 LONGER = 1000  # and per second of its service (a two-hour visit: 7.2e6, below LEFT_OUT)
 THRESHOLD = 0.01  # the accepting threshold starts at this share of the first plan's cost
 CRUNCH = 0.3  # how often a visit left out clears its window on every route that could take it
-# The last share of the time repairs what ruin and recreate left out: it took 0-4 more jobs
-# on the generated care days (docs/benchmarks.md, "Home-care service").
-REPAIR_SHARE = 0.1
 
 
 class Search:
@@ -193,15 +189,7 @@ def _middle(windows: Sequence[tuple[int, int]]) -> int:
 
 
 def improve(b: Builder, seed: int, deadline: float) -> None:
-    """Improve the plan until the deadline: ruin and recreate, then a repair of what is still
-    left out (care/repair.py) in the last `REPAIR_SHARE` of the time."""
-    searched = deadline - REPAIR_SHARE * max(0.0, deadline - time.time())
-    _search(b, seed, searched)
-    repair(b, deadline)
-
-
-def _search(b: Builder, seed: int, deadline: float) -> None:
-    """Ruin and recreate until the deadline: one search here and, with a second core, another
+    """Improve the plan until the deadline: one search here and, with a second core, another
     with another seed in a child process; the better plan is kept in `b`.
 
     Fork copies the plan for free; a process that may not have children (a daemon, such as a
