@@ -118,7 +118,11 @@ def _arrival(problem: Problem, j: int, v: Vehicle, places: dict[int, list[int]])
     here = problem.jobs[j].location_index
     assert here is not None and v.start_index is not None  # with_matrices
     best = min([durations[v.start_index][here]] + [durations[q][here] for q in places if q != here])
-    groups = {sync.group if (sync := problem.jobs[k].sync) else k for k in places[here]}
+    # The halves of a visit for two are made by two caregivers; linked visits may be one's.
+    groups = {
+        sync.group if (sync := problem.jobs[k].sync) and sync.type == "simultaneous" else k
+        for k in places[here]
+    }
     return best // len(groups)
 
 
