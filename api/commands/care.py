@@ -330,6 +330,9 @@ def bench_care_command(
     seed: int = typer.Option(7, "--seed", help="Seed of the generated town."),
     folder: Path | None = typer.Option(None, help="Keep the database here [a temporary dir]."),
     record: Path | None = typer.Option(None, "--record", help="Append the row to this file."),
+    problem_out: Path | None = typer.Option(
+        None, "--problem-out", help="Write the day's routing problem (JSON) here."
+    ),
 ) -> None:
     """Time a generated municipality's care day from the freeze to the stored plan."""
     from scheduler.lab.bench_care import markdown, run_care_bench
@@ -345,6 +348,7 @@ def bench_care_command(
             seed=seed,
             time_limit=time_limit,
             note=lambda line: console().print(f"  {line}"),
+            problem_out=problem_out,
         )
     verdict = "[green]meets[/green]" if r.meets_target else "[red]misses[/red]"
     console().print(

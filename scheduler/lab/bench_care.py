@@ -22,6 +22,7 @@ from pathlib import Path
 from sqlmodel import Session
 
 import routing
+from routing.exchange import write_problem
 from scheduler.db import session_scope
 from scheduler.intake.calendar import local_today, parse_weekdays
 from scheduler.intake.cutoff import freeze_day
@@ -106,6 +107,7 @@ def run_care_bench(
     seed: int = 7,
     time_limit: float = 20.0,
     note: Progress = lambda _: None,
+    problem_out: Path | None = None,
 ) -> CareBench:
     size = size_for(visits, seed, replace(CARE_BENCHMARK, caregivers=caregivers))
     note(f"{size.visits} visit plans give {visits}+ visits on a Monday")
@@ -123,6 +125,8 @@ def run_care_bench(
         note(f"{day}: {freeze.item_count} visits frozen and planned")
         municipality = get_municipality(mid, session=session)
         context = PlanContext(session, municipality, day, freeze, night_before)
+        if problem_out is not None:  # the day as planned, for routing/lab/care_capacity.py
+            write_problem(build_care(context).problem, problem_out)
         return _figures(context, version, time_limit, frozen - started, planned - frozen)
 
 

@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from routing.exchange import read_problem
 from scheduler.intake.cutoff import freeze_day
 from scheduler.intake.orders import Actor
 from scheduler.intake.visit_requests import VisitIn, carry_meal, request_visit
@@ -238,8 +239,11 @@ def test_a_lunch_carried_on_a_visit_leaves_the_vans(sqlite_engine: Engine) -> No
 
 
 def test_the_benchmark_runs_end_to_end_on_a_small_town(tmp_path: Path) -> None:
-    result = run_care_bench(tmp_path, visits=12, caregivers=4, time_limit=1.5)
+    day_file = tmp_path / "day.json"
+    result = run_care_bench(tmp_path, visits=12, caregivers=4, time_limit=1.5, problem_out=day_file)
     assert result.visits >= 12 and result.caregivers >= 1
+    written = read_problem(day_file)  # the day as planned, for routing/lab/care_capacity.py
+    assert len(written.jobs) == result.jobs and len(written.vehicles) == result.caregivers
     assert result.served + result.unassigned == result.visits and result.served > 0
     assert result.violations == []  # every hard constraint, as routing/validate.py checks them
     assert result.freeze_s > 0 and result.plan_s > 0
