@@ -9,7 +9,7 @@ import typer
 from rich.table import Table
 from sqlalchemy import inspect
 
-from api.console import console, office_words, progress
+from api.console import console, office_words, progress, said
 from api.i18n import Translator
 from api.problems import ProblemError
 from api.ratelimit import buckets_for, charge
@@ -46,7 +46,8 @@ def import_command(
     """
     engine = get_engine()
     if not inspect(engine).has_table("municipality"):
-        console().print("[red]The database has no tables yet; run `patronage db upgrade`.[/red]")
+        empty = said().gettext("The database has no tables yet; run `patronage db upgrade`.")
+        console().print(empty, style="red", markup=False)
         raise typer.Exit(2)
     _warn_if_settings_ignored(municipality, timezone, locale)
     _check_rate(municipality)
