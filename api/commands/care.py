@@ -22,10 +22,19 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlmodel import Session
 
-from api.commands.planning import parse_day, refusals, refuse, town, write, write_pdf, written
+from api.commands.planning import (
+    check_day,
+    parse_day,
+    parse_month,
+    refusals,
+    refuse,
+    town,
+    write,
+    write_pdf,
+    written,
+)
 from api.console import append_row, console, machine, said
 from api.i18n import Translator
-from scheduler.dates import check_plan_day
 from scheduler.db import session_scope
 from scheduler.intake.attendance import Check, record_check
 from scheduler.intake.availability import report_sick
@@ -42,7 +51,6 @@ from scheduler.reports.attendance_sheets import caregiver_hours_csv, client_hour
 from scheduler.reports.caregiver_day import caregiver_day
 from scheduler.reports.caregiver_ical import caregiver_calendar, issue_calendar_link
 from scheduler.repositories.care import get_caregiver_by_external_id
-from scheduler.settings import get_settings
 from scheduler.views.care_week import care_week
 from scheduler.views.workload import care_workload
 from scheduler.wording import N_
@@ -176,7 +184,7 @@ def sick_command(
         mid = found.id or 0
         carer = _caregiver(mid, caregiver, session)
         moment = _moment(found, when, at)
-        check_plan_day(found, when, get_settings(), field="--date", now=moment)
+        check_day(found, when, "--date", now=moment)
         start = parse_hhmm(since) if since else None
         by = Actor("cli", Role.dispatcher, now=moment)
         report_sick(mid, carer.id or 0, when, session=session, by=by, from_time=start)
@@ -307,7 +315,7 @@ def hours_command(
     """Monthly hours of home care per client and per caregiver, from check-ins."""
     with refusals(), session_scope() as session:
         found = town(municipality, session)
-        figures = monthly_hours(found.id or 0, month, session=session)
+        figures = monthly_hours(found.id or 0, parse_month(month), session=session)
     t = said()
     summary = t.gettext(
         "%(month)s: %(given)s h of care given, %(worked)s h by %(caregivers)s caregivers who "

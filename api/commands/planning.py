@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -24,9 +24,9 @@ from sqlmodel import Session
 
 from api.console import append_row, console, machine, progress, said, speak_for
 from api.i18n import Translator
-from scheduler.dates import check_plan_day
+from scheduler.dates import plan_window
 from scheduler.db import session_scope
-from scheduler.errors import CutoffPassedError, DomainError, NotFoundError
+from scheduler.errors import CutoffPassedError, DomainError, InvalidInputError, NotFoundError
 from scheduler.intake.cutoff import freeze_day
 from scheduler.models import Municipality, PlanVersion, Service
 from scheduler.models.fields import EARLIEST_DAY, LATEST_DAY, Day
@@ -37,7 +37,7 @@ from scheduler.reports.kitchen import KitchenDay, kitchen_day
 from scheduler.reports.kitchen_sheets import kitchen_csv, kitchen_html
 from scheduler.reports.pdf import html_to_pdf
 from scheduler.reports.statement_sheets import statement_dict, statements_csv, statements_html
-from scheduler.reports.statements import Statement, month_statements
+from scheduler.reports.statements import Statement, month_bounds, month_statements
 from scheduler.repositories.clients import get_client_by_external_id
 from scheduler.repositories.plans import unassigned_of
 from scheduler.repositories.tenancy import get_municipality_by_name
@@ -99,6 +99,29 @@ def refuse(message: str) -> NoReturn:
     does (Click's own usage frame would be English)."""
     console().print(message, style="red", markup=False)
     raise typer.Exit(code=2)
+
+
+def check_day(found: Municipality, day: date, field: str, now: datetime | None = None) -> None:
+    """Refuse (exit 1), in the office's words, a day outside the window that can be planned."""
+    first, last = plan_window(found, get_settings(), now)
+    if not first <= day <= last:
+        t = said()
+        outside = t.gettext(
+            "%(field)s: %(day)s is outside the days that can be planned now (%(first)s to %(last)s)"
+        )
+        values = {"field": field, "day": t.short_day(day), "first": t.short_day(first),
+                  "last": t.short_day(last)}  # fmt: skip
+        console().print(outside % values, style="red", markup=False)
+        raise typer.Exit(code=1)
+
+
+def parse_month(text: str) -> str:
+    """A month from the command line, YYYY-MM, refused in the office's words."""
+    try:
+        month_bounds(text)
+    except InvalidInputError:
+        refuse(said().gettext("expected a month as YYYY-MM, got %(text)s") % {"text": repr(text)})
+    return text
 
 
 _DAY: TypeAdapter[date] = TypeAdapter(Day)
@@ -189,7 +212,7 @@ def plan_command(
         found = town(municipality, session)
         when = parse_day(day)
         mid = found.id or 0
-        check_plan_day(found, when, get_settings(), field="DATE")
+        check_day(found, when, "DATE")
         freeze = freeze_day(mid, when, service, session=session, reason="patronage plan")
         session.commit()  # the freeze stands even if planning fails
         t = said()
@@ -342,6 +365,7 @@ def statement_command(
                 unknown = said().gettext("no client %(id)s") % {"id": repr(client)}
                 refuse(unknown)
             client_id = row.id
+        month = parse_month(month)
         statements = month_statements(mid, month, session=session, client_id=client_id)
     t = said()
     print_statements(statements, t)

@@ -6,12 +6,11 @@ from pathlib import Path
 
 import typer
 
-from api.commands.planning import parse_day, refusals, town, written
+from api.commands.planning import parse_day, parse_month, refusals, town, written
 from api.console import said
 from scheduler.db import session_scope
 from scheduler.reports.labels import DEFAULT_SHEET, SHEETS
 from scheduler.reports.outputs import write_day_sheets, write_month
-from scheduler.reports.statements import month_bounds
 from scheduler.wording import N_
 
 
@@ -47,9 +46,9 @@ def month_report_command(
 ) -> None:
     """The month's report per service (HTML, PDF, CSV) and the month's statements."""
     with refusals(), session_scope() as session:
-        month_bounds(month)
         found = town(municipality, session, language)
-        paths = write_month(found.id or 0, month, folder, session=session, words=said())
+        paths = write_month(found.id or 0, parse_month(month), folder, session=session,
+                            words=said())  # fmt: skip
     _list(paths)
 
 

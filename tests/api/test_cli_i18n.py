@@ -159,6 +159,7 @@ def _office_day(name: str, folder: Path) -> list[str]:
         _run("statement", MONTH, *town, "--client", "nobody", ok=False),
         _run("care", "day", "nobody", DAY, *town, ok=False),
         _run("plan", "2025-06-31", *town, ok=False),
+        _run("statement", "2025-13", *town, ok=False),
         _run("user", "link", "nobody", *town, ok=False),
     ]
 

@@ -17,6 +17,7 @@ from scheduler.db import make_engine
 from scheduler.migrate import upgrade
 from scheduler.models import Diet
 from scheduler.settings import get_settings, reset_settings
+from tests.api.test_cli_i18n import assert_office_words
 from tests.scheduler import meal_town
 
 DAY = "2025-06-03"
@@ -154,4 +155,5 @@ def test_plan_refuses_an_implausible_year_and_a_day_outside_the_window(
     with time_machine.travel(datetime(2025, 5, 1, 9, tzinfo=UTC), tick=False):
         result = CliRunner().invoke(app, ["plan", DAY, "--municipality", "Kazanlak"])
     assert result.exit_code == 1, result.output
-    assert "DATE" in result.output and "2025-05-31" in result.output
+    assert "DATE" in result.output and "31.05.2025" in result.output  # Kazanlak's Bulgarian
+    assert_office_words(result.output, "bg", data={"DATE"})
