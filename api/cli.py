@@ -18,6 +18,7 @@ from api.commands import (
     services,
     welfare,
 )
+from api.console import forget_town
 from api.i18n import catalog_of
 from scheduler.wording import use_catalogs
 
@@ -47,6 +48,7 @@ reports.register(app)  # sheets, month-report
 def _start() -> None:
     """Plans hot-meal van routes and home-care visits for municipal home patronage."""
     use_catalogs(catalog_of)  # what the commands write and print is in the reader's language
+    forget_town()
 
 
 def main() -> None:

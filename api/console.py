@@ -1,4 +1,9 @@
-"""The Rich console and progress bars every command shares."""
+"""The Rich console and progress bars every command shares, and the office's words.
+
+What an office command prints is in the office's language (`office_words`): the terminal's
+when it names one of the product's, else the municipality's once the command has found it
+(`speak_for`), else English. `said()` gives those words anywhere in a command, refusals too.
+"""
 
 from __future__ import annotations
 
@@ -56,3 +61,24 @@ def office_words(town_locale: str, timezone: str = "UTC") -> Translator:
                 return Translator(short, timezone)
             break
     return Translator(town_locale, timezone)
+
+
+_speaking: list[Translator] = []  # the words of the command running, once its town is known
+
+
+def speak_for(town_locale: str, timezone: str = "UTC", chosen: str | None = None) -> Translator:
+    """From now on the command speaks the office's language for this municipality (or the
+    `--lang` the user chose)."""
+    words = Translator(chosen, timezone) if chosen else office_words(town_locale, timezone)
+    _speaking[:] = [words]
+    return words
+
+
+def said() -> Translator:
+    """The office's words: the municipality's (see `speak_for`) or the terminal's, else English."""
+    return _speaking[0] if _speaking else office_words("en")
+
+
+def forget_town() -> None:
+    """A new command starts (the tests run many in one process): no municipality known yet."""
+    _speaking.clear()

@@ -22,10 +22,19 @@ from rich.progress import Progress
 from rich.table import Table
 from sqlmodel import Session
 
-from api.commands.planning import parse_day, refusals, town, write, write_pdf
-from api.console import append_row, console, machine, office_words
+from api.commands.planning import (
+    check_day,
+    parse_day,
+    parse_month,
+    refusals,
+    refuse,
+    town,
+    write,
+    write_pdf,
+    written,
+)
+from api.console import append_row, console, machine, said
 from api.i18n import Translator
-from scheduler.dates import check_plan_day
 from scheduler.db import session_scope
 from scheduler.intake.attendance import Check, record_check
 from scheduler.intake.availability import report_sick
@@ -42,11 +51,15 @@ from scheduler.reports.attendance_sheets import caregiver_hours_csv, client_hour
 from scheduler.reports.caregiver_day import caregiver_day
 from scheduler.reports.caregiver_ical import caregiver_calendar, issue_calendar_link
 from scheduler.repositories.care import get_caregiver_by_external_id
-from scheduler.settings import get_settings
 from scheduler.views.care_week import care_week
 from scheduler.views.workload import care_workload
+from scheduler.wording import N_
 
 FLAGS = ("late", "missed", "too_short", "far", "open")
+FLAG_WORDS = {"late": N_("late"), "missed": N_("missed"), "too_short": N_("too short"),
+              "far": N_("far from the door"), "open": N_("not checked out")}  # fmt: skip
+ATTENDANCE_COLUMNS = (N_("Visit"), N_("Client"), N_("Window"), N_("Checked"), N_("Minutes"),
+                      N_("Flags"))  # fmt: skip
 app = typer.Typer(help="Home care: caregivers' days, check-ins, sick reports, hours.")
 
 
@@ -59,7 +72,8 @@ def register(root: typer.Typer) -> None:
 def _caregiver(mid: int, external_id: str, session: Session) -> Caregiver:
     found = get_caregiver_by_external_id(mid, external_id, session=session)
     if found is None or found.id is None:
-        raise typer.BadParameter(f"no caregiver {external_id!r}", param_hint="CAREGIVER")
+        unknown = said().gettext("no caregiver %(id)s") % {"id": repr(external_id)}
+        refuse(unknown)
     return found
 
 
@@ -69,8 +83,9 @@ def _moment(municipality: Municipality, day: date, hhmm: str | None) -> datetime
         return datetime.now(ZoneInfo("UTC"))
     try:
         wall = parse_hhmm(hhmm)
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc), param_hint="--at") from None
+    except ValueError:
+        expected = said().gettext("expected a time as HH:MM for --at, got %(text)s")
+        refuse(expected % {"text": repr(hhmm)})
     return datetime.combine(day, wall, tzinfo=ZoneInfo(municipality.timezone))
 
 
@@ -83,15 +98,15 @@ def day_command(
     ics_file: Path | None = typer.Option(None, "--ics", help="Write the day as iCalendar."),
 ) -> None:
     """A caregiver's visits in order, with times, address, tasks, notes and partner."""
-    when = parse_day(day)
     with refusals(), session_scope() as session:
         found = town(municipality, session)
+        when = parse_day(day)
         mid = found.id or 0
         carer = _caregiver(mid, caregiver, session)
         plan = caregiver_day(mid, carer.id or 0, when, session=session)
         ics = caregiver_calendar(mid, carer.id or 0, when, when, session=session)
     out = console()
-    t = office_words(found.locale, found.timezone)
+    t = said()
     _ = t.gettext
     version = _("no plan yet")
     if plan.plan_version:
@@ -105,11 +120,11 @@ def day_command(
             out.print(f"               {v.tasks} {v.notes}".rstrip())
     if plan.lunch_break:
         out.print(f"  {plan.lunch_break[0]}-{plan.lunch_break[1]}  {_('lunch break')}")
-    write(json_file, json.dumps(plan.to_dict(), ensure_ascii=False, indent=1), "Day")
+    write(json_file, json.dumps(plan.to_dict(), ensure_ascii=False, indent=1), N_("Day"))
     if ics_file is not None:
         ics_file.parent.mkdir(parents=True, exist_ok=True)
         ics_file.write_bytes(ics)
-        out.print(f"Calendar written to {ics_file}")
+        written(ics_file, N_("Calendar"))
 
 
 @app.command("link")
@@ -122,7 +137,8 @@ def link_command(
         mid = town(municipality, session).id or 0
         token = issue_calendar_link(mid, _caregiver(mid, caregiver, session).id or 0,
                                     session=session)  # fmt: skip
-    console().print(f"Calendar token (shown once): {token}")
+    shown = said().gettext("Calendar token (shown once): %(token)s") % {"token": token}
+    console().print(shown, markup=False)
 
 
 @app.command("check")
@@ -135,9 +151,9 @@ def check_command(
     at: str | None = typer.Option(None, "--at", help="HH:MM that day [now]."),
 ) -> None:
     """Check a caregiver in or out of a visit, as the phone does."""
-    when = parse_day(day)
     with refusals(), session_scope() as session:
         found = town(municipality, session)
+        when = parse_day(day)
         mid = found.id or 0
         carer = _caregiver(mid, caregiver, session)
         row = find_visit(mid, visit, when, session=session)
@@ -145,7 +161,11 @@ def check_command(
         key = f"cli-{visit}-{caregiver}-{kind}-{moment:%Y%m%d%H%M}"[:64]
         check = Check(row.id or 0, carer.id or 0, kind, moment, key)
         _, new = record_check(mid, check, session=session, actor=f"cli:{caregiver}")
-    console().print(f"{caregiver} checked {kind} on {visit}" + ("" if new else " (already)"))
+    t = said()
+    done = (t.gettext("%(caregiver)s checked in to %(visit)s") if kind == CheckInKind.in_
+            else t.gettext("%(caregiver)s checked out of %(visit)s"))  # fmt: skip
+    again = "" if new else " " + t.gettext("(already recorded)")
+    console().print(done % {"caregiver": caregiver, "visit": visit} + again, markup=False)
 
 
 @app.command("sick")
@@ -158,31 +178,35 @@ def sick_command(
     time_limit: float = typer.Option(5.0, "--time-limit", help="Solver seconds."),
 ) -> None:
     """Report a caregiver sick, re-plan the rest of the day and say what moved to whom."""
-    when = parse_day(day)
     with refusals(), session_scope() as session:
         found = town(municipality, session)
+        when = parse_day(day)
         mid = found.id or 0
         carer = _caregiver(mid, caregiver, session)
         moment = _moment(found, when, at)
-        check_plan_day(found, when, get_settings(), field="--date", now=moment)
+        check_day(found, when, "--date", now=moment)
         start = parse_hhmm(since) if since else None
         by = Actor("cli", Role.dispatcher, now=moment)
         report_sick(mid, carer.id or 0, when, session=session, by=by, from_time=start)
         session.commit()
         # No live bar: its thread would make the solver start through a forkserver, whose
         # start-up can eat a short re-plan budget on a busy machine.
-        console().print(f"Re-planning care on {when} ({time_limit:g} s)")
+        t = said()
+        replanning = t.gettext("Re-planning care on %(day)s (%(seconds)s s)")
+        console().print(replanning % {"day": t.short_day(when), "seconds": f"{time_limit:g}"})
         plan_day(mid, when, Service.care, session=session, time_limit=time_limit,
                  reason="caregiver.sick", now=moment)  # fmt: skip
         session.commit()
         report = sick_report(mid, carer.id or 0, when, session=session)
     if report is None:
-        console().print("No earlier plan of the day to compare with: the day was planned anew.")
+        console().print(
+            t.gettext("No earlier plan of the day to compare with: the day was planned anew.")
+        )
         return
     for kept in report.kept:
-        console().print(f"[green]kept[/green] {kept.sentence()}")
-    for line in report.lines():
-        console().print(line)
+        console().print(f"[green]{t.gettext('kept')}[/green] {kept.sentence(t)}")
+    for line in report.lines(t):
+        console().print(line, markup=False)
 
 
 @app.command("attendance")
@@ -192,18 +216,18 @@ def attendance_command(
     at: str | None = typer.Option(None, "--at", help="As seen at HH:MM that day [now]."),
 ) -> None:
     """The day's visits with their check-ins: late, missed, too short, far from the door."""
-    when = parse_day(day)
     with refusals(), session_scope() as session:
         found = town(municipality, session)
+        when = parse_day(day)
         rows = day_attendance(found.id or 0, when, session=session,
                               now=_moment(found, when, at))  # fmt: skip
-    table = Table(title=f"Visits on {when}", title_justify="left")
-    for column in ("visit", "client", "window", "checked", "minutes", "flags"):
-        table.add_column(column)
+    t = said()
+    title = t.gettext("Visits on %(day)s") % {"day": t.short_day(when)}
+    table = Table(title=title, title_justify="left")
+    for column in ATTENDANCE_COLUMNS:
+        table.add_column(t.gettext(column))
     for r in rows:
-        flags = [
-            name for name in ("late", "missed", "too_short", "far", "open") if getattr(r, name)
-        ]
+        flags = [t.gettext(FLAG_WORDS[name]) for name in FLAGS if getattr(r, name)]
         checked = "; ".join(f"{p.caregiver} {p.checked_in}-{p.checked_out or '?'}"
                             for p in r.presences)  # fmt: skip
         table.add_row(r.external_id, r.client, r.window, checked, str(r.minutes), " ".join(flags))
@@ -221,7 +245,7 @@ def fairness_command(
     """Show or set how evenly care plans share the work between caregivers."""
     with refusals(), session_scope() as session:
         found = town(municipality, session)
-        t = office_words(found.locale, found.timezone)
+        t = said()
         mid = found.id or 0
         if weight is not None:
             set_care_balance_weight(mid, weight, session=session, actor="cli")
@@ -253,10 +277,10 @@ def week_command(
 ) -> None:
     """Plan a caregiver week, Monday first (each day keeps the week's caregivers and weekly
     limits), then show each caregiver's minutes per day and the clients kept."""
-    when = parse_day(day)
     with refusals(), session_scope() as session:
         found = town(municipality, session)
-        t = office_words(found.locale, found.timezone)
+        when = parse_day(day)
+        t = said()
         mid = found.id or 0
         if not show:
             with Progress(console=console()) as bar:
@@ -291,14 +315,14 @@ def hours_command(
     """Monthly hours of home care per client and per caregiver, from check-ins."""
     with refusals(), session_scope() as session:
         found = town(municipality, session)
-        figures = monthly_hours(found.id or 0, month, session=session)
-    t = office_words(found.locale)
-    said = t.gettext(
+        figures = monthly_hours(found.id or 0, parse_month(month), session=session)
+    t = said()
+    summary = t.gettext(
         "%(month)s: %(given)s h of care given, %(worked)s h by %(caregivers)s caregivers who "
         "checked in; %(clients)s clients had visits"
     )
     console().print(
-        said
+        summary
         % {
             "month": t.month(month),
             "given": t.number(figures.client_minutes / 60, places=2),
@@ -307,11 +331,11 @@ def hours_command(
             "clients": len(figures.clients),
         }
     )
-    write(clients_csv, client_hours_csv(figures, t), "Clients' hours")
-    write(caregivers_csv, caregiver_hours_csv(figures, t), "Caregivers' hours")
+    write(clients_csv, client_hours_csv(figures, t), N_("Clients' hours"))
+    write(caregivers_csv, caregiver_hours_csv(figures, t), N_("Caregivers' hours"))
     page = hours_html(figures, municipality=found.name, locale=found.locale, words=t)
-    write(html_file, page, "Printable page")
-    write_pdf(pdf_file, page, "PDF")
+    write(html_file, page, N_("Printable page"))
+    write_pdf(pdf_file, page, N_("PDF"))
 
 
 @contextmanager

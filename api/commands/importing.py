@@ -46,11 +46,13 @@ def import_command(
     """
     engine = get_engine()
     if not inspect(engine).has_table("municipality"):
-        console().print("[red]The database has no tables yet; run `patronage db upgrade`.[/red]")
+        t = office_words(locale or DEFAULT_LOCALE)  # no municipality to ask yet
+        empty = t.gettext("The database has no tables yet; run `patronage db upgrade`.")
+        console().print(empty, style="red", markup=False)
         raise typer.Exit(2)
     _warn_if_settings_ignored(municipality, timezone, locale)
-    _check_rate(municipality)
     t = _words(municipality, locale)
+    _check_rate(municipality, t)
     started = time.perf_counter()
     try:
         with progress() as bar, session_scope(engine) as session:
@@ -67,7 +69,7 @@ def import_command(
     _print_result(result, time.perf_counter() - started, t)
 
 
-def _check_rate(municipality: str) -> None:
+def _check_rate(municipality: str, t: Translator) -> None:
     """With Redis, an import takes from the municipality's allowance that its servers share
     (api/ratelimit.py); without it a one-off command has no allowance worth keeping."""
     settings = get_settings()
@@ -79,7 +81,9 @@ def _check_rate(municipality: str) -> None:
             credential="cli", now=utcnow(),
         )  # fmt: skip
     except ProblemError as exc:
-        console().print(f"[red]{exc.problem.detail}[/red]")
+        again = t.gettext("Too many imports for now; try again in %(seconds)s s.")
+        wait = exc.headers.get("Retry-After", "60") if exc.headers else "60"
+        console().print(again % {"seconds": wait}, style="red", markup=False)
         raise typer.Exit(1) from None
 
 

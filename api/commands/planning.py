@@ -13,20 +13,20 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import typer
 from pydantic import TypeAdapter
 from rich.table import Table
 from sqlmodel import Session
 
-from api.console import append_row, console, machine, office_words, progress
+from api.console import append_row, console, machine, progress, said, speak_for
 from api.i18n import Translator
-from scheduler.dates import check_plan_day
+from scheduler.dates import plan_window
 from scheduler.db import session_scope
-from scheduler.errors import DomainError
+from scheduler.errors import CutoffPassedError, DomainError, InvalidInputError, NotFoundError
 from scheduler.intake.cutoff import freeze_day
 from scheduler.models import Municipality, PlanVersion, Service
 from scheduler.models.fields import EARLIEST_DAY, LATEST_DAY, Day
@@ -37,11 +37,13 @@ from scheduler.reports.kitchen import KitchenDay, kitchen_day
 from scheduler.reports.kitchen_sheets import kitchen_csv, kitchen_html
 from scheduler.reports.pdf import html_to_pdf
 from scheduler.reports.statement_sheets import statement_dict, statements_csv, statements_html
-from scheduler.reports.statements import Statement, month_statements
+from scheduler.reports.statements import Statement, month_bounds, month_statements
 from scheduler.repositories.clients import get_client_by_external_id
+from scheduler.repositories.plans import unassigned_of
 from scheduler.repositories.tenancy import get_municipality_by_name
 from scheduler.roads.choice import road_source
 from scheduler.settings import get_settings
+from scheduler.wording import N_, Said
 
 if TYPE_CHECKING:
     from scheduler.lab.synthetic import TownSize
@@ -63,8 +65,63 @@ def refusals() -> Iterator[None]:
     try:
         yield
     except DomainError as exc:
-        console().print(f"[red]{exc}[/red]")
+        console().print(refusal_words(exc, said()), style="red", markup=False)
         raise typer.Exit(code=1) from None
+
+
+NOT_FOUND = {
+    "user": N_("There is no user %(key)s."),
+    "driver": N_("There is no driver %(key)s."),
+    "caregiver": N_("There is no caregiver %(key)s."),
+    "client": N_("There is no client %(key)s."),
+    "municipality": N_("There is no municipality %(key)s."),
+}
+
+
+def refusal_words(exc: DomainError, t: Translator) -> str:
+    """Why a change was refused, in the office's words. What is missing and a passed cut-off
+    are worded whole; a wrong field keeps the scheduler's own sentence after a worded lead."""
+    if isinstance(exc, NotFoundError):
+        message = NOT_FOUND.get(exc.entity, N_("Not found: %(key)s."))
+        return t.gettext(message) % {"key": repr(exc.key)}
+    if isinstance(exc, CutoffPassedError):
+        closed = t.gettext(
+            "Orders for %(day)s closed at %(cutoff)s; the earliest date this change can apply "
+            "to is %(next)s."
+        )
+        return closed % {"day": t.short_day(exc.day), "cutoff": t.moment(exc.cutoff),
+                         "next": t.short_day(exc.next_day)}  # fmt: skip
+    return t.gettext("Refused: %(why)s") % {"why": exc}
+
+
+def refuse(message: str) -> NoReturn:
+    """Say why the command stops, in the office's words, and exit with 2 as a bad parameter
+    does (Click's own usage frame would be English)."""
+    console().print(message, style="red", markup=False)
+    raise typer.Exit(code=2)
+
+
+def check_day(found: Municipality, day: date, field: str, now: datetime | None = None) -> None:
+    """Refuse (exit 1), in the office's words, a day outside the window that can be planned."""
+    first, last = plan_window(found, get_settings(), now)
+    if not first <= day <= last:
+        t = said()
+        outside = t.gettext(
+            "%(field)s: %(day)s is outside the days that can be planned now (%(first)s to %(last)s)"
+        )
+        values = {"field": field, "day": t.short_day(day), "first": t.short_day(first),
+                  "last": t.short_day(last)}  # fmt: skip
+        console().print(outside % values, style="red", markup=False)
+        raise typer.Exit(code=1)
+
+
+def parse_month(text: str) -> str:
+    """A month from the command line, YYYY-MM, refused in the office's words."""
+    try:
+        month_bounds(text)
+    except InvalidInputError:
+        refuse(said().gettext("expected a month as YYYY-MM, got %(text)s") % {"text": repr(text)})
+    return text
 
 
 _DAY: TypeAdapter[date] = TypeAdapter(Day)
@@ -75,16 +132,29 @@ def parse_day(text: str) -> date:
     try:
         return _DAY.validate_python(date.fromisoformat(text))
     except ValueError:
-        raise typer.BadParameter(
-            f"expected a date as YYYY-MM-DD from {EARLIEST_DAY} to {LATEST_DAY}, got {text!r}"
-        ) from None
+        expected = said().gettext(
+            "expected a date as YYYY-MM-DD from %(first)s to %(last)s, got %(text)s"
+        )
+        values = {"first": EARLIEST_DAY, "last": LATEST_DAY, "text": repr(text)}
+        refuse(expected % values)
 
 
-def town(name: str, session: Session) -> Municipality:
+def town(name: str, session: Session, language: str | None = None) -> Municipality:
+    """The municipality by name; from here on the command speaks its office's language (or
+    `language`, the user's `--lang`)."""
     found = get_municipality_by_name(name, session=session)
     if found is None or found.id is None:
-        raise typer.BadParameter(f"no municipality named {name!r}", param_hint="--municipality")
+        unknown = said().gettext("no municipality named %(name)s") % {"name": repr(name)}
+        refuse(unknown)
+    speak_for(found.locale, found.timezone, language)
     return found
+
+
+def written(path: Path, what: str) -> None:
+    """Say that `what` (a catalog message, marked with N_) was written to `path`."""
+    t = said()
+    console().print(t.gettext("%(what)s: written to %(path)s") % {"what": t.gettext(what),
+                                                                "path": path})  # fmt: skip
 
 
 def write(path: Path | None, text: str, what: str) -> None:
@@ -92,7 +162,7 @@ def write(path: Path | None, text: str, what: str) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    console().print(f"{what} written to {path}")
+    written(path, what)
 
 
 def write_pdf(path: Path | None, html: str, what: str) -> None:
@@ -101,7 +171,7 @@ def write_pdf(path: Path | None, html: str, what: str) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(html_to_pdf(html))
-    console().print(f"{what} written to {path}")
+    written(path, what)
 
 
 def with_bar(label: str, seconds: float, work: Callable[[], T]) -> T:
@@ -137,40 +207,74 @@ def plan_command(
     time_limit: float | None = typer.Option(None, "--time-limit", help="Solver seconds."),
 ) -> None:
     """Freeze the date if it is not frozen yet, plan it and store the plan version."""
-    when = parse_day(day)
     limit = time_limit or get_settings().solve_time_limit_s
     with refusals(), session_scope() as session:
         found = town(municipality, session)
+        when = parse_day(day)
         mid = found.id or 0
-        check_plan_day(found, when, get_settings(), field="DATE")
+        check_day(found, when, "DATE")
         freeze = freeze_day(mid, when, service, session=session, reason="patronage plan")
         session.commit()  # the freeze stands even if planning fails
+        t = said()
+        label = t.gettext("Planning %(service)s on %(day)s (%(n)s orders)") % {
+            "service": t.gettext(service),
+            "day": t.short_day(when),
+            "n": freeze.item_count,
+        }
         version = with_bar(
-            f"Planning {service} {when} ({freeze.item_count} orders)",
+            label,
             limit,
             lambda: plan_day(mid, when, service, session=session, time_limit=limit,
                              reason="patronage plan"),
         )  # fmt: skip
         export = care_version_to_dict if service == "care" else version_to_dict
         data = export(mid, version, session=session)
-    print_plan(version, data)
-    console().print(f"Travel times: {road_source(mid, get_settings())}")
-    write(json_file, json.dumps(data, ensure_ascii=False, indent=1), "Plan")
+        left = {u.job_id: Said.from_json(u.detail or {})
+                for u in unassigned_of(mid, version.id or 0, session=session)}  # fmt: skip
+    print_plan(version, data, t, left)
+    source = _road_words(road_source(mid, get_settings()), t)
+    console().print(t.gettext("Travel times: %(source)s") % {"source": source})
+    write(json_file, json.dumps(data, ensure_ascii=False, indent=1), N_("The plan"))
 
 
-def print_plan(version: PlanVersion, data: dict[str, Any]) -> None:
+def _road_words(source: str, t: Translator) -> str:
+    """`road_source`'s answer in the office's words (a build id or a URL stays as it is)."""
+    build = source.removeprefix("road graph ")
+    if build != source:
+        return t.gettext("road graph %(build)s") % {"build": build}
+    return t.gettext("straight lines") if source == "straight lines" else source
+
+
+PLAN_SUMMARY = N_(
+    "Plan v%(version)s of %(service)s on %(day)s: %(stops)s stops on %(routes)s routes, "
+    "%(km)s km, late %(late)s s, longest ride %(ride)s min, %(unassigned)s not planned, "
+    "%(moved)s moved, solved in %(seconds)s s"
+)
+ROUTE_COLUMNS = (N_("Vehicle"), N_("Trips"), N_("Stops"), N_("Leaves"), N_("Back"), N_("km"))
+
+
+def print_plan(
+    version: PlanVersion,
+    data: dict[str, Any],
+    t: Translator | None = None,
+    left: dict[str, Said | None] | None = None,
+) -> None:
+    """The plan's summary, its routes and why each stop left out was (in `t`'s words)."""
+    t = t or said()
     s = data["summary"]
     out = console()
-    out.print(
-        f"[bold]Plan v{version.version}[/bold] of {data['plan']['service']} on "
-        f"{data['plan']['day']}: {s['assigned']} stops on {s['routes']} routes, "
-        f"{s['distance'] / 1000:.1f} km, late {s['late']} s, longest ride "
-        f"{s['max_ride_s'] / 60:.0f} min, {s['unassigned']} unassigned, "
-        f"{version.moved_stops} moved, solved in {version.solve_seconds:.1f} s"
-    )
-    table = Table(title="Routes", title_justify="left")
-    for column in ("vehicle", "trips", "stops", "leaves", "back", "km"):
-        table.add_column(column, justify="right" if column != "vehicle" else "left")
+    out.print(t.gettext(PLAN_SUMMARY) % {
+        "version": version.version, "service": t.gettext(data["plan"]["service"]),
+        "day": t.short_day(date.fromisoformat(data["plan"]["day"])), "stops": s["assigned"],
+        "routes": s["routes"], "km": t.number(s["distance"] / 1000, 1), "late": s["late"],
+        "ride": t.number(s["max_ride_s"] / 60), "unassigned": s["unassigned"],
+        "moved": version.moved_stops, "seconds": t.number(version.solve_seconds, 1),
+    }, markup=False)  # fmt: skip
+    table = Table(title=t.gettext("Routes"), title_justify="left")
+    care = data["plan"]["service"] == Service.care
+    for n, column in enumerate(ROUTE_COLUMNS):
+        column = N_("Caregiver") if care and not n else column
+        table.add_column(t.gettext(column), justify="right" if n else "left")
     for route in data["routes"]:
         steps = route["steps"]
         trips = sum(1 for st in steps if st["type"] in ("start", "reload"))
@@ -181,13 +285,16 @@ def print_plan(version: PlanVersion, data: dict[str, Any]) -> None:
             str(stops),
             steps[0]["etd"],
             steps[-1]["eta"],
-            f"{route['distance'] / 1000:.1f}",
+            t.number(route["distance"] / 1000, 1),
         )
     out.print(table)
     for u in data["unassigned"][:SHOWN]:
-        out.print(f"[yellow]unassigned[/yellow] {u['id']} ({u['reason']}): {u['explanation']}")
+        why = (left or {}).get(u["id"])
+        text = why.words(t) if why is not None else u["explanation"]
+        out.print(f"[yellow]{t.gettext('Not planned')}[/yellow] {u['id']}: {text}")
     if len(data["unassigned"]) > SHOWN:
-        out.print(f"... and {len(data['unassigned']) - SHOWN} more unassigned (see --json)")
+        more = t.gettext("... and %(n)s more not planned (see --json)")
+        out.print(more % {"n": len(data["unassigned"]) - SHOWN})
 
 
 def kitchen_command(
@@ -199,15 +306,16 @@ def kitchen_command(
     pdf_file: Path | None = typer.Option(None, "--pdf", help="Write the A4 pages as a PDF."),
 ) -> None:
     """Portions per diet per kitchen, departure wave and van; packing lists and labels."""
-    when = parse_day(day)
     with refusals(), session_scope() as session:
-        sheets = kitchen_day(town(municipality, session).id or 0, when, session=session)
-    t = office_words(sheets.locale)
+        found = town(municipality, session)
+        when = parse_day(day)
+        sheets = kitchen_day(found.id or 0, when, session=session)
+    t = said()
     print_kitchen(sheets, t)
-    write(json_file, json.dumps(sheets.to_dict(), ensure_ascii=False, indent=1), "Batches")
-    write(csv_file, kitchen_csv(sheets, t), "CSV")
-    write(html_file, kitchen_html(sheets, t), "Printable pages")
-    write_pdf(pdf_file, kitchen_html(sheets, t) if pdf_file else "", "PDF")
+    write(json_file, json.dumps(sheets.to_dict(), ensure_ascii=False, indent=1), N_("Batches"))
+    write(csv_file, kitchen_csv(sheets, t), N_("CSV"))
+    write(html_file, kitchen_html(sheets, t), N_("Printable pages"))
+    write_pdf(pdf_file, kitchen_html(sheets, t) if pdf_file else "", N_("PDF"))
 
 
 def print_kitchen(sheets: KitchenDay, t: Translator) -> None:
@@ -254,17 +362,19 @@ def statement_command(
         if client is not None:
             row = get_client_by_external_id(mid, client, session=session)
             if row is None:
-                raise typer.BadParameter(f"no client {client!r}", param_hint="--client")
+                unknown = said().gettext("no client %(id)s") % {"id": repr(client)}
+                refuse(unknown)
             client_id = row.id
+        month = parse_month(month)
         statements = month_statements(mid, month, session=session, client_id=client_id)
-    t = office_words(found.locale, found.timezone)
+    t = said()
     print_statements(statements, t)
     data = [statement_dict(s) for s in statements]
-    write(json_file, json.dumps(data, ensure_ascii=False, indent=1), "Statements")
-    write(csv_file, statements_csv(statements, t), "CSV")
+    write(json_file, json.dumps(data, ensure_ascii=False, indent=1), N_("Statements"))
+    write(csv_file, statements_csv(statements, t), N_("CSV"))
     page = statements_html(statements, municipality=found.name, locale=found.locale, words=t)
-    write(html_file, page, "Printable pages")
-    write_pdf(pdf_file, page, "PDF")
+    write(html_file, page, N_("Printable pages"))
+    write_pdf(pdf_file, page, N_("PDF"))
 
 
 def print_statements(statements: list[Statement], t: Translator) -> None:

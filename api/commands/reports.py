@@ -6,13 +6,12 @@ from pathlib import Path
 
 import typer
 
-from api.commands.planning import parse_day, refusals, town
-from api.console import console
-from api.i18n import Translator
+from api.commands.planning import parse_day, parse_month, refusals, town, written
+from api.console import said
 from scheduler.db import session_scope
 from scheduler.reports.labels import DEFAULT_SHEET, SHEETS
 from scheduler.reports.outputs import write_day_sheets, write_month
-from scheduler.reports.statements import month_bounds
+from scheduler.wording import N_
 
 
 def register(app: typer.Typer) -> None:
@@ -30,12 +29,11 @@ def sheets_command(
     language: str | None = typer.Option(None, "--lang", help="bg, sl or en (default: town's)."),
 ) -> None:
     """The day's kitchen sheets, box labels, route sheets and caregivers' days, HTML and PDF."""
-    when = parse_day(day)
     with refusals(), session_scope() as session:
-        found = town(municipality, session)
-        t = Translator(language or found.locale, found.timezone)
+        found = town(municipality, session, language)
+        when = parse_day(day)
         paths = write_day_sheets(
-            found.id or 0, when, folder, session=session, words=t, label_size=label_size
+            found.id or 0, when, folder, session=session, words=said(), label_size=label_size
         )
     _list(paths)
 
@@ -48,14 +46,12 @@ def month_report_command(
 ) -> None:
     """The month's report per service (HTML, PDF, CSV) and the month's statements."""
     with refusals(), session_scope() as session:
-        month_bounds(month)
-        found = town(municipality, session)
-        t = Translator(language or found.locale, found.timezone)
-        paths = write_month(found.id or 0, month, folder, session=session, words=t)
+        found = town(municipality, session, language)
+        paths = write_month(found.id or 0, parse_month(month), folder, session=session,
+                            words=said())  # fmt: skip
     _list(paths)
 
 
 def _list(paths: list[Path]) -> None:
-    out = console()
     for path in paths:
-        out.print(f"written {path}")
+        written(path, N_("File"))

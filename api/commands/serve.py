@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import typer
 from sqlmodel import Session
 
-from api.console import console
+from api.commands.planning import refusal_words
+from api.console import console, said, speak_for
 from api.personal import issue
 from scheduler.audit import audit
 from scheduler.db import session_scope
@@ -69,9 +72,14 @@ def add_user(
                 caregiver_id=caregiver_id,
             )
         except DomainError as exc:
-            console().print(f"[red]{exc}[/red]")
-            raise typer.Exit(1) from exc
-        console().print(f"[green]User {user.username} ({role.value}) added to {town.name}[/green]")
+            _refused(exc)
+        t = said()
+        added = t.gettext("User %(name)s (%(role)s) added to %(town)s") % {
+            "name": user.username,
+            "role": t.gettext(role.value),
+            "town": town.name,
+        }
+        console().print(f"[green]{added}[/green]", markup=True)
 
 
 @users.command("link")
@@ -100,19 +108,31 @@ def link_user_command(
             holder = holder_of_user(user)
             url = issue(settings, session, mid, *holder).url if holder else ""
         except DomainError as exc:
-            console().print(f"[red]{exc}[/red]")
-            raise typer.Exit(1) from exc
-    follows = f"driver {driver}" if driver else (f"caregiver {caregiver}" if caregiver else "")
-    console().print(f"[green]{username} follows {follows or 'no one'}[/green]")
+            _refused(exc)
+    t = said()
+    if driver:
+        follows = t.gettext("%(user)s follows driver %(id)s")
+    elif caregiver:
+        follows = t.gettext("%(user)s follows caregiver %(id)s")
+    else:
+        follows = t.gettext("%(user)s follows no one")
+    console().print(follows % {"user": username, "id": driver or caregiver}, style="green")
     if url:
-        console().print(f"Personal link: {url}")
+        console().print(t.gettext("Personal link: %(url)s") % {"url": url}, markup=False)
+
+
+def _refused(exc: DomainError) -> NoReturn:
+    console().print(refusal_words(exc, said()), style="red", markup=False)
+    raise typer.Exit(1) from exc
 
 
 def _town(municipality: str, session: Session) -> Municipality:
     town = find_municipality(municipality, session=session)
     if town is None or town.id is None:
-        console().print(f"[red]No municipality named {municipality!r}[/red]")
+        unknown = said().gettext("no municipality named %(name)s") % {"name": repr(municipality)}
+        console().print(unknown, style="red", markup=False)
         raise typer.Exit(1)
+    speak_for(town.locale, town.timezone)
     return town
 
 

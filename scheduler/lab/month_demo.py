@@ -5,8 +5,9 @@ Planning a whole month through the solver would take minutes, so each working da
 before the demo day reuses the demo day's routes (a van's round changes little from one day to
 the next): the day's orders are generated from the subscriptions and frozen as on a real day,
 the demo day's stops are kept for the clients who ordered, and what the drivers and caregivers
-reported (delivered, not at home, refused; check-ins and check-outs) is drawn from a generator
-seeded by the demo's seed. A "check on me" client found not at home raises a welfare alert as
+reported (delivered, not at home, refused; check-ins and check-outs), and what was collected at
+the canteen's counter (scheduler/lab/counter_demo.py), is drawn from a generator seeded by the
+demo's seed. A "check on me" client found not at home raises a welfare alert as
 on the real day, which a dispatcher then takes. Days already frozen are left as they are, so
 running the demo again changes nothing.
 """
@@ -28,6 +29,7 @@ from scheduler.intake.delivery_days import delivery_calendar
 from scheduler.intake.orders import cancel_order, pause_subscription
 from scheduler.intake.subscriptions import generate_orders
 from scheduler.intake.visits import generate_visits
+from scheduler.lab.counter_demo import counter_day, counter_prices, milk_children
 from scheduler.lab.demo_run import DemoRun, DemoStep
 from scheduler.lab.meal_demo import next_working_day
 from scheduler.models import (
@@ -82,7 +84,8 @@ def prices_step(run: DemoRun) -> str:
         changed = sum(
             set_meal_price(mid, diet, cents, session=session) for diet, cents in PRICES.items()
         )
-    return f"{len(PRICES)} prices per portion ({changed} changed)"
+        counter_prices(mid, session=session)
+    return f"{len(PRICES)} prices per portion ({changed} changed), canteen and milk kitchen"
 
 
 def month_step(run: DemoRun) -> str:
@@ -100,11 +103,13 @@ def month_step(run: DemoRun) -> str:
         working = [d for d in days if calendar.working(d)]
         if working and latest_freeze(mid, working[0], Service.meals, session=session) is None:
             _subscribers(mid, first, today, rng, session=session)
+            milk_children(mid, first, rng, session=session)
         made = 0
         for day in working:
             if latest_freeze(mid, day, Service.meals, session=session) is not None:
                 continue
             _meal_day(mid, day, rounds, zone, rng, session=session)
+            counter_day(mid, day, zone, rng, session=session)
             _care_day(mid, day, zone, rng, session=session)
             made += 1
     return f"{month}: {made} working days of deliveries and visits generated"

@@ -23,8 +23,13 @@ from scheduler.repositories.events import events_of_kind
 from scheduler.repositories.meals import clients_by_id
 from scheduler.repositories.plans import get_plan, get_version, routes_of, unassigned_of
 from scheduler.repositories.visits import visits_by_ids
+from scheduler.wording import N_, Said, Wording
 
 DONE = (StopStatus.checked_in, StopStatus.done)
+UNCOVERED = N_("%(visit)s (%(client)s) could not be covered: %(why)s")
+STAYS = N_("%(visit)s (%(client)s) stays with %(after)s.")
+MOVED = N_("%(visit)s (%(client)s) moved from %(before)s to %(after)s at %(start)s.")
+NOT_IN_PLAN = N_("it is not in the new plan (cancelled?)")
 
 
 @dataclass(frozen=True)
@@ -36,16 +41,18 @@ class VisitChange:
     after: tuple[str, ...]  # in the later version; empty when nobody could take it
     start: str | None  # the start in the later version, HH:MM
     why: str = ""  # for a visit not covered: the plan's explanation
+    said: Said | None = None  # the same as catalog messages, worded per reader
 
-    def sentence(self) -> str:
+    def sentence(self, words: Wording | None = None) -> str:
+        """The change in a sentence, in `words`' language (English without)."""
+        say = words.gettext if words is not None else (lambda message: message)
+        values = {"visit": self.external_id, "client": self.client,
+                  "before": ", ".join(self.before), "after": ", ".join(self.after),
+                  "start": self.start or ""}  # fmt: skip
         if not self.after:
-            return f"{self.external_id} ({self.client}) could not be covered: {self.why}"
-        if self.before == self.after:
-            return f"{self.external_id} ({self.client}) stays with {', '.join(self.after)}."
-        return (
-            f"{self.external_id} ({self.client}) moved from {', '.join(self.before)} to "
-            f"{', '.join(self.after)} at {self.start}."
-        )
+            why = self.said.words(words) if self.said is not None else say(self.why)
+            return say(UNCOVERED) % {**values, "why": why}
+        return say(STAYS if self.before == self.after else MOVED) % values
 
 
 @dataclass(frozen=True)
@@ -57,8 +64,8 @@ class CareChanges:
     moved: list[VisitChange] = field(default_factory=list)
     uncovered: list[VisitChange] = field(default_factory=list)
 
-    def lines(self) -> list[str]:
-        return [c.sentence() for c in [*self.moved, *self.uncovered]]
+    def lines(self, words: Wording | None = None) -> list[str]:
+        return [c.sentence(words) for c in [*self.moved, *self.uncovered]]
 
 
 @dataclass
@@ -67,6 +74,7 @@ class _Side:
     start: dict[int, int] = field(default_factory=dict)
     done: set[int] = field(default_factory=set)
     why: dict[int, str] = field(default_factory=dict)  # visit -> explanation, if unassigned
+    said: dict[int, Said] = field(default_factory=dict)  # the same, as catalog messages
 
 
 def _side(municipality_id: int, day: date, number: int, *, session: Session) -> _Side:
@@ -87,6 +95,9 @@ def _side(municipality_id: int, day: date, number: int, *, session: Session) -> 
     for row in unassigned_of(municipality_id, version.id, session=session):
         if row.visit_id is not None:
             side.why.setdefault(row.visit_id, row.explanation)
+            said = Said.from_json(row.detail or {})
+            if said is not None:
+                side.said.setdefault(row.visit_id, said)
     return side
 
 
@@ -117,7 +128,8 @@ def visit_changes(
         change = VisitChange(
             visit_id, visit.external_id, clients[visit.client_id].name,
             tuple(names.get(w, w) for w in was), tuple(names.get(w, w) for w in now), start,
-            new.why.get(visit_id, "it is not in the new plan (cancelled?)") if not now else "",
+            new.why.get(visit_id, NOT_IN_PLAN) if not now else "",
+            new.said.get(visit_id) if not now else None,
         )  # fmt: skip
         if not now:
             found.uncovered.append(change)

@@ -9,11 +9,14 @@ up with them by construction (a test checks it):
   the monthly hours sheet (scheduler/reports/attendance.py);
 - clients served, new, ended and paused: from subscriptions (meals) and visit plans (care)
   valid in the month;
+- canteen and milk kitchen: what was collected at the pick-up points, per diet or age group and
+  per point, as billed (scheduler/reports/month_counters.py); a town without pick-up points
+  has neither section, one without milk-kitchen days or children has no milk-kitchen section;
 - welfare alerts raised in the month, and how each ended (taken at once, taken after
   escalation, still open), counted in the municipality's time zone.
 
-Each service is one `ServiceSection` in `MonthReport.services`, so another service (a canteen,
-a milk kitchen) adds its section without changing the others.
+Each service is one `ServiceSection` in `MonthReport.services`, so another service adds its
+section without changing the others.
 """
 
 from __future__ import annotations
@@ -26,11 +29,15 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from scheduler.alerts import AlertKind
+from scheduler.intake.calendar import local_today
 from scheduler.models import Alert, Client, Service
 from scheduler.reports.attendance import attendance_between, monthly_hours
+from scheduler.reports.counter_statements import CANTEEN, COLLECTED, MILK_KITCHEN
+from scheduler.reports.milk_statements import milk_statements
+from scheduler.reports.month_counters import Collections, Counted, canteen_counted, milk_counted
 from scheduler.reports.statements import Statement, month_bounds, month_statements
 from scheduler.repositories.clients import clients_by_external_id
-from scheduler.repositories.fleet import list_kitchens
+from scheduler.repositories.fleet import list_kitchens, list_pickup_points
 from scheduler.repositories.meals import clients_by_id
 from scheduler.repositories.reporting import (
     alerts_raised_between,
@@ -44,6 +51,7 @@ OUTCOME_NAMES = ("delivered", "not_home", "refused", "cancelled", "cancelled_lat
                  "not_confirmed")  # fmt: skip
 GENERAL_CARE = "general"  # the kind of a visit that asks for no particular skill
 NO_KITCHEN = "-"
+CLIENT_MEASURES = ("served", "new", "ended", "paused")
 
 
 @dataclass
@@ -96,6 +104,11 @@ class ServiceSection:
     by_kind: list[CareLine] = field(default_factory=list)  # care: per kind of care
     by_caregiver: list[CareLine] = field(default_factory=list)
     missed_visits: int = 0
+    measures: tuple[str, ...] = CLIENT_MEASURES  # the client counts this service has
+    # Canteen and milk kitchen: per diet or age group, per pick-up point, and the month's.
+    by_group: dict[str, Collections] = field(default_factory=dict)
+    by_point: dict[str, Collections] = field(default_factory=dict)
+    collected: Collections | None = None
 
 
 @dataclass
@@ -132,15 +145,21 @@ def month_report(
     *,
     session: Session,
     statements: list[Statement] | None = None,
+    now: datetime | None = None,
 ) -> MonthReport:
     """The month's figures of every service of the municipality (see the module notes);
-    `statements`: the month's, when the caller has already made them."""
+    `statements`: the month's meal statements, when the caller has already made them; `now`
+    (default: the clock) tells which days have passed, for collections not made."""
     town = get_municipality(municipality_id, session=session)
     first, last = month_bounds(month)
     report = MonthReport(town.name, town.locale, town.currency, month)
     if statements is None:
         statements = month_statements(municipality_id, month, session=session)
     report.services.append(meal_section(municipality_id, first, last, statements, session=session))
+    today = local_today(town.timezone, now)
+    report.services.extend(
+        collected_sections(municipality_id, month, statements, session=session, today=today)
+    )
     report.services.append(care_section(municipality_id, month, session=session))
     zone = ZoneInfo(town.timezone)
     report.alerts = welfare_lines(municipality_id, first, last, zone, session=session)
@@ -158,6 +177,8 @@ def meal_section(
         client = clients.get(statement.client_id)
         kitchen = kitchens.get(client.kitchen_id, NO_KITCHEN) if client else NO_KITCHEN
         for line in statement.lines:
+            if line.outcome == COLLECTED:
+                continue  # a canteen check-in: the canteen's section
             for rows, key in ((section.by_diet, line.diet), (section.by_kitchen, kitchen)):
                 rows.setdefault(key, Outcomes()).add(line.outcome, line.portions, line.amount_cents)
             section.total.add(line.outcome, line.portions, line.amount_cents)
@@ -186,6 +207,30 @@ def _meal_clients(
         ended=sum(end is not None and first <= end <= last for end in last_days),
         paused=len(paused),
     )
+
+
+def collected_sections(
+    municipality_id: int, month: str, statements: list[Statement], *, session: Session, today: date
+) -> list[ServiceSection]:
+    """The canteen's section (from the meal statements' check-ins) and the milk kitchen's
+    (from the guardians' statements), for a town that has them."""
+    points = list_pickup_points(municipality_id, session=session)
+    if not points:
+        return []
+    first, last = month_bounds(month)
+    canteen = canteen_counted(municipality_id, first, last, statements, session=session)
+    sections = [_collected_section(CANTEEN, canteen, ("served",))]
+    milk = milk_statements(municipality_id, month, session=session)
+    if milk or any(p.milk_weekdays for p in points):
+        counted = milk_counted(municipality_id, first, last, milk, session=session, today=today)
+        sections.append(_collected_section(MILK_KITCHEN, counted, ("served", "new", "ended")))
+    return sections
+
+
+def _collected_section(service: str, counted: Counted, measures: tuple[str, ...]) -> ServiceSection:
+    clients = ClientCounts(served=counted.served, new=counted.new, ended=counted.ended)
+    return ServiceSection(service, clients, measures=measures, by_group=counted.by_kind,
+                          by_point=counted.by_point, collected=counted.total)  # fmt: skip
 
 
 def care_section(municipality_id: int, month: str, *, session: Session) -> ServiceSection:

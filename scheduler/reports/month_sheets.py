@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 
 from scheduler.reports.attendance_sheets import hours
 from scheduler.reports.kitchen_sheets import print_css
-from scheduler.reports.month import OUTCOME_NAMES, MonthReport, Outcomes
+from scheduler.reports.month import OUTCOME_NAMES, MonthReport, Outcomes, ServiceSection
+from scheduler.reports.month_counters import Collections
 from scheduler.reports.sheets import render, to_csv
 from scheduler.reports.statement_sheets import money
 from scheduler.wording import Wording, wording
@@ -25,7 +26,7 @@ def month_rows(report: MonthReport) -> list[list[object]]:
     rows: list[list[object]] = []
     for section in report.services:
         head = [report.month, section.service]
-        for name in ("served", "new", "ended", "paused"):
+        for name in section.measures:
             rows.append([*head, "clients", "", name, getattr(section.clients, name)])
         meals = section.by_diet or section.by_kitchen  # a service with meal outcomes
         tables = (("diet", section.by_diet), ("kitchen", section.by_kitchen),
@@ -37,6 +38,7 @@ def month_rows(report: MonthReport) -> list[list[object]]:
             for line in care:
                 rows.append([*head, table, line.name, "visits", line.visits])
                 rows.append([*head, table, line.name, "hours", hours(line.minutes)])
+        rows.extend([*head, *row] for row in _collected_rows(section))
     for name, count in report.alert_counts().items():
         rows.append([report.month, "welfare", "alerts", "", name, count])
     return rows
@@ -45,6 +47,34 @@ def month_rows(report: MonthReport) -> list[list[object]]:
 def _measures(outcomes: Outcomes) -> list[tuple[str, object]]:
     found: list[tuple[str, object]] = [(n, getattr(outcomes, n)) for n in OUTCOME_NAMES]
     return [*found, ("fee", money(outcomes.fee_cents))]
+
+
+COLLECTED_TABLES = {"canteen": "diet", "milk_kitchen": "age_group"}
+
+
+def _collected_rows(section: ServiceSection) -> list[list[object]]:
+    """A collected service's rows: (table, row, measure, value) per diet or age group, per
+    pick-up point, and the month's total."""
+    if section.collected is None:
+        return []
+    group = COLLECTED_TABLES.get(section.service, "kind")
+    tables = ((group, section.by_group), ("point", section.by_point),
+              ("total", {"": section.collected}))  # fmt: skip
+    rows: list[list[object]] = []
+    for table, lines in tables:
+        for key, figures in lines.items():
+            rows.extend([table, key, m, v] for m, v in _collected_measures(section, figures))
+    return rows
+
+
+def _collected_measures(section: ServiceSection, figures: Collections) -> list[tuple[str, object]]:
+    found: list[tuple[str, object]] = [
+        ("collections", figures.collections),
+        ("portions", figures.portions),
+    ]
+    if section.service == "milk_kitchen":
+        found.append(("not_collected", figures.missed))
+    return [*found, ("fee", money(figures.fee_cents))]
 
 
 def month_csv(report: MonthReport) -> str:

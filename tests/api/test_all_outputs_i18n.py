@@ -41,6 +41,16 @@ from scheduler.reports.kitchen import (
 )
 from scheduler.reports.kitchen_sheets import CSV_HEADER as KITCHEN_CSV
 from scheduler.reports.kitchen_sheets import kitchen_html
+from scheduler.reports.month import (
+    AlertLine,
+    CareLine,
+    ClientCounts,
+    MonthReport,
+    Outcomes,
+    ServiceSection,
+)
+from scheduler.reports.month_counters import Collections
+from scheduler.reports.month_sheets import month_html
 from scheduler.reports.sheets import CSV_COLUMN
 from scheduler.reports.statement_sheets import CSV_HEADER as STATEMENT_CSV
 from scheduler.reports.statement_sheets import statements_csv, statements_html
@@ -224,6 +234,40 @@ def test_the_printed_sheets_have_no_english(language: str) -> None:
     assert_no_english(hours_html(_hours(), municipality="Казанлък", locale="en", words=t))
     nothing = replace(_kitchen_day(language), kitchens=[], points=[])
     assert_no_english(kitchen_html(nothing))  # the town's language when no reader is given
+
+
+def _month_report() -> MonthReport:
+    """A month of every service: meals, the canteen, the milk kitchen, care and alerts."""
+    meals = Outcomes(delivered=8, not_home=1, refused=1, cancelled=1, fee_cents=2700)
+    served = ClientCounts(served=2, new=1, ended=1, paused=1)
+    collected = Collections(collections=3, portions=3, fee_cents=750)
+    milk = Collections(collections=3, portions=3, fee_cents=360, missed=1)
+    sections = [
+        ServiceSection("meals", served, by_diet={"diabetic": meals}, by_kitchen={"Кухня 1": meals},
+                       total=meals),
+        ServiceSection("canteen", ClientCounts(served=2), measures=("served",),
+                       by_group={"general": collected}, by_point={"Клуб": collected},
+                       collected=collected),
+        ServiceSection("milk_kitchen", ClientCounts(served=2, new=1, ended=1),
+                       measures=("served", "new", "ended"), by_group={"0-6": milk},
+                       by_point={"Клуб": milk}, collected=milk),
+        ServiceSection("care", served, by_kind=[CareLine("general", 3, 150)],
+                       by_caregiver=[CareLine("Мария", 3, 150)], missed_visits=1),
+    ]  # fmt: skip
+    alert = AlertLine(datetime(2026, 1, 6, 9, tzinfo=UTC), "Иван", "taken", "ana", "")
+    return MonthReport("Казанлък", "en", "EUR", "2026-01", sections, [alert])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_month_report_has_no_english_in_any_section(language: str) -> None:
+    page = month_html(_month_report(), Translator(language, "Europe/Sofia"))
+    assert_no_english(page)
+    expected = {
+        "bg": ("Млечна кухня", "Пропуснати получавания", "Получени обеди по диети"),
+        "sl": ("Mlečna kuhinja", "Neopravljeni prevzemi", "Prevzeti obroki po dietah"),
+    }
+    assert all(words in page for words in expected[language])
+    assert "3,60\xa0€" in page and "7,50\xa0€" in page
 
 
 def test_the_sheets_speak_each_language() -> None:

@@ -60,7 +60,7 @@ def test_plan_day_checkins_sick_report_and_hours(tmp_path: Path) -> None:
         _run("care", "check", "V0", carer, kind, "--date", DAY, *TOWN, "--at", at)
     out = _run("care", "sick", carer, "--date", DAY, *TOWN, "--from", "09:00", "--at", "09:00",
                "--time-limit", "3")  # fmt: skip
-    assert "kept V0" in out.replace("\n", " ")
+    assert "остава V0 (Client c0) остава при Carer G1." in out.replace("\n", " ")  # Kazanlak's
     out = _run("care", "attendance", DAY, *TOWN, "--at", "12:00")
     assert "V0" in out
     _run("care", "hours", "2025-06", *TOWN, "--caregivers-csv", str(tmp_path / "g.csv"))

@@ -17,6 +17,7 @@ from scheduler.db import make_engine
 from scheduler.migrate import upgrade
 from scheduler.models import Diet
 from scheduler.settings import get_settings, reset_settings
+from tests.api.test_cli_i18n import assert_office_words
 from tests.scheduler import meal_town
 
 DAY = "2025-06-03"
@@ -66,7 +67,7 @@ def test_plan_kitchen_and_statement_keep_their_shapes(tmp_path: Path) -> None:
         "--time-limit",
         "3",  # the bar's thread makes the solver start its searches through a forkserver
     )
-    assert "Plan v1" in out
+    assert "План v1" in out  # Kazanlak's office reads Bulgarian
     plan = json.loads((tmp_path / "plan.json").read_text())
     assert set(plan) >= {"summary", "routes", "unassigned"}
     (route,) = plan["routes"]
@@ -116,13 +117,19 @@ def _printed_outputs(tmp_path: Path) -> None:
                "--label-size", "99.1x38.1", "--lang", "sl")  # fmt: skip
     names = sorted(p.name for p in (tmp_path / "day").iterdir())
     assert f"labels-{DAY}-99.1x38.1.pdf" in names and f"routes-{DAY}.pdf" in names
-    assert f"kitchen-{DAY}.pdf" in names and f"care-{DAY}.pdf" in names and "written" in out
+    assert f"kitchen-{DAY}.pdf" in names and f"care-{DAY}.pdf" in names
+    assert "zapisano v" in out  # --lang sl
     assert "Potni list" in (tmp_path / "day" / f"routes-{DAY}.html").read_text()
     _run("month-report", "2025-06", "--municipality", "Kazanlak", "--folder", str(tmp_path))
     table = list(csv.DictReader((tmp_path / "report-2025-06.csv").open()))
-    orders = {r["measure"]: r["value"] for r in table if r["table"] == "total"}
+    orders = {r["measure"]: r["value"] for r in table if r["table"] == "total"
+              and r["service"] == "meals"}  # fmt: skip
     assert orders["not_confirmed"] == "5" and orders["delivered"] == "0"
-    assert {r["service"] for r in table if r["table"] == "total"} == {"meals"}
+    # The town's pick-up point gives a canteen section, with nothing collected yet.
+    assert {r["service"] for r in table if r["table"] == "total"} == {"meals", "canteen"}
+    canteen = {r["measure"]: r["value"] for r in table if r["service"] == "canteen"
+               and r["table"] == "total"}  # fmt: skip
+    assert canteen == {"collections": "0", "portions": "0", "fee": "0.00"}
     assert (tmp_path / "report-2025-06.pdf").read_bytes().startswith(b"%PDF-")
     assert (tmp_path / "statements-2025-06.pdf").exists()
 
@@ -142,10 +149,11 @@ def test_plan_refuses_an_implausible_year_and_a_day_outside_the_window(
 ) -> None:
     _town()
     result = CliRunner().invoke(app, ["plan", "8005-06-03", "--municipality", "Kazanlak"])
-    assert result.exit_code == 2 and "2000-01-01 to 2099-12-31" in result.output
+    assert result.exit_code == 2 and "от 2000-01-01 до 2099-12-31" in result.output
     monkeypatch.setenv("PATRONAGE_PLAN_DAYS_AHEAD", "30")
     reset_settings()
     with time_machine.travel(datetime(2025, 5, 1, 9, tzinfo=UTC), tick=False):
         result = CliRunner().invoke(app, ["plan", DAY, "--municipality", "Kazanlak"])
     assert result.exit_code == 1, result.output
-    assert "DATE" in result.output and "2025-05-31" in result.output
+    assert "DATE" in result.output and "31.05.2025" in result.output  # Kazanlak's Bulgarian
+    assert_office_words(result.output, "bg", data={"DATE"})

@@ -29,6 +29,7 @@ from scheduler.reports.pdf import html_to_pdf
 from scheduler.reports.route_sheets import route_sheets_html
 from scheduler.reports.statement_sheets import statements_html
 from scheduler.reports.statements import month_statements
+from tests.scheduler.test_month_report import THU, _counters
 from tests.scheduler.test_statements import _month, _town
 
 PDFTOTEXT = shutil.which("pdftotext")
@@ -130,3 +131,22 @@ def test_statements_and_month_report_read_back(sqlite_engine: Engine, tmp_path: 
         text, _ = text_of(html_to_pdf(month_html(report, t)), tmp_path)
         assert all(w in text for w in words), (language, text[:400])
         assert "27,00 €" in text.replace("\xa0", " ")
+
+
+@needs_pdftotext
+def test_the_canteen_and_milk_kitchen_sections_read_back(
+    sqlite_engine: Engine, tmp_path: Path
+) -> None:
+    with Session(sqlite_engine) as session:
+        town = _counters(session)
+        report = month_report(town.id or 0, "2025-06", session=session, now=THU)
+    expected = {
+        "bg": ("Трапезария", "Получени обеди по диети", "Млечна кухня", "Пропуснати получавания"),
+        "sl": ("Socialna kuhinja", "Prevzeti obroki po dietah", "Mlečna kuhinja",
+               "Neopravljeni prevzemi"),
+    }  # fmt: skip
+    for language, words in expected.items():
+        text, _ = text_of(html_to_pdf(month_html(report, Translator(language, "UTC"))), tmp_path)
+        assert all(w in text for w in words), (language, text[:600])
+        money = text.replace("\xa0", " ")
+        assert "7,50 €" in money and "3,60 €" in money  # the canteen's and the guardians'
