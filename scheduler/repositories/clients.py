@@ -26,6 +26,7 @@ from scheduler.models import (
 from scheduler.models.clients import ClientBase
 from scheduler.models.fields import (
     Address,
+    Day,
     DriverNotes,
     EntryNotes,
     Latitude,
@@ -34,6 +35,7 @@ from scheduler.models.fields import (
     Phone,
     Portions,
     ServiceMinutes,
+    Village,
 )
 from scheduler.repositories.common import (
     Change,
@@ -61,6 +63,7 @@ class ClientUpdate(SQLModel):
 
     name: Name | None = None
     address: Address | None = None
+    village: Village | None = None
     lon: Longitude | None = None
     lat: Latitude | None = None
     phone: Phone | None = None
@@ -76,6 +79,7 @@ class ClientUpdate(SQLModel):
     kitchen_id: int | None = None
     pickup_point_id: int | None = None
     service_minutes: ServiceMinutes | None = None
+    consent_date: Day | None = None
 
 
 # Clients
