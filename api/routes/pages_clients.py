@@ -10,6 +10,7 @@ named in the reader's words and what was typed kept; nothing is written.
 from __future__ import annotations
 
 import secrets
+from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
@@ -25,6 +26,7 @@ from api.forms import (
     day_or_none,
     posted,
     refusal,
+    ticked_weekdays,
     weekdays_of,
 )
 from api.pages import BoardUser, PageUser
@@ -78,26 +80,38 @@ LABELS = {
 CLIENT_FIELDS = ("name", "address", "village", "lat", "lon", "phone", "diet", "notes")
 
 
+def _one_of(choices: type[StrEnum]) -> str:
+    """A filter's pattern: one of the values, or empty (the form's "All")."""
+    return "^(|" + "|".join(c.value for c in choices) + ")$"
+
+
 @router.get("/clients", response_class=HTMLResponse)
 def clients_page(
     request: Request,
     page: BoardUser,
     session: DbSession,
     q: Annotated[str, Query(max_length=120)] = "",
-    service: ClientService | None = None,
-    diet: Diet | None = None,
+    service: Annotated[str, Query(pattern=_one_of(ClientService))] = "",
+    diet: Annotated[str, Query(pattern=_one_of(Diet))] = "",
     village: Annotated[str, Query(max_length=80)] = "",
-    status: ClientStatus | None = None,
+    status: Annotated[str, Query(pattern=_one_of(ClientStatus))] = "",
     alone: Annotated[str, Query(pattern="^(|yes|no)$")] = "",
     p: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
     """The municipality's clients, found by name or address in any script, page by page."""
     mid = page.municipality_id
     lives_alone = {"yes": True, "no": False}.get(alone)
-    wanted = ClientFilter(q, service, diet, village, status, lives_alone)
+    wanted = ClientFilter(
+        q,
+        ClientService(service) if service else None,
+        Diet(diet) if diet else None,
+        village,
+        ClientStatus(status) if status else None,
+        lives_alone,
+    )
     found = find_clients(mid, wanted, offset=(p - 1) * PER_PAGE, limit=PER_PAGE, session=session)
-    shown = {"q": q, "service": service or "", "diet": diet or "", "village": village,
-             "status": status or "", "alone": alone}  # fmt: skip
+    shown = {"q": q, "service": service, "diet": diet, "village": village, "status": status,
+             "alone": alone}  # fmt: skip
     context = {
         "page": page,
         "clients": found.rows,
@@ -293,15 +307,17 @@ def _client_page(
         "diets": list(Diet),
         "statuses": list(ClientStatus),
         "weekday_names": WEEKDAYS,
+        "ticked": ticked_weekdays("Mon-Fri"),
         "kitchens": list_kitchens(mid, session=session),
         "points": list_pickup_points(mid, session=session),
         "subscriptions": [],
         "orders": [],
     }
     if client is not None and client.id is not None:
-        context["subscriptions"] = list_meal_subscriptions(
-            mid, session=session, client_id=client.id
-        )
+        subscriptions = list_meal_subscriptions(mid, session=session, client_id=client.id)
+        context["subscriptions"] = subscriptions
+        if subscriptions:  # a new subscription starts from the terms of the last one
+            context["ticked"] = ticked_weekdays(subscriptions[-1].weekdays)
         today = local_today(page.town.timezone, now(request))
         query = select_orders(mid, client_id=client.id, date_from=today)
         context["orders"] = window(query, offset=0, limit=30, session=session).rows

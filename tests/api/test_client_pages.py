@@ -62,6 +62,9 @@ def test_a_new_client_is_created_and_found_by_a_latin_spelling(world: World) -> 
     picked = {"village": "Шипка", "diet": "soft", "alone": "yes", "status": "active",
               "service": "meals"}  # fmt: skip
     assert "Иванка" in office.get("/clients", params=picked).text
+    everyone = dict.fromkeys(("service", "diet", "village", "status", "alone"), "")  # "All"
+    assert "Иванка" in office.get("/clients", params={**everyone, "q": "stoyanova"}).text
+    assert office.get("/clients", params={"diet": "salty"}).status_code == 422
     for other in ({"diet": "pureed"}, {"alone": "no"}, {"service": "canteen"}, {"status": "ended"}):
         page = office.get("/clients", params={**picked, **other})
         assert page.status_code == 200 and "Иванка" not in page.text, other
