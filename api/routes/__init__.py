@@ -28,6 +28,7 @@ from api.routes import (
     pages_counter,
     pages_fees,
     pages_fleet,
+    pages_points,
     pages_rules,
     pages_statements,
     pages_users,
@@ -86,4 +87,5 @@ ROUTERS: list[APIRouter] = [
     pages_clients.router,
     pages_fleet.router,
     pages_care.router,
+    pages_points.router,
 ]

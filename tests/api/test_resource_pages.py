@@ -167,3 +167,48 @@ def test_an_absence_is_added_and_removed_on_the_screen(world: World) -> None:
     assert gone.status_code == 200
     with world.session() as session:
         assert session.exec(found).all() == []
+
+
+def test_pick_up_points_are_changed_over_rest_and_on_the_screen(world: World) -> None:
+    api = world.client("Kazanlak", Role.dispatcher)
+    pid = world.ids[("Kazanlak", "pickup_point")]
+    foreign = world.ids[("Maribor", "kitchen")]
+    refused = api.patch(f"/v1/pickup-points/{pid}", json={"kitchen_id": foreign})
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["kitchen_id"]
+    nameless = api.patch(f"/v1/pickup-points/{pid}", json={"name": None})
+    assert nameless.status_code == 422, nameless.text
+    assert [e["field"] for e in nameless.json()["errors"]] == ["body.name"], nameless.text
+    moved = api.patch(f"/v1/pickup-points/{pid}", json={"address": "ул. Искра 2"})
+    assert moved.status_code == 200 and moved.json()["address"] == "ул. Искра 2"
+    assert (
+        world.client("Maribor", Role.dispatcher)
+        .patch(f"/v1/pickup-points/{pid}", json={"address": "x"})
+        .status_code
+        == 404
+    )
+    assert "patch" in world.app.openapi()["paths"]["/v1/pickup-points/{point_id}"]
+    assert _audited(world, "pickup_point", pid)[-1] == ("update", "user:dispatcher")
+
+    office = _signed_in(world, Role.dispatcher)
+    token = csrf_of(office)
+    kitchen = str(world.ids[("Kazanlak", "kitchen")])
+    form = {"csrf": token, "name": "", "address": "", "kitchen_id": kitchen}
+    blank = office.post(f"/admin/pickup-points/{pid}", data=form)
+    assert blank.status_code == 422 and f"{NOT_SAVED} Име." in blank.text
+    renamed = {**form, "name": "Трапезария Център"}
+    assert (
+        office.post(f"/admin/pickup-points/{pid}", data=renamed, follow_redirects=False).status_code
+        == 303
+    )
+    taken = office.post("/admin/pickup-points", data={**renamed, "external_id": "P1"})
+    assert taken.status_code == 422 and "Номер на досието" in taken.text
+    made = office.post("/admin/pickup-points", data={**renamed, "name": "Трапезария Енина"})
+    assert made.status_code == 200 and "Трапезария Енина" in made.text
+    # who eats where: a client given the point on their form is listed under it
+    client = {"csrf": token, "name": "Стоян Колев", "lat": "42.6", "lon": "25.4",
+              "service": f"point:{pid}", "external_id": "PG-P"}  # fmt: skip
+    assert office.post("/clients/new", data=client, follow_redirects=False).status_code == 303
+    page = office.get("/admin/pickup-points").text
+    row = page[page.index(f'data-point="{pid}"') :].split("</tr>")[0]
+    assert "Стоян Колев" in row and "Трапезария Център" in row
