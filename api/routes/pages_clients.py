@@ -262,7 +262,7 @@ def _client_values(page: PageUser, session: DbSession, given: dict[str, str]) ->
 
 def _service(page: PageUser, session: DbSession, choice: str) -> dict[str, int | None]:
     """ "kitchen:3": meals brought from kitchen 3; "point:2": eats at pick-up point 2 (its
-    kitchen cooks); "": neither (home care only)."""
+    kitchen cooks); "": neither, so a van brings meals from the nearest kitchen."""
     kind, _, number = choice.partition(":")
     if not choice:
         return {"kitchen_id": None, "pickup_point_id": None}

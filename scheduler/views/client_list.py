@@ -14,12 +14,13 @@ from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
-from scheduler.models import Client, ClientStatus, Diet, VisitPlan
+from scheduler.models import Client, ClientStatus, Diet, MealSubscription, VisitPlan
 from scheduler.names import fold
 
 
 class ClientService(StrEnum):
-    """How a client is served: meals brought home, a canteen's pick-up point, home care."""
+    """How a client is served: meals brought home (a subscription, no pick-up point), a
+    canteen's pick-up point, home care (a visit plan). One client may have several."""
 
     meals = "meals"
     canteen = "canteen"
@@ -57,10 +58,11 @@ def find_clients(
         statement = statement.where(Client.village == wanted.village)
     if wanted.service == ClientService.canteen:
         statement = statement.where(col(Client.pickup_point_id).is_not(None))
-    elif wanted.service == ClientService.meals:
-        statement = statement.where(
-            col(Client.kitchen_id).is_not(None), col(Client.pickup_point_id).is_(None)
+    elif wanted.service == ClientService.meals:  # subscribed, and not at a pick-up point
+        fed = select(MealSubscription.client_id).where(
+            MealSubscription.municipality_id == municipality_id
         )
+        statement = statement.where(col(Client.pickup_point_id).is_(None), col(Client.id).in_(fed))
     elif wanted.service == ClientService.care:
         cared = select(VisitPlan.client_id).where(VisitPlan.municipality_id == municipality_id)
         statement = statement.where(col(Client.id).in_(cared))

@@ -59,8 +59,7 @@ def test_a_new_client_is_created_and_found_by_a_latin_spelling(world: World) -> 
     assert "Ivan Petrov" not in found.text  # the other client does not match
     assert "Иванка" in office.get("/clients", params={"q": "rozova dolina"}).text  # the address
     assert "Иванка" in office.get("/clients", params={"q": "ИВАНКА"}).text
-    picked = {"village": "Шипка", "diet": "soft", "alone": "yes", "status": "active",
-              "service": "meals"}  # fmt: skip
+    picked = {"village": "Шипка", "diet": "soft", "alone": "yes", "status": "active"}
     assert "Иванка" in office.get("/clients", params=picked).text
     everyone = dict.fromkeys(("service", "diet", "village", "status", "alone"), "")  # "All"
     assert "Иванка" in office.get("/clients", params={**everyone, "q": "stoyanova"}).text
@@ -70,6 +69,8 @@ def test_a_new_client_is_created_and_found_by_a_latin_spelling(world: World) -> 
         assert page.status_code == 200 and "Иванка" not in page.text, other
     cared = office.get("/clients", params={"service": "care"}).text
     assert "Ivan Petrov" in cared and "Иванка" not in cared  # Ivan has a visit plan
+    fed = office.get("/clients", params={"service": "meals"}).text
+    assert "Ivan Petrov" in fed and "Иванка" not in fed  # a subscription, she has none yet
     elsewhere = _signed_in(world, Role.dispatcher, "Maribor").get(
         "/clients", params={"q": "ivanka"}
     )
