@@ -164,6 +164,11 @@ def _check_on_me_default(values: dict[str, Any], before: Client | None) -> dict[
     return values
 
 
+# A change may clear these (no kitchen: the nearest; no consent date recorded); the other
+# fields always hold a value, so an empty one is refused rather than failing at the database.
+CLEARABLE = frozenset({"kitchen_id", "pickup_point_id", "service_minutes", "consent_date"})
+
+
 def update_client(
     municipality_id: int, client_id: int, changes: ClientUpdate, *, session: Session
 ) -> tuple[Client, Change]:
@@ -171,8 +176,13 @@ def update_client(
     client = get_client(municipality_id, client_id, session=session)
     values = _check_on_me_default(changes.model_dump(exclude_unset=True), client)
     merged = {"window_start": client.window_start, "window_end": client.window_end, **values}
+    empty = [
+        FieldProblem(k, "must have a value")
+        for k, v in values.items()
+        if v is None and k not in CLEARABLE
+    ]
     raise_problems(
-        check_client(merged) + _check_client_refs(municipality_id, values, session=session)
+        empty + check_client(merged) + _check_client_refs(municipality_id, values, session=session)
     )
     return save(session, Client, client, municipality_id, values)
 

@@ -107,6 +107,11 @@ def test_a_client_is_edited_and_ended(world: World) -> None:
                  service=_kitchen_choice(world), notes="Ring twice")  # fmt: skip
     bad = office.post(f"/clients/{cid}", data={**form, "consent_date": "2026-13-01"})
     assert bad.status_code == 422 and "Дата на съгласието" in bad.text
+    nowhere = office.post(f"/clients/{cid}", data={**form, "lat": "", "lon": " "})
+    assert nowhere.status_code == 422
+    assert "Географска ширина" in nowhere.text and "Географска дължина" in nowhere.text
+    rest = world.client("Kazanlak", Role.dispatcher).patch(f"/v1/clients/{cid}", json={"lon": None})
+    assert rest.status_code == 422 and rest.json()["errors"][0]["field"] == "lon"
     with world.session() as session:
         assert session.get(Client, cid).village == ""  # type: ignore[union-attr]
     done = office.post(f"/clients/{cid}", data=form, follow_redirects=False)
