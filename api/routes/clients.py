@@ -29,9 +29,10 @@ from api.schemas.clients import (
 from api.schemas.common import Page
 from scheduler import privacy
 from scheduler.errors import InvalidInputError
-from scheduler.models import Client, ClientStatus, MealSubscription
+from scheduler.models import Client, ClientStatus, Diet, MealSubscription
 from scheduler.models.fields import Day
 from scheduler.repositories import clients as repo
+from scheduler.views.client_list import ClientFilter, ClientService, find_clients
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["clients"])
 KitchenId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
@@ -44,11 +45,20 @@ def list_clients(
     paging: PageParams,
     status: ClientStatus | None = None,
     kitchen_id: KitchenId = None,
+    q: Annotated[
+        str, Query(max_length=120, description="Part of the name or address, any script.")
+    ] = "",
+    service: ClientService | None = None,
+    diet: Diet | None = None,
+    village: Annotated[str, Query(max_length=80)] = "",
+    lives_alone: bool | None = None,
 ) -> Page[ClientPublic]:
-    rows = repo.list_clients(
-        caller.municipality_id, session=session, status=status, kitchen_id=kitchen_id
+    """The clients by external id, filtered as the clients screen filters them."""
+    wanted = ClientFilter(q, service, diet, village, status, lives_alone, kitchen_id)
+    found = find_clients(
+        caller.municipality_id, wanted, offset=0, limit=2**31, session=session, by_name=False
     )
-    return page_list(rows, paging, ClientPublic)
+    return page_list(found.rows, paging, ClientPublic)
 
 
 @router.post("/clients", response_model=ClientPublic, status_code=status.HTTP_201_CREATED)

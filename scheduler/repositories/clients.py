@@ -176,14 +176,10 @@ def update_client(
     client = get_client(municipality_id, client_id, session=session)
     values = _check_on_me_default(changes.model_dump(exclude_unset=True), client)
     merged = {"window_start": client.window_start, "window_end": client.window_end, **values}
-    empty = [
-        FieldProblem(k, "must have a value")
-        for k, v in values.items()
-        if v is None and k not in CLEARABLE
-    ]
-    raise_problems(
-        empty + check_client(merged) + _check_client_refs(municipality_id, values, session=session)
-    )
+    problems = check_client(merged) + _check_client_refs(municipality_id, values, session=session)
+    named = {p.field for p in problems}
+    empty = [k for k, v in values.items() if v is None and k not in CLEARABLE | named]
+    raise_problems(problems + [FieldProblem(k, "must have a value") for k in empty])
     return save(session, Client, client, municipality_id, values)
 
 

@@ -35,6 +35,7 @@ class ClientFilter:
     village: str = ""
     status: ClientStatus | None = None
     lives_alone: bool | None = None
+    kitchen_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,19 @@ class ClientPage:
 
 
 def find_clients(
-    municipality_id: int, wanted: ClientFilter, *, offset: int, limit: int, session: Session
+    municipality_id: int,
+    wanted: ClientFilter,
+    *,
+    offset: int,
+    limit: int,
+    session: Session,
+    by_name: bool = True,
 ) -> ClientPage:
-    """The clients matching `wanted`, by name, rows `offset`..`offset + limit`."""
+    """The clients matching `wanted`, by name (else by external id), rows `offset`..`offset +
+    limit`."""
     statement = select(Client).where(Client.municipality_id == municipality_id)
+    if wanted.kitchen_id is not None:
+        statement = statement.where(Client.kitchen_id == wanted.kitchen_id)
     if wanted.diet is not None:
         statement = statement.where(Client.diet == wanted.diet)
     if wanted.status is not None:
@@ -69,7 +79,10 @@ def find_clients(
     rows = session.exec(statement).all()
     needle = fold(wanted.query)
     found = [c for c in rows if not needle or needle in fold(c.name) or needle in fold(c.address)]
-    found.sort(key=lambda c: (fold(c.name), c.id or 0))
+    if by_name:
+        found.sort(key=lambda c: (fold(c.name), c.id or 0))
+    else:
+        found.sort(key=lambda c: c.external_id)
     return ClientPage(rows=found[offset : offset + limit], total=len(found))
 
 

@@ -67,6 +67,15 @@ def test_a_new_client_is_created_and_found_by_a_latin_spelling(world: World) -> 
     for other in ({"diet": "pureed"}, {"alone": "no"}, {"service": "canteen"}, {"status": "ended"}):
         page = office.get("/clients", params={**picked, **other})
         assert page.status_code == 200 and "Иванка" not in page.text, other
+    api = world.client("Kazanlak", Role.dispatcher)
+    over_rest = api.get(
+        "/v1/clients", params={"q": "stoyanova", "village": "Шипка", "lives_alone": True}
+    )
+    assert [c["external_id"] for c in over_rest.json()["items"]] == ["PG-1"]
+    assert over_rest.json()["items"][0]["village"] == "Шипка"
+    assert (
+        api.get("/v1/clients", params={"service": "canteen", "q": "stoyanova"}).json()["total"] == 0
+    )
     cared = office.get("/clients", params={"service": "care"}).text
     assert "Ivan Petrov" in cared and "Иванка" not in cared  # Ivan has a visit plan
     fed = office.get("/clients", params={"service": "meals"}).text
