@@ -202,3 +202,18 @@ def test_a_one_off_meal_is_ordered_and_a_day_cancelled(world: World) -> None:
     assert (FAR, OrderSource.subscription, "cancelled", 1) in by_day
     no_meal = office.post(f"/clients/{cid}/orders", data={**cancel, "day": "2094-06-13"})
     assert no_meal.status_code == 422 and "Дата" in no_meal.text  # a Sunday: no meal to cancel
+
+
+def test_an_order_past_the_cut_off_is_refused_with_the_earliest_date(world: World) -> None:
+    office = _signed_in(world, Role.dispatcher)
+    form = _form(office, external_id="PG-C", service=_kitchen_choice(world))
+    cid = int(
+        office.post("/clients/new", data=form, follow_redirects=False).headers["location"][9:]
+    )
+    late = {"csrf": csrf_of(office), "day": "2026-01-07", "portions": "1", "action": "order"}
+    refused = office.post(f"/clients/{cid}/orders", data=late)
+    assert refused.status_code == 422
+    closed = "Поръчките за сряда, 7 януари 2026\u202fг. са затворени"  # noqa: RUF001 (Bulgarian)
+    assert closed in refused.text  # and the earliest date follows, which depends on today
+    with world.session() as session:
+        assert session.exec(select(MealOrder).where(MealOrder.client_id == cid)).all() == []
