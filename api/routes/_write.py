@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, ValidationError
 from sqlmodel import Session, SQLModel
 
-from api.deps import Caller
 from scheduler.audit import audit
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class Who(Protocol):
+    """Whoever makes a change: a REST caller or a signed-in page user, named alike in the log."""
+
+    @property
+    def municipality_id(self) -> int: ...
+
+    @property
+    def actor(self) -> str: ...
 
 
 def merged(row: SQLModel, record: type[M], changes: BaseModel) -> M:
@@ -27,7 +36,7 @@ def merged(row: SQLModel, record: type[M], changes: BaseModel) -> M:
 
 
 def audited(
-    session: Session, caller: Caller, action: str, entity: str, entity_id: object, **detail: object
+    session: Session, caller: Who, action: str, entity: str, entity_id: object, **detail: object
 ) -> None:
     audit(
         caller.municipality_id,

@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Response, status
+from sqlmodel import Session
 
 from api.deps import Admin, DbSession, KitchenReader, Now, PageParams, RowId, Staff
 from api.listing import page_list
 from api.problems import PROBLEM_RESPONSES
-from api.routes._write import audited
+from api.routes._write import Who, audited, merged
 from api.schemas.canteen import (
     CanteenDayPublic,
     CanteenRowPublic,
@@ -30,6 +31,7 @@ from api.schemas.canteen import (
     MilkSheetPublic,
     PickupPointCreate,
     PickupPointPublic,
+    PickupPointUpdate,
     ServicePricePublic,
     ServicePriceSet,
 )
@@ -37,6 +39,7 @@ from api.schemas.common import Page
 from api.schemas.kitchen import StatementPublic
 from scheduler.errors import InvalidInputError
 from scheduler.intake.counter import check_in_canteen, collect_milk
+from scheduler.models import PickupPoint
 from scheduler.models.fields import Day
 from scheduler.reports.milk_kitchen import milk_sheet
 from scheduler.reports.milk_statements import milk_statements
@@ -69,15 +72,43 @@ def pickup_points(
 def create_pickup_point(
     body: PickupPointCreate, caller: Staff, session: DbSession
 ) -> PickupPointPublic:
-    mid = caller.municipality_id
+    point = create_pickup_point_and_audit(caller, body, session=session)
+    return PickupPointPublic.model_validate(point, from_attributes=True)
+
+
+def create_pickup_point_and_audit(
+    who: Who, body: PickupPointCreate, *, session: Session
+) -> PickupPoint:
+    """A new point (an external id already taken is refused); the pick-up points screen
+    (api/routes/pages_points.py) calls this too."""
+    mid = who.municipality_id
     if any(p.external_id == body.external_id for p in list_pickup_points(mid, session=session)):
         raise InvalidInputError.one("external_id", f"{body.external_id!r} already exists")
     data = PickupPointIn.model_validate(body.model_dump(exclude={"milk_weekdays"}))
     point, _ = upsert_pickup_point(mid, data, session=session)
     assert point.id is not None
     point = canteen.set_milk_weekdays(mid, point.id, body.milk_weekdays, session=session)
-    audited(session, caller, "create", "pickup_point", point.id)
+    audited(session, who, "create", "pickup_point", point.id)
+    return point
+
+
+@router.patch("/pickup-points/{point_id}", response_model=PickupPointPublic)
+def update_pickup_point(
+    point_id: RowId, body: PickupPointUpdate, caller: Staff, session: DbSession
+) -> PickupPointPublic:
+    """Rename a point, move it, or have another kitchen cook for it."""
+    point = update_pickup_point_and_audit(caller, point_id, body, session=session)
     return PickupPointPublic.model_validate(point, from_attributes=True)
+
+
+def update_pickup_point_and_audit(
+    who: Who, point_id: int, body: PickupPointUpdate, *, session: Session
+) -> PickupPoint:
+    mid = who.municipality_id
+    row = canteen.get_pickup_point(mid, point_id, session=session)
+    point, _ = upsert_pickup_point(mid, merged(row, PickupPointIn, body), session=session)
+    audited(session, who, "update", "pickup_point", point_id, fields=sorted(body.model_fields_set))
+    return point
 
 
 @router.put("/pickup-points/{point_id}/milk-days", response_model=PickupPointPublic)

@@ -1,15 +1,19 @@
-"""`/v1/caregivers`, `/v1/visit-plans`, `/v1/visits`: home care, for staff."""
+"""`/v1/caregivers`, `/v1/visit-plans`, `/v1/visits`: home care, for staff.
+
+The caregivers' writes are functions the office's screens call too (api/routes/pages_care.py).
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from sqlmodel import Session
 
 from api.deps import DbSession, PageParams, RowId, Staff
 from api.listing import page_list, page_of
 from api.problems import PROBLEM_RESPONSES
-from api.routes._write import audited, merged
+from api.routes._write import Who, audited, merged
 from api.schemas.care import (
     CaregiverCreate,
     CaregiverPublic,
@@ -20,7 +24,7 @@ from api.schemas.care import (
 )
 from api.schemas.common import Page
 from scheduler.errors import InvalidInputError
-from scheduler.models import Visit, VisitStatus
+from scheduler.models import Caregiver, Visit, VisitStatus
 from scheduler.models.fields import Day
 from scheduler.repositories import care
 from scheduler.repositories.care import CaregiverIn
@@ -40,12 +44,17 @@ def list_caregivers(
 
 @router.post("/caregivers", response_model=CaregiverPublic, status_code=status.HTTP_201_CREATED)
 def create_caregiver(body: CaregiverCreate, caller: Staff, session: DbSession) -> CaregiverPublic:
-    mid = caller.municipality_id
+    row = create_caregiver_and_audit(caller, body, session=session)
+    return CaregiverPublic.model_validate(row, from_attributes=True)
+
+
+def create_caregiver_and_audit(who: Who, body: CaregiverCreate, *, session: Session) -> Caregiver:
+    mid = who.municipality_id
     if care.get_caregiver_by_external_id(mid, body.external_id, session=session):
         raise InvalidInputError.one("external_id", f"{body.external_id!r} already exists")
     row, _ = care.upsert_caregiver(mid, body, session=session)
-    audited(session, caller, "create", "caregiver", row.id)
-    return CaregiverPublic.model_validate(row, from_attributes=True)
+    audited(session, who, "create", "caregiver", row.id)
+    return row
 
 
 @router.get("/caregivers/{caregiver_id}", response_model=CaregiverPublic)
@@ -58,13 +67,19 @@ def get_caregiver(caregiver_id: RowId, caller: Staff, session: DbSession) -> Car
 def update_caregiver(
     caregiver_id: RowId, body: CaregiverUpdate, caller: Staff, session: DbSession
 ) -> CaregiverPublic:
-    mid = caller.municipality_id
+    row = update_caregiver_and_audit(caller, caregiver_id, body, session=session)
+    return CaregiverPublic.model_validate(row, from_attributes=True)
+
+
+def update_caregiver_and_audit(
+    who: Who, caregiver_id: int, body: CaregiverUpdate, *, session: Session
+) -> Caregiver:
+    mid = who.municipality_id
     row = care.get_caregiver(mid, caregiver_id, session=session)
     row, _ = care.upsert_caregiver(mid, merged(row, CaregiverIn, body), session=session)
-    audited(
-        session, caller, "update", "caregiver", caregiver_id, fields=sorted(body.model_fields_set)
-    )
-    return CaregiverPublic.model_validate(row, from_attributes=True)
+    fields = sorted(body.model_fields_set)
+    audited(session, who, "update", "caregiver", caregiver_id, fields=fields)
+    return row
 
 
 @router.get("/visit-plans", response_model=Page[VisitPlanPublic])

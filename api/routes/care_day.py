@@ -12,13 +12,14 @@ from enum import StrEnum
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response, status
+from sqlmodel import Session
 
 from api.alerts import caller_reader
 from api.care_board import sick_outcome
 from api.deps import Caller, CareReader, DbSession, RowId, SettingsDep, Staff
 from api.eager import relay_if_eager
 from api.problems import PROBLEM_RESPONSES, ProblemError
-from api.routes._write import audited
+from api.routes._write import Who, audited
 from api.schemas.care import VisitPublic
 from api.schemas.care_day import (
     AbsenceCreate,
@@ -37,7 +38,7 @@ from scheduler.errors import InvalidInputError
 from scheduler.intake.availability import absences_between, add_absence, remove_absence, report_sick
 from scheduler.intake.orders import Actor
 from scheduler.intake.visit_requests import VisitIn, cancel_visit, carry_meal, request_visit
-from scheduler.models import Role, Visit
+from scheduler.models import CaregiverAbsence, Role, Visit
 from scheduler.models.fields import Day
 from scheduler.reports.attendance import day_attendance, monthly_hours
 from scheduler.reports.attendance_sheets import caregiver_hours_csv, client_hours_csv
@@ -130,19 +131,37 @@ def create_absence(
     request: Request, body: AbsenceCreate, caller: Staff, session: DbSession, later: BackgroundTasks
 ) -> AbsencePublic:
     """Record an absence; frozen dates it touches are re-planned without the caregiver."""
+    by = _actor(caller, request_id=body.request_id)
+    row = add_absence_and_audit(caller, by, body, session=session)
+    relay_if_eager(later, request)
+    return AbsencePublic.model_validate(row, from_attributes=True)
+
+
+def add_absence_and_audit(
+    who: Who, by: Actor, body: AbsenceCreate, *, session: Session
+) -> CaregiverAbsence:
+    """The absence through intake (its event re-plans frozen days), and its audit row; the
+    office's absences screen calls this too (api/routes/pages_care.py)."""
     row = add_absence(
-        caller.municipality_id,
+        who.municipality_id,
         body.caregiver_id,
         body.start,
         body.end,
         body.kind,
         session=session,
-        by=_actor(caller, request_id=body.request_id),
+        by=by,
         from_time=body.from_time,
     )
-    audited(session, caller, "create", "absence", row.id)
-    relay_if_eager(later, request)
-    return AbsencePublic.model_validate(row, from_attributes=True)
+    audited(session, who, "create", "absence", row.id)
+    return row
+
+
+def remove_absence_and_audit(
+    who: Who, by: Actor, absence_id: int, *, session: Session
+) -> CaregiverAbsence:
+    row = remove_absence(who.municipality_id, absence_id, session=session, by=by)
+    audited(session, who, "delete", "absence", absence_id)
+    return row
 
 
 @router.delete("/absences/{absence_id}", response_model=AbsencePublic)
@@ -150,8 +169,7 @@ def delete_absence(
     request: Request, absence_id: RowId, caller: Staff, session: DbSession, later: BackgroundTasks
 ) -> AbsencePublic:
     """Remove an absence recorded by mistake (or a caregiver back early); dates re-plan."""
-    row = remove_absence(caller.municipality_id, absence_id, session=session, by=_actor(caller))
-    audited(session, caller, "delete", "absence", absence_id)
+    row = remove_absence_and_audit(caller, _actor(caller), absence_id, session=session)
     relay_if_eager(later, request)
     return AbsencePublic.model_validate(row, from_attributes=True)
 

@@ -1,6 +1,8 @@
 """`/v1/clients` and subscriptions: staff only, since a client's record is sensitive data.
 
-Exports and erasures go to the audit log with the person who asked for them.
+Exports and erasures go to the audit log with the person who asked for them. The writes are
+functions the client screens call too (api/routes/pages_clients.py), so a form and a REST call
+leave the same rows and the same audit entry.
 """
 
 from __future__ import annotations
@@ -8,11 +10,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from sqlmodel import Session
 
 from api.deps import Admin, DbSession, PageParams, RowId, Staff
 from api.listing import page_list
 from api.problems import PROBLEM_RESPONSES
-from api.routes._write import audited
+from api.routes._write import Who, audited
 from api.schemas.clients import (
     ClientChange,
     ClientCreate,
@@ -26,9 +29,10 @@ from api.schemas.clients import (
 from api.schemas.common import Page
 from scheduler import privacy
 from scheduler.errors import InvalidInputError
-from scheduler.models import ClientStatus
+from scheduler.models import Client, ClientStatus, Diet, MealSubscription
 from scheduler.models.fields import Day
 from scheduler.repositories import clients as repo
+from scheduler.views.client_list import ClientFilter, ClientService, find_clients
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["clients"])
 KitchenId = Annotated[int | None, Query(ge=1, le=2**31 - 1)]
@@ -41,21 +45,36 @@ def list_clients(
     paging: PageParams,
     status: ClientStatus | None = None,
     kitchen_id: KitchenId = None,
+    q: Annotated[
+        str, Query(max_length=120, description="Part of the name or address, any script.")
+    ] = "",
+    service: ClientService | None = None,
+    diet: Diet | None = None,
+    village: Annotated[str, Query(max_length=80)] = "",
+    lives_alone: bool | None = None,
 ) -> Page[ClientPublic]:
-    rows = repo.list_clients(
-        caller.municipality_id, session=session, status=status, kitchen_id=kitchen_id
+    """The clients by external id, filtered as the clients screen filters them."""
+    wanted = ClientFilter(q, service, diet, village, status, lives_alone, kitchen_id)
+    found = find_clients(
+        caller.municipality_id, wanted, offset=0, limit=2**31, session=session, by_name=False
     )
-    return page_list(rows, paging, ClientPublic)
+    return page_list(found.rows, paging, ClientPublic)
 
 
 @router.post("/clients", response_model=ClientPublic, status_code=status.HTTP_201_CREATED)
 def create_client(body: ClientCreate, caller: Staff, session: DbSession) -> ClientPublic:
-    mid = caller.municipality_id
+    row = create_client_and_audit(caller, body, session=session)
+    return ClientPublic.model_validate(row, from_attributes=True)
+
+
+def create_client_and_audit(who: Who, body: ClientCreate, *, session: Session) -> Client:
+    """A new client (an external id already taken is refused, naming it)."""
+    mid = who.municipality_id
     if repo.get_client_by_external_id(mid, body.external_id, session=session):
         raise InvalidInputError.one("external_id", f"{body.external_id!r} already exists")
     row, _ = repo.upsert_client(mid, body, session=session)
-    audited(session, caller, "create", "client", row.id)
-    return ClientPublic.model_validate(row, from_attributes=True)
+    audited(session, who, "create", "client", row.id)
+    return row
 
 
 @router.get("/clients/{client_id}", response_model=ClientPublic)
@@ -68,9 +87,16 @@ def get_client(client_id: RowId, caller: Staff, session: DbSession) -> ClientPub
 def update_client(
     client_id: RowId, body: ClientChange, caller: Staff, session: DbSession
 ) -> ClientPublic:
-    row, _ = repo.update_client(caller.municipality_id, client_id, body, session=session)
-    audited(session, caller, "update", "client", client_id, fields=sorted(body.model_fields_set))
+    row = update_client_and_audit(caller, client_id, body, session=session)
     return ClientPublic.model_validate(row, from_attributes=True)
+
+
+def update_client_and_audit(
+    who: Who, client_id: int, body: ClientChange, *, session: Session
+) -> Client:
+    row, _ = repo.update_client(who.municipality_id, client_id, body, session=session)
+    audited(session, who, "update", "client", client_id, fields=sorted(body.model_fields_set))
+    return row
 
 
 @router.get("/clients/{client_id}/export", response_model=ClientExport)
@@ -109,8 +135,15 @@ def list_subscriptions(
 def set_subscription(
     client_id: RowId, body: SubscriptionSet, caller: Staff, session: DbSession
 ) -> SubscriptionPublic:
+    row = set_subscription_and_audit(caller, client_id, body, session=session)
+    return SubscriptionPublic.model_validate(row, from_attributes=True)
+
+
+def set_subscription_and_audit(
+    who: Who, client_id: int, body: SubscriptionSet, *, session: Session
+) -> MealSubscription:
     row, change = repo.set_meal_subscription(
-        caller.municipality_id,
+        who.municipality_id,
         client_id,
         weekdays=body.weekdays,
         diet=body.diet,
@@ -118,16 +151,22 @@ def set_subscription(
         start=body.start,
         session=session,
     )
-    audited(session, caller, "set", "subscription", row.id, client_id=client_id, change=change)
-    return SubscriptionPublic.model_validate(row, from_attributes=True)
+    audited(session, who, "set", "subscription", row.id, client_id=client_id, change=change)
+    return row
 
 
 @router.post("/clients/{client_id}/subscription/end", response_model=Ended)
 def end_subscription(
     client_id: RowId, body: SubscriptionEnd, caller: Staff, session: DbSession
 ) -> Ended:
+    return Ended(changed=end_subscription_and_audit(caller, client_id, body, session=session))
+
+
+def end_subscription_and_audit(
+    who: Who, client_id: int, body: SubscriptionEnd, *, session: Session
+) -> int:
     changed = repo.end_meal_subscription(
-        caller.municipality_id, client_id, last_day=body.last_day, session=session
+        who.municipality_id, client_id, last_day=body.last_day, session=session
     )
-    audited(session, caller, "end", "subscription", client_id, last_day=body.last_day.isoformat())
-    return Ended(changed=changed)
+    audited(session, who, "end", "subscription", client_id, last_day=body.last_day.isoformat())
+    return changed

@@ -1,19 +1,25 @@
-"""`/v1/kitchens`, `/v1/vehicles`, `/v1/drivers`: read by staff and kitchen, written by staff."""
+"""`/v1/kitchens`, `/v1/vehicles`, `/v1/drivers`: read by staff and kitchen, written by staff.
+
+The writes of vans and drivers are functions the office's screens call too
+(api/routes/pages_fleet.py): a form and a REST call leave the same rows and audit entry.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from sqlmodel import Session
 
 from api.deps import DbSession, KitchenReader, PageParams, RowId, Staff
 from api.listing import page_list
 from api.problems import PROBLEM_RESPONSES
-from api.routes._write import audited, merged
+from api.routes._write import Who, audited, merged
 from api.schemas.common import Page
 from api.schemas.fleet import (
     DriverCreate,
     DriverPublic,
+    DriverUpdate,
     KitchenCreate,
     KitchenPublic,
     KitchenUpdate,
@@ -22,9 +28,10 @@ from api.schemas.fleet import (
     VehicleUpdate,
 )
 from scheduler.errors import InvalidInputError
+from scheduler.models import Driver, Vehicle
 from scheduler.models.fleet import KitchenBase
 from scheduler.repositories import fleet
-from scheduler.repositories.fleet import VehicleIn
+from scheduler.repositories.fleet import DriverIn, VehicleIn
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["fleet"])
 CREATED = status.HTTP_201_CREATED
@@ -85,12 +92,17 @@ def list_vehicles(
 
 @router.post("/vehicles", response_model=VehiclePublic, status_code=CREATED)
 def create_vehicle(body: VehicleCreate, caller: Staff, session: DbSession) -> VehiclePublic:
-    mid = caller.municipality_id
+    row = create_vehicle_and_audit(caller, body, session=session)
+    return VehiclePublic.model_validate(row, from_attributes=True)
+
+
+def create_vehicle_and_audit(who: Who, body: VehicleCreate, *, session: Session) -> Vehicle:
+    mid = who.municipality_id
     if fleet.get_vehicle_by_external_id(mid, body.external_id, session=session):
         raise _taken(body.external_id)
     row, _ = fleet.upsert_vehicle(mid, body, session=session)
-    audited(session, caller, "create", "vehicle", row.id)
-    return VehiclePublic.model_validate(row, from_attributes=True)
+    audited(session, who, "create", "vehicle", row.id)
+    return row
 
 
 @router.get("/vehicles/{vehicle_id}", response_model=VehiclePublic)
@@ -103,11 +115,18 @@ def get_vehicle(vehicle_id: RowId, caller: KitchenReader, session: DbSession) ->
 def update_vehicle(
     vehicle_id: RowId, body: VehicleUpdate, caller: Staff, session: DbSession
 ) -> VehiclePublic:
-    mid = caller.municipality_id
+    row = update_vehicle_and_audit(caller, vehicle_id, body, session=session)
+    return VehiclePublic.model_validate(row, from_attributes=True)
+
+
+def update_vehicle_and_audit(
+    who: Who, vehicle_id: int, body: VehicleUpdate, *, session: Session
+) -> Vehicle:
+    mid = who.municipality_id
     row = fleet.get_vehicle(mid, vehicle_id, session=session)
     row, _ = fleet.upsert_vehicle(mid, merged(row, VehicleIn, body), session=session)
-    audited(session, caller, "update", "vehicle", vehicle_id, fields=sorted(body.model_fields_set))
-    return VehiclePublic.model_validate(row, from_attributes=True)
+    audited(session, who, "update", "vehicle", vehicle_id, fields=sorted(body.model_fields_set))
+    return row
 
 
 @router.get("/drivers", response_model=Page[DriverPublic])
@@ -119,6 +138,37 @@ def list_drivers(caller: Staff, session: DbSession, paging: PageParams) -> Page[
 
 @router.post("/drivers", response_model=DriverPublic, status_code=CREATED)
 def create_driver(body: DriverCreate, caller: Staff, session: DbSession) -> DriverPublic:
-    row, _ = fleet.upsert_driver(caller.municipality_id, body, session=session)
-    audited(session, caller, "upsert", "driver", row.id)
+    row = upsert_driver_and_audit(caller, body, session=session)
     return DriverPublic.model_validate(row, from_attributes=True)
+
+
+def upsert_driver_and_audit(who: Who, body: DriverCreate, *, session: Session) -> Driver:
+    """Create the driver, or change the one with this external id (as imports do)."""
+    row, _ = fleet.upsert_driver(who.municipality_id, body, session=session)
+    audited(session, who, "upsert", "driver", row.id)
+    return row
+
+
+@router.get("/drivers/{driver_id}", response_model=DriverPublic)
+def get_driver(driver_id: RowId, caller: Staff, session: DbSession) -> DriverPublic:
+    row = fleet.get_driver(caller.municipality_id, driver_id, session=session)
+    return DriverPublic.model_validate(row, from_attributes=True)
+
+
+@router.patch("/drivers/{driver_id}", response_model=DriverPublic)
+def update_driver(
+    driver_id: RowId, body: DriverUpdate, caller: Staff, session: DbSession
+) -> DriverPublic:
+    """Change a driver's name, phone or van (`vehicle_id: null` takes the van away)."""
+    row = update_driver_and_audit(caller, driver_id, body, session=session)
+    return DriverPublic.model_validate(row, from_attributes=True)
+
+
+def update_driver_and_audit(
+    who: Who, driver_id: int, body: DriverUpdate, *, session: Session
+) -> Driver:
+    mid = who.municipality_id
+    row = fleet.get_driver(mid, driver_id, session=session)
+    row, _ = fleet.upsert_driver(mid, merged(row, DriverIn, body), session=session)
+    audited(session, who, "update", "driver", driver_id, fields=sorted(body.model_fields_set))
+    return row

@@ -13,10 +13,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import ValidationError
 
 from api.csrf import form_token
 from api.deps import DbSession, RowId
+from api.forms import REFUSALS, refusal
 from api.pages import BoardUser, PageUser
 from api.routes.fees import pause_and_audit, set_price_and_audit
 from api.schemas.fees import PauseCreate, PriceSet
@@ -66,11 +66,6 @@ LABELS = {
 }
 
 
-def _problem(page: PageUser, fields: list[str]) -> str:
-    labels = dict.fromkeys(page.t.gettext(LABELS.get(f, f)) for f in fields)
-    return page.t.gettext("Not saved: check %(fields)s.") % {"fields": ", ".join(labels)}
-
-
 @router.get("/prices", response_class=HTMLResponse)
 def prices_page(request: Request, page: BoardUser, session: DbSession) -> Response:
     return _prices(request, page, session)
@@ -115,14 +110,9 @@ def price_form(
             }
         )
         set_price_and_audit(page.municipality_id, page.actor, body, session=session)
-    except InvalidInputError as exc:
+    except REFUSALS as exc:
         session.rollback()
-        fields = [p.field for p in exc.problems]
-        return _prices(request, page, session, _problem(page, fields), given)
-    except ValidationError as exc:
-        session.rollback()
-        names = [str(e["loc"][-1]) for e in exc.errors()]
-        return _prices(request, page, session, _problem(page, names), given)
+        return _prices(request, page, session, refusal(page.t, LABELS, exc), given)
     return RedirectResponse("/prices", status_code=303)
 
 
@@ -170,10 +160,9 @@ def pause_form(
     try:
         body = PauseCreate(start=_date(start, "start"), end=_date(end, "end"), reason=reason)
         pause_and_audit(page.municipality_id, by, client_id, body, session=session)
-    except InvalidInputError as exc:
+    except REFUSALS as exc:
         session.rollback()
-        fields = [p.field for p in exc.problems]
-        return _client(request, page, client_id, session, _problem(page, fields))
+        return _client(request, page, client_id, session, refusal(page.t, LABELS, exc))
     return RedirectResponse(f"/clients/{client_id}/fees", status_code=303)
 
 
@@ -200,10 +189,9 @@ def reduction_form(
             percent, off, reason,
         )  # fmt: skip
         row = fees.add_reduction(page.municipality_id, given, session=session)
-    except InvalidInputError as exc:
+    except REFUSALS as exc:
         session.rollback()
-        fields = [p.field for p in exc.problems]
-        return _client(request, page, client_id, session, _problem(page, fields))
+        return _client(request, page, client_id, session, refusal(page.t, LABELS, exc))
     audit(page.municipality_id, session=session, actor=page.actor, action="create",
           entity="fee_reduction", entity_id=row.id,
           detail={"client_id": client_id, "percent": percent, "cents_off": off})  # fmt: skip

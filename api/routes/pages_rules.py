@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from api.csrf import form_token
 from api.deps import DbSession, RowId
+from api.forms import refusal
 from api.pages import BoardUser, PageUser, page_user_for
 from api.routes.rules import set_override_and_audit, set_rules_and_audit
 from api.schemas.rules import DateOverrideSet, RulesSet
@@ -44,17 +45,6 @@ LABELS = {
     "hot_meal_minutes": "Hot-meal limit (minutes)",
     "portions_per_box": "Portions per box",
 }
-
-
-def _problem(page: PageUser, fields: list[str]) -> str:
-    labels = dict.fromkeys(page.t.gettext(LABELS.get(f, f)) for f in fields)
-    return page.t.gettext("Not saved: check %(fields)s.") % {"fields": ", ".join(labels)}
-
-
-def _fields(exc: InvalidInputError | ValidationError) -> list[str]:
-    if isinstance(exc, InvalidInputError):
-        return [p.field for p in exc.problems]
-    return [str(e["loc"][-1]) if e["loc"] else "" for e in exc.errors()]
 
 
 @router.get("/admin/rules", response_class=HTMLResponse)
@@ -97,7 +87,7 @@ def rules_form(
         set_rules_and_audit(page.municipality_id, page.actor, body, session=session)
     except (InvalidInputError, ValidationError) as exc:
         session.rollback()
-        return _page(request, page, session, _problem(page, _fields(exc)))
+        return _page(request, page, session, refusal(page.t, LABELS, exc))
     return RedirectResponse("/admin/rules", status_code=303)
 
 
@@ -119,7 +109,7 @@ def override_form(
         set_override_and_audit(page.municipality_id, page.actor, when, body, session=session)
     except InvalidInputError as exc:
         session.rollback()
-        return _page(request, page, session, _problem(page, _fields(exc)))
+        return _page(request, page, session, refusal(page.t, LABELS, exc))
     return RedirectResponse("/admin/rules", status_code=303)
 
 
@@ -149,7 +139,7 @@ def kitchen_form(
         fleet.upsert_kitchen(mid, record, session=session)
     except (InvalidInputError, ValidationError) as exc:
         session.rollback()
-        return _page(request, page, session, _problem(page, _fields(exc)))
+        return _page(request, page, session, refusal(page.t, LABELS, exc))
     audit(mid, session=session, actor=page.actor, action="update", entity="kitchen",
           entity_id=kitchen_id, detail={"fields": sorted(given)})  # fmt: skip
     return RedirectResponse("/admin/rules", status_code=303)

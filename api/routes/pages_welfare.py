@@ -1,4 +1,4 @@
-"""The welfare screens: the clients list, a client's "check on me" and emergency contacts
+"""The welfare screens: a client's "check on me" and emergency contacts
 (dispatcher and admin), the escalation list (admin), and the service worker the board
 registers so a dispatcher's browser receives alerts by Web Push.
 
@@ -17,7 +17,7 @@ from api.deps import DbSession, RowId
 from api.pages import BoardUser, PageUser, page_user_for
 from api.templating import STATIC, render
 from scheduler.models import Role
-from scheduler.repositories.clients import get_client, list_clients
+from scheduler.repositories.clients import get_client
 from scheduler.repositories.users import list_users
 
 router = APIRouter(include_in_schema=False)
@@ -25,13 +25,6 @@ AdminPage = Annotated[PageUser, Depends(page_user_for((Role.admin,)))]
 # The board's push worker controls no page: it only receives pushes and shows them, so the
 # board's own requests never pass through the phone's offline cache (the same script).
 BOARD_PUSH_SCOPE = "/board/push/"
-
-
-@router.get("/clients", response_class=HTMLResponse)
-def clients_page(request: Request, page: BoardUser, session: DbSession) -> Response:
-    """Every client of the municipality, each with a way to their welfare screen."""
-    clients = sorted(list_clients(page.municipality_id, session=session), key=lambda c: c.name)
-    return render(request, "clients.html", page.t, {"page": page, "clients": clients})
 
 
 @router.get("/clients/{client_id}/welfare", response_class=HTMLResponse)

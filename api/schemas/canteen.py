@@ -130,6 +130,14 @@ class PickupPointCreate(BaseModel):
     milk_weekdays: Weekdays = Field("", description='"Mon,Wed,Fri"; empty for no milk kitchen.')
 
 
+class PickupPointUpdate(BaseModel):
+    """A change of a pick-up point: only the fields given are written."""
+
+    name: Name | None = None
+    address: Address | None = None
+    kitchen_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
 class PickupPointPublic(BaseModel):
     id: int
     kitchen_id: int

@@ -16,6 +16,7 @@ from scheduler.models.fields import (
     Longitude,
     MaxTrips,
     Name,
+    Phone,
     PortionsPerBox,
     ServiceMinutes,
     SparePortions,
@@ -67,6 +68,12 @@ class VehiclePublic(VehicleBase):
 
 
 class DriverCreate(DriverIn):
+    vehicle_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class DriverUpdate(BaseModel):
+    name: Name | None = None
+    phone: Phone | None = None
     vehicle_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
 
 

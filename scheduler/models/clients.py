@@ -18,6 +18,7 @@ from scheduler.models.fields import (
     Phone,
     Portions,
     ServiceMinutes,
+    Village,
 )
 
 
@@ -25,6 +26,7 @@ class ClientBase(SQLModel):
     external_id: ExternalId
     name: Name
     address: Address = ""
+    village: Village = Field(default="", sa_column_kwargs={"server_default": ""})
     lon: Longitude
     lat: Latitude
     phone: Phone = ""

@@ -22,6 +22,7 @@ Day = Annotated[date, Interval(ge=EARLIEST_DAY, le=LATEST_DAY)]
 ExternalId = Annotated[str, MaxLen(64)]
 Name = Annotated[str, MaxLen(120)]
 Address = Annotated[str, MaxLen(255)]
+Village = Annotated[str, MaxLen(80)]  # the village or district a client lives in
 Phone = Annotated[str, MaxLen(40)]
 Weekdays = Annotated[str, MaxLen(40)]  # "Mon-Fri", "Mon,Wed,Fri"
 Longitude = Annotated[float, Interval(ge=-180, le=180)]

@@ -26,6 +26,7 @@ from scheduler.models import (
 from scheduler.models.clients import ClientBase
 from scheduler.models.fields import (
     Address,
+    Day,
     DriverNotes,
     EntryNotes,
     Latitude,
@@ -34,6 +35,7 @@ from scheduler.models.fields import (
     Phone,
     Portions,
     ServiceMinutes,
+    Village,
 )
 from scheduler.repositories.common import (
     Change,
@@ -61,6 +63,7 @@ class ClientUpdate(SQLModel):
 
     name: Name | None = None
     address: Address | None = None
+    village: Village | None = None
     lon: Longitude | None = None
     lat: Latitude | None = None
     phone: Phone | None = None
@@ -76,6 +79,7 @@ class ClientUpdate(SQLModel):
     kitchen_id: int | None = None
     pickup_point_id: int | None = None
     service_minutes: ServiceMinutes | None = None
+    consent_date: Day | None = None
 
 
 # Clients
@@ -160,6 +164,11 @@ def _check_on_me_default(values: dict[str, Any], before: Client | None) -> dict[
     return values
 
 
+# A change may clear these (no kitchen: the nearest; no consent date recorded); the other
+# fields always hold a value, so an empty one is refused rather than failing at the database.
+CLEARABLE = frozenset({"kitchen_id", "pickup_point_id", "service_minutes", "consent_date"})
+
+
 def update_client(
     municipality_id: int, client_id: int, changes: ClientUpdate, *, session: Session
 ) -> tuple[Client, Change]:
@@ -167,9 +176,10 @@ def update_client(
     client = get_client(municipality_id, client_id, session=session)
     values = _check_on_me_default(changes.model_dump(exclude_unset=True), client)
     merged = {"window_start": client.window_start, "window_end": client.window_end, **values}
-    raise_problems(
-        check_client(merged) + _check_client_refs(municipality_id, values, session=session)
-    )
+    problems = check_client(merged) + _check_client_refs(municipality_id, values, session=session)
+    named = {p.field for p in problems}
+    empty = [k for k, v in values.items() if v is None and k not in CLEARABLE | named]
+    raise_problems(problems + [FieldProblem(k, "must have a value") for k in empty])
     return save(session, Client, client, municipality_id, values)
 
 

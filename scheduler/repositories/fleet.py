@@ -163,6 +163,10 @@ def upsert_vehicle(
 # Drivers
 
 
+def get_driver(municipality_id: int, driver_id: int, *, session: Session) -> Driver:
+    return get_owned(Driver, municipality_id, driver_id, session=session)
+
+
 def list_drivers(municipality_id: int, *, session: Session) -> list[Driver]:
     statement = select(Driver).where(Driver.municipality_id == municipality_id)
     return list(session.exec(statement.order_by(Driver.external_id)).all())

@@ -216,8 +216,12 @@ def seed_rows(mid: int, session: Session) -> dict[str, int]:
         fleet.PickupPointIn(external_id="P1", name="Canteen", kitchen_id=kitchen.id),
         session=session,
     )
+    driver, _ = fleet.upsert_driver(
+        mid, fleet.DriverIn(external_id="DRV-SEED", name="Petko"), session=session
+    )
     rows |= {
         "pickup_point": point,
+        "driver": driver,
         "visit": visit,
         "absence": absence,
         "token": token,

@@ -1,0 +1,73 @@
+"""What the office's forms share: how a refusal reads, and the fields it names.
+
+A form posts text; the same pydantic models and scheduler functions as REST check it, and a
+refusal (InvalidInputError from the domain, ValidationError from the models) becomes one
+sentence naming the form's own labels in the reader's language, shown on the redrawn page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from fastapi import Request
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from api.i18n import Translator
+from scheduler.errors import InvalidInputError
+from scheduler.intake.calendar import parse_weekdays
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+# RequestValidationError: a change merged into a stored record that no longer fits (`merged`).
+Refusal = InvalidInputError | ValidationError | RequestValidationError
+REFUSALS = (InvalidInputError, ValidationError, RequestValidationError)
+
+
+def fields_of(exc: Refusal) -> list[str]:
+    """The fields a refusal names, as the models call them."""
+    if isinstance(exc, InvalidInputError):
+        return [p.field for p in exc.problems]
+    places = [[str(part) for part in e.get("loc", ()) if part != "body"] for e in exc.errors()]
+    return [place[0] if place else "" for place in places]
+
+
+def refusal(t: Translator, labels: Mapping[str, str], exc: Refusal) -> str:
+    """ "Not saved: check Name, Longitude." in the reader's words, each label once."""
+    names = dict.fromkeys(t.gettext(labels.get(f, f)) for f in fields_of(exc))
+    return t.gettext("Not saved: check %(fields)s.") % {"fields": ", ".join(names)}
+
+
+def weekdays_of(ticked: list[str]) -> str:
+    """Ticked weekday boxes ("Mon", "Wed") as a weekdays field says them: "Mon,Wed"."""
+    return ",".join(ticked)
+
+
+def ticked_weekdays(weekdays: str) -> set[str]:
+    """The weekday boxes to tick for a stored weekdays field ("Mon-Wed": Mon, Tue, Wed)."""
+    try:
+        return {WEEKDAYS[i] for i in parse_weekdays(weekdays)}
+    except ValueError:
+        return set()
+
+
+def day_or_none(text: str, field: str) -> date | None:
+    """A date field a form may leave empty."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInputError.one(field, f"expected a date, got {text!r}") from None
+
+
+def blank_to_none(values: Mapping[str, str]) -> dict[str, str | None]:
+    """Empty inputs as "not given", so a model's default or its "required" applies."""
+    return {k: (v.strip() or None) for k, v in values.items()}
+
+
+async def posted(request: Request) -> dict[str, str]:
+    """A form's fields as text, without its CSRF token (an unticked box is absent)."""
+    form = await request.form()
+    return {k: v[:1000] for k, v in form.items() if isinstance(v, str) and k != "csrf"}

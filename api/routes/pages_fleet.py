@@ -1,0 +1,193 @@
+"""The office's fleet screens (dispatcher and admin): vans (capacity, boxes, shift, weekdays,
+trips) and drivers (phone, van).
+
+Each form calls what its REST call does (api/routes/fleet.py: the same functions, the same
+audit rows). A refusal redraws the page with 422 naming the field in the reader's words, and
+what was typed; nothing is written.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from api.csrf import form_token
+from api.deps import DbSession, RowId
+from api.forms import (
+    REFUSALS,
+    WEEKDAYS,
+    blank_to_none,
+    posted,
+    refusal,
+    ticked_weekdays,
+    weekdays_of,
+)
+from api.pages import BoardUser, PageUser
+from api.routes.fleet import (
+    create_vehicle_and_audit,
+    update_driver_and_audit,
+    update_vehicle_and_audit,
+    upsert_driver_and_audit,
+)
+from api.schemas.fleet import DriverCreate, DriverUpdate, VehicleCreate, VehicleUpdate
+from api.templating import render
+from scheduler.errors import InvalidInputError
+from scheduler.models import Vehicle
+from scheduler.repositories import fleet
+
+router = APIRouter(include_in_schema=False)
+FORM = [Depends(form_token)]
+VAN_FIELDS = ("name", "capacity_portions", "capacity_boxes", "shift_start", "shift_end",
+              "max_trips", "kitchen_id")  # fmt: skip
+LABELS = {
+    "external_id": "Reference number",
+    "name": "Name",
+    "phone": "Phone",
+    "capacity_portions": "Capacity (portions)",
+    "capacity_boxes": "Capacity (boxes)",
+    "shift_start": "Shift start",
+    "shift_end": "Shift end",
+    "max_trips": "Trips a day",
+    "weekdays": "Weekdays",
+    "kitchen_id": "Kitchen",
+    "vehicle_id": "Van",
+}
+
+
+@router.get("/admin/vans", response_class=HTMLResponse)
+def vans_page(request: Request, page: BoardUser, session: DbSession) -> Response:
+    return _vans(request, page, session, None)
+
+
+@router.get("/admin/vans/{vehicle_id:int}", response_class=HTMLResponse)
+def van_page(request: Request, vehicle_id: RowId, page: BoardUser, session: DbSession) -> Response:
+    van = fleet.get_vehicle(page.municipality_id, vehicle_id, session=session)
+    return _vans(request, page, session, van)
+
+
+@router.post("/admin/vans", response_class=HTMLResponse, dependencies=FORM)
+async def new_van_form(request: Request, page: BoardUser, session: DbSession) -> Response:
+    given = await posted(request)
+    try:
+        external_id = given.get("external_id", "").strip() or _made_up("V")
+        body = VehicleCreate.model_validate({**_van_values(given), "external_id": external_id})
+        create_vehicle_and_audit(page, body, session=session)
+    except REFUSALS as exc:
+        session.rollback()
+        return _vans(request, page, session, None, refusal(page.t, LABELS, exc), given)
+    return RedirectResponse("/admin/vans", status_code=303)
+
+
+@router.post("/admin/vans/{vehicle_id:int}", response_class=HTMLResponse, dependencies=FORM)
+async def van_form(
+    request: Request, vehicle_id: RowId, page: BoardUser, session: DbSession
+) -> Response:
+    van = fleet.get_vehicle(page.municipality_id, vehicle_id, session=session)
+    given = await posted(request)
+    try:
+        body = VehicleUpdate.model_validate(_van_values(given))
+        update_vehicle_and_audit(page, vehicle_id, body, session=session)
+    except REFUSALS as exc:
+        session.rollback()
+        return _vans(request, page, session, van, refusal(page.t, LABELS, exc), given)
+    return RedirectResponse("/admin/vans", status_code=303)
+
+
+def _van_values(given: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = blank_to_none({k: given.get(k, "") for k in VAN_FIELDS})
+    values["weekdays"] = weekdays_of([d for d in WEEKDAYS if given.get(f"day_{d}") == "yes"])
+    values["active"] = given.get("active") == "yes"
+    return values
+
+
+def _made_up(prefix: str) -> str:
+    """A reference number for a row the office gave none (imports match rows on it)."""
+    return f"{prefix}-{secrets.token_hex(4).upper()}"
+
+
+def _vans(
+    request: Request,
+    page: PageUser,
+    session: DbSession,
+    van: Vehicle | None,
+    problem: str = "",
+    given: dict[str, str] | None = None,
+) -> Response:
+    """Every van; below, the chosen van's form (or a new van's), after a refusal as typed."""
+    mid = page.municipality_id
+    context = {
+        "page": page,
+        "van": van,
+        "vans": fleet.list_vehicles(mid, session=session),
+        "kitchens": fleet.list_kitchens(mid, session=session),
+        "weekday_names": WEEKDAYS,
+        "ticked": ticked_weekdays(van.weekdays if van else "Mon-Fri"),
+        "problem": problem,
+        "given": given or {},
+    }
+    return render(request, "admin_vans.html", page.t, context, status_code=422 if problem else 200)
+
+
+@router.get("/admin/drivers", response_class=HTMLResponse)
+def drivers_page(request: Request, page: BoardUser, session: DbSession) -> Response:
+    return _drivers(request, page, session)
+
+
+@router.post("/admin/drivers", response_class=HTMLResponse, dependencies=FORM)
+async def new_driver_form(request: Request, page: BoardUser, session: DbSession) -> Response:
+    given = await posted(request)
+    try:
+        values = {**_driver_values(given), "external_id": given.get("external_id", "").strip()}
+        values["external_id"] = values["external_id"] or _made_up("D")
+        taken = {d.external_id for d in fleet.list_drivers(page.municipality_id, session=session)}
+        if values["external_id"] in taken:  # a form makes a new driver, never changes one
+            raise InvalidInputError.one("external_id", f"{values['external_id']!r} already exists")
+        upsert_driver_and_audit(page, DriverCreate.model_validate(values), session=session)
+    except REFUSALS as exc:
+        session.rollback()
+        return _drivers(request, page, session, refusal(page.t, LABELS, exc), given)
+    return RedirectResponse("/admin/drivers", status_code=303)
+
+
+@router.post("/admin/drivers/{driver_id:int}", response_class=HTMLResponse, dependencies=FORM)
+async def driver_form(
+    request: Request, driver_id: RowId, page: BoardUser, session: DbSession
+) -> Response:
+    fleet.get_driver(page.municipality_id, driver_id, session=session)
+    given = await posted(request)
+    try:
+        body = DriverUpdate.model_validate(_driver_values(given))
+        update_driver_and_audit(page, driver_id, body, session=session)
+    except REFUSALS as exc:
+        session.rollback()
+        words = refusal(page.t, LABELS, exc)
+        return _drivers(request, page, session, words, {**given, "driver": str(driver_id)})
+    return RedirectResponse("/admin/drivers", status_code=303)
+
+
+def _driver_values(given: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = blank_to_none({k: given.get(k, "") for k in ("name", "vehicle_id")})
+    values["phone"] = given.get("phone", "").strip()
+    return values
+
+
+def _drivers(
+    request: Request,
+    page: PageUser,
+    session: DbSession,
+    problem: str = "",
+    given: dict[str, str] | None = None,
+) -> Response:
+    mid = page.municipality_id
+    context = {
+        "page": page,
+        "drivers": fleet.list_drivers(mid, session=session),
+        "vans": fleet.list_vehicles(mid, session=session),
+        "problem": problem,
+        "given": given or {},
+    }
+    code = 422 if problem else 200
+    return render(request, "admin_drivers.html", page.t, context, status_code=code)
