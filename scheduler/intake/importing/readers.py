@@ -5,7 +5,11 @@ Both formats become the same `Table` of strings, so one set of row schemas check
 1-based and count every line under the header, blank ones too, so "row 5" is the fifth line
 of data a person sees in the spreadsheet.
 
-A file is read line by line and bounded (settings): its size, its rows, and the problems
+Files come as offices have them: a CSV file in UTF-8 (with or without Excel's byte-order mark)
+or in the Windows code page of Bulgarian or Slovenian spreadsheets, with commas or semicolons;
+a path (the CLI) and an upload (the import page) are read by the same code.
+
+A file is bounded (settings): its size (checked before it is read), its rows, and the problems
 listed (the first `import_max_problems`, then how many more), so a large file of junk costs
 little memory and time and never buries the person in messages.
 """
@@ -13,10 +17,13 @@ little memory and time and never buries the person in messages.
 from __future__ import annotations
 
 import csv
+import io
+import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from scheduler.errors import FieldProblem, InvalidInputError
@@ -62,44 +69,111 @@ class Problems:
         return InvalidInputError(shown)
 
 
-def read_table(path: Path, columns: tuple[str, ...]) -> Table:
+def read_table(path: Path, columns: tuple[str, ...], language: str | None = None) -> Table:
     """The file's rows keyed by the expected `columns`; InvalidInputError for a bad file."""
     if not path.is_file():
         raise InvalidInputError.one("file", f"no such file: {path}")
-    limit = get_settings().import_max_bytes
-    size = path.stat().st_size
-    if size > limit:
-        message = f"is {size:,} bytes; at most {limit:,} are taken: split it into smaller files"
-        raise InvalidInputError.one("file", message)
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        lines = _csv_lines(path)
+    _check_size(path.stat().st_size)
+    return read_upload(path.name, path.read_bytes(), columns, language)
+
+
+def read_upload(
+    name: str, data: bytes, columns: tuple[str, ...], language: str | None = None
+) -> Table:
+    """An uploaded file (its name says the format) read like `read_table` reads a path.
+
+    `language` is the municipality's: it picks the legacy code page a CSV file that is not
+    UTF-8 was most likely saved in (see `decode_text`).
+    """
+    _check_size(len(data))
+    suffix = PurePath(name).suffix.lower()
+    if suffix in (".csv", ".txt"):
+        lines = _csv_lines(decode_text(data, language))
     elif suffix in (".xlsx", ".xlsm"):
-        lines = _xlsx_lines(path)
+        lines = _xlsx_lines(data)
     else:
-        raise InvalidInputError.one("file", f"expected a .csv or .xlsx file, got {path.name!r}")
+        raise InvalidInputError.one("file", f"expected a .csv or .xlsx file, got {name!r}")
     return _table(lines, columns)
 
 
-def _csv_lines(path: Path) -> Iterator[list[str]]:
+def _check_size(size: int) -> None:
+    limit = get_settings().import_max_bytes
+    if size > limit:
+        message = f"is {size:,} bytes; at most {limit:,} are taken: split it into smaller files"
+        raise InvalidInputError.one("file", message)
+
+
+def decode_text(data: bytes, language: str | None = None) -> str:
+    """A CSV file's text: UTF-8 (with or without Excel's byte-order mark), else the Windows
+    code page an office's spreadsheet program writes: 1251 (Cyrillic) or 1250 (Central European).
+
+    Either code page decodes almost any bytes, so the choice is by what the text looks like:
+    Slovenian read as 1251 puts Cyrillic letters inside Latin words ("Kovaиiи"), Bulgarian read
+    as 1250 gives words without a single ASCII letter ("Čâŕí"). When both look as plausible
+    (a file with few letters beyond ASCII), the municipality's language decides.
+    """
     try:
-        # utf-8-sig: spreadsheet programs put a byte-order mark in front of "CSV UTF-8".
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            yield from csv.reader(handle)
-    except UnicodeDecodeError as exc:
-        message = f"is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8'"
-        raise InvalidInputError.one("file", message) from exc
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    texts = {page: data.decode(page, errors="replace") for page in ("cp1251", "cp1250")}
+    penalty = {
+        "cp1251": _mixed_words(texts["cp1251"]) + texts["cp1251"].count("\ufffd"),
+        "cp1250": _foreign_words(texts["cp1250"]) + texts["cp1250"].count("\ufffd"),
+    }
+    preferred = "cp1250" if (language or "").lower().startswith("sl") else "cp1251"
+    other = "cp1251" if preferred == "cp1250" else "cp1250"
+    chosen = other if penalty[other] < penalty[preferred] else preferred
+    if "\ufffd" in texts[chosen]:
+        message = "is neither UTF-8 nor Windows-1251/1250 text; save it as 'CSV UTF-8'"
+        raise InvalidInputError.one("file", message)
+    return texts[chosen]
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _mixed_words(text: str) -> int:
+    """Words with both ASCII and Cyrillic letters: Latin text read as if it were Cyrillic."""
+    found = 0
+    for word in _WORD.findall(text):
+        ascii_letter = any(c.isascii() for c in word)
+        if ascii_letter and any("\u0400" <= c <= "\u04ff" for c in word):
+            found += 1
+    return found
+
+
+def _foreign_words(text: str) -> int:
+    """Words of two letters or more without one ASCII letter: Cyrillic read as if Latin."""
+    return sum(
+        1 for word in _WORD.findall(text) if len(word) > 1 and not any(c.isascii() for c in word)
+    )
+
+
+def sniff_delimiter(header: str) -> str:
+    """Comma, semicolon or tab: whichever the header line holds most of. The header's names
+    are fixed words without any of them, so the count is unambiguous; spreadsheets in
+    Bulgarian and Slovenian save with semicolons (their decimal mark is the comma)."""
+    counts = {mark: header.count(mark) for mark in (",", ";", "\t")}
+    best = max(counts, key=lambda mark: counts[mark])
+    return best if counts[best] else ","
+
+
+def _csv_lines(text: str) -> Iterator[list[str]]:
+    first_line = text.split("\n", 1)[0]
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line))
     except csv.Error as exc:
         raise InvalidInputError.one("file", f"is not a readable CSV file: {exc}") from exc
 
 
-def _xlsx_lines(path: Path) -> Iterator[list[str]]:
+def _xlsx_lines(data: bytes) -> Iterator[list[str]]:
     import openpyxl  # imported here: only .xlsx imports pay for it
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise InvalidInputError.one("file", f"is not a readable .xlsx file: {exc}") from exc
     try:
         sheet = book.worksheets[0]
@@ -119,7 +193,9 @@ def _cell_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime):
         # A time-only cell comes back as a datetime on Excel's day zero.
-        return value.strftime("%H:%M") if value.year < 1901 else value.isoformat()
+        if value.year < 1901:
+            return value.strftime("%H:%M")
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
     if isinstance(value, time):
         return value.strftime("%H:%M")
     if isinstance(value, date):
