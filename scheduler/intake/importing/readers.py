@@ -16,15 +16,17 @@ little memory and time and never buries the person in messages.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path, PurePath
-from typing import Any
+from typing import Any, BinaryIO
 
 from scheduler.errors import FieldProblem, InvalidInputError
 from scheduler.settings import get_settings
@@ -70,30 +72,42 @@ class Problems:
 
 
 def read_table(path: Path, columns: tuple[str, ...], language: str | None = None) -> Table:
-    """The file's rows keyed by the expected `columns`; InvalidInputError for a bad file."""
+    """The file's rows keyed by the expected `columns`; InvalidInputError for a bad file.
+
+    `language` is the municipality's: it settles which legacy code page a CSV file that is
+    not UTF-8 was saved in when the text itself does not tell (see `encoding_of`).
+    """
     if not path.is_file():
         raise InvalidInputError.one("file", f"no such file: {path}")
     _check_size(path.stat().st_size)
-    return read_upload(path.name, path.read_bytes(), columns, language)
+    suffix = path.suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        lines = _csv_file(path, language)
+    elif suffix in XLSX_SUFFIXES:
+        lines = _xlsx_lines(path)
+    else:
+        raise InvalidInputError.one("file", f"expected a .csv or .xlsx file, got {path.name!r}")
+    return _table(lines, columns)
 
 
 def read_upload(
     name: str, data: bytes, columns: tuple[str, ...], language: str | None = None
 ) -> Table:
-    """An uploaded file (its name says the format) read like `read_table` reads a path.
-
-    `language` is the municipality's: it picks the legacy code page a CSV file that is not
-    UTF-8 was most likely saved in (see `decode_text`).
-    """
+    """An uploaded file (its name says the format) read like `read_table` reads a path."""
     _check_size(len(data))
     suffix = PurePath(name).suffix.lower()
-    if suffix in (".csv", ".txt"):
-        lines = _csv_lines(decode_text(data, language))
-    elif suffix in (".xlsx", ".xlsm"):
-        lines = _xlsx_lines(data)
+    if suffix in CSV_SUFFIXES:
+        lines = _csv_lines(io.BytesIO(data), language)
+    elif suffix in XLSX_SUFFIXES:
+        lines = _xlsx_lines(io.BytesIO(data))
     else:
         raise InvalidInputError.one("file", f"expected a .csv or .xlsx file, got {name!r}")
     return _table(lines, columns)
+
+
+CSV_SUFFIXES = (".csv", ".txt")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+_SAMPLE = 1 << 16  # what the code page is told from: plenty of names and addresses
 
 
 def _check_size(size: int) -> None:
@@ -104,30 +118,49 @@ def _check_size(size: int) -> None:
 
 
 def decode_text(data: bytes, language: str | None = None) -> str:
-    """A CSV file's text: UTF-8 (with or without Excel's byte-order mark), else the Windows
-    code page an office's spreadsheet program writes: 1251 (Cyrillic) or 1250 (Central European).
+    """A whole CSV file's text, decoded as `encoding_of` finds."""
+    try:
+        return data.decode(encoding_of(io.BytesIO(data), language))
+    except UnicodeDecodeError as exc:
+        raise _not_text(exc) from exc
+
+
+def encoding_of(stream: BinaryIO, language: str | None = None) -> str:
+    """The encoding of a CSV file: UTF-8 (with or without Excel's byte-order mark), else the
+    Windows code page an office's spreadsheet program writes: 1251 (Cyrillic) or 1250 (Central
+    European). The stream is read once in chunks (never held whole) and rewound.
 
     Either code page decodes almost any bytes, so the choice is by what the text looks like:
     Slovenian read as 1251 puts Cyrillic letters inside Latin words ("Kovaиiи"), Bulgarian read
     as 1250 gives words without a single ASCII letter ("Čâŕí"). When both look as plausible
     (a file with few letters beyond ASCII), the municipality's language decides.
     """
+    sample = stream.read(_SAMPLE)
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        return data.decode("utf-8-sig")
+        chunk = sample
+        while chunk:
+            decoder.decode(chunk)
+            chunk = stream.read(_SAMPLE)
+        decoder.decode(b"", final=True)
+        return "utf-8-sig"
     except UnicodeDecodeError:
         pass
-    texts = {page: data.decode(page, errors="replace") for page in ("cp1251", "cp1250")}
+    finally:
+        stream.seek(0)
+    texts = {page: sample.decode(page, errors="replace") for page in ("cp1251", "cp1250")}
     penalty = {
         "cp1251": _mixed_words(texts["cp1251"]) + texts["cp1251"].count("\ufffd"),
         "cp1250": _foreign_words(texts["cp1250"]) + texts["cp1250"].count("\ufffd"),
     }
     preferred = "cp1250" if (language or "").lower().startswith("sl") else "cp1251"
     other = "cp1251" if preferred == "cp1250" else "cp1250"
-    chosen = other if penalty[other] < penalty[preferred] else preferred
-    if "\ufffd" in texts[chosen]:
-        message = "is neither UTF-8 nor Windows-1251/1250 text; save it as 'CSV UTF-8'"
-        raise InvalidInputError.one("file", message)
-    return texts[chosen]
+    return other if penalty[other] < penalty[preferred] else preferred
+
+
+def _not_text(exc: UnicodeDecodeError) -> InvalidInputError:
+    message = "is neither UTF-8 nor Windows-1251/1250 text; save it as 'CSV UTF-8'"
+    return InvalidInputError.one("file", f"{message} (byte {exc.start})")
 
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -159,20 +192,31 @@ def sniff_delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_lines(text: str) -> Iterator[list[str]]:
-    first_line = text.split("\n", 1)[0]
+def _csv_file(path: Path, language: str | None) -> Iterator[list[str]]:
+    with path.open("rb") as stream:
+        yield from _csv_lines(stream, language)
+
+
+def _csv_lines(stream: BinaryIO, language: str | None) -> Iterator[list[str]]:
+    """The file's rows, read line by line in the encoding and with the delimiter it has."""
+    text = io.TextIOWrapper(stream, encoding=encoding_of(stream, language), newline="")
     try:
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(first_line))
+        header = text.readline()
+        yield from csv.reader(itertools.chain([header], text), delimiter=sniff_delimiter(header))
+    except UnicodeDecodeError as exc:
+        raise _not_text(exc) from exc
     except csv.Error as exc:
         raise InvalidInputError.one("file", f"is not a readable CSV file: {exc}") from exc
+    finally:
+        text.detach()  # the stream is its opener's to close
 
 
-def _xlsx_lines(data: bytes) -> Iterator[list[str]]:
+def _xlsx_lines(source: Path | BinaryIO) -> Iterator[list[str]]:
     import openpyxl  # imported here: only .xlsx imports pay for it
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise InvalidInputError.one("file", f"is not a readable .xlsx file: {exc}") from exc
     try:
