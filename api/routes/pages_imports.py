@@ -43,7 +43,7 @@ OUTCOMES = {
     Outcome.new: N_("New"),
     Outcome.changed: N_("Changed"),
     Outcome.unchanged: N_("Unchanged"),
-    Outcome.refused: N_("Refused"),
+    Outcome.refused: N_("Rejected"),
     Outcome.unchecked: N_("Not checked"),
 }
 

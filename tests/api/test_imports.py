@@ -14,7 +14,7 @@ from sqlmodel import col, select
 
 from scheduler.intake.importing import COLUMNS
 from scheduler.models import AuditEntry, Client, Role
-from tests.api.conftest import World
+from tests.api.conftest import PASSWORD, World, csrf_of
 
 HEADER = ";".join(COLUMNS["clients"])
 ROWS = [
@@ -155,3 +155,46 @@ def test_the_endpoints_are_in_the_openapi_document(world: World) -> None:
     assert set(paths["/v1/imports/{kind}"]) == {"post"}
     assert set(paths["/v1/imports/{upload_id}"]) == {"get", "delete"}
     assert "409" in paths["/v1/imports/{upload_id}/apply"]["post"]["responses"]
+
+
+# The page
+
+
+def _signed_in(world: World, role: Role, town: str = "Kazanlak") -> TestClient:
+    client = world.client()
+    who = {"municipality": town, "username": role.value, "password": PASSWORD}
+    assert client.post("/login", data=who, follow_redirects=False).status_code == 303
+    return client
+
+
+def _post_file(office: TestClient, data: bytes, token: str) -> Any:
+    return office.post(
+        "/imports",
+        data={"csrf": token, "kind": "clients"},
+        files={"file": ("c.csv", data, "text/csv")},
+        follow_redirects=False,
+    )
+
+
+def test_the_page_speaks_the_towns_language_and_refuses_without_writing(world: World) -> None:
+    office = _signed_in(world, Role.dispatcher, "Maribor")
+    token = csrf_of(office)
+    assert 'href="/imports"' in office.get("/account").text
+    unreadable = _post_file(office, b"external_id,name\nX,Y\n", token)
+    assert unreadable.status_code == 422
+    assert "manjkajo stolpci" in unreadable.text and 'id="file-problems"' in unreadable.text
+    row = "SLO1,Janez Kovačič,,15.64,46.55,,ribe,1,Mon-Fri,11:00,13:00,K1,"
+    answer = _post_file(office, (",".join(COLUMNS["clients"]) + "\n" + row).encode("cp1250"), token)
+    assert answer.status_code == 303
+    page = office.get(answer.headers["location"]).text
+    assert "Janez Kovačič" in page and "mora biti ena od vrednosti" in page
+    assert 'id="apply"' not in page and 'id="cannot-apply"' in page
+    assert _imported(world, "Maribor", ["SLO1"]) == []
+    without_token = _post_file(office, b"x", "wrong")
+    assert without_token.status_code in (400, 403)
+
+
+def test_the_page_is_for_staff_only(world: World) -> None:
+    kitchen = _signed_in(world, Role.kitchen)
+    assert kitchen.get("/imports", follow_redirects=False).status_code in (303, 403)
+    assert 'href="/imports"' not in kitchen.get("/account").text

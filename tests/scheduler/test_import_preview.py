@@ -256,3 +256,24 @@ def test_uploads_of_another_town_are_not_found(
         _apply(sqlite_engine, other, staged.id)
     with Session(sqlite_engine) as session:
         assert get_municipality_by_name("Maribor", session=session) is not None
+
+
+def test_an_xlsx_upload_is_previewed_like_a_csv_file(kazanlak: int, sqlite_engine: Engine) -> None:
+    import io
+    from datetime import time
+
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(list(COLUMNS["clients"]))
+    sheet.append(["X1", "Иван", "", 25.39, 42.62, "", "soft", 1, "Mon-Fri",
+                  time(11, 0), time(13, 0), "", ""])  # fmt: skip
+    sheet.append(["X2", "Мария", "", 25.39, 42.62, "", "soft", 0, "Mon-Fri",
+                  time(11, 0), time(13, 0), "", ""])  # fmt: skip
+    buffer = io.BytesIO()
+    book.save(buffer)
+    staged = _stage(sqlite_engine, kazanlak, buffer.getvalue(), name="clients.xlsx")
+    assert _outcomes(staged) == [(1, "X1", Outcome.new), (2, "X2", Outcome.refused)]
+    assert [p.field for p in staged.preview.rows[1].problems] == ["portions"]
