@@ -18,16 +18,23 @@ def add_upload(municipality_id: int, row: ImportUpload, *, session: Session) -> 
 
 
 def get_upload(
-    municipality_id: int, upload_id: int, *, now: datetime, session: Session
+    municipality_id: int,
+    upload_id: int,
+    *,
+    now: datetime,
+    session: Session,
+    for_update: bool = False,
 ) -> ImportUpload:
-    """The municipality's upload, unless it has expired (then it is as good as gone)."""
-    row = session.exec(
-        select(ImportUpload).where(
-            ImportUpload.municipality_id == municipality_id,
-            ImportUpload.id == upload_id,
-            col(ImportUpload.expires_at) > now,
-        )
-    ).first()
+    """The municipality's upload, unless it has expired (then it is as good as gone).
+
+    `for_update` locks it to the end of the transaction (PostgreSQL), so that two "apply"
+    clicks run one after the other and the second finds the upload gone."""
+    statement = select(ImportUpload).where(
+        ImportUpload.municipality_id == municipality_id,
+        ImportUpload.id == upload_id,
+        col(ImportUpload.expires_at) > now,
+    )
+    row = session.exec(statement.with_for_update() if for_update else statement).first()
     if row is None:
         raise NotFoundError("import", upload_id)
     return row

@@ -27,6 +27,7 @@ from scheduler.intake.importing.uploads import (
 from scheduler.models import Client, ImportUpload, MealSubscription
 from scheduler.repositories import clients
 from scheduler.repositories.tenancy import get_municipality_by_name
+from scheduler.settings import reset_settings
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 HEADER = ";".join(COLUMNS["clients"])
@@ -277,3 +278,24 @@ def test_an_xlsx_upload_is_previewed_like_a_csv_file(kazanlak: int, sqlite_engin
     staged = _stage(sqlite_engine, kazanlak, buffer.getvalue(), name="clients.xlsx")
     assert _outcomes(staged) == [(1, "X1", Outcome.new), (2, "X2", Outcome.refused)]
     assert [p.field for p in staged.preview.rows[1].problems] == ["portions"]
+
+
+def test_past_the_listed_problems_rows_are_unchecked_and_counted(
+    kazanlak: int, sqlite_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATRONAGE_IMPORT_MAX_PROBLEMS", "2")
+    reset_settings()
+    try:
+        bad = [BG_ROWS[2].replace("C3", f"B{i}") for i in range(3)]
+        staged = _stage(sqlite_engine, kazanlak, _bg_file([BG_ROWS[0], *bad]))
+    finally:
+        monkeypatch.delenv("PATRONAGE_IMPORT_MAX_PROBLEMS")
+        reset_settings()
+    preview = staged.preview
+    assert [r.outcome for r in preview.rows] == [
+        Outcome.unchecked, Outcome.refused, Outcome.refused, Outcome.unchecked,
+    ]  # fmt: skip
+    assert preview.more_problems == 1 and not preview.can_apply
+    with pytest.raises(InvalidInputError) as exc:
+        _apply(sqlite_engine, kazanlak, staged.id)
+    assert exc.value.problems[-1].message.startswith("1 more problem(s) not listed")

@@ -107,7 +107,7 @@ def apply_upload(
     new preview replaces the stored one (the caller commits before answering, so the person
     sees it).
     """
-    row = get_upload(municipality_id, upload_id, now=now, session=session)
+    row = get_upload(municipality_id, upload_id, now=now, session=session, for_update=True)
     staged = _staged(row)
     if not staged.preview.can_apply:
         raise file_problems(staged.preview)
