@@ -34,6 +34,7 @@ from scheduler.models.clock import ClockAction, ClockJob, ClockLease
 from scheduler.models.events import Alert, AlertNotice, AuditEntry, Event, Outbox, Publication
 from scheduler.models.fees import DatedPrice, FeeReduction
 from scheduler.models.fleet import Driver, Kitchen, PickupPoint, Vehicle
+from scheduler.models.imports import ImportUpload
 from scheduler.models.meals import (
     DayFreeze,
     FrozenOrder,
@@ -79,6 +80,7 @@ __all__ = [
     "FeeReduction",
     "FrozenOrder",
     "FrozenVisit",
+    "ImportUpload",
     "JsonObject",
     "Kitchen",
     "MatrixRow",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +17,14 @@ from sqlmodel import Session
 
 from api.app import create_app
 from scheduler.db import make_engine
+from scheduler.intake.importing import COLUMNS
 from scheduler.migrate import upgrade
 from scheduler.models import (
     AbsenceKind,
     Alert,
     CaregiverAbsence,
     Diet,
+    ImportUpload,
     MealOrder,
     Municipality,
     Plan,
@@ -209,6 +211,12 @@ def seed_rows(mid: int, session: Session) -> dict[str, int]:
         active=False,
     )  # fmt: skip: switched off, so no publication in any test goes to it
     session.add(webhook)
+    upload = ImportUpload(  # a previewed clients file without rows: applying it changes nothing
+        municipality_id=mid, kind="clients", filename="clients.csv",
+        content=(",".join(COLUMNS["clients"]) + "\n").encode(), uploaded_by="user:admin",
+        expires_at=datetime(2100, 1, 1, tzinfo=UTC), preview={"kind": "clients", "rows": []},
+    )  # fmt: skip
+    session.add(upload)
     session.flush()
     rows: dict[str, Any] = seed_plan(mid, session, van, client, kitchen)
     point, _ = fleet.upsert_pickup_point(
@@ -232,6 +240,7 @@ def seed_rows(mid: int, session: Session) -> dict[str, int]:
         "caregiver": carer,
         "visit_plan": plan,
         "webhook": webhook,
+        "upload": upload,
         **_seed_fees(mid, int(client.id), session),
     }
     return {name: int(row.id) for name, row in rows.items()}

@@ -30,6 +30,7 @@ class Endpoint:
     def url(self, ids: dict[str, int]) -> str:
         url = self.path.replace("{day}", "2026-01-06").replace("{service}", "meals")
         url = url.replace("{holder}", "caregiver")  # with holder_id, the seeded caregiver
+        url = url.replace("{kind}", "clients")
         for placeholder, entity in self.ids.items():
             url = url.replace("{" + placeholder + "}", str(ids[entity]))
         return url
@@ -61,6 +62,7 @@ def _e(
         "webhook_id": "webhook",
         "price_id": "price",
         "reduction_id": "reduction",
+        "upload_id": "upload",
     }
     ids = {k: v for k, v in names.items() if "{" + k + "}" in path}
     return Endpoint(method, path, roles, body, ids)
@@ -275,6 +277,10 @@ ENDPOINTS: list[Endpoint] = [
             "cutoff_time": "14:00",
         },
     ),
+    _e("POST", "/v1/imports/{kind}", STAFF),  # no file: 422, but past the role check
+    _e("GET", "/v1/imports/{upload_id}", STAFF),
+    _e("POST", "/v1/imports/{upload_id}/apply", STAFF),
+    _e("DELETE", "/v1/imports/{upload_id}", STAFF),
     _e("GET", "/v1/date-overrides", STAFF),
     _e("PUT", "/v1/date-overrides/{day}", STAFF, {"delivers": True, "note": "market day"}),
     _e("DELETE", "/v1/date-overrides/{day}", STAFF),

@@ -30,7 +30,15 @@ from scheduler.intake.importing.visits import load_visits
 from scheduler.repositories.common import Change
 from scheduler.repositories.tenancy import DEFAULT_LOCALE, DEFAULT_TIMEZONE, ensure_municipality
 
-__all__ = ["COLUMNS", "ImportKind", "ImportResult", "import_file", "import_table", "read_table"]
+__all__ = [
+    "COLUMNS",
+    "ImportKind",
+    "ImportResult",
+    "check_and_load",
+    "import_file",
+    "import_table",
+    "read_table",
+]
 
 
 class ImportKind(StrEnum):
@@ -71,7 +79,7 @@ def import_file(
 ) -> ImportResult:
     """Read `path` and import it; see `import_table`."""
     kind = _kind(kind)
-    table = read_table(Path(path), COLUMNS[kind])
+    table = read_table(Path(path), COLUMNS[kind], language=locale)
     return import_table(
         kind, table, municipality=municipality, session=session, timezone=timezone,
         locale=locale, today=today, on_progress=on_progress,
@@ -95,13 +103,40 @@ def import_table(
     Subscriptions from the clients file start `today` (default: today in the municipality).
     """
     kind = _kind(kind)
-    parsed, problems = _parse(kind, table)
-    if problems.full:  # refused already, and the loaders' checks would only add to the count
-        raise problems.error()
     town, created = ensure_municipality(
         municipality, session=session, timezone=timezone, locale=locale
     )
     assert town.id is not None
+    load, problems = check_and_load(
+        kind, table, town.id, session=session, today=today or local_today(town.timezone),
+        on_progress=on_progress,
+    )  # fmt: skip
+    if problems:
+        raise problems.error()
+    return ImportResult(
+        kind=kind,
+        municipality=town.name,
+        municipality_id=town.id,
+        municipality_created=created,
+        rows=len(table.rows),
+        created=load.counts[Change.created],
+        updated=load.counts[Change.updated],
+        unchanged=load.counts[Change.unchanged],
+    )
+
+
+def check_and_load(
+    kind: ImportKind,
+    table: Table,
+    municipality_id: int,
+    *,
+    session: Session,
+    today: date,
+    on_progress: ProgressCallback | None = None,
+) -> tuple[loaders.Load, Problems]:
+    """Check every row and write the good ones; what was written (`Load.outcomes`, row by
+    row) and the problems. The caller rolls back when there are problems (the import) or
+    always (the preview, scheduler/intake/importing/preview.py)."""
     total, done = len(table.rows), 0
 
     def tick() -> None:
@@ -110,28 +145,15 @@ def import_table(
         if on_progress is not None:
             on_progress(done, total)
 
-    load = loaders.Load(
-        municipality_id=town.id,
-        today=today or local_today(town.timezone),
-        session=session,
-        on_row=tick,
-    )
+    load = loaders.Load(municipality_id=municipality_id, today=today, session=session, on_row=tick)
+    parsed, problems = _parse(kind, table)
+    if problems.full:  # refused already, and the loaders' checks would only add to the count
+        return load, problems
     for _ in range(total - len(parsed)):
         tick()  # rows refused while parsing count as handled
     _run_loader(kind, load, parsed, _refused_ids(table, problems.kept))
     problems.extend(load.problems)
-    if problems:
-        raise problems.error()
-    return ImportResult(
-        kind=kind,
-        municipality=town.name,
-        municipality_id=town.id,
-        municipality_created=created,
-        rows=total,
-        created=load.counts[Change.created],
-        updated=load.counts[Change.updated],
-        unchanged=load.counts[Change.unchanged],
-    )
+    return load, problems
 
 
 def _kind(kind: ImportKind | str) -> ImportKind:

@@ -37,6 +37,7 @@ class Load:
     session: Session
     on_row: Callable[[], None] = lambda: None
     counts: Counter[Change] = field(default_factory=Counter)
+    outcomes: dict[int, Change] = field(default_factory=dict)  # row number -> its change
     problems: list[FieldProblem] = field(default_factory=list)
 
     def refuse(self, row: int, column: str, message: str) -> None:
@@ -45,7 +46,9 @@ class Load:
     def attempt(self, row: int, write: Callable[[], Change]) -> bool:
         """Run one row's write; a refusal is recorded against the row's file columns."""
         try:
-            self.counts[write()] += 1
+            change = write()
+            self.counts[change] += 1
+            self.outcomes[row] = change
             return True
         except InvalidInputError as exc:
             for p in exc.problems:

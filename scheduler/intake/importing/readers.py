@@ -5,19 +5,28 @@ Both formats become the same `Table` of strings, so one set of row schemas check
 1-based and count every line under the header, blank ones too, so "row 5" is the fifth line
 of data a person sees in the spreadsheet.
 
-A file is read line by line and bounded (settings): its size, its rows, and the problems
+Files come as offices have them: a CSV file in UTF-8 (with or without Excel's byte-order mark)
+or in the Windows code page of Bulgarian or Slovenian spreadsheets, with commas or semicolons;
+a path (the CLI) and an upload (the import page) are read by the same code.
+
+A file is bounded (settings): its size (checked before it is read), its rows, and the problems
 listed (the first `import_max_problems`, then how many more), so a large file of junk costs
 little memory and time and never buries the person in messages.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
+import itertools
+import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from pathlib import Path
-from typing import Any
+from pathlib import Path, PurePath
+from typing import Any, BinaryIO
 
 from scheduler.errors import FieldProblem, InvalidInputError
 from scheduler.settings import get_settings
@@ -62,44 +71,153 @@ class Problems:
         return InvalidInputError(shown)
 
 
-def read_table(path: Path, columns: tuple[str, ...]) -> Table:
-    """The file's rows keyed by the expected `columns`; InvalidInputError for a bad file."""
+def read_table(path: Path, columns: tuple[str, ...], language: str | None = None) -> Table:
+    """The file's rows keyed by the expected `columns`; InvalidInputError for a bad file.
+
+    `language` is the municipality's: it settles which legacy code page a CSV file that is
+    not UTF-8 was saved in when the text itself does not tell (see `encoding_of`).
+    """
     if not path.is_file():
         raise InvalidInputError.one("file", f"no such file: {path}")
-    limit = get_settings().import_max_bytes
-    size = path.stat().st_size
-    if size > limit:
-        message = f"is {size:,} bytes; at most {limit:,} are taken: split it into smaller files"
-        raise InvalidInputError.one("file", message)
+    _check_size(path.stat().st_size)
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        lines = _csv_lines(path)
-    elif suffix in (".xlsx", ".xlsm"):
+    if suffix in CSV_SUFFIXES:
+        lines = _csv_file(path, language)
+    elif suffix in XLSX_SUFFIXES:
         lines = _xlsx_lines(path)
     else:
         raise InvalidInputError.one("file", f"expected a .csv or .xlsx file, got {path.name!r}")
     return _table(lines, columns)
 
 
-def _csv_lines(path: Path) -> Iterator[list[str]]:
+def read_upload(
+    name: str, data: bytes, columns: tuple[str, ...], language: str | None = None
+) -> Table:
+    """An uploaded file (its name says the format) read like `read_table` reads a path."""
+    _check_size(len(data))
+    suffix = PurePath(name).suffix.lower()
+    if suffix in CSV_SUFFIXES:
+        lines = _csv_lines(io.BytesIO(data), language)
+    elif suffix in XLSX_SUFFIXES:
+        lines = _xlsx_lines(io.BytesIO(data))
+    else:
+        raise InvalidInputError.one("file", f"expected a .csv or .xlsx file, got {name!r}")
+    return _table(lines, columns)
+
+
+CSV_SUFFIXES = (".csv", ".txt")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+_SAMPLE = 1 << 16  # what the code page is told from: plenty of names and addresses
+
+
+def _check_size(size: int) -> None:
+    limit = get_settings().import_max_bytes
+    if size > limit:
+        message = f"is {size:,} bytes; at most {limit:,} are taken: split it into smaller files"
+        raise InvalidInputError.one("file", message)
+
+
+def decode_text(data: bytes, language: str | None = None) -> str:
+    """A whole CSV file's text, decoded as `encoding_of` finds."""
     try:
-        # utf-8-sig: spreadsheet programs put a byte-order mark in front of "CSV UTF-8".
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            yield from csv.reader(handle)
+        return data.decode(encoding_of(io.BytesIO(data), language))
     except UnicodeDecodeError as exc:
-        message = f"is not UTF-8 text (byte {exc.start}); save it as 'CSV UTF-8'"
-        raise InvalidInputError.one("file", message) from exc
+        raise _not_text(exc) from exc
+
+
+def encoding_of(stream: BinaryIO, language: str | None = None) -> str:
+    """The encoding of a CSV file: UTF-8 (with or without Excel's byte-order mark), else the
+    Windows code page an office's spreadsheet program writes: 1251 (Cyrillic) or 1250 (Central
+    European). The stream is read once in chunks (never held whole) and rewound.
+
+    Either code page decodes almost any bytes, so the choice is by what the text looks like:
+    Slovenian read as 1251 puts Cyrillic letters inside Latin words ("Kovaиiи"), Bulgarian read
+    as 1250 gives words without a single ASCII letter ("Čâŕí"). When both look as plausible
+    (a file with few letters beyond ASCII), the municipality's language decides.
+    """
+    sample = stream.read(_SAMPLE)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        chunk = sample
+        while chunk:
+            decoder.decode(chunk)
+            chunk = stream.read(_SAMPLE)
+        decoder.decode(b"", final=True)
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    finally:
+        stream.seek(0)
+    texts = {page: sample.decode(page, errors="replace") for page in ("cp1251", "cp1250")}
+    penalty = {
+        "cp1251": _mixed_words(texts["cp1251"]) + texts["cp1251"].count("\ufffd"),
+        "cp1250": _foreign_words(texts["cp1250"]) + texts["cp1250"].count("\ufffd"),
+    }
+    preferred = "cp1250" if (language or "").lower().startswith("sl") else "cp1251"
+    other = "cp1251" if preferred == "cp1250" else "cp1250"
+    return other if penalty[other] < penalty[preferred] else preferred
+
+
+def _not_text(exc: UnicodeDecodeError) -> InvalidInputError:
+    message = "is neither UTF-8 nor Windows-1251/1250 text; save it as 'CSV UTF-8'"
+    return InvalidInputError.one("file", f"{message} (byte {exc.start})")
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _mixed_words(text: str) -> int:
+    """Words with both ASCII and Cyrillic letters: Latin text read as if it were Cyrillic."""
+    found = 0
+    for word in _WORD.findall(text):
+        ascii_letter = any(c.isascii() for c in word)
+        if ascii_letter and any("\u0400" <= c <= "\u04ff" for c in word):
+            found += 1
+    return found
+
+
+def _foreign_words(text: str) -> int:
+    """Words of two letters or more without one ASCII letter: Cyrillic read as if Latin."""
+    return sum(
+        1 for word in _WORD.findall(text) if len(word) > 1 and not any(c.isascii() for c in word)
+    )
+
+
+def sniff_delimiter(header: str) -> str:
+    """Comma, semicolon or tab: whichever the header line holds most of. The header's names
+    are fixed words without any of them, so the count is unambiguous; spreadsheets in
+    Bulgarian and Slovenian save with semicolons (their decimal mark is the comma)."""
+    counts = {mark: header.count(mark) for mark in (",", ";", "\t")}
+    best = max(counts, key=lambda mark: counts[mark])
+    return best if counts[best] else ","
+
+
+def _csv_file(path: Path, language: str | None) -> Iterator[list[str]]:
+    with path.open("rb") as stream:
+        yield from _csv_lines(stream, language)
+
+
+def _csv_lines(stream: BinaryIO, language: str | None) -> Iterator[list[str]]:
+    """The file's rows, read line by line in the encoding and with the delimiter it has."""
+    text = io.TextIOWrapper(stream, encoding=encoding_of(stream, language), newline="")
+    try:
+        header = text.readline()
+        yield from csv.reader(itertools.chain([header], text), delimiter=sniff_delimiter(header))
+    except UnicodeDecodeError as exc:
+        raise _not_text(exc) from exc
     except csv.Error as exc:
         raise InvalidInputError.one("file", f"is not a readable CSV file: {exc}") from exc
+    finally:
+        text.detach()  # the stream is its opener's to close
 
 
-def _xlsx_lines(path: Path) -> Iterator[list[str]]:
+def _xlsx_lines(source: Path | BinaryIO) -> Iterator[list[str]]:
     import openpyxl  # imported here: only .xlsx imports pay for it
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+        book = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise InvalidInputError.one("file", f"is not a readable .xlsx file: {exc}") from exc
     try:
         sheet = book.worksheets[0]
@@ -119,7 +237,9 @@ def _cell_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, datetime):
         # A time-only cell comes back as a datetime on Excel's day zero.
-        return value.strftime("%H:%M") if value.year < 1901 else value.isoformat()
+        if value.year < 1901:
+            return value.strftime("%H:%M")
+        return value.date().isoformat() if value.time() == time(0) else value.isoformat()
     if isinstance(value, time):
         return value.strftime("%H:%M")
     if isinstance(value, date):

@@ -8,7 +8,8 @@ An empty cell means "not given": optional columns take the product's default.
 
 from __future__ import annotations
 
-from datetime import time
+import re
+from datetime import date, time
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -36,6 +37,36 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "max_gap_min",
     ),
 }  # fmt: skip
+
+
+def _decimal(value: Any) -> Any:
+    """`42,61` is 42.61: Bulgarian and Slovenian spreadsheets write the decimal comma."""
+    if isinstance(value, str) and _DECIMAL_COMMA.match(value.strip()):
+        return value.strip().replace(",", ".")
+    return value
+
+
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
+def parse_day(text: str) -> date:
+    """`2026-12-07`, `07.12.2026` or `7.12.2026` with Bulgarian's "year" after it -> the date."""
+    cleaned = text.strip().removesuffix(_YEAR_MARK).strip()
+    match = _DOTTED_DAY.match(cleaned)
+    try:
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        return date.fromisoformat(cleaned)
+    except ValueError:
+        raise ValueError(f"expected a date as 07.12.2026 or 2026-12-07, got {text!r}") from None
+
+
+_YEAR_MARK = "\u0433."  # the abbreviated Bulgarian "year" some offices type after a date
+_DOTTED_DAY = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
+
+
+def _day(value: Any) -> Any:
+    return parse_day(value) if isinstance(value, str) else value
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -68,8 +99,10 @@ Text = Annotated[str, Field(min_length=1)]
 Optional = BeforeValidator(_blank_to_none)
 Hhmm = Annotated[time, BeforeValidator(_hhmm)]
 Weekdays = Annotated[str, BeforeValidator(_weekdays)]
-Lon = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
-Lat = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+Lon = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False), BeforeValidator(_decimal)]
+Lat = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False), BeforeValidator(_decimal)]
+# A date cell, for the columns that hold one: ISO or as offices type it (07.12.2026).
+Day = Annotated[date, BeforeValidator(_day)]
 Words = Annotated[list[str], BeforeValidator(_list)]
 Skills = Annotated[list[str], BeforeValidator(lambda v: [_word(s) for s in _list(v)])]
 # Optional numbers: the bounds apply to the number, an empty cell is None.

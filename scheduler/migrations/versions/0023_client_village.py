@@ -1,7 +1,7 @@
 """a client's village (or district): what the office filters its client list by
 
-Revision ID: 0022_client_village
-Revises: 0021
+Revision ID: 0023
+Revises: 0022
 Create Date: 2026-12-05 12:00:00
 """
 from collections.abc import Sequence
@@ -11,8 +11,8 @@ import sqlmodel
 from alembic import op
 
 
-revision: str = '0022_client_village'
-down_revision: str | None = '0021'
+revision: str = '0023'
+down_revision: str | None = '0022'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
