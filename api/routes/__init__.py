@@ -21,6 +21,7 @@ from api.routes import (
     kitchen,
     my_days,
     orders,
+    pages_addresses,
     pages_auth,
     pages_board,
     pages_counter,
@@ -79,5 +80,6 @@ ROUTERS: list[APIRouter] = [
     pages_fees.router,
     pages_rules.router,
     pages_statements.router,
+    pages_addresses.router,  # before the welfare pages' /clients/{client_id}/...
     pages_welfare.router,
 ]

@@ -29,7 +29,13 @@ from scheduler.models.care import (
     VisitPin,
     VisitPlan,
 )
-from scheduler.models.clients import Client, EmergencyContact
+from scheduler.models.clients import (
+    AddressCheck,
+    Client,
+    EmergencyContact,
+    GeocodeAnswer,
+    LocationSource,
+)
 from scheduler.models.clock import ClockAction, ClockJob, ClockLease
 from scheduler.models.events import Alert, AlertNotice, AuditEntry, Event, Outbox, Publication
 from scheduler.models.fees import DatedPrice, FeeReduction
@@ -54,6 +60,7 @@ from scheduler.models.tenancy import (
 
 __all__ = [
     "AbsenceKind",
+    "AddressCheck",
     "Alert",
     "AlertNotice",
     "ApiToken",
@@ -79,8 +86,10 @@ __all__ = [
     "FeeReduction",
     "FrozenOrder",
     "FrozenVisit",
+    "GeocodeAnswer",
     "JsonObject",
     "Kitchen",
+    "LocationSource",
     "MatrixRow",
     "MealOrder",
     "MealPrice",

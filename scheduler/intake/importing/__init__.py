@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from scheduler.errors import FieldProblem, InvalidInputError
+from scheduler.intake import addresses
 from scheduler.intake.calendar import local_today
 from scheduler.intake.importing import loaders
 from scheduler.intake.importing.readers import Problems, Table, read_table
@@ -122,6 +123,8 @@ def import_table(
     problems.extend(load.problems)
     if problems:
         raise problems.error()
+    if kind is ImportKind.clients:  # the file is in: addresses without coordinates to places
+        addresses.locate_clients(town, session=session, geocoder=addresses.default_geocoder())
     return ImportResult(
         kind=kind,
         municipality=town.name,
