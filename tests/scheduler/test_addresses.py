@@ -75,7 +75,7 @@ def geocoder(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[NominatimState, 
 def _clients_file(folder: Path, rows: list[dict[str, str]]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "clients.csv"
-    full = [{c: "" for c in COLUMNS["clients"]} | r for r in rows]
+    full = [dict.fromkeys(COLUMNS["clients"], "") | r for r in rows]
     write_csv(path, COLUMNS["clients"], full)
     return path
 
