@@ -34,6 +34,7 @@ from scheduler.models import AddressCheck, Client, LocationSource, Municipality
 from scheduler.repositories import addresses as repo
 from scheduler.repositories.clients import get_client, get_client_by_external_id
 from scheduler.repositories.fleet import list_kitchens
+from scheduler.repositories.tenancy import get_municipality
 from scheduler.roads.geocoding import GeocoderError, Nominatim, Place, configured_geocoder
 from scheduler.settings import get_settings
 
@@ -184,6 +185,14 @@ def coordinates_for(
     if known is not None and normalise(known.address) == normalise(address):
         return known.lon, known.lat
     return None
+
+
+def forget_address(municipality_id: int, address: str, *, session: Session) -> None:
+    """Drop the kept answer for an erased client's address (privacy.erase_client)."""
+    if address.strip():
+        town = get_municipality(municipality_id, session=session)
+        query = normalise(query_for(address, town))[:400]
+        repo.forget_answer(municipality_id, query, session=session)
 
 
 def mark_pending(client: Client, *, session: Session) -> None:

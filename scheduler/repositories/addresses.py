@@ -7,7 +7,14 @@ from collections.abc import Collection, Sequence
 
 from sqlmodel import Session, col, select
 
-from scheduler.models import AddressCheck, Client, GeocodeAnswer, JsonObject, LocationSource
+from scheduler.models import (
+    AddressCheck,
+    Client,
+    ClientStatus,
+    GeocodeAnswer,
+    JsonObject,
+    LocationSource,
+)
 
 
 def kept_answer(municipality_id: int, query: str, *, session: Session) -> GeocodeAnswer | None:
@@ -26,6 +33,13 @@ def keep_answer(
     return row
 
 
+def forget_answer(municipality_id: int, query: str, *, session: Session) -> None:
+    kept = kept_answer(municipality_id, query, session=session)
+    if kept is not None:
+        session.delete(kept)
+        session.flush()
+
+
 def clients_to_check(
     municipality_id: int,
     *,
@@ -33,9 +47,12 @@ def clients_to_check(
     only: Collection[AddressCheck] | None = None,
     ids: Collection[int] | None = None,
 ) -> list[Client]:
-    """Clients whose place is not settled (of the checks in `only`, of `ids`), by external id."""
+    """Clients not ended whose place is not settled (of the checks in `only`, of `ids`), by
+    external id."""
     statement = select(Client).where(
-        Client.municipality_id == municipality_id, Client.address_check != AddressCheck.ok
+        Client.municipality_id == municipality_id,
+        Client.address_check != AddressCheck.ok,
+        Client.status != ClientStatus.ended,
     )
     if only is not None:
         statement = statement.where(col(Client.address_check).in_(list(only)))

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 
 from scheduler.intake import addresses
-from scheduler.models import AuditEntry, Client, Role
+from scheduler.models import AuditEntry, Client, GeocodeAnswer, Role
 from scheduler.roads.geocoding import Nominatim, Pace
 from tests.api.conftest import World
 from tests.geocoder import FakeClock, NominatimState, nominatim_server, place
@@ -23,6 +23,7 @@ TWINS = [
     place(42.6230, 25.4010, "Шипка", "ул. Шипка, Казанлък, България", importance=0.2),
     place(42.7150, 25.3280, "Шипка", "ул. Шипка, Шипка, България", importance=0.19, place_id=2),
 ]
+QUERY = "ул. шипка 3, kazanlak"
 
 
 @pytest.fixture
@@ -114,3 +115,18 @@ def test_bad_places_answer_422_naming_the_field(world: World, geocoder: Nominati
     other = world.client("Maribor", Role.dispatcher)
     assert other.post(f"/v1/clients/{client_id}/location", json={"candidate": 0}).status_code == 404
     assert world.client("Kazanlak", Role.driver).get("/v1/clients/addresses").status_code == 403
+
+
+def test_erasing_a_client_forgets_the_answer_kept_for_their_address(
+    world: World, geocoder: NominatimState
+) -> None:
+    staff = world.client("Kazanlak", Role.admin)
+    made = staff.post("/v1/clients", json=_body("geo-7", "ул. Шипка 3"))
+    assert made.json()["address_check"] == "ambiguous"
+    with world.session() as session:
+        assert session.exec(select(GeocodeAnswer).where(GeocodeAnswer.query == QUERY)).all()
+    assert staff.post(f"/v1/clients/{made.json()['id']}/erase").status_code == 200
+    listed = {c["id"] for c in staff.get("/v1/clients/addresses").json()}
+    assert made.json()["id"] not in listed
+    with world.session() as session:
+        assert not session.exec(select(GeocodeAnswer).where(GeocodeAnswer.query == QUERY)).all()
