@@ -18,7 +18,7 @@ from scheduler.db import session_scope
 from scheduler.intake import addresses
 from scheduler.intake.addresses import Area, judge, normalise, query_for
 from scheduler.intake.cutoff import freeze_day
-from scheduler.intake.importing import COLUMNS, import_file
+from scheduler.intake.importing import COLUMNS, import_file, import_table, read_table
 from scheduler.lab.synthetic import write_csv
 from scheduler.models import AddressCheck, Client, GeocodeAnswer, LocationSource, Municipality
 from scheduler.planning import plan_day
@@ -171,3 +171,20 @@ def test_a_flagged_client_is_left_out_of_the_plan_with_a_reason(sqlite_engine: E
     assert set(left) == {"lost"}
     assert "was not found on the map" in left["lost"].explanation
     assert "Clients > Addresses" in left["lost"].explanation
+
+
+def test_a_trial_import_asks_nothing_and_leaves_clients_pending(
+    engine: Engine, tmp_path: Path, geocoder: tuple[NominatimState, FakeClock]
+) -> None:
+    state, _ = geocoder
+    with session_scope(engine) as session:
+        town = meal_town.town(session)
+        meal_town.kitchen(session, town, "K1")
+    table = read_table(_clients_file(tmp_path, [_row("c1", "ул. Розова долина 5")]),
+                       COLUMNS["clients"])  # fmt: skip
+    with session_scope(engine) as session:
+        import_table("clients", table, municipality="Kazanlak", session=session, today=TODAY,
+                     look_up_addresses=False)  # fmt: skip
+    assert state.asked == []
+    with Session(engine) as session:
+        assert session.exec(select(Client)).one().address_check is AddressCheck.pending

@@ -89,11 +89,15 @@ def import_table(
     locale: str = DEFAULT_LOCALE,
     today: date | None = None,
     on_progress: ProgressCallback | None = None,
+    look_up_addresses: bool = True,
 ) -> ImportResult:
     """Check and write every row of `table`; InvalidInputError (all problems) if any is bad.
 
     The municipality is created (with `timezone` and `locale`) when it does not exist yet.
     Subscriptions from the clients file start `today` (default: today in the municipality).
+    Clients without coordinates are looked up once the file is in (scheduler/intake/
+    addresses.py), unless `look_up_addresses` is off (a trial that will be rolled back would
+    lose the geocoder's answers, and asking again is what its usage policy forbids).
     """
     kind = _kind(kind)
     parsed, problems = _parse(kind, table)
@@ -123,7 +127,7 @@ def import_table(
     problems.extend(load.problems)
     if problems:
         raise problems.error()
-    if kind is ImportKind.clients:  # the file is in: addresses without coordinates to places
+    if kind is ImportKind.clients and look_up_addresses:  # addresses without coordinates
         addresses.locate_clients(town, session=session, geocoder=addresses.default_geocoder())
     return ImportResult(
         kind=kind,
