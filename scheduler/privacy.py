@@ -16,7 +16,9 @@ from sqlmodel import Session, SQLModel
 
 from scheduler.audit import audit
 from scheduler.errors import InvalidInputError, NotFoundError
+from scheduler.intake.addresses import forget_address
 from scheduler.models import (
+    AddressCheck,
     Alert,
     Client,
     ClientStatus,
@@ -103,6 +105,8 @@ def erase_client(municipality_id: int, client_id: int, *, session: Session, acto
     if client.pseudonym:
         raise InvalidInputError.one("client_id", "this client was already erased")
     pseudonym = f"erased-{secrets.token_hex(6)}"
+    forget_address(municipality_id, client.address, session=session)
+    client.address_check = AddressCheck.ok  # nothing left to place
     client.pseudonym = pseudonym
     client.external_id = pseudonym
     client.name = pseudonym

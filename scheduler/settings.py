@@ -37,6 +37,16 @@ class Settings(BaseSettings):
     valhalla_url: str = Field(
         default="", description="Valhalla server, used where no road graph is built; empty: none."
     )
+    geocoder_url: str = Field(
+        default="",
+        description="A geocoder speaking Nominatim's /search protocol, for clients entered with "
+        "an address and no coordinates; empty: none (the dispatcher places them on the map).",
+    )
+    geocoder_user_agent: str = Field(
+        default="",
+        description="The User-Agent sent to the geocoder, naming the installation and a contact "
+        "(Nominatim's usage policy); empty: Patronage and the base URL.",
+    )
     map_tiles_url: str = Field(
         default="",
         description="Map tile URL template for the board ({z}/{x}/{y}); empty means no tiles. "

@@ -47,7 +47,12 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 @pytest.fixture(autouse=True)
 def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Each test gets its own var dir and no ambient PATRONAGE_* configuration."""
-    for key in ("PATRONAGE_DATABASE_URL", "PATRONAGE_REDIS_URL", "PATRONAGE_OSRM_URL"):
+    for key in (
+        "PATRONAGE_DATABASE_URL",
+        "PATRONAGE_REDIS_URL",
+        "PATRONAGE_OSRM_URL",
+        "PATRONAGE_GEOCODER_URL",
+    ):
         monkeypatch.delenv(key, raising=False)
     monkeypatch.setenv("PATRONAGE_VAR_DIR", str(tmp_path / "var"))
     # Tests use fixed dates and run on any day: the planning window around today is opened

@@ -17,6 +17,7 @@ from scheduler.db import get_engine, session_scope
 from scheduler.errors import InvalidInputError
 from scheduler.intake.importing import ImportKind, ImportResult, import_file
 from scheduler.models.base import utcnow
+from scheduler.repositories.addresses import clients_to_check
 from scheduler.repositories.tenancy import (
     DEFAULT_LOCALE,
     DEFAULT_TIMEZONE,
@@ -67,6 +68,8 @@ def import_command(
         _print_problems(file, exc, t)
         raise typer.Exit(1) from None
     _print_result(result, time.perf_counter() - started, t)
+    if result.kind is ImportKind.clients:
+        _print_addresses_to_check(result.municipality_id, t)
 
 
 def _check_rate(municipality: str, t: Translator) -> None:
@@ -133,6 +136,21 @@ def _print_problems(file: Path, exc: InvalidInputError, t: Translator) -> None:
         n,
     )
     console().print(f"[red]{said % {'n': n}}[/red]")
+
+
+def _print_addresses_to_check(municipality_id: int, t: Translator) -> None:
+    """Clients the geocoder did not place (or none was asked): not planned until placed."""
+    with session_scope() as session:
+        n = len(clients_to_check(municipality_id, session=session))
+    if n:
+        said = t.ngettext(
+            "%(n)s client without a place on the map: place it on the Addresses page "
+            "(/clients/addresses).",
+            "%(n)s clients without a place on the map: place them on the Addresses page "
+            "(/clients/addresses).",
+            n,
+        )
+        console().print(f"[yellow]{said % {'n': n}}[/yellow]")
 
 
 def _print_result(result: ImportResult, seconds: float, t: Translator) -> None:

@@ -22,6 +22,7 @@ from api.routes import (
     kitchen,
     my_days,
     orders,
+    pages_addresses,
     pages_auth,
     pages_board,
     pages_care,
@@ -87,6 +88,7 @@ ROUTERS: list[APIRouter] = [
     pages_rules.router,
     pages_imports.router,
     pages_statements.router,
+    pages_addresses.router,  # before the welfare pages' /clients/{client_id}/...
     pages_welfare.router,
     pages_clients.router,
     pages_fleet.router,

@@ -7,6 +7,7 @@ leave the same rows and the same audit entry.
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -17,21 +18,28 @@ from api.listing import page_list
 from api.problems import PROBLEM_RESPONSES
 from api.routes._write import Who, audited
 from api.schemas.clients import (
+    AddressToCheck,
     ClientChange,
     ClientCreate,
     ClientExport,
     ClientPublic,
     Ended,
+    LocationSet,
     SubscriptionEnd,
     SubscriptionPublic,
     SubscriptionSet,
 )
 from api.schemas.common import Page
 from scheduler import privacy
+from scheduler.audit import audit
 from scheduler.errors import InvalidInputError
+from scheduler.intake import addresses
 from scheduler.models import Client, ClientStatus, Diet, MealSubscription
 from scheduler.models.fields import Day
 from scheduler.repositories import clients as repo
+from scheduler.repositories.addresses import clients_to_check
+from scheduler.repositories.clients import ClientIn
+from scheduler.repositories.tenancy import get_municipality
 from scheduler.views.client_list import ClientFilter, ClientService, find_clients
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["clients"])
@@ -68,12 +76,77 @@ def create_client(body: ClientCreate, caller: Staff, session: DbSession) -> Clie
 
 
 def create_client_and_audit(who: Who, body: ClientCreate, *, session: Session) -> Client:
-    """A new client (an external id already taken is refused, naming it)."""
+    """A new client (an external id already taken is refused, naming it). Without lon and
+    lat, the address is looked up: see `address_check` in the answer."""
     mid = who.municipality_id
     if repo.get_client_by_external_id(mid, body.external_id, session=session):
         raise InvalidInputError.one("external_id", f"{body.external_id!r} already exists")
-    row, _ = repo.upsert_client(mid, body, session=session)
-    audited(session, who, "create", "client", row.id)
+    given = None if body.lon is None or body.lat is None else (body.lon, body.lat)
+    if given is None and (body.lon, body.lat) != (None, None):
+        raise InvalidInputError.one("lat" if body.lat is None else "lon", "give lon and lat both")
+    if given is None and not body.address.strip():
+        raise InvalidInputError.one("address", "required when lon and lat are left out")
+    lon, lat = given or addresses.NO_PLACE
+    data = ClientIn.model_validate({**body.model_dump(exclude_unset=True), "lon": lon, "lat": lat})
+    row, _ = repo.upsert_client(mid, data, session=session)
+    if given is None:
+        _look_up(mid, row, session=session)
+    audited(session, who, "create", "client", row.id, address_check=row.address_check)
+    return row
+
+
+def _look_up(municipality_id: int, row: Client, *, session: DbSession) -> None:
+    """The client's address to a place now, or flagged (pending when no geocoder answers)."""
+    assert row.id is not None
+    addresses.mark_pending(row, session=session)
+    town = get_municipality(municipality_id, session=session)
+    addresses.locate_clients(
+        town, session=session, geocoder=addresses.default_geocoder(), ids=[row.id]
+    )
+
+
+@router.get("/clients/addresses", response_model=list[AddressToCheck])
+def addresses_to_check(caller: Staff, session: DbSession) -> list[AddressToCheck]:
+    """Clients whose place is to check (left out of plans until placed), with candidates."""
+    return to_check(caller.municipality_id, session=session)
+
+
+def to_check(municipality_id: int, *, session: DbSession) -> list[AddressToCheck]:
+    town = get_municipality(municipality_id, session=session)
+    found = []
+    for client in clients_to_check(municipality_id, session=session):
+        places = addresses.candidates(town, client, session=session)
+        found.append(
+            AddressToCheck.model_validate(
+                {
+                    **client.model_dump(),
+                    "candidates": [{"index": i, **asdict(p)} for i, p in enumerate(places)],
+                }
+            )
+        )
+    return found
+
+
+@router.post("/clients/{client_id}/location", response_model=ClientPublic)
+def set_location(
+    client_id: RowId, body: LocationSet, caller: Staff, session: DbSession
+) -> ClientPublic:
+    """Place the client: one of its candidates, or a pin at lat/lon (chosen by hand)."""
+    row = place_and_audit(caller.municipality_id, caller.actor, client_id, body, session=session)
+    return ClientPublic.model_validate(row, from_attributes=True)
+
+
+def place_and_audit(
+    municipality_id: int, actor: str, client_id: int, body: LocationSet, *, session: DbSession
+) -> Client:
+    if body.candidate is None and (body.lat is None or body.lon is None):
+        raise InvalidInputError.one("lat" if body.lat is None else "lon", "give lat and lon")
+    town = get_municipality(municipality_id, session=session)
+    row = addresses.place_client(town, client_id, session=session, lon=body.lon, lat=body.lat,
+                                 candidate=body.candidate)  # fmt: skip
+    audit(municipality_id, session=session, actor=actor, action="place", entity="client",
+          entity_id=client_id, detail={"candidate": body.candidate, "lat": row.lat,
+                                       "lon": row.lon})  # fmt: skip
     return row
 
 
@@ -94,8 +167,18 @@ def update_client(
 def update_client_and_audit(
     who: Who, client_id: int, body: ClientChange, *, session: Session
 ) -> Client:
-    row, _ = repo.update_client(who.municipality_id, client_id, body, session=session)
-    audited(session, who, "update", "client", client_id, fields=sorted(body.model_fields_set))
+    """Coordinates given are the client's place; a new address without them is looked up
+    when a geocoder is set (the old place belongs to the old address), else left as it is."""
+    mid = who.municipality_id
+    before = repo.get_client(mid, client_id, session=session).address
+    row, _ = repo.update_client(mid, client_id, body, session=session)
+    fields = body.model_fields_set
+    if {"lon", "lat"} & fields:
+        addresses.mark_given(row, session=session)
+    elif "address" in fields and row.address != before and addresses.default_geocoder():
+        _look_up(mid, row, session=session)
+    audited(session, who, "update", "client", client_id, fields=sorted(fields),
+            address_check=row.address_check)  # fmt: skip
     return row
 
 

@@ -29,7 +29,13 @@ from scheduler.models.care import (
     VisitPin,
     VisitPlan,
 )
-from scheduler.models.clients import Client, EmergencyContact
+from scheduler.models.clients import (
+    AddressCheck,
+    Client,
+    EmergencyContact,
+    GeocodeAnswer,
+    LocationSource,
+)
 from scheduler.models.clock import ClockAction, ClockJob, ClockLease
 from scheduler.models.events import Alert, AlertNotice, AuditEntry, Event, Outbox, Publication
 from scheduler.models.fees import DatedPrice, FeeReduction
@@ -55,6 +61,7 @@ from scheduler.models.tenancy import (
 
 __all__ = [
     "AbsenceKind",
+    "AddressCheck",
     "Alert",
     "AlertNotice",
     "ApiToken",
@@ -80,9 +87,11 @@ __all__ = [
     "FeeReduction",
     "FrozenOrder",
     "FrozenVisit",
+    "GeocodeAnswer",
     "ImportUpload",
     "JsonObject",
     "Kitchen",
+    "LocationSource",
     "MatrixRow",
     "MealOrder",
     "MealPrice",

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import routing
+from scheduler.intake.addresses import flagged, unplaced_reason
 from scheduler.models import Client, Visit
 from scheduler.planning.care_explain import clock
 from scheduler.planning.care_progress import Progress, job_ids
@@ -66,6 +67,10 @@ def visit_jobs(facts: JobFacts) -> tuple[list[routing.Job], dict[str, JobRef], l
                 unroutable.append(Unroutable(job_id, ref, routing.Reason.sync, text))
         ids = [j for j in job_ids(visit) if j not in kept and j not in orphans]
         if not ids:
+            continue
+        if flagged(client):  # no trusted coordinates: left out rather than sent astray
+            text = unplaced_reason(client)
+            unroutable += [Unroutable(j, ref, routing.Reason.no_vehicle, text) for j in ids]
             continue
         window, why = _window(visit, client, links, facts.now_s)
         if why is None and not takers:

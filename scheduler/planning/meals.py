@@ -19,6 +19,7 @@ from collections import defaultdict
 from datetime import time
 
 import routing
+from scheduler.intake.addresses import flagged, unplaced_reason
 from scheduler.intake.breakdowns import out_of_service
 from scheduler.intake.calendar import parse_weekdays
 from scheduler.models import Client, FrozenOrder, Kitchen, Service, Vehicle
@@ -166,6 +167,8 @@ def _cannot_route(
     client: Client, kitchen: Kitchen, allowed: tuple[str, ...], ctx: PlanContext
 ) -> tuple[routing.Reason, str] | None:
     """Reasons known before solving, in words for the dispatcher."""
+    if flagged(client):  # no trusted coordinates: better left out than driven to a wrong place
+        return routing.Reason.no_vehicle, unplaced_reason(client)
     if not allowed:
         return (
             routing.Reason.no_vehicle,

@@ -112,6 +112,8 @@ ENDPOINTS: list[Endpoint] = [
     _e("PATCH", "/v1/drivers/{driver_id}", STAFF, {}),
     _e("GET", "/v1/clients", STAFF),
     _e("POST", "/v1/clients", STAFF, {"external_id": "C1", "name": "dup", "lon": 0, "lat": 0}),
+    _e("GET", "/v1/clients/addresses", STAFF),
+    _e("POST", "/v1/clients/{client_id}/location", STAFF, {"lat": 42.6, "lon": 25.4}),
     _e("GET", "/v1/clients/{client_id}", STAFF),
     _e("PATCH", "/v1/clients/{client_id}", STAFF, {}),
     _e("GET", "/v1/clients/{client_id}/export", STAFF),

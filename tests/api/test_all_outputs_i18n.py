@@ -355,7 +355,7 @@ def _signed_in(world: World, town: str, role: Role) -> TestClient:
 
 PAGES = {
     Role.admin: ("/board", "/board?service=care", "/account", "/admin/users", "/clients",
-                 "/admin/escalation"),
+                 "/admin/escalation", "/clients/addresses"),
     Role.kitchen: ("/kitchen",),
     Role.caregiver: ("/my-day/days",),
 }  # fmt: skip

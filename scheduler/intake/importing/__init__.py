@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from scheduler.errors import FieldProblem, InvalidInputError
+from scheduler.intake import addresses
 from scheduler.intake.calendar import local_today
 from scheduler.intake.importing import loaders
 from scheduler.intake.importing.readers import Problems, Table, read_table
@@ -96,11 +97,15 @@ def import_table(
     locale: str = DEFAULT_LOCALE,
     today: date | None = None,
     on_progress: ProgressCallback | None = None,
+    look_up_addresses: bool = True,
 ) -> ImportResult:
     """Check and write every row of `table`; InvalidInputError (all problems) if any is bad.
 
     The municipality is created (with `timezone` and `locale`) when it does not exist yet.
     Subscriptions from the clients file start `today` (default: today in the municipality).
+    Clients without coordinates are looked up once the file is in (scheduler/intake/
+    addresses.py), unless `look_up_addresses` is off (a trial that will be rolled back would
+    lose the geocoder's answers, and asking again is what its usage policy forbids).
     """
     kind = _kind(kind)
     town, created = ensure_municipality(
@@ -113,6 +118,8 @@ def import_table(
     )  # fmt: skip
     if problems:
         raise problems.error()
+    if kind is ImportKind.clients and look_up_addresses:  # addresses without coordinates
+        addresses.locate_clients(town, session=session, geocoder=addresses.default_geocoder())
     return ImportResult(
         kind=kind,
         municipality=town.name,

@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from scheduler.errors import FieldProblem, InvalidInputError
+from scheduler.intake import addresses
 from scheduler.intake.importing.rows import CaregiverRow, ClientRow, KitchenRow, Row, VehicleRow
 from scheduler.models.fleet import KitchenBase
 from scheduler.repositories import care, clients, fleet
@@ -128,12 +129,21 @@ def _client_kitchen(ext: str | None, kitchens: dict[str, Any]) -> tuple[int | No
 
 
 def _write_client(load: Load, row: ClientRow, kitchen_id: int | None) -> Change:
+    given = None if row.lon is None or row.lat is None else (row.lon, row.lat)
+    if given is None and (row.lon, row.lat) != (None, None):
+        raise InvalidInputError.one("lat" if row.lat is None else "lon", "give lon and lat both")
+    if given is None and not row.address:
+        raise InvalidInputError.one("address", "required when lon and lat are empty")
+    known = given or addresses.coordinates_for(
+        load.municipality_id, row.external_id, row.address, session=load.session
+    )
+    lon, lat = known or addresses.NO_PLACE
     data = clients.ClientIn(
         external_id=row.external_id,
         name=row.name,
         address=row.address,
-        lon=row.lon,
-        lat=row.lat,
+        lon=lon,
+        lat=lat,
         phone=row.phone,
         diet=row.diet,
         portions=row.portions,
@@ -144,6 +154,10 @@ def _write_client(load: Load, row: ClientRow, kitchen_id: int | None) -> Change:
     )
     client, change = clients.upsert_client(load.municipality_id, data, session=load.session)
     assert client.id is not None
+    if given is not None:
+        addresses.mark_given(client, session=load.session)
+    elif known is None:  # looked up once the file is in (importing.import_table)
+        addresses.mark_pending(client, session=load.session)
     if row.weekdays is None:  # a care client: no meals from today on
         ended = clients.end_meal_subscription(
             load.municipality_id, client.id, last_day=load.today - timedelta(days=1),

@@ -140,8 +140,9 @@ class VehicleRow(Row):
 class ClientRow(Row):
     name: Annotated[str, Field(min_length=1, max_length=120)]
     address: Annotated[str, Field(max_length=255)] = ""
-    lon: Lon
-    lat: Lat
+    # Both empty: the address is looked up (scheduler/intake/addresses.py).
+    lon: Annotated[Lon | None, Optional] = None
+    lat: Annotated[Lat | None, Optional] = None
     phone: Annotated[str, Field(max_length=40)] = ""
     diet: Annotated[Diet, BeforeValidator(_word)]
     portions: Annotated[int, Field(ge=1, le=10)]
