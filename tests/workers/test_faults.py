@@ -121,11 +121,12 @@ def test_a_worker_killed_while_solving_leaves_the_run_to_another_and_one_version
         "REPLAN_DELAY_S": "0",
     }.items():
         monkeypatch.setenv(f"PATRONAGE_{key}", value)
-    mid = town.meal_day(pipeline_db, subscribed=30, vans=3)
+    mid = town.meal_day(pipeline_db, subscribed=30, unsubscribed=1, vans=3)
     town.plan_now(pipeline_db, mid)
     doomed = start_worker("doomed")
     with relaying(pipeline_db):
-        town.cancel(pipeline_db, mid, town.client_ids(pipeline_db, mid)[0])
+        # A new order (a cancellation is re-planned without a search, too fast to interrupt).
+        town.order(pipeline_db, mid, town.client_ids(pipeline_db, mid)[-1])
         wait_for(lambda: doomed.saw(f"{RUN_PLAN}["), 10, "the run to start")
         time.sleep(1.0)  # inside the three-second solve
         assert not any("succeeded" in line and RUN_PLAN in line for line in doomed.lines)
@@ -145,11 +146,11 @@ def test_a_pool_process_killed_mid_solve_is_replaced_and_the_run_requeued_at_onc
 ) -> None:
     monkeypatch.setenv("PATRONAGE_REPLAN_TIME_LIMIT_S", "3")
     monkeypatch.setenv("PATRONAGE_REPLAN_DELAY_S", "0")
-    mid = town.meal_day(pipeline_db)
+    mid = town.meal_day(pipeline_db, unsubscribed=1)
     town.plan_now(pipeline_db, mid)
     worker = start_worker("w1")
     with relaying(pipeline_db):
-        town.cancel(pipeline_db, mid, town.client_ids(pipeline_db, mid)[0])
+        town.order(pipeline_db, mid, town.client_ids(pipeline_db, mid)[-1])  # needs a search
         wait_for(lambda: worker.saw(f"{RUN_PLAN}["), 10, "the run to start")
         time.sleep(1.0)
         (child,) = _children(worker.proc.pid)
