@@ -27,9 +27,12 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -76,13 +79,21 @@ class JobSpec:
     timezone: str
 
     def latest_due(self, now: datetime) -> datetime:
-        """The job's latest due time at or before `now` (today's, else yesterday's)."""
-        zone = ZoneInfo(self.timezone)
-        today = now.astimezone(zone).date()
-        due = datetime.combine(today, self.at, tzinfo=zone)
-        if due > now:
-            due = datetime.combine(today - timedelta(days=1), self.at, tzinfo=zone)
-        return due
+        """The job's latest due time at or before `now` (today's, else yesterday's).
+
+        APScheduler's cron trigger walks the zone's calendar, so the days the clocks change
+        (a 23- or 25-hour day) give the local time the office set, not one an hour off."""
+        trigger = CronTrigger(
+            hour=self.at.hour, minute=self.at.minute, second=self.at.second,
+            timezone=ZoneInfo(self.timezone),
+        )  # fmt: skip
+        due: datetime | None = trigger.get_next_fire_time(None, now - timedelta(days=2))
+        latest: datetime | None = None
+        while due is not None and due <= now:
+            latest = due
+            due = trigger.get_next_fire_time(due, due + timedelta(seconds=1))
+        assert latest is not None  # a daily time falls due within two days
+        return latest
 
 
 def job_specs(municipalities: list[Municipality], ws: WorkerSettings) -> list[JobSpec]:
@@ -387,12 +398,19 @@ def run_clock(stop: threading.Event, *, with_relay: bool = True) -> None:
             batch=ws.relay_batch,
             may_send=clock.lease.held,
         ).start()
+    # APScheduler paces the steps (one at a time; a step that overran is not run twice to catch
+    # up); what is due and what was done lives in the database, so its job store is memory.
+    pace = BackgroundScheduler(timezone=UTC)
+    pace.add_job(
+        _step_safely, IntervalTrigger(seconds=ws.clock_tick_s, timezone=UTC), args=[clock],
+        id="clock-step", max_instances=1, coalesce=True, misfire_grace_time=None,
+        next_run_time=datetime.now(UTC),
+    )  # fmt: skip
+    pace.start()
     try:
-        while True:
-            _step_safely(clock)
-            if stop.wait(ws.clock_tick_s):
-                break
+        stop.wait()
     finally:
+        pace.shutdown(wait=True)
         if relay is not None:
             relay.stop()
         clock.lease.release()
