@@ -26,7 +26,7 @@ def _town(client_at: tuple[float, float] = INSIDE) -> int:
     engine = make_engine(url)
     with Session(engine) as session:
         town = meal_town.town(session, "Kallio", timezone="Europe/Helsinki", country="FI")
-        town.locale = "en"  # the office's CLI speaks the office's language; this one works in English
+        town.locale = "en"  # the office CLI speaks the town's language: this one, English
         k = meal_town.kitchen(session, town, lon=INSIDE[0], lat=INSIDE[1])
         offset = (client_at[0] - meal_town.CENTRE[0], client_at[1] - meal_town.CENTRE[1])
         meal_town.van(session, town, k, "V1")
