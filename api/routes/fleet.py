@@ -1,6 +1,6 @@
 """`/v1/kitchens`, `/v1/vehicles`, `/v1/drivers`: read by staff and kitchen, written by staff.
 
-The writes of vans and drivers are functions the office's screens call too
+The writes of kitchens, vans and drivers are functions the office's screens call too
 (api/routes/pages_fleet.py): a form and a REST call leave the same rows and audit entry.
 """
 
@@ -28,7 +28,7 @@ from api.schemas.fleet import (
     VehicleUpdate,
 )
 from scheduler.errors import InvalidInputError
-from scheduler.models import Driver, Vehicle
+from scheduler.models import Driver, Kitchen, Vehicle
 from scheduler.models.fleet import KitchenBase
 from scheduler.repositories import fleet
 from scheduler.repositories.fleet import DriverIn, VehicleIn
@@ -51,12 +51,17 @@ def list_kitchens(
 
 @router.post("/kitchens", response_model=KitchenPublic, status_code=CREATED)
 def create_kitchen(body: KitchenCreate, caller: Staff, session: DbSession) -> KitchenPublic:
-    mid = caller.municipality_id
+    row = create_kitchen_and_audit(caller, body, session=session)
+    return KitchenPublic.model_validate(row, from_attributes=True)
+
+
+def create_kitchen_and_audit(who: Who, body: KitchenCreate, *, session: Session) -> Kitchen:
+    mid = who.municipality_id
     if fleet.get_kitchen_by_external_id(mid, body.external_id, session=session):
         raise _taken(body.external_id)
     row, _ = fleet.upsert_kitchen(mid, body, session=session)
-    audited(session, caller, "create", "kitchen", row.id)
-    return KitchenPublic.model_validate(row, from_attributes=True)
+    audited(session, who, "create", "kitchen", row.id)
+    return row
 
 
 @router.get("/kitchens/{kitchen_id}", response_model=KitchenPublic)
@@ -69,11 +74,19 @@ def get_kitchen(kitchen_id: RowId, caller: KitchenReader, session: DbSession) ->
 def update_kitchen(
     kitchen_id: RowId, body: KitchenUpdate, caller: Staff, session: DbSession
 ) -> KitchenPublic:
-    mid = caller.municipality_id
+    row = update_kitchen_and_audit(caller, kitchen_id, body, session=session)
+    return KitchenPublic.model_validate(row, from_attributes=True)
+
+
+def update_kitchen_and_audit(
+    who: Who, kitchen_id: int, body: KitchenUpdate, *, session: Session
+) -> Kitchen:
+    """Change the fields `body` sets; the reference number stays (imports match on it)."""
+    mid = who.municipality_id
     row = fleet.get_kitchen(mid, kitchen_id, session=session)
     row, _ = fleet.upsert_kitchen(mid, merged(row, KitchenBase, body), session=session)
-    audited(session, caller, "update", "kitchen", kitchen_id, fields=sorted(body.model_fields_set))
-    return KitchenPublic.model_validate(row, from_attributes=True)
+    audited(session, who, "update", "kitchen", kitchen_id, fields=sorted(body.model_fields_set))
+    return row
 
 
 @router.get("/vehicles", response_model=Page[VehiclePublic])

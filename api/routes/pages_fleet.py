@@ -1,5 +1,6 @@
-"""The office's fleet screens (dispatcher and admin): vans (capacity, boxes, shift, weekdays,
-trips) and drivers (phone, van).
+"""The office's fleet screens (dispatcher and admin): kitchens (place, hot-meal limit, time at
+a stop, spare portions, boxes), vans (capacity, boxes, shift, weekdays, trips) and drivers
+(phone, van).
 
 Each form calls what its REST call does (api/routes/fleet.py: the same functions, the same
 audit rows). A refusal redraws the page with 422 naming the field in the reader's words, and
@@ -27,24 +28,42 @@ from api.forms import (
 )
 from api.pages import BoardUser, PageUser
 from api.routes.fleet import (
+    create_kitchen_and_audit,
     create_vehicle_and_audit,
     update_driver_and_audit,
+    update_kitchen_and_audit,
     update_vehicle_and_audit,
     upsert_driver_and_audit,
 )
-from api.schemas.fleet import DriverCreate, DriverUpdate, VehicleCreate, VehicleUpdate
+from api.schemas.fleet import (
+    DriverCreate,
+    DriverUpdate,
+    KitchenCreate,
+    KitchenUpdate,
+    VehicleCreate,
+    VehicleUpdate,
+)
 from api.templating import render
 from scheduler.errors import InvalidInputError
-from scheduler.models import Vehicle
+from scheduler.models import Kitchen, Vehicle
 from scheduler.repositories import fleet
 
 router = APIRouter(include_in_schema=False)
 FORM = [Depends(form_token)]
 VAN_FIELDS = ("name", "capacity_portions", "capacity_boxes", "shift_start", "shift_end",
               "max_trips", "kitchen_id")  # fmt: skip
+KITCHEN_FIELDS = ("name", "lat", "lon", "hot_meal_minutes", "service_minutes", "spare_portions",
+                  "portions_per_box")  # fmt: skip
 LABELS = {
     "external_id": "Reference number",
     "name": "Name",
+    "address": "Address",
+    "lat": "Latitude",
+    "lon": "Longitude",
+    "hot_meal_minutes": "Hot-meal limit (minutes)",
+    "service_minutes": "Minutes at each stop",
+    "spare_portions": "Spare portions per diet",
+    "portions_per_box": "Portions per box",
     "phone": "Phone",
     "capacity_portions": "Capacity (portions)",
     "capacity_boxes": "Capacity (boxes)",
@@ -55,6 +74,77 @@ LABELS = {
     "kitchen_id": "Kitchen",
     "vehicle_id": "Van",
 }
+
+
+@router.get("/admin/kitchens", response_class=HTMLResponse)
+def kitchens_page(request: Request, page: BoardUser, session: DbSession) -> Response:
+    return _kitchens(request, page, session, None)
+
+
+@router.get("/admin/kitchens/{kitchen_id:int}", response_class=HTMLResponse)
+def kitchen_page(
+    request: Request, kitchen_id: RowId, page: BoardUser, session: DbSession
+) -> Response:
+    kitchen = fleet.get_kitchen(page.municipality_id, kitchen_id, session=session)
+    return _kitchens(request, page, session, kitchen)
+
+
+@router.post("/admin/kitchens", response_class=HTMLResponse, dependencies=FORM)
+async def new_kitchen_form(request: Request, page: BoardUser, session: DbSession) -> Response:
+    given = await posted(request)
+    try:
+        # Left empty, a setting takes the kitchen's default; a place left empty is refused.
+        values = {k: v for k, v in _kitchen_values(given).items() if v is not None}
+        values["external_id"] = given.get("external_id", "").strip() or _made_up("K")
+        create_kitchen_and_audit(page, KitchenCreate.model_validate(values), session=session)
+    except REFUSALS as exc:
+        session.rollback()
+        return _kitchens(request, page, session, None, refusal(page.t, LABELS, exc), given)
+    return RedirectResponse("/admin/kitchens", status_code=303)
+
+
+@router.post("/admin/kitchens/{kitchen_id:int}", response_class=HTMLResponse, dependencies=FORM)
+async def kitchen_form(
+    request: Request, kitchen_id: RowId, page: BoardUser, session: DbSession
+) -> Response:
+    kitchen = fleet.get_kitchen(page.municipality_id, kitchen_id, session=session)
+    given = await posted(request)
+    try:
+        body = KitchenUpdate.model_validate(_kitchen_values(given))
+        update_kitchen_and_audit(page, kitchen_id, body, session=session)
+    except REFUSALS as exc:
+        session.rollback()
+        words = refusal(page.t, LABELS, exc)
+        return _kitchens(request, page, session, kitchen, words, given)
+    return RedirectResponse("/admin/kitchens", status_code=303)
+
+
+def _kitchen_values(given: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = blank_to_none({k: given.get(k, "") for k in KITCHEN_FIELDS})
+    values["address"] = given.get("address", "").strip()
+    return values
+
+
+def _kitchens(
+    request: Request,
+    page: PageUser,
+    session: DbSession,
+    kitchen: Kitchen | None,
+    problem: str = "",
+    given: dict[str, str] | None = None,
+) -> Response:
+    """Every kitchen; below, the chosen kitchen's form (or a new one's), after a refusal as
+    typed."""
+    mid = page.municipality_id
+    context = {
+        "page": page,
+        "kitchen": kitchen,
+        "kitchens": fleet.list_kitchens(mid, session=session),
+        "problem": problem,
+        "given": given or {},
+    }
+    code = 422 if problem else 200
+    return render(request, "admin_kitchens.html", page.t, context, status_code=code)
 
 
 @router.get("/admin/vans", response_class=HTMLResponse)

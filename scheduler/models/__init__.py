@@ -39,7 +39,7 @@ from scheduler.models.clients import (
 from scheduler.models.clock import ClockAction, ClockJob, ClockLease
 from scheduler.models.events import Alert, AlertNotice, AuditEntry, Event, Outbox, Publication
 from scheduler.models.fees import DatedPrice, FeeReduction
-from scheduler.models.fleet import Driver, Kitchen, PickupPoint, Vehicle
+from scheduler.models.fleet import Driver, DriverAbsence, Kitchen, PickupPoint, Vehicle
 from scheduler.models.imports import ImportUpload
 from scheduler.models.meals import (
     DayFreeze,
@@ -80,6 +80,7 @@ __all__ = [
     "DayFreeze",
     "Diet",
     "Driver",
+    "DriverAbsence",
     "EmergencyContact",
     "EscalationMember",
     "Event",

@@ -174,6 +174,8 @@ class EventKind(StrEnum):
     caregiver_absent = "caregiver.absent"
     caregiver_back = "caregiver.back"
     vehicle_broke_down = "vehicle.broke_down"
+    driver_absent = "driver.absent"
+    driver_back = "driver.back"
     cutoff_reached = "cutoff.reached"
     day_frozen = "day.frozen"
     plan_morning = "plan.morning"

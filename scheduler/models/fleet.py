@@ -1,11 +1,11 @@
-"""Kitchens, pick-up points (canteens), vans and drivers."""
+"""Kitchens, pick-up points (canteens), vans, drivers and drivers' absences."""
 
-from datetime import time
+from datetime import date, datetime, time
 
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from scheduler.models.base import tenant_fk
+from scheduler.models.base import AbsenceKind, enum_text, tenant_fk, utcnow
 from scheduler.models.fields import (
     Address,
     Capacity,
@@ -83,3 +83,19 @@ class Driver(SQLModel, table=True):
     name: Name
     phone: Phone = ""
     vehicle_id: int | None = Field(default=None, foreign_key="vehicle.id")
+
+
+class DriverAbsence(SQLModel, table=True):
+    """A driver away from `first_day` to `last_day` inclusive (written by intake/driver_absences).
+
+    A van whose every driver is away on a date serves nothing that date (planning/meals.py).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    municipality_id: int = tenant_fk()
+    driver_id: int = Field(foreign_key="driver.id", index=True, ondelete="CASCADE")
+    first_day: date
+    last_day: date
+    kind: AbsenceKind = enum_text(AbsenceKind, 16)
+    note: str = Field(default="", max_length=500)
+    reported_at: datetime = Field(default_factory=utcnow)

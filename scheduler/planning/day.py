@@ -22,7 +22,7 @@ from scheduler.errors import DomainError, InvalidInputError
 from scheduler.events import record_event
 from scheduler.intake.cutoff import utc_now
 from scheduler.models import EventKind, PlanVersion, Service, Unassigned
-from scheduler.planning.explain import blame_breakdowns, blame_roads
+from scheduler.planning.explain import blame_absent_drivers, blame_breakdowns, blame_roads
 from scheduler.planning.pins import with_pins
 from scheduler.planning.registry import PlanContext, builder_for
 from scheduler.planning.replan import (
@@ -126,7 +126,10 @@ def plan_day(
         refuse_broken(problem, solution)
     elapsed = time.perf_counter() - started
     routes = route_rows(built, solution, reported_stops(old), kept, travel)
-    unassigned = blame_breakdowns(unassigned_rows(built, solution), old, built.out_of_service)
+    idle = built.without_driver  # out from the start, but no breakdown to blame
+    broken = {van: at for van, at in built.out_of_service.items() if van not in idle}
+    unassigned = blame_breakdowns(unassigned_rows(built, solution), old, broken)
+    unassigned = blame_absent_drivers(unassigned, built.problem.jobs, idle)
     cut_off = travel.unreachable if isinstance(travel, Valhalla | MatrixStore) else ()
     unassigned = blame_roads(unassigned, built.problem.jobs, cut_off)
     moves = count_moves(sequences(old), sequences(routes)) if base else Moves(0, 0, 0)

@@ -116,6 +116,40 @@ def blame_breakdowns(
     return rows
 
 
+def blame_absent_drivers(
+    rows: list[Unassigned],
+    jobs: Sequence[routing.Job],
+    without_driver: Mapping[str, tuple[str, str]],
+) -> list[Unassigned]:
+    """A stop left out that a van without its driver could have served says so first: the
+    dispatcher then finds a stand-in driver, rather than widening a window."""
+    if not without_driver:
+        return rows
+    allowed = {j.id: j.allowed_vehicles for j in jobs}
+    for row in rows:
+        if row.job_id not in allowed:
+            continue
+        vans = allowed[row.job_id]
+        idle = sorted(v for v in (vans if vans is not None else without_driver)
+                      if v in without_driver)  # fmt: skip
+        if idle:
+            van, drivers = without_driver[idle[0]]
+            _say_first(row, Said.of((NO_DRIVER, {"van": van, "drivers": drivers})))
+    return rows
+
+
+NO_DRIVER = N_(
+    "%(van)s has no driver this day (away: %(drivers)s) and no other van can take this stop:"
+)
+
+
+def _say_first(row: Unassigned, said: Said) -> None:
+    """Put `said` before the row's explanation, in English and as catalog messages."""
+    before = Said.from_json(row.detail or {})
+    row.detail = Said(said.parts + (before.parts if before else ())).to_json()
+    row.explanation = f"{said.words()} {row.explanation}"[:500]
+
+
 def blame_roads(
     rows: list[Unassigned], jobs: Sequence[routing.Job], unreachable: Collection[Location]
 ) -> list[Unassigned]:

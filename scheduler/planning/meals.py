@@ -10,6 +10,9 @@
 - A client is served only by vans of their kitchen (the client's own, the kitchen of their
   pick-up point, else the nearest), and must get the meal within the kitchen's hot-meal limit
   of the van leaving the kitchen (`max_ride_time`).
+- A van that broke down is out of service from that time; a van whose every driver is away
+  (intake/driver_absences.py) is out of service from the start of its shift, so it serves
+  nothing and the stops left out say why (planning/explain.py).
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import routing
 from scheduler.intake.addresses import flagged, unplaced_reason
 from scheduler.intake.breakdowns import out_of_service
 from scheduler.intake.calendar import parse_weekdays
+from scheduler.intake.driver_absences import vans_without_driver
 from scheduler.models import Client, FrozenOrder, Kitchen, Service, Vehicle
 from scheduler.planning.registry import (
     BuiltProblem,
@@ -143,13 +147,32 @@ def build_meals(ctx: PlanContext) -> BuiltProblem:
         for v in vans
     }
     broken = out_of_service(municipality_id, ctx.day, session=ctx.session)
+    idle = _without_driver(municipality_id, vans, ctx)
+    for van in vans:
+        if van.external_id in idle:  # as if it broke down as its shift began
+            start = seconds(van.shift_start)
+            broken[van.external_id] = min(start, broken.get(van.external_id, start))
     return BuiltProblem(
         routing.Problem(vehicles=vehicles, jobs=tuple(jobs)),
         refs,
         vehicle_refs,
         tuple(unroutable),
         out_of_service={van: at for van, at in broken.items() if van in vehicle_refs},
+        without_driver=idle,
     )
+
+
+def _without_driver(
+    municipality_id: int, vans: list[Vehicle], ctx: PlanContext
+) -> dict[str, tuple[str, str]]:
+    """The working vans whose drivers are all away: van -> (its name, the drivers' names)."""
+    away = vans_without_driver(municipality_id, ctx.day, session=ctx.session)
+    working = {v.external_id for v in vans}
+    return {
+        van: (found.label, ", ".join(found.drivers))
+        for van, found in away.items()
+        if van in working
+    }
 
 
 def _ref(client: Client, kitchen: Kitchen, orders: list[FrozenOrder]) -> JobRef:

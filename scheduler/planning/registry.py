@@ -71,6 +71,9 @@ class BuiltProblem:
     # Vans out of service from a local time of the day (a breakdown, intake/breakdowns.py):
     # they keep only the stops drivers reported and serve nothing after that time.
     out_of_service: Mapping[str, int] = field(default_factory=dict)
+    # Of those, the vans out because every driver of theirs is away that day
+    # (intake/driver_absences.py): van -> (its name, the drivers' names), for the reasons.
+    without_driver: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from scheduler.models import (
     Alert,
     CaregiverAbsence,
     Diet,
+    DriverAbsence,
     ImportUpload,
     MealOrder,
     Municipality,
@@ -227,9 +228,19 @@ def seed_rows(mid: int, session: Session) -> dict[str, int]:
     driver, _ = fleet.upsert_driver(
         mid, fleet.DriverIn(external_id="DRV-SEED", name="Petko"), session=session
     )
+    away = DriverAbsence(
+        municipality_id=mid,
+        driver_id=_id(driver),
+        first_day=date(2026, 2, 9),
+        last_day=date(2026, 2, 13),
+        kind=AbsenceKind.holiday,
+    )
+    session.add(away)
+    session.flush()
     rows |= {
         "pickup_point": point,
         "driver": driver,
+        "driver_absence": away,
         "visit": visit,
         "absence": absence,
         "token": token,

@@ -1,7 +1,8 @@
 """The office's client and resource screens in headless Chromium: the dispatcher finds a
 client written in Cyrillic by typing the name in Latin letters, creates a client and gives
 them a meal subscription, changes a van's capacity and records a caregiver's holiday. Each
-step is checked in the database; a wrong value is refused on the page, naming the field."""
+step is checked in the database; a wrong value is refused on the page, naming the field. A
+kitchen is created, and a driver's sick leave recorded and removed, on their screens."""
 
 from __future__ import annotations
 
@@ -14,7 +15,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from scheduler.db import make_engine
-from scheduler.models import Caregiver, CaregiverAbsence, Client, MealSubscription, Vehicle
+from scheduler.models import (
+    Caregiver,
+    CaregiverAbsence,
+    Client,
+    Driver,
+    DriverAbsence,
+    Kitchen,
+    MealSubscription,
+    Vehicle,
+)
 from scheduler.names import transliterate_bg
 from tests.api.browser.conftest import ARTIFACTS, Server, _seed, running_server, sign_in, sqlite_url
 
@@ -124,3 +134,74 @@ def test_a_vans_capacity_and_a_caregivers_holiday_are_set_on_the_screens(
         assert (absence.caregiver_id, absence.end, absence.kind) == (
             carer.id, away + timedelta(days=4), "holiday",
         )  # fmt: skip
+
+
+def test_a_kitchen_and_a_drivers_absence_are_made_on_the_screens(
+    town: tuple[Server, Engine], browser: Any
+) -> None:
+    """A new kitchen (a wrong latitude refused first), a driver for a van, and his sick leave:
+    each written as typed, and the absence gone again once removed."""
+    server, engine = town
+    with Session(engine) as session:
+        van = session.exec(select(Vehicle).order_by(Vehicle.id)).first()  # type: ignore[arg-type]
+        assert van is not None
+    away = server.day + timedelta(days=30)
+    page = browser.new_page(**DESK)
+    try:
+        sign_in(page, server)
+        page.click("nav a[href='/admin/kitchens']")
+        page.fill("#kitchen-form input[name=external_id]", "K-EAST")
+        page.fill("#kitchen-form input[name=name]", "Източна кухня")
+        page.fill("#kitchen-form input[name=address]", "ул. Изток 2")
+        page.fill("#kitchen-form input[name=lat]", "142.6")
+        page.fill("#kitchen-form input[name=lon]", "25.42")
+        page.fill("#kitchen-form input[name=hot_meal_minutes]", "70")
+        page.fill("#kitchen-form input[name=portions_per_box]", "6")
+        page.click("#kitchen-form button[type=submit]")
+        assert "latitude" in page.inner_text("#problem").lower()
+        page.fill("#kitchen-form input[name=lat]", "42.63")
+        page.click("#kitchen-form button[type=submit]")
+        page.wait_for_selector("#kitchens td.name:has-text('Източна кухня')")
+        page.screenshot(path=str(ARTIFACTS / "admin-kitchens.png"), full_page=True)
+
+        page.click("nav a[href='/admin/drivers']")
+        page.fill("#driver-form input[name=name]", "Стоян Колев")
+        page.select_option("#driver-form select[name=vehicle_id]", str(van.id))
+        page.click("#driver-form button[type=submit]")
+        page.wait_for_selector(".driver-form input[value='Стоян Колев']")
+        page.click("nav a[href='/admin/driver-absences']")
+        page.select_option("#driver-absence-form select[name=driver_id]", label="Стоян Колев")
+        page.fill("#driver-absence-form input[name=first_day]", away.isoformat())
+        page.fill(
+            "#driver-absence-form input[name=last_day]", (away - timedelta(days=1)).isoformat()
+        )
+        page.select_option("#driver-absence-form select[name=kind]", "sick")
+        page.click("#driver-absence-form button[type=submit]")
+        assert "until" in page.inner_text("#problem").lower()
+        page.fill(
+            "#driver-absence-form input[name=last_day]", (away + timedelta(days=2)).isoformat()
+        )
+        page.fill("#driver-absence-form input[name=note]", "болничен")
+        page.click("#driver-absence-form button[type=submit]")
+        page.wait_for_selector("#driver-absences td:has-text('Стоян Колев')")
+        page.screenshot(path=str(ARTIFACTS / "admin-driver-absences.png"), full_page=True)
+        with Session(engine) as session:
+            absence = session.exec(select(DriverAbsence)).one()
+            driver = session.get(Driver, absence.driver_id)
+            assert driver is not None and (driver.name, driver.vehicle_id) == (
+                "Стоян Колев",
+                van.id,
+            )
+            assert (absence.first_day, absence.last_day, absence.kind, absence.note) == (
+                away, away + timedelta(days=2), "sick", "болничен",
+            )  # fmt: skip
+        page.click(f"#driver-absences tr[data-driver-absence='{absence.id}'] button")
+        page.wait_for_selector("#driver-absences td.muted")
+    finally:
+        page.close()
+    with Session(engine) as session:
+        kitchen = session.exec(select(Kitchen).where(Kitchen.external_id == "K-EAST")).one()
+        saved = (kitchen.name, kitchen.address, kitchen.lat, kitchen.lon)
+        assert saved == ("Източна кухня", "ул. Изток 2", 42.63, 25.42)
+        assert (kitchen.hot_meal_minutes, kitchen.portions_per_box) == (70, 6)
+        assert session.exec(select(DriverAbsence)).all() == []
