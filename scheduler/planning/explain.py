@@ -110,10 +110,11 @@ def blame_breakdowns(
     for row in rows:
         van = was_on.get(row.job_id)
         if van is not None and van in out_of_service:
-            at = hhmm(out_of_service[van])
-            text = f"Van {van} broke down at {at} and no other van can take this stop: "
-            row.explanation = (text + row.explanation)[:500]
+            _say_first(row, Said.of((BROKE_DOWN, {"van": van, "at": hhmm(out_of_service[van])})))
     return rows
+
+
+BROKE_DOWN = N_("Van %(van)s broke down at %(at)s and no other van can take this stop:")
 
 
 def blame_absent_drivers(
@@ -160,6 +161,8 @@ def blame_roads(
     cut_off = {j.id for j in jobs if j.location is not None and j.location in unreachable}
     for row in rows:
         if row.job_id in cut_off:
-            text = "No road on the map reaches this address; check its coordinates. "
-            row.explanation = (text + row.explanation)[:500]
+            _say_first(row, Said.of((NO_ROAD, {})))
     return rows
+
+
+NO_ROAD = N_("No road on the map reaches this address; check its coordinates.")
