@@ -1,6 +1,6 @@
 """The municipality's rules page: time zone, language and cut-off (the admin changes them, a
 dispatcher reads them), each kitchen's hot-meal limit and portions per box, and the town's own
-calendar (holidays delivered anyway, days closed).
+calendar (holidays delivered anyway, days closed, days delivered the day before).
 
 The forms call what the REST routes call (api/routes/rules.py, and the kitchen's PATCH through
 `merged` and `upsert_kitchen`), with the same audit rows; a refusal redraws the page with 422
@@ -20,7 +20,11 @@ from api.csrf import form_token
 from api.deps import DbSession, RowId
 from api.forms import refusal
 from api.pages import BoardUser, PageUser, page_user_for
-from api.routes.rules import set_override_and_audit, set_rules_and_audit
+from api.routes.rules import (
+    remove_override_and_audit,
+    set_override_and_audit,
+    set_rules_and_audit,
+)
 from api.schemas.rules import DateOverrideSet, RulesSet
 from api.templating import render
 from scheduler.audit import audit
@@ -29,7 +33,7 @@ from scheduler.models import Role
 from scheduler.models.fields import Day
 from scheduler.models.fleet import KitchenBase
 from scheduler.repositories import fleet
-from scheduler.repositories.calendar import date_overrides, delete_date_override
+from scheduler.repositories.calendar import date_overrides
 from scheduler.repositories.tenancy import LOCALES
 
 router = APIRouter(include_in_schema=False)
@@ -42,6 +46,7 @@ LABELS = {
     "cutoff_days_before": "Days before",
     "cutoff_time": "Cut-off time",
     "day": "Date",
+    "deliver_before": "Delivered the day before",
     "hot_meal_minutes": "Hot-meal limit (minutes)",
     "portions_per_box": "Portions per box",
 }
@@ -97,7 +102,7 @@ def override_form(
     page: BoardUser,
     session: DbSession,
     day: Short,
-    delivers: Annotated[str, Form(pattern="^(yes|no)$")] = "yes",
+    delivers: Annotated[str, Form(pattern="^(yes|no|before)$")] = "yes",
     note: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     try:
@@ -105,7 +110,9 @@ def override_form(
             when = date.fromisoformat(day)
         except ValueError:
             raise InvalidInputError.one("day", f"expected a date, got {day!r}") from None
-        body = DateOverrideSet(delivers=delivers == "yes", note=note)
+        body = DateOverrideSet(
+            delivers=delivers == "yes", note=note, deliver_before=delivers == "before"
+        )
         set_override_and_audit(page.municipality_id, page.actor, when, body, session=session)
     except InvalidInputError as exc:
         session.rollback()
@@ -114,10 +121,14 @@ def override_form(
 
 
 @router.post("/admin/rules/days/{day}/delete", response_class=HTMLResponse, dependencies=FORM)
-def delete_override_form(day: Day, page: BoardUser, session: DbSession) -> Response:
-    delete_date_override(page.municipality_id, day, session=session)
-    audit(page.municipality_id, session=session, actor=page.actor, action="delete",
-          entity="date_override", entity_id=day.isoformat())  # fmt: skip
+def delete_override_form(
+    request: Request, day: Day, page: BoardUser, session: DbSession
+) -> Response:
+    try:
+        remove_override_and_audit(page.municipality_id, page.actor, day, session=session)
+    except InvalidInputError as exc:
+        session.rollback()
+        return _page(request, page, session, refusal(page.t, LABELS, exc))
     return RedirectResponse("/admin/rules", status_code=303)
 
 

@@ -26,6 +26,13 @@ class RulesPublic(RulesSet):
 class DateOverrideSet(BaseModel):
     delivers: bool = Field(description="True: deliver on this holiday; false: no service.")
     note: str = Field(default="", max_length=200)
+    deliver_before: bool = Field(
+        default=False,
+        description=(
+            "Only with delivers=false: the date's meals are delivered on its eve, the last "
+            "delivery day before it. Refused after the eve's cut-off."
+        ),
+    )
 
 
 class DateOverridePublic(DateOverrideSet):

@@ -23,13 +23,14 @@ from sqlmodel import Session, SQLModel
 
 from scheduler.errors import CutoffPassedError, InvalidInputError, NotFoundError
 from scheduler.events import record_event
-from scheduler.intake.delivery_days import DeliveryCalendar
+from scheduler.intake.delivery_days import DeliveryCalendar, delivery_calendar
 from scheduler.intake.subscriptions import generate_orders
 from scheduler.intake.visits import collect_visits, stored_visits
 from scheduler.models import (
     DayFreeze,
     EventKind,
     FrozenOrder,
+    MealOrder,
     Municipality,
     OutboxTask,
     Role,
@@ -38,7 +39,7 @@ from scheduler.models import (
 from scheduler.repositories.freezes import frozen_orders
 from scheduler.repositories.freezes import latest_freeze as latest_freeze  # offered with freeze_day
 from scheduler.repositories.orders import live_orders_of_day
-from scheduler.repositories.tenancy import municipality_by_id
+from scheduler.repositories.tenancy import get_municipality, municipality_by_id
 
 # Roles that may push a change through after the cut-off (recorded on the order and event).
 FORCE_ROLES = frozenset({Role.dispatcher, Role.admin})
@@ -99,11 +100,13 @@ def check_change(
     force: bool = False,
     role: Role | None = None,
 ) -> bool:
-    """Refuse a change to `day` after its cut-off unless a dispatcher forces it; True if late."""
-    if is_open(municipality, day, now):
+    """Refuse a change to `day` after its cut-off unless a dispatcher forces it; True if late.
+    A `deliver_before` day closes with its eve, whose van carries its meals."""
+    closing = calendar.delivered_on(day)
+    if is_open(municipality, closing, now):
         return False
     if not force:
-        cutoff = cutoff_at(municipality, day)
+        cutoff = cutoff_at(municipality, closing)
         raise CutoffPassedError(day, cutoff, next_open_day(municipality, day, now, calendar))
     if role not in FORCE_ROLES:
         raise InvalidInputError.one(
@@ -121,9 +124,13 @@ Stored = Callable[[Session, int, int], FreezeSet]  # the rows a stored freeze (a
 
 
 def _collect_meals(session: Session, municipality_id: int, day: date) -> list[FrozenOrder]:
-    """The day's live meal orders as (unsaved) frozen rows, generating subscription orders."""
-    generate_orders(municipality_id, day, session=session)
-    orders = live_orders_of_day(municipality_id, day, session=session)
+    """The day's live meal orders as (unsaved) frozen rows, generating subscription orders;
+    with them the orders of the `deliver_before` days that ride on this day (delivery_days.py)."""
+    municipality = get_municipality(municipality_id, session=session)
+    orders: list[MealOrder] = []
+    for meal_day in [day, *delivery_calendar(session, municipality).carried_to(day)]:
+        generate_orders(municipality_id, meal_day, session=session)
+        orders.extend(live_orders_of_day(municipality_id, meal_day, session=session))
     return [
         FrozenOrder(
             municipality_id=municipality_id,

@@ -72,6 +72,8 @@ class DayChange:
     entity_id: int | None
     key_tail: str  # makes the event key unique per change (row, and date where it matters)
     payload: OrderPayload | VisitPayload
+    # The date whose freeze holds the change when not `day`: the eve of a deliver_before day.
+    delivered_on: date | None = None
 
 
 def record_day_change(
@@ -80,9 +82,10 @@ def record_day_change(
     """The change's event; its audit entry when forced; a re-freeze when the day is frozen."""
     assert municipality.id is not None
     payload = change.payload
+    frozen_day = change.delivered_on or change.day
     if late:
         payload["forced_by"] = by.name
-        payload["cutoff"] = cutoff_at(municipality, change.day).isoformat()
+        payload["cutoff"] = cutoff_at(municipality, frozen_day).isoformat()
         audit(
             municipality.id,
             session=session,
@@ -92,10 +95,10 @@ def record_day_change(
             entity_id=change.entity_id,
             detail=payload,
         )
-    if latest_freeze(municipality.id, change.day, change.service, session=session) is not None:
+    if latest_freeze(municipality.id, frozen_day, change.service, session=session) is not None:
         freeze = refreeze_day(
             municipality.id,
-            change.day,
+            frozen_day,
             change.service,
             session=session,
             reason=change.kind,

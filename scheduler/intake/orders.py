@@ -79,7 +79,7 @@ def place_order(
     if client.status != ClientStatus.active:
         raise InvalidInputError.one("client", f"client {client.external_id} is {client.status}")
     ctx = _open_day(municipality_id, day, by, session=session)
-    if not ctx.calendar.delivers(day):
+    if not ctx.calendar.takes_orders(day):
         raise InvalidInputError.one("day", f"no delivery: {ctx.calendar.why_not(day)}")
     order = one_off_order(municipality_id, client_id, day, session=session)
     wanted = (diet or client.diet, portions)
@@ -175,7 +175,7 @@ def pause_subscription(
 
 
 def _closed(ctx: _Day, day: date, by: Actor) -> bool:
-    return not is_open(ctx.municipality, day, by.now)
+    return not is_open(ctx.municipality, ctx.calendar.delivered_on(day), by.now)
 
 
 def _mark(order: MealOrder, ctx: _Day, by: Actor) -> None:
@@ -205,6 +205,13 @@ def _record(
         payload["pause"] = [pause[0].isoformat(), pause[1].isoformat()]
     # A caller's key (a request id) may cover several dates (a pause); the date keeps them apart.
     change = DayChange(
-        kind, SERVICE, day, "MealOrder", orders[0].id, f"{client_id}:{day.isoformat()}", payload
+        kind,
+        SERVICE,
+        day,
+        "MealOrder",
+        orders[0].id,
+        f"{client_id}:{day.isoformat()}",
+        payload,
+        delivered_on=ctx.calendar.delivered_on(day),
     )
     record_day_change(ctx.municipality, change, by, late=ctx.late, session=session)

@@ -2,9 +2,10 @@
 
 A subscription gives a meal on its weekdays from `valid_from` to `valid_until` (inclusive),
 except during its pauses, on dates the municipality does not deliver (public holidays without
-an override), and while the client is paused or ended. `subscription_dates` is the pure rule,
-`generate_orders` applies it to one date and writes the missing orders; running it again adds
-nothing and never revives an order that was cancelled.
+an override), and while the client is paused or ended. A closed date marked `deliver_before`
+still takes its meals: they are ordered for that date and ride on its eve (delivery_days.py).
+`subscription_dates` is the pure rule, `generate_orders` applies it to one date and writes the
+missing orders; running it again adds nothing and never revives an order that was cancelled.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def takes_meal(
         return False
     if any(p.covers(day) for p in pauses):
         return False
-    return calendar.delivers(day)
+    return calendar.takes_orders(day)
 
 
 def subscription_dates(
@@ -86,7 +87,7 @@ def generate_orders(
     """
     municipality = get_municipality(municipality_id, session=session)
     calendar = delivery_calendar(session, municipality)
-    if not calendar.delivers(day):
+    if not calendar.takes_orders(day):
         return []
     pauses = pauses_on(municipality_id, day, session=session)
     chosen: dict[int, MealSubscription] = {}

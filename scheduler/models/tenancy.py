@@ -37,7 +37,11 @@ class Municipality(MunicipalityBase, table=True):
 
 
 class DateOverride(SQLModel, table=True):
-    """A date on which the municipality delivers although it is a holiday, or does not."""
+    """A date on which the municipality delivers although it is a holiday, or does not.
+
+    `deliver_before` (only with `delivers=False`): the date is closed, but its meals are
+    delivered on its eve, the last delivery day before it (scheduler/intake/delivery_days.py).
+    """
 
     __table_args__ = (UniqueConstraint("municipality_id", "day"),)
     id: int | None = Field(default=None, primary_key=True)
@@ -45,6 +49,7 @@ class DateOverride(SQLModel, table=True):
     day: date
     delivers: bool
     note: str = Field(default="", max_length=200)
+    deliver_before: bool = False
 
 
 class MealPrice(SQLModel, table=True):

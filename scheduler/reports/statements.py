@@ -5,6 +5,11 @@ never evidence. When a day was re-planned, a stop confirmed in any version count
 confirmation of a client's day wins), and the portions and diets delivered are those of the
 freeze the confirmed version was planned from, which is what the van carried.
 
+A closed day marked "delivered the day before" keeps its orders on its own date (its line, its
+price, its reduction), but they ride on its eve's van: each order is found in the freeze of the
+confirmed stop that carried it, whatever that stop's date, so it is billed once, from the eve's
+delivery (scheduler/intake/delivery_days.py).
+
 Cancellations are counted from the orders: in time (before the cut-off) or late (a forced
 change after it). The fee is delivered portions times the municipality's price of the diet,
 in cents, at the price valid on each day (scheduler/reports/pricing.py: a change on the 15th
@@ -21,11 +26,12 @@ from __future__ import annotations
 import calendar as month_calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
 from scheduler.errors import InvalidInputError
+from scheduler.intake.delivery_days import EVE_SEARCH_DAYS
 from scheduler.models import FrozenOrder, MealOrder, OrderStatus, Service, Stop, StopStatus
 from scheduler.reports.counter_statements import (
     CANTEEN,
@@ -108,7 +114,9 @@ def month_statements(
     municipality = get_municipality(municipality_id, session=session)
     first, last = month_bounds(month)
     orders = orders_between(municipality_id, first, last, session=session, client_id=client_id)
-    outcomes = _outcomes(municipality_id, first, last, session=session)
+    # An eve may fall before the month (a closed 1st delivered on the last day of the month before).
+    eves_from = first - timedelta(days=EVE_SEARCH_DAYS)
+    outcomes = _outcomes(municipality_id, eves_from, last, session=session)
     carried = _carried(municipality_id, outcomes, session=session)
     book = price_book(municipality_id, session=session)
     collected = canteen_collected(
@@ -125,7 +133,7 @@ def month_statements(
                 client.external_id, client.name, client.address, month, municipality.currency
             ),
         )
-        lines = _lines(order, outcomes, carried)
+        lines = _lines(order, carried)
         statement.lines.extend(_priced(lines, order.client_id, book, statement, strict=strict))
     for cid, items in collected.items():
         client = clients[cid]
@@ -179,31 +187,37 @@ def _carried(
     outcomes: dict[tuple[date, int], tuple[Stop, int | None]],
     *,
     session: Session,
-) -> dict[int, dict[int, FrozenOrder]]:
-    """Frozen orders by freeze id, then by order id: what each confirmed van carried."""
-    freezes = {freeze_id for _, freeze_id in outcomes.values() if freeze_id is not None}
-    return {
-        fid: {row.order_id: row for row in frozen_orders(municipality_id, fid, session=session)}
-        for fid in freezes
-    }
+) -> dict[int, tuple[Stop, FrozenOrder]]:
+    """By order id: the latest confirmed stop of the client whose van carried the order, and
+    the frozen row it carried (an order on its eve's van is found under the eve's stop)."""
+    rows_of: dict[int, list[FrozenOrder]] = {}
+    found: dict[int, tuple[Stop, FrozenOrder]] = {}
+    for (_, client_id), (stop, freeze_id) in outcomes.items():
+        if freeze_id is None:
+            continue
+        if freeze_id not in rows_of:
+            rows_of[freeze_id] = frozen_orders(municipality_id, freeze_id, session=session)
+        for row in rows_of[freeze_id]:
+            seen = found.get(row.order_id)
+            if row.client_id == client_id and (seen is None or _when(stop) >= _when(seen[0])):
+                found[row.order_id] = (stop, row)
+    return found
 
 
 def _lines(
     order: MealOrder,
-    outcomes: dict[tuple[date, int], tuple[Stop, int | None]],
-    carried: dict[int, dict[int, FrozenOrder]],
+    carried: dict[int, tuple[Stop, FrozenOrder]],
 ) -> list[StatementLine]:
     diet = str(order.diet)
     if order.status == OrderStatus.cancelled:
         outcome = "cancelled_late" if order.changed_after_cutoff else "cancelled"
         return [StatementLine(order.day, outcome, diet, order.portions)]
-    confirmed = outcomes.get((order.day, order.client_id))
-    frozen = carried.get(confirmed[1] or 0, {}).get(order.id or 0) if confirmed else None
-    if confirmed is None or frozen is None:
+    confirmed = carried.get(order.id or 0)
+    if confirmed is None:
         # Not confirmed (or not on the van that was confirmed): nothing to charge.
         return [StatementLine(order.day, "not_confirmed", diet, order.portions)]
-    outcome = str(confirmed[0].status)
-    return [StatementLine(order.day, outcome, str(frozen.diet), frozen.portions)]
+    stop, frozen = confirmed
+    return [StatementLine(order.day, str(stop.status), str(frozen.diet), frozen.portions)]
 
 
 def _priced(

@@ -20,27 +20,35 @@ def date_overrides(municipality_id: int, *, session: Session) -> list[DateOverri
     )
 
 
-def set_date_override(
-    municipality_id: int, day: date, delivers: bool, note: str, *, session: Session
-) -> DateOverride:
-    """The municipality delivers on `day` (a holiday it works) or does not (a day it closes)."""
+def date_override(municipality_id: int, day: date, *, session: Session) -> DateOverride | None:
     query = select(DateOverride).where(
         DateOverride.municipality_id == municipality_id, DateOverride.day == day
     )
-    row = session.exec(query).first() or DateOverride(
+    return session.exec(query).first()
+
+
+def set_date_override(
+    municipality_id: int,
+    day: date,
+    delivers: bool,
+    note: str,
+    *,
+    session: Session,
+    deliver_before: bool = False,
+) -> DateOverride:
+    """The municipality delivers on `day` (a holiday it works) or does not (a day it closes),
+    with `deliver_before` its meals ride on the eve (checked by scheduler/intake/date_overrides)."""
+    row = date_override(municipality_id, day, session=session) or DateOverride(
         municipality_id=municipality_id, day=day, delivers=delivers
     )
-    row.delivers, row.note = delivers, note[:200]
+    row.delivers, row.note, row.deliver_before = delivers, note[:200], deliver_before
     session.add(row)
     session.flush()
     return row
 
 
 def delete_date_override(municipality_id: int, day: date, *, session: Session) -> DateOverride:
-    query = select(DateOverride).where(
-        DateOverride.municipality_id == municipality_id, DateOverride.day == day
-    )
-    row = session.exec(query).first()
+    row = date_override(municipality_id, day, session=session)
     if row is None:
         raise NotFoundError("DateOverride", day.isoformat())
     session.delete(row)
