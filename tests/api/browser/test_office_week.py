@@ -6,8 +6,9 @@ in Sofia (the server is pinned to that instant, whatever today is) the administr
 rules, imports the kitchens, the van and the clients file (Windows-1251, semicolons, two bad
 rows: the import applies whole or nothing and no row is edited on the screen, so the office
 corrects the file and uploads it again), adds the driver, sets the prices, pauses one client
-for a hospital stay, closes a day of the town's own, then plans and publishes Tuesday. On
-Tuesday the driver delivers on the phone, and the office reads the month's statements.
+for a hospital stay, closes Wednesday (the town's own holiday) with its meals delivered the
+day before, then plans and publishes Tuesday, which carries both days. On Tuesday the driver
+delivers on the phone, and the office reads the month's statements: two meals a client.
 
 One client of the file has an address and no coordinates: the server looks it up on a real
 local server speaking Nominatim's protocol. Each step is screenshotted: to the test's folder,
@@ -53,6 +54,7 @@ SOFIA = ZoneInfo("Europe/Sofia")
 MONDAY = datetime(2026, 12, 7, 9, 0, tzinfo=SOFIA)
 TUESDAY_ROUND = datetime(2026, 12, 8, 10, 30, tzinfo=SOFIA)
 TUESDAY = date(2026, 12, 8)
+HOLIDAY = date(2026, 12, 9)  # the town's own, delivered on Tuesday
 TOWN = "Pavel Banya"
 ADMIN, PASSWORD = "office", "office-pass-1"
 DESK = {"viewport": {"width": 1200, "height": 800}}
@@ -289,17 +291,19 @@ def _pause(page: Any, server: Server, office: Office) -> None:
 
 
 def _own_holiday(page: Any, server: Server, office: Office) -> None:
-    """The town's own holiday on Friday: no delivery that day."""
+    """The town's own holiday on Wednesday, its meals delivered the day before: on Tuesday each
+    client gets Wednesday's meal with Tuesday's (set before Tuesday's cut-off, at noon)."""
     page.click("nav a[href='/admin/rules']")
-    page.fill("#override-form input[name=day]", "2026-12-11")
-    page.select_option("#override-form select[name=delivers]", "no")
+    page.fill("#override-form input[name=day]", HOLIDAY.isoformat())
+    page.select_option("#override-form select[name=delivers]", "before")
     page.fill("#override-form input[name=note]", "празник на Павел баня")
     page.click("#override-form button[type=submit]")
     page.wait_for_selector("#overrides td:has-text('празник на Павел баня')")
+    page.locator("#override-form").scroll_into_view_if_needed()
     _shot(page, office, "08-holiday")
     with Session(office.engine) as session:
         row = session.exec(select(DateOverride)).one()
-    assert (row.day, row.delivers) == (date(2026, 12, 11), False)
+    assert (row.day, row.delivers, row.deliver_before) == (HOLIDAY, False, True)
 
 
 def _plan_and_publish(page: Any, server: Server, office: Office) -> str:
@@ -331,6 +335,8 @@ def _deliver(browser: Any, server: Server, office: Office, day_link: str) -> Non
     stops.first.wait_for()
     ids = [stops.nth(i).get_attribute("data-stop") for i in range(stops.count())]
     assert len(ids) == 5
+    carried = driver.locator(f"#stop-{ids[0]} p.diet").text_content() or ""
+    assert "\u00d7 2" in carried  # Tuesday's meal and the holiday's
     for stop_id in ids:
         button = driver.locator(f"#stop-{stop_id} button[data-report=delivered]")
         if not button.is_visible():
@@ -355,7 +361,9 @@ def _statements(page: Any, server: Server, office: Office) -> None:
         for i in range(rows.count())
     }
     assert set(fees) == {"PB1", "PB3", "PB4", "PB5", "PB6"}  # Мария was in hospital
-    assert "3.80" in fees["PB1"] and "3.70" in fees["PB4"] and "3.50" in fees["PB3"]
+    # Tuesday's meal and the holiday's, delivered together on Tuesday, each billed once.
+    assert "7.60" in fees["PB1"] and "7.40" in fees["PB4"] and "7.00" in fees["PB3"]
+    assert page.inner_text("#statements tr[data-client=PB1] td:nth-child(2)") == "2"
     _shot(page, office, "11-statements")
     with page.expect_download() as download:
         page.click("#month-csv")
