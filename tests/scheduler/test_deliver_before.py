@@ -184,3 +184,15 @@ def test_christmas_days_all_ride_on_the_23rd_and_an_unmarked_holiday_stays_close
     partly = DeliveryCalendar("BG", before=frozenset(days[:1]))
     assert partly.carried_to(eve) == days[:1] and not partly.takes_orders(days[1])
     assert marked.carried_to(date(2025, 12, 22)) == []
+
+
+def test_closing_the_eve_moves_the_meals_to_the_day_before_it(sqlite_engine: Engine) -> None:
+    monday = date(2025, 6, 2)
+    with Session(sqlite_engine) as session:
+        mid, _ = _closed_wednesday(session)
+        with pytest.raises(InvalidInputError, match=r"deliver_before: .*2025-06-02"):
+            set_override(mid, EVE, delivers=False, session=session, now=EVE_SHUT)
+        set_override(mid, EVE, delivers=False, session=session, now=BEFORE)
+        # Monday's own 2 + 1 + 1 and Wednesday's 2 + 1 + 1; Tuesday has no van.
+        assert freeze_day(mid, monday, MEALS, session=session).portion_count == 8
+        assert not freeze_if_delivering(session, mid, EVE, MEALS)
