@@ -62,19 +62,24 @@ def travelling() -> bool:
     return bool(_travelling)
 
 
-def child_env(env: dict[str, str]) -> dict[str, str]:
-    """`env` for a process started through `command`: this process's present instant, so the
-    child's clock goes on from where ours is (not from where the session began)."""
-    if not travelling():
+def child_env(env: dict[str, str], at: datetime | None = None) -> dict[str, str]:
+    """`env` for a process started through `command`: at `at` when given (a test pinned to
+    its own instant), else this process's present instant, so the child's clock goes on from
+    where ours is (not from where the session began)."""
+    if at is None and not travelling():
         return env
+    moment = (at or datetime.now(UTC)).astimezone(UTC)
     path = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
-    return {**env, ENV: datetime.now(UTC).isoformat(), "PYTHONPATH": path}
+    return {**env, ENV: moment.isoformat(), "PYTHONPATH": path}
 
 
-def command(target: str, args: Sequence[str], plain: Sequence[str]) -> list[str]:
+def command(
+    target: str, args: Sequence[str], plain: Sequence[str], *, pinned: bool = False
+) -> list[str]:
     """The command that starts `target` (`module` or `module:function`) with `args`: through
-    this wrapper while the session travels, else `plain`, the usual command."""
-    if not travelling():
+    this wrapper while the session travels or the process is `pinned` to an instant of its
+    own (`child_env(env, at)`), else `plain`, the usual command."""
+    if not (travelling() or pinned):
         return list(plain)
     return [sys.executable, "-m", "tests.timetravel", target, *args]
 

@@ -28,6 +28,7 @@ from scheduler.errors import FieldProblem, InvalidInputError, NotFoundError
 from scheduler.intake.importing import COLUMNS, ImportKind
 from scheduler.intake.importing.preview import Outcome, Preview, RowOutcome, StalePreviewError
 from scheduler.intake.importing.uploads import Staged, staged_upload
+from scheduler.repositories.addresses import clients_to_check
 from scheduler.wording import N_
 
 router = APIRouter(include_in_schema=False)
@@ -113,7 +114,8 @@ def apply_form(
         "changed": counts[Outcome.changed],
         "unchanged": counts[Outcome.unchanged],
     }
-    return _page(request, page, done=done_words, kind=staged.kind.value)
+    unplaced = len(clients_to_check(page.municipality_id, session=session))
+    return _page(request, page, done=done_words, kind=staged.kind.value, unplaced=unplaced)
 
 
 @router.post("/imports/{upload_id}/cancel", response_class=HTMLResponse, dependencies=FORM)
@@ -137,6 +139,7 @@ def _page(
     notice: str = "",
     done: str = "",
     kind: str = "",
+    unplaced: int = 0,
     status_code: int = 200,
 ) -> Response:
     t = page.t
@@ -151,6 +154,7 @@ def _page(
         "file_problems": [_problem(p, t) for p in file_problems or []],
         "notice": notice,
         "done": done,
+        "unplaced": unplaced,  # clients whose address the geocoder did not settle
     }
     return render(request, "imports.html", t, context, status_code=status_code)
 

@@ -7,6 +7,9 @@ finds nothing.
 
 - A stop is named by its order or visit (`key`), which every re-plan keeps; `stop_id` is the
   row of the version shown.
+- A meal stop's portions are all the client's orders in the freeze the version was planned
+  from: a closed day delivered the day before rides on its eve's stop with the eve's own
+  (scheduler/intake/delivery_days.py), so the driver hands over both days' meals.
 - A trip is the run between two loadings at the kitchen. Its portions are those of its stops
   as the phone shows them, and its boxes are counted as the kitchen's packing list counts them
   (`reports.kitchen.boxes_for`, the kitchen's `portions_per_box`).
@@ -14,7 +17,8 @@ finds nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date, time
 
 from sqlalchemy import and_
@@ -35,6 +39,7 @@ from scheduler.models import (
     Visit,
 )
 from scheduler.reports.kitchen import boxes_for
+from scheduler.repositories.freezes import frozen_orders
 from scheduler.repositories.plans import get_plan, get_version
 from scheduler.repositories.stops import key_of
 
@@ -117,6 +122,9 @@ def phone_route(
     version, route = found
     assert route.id is not None
     stops = phone_stops(municipality_id, route.id, session=session)
+    if version.freeze_id is not None:
+        assert version.id is not None
+        stops = _carried(municipality_id, version.id, version.freeze_id, stops, session=session)
     name, people = route_names(municipality_id, route, session=session)
     per_box = portions_per_box(municipality_id, route, session=session)
     return PhoneRoute(
@@ -175,6 +183,40 @@ def _row(stop: Stop, client: Client, order: MealOrder | None, visit: Visit | Non
         status=StopStatus(stop.status),
         lives_alone=client.lives_alone,
     )
+
+
+def _carried(
+    municipality_id: int,
+    version_id: int,
+    freeze_id: int,
+    stops: list[PhoneStopRow],
+    *,
+    session: Session,
+) -> list[PhoneStopRow]:
+    """Each meal stop with the portions of its client's frozen orders that have no stop of
+    their own in the version (a closed day's, riding on its eve's stop) added to its own."""
+    rows = session.exec(
+        select(Stop.id, Stop.client_id, Stop.order_id)
+        .join(Route, col(Route.id) == col(Stop.route_id))
+        .where(
+            Stop.municipality_id == municipality_id,
+            Route.municipality_id == municipality_id,
+            Route.plan_version_id == version_id,
+        )
+    ).all()
+    on_stops = {order_id for _, _, order_id in rows if order_id is not None}
+    extra: Counter[int] = Counter()
+    for frozen in frozen_orders(municipality_id, freeze_id, session=session):
+        if frozen.order_id not in on_stops:
+            extra[frozen.client_id] += frozen.portions
+    client_of = {stop_id: client_id for stop_id, client_id, _ in rows}
+    out = []
+    for stop in stops:
+        client_id = client_of.get(stop.stop_id)
+        if stop.kind == "meal" and client_id is not None and extra[client_id]:
+            stop = replace(stop, portions=stop.portions + extra.pop(client_id))
+        out.append(stop)
+    return out
 
 
 def trip_loads(stops: list[PhoneStopRow], per_box: int) -> list[TripLoad]:

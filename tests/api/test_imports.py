@@ -7,14 +7,20 @@ refuses a preview the data has moved away from.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import httpx
+import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import col, select
 
+from scheduler.intake import addresses
 from scheduler.intake.importing import COLUMNS
 from scheduler.models import AuditEntry, Client, Role
+from scheduler.roads.geocoding import Nominatim, Pace
 from tests.api.conftest import PASSWORD, World, csrf_of
+from tests.geocoder import FakeClock, NominatimState, nominatim_server, place
 
 HEADER = ";".join(COLUMNS["clients"])
 ROWS = [
@@ -22,6 +28,20 @@ ROWS = [
     "IMP2;Мария Иванова;;25,4012;42,6201;;general;2;Mon,Wed,Fri;11:30;12:30;K1;",
     "IMP3;Георги Стоянов;;25,4100;42,6250;;риба;1;Mon-Fri;11:00;13:00;K1;",
 ]
+
+
+ROSE = place(42.6191, 25.3934, "5", "5, ул. Розова долина, Казанлък, България", importance=0.3)
+
+
+@pytest.fixture
+def geocoder(monkeypatch: pytest.MonkeyPatch) -> Iterator[NominatimState]:
+    """A real local server speaking Nominatim's protocol, knowing one address of Kazanlak."""
+    clock = FakeClock()
+    with nominatim_server() as (url, state), httpx.Client(base_url=url, timeout=5) as http:
+        served = Nominatim(http, user_agent="tests", pace=Pace(clock=clock, sleep=clock.sleep))
+        monkeypatch.setattr(addresses, "default_geocoder", lambda: served)
+        state.answers["ул. розова долина 5, kazanlak"] = [ROSE]
+        yield state
 
 
 def _file(rows: list[str]) -> bytes:
@@ -84,6 +104,58 @@ def test_a_corrected_file_is_applied_whole_and_audited(world: World) -> None:
     assert actions == ["preview", "apply"]
     again = _upload(client, _file(fixed)).json()
     assert again["counts"]["unchanged"] == 3
+
+
+def _places(world: World, ids: list[str]) -> dict[str, tuple[float, float, str, str]]:
+    with world.session() as session:
+        found = session.exec(select(Client).where(col(Client.external_id).in_(ids))).all()
+        return {c.external_id: (c.lat, c.lon, c.location_source, c.address_check) for c in found}
+
+
+GEO_ROWS = [
+    "GEO1;Стоян Русев;ул. Розова долина 5;;;;general;1;Mon-Fri;11:00;13:00;K1;",
+    "GEO2;Пенка Русева;Няма такава 1;;;;general;1;Mon-Fri;11:00;13:00;K1;",
+    "GEO3;Таня Русева;ул. Розова 3;25,40;42,62;;general;1;Mon-Fri;11:00;13:00;K1;",
+]
+
+
+def test_apply_looks_up_addresses_without_coordinates_and_a_lost_one_fails_nothing(
+    world: World, geocoder: NominatimState
+) -> None:
+    client = world.client("Kazanlak", Role.dispatcher)
+    preview = _upload(client, _file(GEO_ROWS)).json()
+    assert preview["can_apply"] and preview["counts"]["new"] == 3
+    assert geocoder.asked == []  # a preview is rolled back: nothing is asked for it
+    applied = client.post(f"/v1/imports/{preview['id']}/apply")
+    assert applied.status_code == 200, applied.text
+    assert applied.json()["counts"]["new"] == 3  # the address not found refuses nothing
+    placed = _places(world, ["GEO1", "GEO2", "GEO3"])
+    assert placed["GEO1"] == (42.6191, 25.3934, "geocoder", "ok")
+    assert placed["GEO2"][2:] == ("given", "not_found")  # left for the dispatcher to place
+    assert placed["GEO3"] == (42.62, 25.40, "given", "ok")  # typed coordinates are not asked
+    assert sorted(a.params["q"] for a in geocoder.asked) == [
+        "Няма такава 1, Kazanlak",
+        "ул. Розова долина 5, Kazanlak",
+    ]
+    listed = {c["external_id"] for c in client.get("/v1/clients/addresses").json()}
+    assert "GEO2" in listed and "GEO1" not in listed
+    again = _upload(client, _file(GEO_ROWS)).json()  # the same file: nothing to do, or to ask
+    assert again["counts"]["unchanged"] == 3
+    assert client.post(f"/v1/imports/{again['id']}/apply").status_code == 200
+    assert len(geocoder.asked) == 2
+
+
+def test_apply_with_the_geocoder_down_imports_and_leaves_addresses_pending(
+    world: World, geocoder: NominatimState
+) -> None:
+    geocoder.script = [(503, {})] * 10  # every retry fails
+    client = world.client("Kazanlak", Role.dispatcher)
+    row = "GEO4;Иво Русев;ул. Розова долина 7;;;;general;1;Mon-Fri;11:00;13:00;K1;"
+    preview = _upload(client, _file([row])).json()
+    applied = client.post(f"/v1/imports/{preview['id']}/apply")
+    assert applied.status_code == 200, applied.text
+    assert geocoder.asked  # it was asked, and failed
+    assert _places(world, ["GEO4"])["GEO4"][3] == "pending"  # asked again next time
 
 
 def test_apply_refuses_a_stale_preview_and_imports_nothing(world: World) -> None:
@@ -192,6 +264,20 @@ def test_the_page_speaks_the_towns_language_and_refuses_without_writing(world: W
     assert _imported(world, "Maribor", ["SLO1"]) == []
     without_token = _post_file(office, b"x", "wrong")
     assert without_token.status_code in (400, 403)
+
+
+def test_the_pages_apply_looks_up_addresses_too(world: World, geocoder: NominatimState) -> None:
+    office = _signed_in(world, Role.dispatcher)
+    token = csrf_of(office)
+    rows = [GEO_ROWS[0].replace("GEO1", "GEO5"), GEO_ROWS[1].replace("GEO2", "GEO6")]
+    answer = _post_file(office, _file(rows), token)
+    assert answer.status_code == 303
+    upload_id = answer.headers["location"].rpartition("=")[2]
+    done = office.post(f"/imports/{upload_id}/apply", data={"csrf": token})
+    assert done.status_code == 200 and 'id="done"' in done.text
+    assert 'id="unplaced"' in done.text and 'href="/clients/addresses"' in done.text  # GEO6
+    placed = _places(world, ["GEO5", "GEO6"])
+    assert (placed["GEO5"][3], placed["GEO6"][3]) == ("ok", "not_found")
 
 
 def test_the_page_is_for_staff_only(world: World) -> None:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session
 
 from scheduler.errors import InvalidInputError
+from scheduler.intake import addresses
 from scheduler.intake.calendar import local_today
 from scheduler.intake.importing import COLUMNS, ImportKind
 from scheduler.intake.importing.preview import (
@@ -102,6 +103,10 @@ def apply_upload(
 ) -> tuple[Staged, Preview]:
     """Import the upload's file in one go and remove the upload; the upload and what was done.
 
+    Clients written without coordinates are then looked up, as the CLI import does
+    (scheduler/intake/addresses.py): an address the geocoder cannot settle is flagged for the
+    dispatcher to place, and a geocoder that is down leaves them pending; neither refuses the
+    file, which is in by then.
     InvalidInputError when its preview had refused rows (apply needs a corrected file);
     StalePreviewError when the rows would now do something else: nothing is imported and the
     new preview replaces the stored one (the caller commits before answering, so the person
@@ -123,6 +128,8 @@ def apply_upload(
         session.flush()
         raise
     remove_upload(municipality_id, upload_id, session=session)
+    if staged.kind is ImportKind.clients:
+        addresses.locate_clients(town, session=session, geocoder=addresses.default_geocoder())
     return staged, done
 
 

@@ -134,9 +134,11 @@ def running_server(
     solve_limit_s: int = 2,
     settings: dict[str, str] | None = None,
     name: str = "server",
+    at: datetime | None = None,
 ) -> Iterator[Server]:
-    """`uvicorn` over the database at `url`, travelling with the tests' clock, until the end,
-    with these settings on top (`settings`); its log is `name`.log in `folder`."""
+    """`uvicorn` over the database at `url`, travelling with the tests' clock (or from the
+    instant `at` on, whatever today is), until the end, with these settings on top
+    (`settings`); its log is `name`.log in `folder`."""
     port = free_port()
     env = timetravel.child_env(
         {
@@ -148,10 +150,12 @@ def running_server(
             "PATRONAGE_REDIS_URL": "",
             "PATRONAGE_BASE_URL": f"http://127.0.0.1:{port}",
             **(settings or {}),
-        }
+        },
+        at,
     )
     args = ["api.app:create_app", "--factory", "--host", "127.0.0.1", "--port", str(port)]
-    command = timetravel.command("uvicorn", args, [sys.executable, "-m", "uvicorn", *args])
+    plain = [sys.executable, "-m", "uvicorn", *args]
+    command = timetravel.command("uvicorn", args, plain, pinned=at is not None)
     with (folder / f"{name}.log").open("w") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
