@@ -10,6 +10,7 @@ from api.commands import (
     demo,
     fleet,
     importing,
+    municipalities,
     planning,
     reports,
     roads,
@@ -37,6 +38,7 @@ app.command("import")(importing.import_command)
 app.command("demo")(demo.demo_command)
 app.command("serve")(serve.serve)
 app.add_typer(serve.users, name="user")
+app.add_typer(municipalities.municipalities, name="municipality")
 roads.register(app)  # roads build, bench-roads
 planning.register(app)  # plan, kitchen, statement, bench-meals
 fleet.register(app)  # fleet

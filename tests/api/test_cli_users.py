@@ -54,3 +54,24 @@ def test_users_are_linked_to_drivers_and_caregivers_from_the_cli() -> None:
     unknown = runner.invoke(app, ["user", "link", "petar", "--municipality", "Kazanlak",
                                   "--driver", "nobody"])  # fmt: skip
     assert unknown.exit_code == 1 and "nobody" in unknown.output
+
+
+def test_an_operator_adds_a_municipality_and_its_first_admin_from_the_cli() -> None:
+    upgrade(get_settings().effective_database_url)
+    runner = CliRunner()
+    made = runner.invoke(app, ["municipality", "add", "Павел баня"])
+    assert made.exit_code == 0, made.output
+    assert "Община Павел баня е добавена (Europe/Sofia, bg)" in made.output  # noqa: RUF001
+    again = runner.invoke(app, ["municipality", "add", "Павел баня"])
+    assert again.exit_code == 1 and "already exists" in again.output
+    bad = runner.invoke(app, ["municipality", "add", "Bovec", "--timezone", "Europe/Nowhere"])
+    assert bad.exit_code == 1 and "Europe/Nowhere" in bad.output
+    slovene = runner.invoke(app, ["municipality", "add", "Bovec", "--timezone",
+                                  "Europe/Ljubljana", "--locale", "sl"])  # fmt: skip
+    assert slovene.exit_code == 0 and "Občina Bovec je dodana" in slovene.output
+    listed = runner.invoke(app, ["municipality", "list"])
+    assert "Павел баня" in listed.output and "Europe/Ljubljana" in listed.output
+    admin = ["user", "add", "--municipality", "pavel banya", "--username", "office",
+             "--role", "admin", "--password", "long-enough-1"]  # fmt: skip
+    assert runner.invoke(app, admin).exit_code == 0
+    assert "office" in _users()
