@@ -123,7 +123,11 @@ def cancel_and_audit(caller: Caller, upload_id: int, *, now: datetime, session: 
 
 def stale_problem(exc: StalePreviewError) -> ProblemError:
     errors = [
-        FieldError(field=f"rows.{row.row}", message=f"was {was or 'not there'}, now {row.outcome}")
+        FieldError(
+            field=f"rows.{row.row}",
+            message=f"was {was or 'not there'}, now {row.outcome}",
+            reason="outcome_changed",
+        )
         for row, was in exc.differences
     ]
     return ProblemError(409, "Preview out of date", str(exc), errors)

@@ -31,6 +31,7 @@ from sqlmodel import Session
 
 from scheduler.errors import InvalidInputError
 from scheduler.models import AddressCheck, Client, LocationSource, Municipality
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories import addresses as repo
 from scheduler.repositories.clients import get_client, get_client_by_external_id
 from scheduler.repositories.fleet import list_kitchens
@@ -226,7 +227,7 @@ def place_client(
             raise InvalidInputError.one("candidate", f"no candidate {candidate} for this client")
         lon, lat = places[candidate].lon, places[candidate].lat
     if lon is None or lat is None:
-        raise InvalidInputError.one("lat", "give lat and lon, or a candidate")
+        raise refuse("lat", Reason.place_needed)
     repo.set_place(client, lon=lon, lat=lat, session=session,
                    source=LocationSource.hand, check=AddressCheck.ok)  # fmt: skip
     return client

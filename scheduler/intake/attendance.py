@@ -36,6 +36,7 @@ from scheduler.models import (
     VisitCheck,
     VisitStatus,
 )
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.care import get_caregiver
 from scheduler.repositories.plans import followed_version, get_plan, routes_of
 from scheduler.repositories.tenancy import get_municipality
@@ -129,13 +130,13 @@ def record_check(
 
 def _validate(municipality_id: int, check: Check, visit: Visit, *, session: Session) -> None:
     if check.kind not in set(CheckInKind):  # a caller may still hand a plain string
-        raise InvalidInputError.one("kind", f"must be in or out, got {check.kind!r}")
+        raise refuse("kind", Reason.not_one_of_got, choices="in, out", value=repr(check.kind))
     if not 1 <= len(check.client_event_id) <= 64:
-        raise InvalidInputError.one("client_event_id", "must have 1 to 64 characters")
+        raise refuse("client_event_id", Reason.event_id_length)
     if check.at.tzinfo is None:
         raise InvalidInputError.one("at", "must carry its time zone (or be UTC)")
     if (check.lon is None) != (check.lat is None):
-        raise InvalidInputError.one("lon", "give both lon and lat, or neither")
+        raise refuse("lon", Reason.both_or_neither, first="lon", second="lat")
     lon, lat = check.lon, check.lat
     if lon is not None and lat is not None and not (-180 <= lon <= 180 and -90 <= lat <= 90):
         raise InvalidInputError.one("lon", f"no such position: {check.lon}, {check.lat}")

@@ -56,6 +56,7 @@ from scheduler.models import (
     VisitCheck,
     VisitStatus,
 )
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.common import find_owned
 from scheduler.repositories.plans import get_plan, get_version
 from scheduler.repositories.stops import (
@@ -205,9 +206,9 @@ def _check(key: StopKey, report: Report) -> None:
         return  # an undo: intake/undo.py checks what it corrects
     if report.outcome not in allowed:
         choices = ", ".join(sorted(s.value for s in allowed))
-        raise InvalidInputError.one("status", f"must be one of {choices}")
+        raise refuse("status", Reason.must_be_one_of, choices=choices)
     if not 1 <= len(report.client_event_id) <= 64:
-        raise InvalidInputError.one("client_event_id", "must have 1 to 64 characters")
+        raise refuse("client_event_id", Reason.event_id_length)
 
 
 def _locate(where: DayRoute, plan: Plan, key: StopKey, session: Session) -> _Found:

@@ -37,6 +37,7 @@ from scheduler.models import (
     VisitStatus,
 )
 from scheduler.models.base import utcnow
+from scheduler.refusals import Reason, problem
 from scheduler.repositories.care import (
     caregivers_by_external_id,
     check_skills,
@@ -136,17 +137,22 @@ def _check_visit(
         problems.append(FieldProblem("client_id", f"no client {values['client_id']} here"))
     elif client.status != ClientStatus.active:
         problems.append(
-            FieldProblem("client_id", f"client {client.external_id} is {client.status}")
+            problem(
+                "client_id",
+                Reason.client_not_active,
+                client=client.external_id,
+                status=client.status,
+            )
         )
     known = caregivers_by_external_id(municipality_id, session=session)
     problems += [
-        FieldProblem("preferred_caregivers", f"no caregiver {ext!r}")
+        problem("preferred_caregivers", Reason.no_caregiver, value=repr(ext))
         for ext in values["preferred_caregivers"]
         if ext not in known
     ]
     skills = known_skills(municipality_id, session=session)
     problems += [
-        FieldProblem("skills", f"no caregiver has skill {s!r}")
+        problem("skills", Reason.no_caregiver_with_skill, value=repr(s))
         for s in values["skills"]
         if s not in skills
     ]
@@ -160,9 +166,7 @@ def _check_gaps(values: dict[str, Any]) -> list[FieldProblem]:
     if not all(given):
         return [FieldProblem("min_gap_min", "min_gap_min and max_gap_min are both required")]
     if values["max_gap_min"] < values["min_gap_min"]:
-        return [
-            FieldProblem("max_gap_min", f"must be at least min_gap_min ({values['min_gap_min']})")
-        ]
+        return [problem("max_gap_min", Reason.gap_too_small, n=values["min_gap_min"])]
     return []
 
 

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from scheduler.errors import FieldProblem, InvalidInputError
+from scheduler.errors import FieldProblem
 from scheduler.models import (
     CanteenCheckIn,
     Client,
@@ -20,6 +20,7 @@ from scheduler.models import (
     ServicePrice,
 )
 from scheduler.models.canteen import MilkChildBase
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.common import (
     Change,
     by_external_id,
@@ -200,7 +201,7 @@ def set_service_price(
     municipality_id: int, service: str, price_cents: int, *, session: Session
 ) -> ServicePrice:
     if service not in SERVICES:
-        raise InvalidInputError.one("service", f"expected one of {', '.join(SERVICES)}")
+        raise refuse("service", Reason.not_one_of, choices=", ".join(SERVICES))
     query = select(ServicePrice).where(
         ServicePrice.municipality_id == municipality_id, ServicePrice.service == service
     )

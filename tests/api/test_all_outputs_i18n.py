@@ -388,3 +388,67 @@ def test_sign_in_refusal_and_a_dead_link_follow_the_browser(world: World, langua
     assert_no_english(gone.text)
     script = world.client().get("/d/not-a-link", headers={"Accept": "application/json"})
     assert script.headers["content-type"].startswith("application/problem+json")
+
+
+# --- refusals of bad input: the caller's language, with a code for programs -----------------
+
+
+def _problem_texts(answer: Any) -> str:
+    body = answer.json()
+    return "\n".join([body["detail"], *(e["message"] for e in body["errors"])])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_refused_subscription_speaks_the_callers_language_with_reasons(
+    world: World, language: str
+) -> None:
+    client_id = world.ids[("Kazanlak", "client")]
+    caller = world.client("Kazanlak", Role.dispatcher)  # a Bulgarian town: the caller decides
+    caller.headers["Accept-Language"] = f"{language},en;q=0.5"
+    url = f"/v1/clients/{client_id}/subscription"
+    bad_day = caller.put(url, json={"weekdays": "Mon-Fry", "start": "2026-03-02"})
+    assert bad_day.status_code == 422, bad_day.text
+    (error,) = bad_day.json()["errors"]
+    assert (error["field"], error["reason"]) == ("weekdays", "unknown_day")
+    assert "'Fry'" in error["message"] and error["message"] in bad_day.json()["detail"]
+    too_many = caller.put(url, json={"portions": 11, "start": "2026-03-02"})
+    assert too_many.status_code == 422, too_many.text
+    (error,) = too_many.json()["errors"]
+    assert (error["field"], error["reason"]) == ("body.portions", "above_maximum")
+    assert "10" in error["message"]
+    for answer in (bad_day, too_many):
+        assert_no_english(_problem_texts(answer), html=False)
+        assert_no_english(answer.json()["title"], html=False)
+
+
+def test_a_refusal_speaks_english_without_a_language_and_the_users_own_first(
+    world: World,
+) -> None:
+    client_id = world.ids[("Maribor", "client")]
+    url = f"/v1/clients/{client_id}/subscription"
+    caller = world.client("Maribor", Role.dispatcher)
+    english = caller.put(url, json={"weekdays": "Fri-Mon", "start": "2026-03-02"})
+    assert english.json()["errors"] == [{
+        "field": "weekdays", "reason": "backwards_days",
+        "message": "range 'Fri-Mon' runs backwards; write it Monday first",
+    }]  # fmt: skip
+    user_id = world.user_ids[("Maribor", Role.dispatcher)]
+    with world.session() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        user.locale = "bg"  # their own choice wins over the browser's
+        session.add(user)
+        session.commit()
+    try:
+        caller.headers["Accept-Language"] = "sl"
+        own = caller.put(url, json={"weekdays": "Fri-Mon", "start": "2026-03-02"})
+    finally:
+        with world.session() as session:
+            user = session.get(User, user_id)
+            assert user is not None
+            user.locale = None
+            session.add(user)
+            session.commit()
+    (error,) = own.json()["errors"]
+    assert error["reason"] == "backwards_days" and "'Fri-Mon'" in error["message"]
+    assert "понеделник" in error["message"], error

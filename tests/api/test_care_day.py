@@ -463,5 +463,5 @@ def test_the_boards_care_panel_flags_check_ins_and_reports_sick(
     assert 'data-change="not_covered" data-visit="A"' in shown
 
     again = board.post("/board/sick", data={**form, "from_time": "25:00"})
-    assert again.status_code == 422 and "no such time of day" in again.text
+    assert again.status_code == 422 and "няма такъв час" in again.text
     assert _signed_in(world, Role.kitchen).post("/board/sick", data=form).status_code == 403

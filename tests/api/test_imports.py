@@ -99,7 +99,9 @@ def test_apply_refuses_a_stale_preview_and_imports_nothing(world: World) -> None
     assert stale.status_code == 409 and stale.headers["content-type"].startswith(
         "application/problem+json"
     )
-    assert stale.json()["errors"] == [{"field": "rows.2", "message": "was new, now unchanged"}]
+    assert stale.json()["errors"] == [
+        {"field": "rows.2", "message": "was new, now unchanged", "reason": "outcome_changed"}
+    ]
     assert _imported(world, "Kazanlak", ["IMP10"]) == []
     now = client.get(f"/v1/imports/{preview['id']}").json()  # the new preview was kept
     assert [r["outcome"] for r in now["rows"]] == ["new", "unchanged"]

@@ -20,6 +20,7 @@ from scheduler.errors import FieldProblem, InvalidInputError
 from scheduler.intake import addresses
 from scheduler.intake.importing.rows import CaregiverRow, ClientRow, KitchenRow, Row, VehicleRow
 from scheduler.models.fleet import KitchenBase
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories import care, clients, fleet
 from scheduler.repositories.common import Change
 
@@ -131,7 +132,7 @@ def _client_kitchen(ext: str | None, kitchens: dict[str, Any]) -> tuple[int | No
 def _write_client(load: Load, row: ClientRow, kitchen_id: int | None) -> Change:
     given = None if row.lon is None or row.lat is None else (row.lon, row.lat)
     if given is None and (row.lon, row.lat) != (None, None):
-        raise InvalidInputError.one("lat" if row.lat is None else "lon", "give lon and lat both")
+        raise refuse("lat" if row.lat is None else "lon", Reason.coordinates_needed)
     if given is None and not row.address:
         raise InvalidInputError.one("address", "required when lon and lat are empty")
     known = given or addresses.coordinates_for(

@@ -1,0 +1,258 @@
+"""Why an input is refused: a stable code, and its English words with the values in them.
+
+The words are the catalogs' message ids too (like routing/wording.py for a left-out stop): a
+refusal is kept as its code and values (`FieldProblem.said`), and the door that shows it (a
+REST problem, a page, the CLI) says it again in its reader's language with the same values.
+The codes are what a client program reads (`errors[].reason` of a 422); they never change
+once published, while the words may.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from enum import StrEnum
+from typing import Any
+
+from scheduler.errors import INVALID, FieldProblem, InvalidInputError
+from scheduler.wording import N_, Said
+
+__all__ = ["WORDS", "Reason", "ReasonError", "checked_problem", "problem", "refuse"]
+
+
+class Reason(StrEnum):
+    # a value that is missing, empty or of the wrong kind
+    required = "required"
+    empty = "empty"
+    no_value = "no_value"
+    too_long = "too_long"
+    too_short = "too_short"
+    not_a_date = "not_a_date"
+    not_a_number = "not_a_number"
+    not_whole = "not_whole"
+    not_true_or_false = "not_true_or_false"
+    not_a_whole_number = "not_a_whole_number"
+    not_an_amount = "not_an_amount"
+    not_a_percentage = "not_a_percentage"
+    not_a_time = "not_a_time"
+    no_such_time = "no_such_time"
+    zoned_time = "zoned_time"
+    not_a_month = "not_a_month"
+    not_one_of = "not_one_of"
+    must_be_one_of = "must_be_one_of"
+    not_one_of_got = "not_one_of_got"
+    event_id_length = "event_id_length"
+    not_a_diet = "not_a_diet"
+    out_of_range = "out_of_range"
+    negative = "negative"
+    below_one = "below_one"
+    below_minimum = "below_minimum"
+    above_maximum = "above_maximum"
+    not_above = "not_above"
+    not_below = "not_below"
+    # weekdays as people write them
+    no_days = "no_days"
+    unknown_day = "unknown_day"
+    empty_day = "empty_day"
+    backwards_days = "backwards_days"
+    # two values that must agree
+    not_after = "not_after"
+    not_at_or_after = "not_at_or_after"
+    end_before_start = "end_before_start"
+    end_before = "end_before"
+    not_before_first_day = "not_before_first_day"
+    gap_too_small = "gap_too_small"
+    both_or_neither = "both_or_neither"
+    one_not_both = "one_not_both"
+    place_needed = "place_needed"
+    address_needed = "address_needed"
+    coordinates_needed = "coordinates_needed"
+    only_with_after_visit = "only_with_after_visit"
+    needs_after_visit = "needs_after_visit"
+    # what the municipality already holds
+    already_exists = "already_exists"
+    duplicate_row = "duplicate_row"
+    not_found = "not_found"
+    cannot_change = "cannot_change"
+    overlaps_reduction = "overlaps_reduction"
+    already_away = "already_away"
+    absence_too_long = "absence_too_long"
+    only_sick_leave = "only_sick_leave"
+    outside_planning_days = "outside_planning_days"
+    client_not_active = "client_not_active"
+    no_meal_that_day = "no_meal_that_day"
+    no_subscription_that_day = "no_subscription_that_day"
+    no_place_for_service = "no_place_for_service"
+    not_a_skill = "not_a_skill"
+    skill_twice = "skill_twice"
+    caregiver_twice = "caregiver_twice"
+    person_twice = "person_twice"
+    no_caregiver = "no_caregiver"
+    no_caregiver_with_skill = "no_caregiver_with_skill"
+    visits_in_circle = "visits_in_circle"
+    unknown_time_zone = "unknown_time_zone"
+    unknown_locale = "unknown_locale"
+    stop_not_on_plan = "stop_not_on_plan"
+    not_a_client_stop = "not_a_client_stop"
+    not_pinnable = "not_pinnable"
+    visit_not_on_day = "visit_not_on_day"
+    outside_visit_window = "outside_visit_window"
+    two_pinned = "two_pinned"
+
+
+WORDS: dict[Reason, str] = {
+    Reason.required: N_("is required"),
+    Reason.empty: N_("must not be empty"),
+    Reason.no_value: N_("must have a value"),
+    Reason.too_long: N_("must be at most %(n)s characters"),
+    Reason.too_short: N_("must have at least %(n)s characters"),
+    Reason.not_a_date: N_("expected a date, got %(value)s"),
+    Reason.not_a_number: N_("must be a number"),
+    Reason.not_whole: N_("must be a whole number"),
+    Reason.not_true_or_false: N_("must be true or false"),
+    Reason.not_a_whole_number: N_("expected a whole number, got %(value)s"),
+    Reason.not_an_amount: N_("expected an amount like 4.20, got %(value)s"),
+    Reason.not_a_percentage: N_("expected a whole percentage from 1 to 100"),
+    Reason.not_a_time: N_("expected a time as HH:MM, got %(value)s"),
+    Reason.no_such_time: N_("no such time of day: %(value)s"),
+    Reason.zoned_time: N_("must be a local time without a zone, such as 08:00"),
+    Reason.not_a_month: N_("expected YYYY-MM, got %(value)s"),
+    Reason.not_one_of: N_("expected one of %(choices)s"),
+    Reason.must_be_one_of: N_("must be one of %(choices)s"),
+    Reason.not_one_of_got: N_("must be one of %(choices)s, got %(value)s"),
+    Reason.event_id_length: N_("must have 1 to 64 characters"),
+    Reason.not_a_diet: N_("expected a diet, got %(value)s"),
+    Reason.out_of_range: N_("must be %(low)s to %(high)s, got %(value)s"),
+    Reason.negative: N_("expected 0 or more"),
+    Reason.below_one: N_("expected 1 or more, got %(value)s"),
+    Reason.below_minimum: N_("must be at least %(n)s"),
+    Reason.above_maximum: N_("must be at most %(n)s"),
+    Reason.not_above: N_("must be more than %(n)s"),
+    Reason.not_below: N_("must be less than %(n)s"),
+    Reason.no_days: N_("no days given; write for example Mon-Fri or Mon,Wed,Fri"),
+    Reason.unknown_day: N_("unknown day %(value)s in %(text)s; use Mon, Tue, … Sun"),
+    Reason.empty_day: N_("empty item in %(text)s"),
+    Reason.backwards_days: N_("range %(value)s runs backwards; write it Monday first"),
+    Reason.not_after: N_("must be after %(first)s (%(start)s), got %(end)s"),
+    Reason.not_at_or_after: N_("must be at or after %(first)s (%(start)s), got %(end)s"),
+    Reason.end_before_start: N_("%(end)s is before start %(start)s"),
+    Reason.end_before: N_("must not be before %(first)s (%(start)s)"),
+    Reason.not_before_first_day: N_("must not be before the first day"),
+    Reason.gap_too_small: N_("must be at least min_gap_min (%(n)s)"),
+    Reason.both_or_neither: N_("give both %(first)s and %(second)s, or neither"),
+    Reason.one_not_both: N_("give %(first)s or %(second)s, not both"),
+    Reason.place_needed: N_("give lat and lon, or a candidate"),
+    Reason.address_needed: N_("required when lon and lat are left out"),
+    Reason.coordinates_needed: N_("give lon and lat both"),
+    Reason.only_with_after_visit: N_("is only allowed together with after_visit"),
+    Reason.needs_after_visit: N_("is required when after_visit is given"),
+    Reason.already_exists: N_("%(value)s already exists"),
+    Reason.duplicate_row: N_("%(value)s is already on row %(row)s"),
+    Reason.not_found: N_("no %(entity)s %(value)s in this municipality"),
+    Reason.cannot_change: N_("cannot be changed"),
+    Reason.overlaps_reduction: N_("overlaps the reduction from %(start)s"),
+    Reason.already_away: N_("%(name)s is already away from %(start)s to %(end)s (%(kind)s)"),
+    Reason.absence_too_long: N_("an absence longer than %(n)s days"),
+    Reason.only_sick_leave: N_("is only for sick leave reported on the day"),
+    Reason.outside_planning_days: N_(
+        "%(day)s is outside the days that can be planned now (%(first)s to %(last)s)"
+    ),
+    Reason.client_not_active: N_("client %(client)s is %(status)s"),
+    Reason.no_meal_that_day: N_("client %(client)s has no meal on %(day)s"),
+    Reason.no_subscription_that_day: N_("the client has no meal subscription on that day"),
+    Reason.no_place_for_service: N_("no such kitchen or pick-up point: %(value)s"),
+    Reason.not_a_skill: N_("%(value)s is not a skill name (lower-case letters, digits, _)"),
+    Reason.skill_twice: N_("lists a skill twice"),
+    Reason.caregiver_twice: N_("lists a caregiver twice"),
+    Reason.person_twice: N_("a person can be on the list once"),
+    Reason.no_caregiver: N_("no caregiver %(value)s"),
+    Reason.no_caregiver_with_skill: N_("no caregiver has skill %(value)s"),
+    Reason.visits_in_circle: N_("would make visits wait on each other"),
+    Reason.unknown_time_zone: N_("unknown time zone %(value)s"),
+    Reason.unknown_locale: N_("unknown locale %(value)s"),
+    Reason.stop_not_on_plan: N_("stop %(value)s is not on the %(service)s plan of %(day)s"),
+    Reason.not_a_client_stop: N_("stop %(value)s is not a client's stop"),
+    Reason.not_pinnable: N_("only %(choices)s can be pinned"),
+    Reason.visit_not_on_day: N_("visit %(value)s is not on %(day)s"),
+    Reason.outside_visit_window: N_("%(start)s is outside the visit's %(window)s"),
+    Reason.two_pinned: N_("the visit already has two pinned caregivers: remove one first"),
+}
+
+
+def problem(field: str, reason: Reason, row: int | None = None, **values: object) -> FieldProblem:
+    """One field's refusal with its code; the English words are made from the same values."""
+    said = Said.of((WORDS[reason], values))
+    return FieldProblem(field, said.words(), row, reason.value, said)
+
+
+def refuse(
+    field: str, reason: Reason, row: int | None = None, **values: object
+) -> InvalidInputError:
+    """The error to raise for one field's refusal."""
+    return InvalidInputError([problem(field, reason, row, **values)])
+
+
+class ReasonError(ValueError):
+    """A ValueError of a parser below the repositories (weekdays, times) that keeps its code,
+    so the field that was read can be refused with it (`problem_of`)."""
+
+    def __init__(self, reason: Reason, **values: object) -> None:
+        self.reason = reason
+        self.values = values
+        super().__init__(Said.of((WORDS[reason], values)).words())
+
+    def problem(self, field: str, row: int | None = None) -> FieldProblem:
+        return problem(field, self.reason, row, **self.values)
+
+
+GOT = N_("(got %(value)s)")
+
+# pydantic's error types (with the context value a message names) and the reason each is
+_CHECKS: dict[str, tuple[Reason, str | None]] = {
+    "missing": (Reason.required, None),
+    "string_too_long": (Reason.too_long, "max_length"),
+    "float_parsing": (Reason.not_a_number, None),
+    "float_type": (Reason.not_a_number, None),
+    "decimal_parsing": (Reason.not_a_number, None),
+    "decimal_type": (Reason.not_a_number, None),
+    "finite_number": (Reason.not_a_number, None),
+    "int_parsing": (Reason.not_whole, None),
+    "int_type": (Reason.not_whole, None),
+    "int_from_float": (Reason.not_whole, None),
+    "bool_parsing": (Reason.not_true_or_false, None),
+    "bool_type": (Reason.not_true_or_false, None),
+    "greater_than_equal": (Reason.below_minimum, "ge"),
+    "less_than_equal": (Reason.above_maximum, "le"),
+    "greater_than": (Reason.not_above, "gt"),
+    "less_than": (Reason.not_below, "lt"),
+    "enum": (Reason.not_one_of, "expected"),
+    "literal_error": (Reason.not_one_of, "expected"),
+}
+
+
+def checked_problem(field: str, error: Mapping[str, Any], row: int | None = None) -> FieldProblem:
+    """A pydantic error (one of `ValidationError.errors()`) as a refusal with its code. The
+    English stays pydantic's own message; a cell's text it refused is named after it."""
+    kind = str(error.get("type", ""))
+    message = str(error.get("msg", "")).removeprefix("Value error, ")
+    context = error.get("ctx") or {}
+    inner = context.get("error")
+    if kind == "value_error" and isinstance(inner, ReasonError):
+        return inner.problem(field, row)
+    given = error.get("input")
+    got = isinstance(given, str) and kind != "value_error"
+    if got:
+        message = f"{message}, got {given!r}"
+    reason, name = _CHECKS.get(kind, (None, None))
+    if kind == "string_too_short":
+        low = context.get("min_length", 1)
+        reason, name = (Reason.empty, None) if low == 1 else (Reason.too_short, "min_length")
+    if reason is None:
+        return FieldProblem(field, message, row, kind or INVALID)
+    value = str(context.get(name, "")) if name else ""
+    values = (
+        {"choices": value.replace(" or ", ", ")} if reason is Reason.not_one_of else {"n": value}
+    )
+    parts: list[tuple[str, Mapping[str, object]]] = [(WORDS[reason], values)]
+    if got:
+        parts.append((GOT, {"value": repr(given)}))
+    return FieldProblem(field, message, row, reason.value, Said.of(*parts))
