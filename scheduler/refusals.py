@@ -95,6 +95,33 @@ class Reason(StrEnum):
     not_a_client_stop = "not_a_client_stop"
     not_pinnable = "not_pinnable"
     visit_not_on_day = "visit_not_on_day"
+    # an import file and its rows
+    no_kitchen = "no_kitchen"
+    visits_circle = "visits_circle"
+    no_kitchens_yet = "no_kitchens_yet"
+    kitchen_needed = "kitchen_needed"
+    no_client = "no_client"
+    follows_itself = "follows_itself"
+    follows_refused = "follows_refused"
+    no_visit = "no_visit"
+    not_an_import_date = "not_an_import_date"
+    more_problems = "more_problems"
+    more_problems_upload = "more_problems_upload"
+    rows_not_checked = "rows_not_checked"
+    no_file = "no_file"
+    not_a_table_file = "not_a_table_file"
+    file_too_big = "file_too_big"
+    not_text = "not_text"
+    unreadable_csv = "unreadable_csv"
+    unreadable_xlsx = "unreadable_xlsx"
+    empty_file = "empty_file"
+    too_many_rows = "too_many_rows"
+    cell_count = "cell_count"
+    column_twice = "column_twice"
+    columns_missing = "columns_missing"
+    columns_unexpected = "columns_unexpected"
+    header_expected = "header_expected"
+    unknown_kind = "unknown_kind"
     outside_visit_window = "outside_visit_window"
     two_pinned = "two_pinned"
 
@@ -146,7 +173,7 @@ WORDS: dict[Reason, str] = {
     Reason.only_with_after_visit: N_("is only allowed together with after_visit"),
     Reason.needs_after_visit: N_("is required when after_visit is given"),
     Reason.already_exists: N_("%(value)s already exists"),
-    Reason.duplicate_row: N_("%(value)s is already on row %(row)s"),
+    Reason.duplicate_row: N_("%(value)s is already on row %(first)s"),
     Reason.not_found: N_("no %(entity)s %(value)s in this municipality"),
     Reason.cannot_change: N_("cannot be changed"),
     Reason.overlaps_reduction: N_("overlaps the reduction from %(start)s"),
@@ -173,6 +200,36 @@ WORDS: dict[Reason, str] = {
     Reason.not_a_client_stop: N_("stop %(value)s is not a client's stop"),
     Reason.not_pinnable: N_("only %(choices)s can be pinned"),
     Reason.visit_not_on_day: N_("visit %(value)s is not on %(day)s"),
+    Reason.no_kitchen: N_("no kitchen %(value)s; import kitchens first"),
+    Reason.visits_circle: N_("visits wait on each other in a circle"),
+    Reason.no_kitchens_yet: N_("no kitchens yet; import kitchens first"),
+    Reason.kitchen_needed: N_("required when the municipality has more than one kitchen"),
+    Reason.no_client: N_("no client %(value)s; import clients first"),
+    Reason.follows_itself: N_("a visit cannot follow itself"),
+    Reason.follows_refused: N_("%(value)s is on row %(first)s, refused"),
+    Reason.no_visit: N_("no visit %(value)s in this file or already stored"),
+    Reason.not_an_import_date: N_("expected a date as 07.12.2026 or 2026-12-07, got %(value)s"),
+    Reason.more_problems: N_("%(n)s more problem(s) not listed; fix these and import again"),
+    Reason.more_problems_upload: N_("%(n)s more problem(s) not listed; fix these and upload again"),
+    Reason.rows_not_checked: N_("has rows that were not checked; upload it again"),
+    Reason.no_file: N_("no such file: %(value)s"),
+    Reason.not_a_table_file: N_("expected a .csv or .xlsx file, got %(value)s"),
+    Reason.file_too_big: N_(
+        "is %(n)s bytes; at most %(limit)s are taken: split it into smaller files"
+    ),
+    Reason.not_text: N_(
+        "is neither UTF-8 nor Windows-1251/1250 text; save it as 'CSV UTF-8' (byte %(n)s)"
+    ),
+    Reason.unreadable_csv: N_("is not a readable CSV file: %(error)s"),
+    Reason.unreadable_xlsx: N_("is not a readable .xlsx file: %(error)s"),
+    Reason.empty_file: N_("is empty; the first line must name the columns"),
+    Reason.too_many_rows: N_("has more than %(n)s rows; split it into smaller files"),
+    Reason.cell_count: N_("has %(n)s values but the header names %(m)s columns"),
+    Reason.column_twice: N_("column %(value)s appears twice"),
+    Reason.columns_missing: N_("missing: %(value)s"),
+    Reason.columns_unexpected: N_("not expected: %(value)s"),
+    Reason.header_expected: N_("the header must be exactly: %(value)s"),
+    Reason.unknown_kind: N_("unknown kind %(value)s; one of %(choices)s"),
     Reason.outside_visit_window: N_("%(start)s is outside the visit's %(window)s"),
     Reason.two_pinned: N_("the visit already has two pinned caregivers: remove one first"),
 }
@@ -224,8 +281,8 @@ _CHECKS: dict[str, tuple[Reason, str | None]] = {
     "less_than_equal": (Reason.above_maximum, "le"),
     "greater_than": (Reason.not_above, "gt"),
     "less_than": (Reason.not_below, "lt"),
-    "enum": (Reason.not_one_of, "expected"),
-    "literal_error": (Reason.not_one_of, "expected"),
+    "enum": (Reason.must_be_one_of, "expected"),
+    "literal_error": (Reason.must_be_one_of, "expected"),
 }
 
 
@@ -249,9 +306,7 @@ def checked_problem(field: str, error: Mapping[str, Any], row: int | None = None
     if reason is None:
         return FieldProblem(field, message, row, kind or INVALID)
     value = str(context.get(name, "")) if name else ""
-    values = (
-        {"choices": value.replace(" or ", ", ")} if reason is Reason.not_one_of else {"n": value}
-    )
+    values = {"choices": value.replace(" or ", ", ")} if name == "expected" else {"n": value}
     parts: list[tuple[str, Mapping[str, object]]] = [(WORDS[reason], values)]
     if got:
         parts.append((GOT, {"value": repr(given)}))

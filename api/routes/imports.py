@@ -154,8 +154,10 @@ def preview_public(staged: Staged, t: Translator) -> ImportPreviewPublic:
 
 
 def _problem_public(problem: FieldProblem, t: Translator) -> RowProblemPublic:
-    reason = reason_text(problem.message, t)
-    return RowProblemPublic(field=problem.field, message=problem.message, reason=reason)
+    reason = reason_text(problem, t)
+    return RowProblemPublic(
+        field=problem.field, message=problem.message, reason=reason, code=problem.reason
+    )
 
 
 def _counts(preview: Preview) -> dict[str, int]:

@@ -26,6 +26,7 @@ from fastapi.testclient import TestClient
 
 from api.i18n import HERE, Translator
 from scheduler.alerts import AlertKind, alert_words
+from scheduler.intake.importing.rows import COLUMNS as IMPORT_COLUMNS
 from scheduler.models import Alert, AlertNotice, Municipality, Role, User
 from scheduler.reports.attendance import HoursLine, MonthlyHours
 from scheduler.reports.attendance_sheets import CAREGIVER_HEADER as CAREGIVER_HOURS_CSV
@@ -55,7 +56,7 @@ from scheduler.reports.sheets import CSV_COLUMN
 from scheduler.reports.statement_sheets import CSV_HEADER as STATEMENT_CSV
 from scheduler.reports.statement_sheets import statements_csv, statements_html
 from scheduler.reports.statements import Statement, StatementLine
-from tests.api.conftest import PASSWORD, World
+from tests.api.conftest import PASSWORD, World, csrf_of
 from workers.alerting import alert_message
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -452,3 +453,37 @@ def test_a_refusal_speaks_english_without_a_language_and_the_users_own_first(
     (error,) = own.json()["errors"]
     assert error["reason"] == "backwards_days" and "'Fri-Mon'" in error["message"]
     assert "понеделник" in error["message"], error
+
+
+def test_the_import_preview_of_a_bad_file_names_every_problem_in_slovenian(world: World) -> None:
+    office = _signed_in(world, "Maribor", Role.dispatcher)
+    rows = [
+        "SLO1,Janez Kovačič,,15.64,46.55,,ribe,1,Pon-Pet,11:00,13:00,K1,",
+        "SLO2,Ana Novak,,15.64,sever,,general,1,Pon-Fry,11:00,13:00,K1,",
+        "SLO3,Marko Horvat,,15.64,46.55,,general,1,Pon-Pet,14:00,11:00,K1,",
+        "SLO4,Eva Zupan,,15.64,46.55,,general,1,Pon-Pet,11:00,13:00,K9,",
+        "SLO1,Janez Kovačič,,15.64,46.55,,general,1,Pon-Pet,11:00,13:00,K1,",
+    ]
+    data = "\n".join([",".join(IMPORT_COLUMNS["clients"]), *rows]).encode("utf-8")
+    answer = office.post(
+        "/imports",
+        data={"csrf": csrf_of(office), "kind": "clients"},
+        files={"file": ("c.csv", data, "text/csv")},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    page = office.get(answer.headers["location"]).text
+    expected = (
+        "&#39;ribe&#39;", "neznan dan &#39;Fry&#39;", "mora biti število",
+        "mora biti po window_start", "kuhinje &#39;K9&#39; ni", "je že v vrstici 1",
+    )  # fmt: skip
+    for said in expected:
+        assert said in page, said
+    assert_no_english(page)
+    unreadable = office.post(
+        "/imports",
+        data={"csrf": csrf_of(office), "kind": "clients"},
+        files={"file": ("c.txt", b"\x98\x98,\x98\n", "text/csv")},
+    )
+    assert unreadable.status_code == 422 and "ni besedilo v UTF-8" in unreadable.text
+    assert_no_english(unreadable.text)

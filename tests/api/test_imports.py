@@ -56,6 +56,7 @@ def test_a_preview_names_the_refused_row_in_the_callers_language_and_writes_noth
     problem = refused["problems"][0]
     assert problem["field"] == "diet" and "'риба'" in problem["message"]
     assert problem["reason"].startswith("трябва да")  # Kazanlak speaks Bulgarian
+    assert problem["code"] == "must_be_one_of"
     assert _imported(world, "Kazanlak", ["IMP1", "IMP2", "IMP3"]) == []
     refusal = client.post(f"/v1/imports/{body['id']}/apply")
     assert refusal.status_code == 422
