@@ -199,14 +199,16 @@ def post_sick(
     )
     audited(session, caller, "report_sick", "caregiver", caregiver_id, day=body.day.isoformat())
     relay_if_eager(later, request)
-    return sick_outcome(session, caller.municipality_id, caregiver_id, body.day)
+    words = caller_reader(session, caller)
+    return sick_outcome(session, caller.municipality_id, caregiver_id, body.day, words)
 
 
 @router.get("/caregivers/{caregiver_id}/sick/{day}", response_model=SickReportPublic)
 def get_sick(caregiver_id: RowId, day: Day, caller: Staff, session: DbSession) -> SickReportPublic:
     """What became of a sick caregiver's visits: kept, moved to whom, not covered and why."""
     get_caregiver(caller.municipality_id, caregiver_id, session=session)
-    return sick_outcome(session, caller.municipality_id, caregiver_id, day)
+    words = caller_reader(session, caller)
+    return sick_outcome(session, caller.municipality_id, caregiver_id, day, words)
 
 
 @router.post("/visits", response_model=VisitPublic, status_code=status.HTTP_201_CREATED)

@@ -90,7 +90,7 @@ def _page(
         "care": None,
     }
     if service == Service.care:
-        context["care"] = care_panel(session, page.municipality_id, day, sick, problem)
+        context["care"] = care_panel(session, page.municipality_id, day, sick, page.t, problem)
     return render(request, "board.html", page.t, context, status_code=422 if problem else 200)
 
 

@@ -25,9 +25,11 @@ from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
 from api.i18n import HERE, Translator
+from api.schemas.care_day import CareChangesPublic
 from scheduler.alerts import AlertKind, alert_words
 from scheduler.intake.importing.rows import COLUMNS as IMPORT_COLUMNS
 from scheduler.models import Alert, AlertNotice, Municipality, Role, User
+from scheduler.planning.care_changes import NOT_IN_PLAN, CareChanges, VisitChange
 from scheduler.reports.attendance import HoursLine, MonthlyHours
 from scheduler.reports.attendance_sheets import CAREGIVER_HEADER as CAREGIVER_HOURS_CSV
 from scheduler.reports.attendance_sheets import CLIENT_HEADER as CLIENT_HOURS_CSV
@@ -487,3 +489,16 @@ def test_the_import_preview_of_a_bad_file_names_every_problem_in_slovenian(world
     )
     assert unreadable.status_code == 422 and "ni besedilo v UTF-8" in unreadable.text
     assert_no_english(unreadable.text)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_what_a_re_plan_changed_in_care_is_said_in_the_readers_language(language: str) -> None:
+    t = Translator(language, "Europe/Sofia")
+    moved = VisitChange(1, "B", "Иван", ("Мария",), ("Елена",), "10:00")
+    gone = VisitChange(2, "E", "Иван", ("Мария",), (), None, NOT_IN_PLAN)
+    public = CareChangesPublic.of(
+        CareChanges(date(2026, 1, 6), 1, 2, moved=[moved], uncovered=[gone]), t
+    )
+    said = [public.moved[0].sentence, public.not_covered[0].sentence, public.not_covered[0].why]
+    assert public.not_covered[0].why != NOT_IN_PLAN
+    assert_no_english("\n".join(said), html=False)
