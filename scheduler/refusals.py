@@ -16,7 +16,15 @@ from typing import Any
 from scheduler.errors import INVALID, FieldProblem, InvalidInputError
 from scheduler.wording import N_, Said
 
-__all__ = ["WORDS", "Reason", "ReasonError", "checked_problem", "problem", "refuse"]
+__all__ = [
+    "WORDS",
+    "Reason",
+    "ReasonError",
+    "checked_problem",
+    "problem",
+    "problem_in_parts",
+    "refuse",
+]
 
 
 class Reason(StrEnum):
@@ -95,6 +103,54 @@ class Reason(StrEnum):
     not_a_client_stop = "not_a_client_stop"
     not_pinnable = "not_pinnable"
     visit_not_on_day = "visit_not_on_day"
+    # the days, visits, meals and reports the office works with
+    not_frozen = "not_frozen"
+    not_frozen_sheet = "not_frozen_sheet"
+    expected_one_of_got = "expected_one_of_got"
+    no_price = "no_price"
+    force_role = "force_role"
+    not_collecting = "not_collecting"
+    client_is = "client_is"
+    child_not_due = "child_not_due"
+    not_come_yet = "not_come_yet"
+    no_delivery = "no_delivery"
+    no_home_care = "no_home_care"
+    working_day_first = "working_day_first"
+    marked_no_delivery = "marked_no_delivery"
+    public_holiday = "public_holiday"
+    recurring_visit = "recurring_visit"
+    already_started = "already_started"
+    no_client_here = "no_client_here"
+    after_visit_for_gap = "after_visit_for_gap"
+    both_gaps = "both_gaps"
+    visit_plan_id = "visit_plan_id"
+    no_visit_on_day = "no_visit_on_day"
+    cannot_follow = "cannot_follow"
+    no_meals_carried = "no_meals_carried"
+    visit_is = "visit_is"
+    no_meal_to_carry = "no_meal_to_carry"
+    misses_lunch = "misses_lunch"
+    undo_too_late = "undo_too_late"
+    between = "between"
+    needs_zone = "needs_zone"
+    no_such_position = "no_such_position"
+    visit_cancelled = "visit_cancelled"
+    check_in_first = "check_in_first"
+    address_or_place = "address_or_place"
+    local_time_needed = "local_time_needed"
+    after_shift = "after_shift"
+    no_candidate = "no_candidate"
+    range_too_long = "range_too_long"
+    not_a_url = "not_a_url"
+    channel_needs = "channel_needs"
+    say_what_happened = "say_what_happened"
+    already_erased = "already_erased"
+    one_of_two = "one_of_two"
+    not_a_topic = "not_a_topic"
+    not_an_email = "not_an_email"
+    name_the_stop = "name_the_stop"
+    only_client_stop = "only_client_stop"
+    not_before = "not_before"
     # an import file and its rows
     no_kitchen = "no_kitchen"
     visits_circle = "visits_circle"
@@ -200,6 +256,55 @@ WORDS: dict[Reason, str] = {
     Reason.not_a_client_stop: N_("stop %(value)s is not a client's stop"),
     Reason.not_pinnable: N_("only %(choices)s can be pinned"),
     Reason.visit_not_on_day: N_("visit %(value)s is not on %(day)s"),
+    Reason.not_frozen: N_("%(service)s for %(day)s are not frozen yet; freeze the day first"),
+    Reason.not_frozen_sheet: N_("meals for %(day)s are not frozen yet"),
+    Reason.expected_one_of_got: N_("expected one of %(choices)s, got %(value)s"),
+    Reason.no_price: N_("no price is set for the diet %(value)s"),
+    Reason.force_role: N_("only a dispatcher can force a change after the cut-off (got %(value)s)"),
+    Reason.not_collecting: N_("the client does not collect at a pick-up point"),
+    Reason.client_is: N_("the client is %(status)s"),
+    Reason.child_not_due: N_("the child is not due on %(day)s"),
+    Reason.not_come_yet: N_("%(day)s has not come yet (today is %(today)s)"),
+    Reason.no_delivery: N_("no delivery:"),
+    Reason.no_home_care: N_("no home care:"),
+    Reason.working_day_first: N_("(mark the date as a working day first)"),
+    Reason.marked_no_delivery: N_("%(day)s is marked as a day without delivery"),
+    Reason.public_holiday: N_("%(day)s is a public holiday (%(name)s)"),
+    Reason.recurring_visit: N_("%(value)s is a recurring visit; change its visit plan"),
+    Reason.already_started: N_("%(value)s has already started"),
+    Reason.no_client_here: N_("no client %(value)s here"),
+    Reason.after_visit_for_gap: N_("is required with a gap"),
+    Reason.both_gaps: N_("min_gap_min and max_gap_min are both required"),
+    Reason.visit_plan_id: N_("is the id of a visit plan; choose another"),
+    Reason.no_visit_on_day: N_("no visit %(value)s on %(day)s"),
+    Reason.cannot_follow: N_("visit %(value)s cannot be followed"),
+    Reason.no_meals_carried: N_("this municipality does not let caregivers carry meals"),
+    Reason.visit_is: N_("%(value)s is %(status)s"),
+    Reason.no_meal_to_carry: N_("the client has no meal on %(day)s to carry"),
+    Reason.misses_lunch: N_(
+        "the visit (%(visit)s) does not meet the client's lunch window (%(lunch)s)"
+    ),
+    Reason.undo_too_late: N_("a report can be undone only within a minute"),
+    Reason.between: N_("must be between 0 and %(n)s, not %(value)s"),
+    Reason.needs_zone: N_("must carry its time zone (or be UTC)"),
+    Reason.no_such_position: N_("no such position: %(lon)s, %(lat)s"),
+    Reason.visit_cancelled: N_("visit %(value)s was cancelled"),
+    Reason.check_in_first: N_("check in on this visit before checking out"),
+    Reason.address_or_place: N_("required when lon and lat are empty"),
+    Reason.local_time_needed: N_("expected the local time of day without a zone, HH:MM"),
+    Reason.after_shift: N_("%(at)s is after the shift of %(van)s ends (%(end)s)"),
+    Reason.no_candidate: N_("no candidate %(value)s for this client"),
+    Reason.range_too_long: N_("must be after from, at most %(n)s days"),
+    Reason.not_a_url: N_("expected an http(s) URL"),
+    Reason.channel_needs: N_("%(channel)s needs %(value)s"),
+    Reason.say_what_happened: N_("say what happened (reached by phone, ...)"),
+    Reason.already_erased: N_("this client was already erased"),
+    Reason.one_of_two: N_("must be %(first)s or %(second)s"),
+    Reason.not_a_topic: N_("must be a topic URL (https://server/topic)"),
+    Reason.not_an_email: N_("must be an e-mail address"),
+    Reason.name_the_stop: N_("name the stop reported on"),
+    Reason.only_client_stop: N_("only a client's stop can be reported"),
+    Reason.not_before: N_("must be on or after %(first)s (%(start)s)"),
     Reason.no_kitchen: N_("no kitchen %(value)s; import kitchens first"),
     Reason.visits_circle: N_("visits wait on each other in a circle"),
     Reason.no_kitchens_yet: N_("no kitchens yet; import kitchens first"),
@@ -239,6 +344,15 @@ def problem(field: str, reason: Reason, row: int | None = None, **values: object
     """One field's refusal with its code; the English words are made from the same values."""
     said = Said.of((WORDS[reason], values))
     return FieldProblem(field, said.words(), row, reason.value, said)
+
+
+def problem_in_parts(
+    field: str, reason: Reason, *parts: tuple[str, Mapping[str, object]], message: str = ""
+) -> FieldProblem:
+    """A refusal said in several catalog messages (a lead and a sentence made elsewhere, such
+    as why a date has no delivery); `message` keeps an English wording of its own."""
+    said = Said.of(*parts)
+    return FieldProblem(field, message or said.words(), None, reason.value, said)
 
 
 def refuse(

@@ -29,7 +29,6 @@ from dataclasses import asdict, dataclass
 
 from sqlmodel import Session
 
-from scheduler.errors import InvalidInputError
 from scheduler.models import AddressCheck, Client, LocationSource, Municipality
 from scheduler.refusals import Reason, refuse
 from scheduler.repositories import addresses as repo
@@ -224,7 +223,7 @@ def place_client(
     if candidate is not None:
         places = candidates(town, client, session=session)
         if not 0 <= candidate < len(places):
-            raise InvalidInputError.one("candidate", f"no candidate {candidate} for this client")
+            raise refuse("candidate", Reason.no_candidate, value=candidate)
         lon, lat = places[candidate].lon, places[candidate].lat
     if lon is None or lat is None:
         raise refuse("lat", Reason.place_needed)

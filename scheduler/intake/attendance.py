@@ -134,20 +134,20 @@ def _validate(municipality_id: int, check: Check, visit: Visit, *, session: Sess
     if not 1 <= len(check.client_event_id) <= 64:
         raise refuse("client_event_id", Reason.event_id_length)
     if check.at.tzinfo is None:
-        raise InvalidInputError.one("at", "must carry its time zone (or be UTC)")
+        raise refuse("at", Reason.needs_zone)
     if (check.lon is None) != (check.lat is None):
         raise refuse("lon", Reason.both_or_neither, first="lon", second="lat")
     lon, lat = check.lon, check.lat
     if lon is not None and lat is not None and not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise InvalidInputError.one("lon", f"no such position: {check.lon}, {check.lat}")
+        raise refuse("lon", Reason.no_such_position, lon=check.lon, lat=check.lat)
     if visit.status == VisitStatus.cancelled:
-        raise InvalidInputError.one("visit_id", f"visit {visit.external_id} was cancelled")
+        raise refuse("visit_id", Reason.visit_cancelled, value=visit.external_id)
     town = get_municipality(municipality_id, session=session)
     require_visit_day(visit.day, check.at, town.timezone)
     if check.kind == "out" and not has_checked_in(
         municipality_id, check.visit_id, check.caregiver_id, session=session
     ):
-        raise InvalidInputError.one("kind", "check in on this visit before checking out")
+        raise refuse("kind", Reason.check_in_first)
 
 
 def _plan_stop(

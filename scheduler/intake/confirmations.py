@@ -35,7 +35,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from scheduler.alerts import N_, AlertKind, raise_alert
-from scheduler.errors import InvalidInputError, NotFoundError
+from scheduler.errors import NotFoundError
 from scheduler.events import record_event
 from scheduler.intake.undo import before_report, corrected_report, undo
 from scheduler.models import (
@@ -190,13 +190,13 @@ def _key(where: DayRoute, plan: Plan | None, report: Report, session: Session) -
     if report.key is not None:
         return report.key
     if report.stop_id is None:
-        raise InvalidInputError.one("stop_key", "name the stop reported on")
+        raise refuse("stop_key", Reason.name_the_stop)
     row = stop_with_version(where.municipality_id, report.stop_id, session=session)
     if row is None or plan is None or row[2].plan_id != plan.id:
         raise NotFoundError("stop", report.stop_id)
     key = key_of(row[0])
     if row[0].kind != "job" or key is None:
-        raise InvalidInputError.one("stop_id", "only a client's stop can be reported")
+        raise refuse("stop_id", Reason.only_client_stop)
     return key
 
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, SQLModel
 
-from scheduler.errors import CutoffPassedError, InvalidInputError, NotFoundError
+from scheduler.errors import CutoffPassedError, NotFoundError
 from scheduler.events import record_event
 from scheduler.intake.delivery_days import DeliveryCalendar
 from scheduler.intake.subscriptions import generate_orders
@@ -35,6 +35,7 @@ from scheduler.models import (
     Role,
     Service,
 )
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.freezes import frozen_orders
 from scheduler.repositories.freezes import latest_freeze as latest_freeze  # offered with freeze_day
 from scheduler.repositories.orders import live_orders_of_day
@@ -106,9 +107,7 @@ def check_change(
         cutoff = cutoff_at(municipality, day)
         raise CutoffPassedError(day, cutoff, next_open_day(municipality, day, now, calendar))
     if role not in FORCE_ROLES:
-        raise InvalidInputError.one(
-            "role", f"only a dispatcher can force a change after the cut-off (got {role})"
-        )
+        raise refuse("role", Reason.force_role, value=role)
     return True
 
 
@@ -201,8 +200,9 @@ def _collector(service: Service) -> Collector:
     try:
         return COLLECTORS[service]
     except KeyError:
-        raise InvalidInputError.one(
-            "service", f"expected one of {sorted(s.value for s in COLLECTORS)}, got {service!r}"
+        choices = sorted(s.value for s in COLLECTORS)
+        raise refuse(
+            "service", Reason.expected_one_of_got, choices=choices, value=repr(service)
         ) from None
 
 

@@ -36,7 +36,7 @@ from scheduler.models import (
     SubscriptionPause,
 )
 from scheduler.models.base import utcnow
-from scheduler.refusals import Reason, refuse
+from scheduler.refusals import WORDS, Reason, problem_in_parts, refuse
 from scheduler.repositories.clients import get_client
 from scheduler.repositories.orders import (
     client_orders_of_day,
@@ -83,7 +83,9 @@ def place_order(
         )
     ctx = _open_day(municipality_id, day, by, session=session)
     if not ctx.calendar.delivers(day):
-        raise InvalidInputError.one("day", f"no delivery: {ctx.calendar.why_not(day)}")
+        why = ctx.calendar.why_not_said(day) or ("", {})
+        lead: tuple[str, dict[str, object]] = (WORDS[Reason.no_delivery], {})
+        raise InvalidInputError([problem_in_parts("day", Reason.no_delivery, lead, why)])
     order = one_off_order(municipality_id, client_id, day, session=session)
     wanted = (diet or client.diet, portions)
     unchanged = order is not None and (order.status, order.diet, order.portions) == (

@@ -20,7 +20,7 @@ from scheduler.models import (
     ServicePrice,
 )
 from scheduler.models.canteen import MilkChildBase
-from scheduler.refusals import Reason, refuse
+from scheduler.refusals import Reason, problem, refuse
 from scheduler.repositories.common import (
     Change,
     by_external_id,
@@ -150,8 +150,8 @@ def upsert_child(
 
 def _referral_after_birth(data: MilkChildIn) -> list[FieldProblem]:
     if data.referral_date < data.birth_date:
-        message = f"must be on or after birth_date ({data.birth_date.isoformat()})"
-        return [FieldProblem("referral_date", message)]
+        start = data.birth_date
+        return [problem("referral_date", Reason.not_before, first="birth_date", start=start)]
     return []
 
 

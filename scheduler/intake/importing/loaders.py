@@ -141,7 +141,7 @@ def _write_client(load: Load, row: ClientRow, kitchen_id: int | None) -> Change:
     if given is None and (row.lon, row.lat) != (None, None):
         raise refuse("lat" if row.lat is None else "lon", Reason.coordinates_needed)
     if given is None and not row.address:
-        raise InvalidInputError.one("address", "required when lon and lat are empty")
+        raise refuse("address", Reason.address_or_place)
     known = given or addresses.coordinates_for(
         load.municipality_id, row.external_id, row.address, session=load.session
     )
