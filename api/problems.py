@@ -29,6 +29,7 @@ from scheduler.errors import (
     NotFoundError,
 )
 from scheduler.refusals import checked_problem
+from scheduler.wording import N_
 
 log = logging.getLogger("patronage.api")
 PROBLEM_JSON = "application/problem+json"
@@ -105,6 +106,23 @@ def invalid_input(problems: list[FieldProblem], t: Translator) -> Problem:
     return Problem(title=t.gettext("Invalid input"), status=422, detail=detail, errors=errors)
 
 
+CLOSED = N_(
+    "Orders for %(day)s closed at %(cutoff)s; the earliest date this change can apply to is "
+    "%(next)s."
+)
+
+
+def cutoff_words(exc: CutoffPassedError, t: Translator) -> str:
+    """A passed cut-off in `t`'s language, its time in the municipality's zone (the cut-off's)."""
+    zone = getattr(exc.cutoff.tzinfo, "key", "UTC")
+    local = Translator(t.language, zone)
+    return local.gettext(CLOSED) % {
+        "day": local.short_day(exc.day),
+        "cutoff": local.moment(exc.cutoff),
+        "next": local.short_day(exc.next_day),
+    }
+
+
 def _where(row: int | None, t: Translator) -> str:
     return "" if row is None else t.gettext("row %(row)s") % {"row": row} + ", "
 
@@ -136,12 +154,13 @@ async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _on_domain(request: Request, exc: Exception) -> JSONResponse:
+    t = reader(request)
     if isinstance(exc, InvalidInputError):
-        problem = invalid_input(exc.problems, reader(request))
+        problem = invalid_input(exc.problems, t)
     elif isinstance(exc, NotFoundError):
         problem = Problem(title="Not found", status=404, detail=f"no such {exc.entity}")
     elif isinstance(exc, CutoffPassedError):
-        problem = Problem(title="Cut-off passed", status=409, detail=str(exc))
+        problem = Problem(title="Cut-off passed", status=409, detail=cutoff_words(exc, t))
     else:
         problem = Problem(title="Refused", status=409, detail=str(exc))
     return problem_response(problem)

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -25,8 +26,10 @@ from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
 from api.i18n import HERE, Translator
+from api.problems import cutoff_words
 from api.schemas.care_day import CareChangesPublic
 from scheduler.alerts import AlertKind, alert_words
+from scheduler.errors import CutoffPassedError
 from scheduler.intake.importing.rows import COLUMNS as IMPORT_COLUMNS
 from scheduler.models import Alert, AlertNotice, Municipality, Role, User
 from scheduler.planning.care_changes import NOT_IN_PLAN, CareChanges, VisitChange
@@ -502,3 +505,14 @@ def test_what_a_re_plan_changed_in_care_is_said_in_the_readers_language(language
     said = [public.moved[0].sentence, public.not_covered[0].sentence, public.not_covered[0].why]
     assert public.not_covered[0].why != NOT_IN_PLAN
     assert_no_english("\n".join(said), html=False)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_passed_cut_off_is_said_in_the_readers_language_at_the_towns_time(
+    language: str,
+) -> None:
+    cutoff = datetime(2026, 1, 5, 12, 0, tzinfo=ZoneInfo("Europe/Sofia"))
+    late = CutoffPassedError(date(2026, 1, 6), cutoff, date(2026, 1, 7))
+    said = cutoff_words(late, Translator(language, "UTC"))
+    assert "12:00" in said and "7" in said
+    assert_no_english(said, html=False)
