@@ -151,6 +151,7 @@ class Reason(StrEnum):
     name_the_stop = "name_the_stop"
     only_client_stop = "only_client_stop"
     not_before = "not_before"
+    off_day = "off_day"
     # an import file and its rows
     no_kitchen = "no_kitchen"
     visits_circle = "visits_circle"
@@ -305,6 +306,7 @@ WORDS: dict[Reason, str] = {
     Reason.name_the_stop: N_("name the stop reported on"),
     Reason.only_client_stop: N_("only a client's stop can be reported"),
     Reason.not_before: N_("must be on or after %(first)s (%(start)s)"),
+    Reason.off_day: N_("is on %(local)s, not on the visit's day %(day)s"),
     Reason.no_kitchen: N_("no kitchen %(value)s; import kitchens first"),
     Reason.visits_circle: N_("visits wait on each other in a circle"),
     Reason.no_kitchens_yet: N_("no kitchens yet; import kitchens first"),

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from scheduler.errors import FieldProblem, InvalidInputError
+from scheduler.errors import InvalidInputError
 from scheduler.events import record_event
 from scheduler.intake.cutoff import as_utc
 from scheduler.intake.visits import SERVICE
@@ -36,7 +36,7 @@ from scheduler.models import (
     VisitCheck,
     VisitStatus,
 )
-from scheduler.refusals import Reason, refuse
+from scheduler.refusals import Reason, problem, refuse
 from scheduler.repositories.care import get_caregiver
 from scheduler.repositories.plans import followed_version, get_plan, routes_of
 from scheduler.repositories.tenancy import get_municipality
@@ -68,8 +68,7 @@ class OffDayCheckError(InvalidInputError):
     def __init__(self, day: date, local: date, field: str = "at") -> None:
         self.day = day
         self.local = local
-        message = f"is on {local.isoformat()}, not on the visit's day {day.isoformat()}"
-        super().__init__([FieldProblem(field, message)])
+        super().__init__([problem(field, Reason.off_day, local=local, day=day)])
 
 
 def require_visit_day(day: date, at: datetime, timezone: str, field: str = "at") -> None:
