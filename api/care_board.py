@@ -28,15 +28,16 @@ from scheduler.repositories.plans import latest_version
 from scheduler.repositories.visits import day_visits
 from scheduler.views.board import is_planning
 from scheduler.views.workload import Workload, care_workload
+from scheduler.wording import Wording
 
 FLAGS = ("late", "missed", "too_short")  # what the dispatcher acts on during the day
 
 
 def sick_outcome(
-    session: Session, municipality_id: int, caregiver_id: int, day: date
+    session: Session, municipality_id: int, caregiver_id: int, day: date, words: Wording
 ) -> SickReportPublic:
     """The caregiver's sick leave on `day`, whether its re-plan is still coming, and, once
-    made, which visits were kept, moved to whom, or not covered."""
+    made, which visits were kept, moved to whom, or not covered (said in `words`)."""
     mid = municipality_id
     sick = [
         a
@@ -49,7 +50,7 @@ def sick_outcome(
         day=day,
         absence=AbsencePublic.model_validate(sick[0], from_attributes=True) if sick else None,
         replanning=is_planning(mid, day, Service.care, session=session),
-        changes=CareChangesPublic.of(changes) if changes else None,
+        changes=CareChangesPublic.of(changes, words) if changes else None,
     )
 
 
@@ -67,7 +68,12 @@ class CarePanel:
 
 
 def care_panel(
-    session: Session, municipality_id: int, day: date, sick_id: int | None, problem: str = ""
+    session: Session,
+    municipality_id: int,
+    day: date,
+    sick_id: int | None,
+    words: Wording,
+    problem: str = "",
 ) -> CarePanel:
     found = day_attendance(municipality_id, day, session=session)
     rows = [VisitAttendancePublic.of(r) for r in found]
@@ -83,7 +89,7 @@ def care_panel(
     )
     chosen = next((c for c in carers if c.id == sick_id), None)
     if chosen is not None and chosen.id is not None:
-        panel.sick = sick_outcome(session, municipality_id, chosen.id, day)
+        panel.sick = sick_outcome(session, municipality_id, chosen.id, day, words)
         panel.sick_name = chosen.name
     return panel
 

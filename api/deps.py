@@ -120,6 +120,7 @@ def current_caller(request: Request, session: DbSession) -> Caller:
             check_csrf(request, request.headers.get(CSRF_HEADER))
     if user is None:
         raise _unauthorized()
+    request.state.locale = user.locale  # a refusal's words (api/problems.py)
     scope_to_municipality(user.municipality_id, session=session)  # the wall behind the filter
     return _caller(user)
 

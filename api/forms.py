@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from api.i18n import Translator
 from scheduler.errors import InvalidInputError
 from scheduler.intake.calendar import parse_weekdays
+from scheduler.refusals import Reason, ReasonError, refuse
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -39,6 +40,16 @@ def refusal(t: Translator, labels: Mapping[str, str], exc: Refusal) -> str:
     return t.gettext("Not saved: check %(fields)s.") % {"fields": ", ".join(names)}
 
 
+def refusal_words(t: Translator, exc: Exception) -> str:
+    """Why a change was refused, in the reader's words: each field an InvalidInputError names
+    with its reason, a parser's coded ValueError; any other error as it says itself."""
+    if isinstance(exc, InvalidInputError):
+        return "; ".join(f"{p.field}: {p.words(t)}" for p in exc.problems)
+    if isinstance(exc, ReasonError):
+        return exc.problem("").words(t)
+    return str(exc)
+
+
 def weekdays_of(ticked: list[str]) -> str:
     """Ticked weekday boxes ("Mon", "Wed") as a weekdays field says them: "Mon,Wed"."""
     return ",".join(ticked)
@@ -59,7 +70,7 @@ def day_or_none(text: str, field: str) -> date | None:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInputError.one(field, f"expected a date, got {text!r}") from None
+        raise refuse(field, Reason.not_a_date, value=repr(text)) from None
 
 
 def blank_to_none(values: Mapping[str, str]) -> dict[str, str | None]:

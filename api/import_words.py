@@ -1,9 +1,10 @@
 """An import problem's reason in the reader's language.
 
-The import's reasons (scheduler/intake/importing, the repositories' checks and pydantic's
-messages for a cell) are English sentences with values in them. Each known sentence is
-matched here and said again from its catalog message with the same values; a sentence not
-known yet is shown as it is, in English, rather than not at all.
+A problem carries its code and values (scheduler/refusals.py), and is said again from its
+catalog message with the same values. Only a problem without one is matched here as an
+English sentence: a preview staged before the codes were kept (staged previews live for a
+day), or a message no code covers yet; a sentence not known is shown as it is, in English,
+rather than not at all.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 
 from api.i18n import Translator
+from scheduler.errors import FieldProblem
 from scheduler.wording import N_
 
 _GOT = re.compile(r"^(?P<head>.+?), got (?P<value>.+)$", re.DOTALL)
@@ -81,8 +83,11 @@ REASONS: list[tuple[re.Pattern[str], str]] = [
 GOT = N_("%(reason)s, got %(value)s")
 
 
-def reason_text(message: str, t: Translator) -> str:
-    """`message` (an import problem's English reason) in `t`'s language."""
+def reason_text(problem: FieldProblem, t: Translator) -> str:
+    """An import problem's reason in `t`'s language."""
+    if problem.said is not None:
+        return problem.words(t)
+    message = problem.message
     found = _GOT.match(message)
     if found:
         head = _said(found["head"], t)

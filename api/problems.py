@@ -2,12 +2,15 @@
 
 Every failure a client can see goes through here: validation errors name each field, domain
 errors map to their status, and anything unexpected becomes a bare 500 whose details stay in
-the server log. No stack trace ever reaches a client.
+the server log. No stack trace ever reaches a client. A refused input names each field with a
+stable `reason` code for programs, and says why in the caller's language: their own if they
+are signed in and chose one, else the one their `Accept-Language` asks for.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -17,7 +20,16 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from scheduler.errors import CutoffPassedError, DomainError, InvalidInputError, NotFoundError
+from api.i18n import Translator, accept_language
+from scheduler.errors import (
+    CutoffPassedError,
+    DomainError,
+    FieldProblem,
+    InvalidInputError,
+    NotFoundError,
+)
+from scheduler.refusals import checked_problem
+from scheduler.wording import N_
 
 log = logging.getLogger("patronage.api")
 PROBLEM_JSON = "application/problem+json"
@@ -25,7 +37,12 @@ PROBLEM_JSON = "application/problem+json"
 
 class FieldError(BaseModel):
     field: str = Field(description="Dotted path of the field, e.g. `body.jobs.0.service`.")
-    message: str
+    message: str = Field(description="Why, in the caller's language.")
+    reason: str = Field(
+        default="invalid",
+        description="Why, as a stable code for programs (e.g. `empty`, `unknown_day`, "
+        "`end_before_start`; pydantic's error type for a malformed body).",
+    )
 
 
 class Problem(BaseModel):
@@ -69,15 +86,59 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
 
-async def _on_validation(_request: Request, exc: Exception) -> JSONResponse:
+def reader(request: Request) -> Translator:
+    """The caller's words: their own language when signed in with one (`current_caller` notes
+    it), else their browser's; never the municipality's, which may not be the caller's."""
+    own = getattr(request.state, "locale", None)
+    return Translator(own or accept_language(request.headers.get("accept-language")), "UTC")
+
+
+def field_errors(problems: list[FieldProblem], t: Translator) -> list[FieldError]:
+    return [FieldError(field=p.field, message=p.words(t), reason=p.reason) for p in problems]
+
+
+def invalid_input(problems: list[FieldProblem], t: Translator) -> Problem:
+    """A 422 naming each field, with its reason, in `t`'s language."""
+    errors = field_errors(problems, t)
+    detail = "; ".join(
+        _where(p.row, t) + f"{e.field}: {e.message}" for p, e in zip(problems, errors, strict=True)
+    )
+    return Problem(title=t.gettext("Invalid input"), status=422, detail=detail, errors=errors)
+
+
+CLOSED = N_(
+    "Orders for %(day)s closed at %(cutoff)s; the earliest date this change can apply to is "
+    "%(next)s."
+)
+
+
+def cutoff_words(exc: CutoffPassedError, t: Translator) -> str:
+    """A passed cut-off in `t`'s language, its time in the municipality's zone (the cut-off's)."""
+    zone = getattr(exc.cutoff.tzinfo, "key", "UTC")
+    local = Translator(t.language, zone)
+    return local.gettext(CLOSED) % {
+        "day": local.short_day(exc.day),
+        "cutoff": local.moment(exc.cutoff),
+        "next": local.short_day(exc.next_day),
+    }
+
+
+def _where(row: int | None, t: Translator) -> str:
+    return "" if row is None else t.gettext("row %(row)s") % {"row": row} + ", "
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        FieldError(field=_field(e.get("loc", ())), message=str(e.get("msg", "")))
+    t = reader(request)
+    problems = [  # English: pydantic's message as it is; other languages: its reason's words
+        replace(checked_problem(_field(e.get("loc", ())), e), message=str(e.get("msg", "")))
         for e in exc.errors()
     ]
+    errors = field_errors(problems, t)
     names = ", ".join(e.field for e in errors[:5])
+    detail = t.gettext("check: %(fields)s") % {"fields": names}
     return problem_response(
-        Problem(title="Invalid input", status=422, detail=f"check: {names}", errors=errors)
+        Problem(title=t.gettext("Invalid input"), status=422, detail=detail, errors=errors)
     )
 
 
@@ -92,14 +153,14 @@ async def _on_problem(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(exc.problem, exc.headers)
 
 
-async def _on_domain(_request: Request, exc: Exception) -> JSONResponse:
+async def _on_domain(request: Request, exc: Exception) -> JSONResponse:
+    t = reader(request)
     if isinstance(exc, InvalidInputError):
-        errors = [FieldError(field=p.field, message=p.message) for p in exc.problems]
-        problem = Problem(title="Invalid input", status=422, detail=str(exc), errors=errors)
+        problem = invalid_input(exc.problems, t)
     elif isinstance(exc, NotFoundError):
         problem = Problem(title="Not found", status=404, detail=f"no such {exc.entity}")
     elif isinstance(exc, CutoffPassedError):
-        problem = Problem(title="Cut-off passed", status=409, detail=str(exc))
+        problem = Problem(title="Cut-off passed", status=409, detail=cutoff_words(exc, t))
     else:
         problem = Problem(title="Refused", status=409, detail=str(exc))
     return problem_response(problem)

@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from scheduler.errors import InvalidInputError
 from scheduler.models import Municipality
+from scheduler.refusals import Reason, refuse
 from scheduler.settings import Settings
 
 
@@ -44,9 +44,5 @@ def check_plan_day(
     """`day` itself when it is inside the window; InvalidInputError naming `field` otherwise."""
     first, last = plan_window(municipality, settings, now)
     if not first <= day <= last:
-        raise InvalidInputError.one(
-            field,
-            f"{day.isoformat()} is outside the days that can be planned now "
-            f"({first.isoformat()} to {last.isoformat()})",
-        )
+        raise refuse(field, Reason.outside_planning_days, day=day, first=first, last=last)
     return day

@@ -1,7 +1,9 @@
 """Errors of the scheduler layer. Callers (API, CLI, tasks) map them to their own answers.
 
 - `DomainError`: the base; a change was refused for a reason a person can act on.
-- `InvalidInputError`: one or more fields are wrong; each problem names its row (if any) and field.
+- `InvalidInputError`: one or more fields are wrong; each problem names its row (if any) and field,
+  and says why as a machine `reason` and a sentence kept as catalog messages (`said`, see
+  scheduler/refusals.py), so every reader gets it in their own language.
 - `NotFoundError`: no such row *in this municipality* (another town's ids look the same as missing).
 - `CutoffPassedError`: a change after the cut-off; says the cut-off and the next possible date.
 """
@@ -11,6 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from scheduler.wording import ENGLISH, Said, Wording
+
+INVALID = "invalid"  # the reason of a problem that has no code of its own yet
+
 
 class DomainError(Exception):
     """A change refused for a reason a person can act on."""
@@ -19,8 +25,16 @@ class DomainError(Exception):
 @dataclass(frozen=True)
 class FieldProblem:
     field: str
-    message: str
+    message: str  # in English
     row: int | None = None  # 1-based data row of an import file (header not counted)
+    reason: str = INVALID  # a stable code a client program can act on
+    said: Said | None = None  # the message as catalog messages and values, when it has a code
+
+    def words(self, wording: Wording | None = None) -> str:
+        """The message in `wording`'s language (English without one, or without a code)."""
+        if self.said is None or wording is None or wording.language == ENGLISH:
+            return self.message
+        return self.said.words(wording)
 
     def __str__(self) -> str:
         where = f"row {self.row}, " if self.row is not None else ""

@@ -15,7 +15,7 @@ from typing import Any, TypedDict
 from sqlmodel import Session, SQLModel
 
 from scheduler.audit import audit
-from scheduler.errors import InvalidInputError, NotFoundError
+from scheduler.errors import NotFoundError
 from scheduler.intake.addresses import forget_address
 from scheduler.models import (
     AddressCheck,
@@ -30,6 +30,7 @@ from scheduler.models import (
     Visit,
     VisitPlan,
 )
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.common import find_owned
 from scheduler.repositories.personal_data import client_rows
 
@@ -103,7 +104,7 @@ def erase_client(municipality_id: int, client_id: int, *, session: Session, acto
     """Replace the client's personal data by a pseudonym; keep orders and visits for fees."""
     client = _client(municipality_id, client_id, session)
     if client.pseudonym:
-        raise InvalidInputError.one("client_id", "this client was already erased")
+        raise refuse("client_id", Reason.already_erased)
     pseudonym = f"erased-{secrets.token_hex(6)}"
     forget_address(municipality_id, client.address, session=session)
     client.address_check = AddressCheck.ok  # nothing left to place

@@ -20,9 +20,9 @@ from sqlmodel import Session
 
 from scheduler.alerts import AlertKind, raise_alert
 from scheduler.audit import audit
-from scheduler.errors import InvalidInputError
 from scheduler.events import record_event
 from scheduler.models import Alert, Client, EventKind, OutboxTask, Route, User
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.alerts import (
     acknowledge_alert,
     advance_step,
@@ -176,5 +176,5 @@ def acknowledge(
     neighbour checked, ambulance called). The first to take it stays on record."""
     alert = get_alert(municipality_id, alert_id, session=session)
     if alert.kind == AlertKind.welfare.value and not note.strip():
-        raise InvalidInputError.one("note", "say what happened (reached by phone, ...)")
+        raise refuse("note", Reason.say_what_happened)
     return acknowledge_alert(municipality_id, alert_id, session=session, by=by, note=note.strip())

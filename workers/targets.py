@@ -7,8 +7,8 @@ from typing import Any
 
 from sqlmodel import Session
 
-from scheduler.errors import InvalidInputError
 from scheduler.models import PushTarget
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.publications import (
     find_push_target,
     get_push_target,
@@ -32,13 +32,14 @@ def save_target(
 ) -> PushTarget:
     """Create the target, or refresh it (a phone subscribing again gets new keys)."""
     if channel not in CHANNELS:
-        raise InvalidInputError.one("channel", f"expected one of {list(CHANNELS)}, got {channel!r}")
+        choices = list(CHANNELS)
+        raise refuse("channel", Reason.expected_one_of_got, choices=choices, value=repr(channel))
     if not address.startswith(("https://", "http://")):
-        raise InvalidInputError.one("address", "expected an http(s) URL")
+        raise refuse("address", Reason.not_a_url)
     secrets = dict(secrets or {})
     missing = [k for k in _REQUIRED[channel] if not secrets.get(k)]
     if missing:
-        raise InvalidInputError.one("secrets", f"{channel} needs {', '.join(missing)}")
+        raise refuse("secrets", Reason.channel_needs, channel=channel, value=", ".join(missing))
     target = find_push_target(municipality_id, channel, address, session=session)
     if target is None:
         target = PushTarget(municipality_id=municipality_id, channel=channel, address=address)

@@ -11,6 +11,7 @@ from sqlalchemy import inspect
 
 from api.console import console, office_words, progress
 from api.i18n import Translator
+from api.import_words import reason_text
 from api.problems import ProblemError
 from api.ratelimit import buckets_for, charge
 from scheduler.db import get_engine, session_scope
@@ -127,7 +128,7 @@ def _print_problems(file: Path, exc: InvalidInputError, t: Translator) -> None:
     table.add_column(_("Problem"))
     for problem in exc.problems:
         row = "" if problem.row is None else str(problem.row)
-        table.add_row(row, problem.field, problem.message)
+        table.add_row(row, problem.field, reason_text(problem, t))
     console().print(table)
     n = len(exc.problems)
     said = t.ngettext(

@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from api.console import append_row, console, machine, progress, said, speak_for
 from api.i18n import Translator
+from api.problems import cutoff_words
 from scheduler.dates import plan_window
 from scheduler.db import session_scope
 from scheduler.errors import CutoffPassedError, DomainError, InvalidInputError, NotFoundError
@@ -80,17 +81,15 @@ NOT_FOUND = {
 
 def refusal_words(exc: DomainError, t: Translator) -> str:
     """Why a change was refused, in the office's words. What is missing and a passed cut-off
-    are worded whole; a wrong field keeps the scheduler's own sentence after a worded lead."""
+    are worded whole; a wrong field is named with its reason in the office's words."""
     if isinstance(exc, NotFoundError):
         message = NOT_FOUND.get(exc.entity, N_("Not found: %(key)s."))
         return t.gettext(message) % {"key": repr(exc.key)}
     if isinstance(exc, CutoffPassedError):
-        closed = t.gettext(
-            "Orders for %(day)s closed at %(cutoff)s; the earliest date this change can apply "
-            "to is %(next)s."
-        )
-        return closed % {"day": t.short_day(exc.day), "cutoff": t.moment(exc.cutoff),
-                         "next": t.short_day(exc.next_day)}  # fmt: skip
+        return cutoff_words(exc, t)
+    if isinstance(exc, InvalidInputError):
+        why = "; ".join(f"{p.field}: {p.words(t)}" for p in exc.problems)
+        return t.gettext("Refused: %(why)s") % {"why": why}
     return t.gettext("Refused: %(why)s") % {"why": exc}
 
 

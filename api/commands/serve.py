@@ -13,8 +13,9 @@ from api.console import console, said, speak_for
 from api.personal import issue
 from scheduler.audit import audit
 from scheduler.db import session_scope
-from scheduler.errors import DomainError, InvalidInputError, NotFoundError
+from scheduler.errors import DomainError, NotFoundError
 from scheduler.models import Driver, Municipality, Role
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.care import get_caregiver_by_external_id
 from scheduler.repositories.common import by_external_id
 from scheduler.repositories.tenancy import find_municipality
@@ -142,7 +143,7 @@ def _follows(
     """The ids of the named driver and caregiver (NotFoundError for an unknown one)."""
     mid = town.id or 0
     if driver and caregiver:
-        raise InvalidInputError.one("--driver", "give --driver or --caregiver, not both")
+        raise refuse("--driver", Reason.one_not_both, first="--driver", second="--caregiver")
     driver_id = caregiver_id = None
     if driver:
         found = by_external_id(Driver, mid, driver, session=session)

@@ -37,10 +37,10 @@ from api.schemas.canteen import (
 )
 from api.schemas.common import Page
 from api.schemas.kitchen import StatementPublic
-from scheduler.errors import InvalidInputError
 from scheduler.intake.counter import check_in_canteen, collect_milk
 from scheduler.models import PickupPoint
 from scheduler.models.fields import Day
+from scheduler.refusals import Reason, refuse
 from scheduler.reports.milk_kitchen import milk_sheet
 from scheduler.reports.milk_statements import milk_statements
 from scheduler.reports.statement_sheets import statement_dict
@@ -83,7 +83,7 @@ def create_pickup_point_and_audit(
     (api/routes/pages_points.py) calls this too."""
     mid = who.municipality_id
     if any(p.external_id == body.external_id for p in list_pickup_points(mid, session=session)):
-        raise InvalidInputError.one("external_id", f"{body.external_id!r} already exists")
+        raise refuse("external_id", Reason.already_exists, value=repr(body.external_id))
     data = PickupPointIn.model_validate(body.model_dump(exclude={"milk_weekdays"}))
     point, _ = upsert_pickup_point(mid, data, session=session)
     assert point.id is not None

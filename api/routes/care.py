@@ -23,9 +23,9 @@ from api.schemas.care import (
     VisitPublic,
 )
 from api.schemas.common import Page
-from scheduler.errors import InvalidInputError
 from scheduler.models import Caregiver, Visit, VisitStatus
 from scheduler.models.fields import Day
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories import care
 from scheduler.repositories.care import CaregiverIn
 from scheduler.repositories.common import get_owned
@@ -51,7 +51,7 @@ def create_caregiver(body: CaregiverCreate, caller: Staff, session: DbSession) -
 def create_caregiver_and_audit(who: Who, body: CaregiverCreate, *, session: Session) -> Caregiver:
     mid = who.municipality_id
     if care.get_caregiver_by_external_id(mid, body.external_id, session=session):
-        raise InvalidInputError.one("external_id", f"{body.external_id!r} already exists")
+        raise refuse("external_id", Reason.already_exists, value=repr(body.external_id))
     row, _ = care.upsert_caregiver(mid, body, session=session)
     audited(session, who, "create", "caregiver", row.id)
     return row

@@ -34,12 +34,12 @@ from api.schemas.care_day import (
     VisitCancel,
     VisitRequestCreate,
 )
-from scheduler.errors import InvalidInputError
 from scheduler.intake.availability import absences_between, add_absence, remove_absence, report_sick
 from scheduler.intake.orders import Actor
 from scheduler.intake.visit_requests import VisitIn, cancel_visit, carry_meal, request_visit
 from scheduler.models import CaregiverAbsence, Role, Visit
 from scheduler.models.fields import Day
+from scheduler.refusals import Reason, refuse
 from scheduler.reports.attendance import day_attendance, monthly_hours
 from scheduler.reports.attendance_sheets import caregiver_hours_csv, client_hours_csv
 from scheduler.reports.caregiver_day import caregiver_day
@@ -117,7 +117,7 @@ def list_absences(
 ) -> list[AbsencePublic]:
     """Days off, holidays and sick leave that touch `from`..`to`."""
     if date_to < date_from or (date_to - date_from).days > MAX_LISTED_DAYS:
-        raise InvalidInputError.one("to", f"must be after from, at most {MAX_LISTED_DAYS} days")
+        raise refuse("to", Reason.range_too_long, n=MAX_LISTED_DAYS)
     if caregiver_id is not None:
         get_caregiver(caller.municipality_id, caregiver_id, session=session)
     rows = absences_between(
@@ -199,14 +199,16 @@ def post_sick(
     )
     audited(session, caller, "report_sick", "caregiver", caregiver_id, day=body.day.isoformat())
     relay_if_eager(later, request)
-    return sick_outcome(session, caller.municipality_id, caregiver_id, body.day)
+    words = caller_reader(session, caller)
+    return sick_outcome(session, caller.municipality_id, caregiver_id, body.day, words)
 
 
 @router.get("/caregivers/{caregiver_id}/sick/{day}", response_model=SickReportPublic)
 def get_sick(caregiver_id: RowId, day: Day, caller: Staff, session: DbSession) -> SickReportPublic:
     """What became of a sick caregiver's visits: kept, moved to whom, not covered and why."""
     get_caregiver(caller.municipality_id, caregiver_id, session=session)
-    return sick_outcome(session, caller.municipality_id, caregiver_id, day)
+    words = caller_reader(session, caller)
+    return sick_outcome(session, caller.municipality_id, caregiver_id, day, words)
 
 
 @router.post("/visits", response_model=VisitPublic, status_code=status.HTTP_201_CREATED)

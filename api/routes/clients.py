@@ -32,10 +32,10 @@ from api.schemas.clients import (
 from api.schemas.common import Page
 from scheduler import privacy
 from scheduler.audit import audit
-from scheduler.errors import InvalidInputError
 from scheduler.intake import addresses
 from scheduler.models import Client, ClientStatus, Diet, MealSubscription
 from scheduler.models.fields import Day
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories import clients as repo
 from scheduler.repositories.addresses import clients_to_check
 from scheduler.repositories.clients import ClientIn
@@ -80,12 +80,12 @@ def create_client_and_audit(who: Who, body: ClientCreate, *, session: Session) -
     lat, the address is looked up: see `address_check` in the answer."""
     mid = who.municipality_id
     if repo.get_client_by_external_id(mid, body.external_id, session=session):
-        raise InvalidInputError.one("external_id", f"{body.external_id!r} already exists")
+        raise refuse("external_id", Reason.already_exists, value=repr(body.external_id))
     given = None if body.lon is None or body.lat is None else (body.lon, body.lat)
     if given is None and (body.lon, body.lat) != (None, None):
-        raise InvalidInputError.one("lat" if body.lat is None else "lon", "give lon and lat both")
+        raise refuse("lat" if body.lat is None else "lon", Reason.coordinates_needed)
     if given is None and not body.address.strip():
-        raise InvalidInputError.one("address", "required when lon and lat are left out")
+        raise refuse("address", Reason.address_needed)
     lon, lat = given or addresses.NO_PLACE
     data = ClientIn.model_validate({**body.model_dump(exclude_unset=True), "lon": lon, "lat": lat})
     row, _ = repo.upsert_client(mid, data, session=session)
@@ -140,7 +140,7 @@ def place_and_audit(
     municipality_id: int, actor: str, client_id: int, body: LocationSet, *, session: DbSession
 ) -> Client:
     if body.candidate is None and (body.lat is None or body.lon is None):
-        raise InvalidInputError.one("lat" if body.lat is None else "lon", "give lat and lon")
+        raise refuse("lat" if body.lat is None else "lon", Reason.coordinates_needed)
     town = get_municipality(municipality_id, session=session)
     row = addresses.place_client(town, client_id, session=session, lon=body.lon, lat=body.lat,
                                  candidate=body.candidate)  # fmt: skip

@@ -16,11 +16,11 @@ from api.deps import Caller, DbSession, RowId, Staff
 from api.eager import relay_if_eager
 from api.problems import PROBLEM_RESPONSES
 from api.schemas.driver_absences import DriverAbsenceCreate, DriverAbsencePublic
-from scheduler.errors import InvalidInputError
 from scheduler.intake.day_changes import Actor
 from scheduler.intake.driver_absences import record_driver_absence, remove_driver_absence
 from scheduler.models import DriverAbsence
 from scheduler.models.fields import Day
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.driver_absences import driver_absences_between
 from scheduler.repositories.fleet import get_driver
 
@@ -42,7 +42,7 @@ def list_driver_absences(
 ) -> list[DriverAbsencePublic]:
     """Drivers' absences that touch `from`..`to`, of one driver or all."""
     if date_to < date_from or (date_to - date_from).days > MAX_LISTED_DAYS:
-        raise InvalidInputError.one("to", f"must be after from, at most {MAX_LISTED_DAYS} days")
+        raise refuse("to", Reason.range_too_long, n=MAX_LISTED_DAYS)
     if driver_id is not None:
         get_driver(caller.municipality_id, driver_id, session=session)
     rows = driver_absences_between(

@@ -24,10 +24,10 @@ from api.schemas.fees import (
     ReductionPublic,
 )
 from scheduler.audit import audit
-from scheduler.errors import InvalidInputError
 from scheduler.intake.orders import Actor, pause_subscription
 from scheduler.models import SubscriptionPause
 from scheduler.models.fees import DatedPrice
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories import fees
 from scheduler.repositories.clients import current_meal_subscription, get_client
 
@@ -145,7 +145,7 @@ def pause_and_audit(
     get_client(municipality_id, client_id, session=session)
     sub = current_meal_subscription(municipality_id, client_id, on=body.start, session=session)
     if sub is None or sub.id is None:
-        raise InvalidInputError.one("start", "the client has no meal subscription on that day")
+        raise refuse("start", Reason.no_subscription_that_day)
     pause = pause_subscription(
         municipality_id, sub.id, body.start, body.end, session=session, by=by, reason=body.reason
     )

@@ -30,6 +30,7 @@ from api.schemas.fleet import (
 from scheduler.errors import InvalidInputError
 from scheduler.models import Driver, Kitchen, Vehicle
 from scheduler.models.fleet import KitchenBase
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories import fleet
 from scheduler.repositories.fleet import DriverIn, VehicleIn
 
@@ -38,7 +39,7 @@ CREATED = status.HTTP_201_CREATED
 
 
 def _taken(external_id: str) -> InvalidInputError:
-    return InvalidInputError.one("external_id", f"{external_id!r} already exists")
+    return refuse("external_id", Reason.already_exists, value=repr(external_id))
 
 
 @router.get("/kitchens", response_model=Page[KitchenPublic])

@@ -123,7 +123,11 @@ def cancel_and_audit(caller: Caller, upload_id: int, *, now: datetime, session: 
 
 def stale_problem(exc: StalePreviewError) -> ProblemError:
     errors = [
-        FieldError(field=f"rows.{row.row}", message=f"was {was or 'not there'}, now {row.outcome}")
+        FieldError(
+            field=f"rows.{row.row}",
+            message=f"was {was or 'not there'}, now {row.outcome}",
+            reason="outcome_changed",
+        )
         for row, was in exc.differences
     ]
     return ProblemError(409, "Preview out of date", str(exc), errors)
@@ -150,8 +154,10 @@ def preview_public(staged: Staged, t: Translator) -> ImportPreviewPublic:
 
 
 def _problem_public(problem: FieldProblem, t: Translator) -> RowProblemPublic:
-    reason = reason_text(problem.message, t)
-    return RowProblemPublic(field=problem.field, message=problem.message, reason=reason)
+    reason = reason_text(problem, t)
+    return RowProblemPublic(
+        field=problem.field, message=problem.message, reason=reason, code=problem.reason
+    )
 
 
 def _counts(preview: Preview) -> dict[str, int]:

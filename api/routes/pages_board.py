@@ -20,6 +20,7 @@ from api.care_board import CarePanel, care_panel
 from api.csrf import form_token
 from api.deps import DbSession, RowId
 from api.eager import relay_if_eager
+from api.forms import refusal_words
 from api.pages import BoardUser, PageUser
 from api.templating import render
 from scheduler.audit import audit
@@ -89,7 +90,7 @@ def _page(
         "care": None,
     }
     if service == Service.care:
-        context["care"] = care_panel(session, page.municipality_id, day, sick, problem)
+        context["care"] = care_panel(session, page.municipality_id, day, sick, page.t, problem)
     return render(request, "board.html", page.t, context, status_code=422 if problem else 200)
 
 
@@ -123,7 +124,7 @@ def board_sick(
                     from_time=start)  # fmt: skip
     except (DomainError, ValueError) as exc:
         session.rollback()
-        return _page(request, page, session, day, Service.care, problem=str(exc))
+        return _page(request, page, session, day, Service.care, problem=refusal_words(page.t, exc))
     relay_if_eager(later, request)
     query = urlencode({"day": day.isoformat(), "service": "care", "sick": caregiver_id})
     return RedirectResponse(f"/board?{query}#care-panel", status_code=303)
@@ -147,7 +148,7 @@ def board_pin_visit(
                         start=at, by=page.actor, session=session)  # fmt: skip
     except (DomainError, ValueError) as exc:
         session.rollback()
-        return _page(request, page, session, day, Service.care, problem=str(exc))
+        return _page(request, page, session, day, Service.care, problem=refusal_words(page.t, exc))
     audit(page.municipality_id, session=session, actor=page.actor, action="pin",
           entity="visit_pin", entity_id=pin.id, detail={"visit_id": visit_id,
           "caregiver_id": caregiver_id, "start": start or None})  # fmt: skip

@@ -38,10 +38,11 @@ from api.routes.clients import (
 )
 from api.schemas.clients import ClientChange, ClientCreate, SubscriptionEnd, SubscriptionSet
 from api.templating import render
-from scheduler.errors import CutoffPassedError, InvalidInputError
+from scheduler.errors import CutoffPassedError
 from scheduler.intake.calendar import local_today
 from scheduler.intake.orders import Actor, cancel_order, place_order
 from scheduler.models import Client, ClientStatus, Diet
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.clients import get_client, list_meal_subscriptions
 from scheduler.repositories.fleet import list_kitchens, list_pickup_points
 from scheduler.repositories.meals import select_orders
@@ -197,7 +198,7 @@ def subscription_form(
         set_subscription_and_audit(page, client_id, body, session=session)
         if last_day is not None:
             if last_day < body.start:
-                raise InvalidInputError.one("until", "must not be before the first day")
+                raise refuse("until", Reason.not_before_first_day)
             end = SubscriptionEnd(last_day=last_day)
             end_subscription_and_audit(page, client_id, end, session=session)
     except REFUSALS as exc:
@@ -224,7 +225,7 @@ def order_form(
     try:
         when = day_or_none(day, "day")
         if when is None:
-            raise InvalidInputError.one("day", "a date is required")
+            raise refuse("day", Reason.required)
         if action == "cancel":
             cancel_order(page.municipality_id, client_id, when, session=session, by=by)
         else:
@@ -274,14 +275,14 @@ def _service(page: PageUser, session: DbSession, choice: str) -> dict[str, int |
         for point in list_pickup_points(mid, session=session):
             if point.id == int(number):
                 return {"kitchen_id": point.kitchen_id, "pickup_point_id": point.id}
-    raise InvalidInputError.one("service", f"no such kitchen or pick-up point: {choice!r}")
+    raise refuse("service", Reason.no_place_for_service, value=repr(choice))
 
 
 def _whole(text: str, field: str) -> int:
     try:
         return int(text.strip())
     except ValueError:
-        raise InvalidInputError.one(field, f"expected a whole number, got {text!r}") from None
+        raise refuse(field, Reason.not_a_whole_number, value=repr(text)) from None
 
 
 def _words(page: PageUser, exc: Refusal) -> str:

@@ -22,9 +22,9 @@ from api.routes.fees import pause_and_audit, set_price_and_audit
 from api.schemas.fees import PauseCreate, PriceSet
 from api.templating import render
 from scheduler.audit import audit
-from scheduler.errors import InvalidInputError
 from scheduler.intake.orders import Actor
 from scheduler.models import Diet
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories import fees
 from scheduler.repositories.clients import get_client
 from scheduler.repositories.meals import meal_prices
@@ -39,9 +39,9 @@ def cents_of(text: str, field: str) -> int:
     try:
         value = Decimal(text.strip().replace(",", "."))
     except InvalidOperation:
-        raise InvalidInputError.one(field, f"expected an amount like 4.20, got {text!r}") from None
+        raise refuse(field, Reason.not_an_amount, value=repr(text)) from None
     if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
-        raise InvalidInputError.one(field, f"expected an amount like 4.20, got {text!r}")
+        raise refuse(field, Reason.not_an_amount, value=repr(text))
     return int(value * 100)
 
 
@@ -49,7 +49,7 @@ def _date(text: str, field: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInputError.one(field, f"expected a date, got {text!r}") from None
+        raise refuse(field, Reason.not_a_date, value=repr(text)) from None
 
 
 # The form's label of each field a refusal may name, so the message speaks the page's words.
@@ -183,7 +183,7 @@ def reduction_form(
         percent: int | None = value // 100 if kind == "percent" else None
         off: int | None = None if kind == "percent" else value
         if kind == "percent" and (value % 100 or not 1 <= value // 100 <= 100):
-            raise InvalidInputError.one("amount", "expected a whole percentage from 1 to 100")
+            raise refuse("amount", Reason.not_a_percentage)
         given = fees.ReductionIn(
             client_id, _date(start, "start"), _date(end, "end") if end else None,
             percent, off, reason,

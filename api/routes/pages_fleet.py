@@ -44,8 +44,8 @@ from api.schemas.fleet import (
     VehicleUpdate,
 )
 from api.templating import render
-from scheduler.errors import InvalidInputError
 from scheduler.models import Kitchen, Vehicle
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories import fleet
 
 router = APIRouter(include_in_schema=False)
@@ -234,7 +234,7 @@ async def new_driver_form(request: Request, page: BoardUser, session: DbSession)
         values["external_id"] = values["external_id"] or _made_up("D")
         taken = {d.external_id for d in fleet.list_drivers(page.municipality_id, session=session)}
         if values["external_id"] in taken:  # a form makes a new driver, never changes one
-            raise InvalidInputError.one("external_id", f"{values['external_id']!r} already exists")
+            raise refuse("external_id", Reason.already_exists, value=repr(values["external_id"]))
         upsert_driver_and_audit(page, DriverCreate.model_validate(values), session=session)
     except REFUSALS as exc:
         session.rollback()

@@ -177,7 +177,7 @@ def _row(row: RowOutcome, t: Translator) -> dict[str, object]:
 
 
 def _problem(problem: FieldProblem, t: Translator) -> dict[str, object]:
-    return {"row": problem.row, "field": problem.field, "reason": reason_text(problem.message, t)}
+    return {"row": problem.row, "field": problem.field, "reason": reason_text(problem, t)}
 
 
 def _counts(preview: Preview, t: Translator) -> list[tuple[str, str, int]]:

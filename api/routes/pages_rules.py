@@ -32,6 +32,7 @@ from scheduler.errors import InvalidInputError
 from scheduler.models import Role
 from scheduler.models.fields import Day
 from scheduler.models.fleet import KitchenBase
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories import fleet
 from scheduler.repositories.calendar import date_overrides
 from scheduler.repositories.tenancy import LOCALES
@@ -109,7 +110,7 @@ def override_form(
         try:
             when = date.fromisoformat(day)
         except ValueError:
-            raise InvalidInputError.one("day", f"expected a date, got {day!r}") from None
+            raise refuse("day", Reason.not_a_date, value=repr(day)) from None
         body = DateOverrideSet(
             delivers=delivers == "yes", note=note, deliver_before=delivers == "before"
         )

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.csrf import form_token
 from api.deps import DbSession, RowId
+from api.forms import refusal_words
 from api.pages import PageUser, page_user_for
 from api.routes.users import link_and_audit
 from api.schemas.users import UserLink
@@ -66,5 +67,5 @@ def link_form(
         link_and_audit(page.municipality_id, page.actor, user_id, body, session=session)
     except DomainError as exc:
         session.rollback()
-        return _page(request, page, session, problem=str(exc))
+        return _page(request, page, session, problem=refusal_words(page.t, exc))
     return RedirectResponse("/admin/users", status_code=303)

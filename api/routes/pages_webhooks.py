@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from api.csrf import form_token
 from api.deps import DbSession, RowId
+from api.forms import refusal_words
 from api.pages import PageUser, page_user_for
 from api.routes.webhooks import (
     SHOWN_DELIVERIES,
@@ -78,7 +79,7 @@ def create_form(
         return _page(request, page, session, problem=page.t.gettext("Expected an http(s) URL."))
     except DomainError as exc:
         session.rollback()
-        return _page(request, page, session, problem=str(exc))
+        return _page(request, page, session, problem=refusal_words(page.t, exc))
     return _page(request, page, session, created=created)
 
 
@@ -94,7 +95,7 @@ def delete_form(
         delete_and_audit(page.municipality_id, page.actor, webhook_id, session=session)
     except DomainError as exc:
         session.rollback()
-        return _page(request, page, session, problem=str(exc))
+        return _page(request, page, session, problem=refusal_words(page.t, exc))
     return RedirectResponse("/admin/webhooks", status_code=303)
 
 
@@ -108,5 +109,5 @@ def test_form(request: Request, webhook_id: RowId, page: AdminPage, session: DbS
         sent = send_test_and_audit(page.municipality_id, page.actor, webhook_id, session=session)
     except DomainError as exc:
         session.rollback()
-        return _page(request, page, session, problem=str(exc))
+        return _page(request, page, session, problem=refusal_words(page.t, exc))
     return _page(request, page, session, tested=(webhook_id, sent))

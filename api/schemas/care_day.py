@@ -16,6 +16,7 @@ from scheduler.models import AbsenceKind
 from scheduler.models.fields import Day
 from scheduler.planning.care_changes import CareChanges, VisitChange
 from scheduler.reports.attendance import HoursLine, MonthlyHours, VisitAttendance
+from scheduler.wording import Wording
 
 DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 REQUEST_ID = r"^[A-Za-z0-9_.:-]*$"
@@ -171,11 +172,11 @@ class VisitChangePublic(BaseModel):
     before: list[str] = Field(description="Caregivers' names in the version followed before.")
     after: list[str] = Field(description="In the new version; empty when not covered.")
     start: str | None
-    why: str
-    sentence: str
+    why: str = Field(description="Why nobody took it, in the reader's language.")
+    sentence: str = Field(description="The change in a sentence, in the reader's language.")
 
     @classmethod
-    def of(cls, change: VisitChange) -> VisitChangePublic:
+    def of(cls, change: VisitChange, words: Wording | None = None) -> VisitChangePublic:
         return cls(
             visit_id=change.visit_id,
             external_id=change.external_id,
@@ -183,8 +184,8 @@ class VisitChangePublic(BaseModel):
             before=list(change.before),
             after=list(change.after),
             start=change.start,
-            why=change.why,
-            sentence=change.sentence(),
+            why=change.reason(words),
+            sentence=change.sentence(words),
         )
 
 
@@ -197,14 +198,14 @@ class CareChangesPublic(BaseModel):
     not_covered: list[VisitChangePublic]
 
     @classmethod
-    def of(cls, changes: CareChanges) -> CareChangesPublic:
+    def of(cls, changes: CareChanges, words: Wording | None = None) -> CareChangesPublic:
         return cls(
             day=changes.day,
             before_version=changes.before_version,
             after_version=changes.after_version,
-            kept=[VisitChangePublic.of(c) for c in changes.kept],
-            moved=[VisitChangePublic.of(c) for c in changes.moved],
-            not_covered=[VisitChangePublic.of(c) for c in changes.uncovered],
+            kept=[VisitChangePublic.of(c, words) for c in changes.kept],
+            moved=[VisitChangePublic.of(c, words) for c in changes.moved],
+            not_covered=[VisitChangePublic.of(c, words) for c in changes.uncovered],
         )
 
 

@@ -14,6 +14,10 @@ class RowProblemPublic(BaseModel):
     field: str = Field(description="The file's column, e.g. `diet`.")
     message: str = Field(description="The reason, in English.")
     reason: str = Field(description="The reason in the caller's language.")
+    code: str = Field(
+        default="invalid",
+        description="The reason as a stable code for programs (as `errors[].reason` of a 422).",
+    )
 
 
 class ImportRowPublic(BaseModel):

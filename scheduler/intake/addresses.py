@@ -29,8 +29,8 @@ from dataclasses import asdict, dataclass
 
 from sqlmodel import Session
 
-from scheduler.errors import InvalidInputError
 from scheduler.models import AddressCheck, Client, LocationSource, Municipality
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories import addresses as repo
 from scheduler.repositories.clients import get_client, get_client_by_external_id
 from scheduler.repositories.fleet import list_kitchens
@@ -223,10 +223,10 @@ def place_client(
     if candidate is not None:
         places = candidates(town, client, session=session)
         if not 0 <= candidate < len(places):
-            raise InvalidInputError.one("candidate", f"no candidate {candidate} for this client")
+            raise refuse("candidate", Reason.no_candidate, value=candidate)
         lon, lat = places[candidate].lon, places[candidate].lat
     if lon is None or lat is None:
-        raise InvalidInputError.one("lat", "give lat and lon, or a candidate")
+        raise refuse("lat", Reason.place_needed)
     repo.set_place(client, lon=lon, lat=lat, session=session,
                    source=LocationSource.hand, check=AddressCheck.ok)  # fmt: skip
     return client

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from scheduler.errors import FieldProblem, InvalidInputError
+from scheduler.errors import InvalidInputError
 from scheduler.events import record_event
 from scheduler.intake.cutoff import as_utc
 from scheduler.intake.visits import SERVICE
@@ -36,6 +36,7 @@ from scheduler.models import (
     VisitCheck,
     VisitStatus,
 )
+from scheduler.refusals import Reason, problem, refuse
 from scheduler.repositories.care import get_caregiver
 from scheduler.repositories.plans import followed_version, get_plan, routes_of
 from scheduler.repositories.tenancy import get_municipality
@@ -67,8 +68,7 @@ class OffDayCheckError(InvalidInputError):
     def __init__(self, day: date, local: date, field: str = "at") -> None:
         self.day = day
         self.local = local
-        message = f"is on {local.isoformat()}, not on the visit's day {day.isoformat()}"
-        super().__init__([FieldProblem(field, message)])
+        super().__init__([problem(field, Reason.off_day, local=local, day=day)])
 
 
 def require_visit_day(day: date, at: datetime, timezone: str, field: str = "at") -> None:
@@ -129,24 +129,24 @@ def record_check(
 
 def _validate(municipality_id: int, check: Check, visit: Visit, *, session: Session) -> None:
     if check.kind not in set(CheckInKind):  # a caller may still hand a plain string
-        raise InvalidInputError.one("kind", f"must be in or out, got {check.kind!r}")
+        raise refuse("kind", Reason.not_one_of_got, choices="in, out", value=repr(check.kind))
     if not 1 <= len(check.client_event_id) <= 64:
-        raise InvalidInputError.one("client_event_id", "must have 1 to 64 characters")
+        raise refuse("client_event_id", Reason.event_id_length)
     if check.at.tzinfo is None:
-        raise InvalidInputError.one("at", "must carry its time zone (or be UTC)")
+        raise refuse("at", Reason.needs_zone)
     if (check.lon is None) != (check.lat is None):
-        raise InvalidInputError.one("lon", "give both lon and lat, or neither")
+        raise refuse("lon", Reason.both_or_neither, first="lon", second="lat")
     lon, lat = check.lon, check.lat
     if lon is not None and lat is not None and not (-180 <= lon <= 180 and -90 <= lat <= 90):
-        raise InvalidInputError.one("lon", f"no such position: {check.lon}, {check.lat}")
+        raise refuse("lon", Reason.no_such_position, lon=check.lon, lat=check.lat)
     if visit.status == VisitStatus.cancelled:
-        raise InvalidInputError.one("visit_id", f"visit {visit.external_id} was cancelled")
+        raise refuse("visit_id", Reason.visit_cancelled, value=visit.external_id)
     town = get_municipality(municipality_id, session=session)
     require_visit_day(visit.day, check.at, town.timezone)
     if check.kind == "out" and not has_checked_in(
         municipality_id, check.visit_id, check.caregiver_id, session=session
     ):
-        raise InvalidInputError.one("kind", "check in on this visit before checking out")
+        raise refuse("kind", Reason.check_in_first)
 
 
 def _plan_stop(

@@ -20,12 +20,12 @@ from typing import TypedDict
 
 from sqlmodel import Session
 
-from scheduler.errors import InvalidInputError
 from scheduler.events import record_event
 from scheduler.intake.calendar import parse_weekdays
 from scheduler.intake.orders import Actor
 from scheduler.intake.visits import SERVICE
 from scheduler.models import AbsenceKind, Caregiver, CaregiverAbsence, EventKind, OutboxTask
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.absences import absences_between as absences_between  # for screens
 from scheduler.repositories.absences import get_absence
 from scheduler.repositories.care import get_caregiver, list_caregivers
@@ -100,10 +100,10 @@ def add_absence(
     ):
         if (other.start, other.end, other.kind, other.from_time) == (start, end, kind, from_time):
             return other
-        raise InvalidInputError.one(
-            "start",
-            f"{caregiver.name} is already away from {other.start} to {other.end} ({other.kind})",
-        )
+        raise refuse(
+            "start", Reason.already_away, name=caregiver.name, start=other.start, end=other.end,
+            kind=other.kind,
+        )  # fmt: skip
     absence = CaregiverAbsence(
         municipality_id=municipality_id,
         caregiver_id=caregiver_id,
@@ -121,11 +121,11 @@ def add_absence(
 
 def _check_absence(start: date, end: date, kind: AbsenceKind, from_time: time | None) -> None:
     if end < start:
-        raise InvalidInputError.one("end", f"{end} is before start {start}")
+        raise refuse("end", Reason.end_before_start, end=end, start=start)
     if (end - start).days >= MAX_ABSENCE_DAYS:
-        raise InvalidInputError.one("end", f"an absence longer than {MAX_ABSENCE_DAYS} days")
+        raise refuse("end", Reason.absence_too_long, n=MAX_ABSENCE_DAYS)
     if from_time is not None and kind != AbsenceKind.sick:
-        raise InvalidInputError.one("from_time", "is only for sick leave reported on the day")
+        raise refuse("from_time", Reason.only_sick_leave)
     raise_problems(local_time_problems({"from_time": from_time}, "from_time"))
 
 

@@ -18,10 +18,10 @@ from typing import TypedDict
 from sqlmodel import Session
 
 from scheduler.audit import audit
-from scheduler.errors import InvalidInputError
 from scheduler.events import record_event
 from scheduler.intake.day_changes import Actor
 from scheduler.models import Event, EventKind, OutboxTask, Service
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.events import events_of_kind
 from scheduler.repositories.fleet import get_vehicle
 from scheduler.repositories.freezes import latest_freeze
@@ -54,10 +54,10 @@ def record_breakdown(
     """
     van = get_vehicle(municipality_id, vehicle_id, session=session)
     if at.tzinfo is not None:  # plan times are the town's wall clock
-        raise InvalidInputError.one("at", "expected the local time of day without a zone, HH:MM")
+        raise refuse("at", Reason.local_time_needed)
     if at >= van.shift_end:
-        raise InvalidInputError.one(
-            "at", f"{at:%H:%M} is after the shift of {van.name} ends ({van.shift_end:%H:%M})"
+        raise refuse(
+            "at", Reason.after_shift, at=f"{at:%H:%M}", van=van.name, end=f"{van.shift_end:%H:%M}"
         )
     payload = BreakdownPayload(
         vehicle_id=vehicle_id,

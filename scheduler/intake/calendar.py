@@ -17,6 +17,8 @@ import re
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
+from scheduler.refusals import Reason, ReasonError
+
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 _ALIASES: dict[str, int] = {}
@@ -41,23 +43,23 @@ _HHMM = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*$")
 def _day(token: str, text: str) -> int:
     number = _ALIASES.get(token.strip().lower())
     if number is None:
-        raise ValueError(f"unknown day {token.strip()!r} in {text!r}; use Mon, Tue, … Sun")
+        raise ReasonError(Reason.unknown_day, value=repr(token.strip()), text=repr(text))
     return number
 
 
 def parse_weekdays(text: str) -> frozenset[int]:
     """`Mon-Fri` -> {0..4}; `Mon,Wed,Fri` -> {0, 2, 4}; ranges and lists may be mixed."""
     if not text or not text.strip():
-        raise ValueError("no days given; write for example Mon-Fri or Mon,Wed,Fri")
+        raise ReasonError(Reason.no_days)
     days: set[int] = set()
     for part in text.split(","):
         if not part.strip():
-            raise ValueError(f"empty item in {text!r}")
+            raise ReasonError(Reason.empty_day, text=repr(text))
         if "-" in part:
             first, _, last = part.partition("-")
             start, end = _day(first, text), _day(last, text)
             if end < start:
-                raise ValueError(f"range {part.strip()!r} runs backwards; write it Monday first")
+                raise ReasonError(Reason.backwards_days, value=repr(part.strip()))
             days.update(range(start, end + 1))
         else:
             days.add(_day(part, text))
@@ -100,10 +102,10 @@ def parse_hhmm(text: str) -> time:
     """`8:30` or `08:30` -> time(8, 30); anything else is a ValueError."""
     match = _HHMM.match(text or "")
     if match is None:
-        raise ValueError(f"expected a time as HH:MM, got {text!r}")
+        raise ReasonError(Reason.not_a_time, value=repr(text))
     hours, minutes = int(match[1]), int(match[2])
     if hours > 23 or minutes > 59:
-        raise ValueError(f"no such time of day: {text.strip()!r}")
+        raise ReasonError(Reason.no_such_time, value=repr(text.strip()))
     return time(hours, minutes)
 
 

@@ -35,7 +35,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from scheduler.alerts import N_, AlertKind, raise_alert
-from scheduler.errors import InvalidInputError, NotFoundError
+from scheduler.errors import NotFoundError
 from scheduler.events import record_event
 from scheduler.intake.undo import before_report, corrected_report, undo
 from scheduler.models import (
@@ -56,6 +56,7 @@ from scheduler.models import (
     VisitCheck,
     VisitStatus,
 )
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.common import find_owned
 from scheduler.repositories.plans import get_plan, get_version
 from scheduler.repositories.stops import (
@@ -189,13 +190,13 @@ def _key(where: DayRoute, plan: Plan | None, report: Report, session: Session) -
     if report.key is not None:
         return report.key
     if report.stop_id is None:
-        raise InvalidInputError.one("stop_key", "name the stop reported on")
+        raise refuse("stop_key", Reason.name_the_stop)
     row = stop_with_version(where.municipality_id, report.stop_id, session=session)
     if row is None or plan is None or row[2].plan_id != plan.id:
         raise NotFoundError("stop", report.stop_id)
     key = key_of(row[0])
     if row[0].kind != "job" or key is None:
-        raise InvalidInputError.one("stop_id", "only a client's stop can be reported")
+        raise refuse("stop_id", Reason.only_client_stop)
     return key
 
 
@@ -205,9 +206,9 @@ def _check(key: StopKey, report: Report) -> None:
         return  # an undo: intake/undo.py checks what it corrects
     if report.outcome not in allowed:
         choices = ", ".join(sorted(s.value for s in allowed))
-        raise InvalidInputError.one("status", f"must be one of {choices}")
+        raise refuse("status", Reason.must_be_one_of, choices=choices)
     if not 1 <= len(report.client_event_id) <= 64:
-        raise InvalidInputError.one("client_event_id", "must have 1 to 64 characters")
+        raise refuse("client_event_id", Reason.event_id_length)
 
 
 def _locate(where: DayRoute, plan: Plan, key: StopKey, session: Session) -> _Found:

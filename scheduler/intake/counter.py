@@ -14,7 +14,6 @@ from datetime import date, datetime
 
 from sqlmodel import Session
 
-from scheduler.errors import InvalidInputError
 from scheduler.events import record_event
 from scheduler.intake.calendar import local_today
 from scheduler.models import (
@@ -25,6 +24,7 @@ from scheduler.models import (
     OrderStatus,
     OutboxTask,
 )
+from scheduler.refusals import Reason, refuse
 from scheduler.reports.milk_kitchen import due_children
 from scheduler.repositories.canteen import (
     add_check_in,
@@ -57,9 +57,9 @@ def check_in_canteen(
     require_come(municipality_id, day, now, session=session)
     client = get_canteen_client(municipality_id, client_id, session=session)
     if client.pickup_point_id is None:
-        raise InvalidInputError.one("client_id", "the client does not collect at a pick-up point")
+        raise refuse("client_id", Reason.not_collecting)
     if client.status != ClientStatus.active:
-        raise InvalidInputError.one("client_id", f"the client is {client.status.value}")
+        raise refuse("client_id", Reason.client_is, status=client.status.value)
     orders = [
         o
         for o in client_orders_of_day(municipality_id, client_id, day, session=session)
@@ -109,7 +109,7 @@ def collect_milk(
     )
     item = next((d for d in due if d.child.id == child_id), None)
     if item is None:
-        raise InvalidInputError.one("child_id", f"the child is not due on {day.isoformat()}")
+        raise refuse("child_id", Reason.child_not_due, day=day)
     assert child.id is not None
     row = MilkCollection(
         municipality_id=municipality_id,
@@ -139,8 +139,7 @@ def require_come(municipality_id: int, day: date, now: datetime, *, session: Ses
     meals nobody has taken. Earlier dates are allowed (the office records a missed tap)."""
     today = local_today(get_municipality(municipality_id, session=session).timezone, now)
     if day > today:
-        message = f"{day.isoformat()} has not come yet (today is {today.isoformat()})"
-        raise InvalidInputError.one("day", message)
+        raise refuse("day", Reason.not_come_yet, day=day, today=today)
 
 
 def _event(

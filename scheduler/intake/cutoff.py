@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, SQLModel
 
-from scheduler.errors import CutoffPassedError, InvalidInputError, NotFoundError
+from scheduler.errors import CutoffPassedError, NotFoundError
 from scheduler.events import record_event
 from scheduler.intake.delivery_days import DeliveryCalendar, delivery_calendar
 from scheduler.intake.subscriptions import generate_orders
@@ -36,6 +36,7 @@ from scheduler.models import (
     Role,
     Service,
 )
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.freezes import frozen_orders
 from scheduler.repositories.freezes import latest_freeze as latest_freeze  # offered with freeze_day
 from scheduler.repositories.orders import live_orders_of_day
@@ -109,9 +110,7 @@ def check_change(
         cutoff = cutoff_at(municipality, closing)
         raise CutoffPassedError(day, cutoff, next_open_day(municipality, day, now, calendar))
     if role not in FORCE_ROLES:
-        raise InvalidInputError.one(
-            "role", f"only a dispatcher can force a change after the cut-off (got {role})"
-        )
+        raise refuse("role", Reason.force_role, value=role)
     return True
 
 
@@ -208,8 +207,9 @@ def _collector(service: Service) -> Collector:
     try:
         return COLLECTORS[service]
     except KeyError:
-        raise InvalidInputError.one(
-            "service", f"expected one of {sorted(s.value for s in COLLECTORS)}, got {service!r}"
+        choices = sorted(s.value for s in COLLECTORS)
+        raise refuse(
+            "service", Reason.expected_one_of_got, choices=choices, value=repr(service)
         ) from None
 
 

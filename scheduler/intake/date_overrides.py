@@ -16,10 +16,10 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from scheduler.errors import InvalidInputError
 from scheduler.intake.cutoff import cutoff_at, is_open, latest_freeze, refreeze_day
 from scheduler.intake.delivery_days import EVE_SEARCH_DAYS, DeliveryCalendar, delivery_calendar
 from scheduler.models import DateOverride, Municipality, Service
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.calendar import (
     date_override,
     delete_date_override,
@@ -44,9 +44,7 @@ def set_override(
     """Write the date's rule; InvalidInputError naming `deliver_before` when it is asked with
     `delivers=True`, has no eve, or moves meals of an eve whose orders closed."""
     if deliver_before and delivers:
-        raise InvalidInputError.one(
-            FIELD, "a date delivered the day before is closed itself; set delivers to false"
-        )
+        raise refuse(FIELD, Reason.before_and_delivers)
     municipality = get_municipality(municipality_id, session=session)
     old = delivery_calendar(session, municipality)
     new = replace(
@@ -55,9 +53,7 @@ def set_override(
         before=old.before | {day} if deliver_before else old.before - {day},
     )
     if deliver_before and new.eve(day) is None:
-        raise InvalidInputError.one(
-            FIELD, f"no delivery day in the {EVE_SEARCH_DAYS} days before {day.isoformat()}"
-        )
+        raise refuse(FIELD, Reason.no_eve, n=EVE_SEARCH_DAYS, day=day.isoformat())
     eves = _open_eves(municipality, old, new, day, now)
     row = set_date_override(
         municipality_id, day, delivers, note, session=session, deliver_before=deliver_before
@@ -101,10 +97,8 @@ def _open_eves(
     for eve in sorted(eves):
         if not is_open(municipality, eve, now):
             closed = cutoff_at(municipality, eve)
-            raise InvalidInputError.one(
-                FIELD,
-                f"this moves meals on or off the van of {eve.isoformat()}, whose orders "
-                f"closed at {closed:%Y-%m-%d %H:%M}; change it before that",
+            raise refuse(
+                FIELD, Reason.eve_closed, eve=eve.isoformat(), closed=f"{closed:%Y-%m-%d %H:%M}"
             )
     return eves
 

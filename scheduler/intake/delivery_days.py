@@ -28,8 +28,10 @@ from sqlmodel import Session
 
 from scheduler.intake.calendar import WORKING_DAYS, parse_weekdays
 from scheduler.models import Municipality
+from scheduler.refusals import WORDS, Reason
 from scheduler.repositories.calendar import date_overrides
 from scheduler.repositories.fleet import list_vehicles
+from scheduler.wording import Said
 
 EVE_SEARCH_DAYS = 14  # how far back an eve is looked for (Christmas to New Year fits)
 
@@ -101,13 +103,19 @@ class DeliveryCalendar:
 
     def why_not(self, day: date) -> str | None:
         """A sentence for the dispatcher when there is no delivery on `day`, else None."""
+        said = self.why_not_said(day)
+        return None if said is None else Said.of(said).words()
+
+    def why_not_said(self, day: date) -> tuple[str, dict[str, object]] | None:
+        """The same as a catalog message and its values (said in each reader's language)."""
         if day in self.before:
-            return f"{day.isoformat()} is closed; its meals are delivered on the day before"
+            return WORDS[Reason.delivered_day_before], {"day": day.isoformat()}
         if self.overrides.get(day) is False:
-            return f"{day.isoformat()} is marked as a day without delivery"
+            return WORDS[Reason.marked_no_delivery], {"day": day.isoformat()}
         if self.delivers(day):
             return None
-        return f"{day.isoformat()} is a public holiday ({public_holiday(self.country, day)})"
+        name = public_holiday(self.country, day)
+        return WORDS[Reason.public_holiday], {"day": day.isoformat(), "name": name}
 
 
 def delivery_calendar(session: Session, municipality: Municipality) -> DeliveryCalendar:

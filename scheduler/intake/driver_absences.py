@@ -23,10 +23,10 @@ from typing import TypedDict
 from sqlmodel import Session
 
 from scheduler.audit import audit
-from scheduler.errors import InvalidInputError
 from scheduler.events import record_event
 from scheduler.intake.day_changes import Actor
 from scheduler.models import AbsenceKind, Driver, DriverAbsence, EventKind, OutboxTask, Service
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.driver_absences import (
     add_driver_absence,
     delete_driver_absence,
@@ -95,11 +95,10 @@ def record_driver_absence(
     ):
         if (other.first_day, other.last_day, other.kind) == (first_day, last_day, kind):
             return other
-        raise InvalidInputError.one(
-            "first_day",
-            f"{driver.name} is already away from {other.first_day} to {other.last_day} "
-            f"({other.kind})",
-        )
+        raise refuse(
+            "first_day", Reason.already_away, name=driver.name, start=other.first_day,
+            end=other.last_day, kind=other.kind,
+        )  # fmt: skip
     absence = DriverAbsence(
         municipality_id=municipality_id,
         driver_id=driver_id,
@@ -115,11 +114,11 @@ def record_driver_absence(
 
 def _check(first_day: date, last_day: date, note: str) -> None:
     if last_day < first_day:
-        raise InvalidInputError.one("last_day", f"{last_day} is before the first day {first_day}")
+        raise refuse("last_day", Reason.end_before_start, end=last_day, start=first_day)
     if (last_day - first_day).days >= MAX_ABSENCE_DAYS:
-        raise InvalidInputError.one("last_day", f"an absence longer than {MAX_ABSENCE_DAYS} days")
+        raise refuse("last_day", Reason.absence_too_long, n=MAX_ABSENCE_DAYS)
     if len(note) > MAX_NOTE:
-        raise InvalidInputError.one("note", f"longer than {MAX_NOTE} characters")
+        raise refuse("note", Reason.too_long, n=MAX_NOTE)
 
 
 def remove_driver_absence(

@@ -36,6 +36,7 @@ from scheduler.models import (
     SubscriptionPause,
 )
 from scheduler.models.base import utcnow
+from scheduler.refusals import WORDS, Reason, problem_in_parts, refuse
 from scheduler.repositories.clients import get_client
 from scheduler.repositories.orders import (
     client_orders_of_day,
@@ -74,13 +75,17 @@ def place_order(
 ) -> MealOrder:
     """A one-off meal for `day` (on top of any subscription); placing it again changes nothing."""
     if not 1 <= portions <= 10:
-        raise InvalidInputError.one("portions", f"must be 1 to 10, got {portions}")
+        raise refuse("portions", Reason.out_of_range, low=1, high=10, value=portions)
     client = get_client(municipality_id, client_id, session=session)
     if client.status != ClientStatus.active:
-        raise InvalidInputError.one("client", f"client {client.external_id} is {client.status}")
+        raise refuse(
+            "client", Reason.client_not_active, client=client.external_id, status=client.status
+        )
     ctx = _open_day(municipality_id, day, by, session=session)
     if not ctx.calendar.takes_orders(day):
-        raise InvalidInputError.one("day", f"no delivery: {ctx.calendar.why_not(day)}")
+        why = ctx.calendar.why_not_said(day) or ("", {})
+        lead: tuple[str, dict[str, object]] = (WORDS[Reason.no_delivery], {})
+        raise InvalidInputError([problem_in_parts("day", Reason.no_delivery, lead, why)])
     order = one_off_order(municipality_id, client_id, day, session=session)
     wanted = (diet or client.diet, portions)
     unchanged = order is not None and (order.status, order.diet, order.portions) == (
@@ -112,9 +117,7 @@ def cancel_order(
     generate_orders(municipality_id, day, session=session, client_ids={client_id})
     orders = client_orders_of_day(municipality_id, client_id, day, session=session)
     if not orders:
-        raise InvalidInputError.one(
-            "day", f"client {client.external_id} has no meal on {day.isoformat()}"
-        )
+        raise refuse("day", Reason.no_meal_that_day, client=client.external_id, day=day)
     live = [o for o in orders if o.status == OrderStatus.ordered]
     if not live:
         return orders
@@ -140,7 +143,7 @@ def pause_subscription(
 ) -> SubscriptionPause:
     """No meals from `start` to `end`; orders already generated in that range are cancelled."""
     if end < start:
-        raise InvalidInputError.one("end", f"{end.isoformat()} is before start {start}")
+        raise refuse("end", Reason.end_before_start, end=end, start=start)
     get_meal_subscription(municipality_id, subscription_id, session=session)
     ctx = _open_day(municipality_id, start, by, session=session)  # the earliest date decides
     pause = SubscriptionPause(

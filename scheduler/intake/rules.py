@@ -9,9 +9,9 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from scheduler.audit import audit
-from scheduler.errors import InvalidInputError
 from scheduler.models import Municipality
 from scheduler.models.tenancy import CARE_BALANCE_WEIGHT_MAX
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.tenancy import get_municipality
 
 
@@ -21,9 +21,7 @@ def set_care_balance_weight(
     """Set the weight of the longest caregiver's day (0 to CARE_BALANCE_WEIGHT_MAX); an
     InvalidInputError names the field for a weight outside that range, and nothing changes."""
     if not 0 <= weight <= CARE_BALANCE_WEIGHT_MAX:
-        raise InvalidInputError.one(
-            "care_balance_weight", f"must be between 0 and {CARE_BALANCE_WEIGHT_MAX}, not {weight}"
-        )
+        raise refuse("care_balance_weight", Reason.between, n=CARE_BALANCE_WEIGHT_MAX, value=weight)
     row = get_municipality(municipality_id, session=session)
     before = row.care_balance_weight
     row.care_balance_weight = weight

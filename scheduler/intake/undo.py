@@ -17,8 +17,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from scheduler.errors import InvalidInputError, NotFoundError
+from scheduler.errors import NotFoundError
 from scheduler.models import Event, MealOrder, OrderStatus, Stop, StopStatus, Visit, VisitStatus
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.care import drop_check
 from scheduler.repositories.events import event_by_key
 
@@ -50,7 +51,7 @@ def corrected_report(
         raise NotFoundError("report", corrects)
     made = event.payload.get("at")
     if not made or _utc(at) - _utc(datetime.fromisoformat(made)) > UNDO_WINDOW:
-        raise InvalidInputError.one("corrects", "a report can be undone only within a minute")
+        raise refuse("corrects", Reason.undo_too_late)
     return event
 
 

@@ -37,6 +37,7 @@ from scheduler.models import (
     VisitStatus,
 )
 from scheduler.models.base import utcnow
+from scheduler.refusals import WORDS, Reason, problem, problem_in_parts, refuse
 from scheduler.repositories.care import (
     caregivers_by_external_id,
     check_skills,
@@ -80,9 +81,11 @@ def _open_day(municipality_id: int, day: date, by: Actor, *, session: Session) -
 
 def _works(calendar: DeliveryCalendar, day: date) -> None:
     if not calendar.delivers(day):
-        raise InvalidInputError.one(
-            "day", f"no home care: {calendar.why_not(day)}; mark the date as a working day first"
-        )
+        message = f"no home care: {calendar.why_not(day)}; mark the date as a working day first"
+        parts = [(WORDS[Reason.no_home_care], {}), calendar.why_not_said(day) or ("", {}),
+                 (WORDS[Reason.working_day_first], {})]  # fmt: skip
+        found = problem_in_parts("day", Reason.no_home_care, *parts, message=message)
+        raise InvalidInputError([found])
 
 
 def request_visit(
@@ -93,11 +96,9 @@ def request_visit(
     existing = visit_by_external_id(municipality_id, data.external_id, day, session=session)
     raise_problems(_check_visit(municipality_id, day, values, existing, session=session))
     if existing is not None and existing.visit_plan_id is not None:
-        raise InvalidInputError.one(
-            "external_id", f"{data.external_id} is a recurring visit; change its visit plan"
-        )
+        raise refuse("external_id", Reason.recurring_visit, value=data.external_id)
     if existing is not None and existing.status in STARTED:
-        raise InvalidInputError.one("external_id", f"{data.external_id} has already started")
+        raise refuse("external_id", Reason.already_started, value=data.external_id)
     unchanged = existing is not None and existing.status == VisitStatus.requested
     if existing is not None and unchanged and _same(existing, values):
         return existing
@@ -133,20 +134,25 @@ def _check_visit(
     )
     client = find_owned(Client, municipality_id, values["client_id"], session=session)
     if client is None:
-        problems.append(FieldProblem("client_id", f"no client {values['client_id']} here"))
+        problems.append(problem("client_id", Reason.no_client_here, value=values["client_id"]))
     elif client.status != ClientStatus.active:
         problems.append(
-            FieldProblem("client_id", f"client {client.external_id} is {client.status}")
+            problem(
+                "client_id",
+                Reason.client_not_active,
+                client=client.external_id,
+                status=client.status,
+            )
         )
     known = caregivers_by_external_id(municipality_id, session=session)
     problems += [
-        FieldProblem("preferred_caregivers", f"no caregiver {ext!r}")
+        problem("preferred_caregivers", Reason.no_caregiver, value=repr(ext))
         for ext in values["preferred_caregivers"]
         if ext not in known
     ]
     skills = known_skills(municipality_id, session=session)
     problems += [
-        FieldProblem("skills", f"no caregiver has skill {s!r}")
+        problem("skills", Reason.no_caregiver_with_skill, value=repr(s))
         for s in values["skills"]
         if s not in skills
     ]
@@ -156,13 +162,11 @@ def _check_visit(
 def _check_gaps(values: dict[str, Any]) -> list[FieldProblem]:
     given = [values["min_gap_min"] is not None, values["max_gap_min"] is not None]
     if values["after_visit_id"] is None:
-        return [FieldProblem("after_visit_id", "is required with a gap")] if any(given) else []
+        return [problem("after_visit_id", Reason.after_visit_for_gap)] if any(given) else []
     if not all(given):
-        return [FieldProblem("min_gap_min", "min_gap_min and max_gap_min are both required")]
+        return [problem("min_gap_min", Reason.both_gaps)]
     if values["max_gap_min"] < values["min_gap_min"]:
-        return [
-            FieldProblem("max_gap_min", f"must be at least min_gap_min ({values['min_gap_min']})")
-        ]
+        return [problem("max_gap_min", Reason.gap_too_small, n=values["min_gap_min"])]
     return []
 
 
@@ -179,15 +183,17 @@ def _check_names(
     problems = []
     plan = get_visit_plan_by_external_id(municipality_id, values["external_id"], session=session)
     if plan is not None and (existing is None or existing.visit_plan_id is None):
-        problems.append(FieldProblem("external_id", "is the id of a visit plan; choose another"))
+        problems.append(problem("external_id", Reason.visit_plan_id))
     after_id = values["after_visit_id"]
     if after_id is not None:
         after = find_owned(Visit, municipality_id, after_id, session=session)
         own = existing.id if existing is not None else None
         if after is None or after.day != day:
-            problems.append(FieldProblem("after_visit_id", f"no visit {after_id} on {day}"))
+            problems.append(
+                problem("after_visit_id", Reason.no_visit_on_day, value=after_id, day=day)
+            )
         elif after.id == own or after.status == VisitStatus.cancelled:
-            problems.append(FieldProblem("after_visit_id", f"visit {after_id} cannot be followed"))
+            problems.append(problem("after_visit_id", Reason.cannot_follow, value=after_id))
     return problems
 
 
@@ -208,7 +214,7 @@ def cancel_visit(
     if visit.status == VisitStatus.cancelled:
         return visit
     if visit.status in STARTED:
-        raise InvalidInputError.one("visit_id", f"{visit.external_id} has already started")
+        raise refuse("visit_id", Reason.already_started, value=visit.external_id)
     late = _open_day(municipality_id, visit.day, by, session=session)
     visit.status, visit.carries_meal, visit.updated_at = VisitStatus.cancelled, False, utcnow()
     session.add(visit)
@@ -239,24 +245,20 @@ def carry_meal(
 def _check_meal(municipality_id: int, visit: Visit, *, session: Session) -> None:
     municipality = municipality_by_id(municipality_id, session=session)
     if municipality is None or not municipality.caregivers_carry_meals:
-        raise InvalidInputError.one(
-            "carries_meal", "this municipality does not let caregivers carry meals"
-        )
+        raise refuse("carries_meal", Reason.no_meals_carried)
     if visit.status != VisitStatus.requested:
-        raise InvalidInputError.one("visit_id", f"{visit.external_id} is {visit.status}")
+        raise refuse("visit_id", Reason.visit_is, value=visit.external_id, status=visit.status)
     generate_orders(municipality_id, visit.day, session=session, client_ids={visit.client_id})
     ordered = live_client_order(municipality_id, visit.client_id, visit.day, session=session)
     if ordered is None:
-        raise InvalidInputError.one(
-            "carries_meal", f"the client has no meal on {visit.day.isoformat()} to carry"
-        )
+        raise refuse("carries_meal", Reason.no_meal_to_carry, day=visit.day)
     client = get_client(municipality_id, visit.client_id, session=session)
     if visit.window_end < client.window_start or visit.window_start > client.window_end:
-        raise InvalidInputError.one(
-            "carries_meal",
-            f"the visit ({visit.window_start:%H:%M}-{visit.window_end:%H:%M}) does not meet "
-            f"the client's lunch window ({client.window_start:%H:%M}-{client.window_end:%H:%M})",
-        )
+        raise refuse(
+            "carries_meal", Reason.misses_lunch,
+            visit=f"{visit.window_start:%H:%M}-{visit.window_end:%H:%M}",
+            lunch=f"{client.window_start:%H:%M}-{client.window_end:%H:%M}",
+        )  # fmt: skip
 
 
 def _record(

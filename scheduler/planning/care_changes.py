@@ -43,6 +43,12 @@ class VisitChange:
     why: str = ""  # for a visit not covered: the plan's explanation
     said: Said | None = None  # the same as catalog messages, worded per reader
 
+    def reason(self, words: Wording | None = None) -> str:
+        """Why nobody took it, in `words`' language (English without); empty when covered."""
+        if self.said is not None:
+            return self.said.words(words)
+        return words.gettext(self.why) if words is not None and self.why else self.why
+
     def sentence(self, words: Wording | None = None) -> str:
         """The change in a sentence, in `words`' language (English without)."""
         say = words.gettext if words is not None else (lambda message: message)
@@ -50,8 +56,7 @@ class VisitChange:
                   "before": ", ".join(self.before), "after": ", ".join(self.after),
                   "start": self.start or ""}  # fmt: skip
         if not self.after:
-            why = self.said.words(words) if self.said is not None else say(self.why)
-            return say(UNCOVERED) % {**values, "why": why}
+            return say(UNCOVERED) % {**values, "why": self.reason(words)}
         return say(STAYS if self.before == self.after else MOVED) % values
 
 

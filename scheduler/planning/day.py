@@ -18,7 +18,7 @@ import routing
 from routing.standing import as_they_stand
 from routing.travel import with_matrices
 from routing.validate import hard_violations
-from scheduler.errors import DomainError, InvalidInputError
+from scheduler.errors import DomainError
 from scheduler.events import record_event
 from scheduler.intake.cutoff import utc_now
 from scheduler.models import EventKind, PlanVersion, Service, Unassigned
@@ -40,6 +40,7 @@ from scheduler.planning.rows import (
     sequences,
     unassigned_rows,
 )
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.freezes import latest_freeze
 from scheduler.repositories.plans import (
     RouteRows,
@@ -85,9 +86,7 @@ def plan_day(
     freeze = latest_freeze(municipality_id, day, service, session=session)
     builder = builder_for(service)
     if freeze is None:
-        raise InvalidInputError.one(
-            "day", f"{service} for {day.isoformat()} are not frozen yet; freeze the day first"
-        )
+        raise refuse("day", Reason.not_frozen, service=service, day=day)
     built = builder(PlanContext(session, municipality, day, freeze, now or utc_now()))
     plan = get_plan(municipality_id, day, service, session=session)
     base = followed_version(municipality_id, plan, session=session) if plan else None

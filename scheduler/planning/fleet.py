@@ -22,9 +22,9 @@ import routing
 from routing.bounds import Group, GroupBound, groups
 from routing.fleet import fewest_vans, fleet_of, solve_day, sub_problem, trips_of
 from routing.travel import with_matrices
-from scheduler.errors import InvalidInputError
 from scheduler.models import Service
 from scheduler.planning.registry import PlanContext, builder_for
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.freezes import latest_freeze
 from scheduler.repositories.tenancy import get_municipality
 
@@ -85,9 +85,7 @@ def day_problem(
     town = get_municipality(municipality_id, session=session)
     freeze = latest_freeze(municipality_id, day, Service.meals, session=session)
     if freeze is None:
-        raise InvalidInputError.one(
-            "day", f"meals for {day.isoformat()} are not frozen yet; freeze the day first"
-        )
+        raise refuse("day", Reason.not_frozen, service=Service.meals, day=day)
     built = builder_for(Service.meals)(PlanContext(session, town, day, freeze))
     kitchens = {job_id: ref.home for job_id, ref in built.jobs.items()}
     return with_matrices(built.problem), kitchens

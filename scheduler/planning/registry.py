@@ -17,9 +17,9 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 import routing
-from scheduler.errors import InvalidInputError
 from scheduler.models import DayFreeze, Municipality, Service
 from scheduler.planning.replan import KeptPart
+from scheduler.refusals import Reason, refuse
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,7 @@ def builder_for(service: Service) -> Builder:
     try:
         return BUILDERS[service]
     except KeyError:
-        raise InvalidInputError.one(
-            "service", f"expected one of {sorted(s.value for s in BUILDERS)}, got {service!r}"
+        choices = sorted(s.value for s in BUILDERS)
+        raise refuse(
+            "service", Reason.expected_one_of_got, choices=choices, value=repr(service)
         ) from None

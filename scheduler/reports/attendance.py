@@ -22,13 +22,13 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from scheduler.errors import InvalidInputError
 from scheduler.intake.attendance import distance_m
 from scheduler.intake.cutoff import as_utc
 from scheduler.models import Client, Visit, VisitCheck
 from scheduler.models.base import utcnow
 from scheduler.planning.care_explain import clock
 from scheduler.planning.meals import seconds
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.care import list_caregivers
 from scheduler.repositories.meals import clients_by_id
 from scheduler.repositories.tenancy import get_municipality
@@ -96,7 +96,7 @@ def month_bounds(month: str) -> tuple[date, date]:
         year, number = (int(part) for part in month.split("-"))
         return date(year, number, 1), date(year, number, calendar.monthrange(year, number)[1])
     except (ValueError, TypeError):
-        raise InvalidInputError.one("month", f"expected YYYY-MM, got {month!r}") from None
+        raise refuse("month", Reason.not_a_month, value=repr(month)) from None
 
 
 def attendance_between(

@@ -21,10 +21,10 @@ from datetime import date
 
 from sqlmodel import Session
 
-from scheduler.errors import InvalidInputError
 from scheduler.models import Client, FrozenOrder, Kitchen, Municipality, Service, Stop
 from scheduler.planning.explain import hhmm
 from scheduler.planning.meals import kitchen_of
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.fleet import list_kitchens, list_pickup_points, list_vehicles
 from scheduler.repositories.freezes import frozen_orders, latest_freeze
 from scheduler.repositories.meals import clients_by_id
@@ -159,7 +159,7 @@ def kitchen_day(municipality_id: int, day: date, *, session: Session) -> Kitchen
     municipality = municipality_by_id(municipality_id, session=session)
     freeze = latest_freeze(municipality_id, day, SERVICE, session=session)
     if municipality is None or freeze is None or freeze.id is None:
-        raise InvalidInputError.one("day", f"meals for {day.isoformat()} are not frozen yet")
+        raise refuse("day", Reason.not_frozen_sheet, day=day)
     rows = frozen_orders(municipality_id, freeze.id, session=session)
     clients = clients_by_id(municipality_id, {r.client_id for r in rows}, session=session)
     kitchens = list_kitchens(municipality_id, session=session)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from scheduler.errors import InvalidInputError
+from scheduler.refusals import Reason, refuse
 from scheduler.reports.kitchen import KitchenDay
 from scheduler.reports.sheets import render
 from scheduler.wording import Wording, wording
@@ -49,7 +49,7 @@ def label_sheet(size: str) -> LabelSheet:
         return SHEETS[size]
     except KeyError:
         known = ", ".join(SHEETS)
-        raise InvalidInputError.one("size", f"expected one of {known}, got {size!r}") from None
+        raise refuse("size", Reason.expected_one_of_got, choices=known, value=repr(size)) from None
 
 
 def labels_html(

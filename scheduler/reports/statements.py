@@ -30,9 +30,9 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from scheduler.errors import InvalidInputError
 from scheduler.intake.delivery_days import EVE_SEARCH_DAYS
 from scheduler.models import FrozenOrder, MealOrder, OrderStatus, Service, Stop, StopStatus
+from scheduler.refusals import Reason, refuse
 from scheduler.reports.counter_statements import (
     CANTEEN,
     COLLECTED,
@@ -98,7 +98,7 @@ def month_bounds(month: str) -> tuple[date, date]:
         last = month_calendar.monthrange(year, number)[1]
         return date(year, number, 1), date(year, number, last)
     except (ValueError, TypeError):
-        raise InvalidInputError.one("month", f"expected YYYY-MM, got {month!r}") from None
+        raise refuse("month", Reason.not_a_month, value=repr(month)) from None
 
 
 def month_statements(
@@ -236,7 +236,7 @@ def _priced(
         if price is None:
             problem = f"no price is set for the diet {line.diet!r}"
             if strict:
-                raise InvalidInputError.one("price", problem)
+                raise refuse("price", Reason.no_price, value=repr(line.diet))
             if problem not in statement.warnings:
                 statement.warnings.append(problem)
             continue

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from scheduler.errors import FieldProblem, InvalidInputError
+from scheduler.errors import FieldProblem
 from scheduler.models import (
     CanteenCheckIn,
     Client,
@@ -20,6 +20,7 @@ from scheduler.models import (
     ServicePrice,
 )
 from scheduler.models.canteen import MilkChildBase
+from scheduler.refusals import Reason, problem, refuse
 from scheduler.repositories.common import (
     Change,
     by_external_id,
@@ -149,8 +150,8 @@ def upsert_child(
 
 def _referral_after_birth(data: MilkChildIn) -> list[FieldProblem]:
     if data.referral_date < data.birth_date:
-        message = f"must be on or after birth_date ({data.birth_date.isoformat()})"
-        return [FieldProblem("referral_date", message)]
+        start = data.birth_date
+        return [problem("referral_date", Reason.not_before, first="birth_date", start=start)]
     return []
 
 
@@ -200,7 +201,7 @@ def set_service_price(
     municipality_id: int, service: str, price_cents: int, *, session: Session
 ) -> ServicePrice:
     if service not in SERVICES:
-        raise InvalidInputError.one("service", f"expected one of {', '.join(SERVICES)}")
+        raise refuse("service", Reason.not_one_of, choices=", ".join(SERVICES))
     query = select(ServicePrice).where(
         ServicePrice.municipality_id == municipality_id, ServicePrice.service == service
     )

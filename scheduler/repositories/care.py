@@ -21,6 +21,7 @@ from scheduler.intake.calendar import runs_on
 from scheduler.models import Caregiver, Client, Visit, VisitCheck, VisitPlan, VisitStatus
 from scheduler.models.care import CaregiverBase
 from scheduler.models.fields import Day
+from scheduler.refusals import Reason, problem
 from scheduler.repositories.common import (
     Change,
     all_by_external_id,
@@ -65,12 +66,10 @@ class VisitPlanIn(SQLModel):
 
 def check_skills(skills: list[str], field: str = "skills") -> list[FieldProblem]:
     problems = [
-        FieldProblem(field, f"{s!r} is not a skill name (lower-case letters, digits, _)")
-        for s in skills
-        if not _SKILL.match(s)
+        problem(field, Reason.not_a_skill, value=repr(s)) for s in skills if not _SKILL.match(s)
     ]
     if len(set(skills)) != len(skills):
-        problems.append(FieldProblem(field, "lists a skill twice"))
+        problems.append(problem(field, Reason.skill_twice))
     return problems
 
 
@@ -178,7 +177,7 @@ def check_visit_plan(values: dict[str, Any]) -> list[FieldProblem]:
     )
     preferred = values.get("preferred_caregivers", [])
     if len(set(preferred)) != len(preferred):
-        problems.append(FieldProblem("preferred_caregivers", "lists a caregiver twice"))
+        problems.append(problem("preferred_caregivers", Reason.caregiver_twice))
     return problems + _check_gaps(values) + _check_validity(values)
 
 
@@ -187,24 +186,24 @@ def _check_gaps(values: dict[str, Any]) -> list[FieldProblem]:
     low, high = values.get("min_gap_min"), values.get("max_gap_min")
     if after is None:
         return [
-            FieldProblem(name, "is only allowed together with after_visit")
+            problem(name, Reason.only_with_after_visit)
             for name, value in (("min_gap_min", low), ("max_gap_min", high))
             if value is not None
         ]
     problems = [
-        FieldProblem(name, "is required when after_visit is given")
+        problem(name, Reason.needs_after_visit)
         for name, value in (("min_gap_min", low), ("max_gap_min", high))
         if value is None
     ]
     if low is not None and high is not None and high < low:
-        problems.append(FieldProblem("max_gap_min", f"must be at least min_gap_min ({low})"))
+        problems.append(problem("max_gap_min", Reason.gap_too_small, n=low))
     return problems
 
 
 def _check_validity(values: dict[str, Any]) -> list[FieldProblem]:
     start, end = values.get("valid_from"), values.get("valid_until")
     if start is not None and end is not None and end < start:
-        return [FieldProblem("valid_until", f"must not be before valid_from ({start})")]
+        return [problem("valid_until", Reason.end_before, first="valid_from", start=start)]
     return []
 
 
@@ -219,15 +218,15 @@ def _check_visit_refs(
         VisitPlan, municipality_id, after, "after_visit_id", session=session
     )
     if after is not None and own_id is not None and _reaches(after, own_id, session=session):
-        problems.append(FieldProblem("after_visit_id", "would make visits wait on each other"))
+        problems.append(problem("after_visit_id", Reason.visits_in_circle))
     known = caregivers_by_external_id(municipality_id, session=session)
     for ext in values.get("preferred_caregivers", []):
         if ext not in known:
-            problems.append(FieldProblem("preferred_caregivers", f"no caregiver {ext!r}"))
+            problems.append(problem("preferred_caregivers", Reason.no_caregiver, value=repr(ext)))
     skills = set(DEFAULT_SKILLS).union(*(c.skills for c in known.values()))
     for skill in values.get("skills", []):
         if skill not in skills:
-            problems.append(FieldProblem("skills", f"no caregiver has skill {skill!r}"))
+            problems.append(problem("skills", Reason.no_caregiver_with_skill, value=repr(skill)))
     return problems
 
 

@@ -37,6 +37,7 @@ from scheduler.models.fields import (
     ServiceMinutes,
     Village,
 )
+from scheduler.refusals import Reason, problem
 from scheduler.repositories.common import (
     Change,
     all_by_external_id,
@@ -179,7 +180,7 @@ def update_client(
     problems = check_client(merged) + _check_client_refs(municipality_id, values, session=session)
     named = {p.field for p in problems}
     empty = [k for k, v in values.items() if v is None and k not in CLEARABLE | named]
-    raise_problems(problems + [FieldProblem(k, "must have a value") for k in empty])
+    raise_problems(problems + [problem(k, Reason.no_value) for k in empty])
     return save(session, Client, client, municipality_id, values)
 
 
@@ -254,7 +255,7 @@ def set_meal_subscription(
     values: dict[str, Any] = {"weekdays": weekdays, "diet": Diet(diet), "portions": portions}
     problems = check_weekdays(values)
     if not 1 <= portions <= 10:
-        problems.append(FieldProblem("portions", f"must be 1 to 10, got {portions}"))
+        problems.append(problem("portions", Reason.out_of_range, low=1, high=10, value=portions))
     raise_problems(problems)
     running = _open_subscriptions(municipality_id, client_id, start, session=session)
     latest = running[-1] if running else None

@@ -12,6 +12,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 
 from scheduler.errors import FieldProblem, InvalidInputError, NotFoundError
 from scheduler.intake.calendar import normalize_weekdays
+from scheduler.refusals import Reason, ReasonError, problem
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -32,7 +33,7 @@ def raise_problems(problems: list[FieldProblem]) -> None:
 def require_text(value: str | None, field: str) -> list[FieldProblem]:
     """Required text must have something besides spaces (pydantic lets '' through, and a
     partial change may send an explicit null)."""
-    return [] if value is not None and value.strip() else [FieldProblem(field, "must not be empty")]
+    return [] if value is not None and value.strip() else [problem(field, Reason.empty)]
 
 
 def get_owned(model: type[Row], municipality_id: int, row_id: int, *, session: Session) -> Row:
@@ -98,7 +99,7 @@ def _missing_values(model: type[SQLModel], values: Mapping[str, Any]) -> list[Fi
     client's address): refused by name here, not by the database at commit."""
     columns = model.__table__.columns  # type: ignore[attr-defined]
     return [
-        FieldProblem(name, "must have a value")
+        problem(name, Reason.no_value)
         for name, value in values.items()
         if value is None and name in columns and not columns[name].nullable
     ]
@@ -112,7 +113,7 @@ def check_reference(
         return []
     row = session.get(model, row_id)
     if row is None or getattr(row, "municipality_id", None) != municipality_id:
-        return [FieldProblem(field, f"no {model.__name__.lower()} {row_id} in this municipality")]
+        return [problem(field, Reason.not_found, entity=model.__name__.lower(), value=row_id)]
     return []
 
 
@@ -122,6 +123,8 @@ def check_weekdays(values: dict[str, Any], field: str = "weekdays") -> list[Fiel
         return []
     try:
         values[field] = normalize_weekdays(values[field])
+    except ReasonError as exc:
+        return [exc.problem(field)]
     except ValueError as exc:
         return [FieldProblem(field, str(exc))]
     return []
@@ -131,7 +134,7 @@ def local_time_problems(values: Mapping[str, Any], *fields: str) -> list[FieldPr
     """Times of day are the municipality's own wall-clock times: one given with a zone (such as
     `08:00Z`) is refused rather than stored as something no rule could compare."""
     return [
-        FieldProblem(name, "must be a local time without a zone, such as 08:00")
+        problem(name, Reason.zoned_time)
         for name in fields
         if getattr(values.get(name), "tzinfo", None) is not None
     ]
@@ -146,8 +149,8 @@ def check_order(
     if zoned or start is None or end is None:
         return zoned
     if end < start or (strict and end == start):
-        word = "after" if strict else "at or after"
-        return [FieldProblem(last, f"must be {word} {first} ({start:%H:%M}), got {end:%H:%M}")]
+        reason = Reason.not_after if strict else Reason.not_at_or_after
+        return [problem(last, reason, first=first, start=f"{start:%H:%M}", end=f"{end:%H:%M}")]
     return []
 
 

@@ -7,9 +7,9 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from scheduler.errors import InvalidInputError
 from scheduler.models import Diet, MealSubscription, SubscriptionPause
 from scheduler.models.fees import DatedPrice, FeeReduction
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.clients import get_client
 from scheduler.repositories.common import get_owned
 
@@ -35,11 +35,11 @@ def set_price(
     """The price of `kind` from `valid_from` on (replacing one set for that same date);
     False when it already was `price_cents`."""
     if service not in SERVICES:
-        raise InvalidInputError.one("service", f"expected one of {', '.join(SERVICES)}")
+        raise refuse("service", Reason.not_one_of, choices=", ".join(SERVICES))
     if kind not in {d.value for d in Diet}:
-        raise InvalidInputError.one("kind", f"expected a diet, got {kind!r}")
+        raise refuse("kind", Reason.not_a_diet, value=repr(kind))
     if price_cents < 0:
-        raise InvalidInputError.one("price_cents", "expected 0 or more")
+        raise refuse("price_cents", Reason.negative)
     query = select(DatedPrice).where(
         DatedPrice.municipality_id == municipality_id,
         DatedPrice.service == service,
@@ -93,13 +93,13 @@ def add_reduction(municipality_id: int, given: ReductionIn, *, session: Session)
     """A reduction of one client; refused when it overlaps one the client already has (the
     statement could not say which applies)."""
     if (given.percent is None) == (given.cents_off is None):
-        raise InvalidInputError.one("percent", "give either percent or cents_off, not both")
+        raise refuse("percent", Reason.one_not_both, first="percent", second="cents_off")
     if given.end is not None and given.end < given.start:
-        raise InvalidInputError.one("end", f"{given.end.isoformat()} is before start")
+        raise refuse("end", Reason.end_before_start, end=given.end, start=given.start)
     get_client(municipality_id, given.client_id, session=session)
     for other in list_reductions(municipality_id, session=session, client_id=given.client_id):
         if _overlap(other.start, other.end, given.start, given.end):
-            raise InvalidInputError.one("start", f"overlaps the reduction from {other.start}")
+            raise refuse("start", Reason.overlaps_reduction, start=other.start)
     row = FeeReduction(
         municipality_id=municipality_id,
         client_id=given.client_id,

@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from scheduler.errors import InvalidInputError, NotFoundError
+from scheduler.errors import NotFoundError
 from scheduler.models import Caregiver, Driver, PersonalLink
 from scheduler.models.base import utcnow
+from scheduler.refusals import Reason, refuse
 from scheduler.views.my_days import CAREGIVER, DRIVER, HOLDERS
 
 
 def check_holder(municipality_id: int, holder: str, holder_id: int, *, session: Session) -> str:
     """The holder's name; NotFoundError when no such driver or caregiver is in the town."""
     if holder not in HOLDERS:
-        raise InvalidInputError.one("holder", f"must be {DRIVER} or {CAREGIVER}")
+        raise refuse("holder", Reason.one_of_two, first=DRIVER, second=CAREGIVER)
     row = session.get(Driver if holder == DRIVER else Caregiver, holder_id)
     if not isinstance(row, Driver | Caregiver) or row.municipality_id != municipality_id:
         raise NotFoundError(holder, holder_id)
@@ -85,12 +86,12 @@ def set_contact(
     if ntfy_topic is not None:
         topic = ntfy_topic.strip()
         if topic and not topic.startswith(("https://", "http://")):
-            raise InvalidInputError.one("ntfy_topic", "must be a topic URL (https://server/topic)")
+            raise refuse("ntfy_topic", Reason.not_a_topic)
         row.ntfy_topic = topic
     if email is not None:
         address = email.strip()
         if address and ("@" not in address or " " in address or "\n" in address):
-            raise InvalidInputError.one("email", "must be an e-mail address")
+            raise refuse("email", Reason.not_an_email)
         row.email = address
     row.updated_at = utcnow()
     session.add(row)

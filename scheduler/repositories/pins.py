@@ -11,8 +11,8 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
-from scheduler.errors import FieldProblem, InvalidInputError
 from scheduler.models import Client, PlanVersion, Route, RoutePin, Service, Stop, Vehicle
+from scheduler.refusals import Reason, problem, refuse
 from scheduler.repositories.common import check_reference, get_owned, raise_problems
 from scheduler.repositories.plans import get_plan
 
@@ -41,14 +41,14 @@ def stop_client(
     route = session.get(Route, stop.route_id) if stop is not None else None
     plan = get_plan(municipality_id, day, service, session=session)
     if stop is None or stop.municipality_id != municipality_id or route is None:
-        raise InvalidInputError.one("stop_id", f"no stop {stop_id} in this municipality")
+        raise refuse("stop_id", Reason.not_found, entity="stop", value=stop_id)
     version = session.get(PlanVersion, route.plan_version_id)
     if plan is None or version is None or version.plan_id != plan.id:
-        raise InvalidInputError.one(
-            "stop_id", f"stop {stop_id} is not on the {service} plan of {day.isoformat()}"
+        raise refuse(
+            "stop_id", Reason.stop_not_on_plan, value=stop_id, service=service, day=day.isoformat()
         )
     if stop.kind != "job" or stop.client_id is None:
-        raise InvalidInputError.one("stop_id", f"stop {stop_id} is not a client's stop")
+        raise refuse("stop_id", Reason.not_a_client_stop, value=stop_id)
     return stop.client_id
 
 
@@ -67,9 +67,9 @@ def pin_client(
     problems = check_reference(Client, municipality_id, client_id, "client_id", session=session)
     problems += check_reference(Vehicle, municipality_id, vehicle_id, "vehicle_id", session=session)
     if service not in PINNABLE:
-        problems.append(FieldProblem("service", f"only {', '.join(PINNABLE)} can be pinned"))
+        problems.append(problem("service", Reason.not_pinnable, choices=", ".join(PINNABLE)))
     if position < 1:
-        problems.append(FieldProblem("position", f"expected 1 or more, got {position}"))
+        problems.append(problem("position", Reason.below_one, value=position))
     raise_problems(problems)
     for old in list_pins(municipality_id, day, service, session=session):
         if old.client_id == client_id:

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 from sqlmodel import Session, select
 
-from scheduler.errors import FieldProblem, InvalidInputError, NotFoundError
+from scheduler.errors import FieldProblem, NotFoundError
 from scheduler.models import Municipality
 from scheduler.names import fold
+from scheduler.refusals import Reason, problem, refuse
 from scheduler.repositories.common import raise_problems
 
 DEFAULT_TIMEZONE = "Europe/Sofia"
@@ -53,17 +54,17 @@ def list_municipalities(*, session: Session) -> list[Municipality]:
 def check_municipality(name: str, timezone: str, locale: str) -> list[FieldProblem]:
     problems: list[FieldProblem] = []
     if not name.strip():
-        problems.append(FieldProblem("municipality", "must not be empty"))
+        problems.append(problem("municipality", Reason.empty))
     elif len(name.strip()) > 120:
-        problems.append(FieldProblem("municipality", "must be at most 120 characters"))
+        problems.append(problem("municipality", Reason.too_long, n=120))
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        problems.append(FieldProblem("timezone", f"unknown time zone {timezone!r}"))
+        problems.append(problem("timezone", Reason.unknown_time_zone, value=repr(timezone)))
     try:
         Locale.parse(locale)
     except (UnknownLocaleError, ValueError):
-        problems.append(FieldProblem("locale", f"unknown locale {locale!r}"))
+        problems.append(problem("locale", Reason.unknown_locale, value=repr(locale)))
     return problems
 
 
@@ -77,7 +78,7 @@ def create_municipality(
     """A new municipality; InvalidInputError for a taken name, a bad time zone or locale."""
     raise_problems(check_municipality(name, timezone, locale))
     if get_municipality_by_name(name, session=session) is not None:
-        raise InvalidInputError.one("municipality", f"{name.strip()!r} already exists")
+        raise refuse("municipality", Reason.already_exists, value=repr(name.strip()))
     country = _COUNTRY_BY_TIMEZONE.get(timezone) or _COUNTRY_BY_LOCALE.get(
         locale.split("_")[0], "BG"
     )
@@ -127,11 +128,15 @@ def set_rules(
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        problems.append(FieldProblem("timezone", f"unknown time zone {timezone!r}"))
+        problems.append(problem("timezone", Reason.unknown_time_zone, value=repr(timezone)))
     if locale not in LOCALES:
-        problems.append(FieldProblem("locale", f"expected one of {', '.join(LOCALES)}"))
+        problems.append(problem("locale", Reason.not_one_of, choices=", ".join(LOCALES)))
     if not 0 <= cutoff_days_before <= 7:
-        problems.append(FieldProblem("cutoff_days_before", "expected 0 to 7"))
+        problems.append(
+            problem(
+                "cutoff_days_before", Reason.out_of_range, low=0, high=7, value=cutoff_days_before
+            )
+        )
     raise_problems(problems)
     town = get_municipality(municipality_id, session=session)
     given = {"timezone": timezone, "locale": locale, "cutoff_days_before": cutoff_days_before,

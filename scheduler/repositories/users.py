@@ -18,9 +18,10 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session, col, select
 
-from scheduler.errors import InvalidInputError, NotFoundError
+from scheduler.errors import NotFoundError
 from scheduler.models import ApiToken, Caregiver, Driver, Role, User
 from scheduler.models.base import utcnow
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.common import get_owned
 from scheduler.repositories.sessions import end_user_sessions
 from scheduler.repositories.tenancy import find_municipality
@@ -34,7 +35,7 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password")
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD:
-        raise InvalidInputError.one("password", f"must have at least {MIN_PASSWORD} characters")
+        raise refuse("password", Reason.too_short, n=MIN_PASSWORD)
     return _hasher.hash(password)
 
 
@@ -51,9 +52,9 @@ def create_user(
 ) -> User:
     username = username.strip()
     if not username:
-        raise InvalidInputError.one("username", "must not be empty")
+        raise refuse("username", Reason.empty)
     if find_user(municipality_id, username, session=session) is not None:
-        raise InvalidInputError.one("username", f"{username!r} already exists")
+        raise refuse("username", Reason.already_exists, value=repr(username))
     user = User(
         municipality_id=municipality_id,
         username=username,
@@ -201,7 +202,7 @@ def update_user(
     deactivation, end every page session of the user (a stolen cookie stops working)."""
     unknown = sorted(set(changes) - set(CHANGEABLE))
     if unknown:
-        raise InvalidInputError.one(unknown[0], "cannot be changed")
+        raise refuse(unknown[0], Reason.cannot_change)
     user = get_user(municipality_id, user_id, session=session)
     values = dict(changes)
     password = values.pop("password", None)
@@ -235,7 +236,7 @@ def link_user(
     """Link a user to the driver or caregiver whose day they follow (one of the two), or,
     with neither, unlink them. Both must be of the user's municipality."""
     if driver_id is not None and caregiver_id is not None:
-        raise InvalidInputError.one("driver_id", "link a driver or a caregiver, not both")
+        raise refuse("driver_id", Reason.one_not_both, first="driver_id", second="caregiver_id")
     user = get_user(municipality_id, user_id, session=session)
     if driver_id is not None:
         get_owned(Driver, municipality_id, driver_id, session=session)

@@ -11,8 +11,8 @@ from datetime import date, time
 
 from sqlmodel import Session, col, select
 
-from scheduler.errors import InvalidInputError
 from scheduler.models import Caregiver, Visit, VisitPin
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.common import check_reference, get_owned, raise_problems
 
 
@@ -48,10 +48,10 @@ def pin_visit(
     raise_problems(problems)
     visit = get_owned(Visit, municipality_id, visit_id, session=session)
     if visit.day != day:
-        raise InvalidInputError.one("visit_id", f"visit {visit_id} is not on {day.isoformat()}")
+        raise refuse("visit_id", Reason.visit_not_on_day, value=visit_id, day=day)
     if start is not None and not visit.window_start <= start <= visit.window_end:
         window = f"{visit.window_start:%H:%M}-{visit.window_end:%H:%M}"
-        raise InvalidInputError.one("start", f"{start:%H:%M} is outside the visit's {window}")
+        raise refuse("start", Reason.outside_visit_window, start=f"{start:%H:%M}", window=window)
     others = [
         p for p in _pins_of(municipality_id, visit_id, session) if p.caregiver_id != caregiver_id
     ]
@@ -59,9 +59,7 @@ def pin_visit(
         _delete(session, others)
         others = []
     elif len(others) >= visit.caregivers_needed:
-        raise InvalidInputError.one(
-            "caregiver_id", "the visit already has two pinned caregivers: remove one first"
-        )
+        raise refuse("caregiver_id", Reason.two_pinned)
     for other in others:
         other.start = start
         session.add(other)

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
-from scheduler.errors import InvalidInputError
 from scheduler.models import (
     Caregiver,
     Driver,
@@ -23,6 +22,7 @@ from scheduler.models import (
     User,
     Vehicle,
 )
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.common import get_owned
 
 
@@ -111,7 +111,7 @@ def set_escalation(
 ) -> list[User]:
     """Replace the list (each user of this municipality, at most once) and the minutes."""
     if len(set(user_ids)) != len(user_ids):
-        raise InvalidInputError.one("user_ids", "a person can be on the list once")
+        raise refuse("user_ids", Reason.person_twice)
     users = [get_owned(User, municipality_id, uid, session=session) for uid in user_ids]
     town = session.get(Municipality, municipality_id)
     assert town is not None

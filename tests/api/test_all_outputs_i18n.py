@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from babel.messages.catalog import Catalog
@@ -25,8 +26,13 @@ from babel.messages.pofile import read_po
 from fastapi.testclient import TestClient
 
 from api.i18n import HERE, Translator
+from api.problems import cutoff_words
+from api.schemas.care_day import CareChangesPublic
 from scheduler.alerts import AlertKind, alert_words
+from scheduler.errors import CutoffPassedError
+from scheduler.intake.importing.rows import COLUMNS as IMPORT_COLUMNS
 from scheduler.models import Alert, AlertNotice, Municipality, Role, User
+from scheduler.planning.care_changes import NOT_IN_PLAN, CareChanges, VisitChange
 from scheduler.reports.attendance import HoursLine, MonthlyHours
 from scheduler.reports.attendance_sheets import CAREGIVER_HEADER as CAREGIVER_HOURS_CSV
 from scheduler.reports.attendance_sheets import CLIENT_HEADER as CLIENT_HOURS_CSV
@@ -55,7 +61,7 @@ from scheduler.reports.sheets import CSV_COLUMN
 from scheduler.reports.statement_sheets import CSV_HEADER as STATEMENT_CSV
 from scheduler.reports.statement_sheets import statements_csv, statements_html
 from scheduler.reports.statements import Statement, StatementLine
-from tests.api.conftest import PASSWORD, World
+from tests.api.conftest import PASSWORD, World, csrf_of
 from workers.alerting import alert_message
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -388,3 +394,125 @@ def test_sign_in_refusal_and_a_dead_link_follow_the_browser(world: World, langua
     assert_no_english(gone.text)
     script = world.client().get("/d/not-a-link", headers={"Accept": "application/json"})
     assert script.headers["content-type"].startswith("application/problem+json")
+
+
+# --- refusals of bad input: the caller's language, with a code for programs -----------------
+
+
+def _problem_texts(answer: Any) -> str:
+    body = answer.json()
+    return "\n".join([body["detail"], *(e["message"] for e in body["errors"])])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_refused_subscription_speaks_the_callers_language_with_reasons(
+    world: World, language: str
+) -> None:
+    client_id = world.ids[("Kazanlak", "client")]
+    caller = world.client("Kazanlak", Role.dispatcher)  # a Bulgarian town: the caller decides
+    caller.headers["Accept-Language"] = f"{language},en;q=0.5"
+    url = f"/v1/clients/{client_id}/subscription"
+    bad_day = caller.put(url, json={"weekdays": "Mon-Fry", "start": "2026-03-02"})
+    assert bad_day.status_code == 422, bad_day.text
+    (error,) = bad_day.json()["errors"]
+    assert (error["field"], error["reason"]) == ("weekdays", "unknown_day")
+    assert "'Fry'" in error["message"] and error["message"] in bad_day.json()["detail"]
+    too_many = caller.put(url, json={"portions": 11, "start": "2026-03-02"})
+    assert too_many.status_code == 422, too_many.text
+    (error,) = too_many.json()["errors"]
+    assert (error["field"], error["reason"]) == ("body.portions", "above_maximum")
+    assert "10" in error["message"]
+    for answer in (bad_day, too_many):
+        assert_no_english(_problem_texts(answer), html=False)
+        assert_no_english(answer.json()["title"], html=False)
+
+
+def test_a_refusal_speaks_english_without_a_language_and_the_users_own_first(
+    world: World,
+) -> None:
+    client_id = world.ids[("Maribor", "client")]
+    url = f"/v1/clients/{client_id}/subscription"
+    caller = world.client("Maribor", Role.dispatcher)
+    english = caller.put(url, json={"weekdays": "Fri-Mon", "start": "2026-03-02"})
+    assert english.json()["errors"] == [{
+        "field": "weekdays", "reason": "backwards_days",
+        "message": "range 'Fri-Mon' runs backwards; write it Monday first",
+    }]  # fmt: skip
+    user_id = world.user_ids[("Maribor", Role.dispatcher)]
+    with world.session() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        user.locale = "bg"  # their own choice wins over the browser's
+        session.add(user)
+        session.commit()
+    try:
+        caller.headers["Accept-Language"] = "sl"
+        own = caller.put(url, json={"weekdays": "Fri-Mon", "start": "2026-03-02"})
+    finally:
+        with world.session() as session:
+            user = session.get(User, user_id)
+            assert user is not None
+            user.locale = None
+            session.add(user)
+            session.commit()
+    (error,) = own.json()["errors"]
+    assert error["reason"] == "backwards_days" and "'Fri-Mon'" in error["message"]
+    assert "понеделник" in error["message"], error
+
+
+def test_the_import_preview_of_a_bad_file_names_every_problem_in_slovenian(world: World) -> None:
+    office = _signed_in(world, "Maribor", Role.dispatcher)
+    rows = [
+        "SLO1,Janez Kovačič,,15.64,46.55,,ribe,1,Pon-Pet,11:00,13:00,K1,",
+        "SLO2,Ana Novak,,15.64,sever,,general,1,Pon-Fry,11:00,13:00,K1,",
+        "SLO3,Marko Horvat,,15.64,46.55,,general,1,Pon-Pet,14:00,11:00,K1,",
+        "SLO4,Eva Zupan,,15.64,46.55,,general,1,Pon-Pet,11:00,13:00,K9,",
+        "SLO1,Janez Kovačič,,15.64,46.55,,general,1,Pon-Pet,11:00,13:00,K1,",
+    ]
+    data = "\n".join([",".join(IMPORT_COLUMNS["clients"]), *rows]).encode("utf-8")
+    answer = office.post(
+        "/imports",
+        data={"csrf": csrf_of(office), "kind": "clients"},
+        files={"file": ("c.csv", data, "text/csv")},
+        follow_redirects=False,
+    )
+    assert answer.status_code == 303, answer.text
+    page = office.get(answer.headers["location"]).text
+    expected = (
+        "&#39;ribe&#39;", "neznan dan &#39;Fry&#39;", "mora biti število",
+        "mora biti po window_start", "kuhinje &#39;K9&#39; ni", "je že v vrstici 1",
+    )  # fmt: skip
+    for said in expected:
+        assert said in page, said
+    assert_no_english(page)
+    unreadable = office.post(
+        "/imports",
+        data={"csrf": csrf_of(office), "kind": "clients"},
+        files={"file": ("c.txt", b"\x98\x98,\x98\n", "text/csv")},
+    )
+    assert unreadable.status_code == 422 and "ni besedilo v UTF-8" in unreadable.text
+    assert_no_english(unreadable.text)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_what_a_re_plan_changed_in_care_is_said_in_the_readers_language(language: str) -> None:
+    t = Translator(language, "Europe/Sofia")
+    moved = VisitChange(1, "B", "Иван", ("Мария",), ("Елена",), "10:00")
+    gone = VisitChange(2, "E", "Иван", ("Мария",), (), None, NOT_IN_PLAN)
+    public = CareChangesPublic.of(
+        CareChanges(date(2026, 1, 6), 1, 2, moved=[moved], uncovered=[gone]), t
+    )
+    said = [public.moved[0].sentence, public.not_covered[0].sentence, public.not_covered[0].why]
+    assert public.not_covered[0].why != NOT_IN_PLAN
+    assert_no_english("\n".join(said), html=False)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_passed_cut_off_is_said_in_the_readers_language_at_the_towns_time(
+    language: str,
+) -> None:
+    cutoff = datetime(2026, 1, 5, 12, 0, tzinfo=ZoneInfo("Europe/Sofia"))
+    late = CutoffPassedError(date(2026, 1, 6), cutoff, date(2026, 1, 7))
+    said = cutoff_words(late, Translator(language, "UTC"))
+    assert "12:00" in said and "7" in said
+    assert_no_english(said, html=False)

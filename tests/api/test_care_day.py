@@ -459,9 +459,10 @@ def test_the_boards_care_panel_flags_check_ins_and_reports_sick(
     _handled(world, care, day)
     shown = board.get(sent.headers["location"]).text
     assert 'data-change="moved" data-visit="B"' in shown
-    assert "B (Client B) moved from Maria to Elena at 10:00." in shown
+    assert "B (Client B) се мести от Maria при Elena в 10:00." in shown  # noqa: RUF001
+    assert "could not be covered" not in shown
     assert 'data-change="not_covered" data-visit="A"' in shown
 
     again = board.post("/board/sick", data={**form, "from_time": "25:00"})
-    assert again.status_code == 422 and "no such time of day" in again.text
+    assert again.status_code == 422 and "няма такъв час" in again.text
     assert _signed_in(world, Role.kitchen).post("/board/sick", data=form).status_code == 403

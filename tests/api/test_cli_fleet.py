@@ -60,4 +60,4 @@ def test_fleet_of_a_day_not_frozen_is_refused() -> None:
     _town(freeze=False)
     result = CliRunner().invoke(app, ["fleet", DAY, "--municipality", "Kazanlak"])
     assert result.exit_code == 1
-    assert "not frozen" in result.output
+    assert "още не е замразен" in result.output  # noqa: RUF001 (the office speaks Bulgarian)

@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from scheduler.db import make_engine
+from scheduler.intake.importing.rows import COLUMNS
 from scheduler.migrate import upgrade
 from scheduler.models import Caregiver, Client, Diet, Driver, Kitchen, PickupPoint
 from scheduler.settings import get_settings
@@ -195,3 +196,24 @@ def test_the_terminal_language_wins_and_english_is_caught() -> None:
     assert unknown.exit_code != 0 and "ni občine z imenom" in unknown.output
     with pytest.raises(AssertionError):  # an English summary built from an f-string
         assert_office_words("Plan v1 of meals: 4 stops on 1 routes", "bg", data=set())
+
+
+def test_a_refused_import_names_its_problems_in_the_towns_language(tmp_path: Path) -> None:
+    _towns()
+    header = ",".join(COLUMNS["clients"])
+    rows = [
+        "n1,Иван,ул. Роза 1,25.40,42.62,,general,1,Mon-Fry,11:00,13:00,K1,",
+        "n2,Мария,ул. Роза 2,25.40,north,,general,1,Mon-Fri,11:00,13:00,K1,",
+        "n3,Георги,ул. Роза 3,25.40,42.62,,general,1,Mon-Fri,14:00,11:00,K1,",
+        "n4,Стоян,ул. Роза 4,25.40,42.62,,general,1,Mon-Fri,11:00,13:00,K9,",
+        "n1,Иван,ул. Роза 1,25.40,42.62,,general,1,Mon-Fri,11:00,13:00,K1,",
+    ]
+    bad = tmp_path / "clients.csv"
+    bad.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    output = _run("import", "clients", str(bad), "--municipality", "Kazanlak", ok=False)
+    # the file's own column names print as they are, in the table and in the reasons
+    columns = {"weekdays", "lat", "window", "end", "start", "kitchen", "external"}
+    assert_office_words(output, "bg", data={"Kazanlak", "csv", "Fry", *columns})
+    flat = " ".join(output.split())
+    for words in ("непознат", "'Fry'", "число", "'north'", "след", "няма кухня", "'K9'"):
+        assert words in flat, output

@@ -76,6 +76,7 @@ def test_a_preview_names_the_refused_row_in_the_callers_language_and_writes_noth
     problem = refused["problems"][0]
     assert problem["field"] == "diet" and "'риба'" in problem["message"]
     assert problem["reason"].startswith("трябва да")  # Kazanlak speaks Bulgarian
+    assert problem["code"] == "must_be_one_of"
     assert _imported(world, "Kazanlak", ["IMP1", "IMP2", "IMP3"]) == []
     refusal = client.post(f"/v1/imports/{body['id']}/apply")
     assert refusal.status_code == 422
@@ -171,7 +172,9 @@ def test_apply_refuses_a_stale_preview_and_imports_nothing(world: World) -> None
     assert stale.status_code == 409 and stale.headers["content-type"].startswith(
         "application/problem+json"
     )
-    assert stale.json()["errors"] == [{"field": "rows.2", "message": "was new, now unchanged"}]
+    assert stale.json()["errors"] == [
+        {"field": "rows.2", "message": "was new, now unchanged", "reason": "outcome_changed"}
+    ]
     assert _imported(world, "Kazanlak", ["IMP10"]) == []
     now = client.get(f"/v1/imports/{preview['id']}").json()  # the new preview was kept
     assert [r["outcome"] for r in now["rows"]] == ["new", "unchanged"]

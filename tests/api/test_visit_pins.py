@@ -73,7 +73,7 @@ def test_the_care_panel_pins_and_unpins_a_visit(world: World) -> None:
     form = {"day": str(DAY), "visit_id": str(visit_id), "caregiver_id": str(carer)}
     form["csrf"] = csrf_of(board)
     wrong = board.post("/board/visit-pins", data={**form, "start": "12:30"})
-    assert wrong.status_code == 422 and "12:30 is outside the visit" in wrong.text
+    assert wrong.status_code == 422 and "12:30 е извън часовете на посещението" in wrong.text  # noqa: RUF001
     sent = board.post("/board/visit-pins", data={**form, "start": "09:30"}, follow_redirects=False)
     assert sent.status_code == 303
     shown = board.get(sent.headers["location"]).text

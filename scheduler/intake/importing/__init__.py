@@ -21,13 +21,14 @@ from typing import Any, cast
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from scheduler.errors import FieldProblem, InvalidInputError
+from scheduler.errors import FieldProblem
 from scheduler.intake import addresses
 from scheduler.intake.calendar import local_today
 from scheduler.intake.importing import loaders
 from scheduler.intake.importing.readers import Problems, Table, read_table
 from scheduler.intake.importing.rows import COLUMNS, SCHEMAS, Row
 from scheduler.intake.importing.visits import load_visits
+from scheduler.refusals import Reason, checked_problem, problem, refuse
 from scheduler.repositories.common import Change
 from scheduler.repositories.tenancy import DEFAULT_LOCALE, DEFAULT_TIMEZONE, ensure_municipality
 
@@ -168,7 +169,7 @@ def _kind(kind: ImportKind | str) -> ImportKind:
         return ImportKind(kind)
     except ValueError:
         choices = ", ".join(k.value for k in ImportKind)
-        raise InvalidInputError.one("kind", f"unknown kind {kind!r}; one of {choices}") from None
+        raise refuse("kind", Reason.unknown_kind, value=repr(kind), choices=choices) from None
 
 
 def _parse(kind: ImportKind, table: Table) -> tuple[list[tuple[int, Row]], Problems]:
@@ -180,8 +181,8 @@ def _parse(kind: ImportKind, table: Table) -> tuple[list[tuple[int, Row]], Probl
     for number, values in table.rows:
         ext = values.get("external_id", "")
         if ext in first_row:
-            message = f"{ext!r} is already on row {first_row[ext]}"
-            problems.add(FieldProblem("external_id", message, number))
+            said = {"value": repr(ext), "first": first_row[ext]}
+            problems.add(problem("external_id", Reason.duplicate_row, number, **said))
             continue
         first_row.setdefault(ext, number)
         try:
@@ -192,15 +193,11 @@ def _parse(kind: ImportKind, table: Table) -> tuple[list[tuple[int, Row]], Probl
 
 
 def _problems(exc: ValidationError, row: int) -> list[FieldProblem]:
-    found = []
-    for err in exc.errors():
-        column = str(err["loc"][0]) if err["loc"] else "row"
-        message = err["msg"].removeprefix("Value error, ")
-        value = err.get("input")
-        if isinstance(value, str) and err["type"] != "value_error":
-            message = f"{message}, got {value!r}"
-        found.append(FieldProblem(column, message, row))
-    return found
+    """Each cell pydantic refused, with its code (a cell's text named after pydantic's words)."""
+    return [
+        checked_problem(str(err["loc"][0]) if err["loc"] else "row", err, row)
+        for err in exc.errors()
+    ]
 
 
 def _refused_ids(table: Table, problems: list[FieldProblem]) -> dict[str, int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import partial
 from typing import Any, TypeVar
@@ -20,6 +20,7 @@ from scheduler.errors import FieldProblem, InvalidInputError
 from scheduler.intake import addresses
 from scheduler.intake.importing.rows import CaregiverRow, ClientRow, KitchenRow, Row, VehicleRow
 from scheduler.models.fleet import KitchenBase
+from scheduler.refusals import Reason, checked_problem, problem, refuse
 from scheduler.repositories import care, clients, fleet
 from scheduler.repositories.common import Change
 
@@ -41,8 +42,12 @@ class Load:
     outcomes: dict[int, Change] = field(default_factory=dict)  # row number -> its change
     problems: list[FieldProblem] = field(default_factory=list)
 
-    def refuse(self, row: int, column: str, message: str) -> None:
-        self.problems.append(FieldProblem(column, message, row))
+    def refuse(self, row: int, column: str, reason: Reason, **values: object) -> None:
+        self.problems.append(problem(column, reason, row, **values))
+
+    def _refused(self, row: int, column: str, found: FieldProblem) -> None:
+        """A repository's refusal of the row, named by the file's column (its code kept)."""
+        self.problems.append(replace(found, field=column, row=row))
 
     def attempt(self, row: int, write: Callable[[], Change]) -> bool:
         """Run one row's write; a refusal is recorded against the row's file columns."""
@@ -53,11 +58,14 @@ class Load:
             return True
         except InvalidInputError as exc:
             for p in exc.problems:
-                self.refuse(row, _FILE_COLUMN.get(p.field, p.field), p.message)
+                self._refused(row, _FILE_COLUMN.get(p.field, p.field), p)
         except ValidationError as exc:  # a repository input the row schema let through
             for err in exc.errors():
                 name = str(err["loc"][0]) if err["loc"] else "row"
-                self.refuse(row, _FILE_COLUMN.get(name, name), err["msg"])
+                column = _FILE_COLUMN.get(name, name)
+                self._refused(
+                    row, column, replace(checked_problem(column, err), message=err["msg"])
+                )
         finally:
             self.on_row()
         return False
@@ -85,7 +93,7 @@ def load_vehicles(load: Load, rows: Iterable[tuple[int, VehicleRow]]) -> None:
     for number, row in rows:
         kitchen = kitchens.get(row.kitchen)
         if kitchen is None or kitchen.id is None:
-            load.refuse(number, "kitchen", f"no kitchen {row.kitchen!r}; import kitchens first")
+            load.refuse(number, "kitchen", Reason.no_kitchen, value=repr(row.kitchen))
             load.on_row()
             continue
         load.attempt(number, partial(_write_vehicle, load, row, kitchen.id))
@@ -108,32 +116,32 @@ def _write_vehicle(load: Load, row: VehicleRow, kitchen_id: int) -> Change:
 def load_clients(load: Load, rows: Iterable[tuple[int, ClientRow]]) -> None:
     kitchens = fleet.kitchens_by_external_id(load.municipality_id, session=load.session)
     for number, row in rows:
-        kitchen_id, problem = _client_kitchen(row.kitchen, kitchens)
-        if problem:
-            load.refuse(number, "kitchen", problem)
+        kitchen_id, refused = _client_kitchen(row.kitchen, kitchens)
+        if refused is not None:
+            load.refuse(number, "kitchen", refused, value=repr(row.kitchen))
             load.on_row()
             continue
         load.attempt(number, partial(_write_client, load, row, kitchen_id))
 
 
-def _client_kitchen(ext: str | None, kitchens: dict[str, Any]) -> tuple[int | None, str]:
+def _client_kitchen(ext: str | None, kitchens: dict[str, Any]) -> tuple[int | None, Reason | None]:
     """The kitchen id for a client's `kitchen` cell; an empty cell is fine with one kitchen."""
     if ext is not None:
         found = kitchens.get(ext)
-        return (found.id, "") if found else (None, f"no kitchen {ext!r}; import kitchens first")
+        return (found.id, None) if found else (None, Reason.no_kitchen)
     if len(kitchens) == 1:
-        return next(iter(kitchens.values())).id, ""
+        return next(iter(kitchens.values())).id, None
     if not kitchens:
-        return None, "no kitchens yet; import kitchens first"
-    return None, "required when the municipality has more than one kitchen"
+        return None, Reason.no_kitchens_yet
+    return None, Reason.kitchen_needed
 
 
 def _write_client(load: Load, row: ClientRow, kitchen_id: int | None) -> Change:
     given = None if row.lon is None or row.lat is None else (row.lon, row.lat)
     if given is None and (row.lon, row.lat) != (None, None):
-        raise InvalidInputError.one("lat" if row.lat is None else "lon", "give lon and lat both")
+        raise refuse("lat" if row.lat is None else "lon", Reason.coordinates_needed)
     if given is None and not row.address:
-        raise InvalidInputError.one("address", "required when lon and lat are empty")
+        raise refuse("address", Reason.address_or_place)
     known = given or addresses.coordinates_for(
         load.municipality_id, row.external_id, row.address, session=load.session
     )

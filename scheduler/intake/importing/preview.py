@@ -18,11 +18,13 @@ from typing import Any
 
 from sqlmodel import Session
 
-from scheduler.errors import DomainError, FieldProblem, InvalidInputError
+from scheduler.errors import INVALID, DomainError, FieldProblem, InvalidInputError
 from scheduler.intake.importing import ImportKind, check_and_load
 from scheduler.intake.importing.loaders import Load
 from scheduler.intake.importing.readers import Problems, Table
+from scheduler.refusals import Reason, problem
 from scheduler.repositories.common import Change
+from scheduler.wording import Said
 
 
 class Outcome(StrEnum):
@@ -80,7 +82,7 @@ class Preview:
                 r.external_id,
                 r.name,
                 r.outcome.value,
-                [[p.field, p.message] for p in r.problems],
+                [_stored(p) for p in r.problems],
             ]
             for r in self.rows
         ]
@@ -94,11 +96,25 @@ class Preview:
                 external_id=str(ext),
                 name=str(name),
                 outcome=Outcome(outcome),
-                problems=tuple(FieldProblem(str(f), str(m), int(row)) for f, m in problems),
+                problems=tuple(_restored(p, int(row)) for p in problems),
             )
             for row, ext, name, outcome, problems in stored.get("rows", [])
         )
         return cls(ImportKind(stored["kind"]), rows, int(stored.get("more_problems", 0)))
+
+
+def _stored(problem: FieldProblem) -> list[Any]:
+    """A row's problem as the staged preview keeps it: with its code and values, so the
+    preview is said again in each reader's language when it is shown."""
+    said = problem.said.to_json() if problem.said is not None else None
+    return [problem.field, problem.message, problem.reason, said]
+
+
+def _restored(stored: list[Any], row: int) -> FieldProblem:
+    field, message, *coded = stored  # a preview staged before the codes has two items
+    reason = str(coded[0]) if coded else INVALID
+    said = Said.from_json(coded[1]) if len(coded) > 1 and coded[1] else None
+    return FieldProblem(str(field), str(message), row, reason, said)
 
 
 class StalePreviewError(DomainError):
@@ -158,8 +174,8 @@ def apply_table(
 
 def _preview(kind: ImportKind, table: Table, load: Load, problems: Problems) -> Preview:
     by_row: dict[int, list[FieldProblem]] = defaultdict(list)
-    for problem in problems.kept:
-        by_row[problem.row or 0].append(problem)
+    for found in problems.kept:
+        by_row[found.row or 0].append(found)
     rows = tuple(_row(number, values, load, by_row) for number, values in table.rows)
     return Preview(kind, rows, problems.more)
 
@@ -183,8 +199,7 @@ def file_problems(preview: Preview) -> InvalidInputError:
     """A preview that cannot be applied, as the error that names its rows and fields."""
     shown = list(preview.problems)
     if preview.more_problems:
-        message = f"{preview.more_problems} more problem(s) not listed; fix these and upload again"
-        shown.append(FieldProblem("file", message))
+        shown.append(problem("file", Reason.more_problems_upload, n=preview.more_problems))
     if not shown:
-        shown.append(FieldProblem("file", "has rows that were not checked; upload it again"))
+        shown.append(problem("file", Reason.rows_not_checked))
     return InvalidInputError(shown)

@@ -29,6 +29,7 @@ from pathlib import Path, PurePath
 from typing import Any, BinaryIO
 
 from scheduler.errors import FieldProblem, InvalidInputError
+from scheduler.refusals import Reason, problem, refuse
 from scheduler.settings import get_settings
 
 
@@ -53,8 +54,8 @@ class Problems:
             self.more += 1
 
     def extend(self, problems: Iterable[FieldProblem]) -> None:
-        for problem in problems:
-            self.add(problem)
+        for found in problems:
+            self.add(found)
 
     @property
     def full(self) -> bool:
@@ -66,8 +67,7 @@ class Problems:
     def error(self) -> InvalidInputError:
         shown = sorted(self.kept, key=lambda p: (p.row or 0, p.field))
         if self.more:
-            message = f"{self.more} more problem(s) not listed; fix these and import again"
-            shown.append(FieldProblem("file", message))
+            shown.append(problem("file", Reason.more_problems, n=self.more))
         return InvalidInputError(shown)
 
 
@@ -78,7 +78,7 @@ def read_table(path: Path, columns: tuple[str, ...], language: str | None = None
     not UTF-8 was saved in when the text itself does not tell (see `encoding_of`).
     """
     if not path.is_file():
-        raise InvalidInputError.one("file", f"no such file: {path}")
+        raise refuse("file", Reason.no_file, value=path)
     _check_size(path.stat().st_size)
     suffix = path.suffix.lower()
     if suffix in CSV_SUFFIXES:
@@ -86,7 +86,7 @@ def read_table(path: Path, columns: tuple[str, ...], language: str | None = None
     elif suffix in XLSX_SUFFIXES:
         lines = _xlsx_lines(path)
     else:
-        raise InvalidInputError.one("file", f"expected a .csv or .xlsx file, got {path.name!r}")
+        raise refuse("file", Reason.not_a_table_file, value=repr(path.name))
     return _table(lines, columns)
 
 
@@ -101,7 +101,7 @@ def read_upload(
     elif suffix in XLSX_SUFFIXES:
         lines = _xlsx_lines(io.BytesIO(data))
     else:
-        raise InvalidInputError.one("file", f"expected a .csv or .xlsx file, got {name!r}")
+        raise refuse("file", Reason.not_a_table_file, value=repr(name))
     return _table(lines, columns)
 
 
@@ -113,8 +113,7 @@ _SAMPLE = 1 << 16  # what the code page is told from: plenty of names and addres
 def _check_size(size: int) -> None:
     limit = get_settings().import_max_bytes
     if size > limit:
-        message = f"is {size:,} bytes; at most {limit:,} are taken: split it into smaller files"
-        raise InvalidInputError.one("file", message)
+        raise refuse("file", Reason.file_too_big, n=f"{size:,}", limit=f"{limit:,}")
 
 
 def decode_text(data: bytes, language: str | None = None) -> str:
@@ -159,8 +158,7 @@ def encoding_of(stream: BinaryIO, language: str | None = None) -> str:
 
 
 def _not_text(exc: UnicodeDecodeError) -> InvalidInputError:
-    message = "is neither UTF-8 nor Windows-1251/1250 text; save it as 'CSV UTF-8'"
-    return InvalidInputError.one("file", f"{message} (byte {exc.start})")
+    return refuse("file", Reason.not_text, n=exc.start)
 
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -206,7 +204,7 @@ def _csv_lines(stream: BinaryIO, language: str | None) -> Iterator[list[str]]:
     except UnicodeDecodeError as exc:
         raise _not_text(exc) from exc
     except csv.Error as exc:
-        raise InvalidInputError.one("file", f"is not a readable CSV file: {exc}") from exc
+        raise refuse("file", Reason.unreadable_csv, error=exc) from exc
     finally:
         text.detach()  # the stream is its opener's to close
 
@@ -218,7 +216,7 @@ def _xlsx_lines(source: Path | BinaryIO) -> Iterator[list[str]]:
     try:
         book = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except (InvalidFileException, OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-        raise InvalidInputError.one("file", f"is not a readable .xlsx file: {exc}") from exc
+        raise refuse("file", Reason.unreadable_xlsx, error=exc) from exc
     try:
         sheet = book.worksheets[0]
         for row in sheet.iter_rows(values_only=True):
@@ -251,7 +249,7 @@ def _table(lines: Iterable[list[str]], columns: tuple[str, ...]) -> Table:
     stream = iter(lines)
     first = next(stream, None)
     if first is None or (_blank(first) and all(_blank(line) for line in stream)):
-        raise InvalidInputError.one("file", "is empty; the first line must name the columns")
+        raise refuse("file", Reason.empty_file)
     header = [cell.strip() for cell in first]
     while header and not header[-1]:
         header.pop()
@@ -266,11 +264,9 @@ def _table(lines: Iterable[list[str]], columns: tuple[str, ...]) -> Table:
         if _blank(cells):
             continue
         if len(rows) + problems.more + len(problems.kept) >= max_rows:
-            message = f"has more than {max_rows:,} rows; split it into smaller files"
-            raise InvalidInputError.one("file", message)
+            raise refuse("file", Reason.too_many_rows, n=f"{max_rows:,}")
         if len(cells) != len(header):
-            message = f"has {len(cells)} values but the header names {len(header)} columns"
-            problems.add(FieldProblem("row", message, number))
+            problems.add(problem("row", Reason.cell_count, number, n=len(cells), m=len(header)))
             continue
         if not problems:  # once the file is refused, its good rows are no longer kept
             rows.append((number, dict(zip(header, (c.strip() for c in cells), strict=True))))
@@ -288,16 +284,16 @@ def _check_header(header: list[str], columns: tuple[str, ...]) -> None:
     seen: set[str] = set()
     for name in header:
         if name in seen:
-            problems.append(FieldProblem("columns", f"column {name!r} appears twice"))
+            problems.append(problem("columns", Reason.column_twice, value=repr(name)))
         seen.add(name)
     missing = [c for c in columns if c not in seen]
     extra = [c for c in header if c not in columns]
     if missing:
-        problems.append(FieldProblem("columns", f"missing: {', '.join(missing)}"))
+        problems.append(problem("columns", Reason.columns_missing, value=", ".join(missing)))
     if extra:
         shown = ", ".join(repr(c) if c else "(a column without a name)" for c in extra)
-        problems.append(FieldProblem("columns", f"not expected: {shown}"))
+        problems.append(problem("columns", Reason.columns_unexpected, value=shown))
     if problems:
         expected = ",".join(columns)
-        problems.append(FieldProblem("columns", f"the header must be exactly: {expected}"))
+        problems.append(problem("columns", Reason.header_expected, value=expected))
         raise InvalidInputError(problems)

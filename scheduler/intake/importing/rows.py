@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from scheduler.intake.calendar import normalize_weekdays, parse_hhmm
 from scheduler.models import Diet, TravelMode
+from scheduler.refusals import Reason, ReasonError
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "kitchens": ("external_id", "name", "address", "lon", "lat", "hot_meal_minutes"),
@@ -58,7 +59,7 @@ def parse_day(text: str) -> date:
             return date(int(match[3]), int(match[2]), int(match[1]))
         return date.fromisoformat(cleaned)
     except ValueError:
-        raise ValueError(f"expected a date as 07.12.2026 or 2026-12-07, got {text!r}") from None
+        raise ReasonError(Reason.not_an_import_date, value=repr(text)) from None
 
 
 _YEAR_MARK = "\u0433."  # the abbreviated Bulgarian "year" some offices type after a date

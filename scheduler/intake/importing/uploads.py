@@ -14,7 +14,6 @@ from datetime import datetime, timedelta
 
 from sqlmodel import Session
 
-from scheduler.errors import InvalidInputError
 from scheduler.intake import addresses
 from scheduler.intake.calendar import local_today
 from scheduler.intake.importing import COLUMNS, ImportKind
@@ -27,6 +26,7 @@ from scheduler.intake.importing.preview import (
 )
 from scheduler.intake.importing.readers import Table, read_upload
 from scheduler.models import ImportUpload, Municipality
+from scheduler.refusals import Reason, refuse
 from scheduler.repositories.imports import (
     add_upload,
     get_upload,
@@ -56,7 +56,7 @@ def import_kind(kind: str) -> ImportKind:
         return ImportKind(kind)
     except ValueError:
         choices = ", ".join(k.value for k in ImportKind)
-        raise InvalidInputError.one("kind", f"unknown kind {kind!r}; one of {choices}") from None
+        raise refuse("kind", Reason.unknown_kind, value=repr(kind), choices=choices) from None
 
 
 def stage_upload(

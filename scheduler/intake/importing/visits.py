@@ -11,6 +11,7 @@ from functools import partial
 
 from scheduler.intake.importing.loaders import Load
 from scheduler.intake.importing.rows import VisitRow
+from scheduler.refusals import Reason
 from scheduler.repositories import care, clients
 from scheduler.repositories.common import Change
 
@@ -22,16 +23,17 @@ def load_visits(load: Load, rows: Iterable[tuple[int, VisitRow]], bad_ids: dict[
     ordered, looped = _dependency_order(listed, in_file)
     failed: dict[str, int] = dict(bad_ids)
     for number, row in looped:
-        load.refuse(number, "after_visit", "visits wait on each other in a circle")
+        load.refuse(number, "after_visit", Reason.visits_circle)
         load.on_row()
         failed[row.external_id] = number
     stored = care.visit_plans_by_external_id(load.municipality_id, session=load.session)
     ids = {ext: plan.id for ext, plan in stored.items()}
     known_clients = clients.clients_by_external_id(load.municipality_id, session=load.session)
     for number, row in ordered:
-        problem = _reference_problem(row, known_clients, ids, failed)
-        if problem:
-            load.refuse(number, *problem)
+        found = _reference_problem(row, known_clients, ids, failed)
+        if found is not None:
+            column, reason, values = found
+            load.refuse(number, column, reason, **values)
             load.on_row()
             failed[row.external_id] = number
             continue
@@ -74,17 +76,22 @@ def _reference_problem(
     known_clients: Mapping[str, object],
     ids: dict[str, int | None],
     failed: dict[str, int],
-) -> tuple[str, str] | None:
+) -> tuple[str, Reason, dict[str, object]] | None:
     if row.client not in known_clients:
-        return "client", f"no client {row.client!r}; import clients first"
+        return "client", Reason.no_client, {"value": repr(row.client)}
     if row.after_visit is None:
         return None
+    after = repr(row.after_visit)
     if row.after_visit == row.external_id:
-        return "after_visit", "a visit cannot follow itself"
+        return "after_visit", Reason.follows_itself, {}
     if row.after_visit in failed:
-        return "after_visit", f"{row.after_visit!r} is on row {failed[row.after_visit]}, refused"
+        return (
+            "after_visit",
+            Reason.follows_refused,
+            {"value": after, "first": failed[row.after_visit]},
+        )
     if ids.get(row.after_visit) is None:
-        return "after_visit", f"no visit {row.after_visit!r} in this file or already stored"
+        return "after_visit", Reason.no_visit, {"value": after}
     return None
 
 
