@@ -133,7 +133,7 @@ class Said:
 
     def words(self, wording: Wording | None = None) -> str:
         say = wording.gettext if wording is not None else (lambda m: m)
-        return " ".join(_fill(say(m), dict(p)) for m, p in self.parts)
+        return " ".join(_fill(say(m), _terms(dict(p), say)) for m, p in self.parts)
 
     def to_json(self) -> dict[str, list[list[object]]]:
         return {"said": [[m, dict(p)] for m, p in self.parts]}
@@ -144,6 +144,20 @@ class Said:
         if not isinstance(found, list):
             return None
         return cls.of(*((str(m), dict(p)) for m, p in found))
+
+
+# A value that is itself a catalog word (a client's status, an absence's kind, a service) is
+# kept with this mark, and said in the reader's language with the sentence around it.
+TERM = "\x1f"
+
+
+def term(word: str) -> str:
+    """`word` as a value of a Said part that is translated too (a status, not a name)."""
+    return TERM + str(word)
+
+
+def _terms(values: dict[str, str], say: Callable[[str], str]) -> dict[str, str]:
+    return {k: say(v[1:]) if v.startswith(TERM) else v for k, v in values.items()}
 
 
 def _fill(message: str, values: Mapping[str, str]) -> str:

@@ -32,6 +32,7 @@ from scheduler.repositories.care import get_caregiver, list_caregivers
 from scheduler.repositories.common import local_time_problems, raise_problems
 from scheduler.repositories.freezes import frozen_days
 from scheduler.repositories.plans import get_plan
+from scheduler.wording import term
 
 MAX_ABSENCE_DAYS = 366  # a longer record is almost certainly a typo in the year
 
@@ -102,7 +103,7 @@ def add_absence(
             return other
         raise refuse(
             "start", Reason.already_away, name=caregiver.name, start=other.start, end=other.end,
-            kind=other.kind,
+            kind=term(other.kind),
         )  # fmt: skip
     absence = CaregiverAbsence(
         municipality_id=municipality_id,

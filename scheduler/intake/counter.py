@@ -36,6 +36,7 @@ from scheduler.repositories.canteen import (
 )
 from scheduler.repositories.orders import client_orders_of_day
 from scheduler.repositories.tenancy import get_municipality
+from scheduler.wording import term
 
 
 def check_in_canteen(
@@ -59,7 +60,7 @@ def check_in_canteen(
     if client.pickup_point_id is None:
         raise refuse("client_id", Reason.not_collecting)
     if client.status != ClientStatus.active:
-        raise refuse("client_id", Reason.client_is, status=client.status.value)
+        raise refuse("client_id", Reason.client_is, status=term(client.status))
     orders = [
         o
         for o in client_orders_of_day(municipality_id, client_id, day, session=session)

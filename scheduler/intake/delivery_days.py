@@ -36,9 +36,14 @@ from scheduler.wording import Said
 EVE_SEARCH_DAYS = 14  # how far back an eve is looked for (Christmas to New Year fits)
 
 
+# A holiday is named in its country's language (the office's), not the package's English.
+HOLIDAY_LANGUAGE = {"BG": "bg", "SI": "sl"}
+
+
 @lru_cache(maxsize=64)
 def _public_holidays(country: str, year: int) -> dict[date, str]:
-    return dict(holidays.country_holidays(country, years=year).items())
+    language = HOLIDAY_LANGUAGE.get(country)
+    return dict(holidays.country_holidays(country, years=year, language=language).items())
 
 
 def public_holiday(country: str, day: date) -> str | None:

@@ -35,6 +35,7 @@ from scheduler.repositories.driver_absences import (
 )
 from scheduler.repositories.fleet import get_driver, list_drivers, list_vehicles
 from scheduler.repositories.freezes import frozen_days
+from scheduler.wording import term
 
 SERVICE = Service.meals
 MAX_ABSENCE_DAYS = 366  # a longer record is almost certainly a typo in the year
@@ -97,7 +98,7 @@ def record_driver_absence(
             return other
         raise refuse(
             "first_day", Reason.already_away, name=driver.name, start=other.first_day,
-            end=other.last_day, kind=other.kind,
+            end=other.last_day, kind=term(other.kind),
         )  # fmt: skip
     absence = DriverAbsence(
         municipality_id=municipality_id,

@@ -45,6 +45,7 @@ from scheduler.repositories.orders import (
     one_off_order,
 )
 from scheduler.repositories.tenancy import get_municipality
+from scheduler.wording import term
 
 SERVICE = Service.meals
 
@@ -79,7 +80,10 @@ def place_order(
     client = get_client(municipality_id, client_id, session=session)
     if client.status != ClientStatus.active:
         raise refuse(
-            "client", Reason.client_not_active, client=client.external_id, status=client.status
+            "client",
+            Reason.client_not_active,
+            client=client.external_id,
+            status=term(client.status),
         )
     ctx = _open_day(municipality_id, day, by, session=session)
     if not ctx.calendar.takes_orders(day):

@@ -50,6 +50,7 @@ from scheduler.repositories.freezes import latest_freeze
 from scheduler.repositories.orders import live_client_order
 from scheduler.repositories.tenancy import get_municipality, municipality_by_id
 from scheduler.repositories.visits import get_visit, visit_by_external_id
+from scheduler.wording import term
 
 STARTED = (VisitStatus.checked_in, VisitStatus.done)
 
@@ -141,7 +142,7 @@ def _check_visit(
                 "client_id",
                 Reason.client_not_active,
                 client=client.external_id,
-                status=client.status,
+                status=term(client.status),
             )
         )
     known = caregivers_by_external_id(municipality_id, session=session)

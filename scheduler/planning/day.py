@@ -54,6 +54,7 @@ from scheduler.roads.choice import provider_for
 from scheduler.roads.store import MatrixStore
 from scheduler.roads.valhalla import Valhalla
 from scheduler.settings import get_settings
+from scheduler.wording import term
 
 SEED = 0  # one seed: the same frozen day and settings give the same plan
 # A search that has found nothing at all when its budget ends (a loaded worker, a 2 s re-plan
@@ -86,7 +87,7 @@ def plan_day(
     freeze = latest_freeze(municipality_id, day, service, session=session)
     builder = builder_for(service)
     if freeze is None:
-        raise refuse("day", Reason.not_frozen, service=service, day=day)
+        raise refuse("day", Reason.not_frozen, service=term(service), day=day)
     built = builder(PlanContext(session, municipality, day, freeze, now or utc_now()))
     plan = get_plan(municipality_id, day, service, session=session)
     base = followed_version(municipality_id, plan, session=session) if plan else None

@@ -15,6 +15,7 @@ from scheduler.models import Client, PlanVersion, Route, RoutePin, Service, Stop
 from scheduler.refusals import Reason, problem, refuse
 from scheduler.repositories.common import check_reference, get_owned, raise_problems
 from scheduler.repositories.plans import get_plan
+from scheduler.wording import term
 
 PINNABLE = (Service.meals.value,)  # home care has no van routes to pin to (docs/board.md)
 
@@ -45,7 +46,11 @@ def stop_client(
     version = session.get(PlanVersion, route.plan_version_id)
     if plan is None or version is None or version.plan_id != plan.id:
         raise refuse(
-            "stop_id", Reason.stop_not_on_plan, value=stop_id, service=service, day=day.isoformat()
+            "stop_id",
+            Reason.stop_not_on_plan,
+            value=stop_id,
+            service=term(service),
+            day=day.isoformat(),
         )
     if stop.kind != "job" or stop.client_id is None:
         raise refuse("stop_id", Reason.not_a_client_stop, value=stop_id)

@@ -60,3 +60,21 @@ def test_a_stored_explanation_reads_in_each_readers_language() -> None:
 def _sequential() -> Job:
     gap = Sync(group="med", type="sequential", order=2, min_gap=1800, max_gap=3600)
     return Job(id="MEAL", location=(25.0, 42.0), sync=gap)
+
+
+def test_a_refusal_says_a_status_in_the_readers_language_too() -> None:
+    """A client's status inside a refusal is a word of the catalogs, not a name: the Bulgarian
+    reader reads it in Bulgarian, the English sentence keeps the plain word, and a stored
+    refusal keeps the mark that says so."""
+    from scheduler.models import ClientStatus
+    from scheduler.refusals import WORDS
+    from scheduler.refusals import Reason as Refusal
+    from scheduler.wording import term
+
+    values = {"client": "C7", "status": term(ClientStatus.ended)}
+    said = Said.of((WORDS[Refusal.client_not_active], values))
+    assert "ended" in said.words() and "\x1f" not in said.words()
+    bg = Said.from_json(said.to_json())
+    assert bg is not None
+    words = bg.words(Translator("bg", "Europe/Sofia"))
+    assert "прекратен" in words and "ended" not in words and "C7" in words

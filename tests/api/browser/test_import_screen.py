@@ -94,7 +94,7 @@ def test_the_office_imports_its_clients_file_fixing_two_rows(
     assert refused.nth(0).locator("td.field").inner_text() == "diet"
     assert "риба" in refused.nth(0).locator("td.reason").inner_text()
     assert refused.nth(1).locator("td.field").inner_text() == "window_end"
-    assert "later than window_start" in refused.nth(1).locator("td.reason").inner_text()
+    assert "must be after window_start" in refused.nth(1).locator("td.reason").inner_text()
     assert page.locator("#apply").count() == 0 and page.locator("#cannot-apply").is_visible()
     page.screenshot(path=str(ARTIFACTS / "import-refused.png"), full_page=True)
     assert _clients(engine, ids) == []  # the preview wrote nothing
