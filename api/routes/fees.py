@@ -36,14 +36,15 @@ router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["fees"])
 
 @router.get("/prices", response_model=Page[PricePublic])
 def list_prices(caller: Staff, session: DbSession, paging: PageParams) -> Page[PricePublic]:
-    """Every dated price, by service, diet and date."""
+    """Every dated price, by service, kind (diet or age group) and date."""
     rows = fees.list_prices(caller.municipality_id, session=session)
     return page_list(rows, paging, PricePublic)
 
 
 @router.post("/prices", response_model=PricePublic, status_code=status.HTTP_201_CREATED)
 def set_price(body: PriceSet, caller: Staff, session: DbSession, response: Response) -> PricePublic:
-    """201 for a new price or a change; 200 when that price was already set for that date."""
+    """The price of a diet (meals, canteen) or an age group (milk kitchen) from a date on;
+    201 for a new price or a change, 200 when that price was already set for that date."""
     row, changed = set_price_and_audit(caller.municipality_id, caller.actor, body, session=session)
     if not changed:
         response.status_code = status.HTTP_200_OK
@@ -56,13 +57,17 @@ def set_price_and_audit(
     row, changed = fees.set_price(
         municipality_id,
         body.service,
-        str(body.kind),
+        body.kind,
         body.valid_from,
         body.price_cents,
         session=session,
     )
     if changed:
-        detail = {"kind": row.kind, "valid_from": row.valid_from.isoformat()}
+        detail = {
+            "service": row.service,
+            "kind": row.kind,
+            "valid_from": row.valid_from.isoformat(),
+        }
         audit(
             municipality_id,
             session=session,
@@ -78,7 +83,7 @@ def set_price_and_audit(
 @router.delete("/prices/{price_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_price(price_id: RowId, caller: Staff, session: DbSession) -> Response:
     row = fees.delete_price(caller.municipality_id, price_id, session=session)
-    audited(session, caller, "delete", "price", price_id, kind=row.kind,
+    audited(session, caller, "delete", "price", price_id, service=row.service, kind=row.kind,
             valid_from=row.valid_from.isoformat(), price_cents=row.price_cents)  # fmt: skip
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

@@ -1,5 +1,5 @@
-"""The office's fee screens (dispatcher and admin): the prices with the date each applies from,
-and a client's pauses and reductions.
+"""The office's fee screens (dispatcher and admin): the prices of each service with the date each
+applies from, and a client's pauses (ended early or taken back) and reductions.
 
 Each form does what its REST call does (api/routes/fees.py: the same functions, the same audit
 rows). Bad input redraws the page with 422 and the field named, and writes nothing.
@@ -21,11 +21,13 @@ from api.pages import BoardUser, PageUser
 from api.routes.fees import pause_and_audit, set_price_and_audit
 from api.schemas.fees import PauseCreate, PriceSet
 from api.templating import render
+from scheduler.age_groups import GROUP_NAMES
 from scheduler.audit import audit
 from scheduler.errors import InvalidInputError
 from scheduler.intake.orders import Actor
 from scheduler.models import Diet
 from scheduler.repositories import fees
+from scheduler.repositories.canteen import service_prices
 from scheduler.repositories.clients import get_client
 from scheduler.repositories.meals import meal_prices
 
@@ -54,7 +56,8 @@ def _date(text: str, field: str) -> date:
 
 # The form's label of each field a refusal may name, so the message speaks the page's words.
 LABELS = {
-    "kind": "Diet",
+    "service": "Service",
+    "kind": "Diet or age group",
     "valid_from": "Valid from",
     "price": "Price",
     "price_cents": "Price",
@@ -80,12 +83,22 @@ def _prices(
 ) -> Response:
     """The page; after a refusal, with the message and what was typed (to correct, not retype)."""
     mid = page.municipality_id
+    collected = service_prices(mid, session=session)
+    undated = [
+        (fees.MEALS, diet, cents)
+        for diet, cents in sorted(meal_prices(mid, session=session).items())
+    ]
+    undated += [
+        (service, "", collected[service]) for service in fees.SERVICES if service in collected
+    ]
     context = {
         "given": given or {},
         "page": page,
         "prices": fees.list_prices(mid, session=session),
-        "undated": meal_prices(mid, session=session),
+        "undated": undated,
+        "services": fees.SERVICES,
         "diets": list(Diet),
+        "groups": GROUP_NAMES,
         "problem": problem,
     }
     return render(request, "prices.html", page.t, context, status_code=422 if problem else 200)
@@ -99,11 +112,14 @@ def price_form(
     kind: Annotated[str, Form(max_length=32)],
     valid_from: Annotated[str, Form(max_length=10)],
     price: Annotated[str, Form(max_length=20)],
+    service: Annotated[str, Form(max_length=32)] = fees.MEALS,
 ) -> Response:
-    given = {"kind": kind, "valid_from": valid_from, "price": price}
+    given = {"service": service, "kind": kind, "valid_from": valid_from, "price": price}
     try:
+        fees.kinds_of(service)  # an unknown service named as the form's field, not pydantic's
         body = PriceSet.model_validate(
             {
+                "service": service,
                 "kind": kind,
                 "valid_from": _date(valid_from, "valid_from"),
                 "price_cents": cents_of(price, "price"),
@@ -120,7 +136,8 @@ def price_form(
 def delete_price_form(price_id: RowId, page: BoardUser, session: DbSession) -> Response:
     row = fees.delete_price(page.municipality_id, price_id, session=session)
     audit(page.municipality_id, session=session, actor=page.actor, action="delete",
-          entity="price", entity_id=price_id, detail={"kind": row.kind})  # fmt: skip
+          entity="price", entity_id=price_id,
+          detail={"service": row.service, "kind": row.kind})  # fmt: skip
     return RedirectResponse("/prices", status_code=303)
 
 
