@@ -74,6 +74,15 @@ class PauseCreate(BaseModel):
     reason: str = Field(default="", max_length=200)
 
 
+class PauseEnd(BaseModel):
+    """The pause ends on `end` instead (a client back from hospital early): the days after it
+    have their meals again. `end` may only move earlier, to a day not before the pause's start;
+    the first day given back must still be open to changes, or `force` (a dispatcher's)."""
+
+    end: Day
+    force: bool = Field(default=False, description="Past the cut-off (dispatchers only).")
+
+
 class PausePublic(BaseModel):
     id: int
     subscription_id: int
