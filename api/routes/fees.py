@@ -12,10 +12,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from sqlmodel import Session
 
-from api.deps import DbSession, PageParams, RowId, Staff
+from api.deps import DbSession, PageParams, RowId, Staff, now
 from api.listing import page_list
 from api.problems import PROBLEM_RESPONSES
 from api.routes._write import audited
@@ -179,13 +179,18 @@ def pause_and_audit(
 
 @router.patch("/clients/{client_id}/pauses/{pause_id}", response_model=PausePublic)
 def end_pause(
-    client_id: RowId, pause_id: RowId, body: PauseEnd, caller: Staff, session: DbSession
+    request: Request,
+    client_id: RowId,
+    pause_id: RowId,
+    body: PauseEnd,
+    caller: Staff,
+    session: DbSession,
 ) -> PausePublic:
     """End the pause early: the days after `end` have their meals again (the orders the pause
     cancelled placed again, missing ones made). 422 naming `end` when it is not earlier than
     the pause's end, before its start, or gives back a day whose cut-off has passed (unless a
     dispatcher forces it); the message names the earliest day the pause can end on."""
-    by = Actor(name=caller.actor, role=caller.role, force=body.force)
+    by = Actor(name=caller.actor, role=caller.role, force=body.force, now=now(request))
     row = end_pause_and_audit(caller.municipality_id, by, client_id, pause_id, body.end,
                               session=session)  # fmt: skip
     return PausePublic.model_validate(row, from_attributes=True)
@@ -193,6 +198,7 @@ def end_pause(
 
 @router.delete("/clients/{client_id}/pauses/{pause_id}", status_code=status.HTTP_204_NO_CONTENT)
 def take_back(
+    request: Request,
     client_id: RowId,
     pause_id: RowId,
     caller: Staff,
@@ -201,7 +207,7 @@ def take_back(
 ) -> Response:
     """Take back a pause that has not begun: all its days have their meals again. 422 naming
     `start` when its first day has passed or closed (end a begun pause early instead)."""
-    by = Actor(name=caller.actor, role=caller.role, force=force)
+    by = Actor(name=caller.actor, role=caller.role, force=force, now=now(request))
     take_back_and_audit(caller.municipality_id, by, client_id, pause_id, session=session)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

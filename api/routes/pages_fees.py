@@ -7,7 +7,7 @@ rows). Bad input redraws the page with 422 and the field named, and writes nothi
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
@@ -15,15 +15,23 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.csrf import form_token
-from api.deps import DbSession, RowId
+from api.deps import DbSession, RowId, now
 from api.forms import REFUSALS, refusal
 from api.pages import BoardUser, PageUser
-from api.routes.fees import pause_and_audit, set_price_and_audit
+from api.routes.fees import (
+    end_pause_and_audit,
+    pause_and_audit,
+    set_price_and_audit,
+    take_back_and_audit,
+)
 from api.schemas.fees import PauseCreate, PriceSet
 from api.templating import render
 from scheduler.age_groups import GROUP_NAMES
 from scheduler.audit import audit
 from scheduler.errors import InvalidInputError
+from scheduler.intake.calendar import local_today
+from scheduler.intake.cutoff import next_open_day
+from scheduler.intake.delivery_days import delivery_calendar
 from scheduler.intake.orders import Actor
 from scheduler.models import Diet
 from scheduler.repositories import fees
@@ -66,6 +74,8 @@ LABELS = {
     "amount": "Amount",
     "percent": "Amount",
     "reason": "Reason",
+    "force": "Past the cut-off",
+    "role": "Past the cut-off",
 }
 
 
@@ -152,10 +162,19 @@ def _client(
     request: Request, page: PageUser, client_id: int, session: DbSession, problem: str = ""
 ) -> Response:
     mid = page.municipality_id
+    at = now(request)
+    today = local_today(page.town.timezone, at)
+    # The first day meals can come back without forcing: a pause ends the day before, at best.
+    calendar = delivery_calendar(session, page.town)
+    earliest = next_open_day(page.town, today - timedelta(days=1), at, calendar)
+    pauses = fees.pauses_of_client(mid, client_id, session=session)
     context = {
         "page": page,
         "client": get_client(mid, client_id, session=session),
-        "pauses": fees.pauses_of_client(mid, client_id, session=session),
+        "pauses": pauses,
+        "ends": {p.id: max(p.start, earliest - timedelta(days=1)) for p in pauses},
+        "earliest": earliest,
+        "today": today,
         "reductions": fees.list_reductions(mid, session=session, client_id=client_id),
         "problem": problem,
     }
@@ -177,6 +196,52 @@ def pause_form(
     try:
         body = PauseCreate(start=_date(start, "start"), end=_date(end, "end"), reason=reason)
         pause_and_audit(page.municipality_id, by, client_id, body, session=session)
+    except REFUSALS as exc:
+        session.rollback()
+        return _client(request, page, client_id, session, refusal(page.t, LABELS, exc))
+    return RedirectResponse(f"/clients/{client_id}/fees", status_code=303)
+
+
+@router.post(
+    "/clients/{client_id}/pauses/{pause_id}/end", response_class=HTMLResponse, dependencies=FORM
+)
+def end_pause_form(
+    request: Request,
+    client_id: RowId,
+    pause_id: RowId,
+    page: BoardUser,
+    session: DbSession,
+    end: Annotated[str, Form(max_length=10)],
+    force: Annotated[bool, Form()] = False,
+) -> Response:
+    """The client is back early: the pause ends on `end`, the days after it have meals again."""
+    by = Actor(name=page.actor, role=page.user.role, force=force, now=now(request))
+    try:
+        day = _date(end, "end")
+        end_pause_and_audit(page.municipality_id, by, client_id, pause_id, day, session=session)
+    except REFUSALS as exc:
+        session.rollback()
+        return _client(request, page, client_id, session, refusal(page.t, LABELS, exc))
+    return RedirectResponse(f"/clients/{client_id}/fees", status_code=303)
+
+
+@router.post(
+    "/clients/{client_id}/pauses/{pause_id}/delete",
+    response_class=HTMLResponse,
+    dependencies=FORM,
+)
+def take_back_form(
+    request: Request,
+    client_id: RowId,
+    pause_id: RowId,
+    page: BoardUser,
+    session: DbSession,
+    force: Annotated[bool, Form()] = False,
+) -> Response:
+    """A pause not begun is taken back: all its days have meals again."""
+    by = Actor(name=page.actor, role=page.user.role, force=force, now=now(request))
+    try:
+        take_back_and_audit(page.municipality_id, by, client_id, pause_id, session=session)
     except REFUSALS as exc:
         session.rollback()
         return _client(request, page, client_id, session, refusal(page.t, LABELS, exc))

@@ -253,8 +253,13 @@ def _seed_fees(mid: int, client_id: int, sub_id: int, session: Session) -> dict[
     far = date(2099, 1, 1)
     price, _ = set_price(mid, "meals", "pureed", far, 500, session=session)
     cut = add_reduction(mid, ReductionIn(client_id, far, None, 10, None), session=session)
-    pause = SubscriptionPause(municipality_id=mid, subscription_id=sub_id,
-                              start=date(2020, 3, 2), end=date(2020, 3, 6), reason="seed")  # fmt: skip
+    pause = SubscriptionPause(
+        municipality_id=mid,
+        subscription_id=sub_id,
+        start=date(2020, 3, 2),
+        end=date(2020, 3, 6),
+        reason="seed",
+    )
     session.add(pause)
     session.flush()
     return {"price": price, "reduction": cut, "pause": pause}

@@ -74,17 +74,17 @@ def test_bad_prices_and_reductions_answer_422_naming_the_field(world: World) -> 
                 "price_cents": 1,
             },
             "kind",
-        ),  # fmt: skip
+        ),
         (
             "/v1/prices",
             {"service": "canteen", "kind": "0-6", "valid_from": "2097-01-01", "price_cents": 1},
             "kind",
-        ),  # fmt: skip
+        ),
         (
             "/v1/prices",
             {"service": "laundry", "kind": "soft", "valid_from": "2097-01-01", "price_cents": 1},
             "service",
-        ),  # fmt: skip
+        ),
         (
             f"/v1/clients/{client_id}/reductions",
             {"start": "2097-01-01", "percent": 10, "cents_off": 5},
