@@ -122,6 +122,12 @@ class Reason(StrEnum):
     before_and_delivers = "before_and_delivers"
     no_eve = "no_eve"
     eve_closed = "eve_closed"
+    kind_not_of_service = "kind_not_of_service"
+    pause_end_after = "pause_end_after"
+    pause_end_before_start = "pause_end_before_start"
+    give_back_passed = "give_back_passed"
+    give_back_closed = "give_back_closed"
+    pause_end_closed = "pause_end_closed"
     recurring_visit = "recurring_visit"
     already_started = "already_started"
     no_client_here = "no_client_here"
@@ -280,6 +286,21 @@ WORDS: dict[Reason, str] = {
         "a date delivered the day before is closed itself; set delivers to false"
     ),
     Reason.no_eve: N_("no delivery day in the %(n)s days before %(day)s"),
+    Reason.kind_not_of_service: N_(
+        "expected one of %(choices)s for the %(service)s service, got %(value)s"
+    ),
+    Reason.pause_end_after: N_("%(end)s is after the pause's end %(pause_end)s; add a new pause"),
+    Reason.pause_end_before_start: N_(
+        "%(end)s is before the pause's start %(start)s; take it back"
+    ),
+    Reason.give_back_passed: N_("%(day)s has passed: a day before today cannot be given back"),
+    Reason.give_back_closed: N_(
+        "orders for %(day)s closed at %(cutoff)s; the earliest date this change can apply to "
+        "is %(next)s"
+    ),
+    Reason.pause_end_closed: N_(
+        "orders for %(day)s closed at %(cutoff)s; the pause can end on %(earliest)s at the earliest"
+    ),
     Reason.eve_closed: N_(
         "this moves meals on or off the van of %(eve)s, whose orders closed at %(closed)s; "
         "change it before that"

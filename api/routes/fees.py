@@ -1,22 +1,28 @@
-"""Prices with the date they apply from, fee reductions per client, and subscription pauses:
-staff only (admin and dispatcher), each change audited, all scoped to the caller's town.
+"""Prices with the date they apply from, fee reductions per client, and subscription pauses
+(made, ended early, taken back): staff only (admin and dispatcher), each change audited, all
+scoped to the caller's town.
 
-The writes are functions the pages call too (`set_price_and_audit`, `pause_and_audit`), so a
-form and a REST call leave the same rows and the same audit entry.
+The writes are functions the pages call too (`set_price_and_audit`, `pause_and_audit`,
+`end_pause_and_audit`, `take_back_and_audit`), so a form and a REST call leave the same rows
+and the same audit entry.
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
 from sqlmodel import Session
 
-from api.deps import DbSession, PageParams, RowId, Staff
+from api.deps import DbSession, PageParams, RowId, Staff, now
 from api.listing import page_list
 from api.problems import PROBLEM_RESPONSES
 from api.routes._write import audited
 from api.schemas.common import Page
 from api.schemas.fees import (
     PauseCreate,
+    PauseEnd,
     PausePublic,
     PricePublic,
     PriceSet,
@@ -24,7 +30,8 @@ from api.schemas.fees import (
     ReductionPublic,
 )
 from scheduler.audit import audit
-from scheduler.intake.orders import Actor, pause_subscription
+from scheduler.errors import NotFoundError
+from scheduler.intake.orders import Actor, end_pause_early, pause_subscription, take_back_pause
 from scheduler.models import SubscriptionPause
 from scheduler.models.fees import DatedPrice
 from scheduler.refusals import Reason, refuse
@@ -36,14 +43,15 @@ router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["fees"])
 
 @router.get("/prices", response_model=Page[PricePublic])
 def list_prices(caller: Staff, session: DbSession, paging: PageParams) -> Page[PricePublic]:
-    """Every dated price, by service, diet and date."""
+    """Every dated price, by service, kind (diet or age group) and date."""
     rows = fees.list_prices(caller.municipality_id, session=session)
     return page_list(rows, paging, PricePublic)
 
 
 @router.post("/prices", response_model=PricePublic, status_code=status.HTTP_201_CREATED)
 def set_price(body: PriceSet, caller: Staff, session: DbSession, response: Response) -> PricePublic:
-    """201 for a new price or a change; 200 when that price was already set for that date."""
+    """The price of a diet (meals, canteen) or an age group (milk kitchen) from a date on;
+    201 for a new price or a change, 200 when that price was already set for that date."""
     row, changed = set_price_and_audit(caller.municipality_id, caller.actor, body, session=session)
     if not changed:
         response.status_code = status.HTTP_200_OK
@@ -56,13 +64,17 @@ def set_price_and_audit(
     row, changed = fees.set_price(
         municipality_id,
         body.service,
-        str(body.kind),
+        body.kind,
         body.valid_from,
         body.price_cents,
         session=session,
     )
     if changed:
-        detail = {"kind": row.kind, "valid_from": row.valid_from.isoformat()}
+        detail = {
+            "service": row.service,
+            "kind": row.kind,
+            "valid_from": row.valid_from.isoformat(),
+        }
         audit(
             municipality_id,
             session=session,
@@ -78,7 +90,7 @@ def set_price_and_audit(
 @router.delete("/prices/{price_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_price(price_id: RowId, caller: Staff, session: DbSession) -> Response:
     row = fees.delete_price(caller.municipality_id, price_id, session=session)
-    audited(session, caller, "delete", "price", price_id, kind=row.kind,
+    audited(session, caller, "delete", "price", price_id, service=row.service, kind=row.kind,
             valid_from=row.valid_from.isoformat(), price_cents=row.price_cents)  # fmt: skip
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
@@ -163,4 +175,94 @@ def pause_and_audit(
             "reason": body.reason,
         },
     )
+    return pause
+
+
+@router.patch("/clients/{client_id}/pauses/{pause_id}", response_model=PausePublic)
+def end_pause(
+    request: Request,
+    client_id: RowId,
+    pause_id: RowId,
+    body: PauseEnd,
+    caller: Staff,
+    session: DbSession,
+) -> PausePublic:
+    """End the pause early: the days after `end` have their meals again (the orders the pause
+    cancelled placed again, missing ones made). 422 naming `end` when it is not earlier than
+    the pause's end, before its start, or gives back a day whose cut-off has passed (unless a
+    dispatcher forces it); the message names the earliest day the pause can end on."""
+    by = Actor(name=caller.actor, role=caller.role, force=body.force, now=now(request))
+    row = end_pause_and_audit(caller.municipality_id, by, client_id, pause_id, body.end,
+                              session=session)  # fmt: skip
+    return PausePublic.model_validate(row, from_attributes=True)
+
+
+@router.delete("/clients/{client_id}/pauses/{pause_id}", status_code=status.HTTP_204_NO_CONTENT)
+def take_back(
+    request: Request,
+    client_id: RowId,
+    pause_id: RowId,
+    caller: Staff,
+    session: DbSession,
+    force: Annotated[bool, Query(description="Past the cut-off (dispatchers only).")] = False,
+) -> Response:
+    """Take back a pause that has not begun: all its days have their meals again. 422 naming
+    `start` when its first day has passed or closed (end a begun pause early instead)."""
+    by = Actor(name=caller.actor, role=caller.role, force=force, now=now(request))
+    take_back_and_audit(caller.municipality_id, by, client_id, pause_id, session=session)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+def _client_pause(
+    municipality_id: int, client_id: int, pause_id: int, *, session: Session
+) -> SubscriptionPause:
+    """The pause, when it is one of this client's in the caller's town; else 404."""
+    get_client(municipality_id, client_id, session=session)
+    for pause in fees.pauses_of_client(municipality_id, client_id, session=session):
+        if pause.id == pause_id:
+            return pause
+    raise NotFoundError("pause", pause_id)
+
+
+def end_pause_and_audit(
+    municipality_id: int,
+    by: Actor,
+    client_id: int,
+    pause_id: int,
+    end: date,
+    *,
+    session: Session,
+) -> SubscriptionPause:
+    row = _client_pause(municipality_id, client_id, pause_id, session=session)
+    was = (row.start, row.end)
+    pause = end_pause_early(municipality_id, pause_id, end, session=session, by=by)
+    if pause.end != was[1]:
+        audit(
+            municipality_id,
+            session=session,
+            actor=by.name,
+            action="end_early",
+            entity="pause",
+            entity_id=pause_id,
+            detail={"client_id": client_id, "start": was[0].isoformat(), "end": was[1].isoformat(),
+                    "new_end": pause.end.isoformat(), "forced": by.force},
+        )  # fmt: skip
+    return pause
+
+
+def take_back_and_audit(
+    municipality_id: int, by: Actor, client_id: int, pause_id: int, *, session: Session
+) -> SubscriptionPause:
+    _client_pause(municipality_id, client_id, pause_id, session=session)
+    pause = take_back_pause(municipality_id, pause_id, session=session, by=by)
+    audit(
+        municipality_id,
+        session=session,
+        actor=by.name,
+        action="take_back",
+        entity="pause",
+        entity_id=pause_id,
+        detail={"client_id": client_id, "start": pause.start.isoformat(),
+                "end": pause.end.isoformat(), "reason": pause.reason, "forced": by.force},
+    )  # fmt: skip
     return pause

@@ -1,5 +1,5 @@
-"""The office's fee screens (dispatcher and admin): the prices with the date each applies from,
-and a client's pauses and reductions.
+"""The office's fee screens (dispatcher and admin): the prices of each service with the date each
+applies from, and a client's pauses (ended early or taken back) and reductions.
 
 Each form does what its REST call does (api/routes/fees.py: the same functions, the same audit
 rows). Bad input redraws the page with 422 and the field named, and writes nothing.
@@ -7,7 +7,7 @@ rows). Bad input redraws the page with 422 and the field named, and writes nothi
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Annotated
 
@@ -15,17 +15,27 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.csrf import form_token
-from api.deps import DbSession, RowId
+from api.deps import DbSession, RowId, now
 from api.forms import REFUSALS, refusal
 from api.pages import BoardUser, PageUser
-from api.routes.fees import pause_and_audit, set_price_and_audit
+from api.routes.fees import (
+    end_pause_and_audit,
+    pause_and_audit,
+    set_price_and_audit,
+    take_back_and_audit,
+)
 from api.schemas.fees import PauseCreate, PriceSet
 from api.templating import render
+from scheduler.age_groups import GROUP_NAMES
 from scheduler.audit import audit
+from scheduler.intake.calendar import local_today
+from scheduler.intake.cutoff import next_open_day
+from scheduler.intake.delivery_days import delivery_calendar
 from scheduler.intake.orders import Actor
 from scheduler.models import Diet
 from scheduler.refusals import Reason, refuse
 from scheduler.repositories import fees
+from scheduler.repositories.canteen import service_prices
 from scheduler.repositories.clients import get_client
 from scheduler.repositories.meals import meal_prices
 
@@ -54,7 +64,8 @@ def _date(text: str, field: str) -> date:
 
 # The form's label of each field a refusal may name, so the message speaks the page's words.
 LABELS = {
-    "kind": "Diet",
+    "service": "Service",
+    "kind": "Diet or age group",
     "valid_from": "Valid from",
     "price": "Price",
     "price_cents": "Price",
@@ -63,6 +74,8 @@ LABELS = {
     "amount": "Amount",
     "percent": "Amount",
     "reason": "Reason",
+    "force": "Past the cut-off",
+    "role": "Past the cut-off",
 }
 
 
@@ -80,12 +93,22 @@ def _prices(
 ) -> Response:
     """The page; after a refusal, with the message and what was typed (to correct, not retype)."""
     mid = page.municipality_id
+    collected = service_prices(mid, session=session)
+    undated = [
+        (fees.MEALS, diet, cents)
+        for diet, cents in sorted(meal_prices(mid, session=session).items())
+    ]
+    undated += [
+        (service, "", collected[service]) for service in fees.SERVICES if service in collected
+    ]
     context = {
         "given": given or {},
         "page": page,
         "prices": fees.list_prices(mid, session=session),
-        "undated": meal_prices(mid, session=session),
+        "undated": undated,
+        "services": fees.SERVICES,
         "diets": list(Diet),
+        "groups": GROUP_NAMES,
         "problem": problem,
     }
     return render(request, "prices.html", page.t, context, status_code=422 if problem else 200)
@@ -99,11 +122,14 @@ def price_form(
     kind: Annotated[str, Form(max_length=32)],
     valid_from: Annotated[str, Form(max_length=10)],
     price: Annotated[str, Form(max_length=20)],
+    service: Annotated[str, Form(max_length=32)] = fees.MEALS,
 ) -> Response:
-    given = {"kind": kind, "valid_from": valid_from, "price": price}
+    given = {"service": service, "kind": kind, "valid_from": valid_from, "price": price}
     try:
+        fees.kinds_of(service)  # an unknown service named as the form's field, not pydantic's
         body = PriceSet.model_validate(
             {
+                "service": service,
                 "kind": kind,
                 "valid_from": _date(valid_from, "valid_from"),
                 "price_cents": cents_of(price, "price"),
@@ -120,7 +146,8 @@ def price_form(
 def delete_price_form(price_id: RowId, page: BoardUser, session: DbSession) -> Response:
     row = fees.delete_price(page.municipality_id, price_id, session=session)
     audit(page.municipality_id, session=session, actor=page.actor, action="delete",
-          entity="price", entity_id=price_id, detail={"kind": row.kind})  # fmt: skip
+          entity="price", entity_id=price_id,
+          detail={"service": row.service, "kind": row.kind})  # fmt: skip
     return RedirectResponse("/prices", status_code=303)
 
 
@@ -135,10 +162,19 @@ def _client(
     request: Request, page: PageUser, client_id: int, session: DbSession, problem: str = ""
 ) -> Response:
     mid = page.municipality_id
+    at = now(request)
+    today = local_today(page.town.timezone, at)
+    # The first day meals can come back without forcing: a pause ends the day before, at best.
+    calendar = delivery_calendar(session, page.town)
+    earliest = next_open_day(page.town, today - timedelta(days=1), at, calendar)
+    pauses = fees.pauses_of_client(mid, client_id, session=session)
     context = {
         "page": page,
         "client": get_client(mid, client_id, session=session),
-        "pauses": fees.pauses_of_client(mid, client_id, session=session),
+        "pauses": pauses,
+        "ends": {p.id: max(p.start, earliest - timedelta(days=1)) for p in pauses},
+        "earliest": earliest,
+        "today": today,
         "reductions": fees.list_reductions(mid, session=session, client_id=client_id),
         "problem": problem,
     }
@@ -160,6 +196,52 @@ def pause_form(
     try:
         body = PauseCreate(start=_date(start, "start"), end=_date(end, "end"), reason=reason)
         pause_and_audit(page.municipality_id, by, client_id, body, session=session)
+    except REFUSALS as exc:
+        session.rollback()
+        return _client(request, page, client_id, session, refusal(page.t, LABELS, exc))
+    return RedirectResponse(f"/clients/{client_id}/fees", status_code=303)
+
+
+@router.post(
+    "/clients/{client_id}/pauses/{pause_id}/end", response_class=HTMLResponse, dependencies=FORM
+)
+def end_pause_form(
+    request: Request,
+    client_id: RowId,
+    pause_id: RowId,
+    page: BoardUser,
+    session: DbSession,
+    end: Annotated[str, Form(max_length=10)],
+    force: Annotated[bool, Form()] = False,
+) -> Response:
+    """The client is back early: the pause ends on `end`, the days after it have meals again."""
+    by = Actor(name=page.actor, role=page.user.role, force=force, now=now(request))
+    try:
+        day = _date(end, "end")
+        end_pause_and_audit(page.municipality_id, by, client_id, pause_id, day, session=session)
+    except REFUSALS as exc:
+        session.rollback()
+        return _client(request, page, client_id, session, refusal(page.t, LABELS, exc))
+    return RedirectResponse(f"/clients/{client_id}/fees", status_code=303)
+
+
+@router.post(
+    "/clients/{client_id}/pauses/{pause_id}/delete",
+    response_class=HTMLResponse,
+    dependencies=FORM,
+)
+def take_back_form(
+    request: Request,
+    client_id: RowId,
+    pause_id: RowId,
+    page: BoardUser,
+    session: DbSession,
+    force: Annotated[bool, Form()] = False,
+) -> Response:
+    """A pause not begun is taken back: all its days have meals again."""
+    by = Actor(name=page.actor, role=page.user.role, force=force, now=now(request))
+    try:
+        take_back_and_audit(page.municipality_id, by, client_id, pause_id, session=session)
     except REFUSALS as exc:
         session.rollback()
         return _client(request, page, client_id, session, refusal(page.t, LABELS, exc))

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, model_validator
 
+from scheduler.age_groups import GROUP_NAMES
 from scheduler.models import Diet
 from scheduler.models.fields import Day
 
@@ -14,10 +15,19 @@ MAX_CENTS = 10_000_000
 
 
 class PriceSet(BaseModel):
-    """The price of one portion of a diet from `valid_from` on (until the next change)."""
+    """The price of one portion of a kind of a service from `valid_from` on (until the next
+    change of the same service and kind)."""
 
-    service: Literal["meals"] = "meals"
-    kind: Diet = Field(description="The diet priced.")
+    service: Literal["meals", "canteen", "milk_kitchen"] = "meals"
+    kind: str = Field(
+        min_length=1,
+        max_length=32,
+        description="A diet (meals, canteen: "
+        + ", ".join(d.value for d in Diet)
+        + ") or an age group in months (milk_kitchen: "
+        + ", ".join(GROUP_NAMES)
+        + "); a kind the service does not have is refused naming `kind`.",
+    )
     valid_from: Day
     price_cents: int = Field(ge=0, le=MAX_CENTS, description="Cents of the local currency.")
 
@@ -62,6 +72,15 @@ class PauseCreate(BaseModel):
     start: Day
     end: Day
     reason: str = Field(default="", max_length=200)
+
+
+class PauseEnd(BaseModel):
+    """The pause ends on `end` instead (a client back from hospital early): the days after it
+    have their meals again. `end` may only move earlier, to a day not before the pause's start;
+    the first day given back must still be open to changes, or `force` (a dispatcher's)."""
+
+    end: Day
+    force: bool = Field(default=False, description="Past the cut-off (dispatchers only).")
 
 
 class PausePublic(BaseModel):

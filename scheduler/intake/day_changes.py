@@ -48,7 +48,7 @@ class OrderPayload(ChangeNotes):
     order_ids: list[int | None]
     portions: int
     late: bool
-    pause: NotRequired[list[str]]  # cancelled by a pause: its first and last date
+    pause: NotRequired[list[str]]  # cancelled by a pause, or placed again as it gives days back
 
 
 class VisitPayload(ChangeNotes):

@@ -1,4 +1,5 @@
-"""Changes to meal orders: one-off orders, cancellations and subscription pauses.
+"""Changes to meal orders: one-off orders, cancellations, subscription pauses, and pauses ended
+early or taken back (the days given back have their meals again).
 
 Every change is checked against the cut-off of the date it touches. After the cut-off it is
 refused (`CutoffPassedError` says when orders closed and the first date the change can still
@@ -11,11 +12,12 @@ re-plan through the outbox, so the kitchen counts and the routes follow the chan
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlmodel import Session
 
-from scheduler.errors import InvalidInputError
+from scheduler.errors import CutoffPassedError, InvalidInputError
+from scheduler.intake.calendar import local_today
 from scheduler.intake.cutoff import (
     check_change,
     is_open,
@@ -23,7 +25,7 @@ from scheduler.intake.cutoff import (
 from scheduler.intake.day_changes import Actor as Actor  # callers take Actor from here
 from scheduler.intake.day_changes import DayChange, OrderPayload, record_day_change
 from scheduler.intake.delivery_days import DeliveryCalendar, delivery_calendar
-from scheduler.intake.subscriptions import generate_orders
+from scheduler.intake.subscriptions import Pause, generate_orders, subscription_dates
 from scheduler.models import (
     ClientStatus,
     Diet,
@@ -38,11 +40,15 @@ from scheduler.models import (
 from scheduler.models.base import utcnow
 from scheduler.refusals import WORDS, Reason, problem_in_parts, refuse
 from scheduler.repositories.clients import get_client
+from scheduler.repositories.events import events_of_kind
 from scheduler.repositories.orders import (
+    cancelled_subscription_orders,
     client_orders_of_day,
     get_meal_subscription,
+    get_pause,
     live_subscription_orders,
     one_off_order,
+    pauses_of_subscription,
 )
 from scheduler.repositories.tenancy import get_municipality
 from scheduler.wording import term
@@ -179,6 +185,113 @@ def pause_subscription(
         )
     session.flush()
     return pause
+
+
+def end_pause_early(
+    municipality_id: int, pause_id: int, end: date, *, session: Session, by: Actor
+) -> SubscriptionPause:
+    """The pause ends on `end` instead (a client back from hospital early) and the days after it
+    are given back (`_give_back`). A longer pause is a new pause, so `end` may only move earlier;
+    the pause's own `end` again changes nothing."""
+    pause = get_pause(municipality_id, pause_id, session=session)
+    if end == pause.end:
+        return pause
+    if end > pause.end:
+        raise refuse("end", Reason.pause_end_after, end=end.isoformat(), pause_end=pause.end)
+    if end < pause.start:
+        raise refuse("end", Reason.pause_end_before_start, end=end.isoformat(), start=pause.start)
+    given = (end + timedelta(days=1), pause.end)
+    ctx = _giving_back(municipality_id, given[0], "end", by, session=session)
+    was = (pause.start, pause.end)
+    pause.end = end
+    session.add(pause)
+    session.flush()
+    _give_back(ctx, pause.subscription_id, given, was, by, session=session)
+    return pause
+
+
+def take_back_pause(
+    municipality_id: int, pause_id: int, *, session: Session, by: Actor
+) -> SubscriptionPause:
+    """The pause is removed (the stay was called off) and all its days are given back; one that
+    has begun is ended early instead, so its first day is checked like any day given back."""
+    pause = get_pause(municipality_id, pause_id, session=session)
+    ctx = _giving_back(municipality_id, pause.start, "start", by, session=session)
+    was = (pause.start, pause.end)
+    session.delete(pause)
+    session.flush()
+    _give_back(ctx, pause.subscription_id, was, was, by, session=session)
+    return pause
+
+
+def _giving_back(
+    municipality_id: int, first: date, field: str, by: Actor, *, session: Session
+) -> _Day:
+    """The first day given back decides, as a pause's first day does: never a past day, and after
+    its cut-off only as a dispatcher's forced change. Refused naming `field` (the form's date)."""
+    municipality = get_municipality(municipality_id, session=session)
+    if first < local_today(municipality.timezone, by.now):
+        raise refuse(field, Reason.give_back_passed, day=first.isoformat())
+    try:
+        return _open_day(municipality_id, first, by, session=session)
+    except CutoffPassedError as closed:
+        when = {"day": closed.day.isoformat(), "cutoff": f"{closed.cutoff:%Y-%m-%d %H:%M %Z}"}
+        if field == "end":
+            earliest = (closed.next_day - timedelta(days=1)).isoformat()
+            raise refuse(field, Reason.pause_end_closed, earliest=earliest, **when) from None
+        next_day = closed.next_day.isoformat()
+        raise refuse(field, Reason.give_back_closed, next=next_day, **when) from None
+
+
+def _give_back(
+    ctx: _Day,
+    subscription_id: int,
+    days: tuple[date, date],
+    pause: tuple[date, date],
+    by: Actor,
+    *,
+    session: Session,
+) -> list[MealOrder]:
+    """Each day given back on which the subscription gives a meal (its weekdays, no other pause,
+    a delivery day, an active client) has its order again: one the pause cancelled is placed
+    again, a missing one is made, and a day cancelled on its own stays cancelled. Each day
+    records order.placed with the pause's dates, re-freezing a frozen day as any change does."""
+    mid = ctx.municipality.id or 0
+    sub = get_meal_subscription(mid, subscription_id, session=session)
+    if get_client(mid, sub.client_id, session=session).status != ClientStatus.active:
+        return []
+    pauses = [
+        Pause(p.start, p.end) for p in pauses_of_subscription(mid, subscription_id, session=session)
+    ]
+    placed: list[MealOrder] = []
+    for day in subscription_dates(sub, pauses, ctx.calendar, *days):
+        day_ctx = _Day(ctx.municipality, ctx.calendar, ctx.late and _closed(ctx, day, by))
+        cancelled = cancelled_subscription_orders(mid, subscription_id, day, session=session)
+        paused = _cancelled_by_pause(mid, day, session=session)
+        orders = [o for o in cancelled if o.id in paused]
+        for order in orders:
+            order.status = OrderStatus.ordered
+        session.flush()
+        orders += generate_orders(mid, day, session=session, client_ids={sub.client_id})
+        if not orders:
+            continue
+        for order in orders:
+            _mark(order, day_ctx, by)
+        session.add_all(orders)
+        session.flush()
+        _record(day_ctx, orders, EventKind.order_placed, by, session=session, pause=pause)
+        placed += orders
+    return placed
+
+
+def _cancelled_by_pause(municipality_id: int, day: date, *, session: Session) -> set[int]:
+    """Ids of the orders of `day` whose latest cancellation was a pause's."""
+    latest: dict[int, bool] = {}
+    for event in events_of_kind(municipality_id, EventKind.order_cancelled, day, session=session):
+        for order_id in event.payload.get("order_ids", []):  # newest event first
+            if isinstance(order_id, int):
+                latest.setdefault(order_id, "pause" in event.payload)
+    return {order_id for order_id, by_pause in latest.items() if by_pause}
 
 
 def _closed(ctx: _Day, day: date, by: Actor) -> bool:

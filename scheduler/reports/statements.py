@@ -120,7 +120,7 @@ def month_statements(
     carried = _carried(municipality_id, outcomes, session=session)
     book = price_book(municipality_id, session=session)
     collected = canteen_collected(
-        municipality_id, first, last, session=session, client_id=client_id
+        municipality_id, first, last, session=session, client_id=client_id, book=book
     )
     client_ids = {o.client_id for o in orders} | set(collected)
     clients = clients_by_id(municipality_id, client_ids, session=session)

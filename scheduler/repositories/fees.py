@@ -1,4 +1,7 @@
-"""Dated prices, fee reductions per client, and the pauses of a client's meal subscription."""
+"""Dated prices, fee reductions per client, and the pauses of a client's meal subscription.
+
+A dated price belongs to a service and a kind of portion: a diet for meals and the canteen, an
+age group for the milk kitchen (the group of the child on the day collected)."""
 
 from __future__ import annotations
 
@@ -7,14 +10,25 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from scheduler.age_groups import GROUP_NAMES
 from scheduler.models import Diet, MealSubscription, SubscriptionPause
 from scheduler.models.fees import DatedPrice, FeeReduction
 from scheduler.refusals import Reason, refuse
 from scheduler.repositories.clients import get_client
 from scheduler.repositories.common import get_owned
+from scheduler.wording import term
 
 MEALS = "meals"
-SERVICES = (MEALS,)  # the collected services keep their undated price for now
+CANTEEN = "canteen"
+MILK_KITCHEN = "milk_kitchen"  # the name the undated price and the month's report use too
+SERVICES = (MEALS, CANTEEN, MILK_KITCHEN)
+
+
+def kinds_of(service: str) -> tuple[str, ...]:
+    """What a service prices: diets (meals, canteen) or age groups (milk kitchen)."""
+    if service not in SERVICES:
+        raise refuse("service", Reason.not_one_of, choices=", ".join(SERVICES))
+    return GROUP_NAMES if service == MILK_KITCHEN else tuple(d.value for d in Diet)
 
 
 def list_prices(municipality_id: int, *, session: Session) -> list[DatedPrice]:
@@ -34,10 +48,12 @@ def set_price(
 ) -> tuple[DatedPrice, bool]:
     """The price of `kind` from `valid_from` on (replacing one set for that same date);
     False when it already was `price_cents`."""
-    if service not in SERVICES:
-        raise refuse("service", Reason.not_one_of, choices=", ".join(SERVICES))
-    if kind not in {d.value for d in Diet}:
-        raise refuse("kind", Reason.not_a_diet, value=repr(kind))
+    kinds = kinds_of(service)
+    if kind not in kinds:
+        raise refuse(
+            "kind", Reason.kind_not_of_service, choices=", ".join(kinds), service=term(service),
+            value=repr(kind),
+        )  # fmt: skip
     if price_cents < 0:
         raise refuse("price_cents", Reason.negative)
     query = select(DatedPrice).where(

@@ -65,6 +65,34 @@ def pauses_covering(
     )
 
 
+def get_pause(municipality_id: int, pause_id: int, *, session: Session) -> SubscriptionPause:
+    return get_owned(SubscriptionPause, municipality_id, pause_id, session=session)
+
+
+def pauses_of_subscription(
+    municipality_id: int, subscription_id: int, *, session: Session
+) -> list[SubscriptionPause]:
+    """Every pause of the subscription, earliest first."""
+    query = select(SubscriptionPause).where(
+        SubscriptionPause.municipality_id == municipality_id,
+        SubscriptionPause.subscription_id == subscription_id,
+    )
+    return list(session.exec(query.order_by(col(SubscriptionPause.start))).all())
+
+
+def cancelled_subscription_orders(
+    municipality_id: int, subscription_id: int, day: date, *, session: Session
+) -> list[MealOrder]:
+    """The subscription's orders of `day` that are cancelled."""
+    query = select(MealOrder).where(
+        MealOrder.municipality_id == municipality_id,
+        MealOrder.subscription_id == subscription_id,
+        MealOrder.day == day,
+        MealOrder.status == OrderStatus.cancelled,
+    )
+    return list(session.exec(query.order_by(col(MealOrder.id))).all())
+
+
 # Orders
 
 

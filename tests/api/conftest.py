@@ -35,6 +35,7 @@ from scheduler.models import (
     Route,
     RoutePin,
     Stop,
+    SubscriptionPause,
     User,
     Visit,
 )
@@ -252,17 +253,27 @@ def seed_rows(mid: int, session: Session) -> dict[str, int]:
         "visit_plan": plan,
         "webhook": webhook,
         "upload": upload,
-        **_seed_fees(mid, int(client.id), session),
+        **_seed_fees(mid, int(client.id), int(sub.id), session),
     }
     return {name: int(row.id) for name, row in rows.items()}
 
 
-def _seed_fees(mid: int, client_id: int, session: Session) -> dict[str, Any]:
-    """A price and a reduction far in the future, so no month a test bills changes."""
+def _seed_fees(mid: int, client_id: int, sub_id: int, session: Session) -> dict[str, Any]:
+    """A price and a reduction far in the future, so no month a test bills changes, and a pause
+    long past (it can no longer be taken back: the permission tests leave it as it is)."""
     far = date(2099, 1, 1)
     price, _ = set_price(mid, "meals", "pureed", far, 500, session=session)
     cut = add_reduction(mid, ReductionIn(client_id, far, None, 10, None), session=session)
-    return {"price": price, "reduction": cut}
+    pause = SubscriptionPause(
+        municipality_id=mid,
+        subscription_id=sub_id,
+        start=date(2020, 3, 2),
+        end=date(2020, 3, 6),
+        reason="seed",
+    )
+    session.add(pause)
+    session.flush()
+    return {"price": price, "reduction": cut, "pause": pause}
 
 
 def seed_plan(mid: int, session: Session, van: Any, client: Any, kitchen: Any) -> dict[str, Any]:

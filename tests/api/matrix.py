@@ -63,6 +63,7 @@ def _e(
         "webhook_id": "webhook",
         "price_id": "price",
         "reduction_id": "reduction",
+        "pause_id": "pause",
         "upload_id": "upload",
     }
     ids = {k: v for k, v in names.items() if "{" + k + "}" in path}
@@ -313,6 +314,8 @@ ENDPOINTS: list[Endpoint] = [
         STAFF,
         {"start": "2098-03-02", "end": "2098-03-06", "reason": "hospital"},
     ),
+    _e("PATCH", "/v1/clients/{client_id}/pauses/{pause_id}", STAFF, {"end": "2020-03-06"}),
+    _e("DELETE", "/v1/clients/{client_id}/pauses/{pause_id}", STAFF),  # long past: 422
     _e("POST", "/v1/webhooks/{webhook_id}/test", STAFF),
     _e("GET", "/v1/webhooks/{webhook_id}/deliveries", STAFF),
 ]

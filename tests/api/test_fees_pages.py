@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlmodel import select
 
-from scheduler.models import Role
+from scheduler.models import MealOrder, OrderStatus, Role, SubscriptionPause
 from scheduler.models.fees import DatedPrice, FeeReduction
 from tests.api.conftest import PASSWORD, World, csrf_of
 
@@ -29,6 +29,24 @@ def test_the_prices_form_sets_a_dated_price(world: World) -> None:
     with world.session() as session:
         row = session.exec(select(DatedPrice).where(DatedPrice.price_cents == 420)).one()
         assert (row.kind, row.valid_from.isoformat()) == ("soft", "2094-03-15")
+
+
+def test_the_milk_kitchen_is_priced_per_age_group_on_the_prices_page(world: World) -> None:
+    office = _signed_in(world, Role.admin)
+    token = csrf_of(office)
+    form = {"csrf": token, "service": "milk_kitchen", "kind": "6-12",
+            "valid_from": "2094-06-15", "price": "1,60"}  # fmt: skip
+    assert office.post("/prices", data=form, follow_redirects=False).status_code == 303
+    page = office.get("/prices").text
+    assert "Млечна кухня" in page and "1,60" in page
+    wrong = office.post("/prices", data={**form, "kind": "soft", "valid_from": "2094-06-16"})
+    assert wrong.status_code == 422 and "Диета или възрастова група" in wrong.text
+    with world.session() as session:
+        rows = session.exec(select(DatedPrice).where(DatedPrice.service == "milk_kitchen")).all()
+        assert {(r.kind, r.valid_from.isoformat(), r.price_cents) for r in rows} >= {
+            ("6-12", "2094-06-15", 160)
+        }
+        assert not [r for r in rows if r.valid_from.isoformat() == "2094-06-16"]
 
 
 def test_a_bad_price_names_the_field_and_writes_nothing(world: World) -> None:
@@ -81,3 +99,39 @@ def test_the_statements_page_lists_the_month_with_its_downloads(world: World) ->
     assert len(sheet.text.strip().splitlines()) == 2  # the header and the one client
     assert office.get("/statements?month=2026-13").status_code == 422
     assert world.client().get("/statements", follow_redirects=False).status_code in (302, 303)
+
+
+def test_a_pause_is_ended_early_and_another_taken_back_on_the_page(world: World) -> None:
+    office = _signed_in(world, Role.dispatcher)
+    cid = world.ids[("Kazanlak", "client")]
+    token = csrf_of(office)
+    for start, end in (("2094-11-08", "2094-11-19"), ("2094-12-08", "2094-12-10")):
+        pause = {"csrf": token, "start": start, "end": end, "reason": "болница"}
+        office.post(f"/clients/{cid}/pauses", data=pause, follow_redirects=False)
+    with world.session() as session:
+        rows = session.exec(select(SubscriptionPause).where(SubscriptionPause.reason == "болница"))
+        ids = {p.start.isoformat(): p.id for p in rows.all()}
+    page = office.get(f"/clients/{cid}/fees").text
+    assert f"/clients/{cid}/pauses/{ids['2094-11-08']}/end" in page and "Край по-рано" in page
+    ending = f"/clients/{cid}/pauses/{ids['2094-11-08']}/end"
+    too_late = office.post(ending, data={"csrf": token, "end": "2094-11-26"})
+    assert too_late.status_code == 422 and "До" in too_late.text  # "Until", the field named
+    ended = office.post(ending, data={"csrf": token, "end": "2094-11-10"}, follow_redirects=False)
+    assert ended.status_code == 303
+    taking = f"/clients/{cid}/pauses/{ids['2094-12-08']}/delete"
+    assert office.post(taking, data={"csrf": token}, follow_redirects=False).status_code == 303
+    foreign = _signed_in(world, Role.dispatcher, "Maribor")
+    assert (
+        foreign.post(ending, data={"csrf": csrf_of(foreign), "end": "2094-11-09"}).status_code
+        == 404
+    )
+    with world.session() as session:
+        rows = session.exec(select(SubscriptionPause).where(SubscriptionPause.reason == "болница"))
+        assert {(p.start.isoformat(), p.end.isoformat()) for p in rows.all()} >= {
+            ("2094-11-08", "2094-11-10")
+        }
+        assert ids["2094-12-08"] not in {p.id for p in session.exec(select(SubscriptionPause))}
+        orders = session.exec(select(MealOrder).where(MealOrder.client_id == cid)).all()
+        back = sorted(o.day.day for o in orders if o.day.month == 11 and o.day.year == 2094
+                      and o.status == OrderStatus.ordered)  # fmt: skip
+        assert back == [11, 12, 15, 16, 17, 18, 19]

@@ -1,7 +1,8 @@
 """The office's screens in headless Chromium: the dispatcher sets a dated price on the
 prices page, then opens a client from the clients list and pauses their meals for a hospital
-stay, and adds a holiday delivered anyway on the rules page. Each is checked in the database,
-and a wrong price is refused on the page, naming it."""
+stay, ends that pause early when the client is back sooner, and adds a holiday delivered anyway
+on the rules page. Each is checked in the database, and a wrong price is refused on the page,
+naming it."""
 
 from __future__ import annotations
 
@@ -66,17 +67,18 @@ def test_a_price_is_set_and_a_client_paused_on_the_screens(
         page.click("#pause-form button[type=submit]")
         page.wait_for_selector("#pauses td:has-text('hospital')")
         page.screenshot(path=str(ARTIFACTS / "admin-client-fees.png"), full_page=True)
+        # Back from hospital after two days: the pause ends early, the rest has meals again.
+        back = start + timedelta(days=1)
+        page.fill("#pauses form.end-pause input[name=end]", back.isoformat())
+        page.click("#pauses form.end-pause button[type=submit]")
+        page.wait_for_selector(f"#pauses input[name=end][max='{back.isoformat()}']")
     finally:
         page.close()
     with Session(engine) as session:
         price = session.exec(select(DatedPrice)).one()
         assert (price.kind, price.valid_from, price.price_cents) == ("diabetic", server.day, 380)
         pause = session.exec(select(SubscriptionPause)).one()
-        assert (pause.start, pause.end, pause.reason) == (
-            start,
-            start + timedelta(days=4),
-            "hospital",
-        )
+        assert (pause.start, pause.end, pause.reason) == (start, back, "hospital")
 
 
 def test_a_holiday_delivered_anyway_is_added_on_the_rules_page(
