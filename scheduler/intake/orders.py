@@ -235,12 +235,16 @@ def _giving_back(
     try:
         return _open_day(municipality_id, first, by, session=session)
     except CutoffPassedError as closed:
-        when = {"day": closed.day.isoformat(), "cutoff": f"{closed.cutoff:%Y-%m-%d %H:%M %Z}"}
+        day, cutoff = closed.day.isoformat(), f"{closed.cutoff:%Y-%m-%d %H:%M %Z}"
         if field == "end":
             earliest = (closed.next_day - timedelta(days=1)).isoformat()
-            raise refuse(field, Reason.pause_end_closed, earliest=earliest, **when) from None
-        next_day = closed.next_day.isoformat()
-        raise refuse(field, Reason.give_back_closed, next=next_day, **when) from None
+            raise refuse(
+                field, Reason.pause_end_closed, day=day, cutoff=cutoff, earliest=earliest
+            ) from None
+        following = closed.next_day.isoformat()
+        raise refuse(
+            field, Reason.give_back_closed, day=day, cutoff=cutoff, next=following
+        ) from None
 
 
 def _give_back(
