@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     valhalla_url: str = Field(
         default="", description="Valhalla server, used where no road graph is built; empty: none."
     )
+    roads_workers: int = Field(
+        default=0,
+        ge=0,
+        description="Road matrix requests at a time: worker processes for a built road graph, "
+        "parallel requests to a Valhalla server; 0 means one per core.",
+    )
     geocoder_url: str = Field(
         default="",
         description="A geocoder speaking Nominatim's /search protocol, for clients entered with "

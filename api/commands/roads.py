@@ -65,6 +65,7 @@ def bench_roads(
     clients: int = typer.Option(48, help="Clients of the meal day."),
     vans: int = typer.Option(4),
     solve_s: float = typer.Option(5.0, help="Solver budget per plan."),
+    workers: int = typer.Option(0, help="Worker processes for the matrix; 0: one per core."),
     record: Path | None = typer.Option(None, help="Append the rows to this markdown file."),
 ) -> None:
     """Matrix times on a real extract, and what planning on straight lines costs."""
@@ -72,12 +73,17 @@ def bench_roads(
 
     path = extract or _packaged_extract()
     found = run(path, [int(s) for s in sizes.split(",")], clients=clients, vans=vans,
-                solve_s=solve_s, progress=lambda text: console().print(text))  # fmt: skip
+                solve_s=solve_s, workers=workers,
+                progress=lambda text: console().print(text))  # fmt: skip
     lines = [
         f"Extract {found.extract}: tiles built in {found.build_s:.1f} s ({machine()})",
-        "| points | matrix, cold (s) | pairs without a road |",
-        "|---:|---:|---:|",
-        *(f"| {m.points} | {m.seconds:.2f} | {m.unreachable_pairs} |" for m in found.matrices),
+        f"| points | matrix, cold, 1 process (s) | cold, {found.workers} processes (s) "
+        "| pairs without a road |",
+        "|---:|---:|---:|---:|",
+        *(
+            f"| {m.points} | {m.seconds:.2f} | {m.parallel_seconds:.2f} | {m.unreachable_pairs} |"
+            for m in found.matrices
+        ),
         "",
         f"{found.clients} clients, {found.vans} vans, half-hour windows, "
         f"{found.ride_limit_min} min ride limit, {solve_s:g} s per plan, driven on road times:",

@@ -3,7 +3,9 @@
 Setup: the extract's tiles are built into a temporary directory (timed, reported), and real
 points on its roads are drawn (scheduler/lab/roads_town.py).
 
-1. Matrices, cold: a fresh provider (no cache) per size, car profile, in this process.
+1. Matrices, cold: a fresh provider (no cache, worker processes started anew) per size, car
+   profile, in blocks of `BLOCK` points a side: once one block at a time in this process, once
+   `workers` blocks at a time in as many worker processes (the product's default).
 2. What straight lines cost: one meal day (a kitchen, vans, clients with a half-hour window
    and a hot-meal ride limit) is planned twice, on straight lines and on road times. Both plans
    are then driven on road times from the time each van leaves the kitchen, counting the meals
@@ -20,12 +22,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import routing
-from routing.problem import Location
+from routing.problem import Location, Matrices
 from routing.travel import GreatCircle, TravelProvider, with_matrices
 from scheduler.lab.roads_town import connected, road_points
 from scheduler.roads.pbf import read_box
 from scheduler.roads.tiles import build_tiles
-from scheduler.roads.valhalla import Valhalla, actor_call
+from scheduler.roads.valhalla import Valhalla, actor_call, default_workers
 
 Progress = Callable[[str], None]
 SERVICE_S = 180
@@ -35,7 +37,8 @@ SHIFT = (10 * 3600 + 30 * 60, 14 * 3600 + 30 * 60)
 @dataclass(frozen=True)
 class MatrixTime:
     points: int
-    seconds: float
+    seconds: float  # one block at a time, in this process
+    parallel_seconds: float  # `workers` blocks at a time, in worker processes
     unreachable_pairs: int
 
 
@@ -60,6 +63,7 @@ class RoadBench:
     vans: int
     ride_limit_min: int
     driven: tuple[Driven, ...]
+    workers: int
 
 
 def run(
@@ -71,8 +75,10 @@ def run(
     ride_limit_min: int = 45,
     solve_s: float = 5.0,
     seed: int = 0,
+    workers: int = 0,
     progress: Progress = lambda _: None,
 ) -> RoadBench:
+    workers = workers or default_workers()
     box = read_box(extract)
     if box is None:
         raise ValueError("extract: Expected a PBF whose header has a bounding box")
@@ -85,13 +91,14 @@ def run(
         points = road_points(call, box, max(sizes), seed=seed)
         times = []
         for n in sizes:
-            fresh = Valhalla(call)
-            started = time.perf_counter()
-            result = fresh.matrices(points[:n], "car")
-            seconds = time.perf_counter() - started
+            one, result = _cold(points[:n], Valhalla(call))
+            pooled = actor_call(build.config_path, processes=workers)
+            many, again = _cold(points[:n], Valhalla(pooled, workers=workers))
+            if again.durations != result.durations:  # blocks are the same requests either way
+                raise AssertionError(f"{n} points: the parallel matrix differs")
             gaps = sum(d >= 10_000_000 for row in result.durations for d in row)
-            times.append(MatrixTime(min(n, len(points)), seconds, gaps))
-            progress(f"{n} points: {seconds:.1f} s")
+            times.append(MatrixTime(min(n, len(points)), one, many, gaps))
+            progress(f"{n} points: {one:.1f} s in one process, {many:.1f} s in {workers}")
         roads = Valhalla(call)
         town = connected(roads, points[: clients * 3])[: clients + 1]
         problem = meal_day(town, vans, ride_limit_min, seed)
@@ -100,7 +107,13 @@ def run(
             for name, provider in (("straight lines", GreatCircle()), ("road times", roads))
         )
     return RoadBench(extract.name, build_s, tuple(times), len(town) - 1, vans, ride_limit_min,
-                     driven)  # fmt: skip
+                     driven, workers)  # fmt: skip
+
+
+def _cold(points: Sequence[Location], provider: Valhalla) -> tuple[float, Matrices]:
+    started = time.perf_counter()
+    result = provider.matrices(points, "car")
+    return time.perf_counter() - started, result
 
 
 def meal_day(

@@ -24,7 +24,7 @@ from routing.travel import GreatCircle, TravelProvider
 from scheduler.roads.osrm import Osrm
 from scheduler.roads.store import MatrixStore
 from scheduler.roads.tiles import current_build
-from scheduler.roads.valhalla import Valhalla, actor_call, http_call
+from scheduler.roads.valhalla import Valhalla, actor_call, default_workers, http_call
 from scheduler.settings import Settings
 
 HTTP_TIMEOUT_S = 60.0  # a 2,000-point matrix takes tens of seconds on a small server
@@ -50,10 +50,12 @@ def _provider(
     municipality_id: int, settings: Settings, travel: Travel | None
 ) -> tuple[TravelProvider, str]:
     build = current_build(settings.var_dir, municipality_id)
+    workers = settings.roads_workers or default_workers()
     if build is not None:
-        return _embedded(build.config_path), f"valhalla:{build.build_id}"
+        return _embedded(build.config_path, workers), f"valhalla:{build.build_id}"
     if settings.valhalla_url:
-        return _served_valhalla(settings.valhalla_url), f"valhalla:{settings.valhalla_url}"
+        served = _served_valhalla(settings.valhalla_url, workers)
+        return served, f"valhalla:{settings.valhalla_url}"
     if settings.osrm_url:
         return _served_osrm(settings.osrm_url), f"osrm:{settings.osrm_url}"
     return GreatCircle(travel), "greatcircle"
@@ -79,14 +81,15 @@ def road_source(municipality_id: int, settings: Settings) -> str:
 
 
 @lru_cache(maxsize=8)
-def _embedded(config_path: Path) -> Valhalla:
-    return Valhalla(actor_call(config_path))
+def _embedded(config_path: Path, workers: int) -> Valhalla:
+    return Valhalla(actor_call(config_path, processes=workers), workers=workers)
 
 
 # One client per server for the process: its connections are reused from plan to plan.
 @lru_cache(maxsize=4)
-def _served_valhalla(url: str) -> Valhalla:
-    return Valhalla(http_call(httpx.Client(base_url=url, timeout=HTTP_TIMEOUT_S)))
+def _served_valhalla(url: str, workers: int) -> Valhalla:
+    client = httpx.Client(base_url=url, timeout=HTTP_TIMEOUT_S)
+    return Valhalla(http_call(client), workers=workers)
 
 
 @lru_cache(maxsize=4)

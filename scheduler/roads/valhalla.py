@@ -2,9 +2,14 @@
 
 `Valhalla` turns points into matrices (`TravelProvider`) and consecutive stops into a road
 shape for the map. What answers is injected as a `Call` (an action name and a JSON body in,
-a JSON object out): `actor_call` runs Valhalla's `Actor` in this process on built tiles,
-`http_call` posts to a `valhalla_service` (one server for many municipalities). Both speak the
-same JSON, so the provider cannot tell them apart.
+a JSON object out): `actor_call` runs Valhalla's `Actor` on built tiles (in this process, or
+in worker processes), `http_call` posts to a `valhalla_service` (one server for many
+municipalities). Both speak the same JSON, so the provider cannot tell them apart.
+
+A large matrix is asked for in square blocks (`BLOCK` points a side), `workers` at a time:
+Valhalla's bidirectional matrix costs about sources x targets, so blocks cost no more in all
+than one request, and they run on every core. The Actor holds Python's GIL while it searches,
+so for a built graph the blocks go to worker processes, each with its own Actor on the tiles.
 
 Errors, one family for this layer:
 - `ValhallaError`: the base class; Valhalla refused the request (its message is kept).
@@ -20,9 +25,14 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import queue
+import subprocess
+import sys
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -35,7 +45,13 @@ from scheduler.roads.osrm import UNREACHABLE_M, UNREACHABLE_S
 Json = dict[str, Any]
 Call = Callable[[str, Json], Any]  # an object, or a list for `locate`
 COSTINGS: Mapping[str, str] = {"car": "auto", "foot": "pedestrian", "bus": "bus"}
-BATCH = 1000  # sources per matrix request: a 600-point day is one request
+# Points a side of one matrix request. Measured on 600 points of central Helsinki, 2 cores,
+# 6 December 2026: one 600 x 600 request 15.1 s; 100 x 600 blocks 8.1 s; 100 x 100 to 200 x 200
+# blocks 6-7 s in one process and 3.6-4.8 s in two (docs/benchmarks.md, Road times).
+BLOCK = 150
+PROJECT_ROOT = Path(__file__).resolve().parents[2]  # where `python -m scheduler...` resolves
+ACTIONS: Mapping[str, str] = {"sources_to_targets": "matrix", "route": "route",
+                              "locate": "locate"}  # fmt: skip
 
 
 class ValhallaError(Exception):
@@ -46,28 +62,88 @@ class ValhallaUnavailableError(ValhallaError):
     """The Valhalla server could not be reached or failed (5xx)."""
 
 
-def actor_call(config_path: Path) -> Call:
-    """Valhalla's Actor in this process on the tiles `config_path` names."""
+def actor_call(config_path: Path, *, processes: int = 1) -> Call:
+    """Valhalla's Actor on the tiles `config_path` names: in this process, or, with `processes`
+    above 1, in up to that many worker processes (scheduler/roads/actor_worker.py) started on
+    first use, each with its own Actor, so that requests made at once (a matrix's blocks, from
+    threads) search on as many cores."""
+    if processes > 1:
+        return ActorProcesses(config_path, processes).call
     from valhalla import Actor  # the native library loads only when roads are used
 
     actor = Actor(str(config_path))
     lock = threading.Lock()  # one Actor holds one graph reader: one request at a time
-    actions: dict[str, Callable[[str], str]] = {
-        "sources_to_targets": actor.matrix,
-        "route": actor.route,
-        "locate": actor.locate,
-    }
 
     def call(action: str, body: Json) -> Any:
         try:
             with lock:
-                text = actions[action](json.dumps(body))
-            answer = json.loads(text)
+                text = getattr(actor, ACTIONS[action])(json.dumps(body))
         except RuntimeError as exc:  # the Actor raises its error message as RuntimeError
             raise ValhallaError(str(exc)) from None
-        return answer
+        return json.loads(text)
 
     return call
+
+
+class ActorProcesses:
+    """Up to `most` Actor processes on one build, each answering one request at a time.
+
+    A process is started when a request finds none idle and fewer than `most` exist, and ends
+    when this process ends (its input closes). One that dies fails its request as unavailable
+    and is not used again; the next request starts another.
+    """
+
+    def __init__(self, config_path: Path, most: int) -> None:
+        self.config_path = config_path
+        self.most = most
+        self._idle: queue.SimpleQueue[subprocess.Popen[str]] = queue.SimpleQueue()
+        self._started = 0
+        self._lock = threading.Lock()
+
+    def call(self, action: str, body: Json) -> Any:
+        worker = self._take()
+        try:
+            assert worker.stdin is not None and worker.stdout is not None
+            worker.stdin.write(json.dumps([ACTIONS[action], json.dumps(body)]) + "\n")
+            worker.stdin.flush()
+            line = worker.stdout.readline()
+            answer = json.loads(line) if line else None
+        except (OSError, ValueError):
+            answer = None
+        if not isinstance(answer, dict):
+            self._drop(worker)
+            raise ValhallaUnavailableError("a Valhalla worker process ended")
+        self._idle.put(worker)
+        if "error" in answer:
+            raise ValhallaError(str(answer["error"]))
+        return json.loads(answer["ok"])
+
+    def _take(self) -> subprocess.Popen[str]:
+        with self._lock:
+            start = self._idle.empty() and self._started < self.most
+            self._started += start
+        return self._start() if start else self._idle.get()
+
+    def _start(self) -> subprocess.Popen[str]:
+        command = [sys.executable, "-m", "scheduler.roads.actor_worker", str(self.config_path)]
+        worker = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  text=True, cwd=PROJECT_ROOT)  # fmt: skip
+        assert worker.stdout is not None
+        if not worker.stdout.readline():  # the Actor could not load the tiles
+            self._drop(worker)
+            raise ValhallaUnavailableError(f"no Valhalla worker starts on {self.config_path}")
+        return worker
+
+    def _drop(self, worker: subprocess.Popen[str]) -> None:
+        worker.kill()
+        worker.wait()
+        with self._lock:
+            self._started -= 1
+
+
+def default_workers() -> int:
+    """Matrix requests at a time when the settings leave it open: one per core."""
+    return max(1, os.cpu_count() or 1)
 
 
 def http_call(client: httpx.Client) -> Call:
@@ -97,11 +173,16 @@ def http_call(client: httpx.Client) -> Call:
 class Valhalla:
     """A travel provider backed by Valhalla's `sources_to_targets`, and route shapes."""
 
-    def __init__(self, call: Call, *, batch: int = BATCH, cache_size: int = 16) -> None:
-        if batch < 1:
-            raise ValueError(f"batch: Expected at least 1, got {batch}")
+    def __init__(
+        self, call: Call, *, block: int = BLOCK, workers: int = 1, cache_size: int = 16
+    ) -> None:
+        if block < 1:
+            raise ValueError(f"block: Expected at least 1, got {block}")
+        if workers < 1:
+            raise ValueError(f"workers: Expected at least 1, got {workers}")
         self.call = call
-        self.batch = batch
+        self.block = block
+        self.workers = workers
         self.cache_size = cache_size
         self.unreachable: tuple[Location, ...] = ()
         self._cache: OrderedDict[tuple[tuple[Location, ...], str], Matrices] = OrderedDict()
@@ -123,14 +204,19 @@ class Valhalla:
         distances = [[UNREACHABLE_M] * n for _ in range(n)]
         on_road = self.located(points, costing)
         self.unreachable = tuple(p for i, p in enumerate(points) if i not in set(on_road))
-        targets = [_where(points[i]) for i in on_road]
-        for first in range(0, len(on_road), self.batch):
-            rows = on_road[first : first + self.batch]
-            body = {"sources": [_where(points[i]) for i in rows], "targets": targets,
+        groups = [on_road[i : i + self.block] for i in range(0, len(on_road), self.block)]
+        blocks = [(rows, cols) for rows in groups for cols in groups]
+
+        def ask(block: tuple[list[int], list[int]]) -> Json:
+            rows, cols = block
+            body = {"sources": [_where(points[i]) for i in rows],
+                    "targets": [_where(points[i]) for i in cols],
                     "costing": costing, "verbose": False, "units": "kilometers"}  # fmt: skip
-            table = _table(self.call("sources_to_targets", body), len(rows), len(on_road))
+            return _table(self.call("sources_to_targets", body), len(rows), len(cols))
+
+        for (rows, cols), table in zip(blocks, self._each(ask, blocks), strict=True):
             for a, row_s, row_km in zip(rows, table["durations"], table["distances"], strict=True):
-                for b, s, km in zip(on_road, row_s, row_km, strict=True):
+                for b, s, km in zip(cols, row_s, row_km, strict=True):
                     if s is not None and km is not None:
                         durations[a][b], distances[a][b] = to_int(s), to_int(km * 1000)
         for i in range(n):  # staying put costs nothing, even off the road
@@ -138,6 +224,15 @@ class Valhalla:
         return Matrices(
             durations=tuple(map(tuple, durations)), distances=tuple(map(tuple, distances))
         )
+
+    def _each(
+        self, ask: Callable[[tuple[list[int], list[int]]], Json],
+        blocks: list[tuple[list[int], list[int]]],
+    ) -> list[Json]:  # fmt: skip
+        if self.workers == 1 or len(blocks) < 2:
+            return [ask(block) for block in blocks]
+        with ThreadPoolExecutor(min(self.workers, len(blocks))) as threads:
+            return list(threads.map(ask, blocks))
 
     def located(self, points: Sequence[Location], costing: str) -> list[int]:
         """Indices of the points that snap to a road this costing may use."""

@@ -8,10 +8,14 @@ import pytest
 from routing.problem import Location
 from routing.travel import GreatCircle
 from scheduler.roads.osrm import UNREACHABLE_M, UNREACHABLE_S
+from scheduler.roads.tiles import Build
 from scheduler.roads.valhalla import (
+    ActorProcesses,
+    Json,
     Valhalla,
     ValhallaError,
     ValhallaUnavailableError,
+    actor_call,
     decode_polyline6,
     http_call,
 )
@@ -84,9 +88,19 @@ def test_the_same_provider_over_http_gives_the_same_matrices(
         for profile in ("car", "foot"):
             assert served.matrices(points, profile) == roads.matrices(points, profile)
         assert served.unreachable == (FAR,)
-        # In blocks of rows (a large day): Valhalla's bidirectional matrix search may end a
-        # pair a second apart when the other sources differ, never more.
-        blocked = Valhalla(http_call(client), batch=3).matrices(points, "car").durations
+        # In blocks (a large day), two at a time: Valhalla's bidirectional matrix search may
+        # end a pair a second apart when the other points of a request differ, never more.
+        asked: list[tuple[int, int]] = []
+        server = http_call(client)
+
+        def counted(action: str, body: Json) -> object:
+            if action == "sources_to_targets":
+                asked.append((len(body["sources"]), len(body["targets"])))
+            return server(action, body)
+
+        blocked = Valhalla(counted, block=3, workers=2).matrices(points, "car").durations
+        # 8 points on roads in groups of 3, 3 and 2: every group against every group.
+        assert sorted(asked) == sorted((r, c) for r in (3, 3, 2) for c in (3, 3, 2))
         whole = roads.matrices(points, "car").durations
         assert all(abs(x - y) <= 1 for r, s in zip(blocked, whole, strict=True)
                    for x, y in zip(r, s, strict=True))  # fmt: skip
@@ -104,3 +118,37 @@ def test_a_server_refusal_and_a_server_away_are_told_apart(valhalla_service: str
         pytest.raises(ValhallaUnavailableError),
     ):
         Valhalla(http_call(client)).matrices([(24.94, 60.17), (24.95, 60.17)], "car")
+
+
+def test_worker_processes_give_the_same_matrices(
+    roads: Valhalla, town_points: list[Location], helsinki: Build
+) -> None:
+    points = [*town_points[:10], FAR]
+    pooled = Valhalla(actor_call(helsinki.config_path, processes=2), block=4, workers=2)
+    one_by_one = Valhalla(roads.call, block=4)
+    assert pooled.matrices(points, "car") == one_by_one.matrices(points, "car")
+    assert pooled.unreachable == (FAR,)
+    assert pooled.route_shape(points[:3], "car") == roads.route_shape(points[:3], "car")
+    # A refusal in a worker process is Valhalla's refusal here, as in process.
+    with pytest.raises(ValhallaError, match=r"[Ll]ocation"):
+        pooled.call("route", {"locations": [], "costing": "auto"})
+
+
+def test_a_worker_process_that_dies_is_replaced(
+    town_points: list[Location], helsinki: Build
+) -> None:
+    processes = ActorProcesses(helsinki.config_path, 2)
+    pooled = Valhalla(processes.call, block=3, workers=2)
+    points = town_points[:5]
+    first = pooled.matrices(points, "car")
+    assert processes._started == 2  # blocks were asked two at a time
+    dead, alive = processes._idle.get(), processes._idle.get()
+    dead.kill()
+    dead.wait()
+    processes._idle.put(dead)  # taken first
+    processes._idle.put(alive)
+    with pytest.raises(ValhallaUnavailableError, match="worker process ended"):
+        processes.call("locate", {"locations": [], "costing": "auto"})
+    assert processes._started == 1
+    assert Valhalla(processes.call, block=3, workers=2).matrices(points, "car") == first
+    assert processes._started == 2
