@@ -1,4 +1,5 @@
-"""What the office's forms share: how a refusal reads, and the fields it names.
+"""What the office's forms share: how a refusal reads, the fields it names, and a form saved
+or its page redrawn.
 
 A form posts text; the same pydantic models and scheduler functions as REST check it, and a
 refusal (InvalidInputError from the domain, ValidationError from the models) becomes one
@@ -7,13 +8,16 @@ sentence naming the form's own labels in the reader's language, shown on the red
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 
-from fastapi import Request
+from fastapi import BackgroundTasks, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from sqlmodel import Session
 
+from api.eager import relay_if_eager
 from api.i18n import Translator
 from scheduler.errors import InvalidInputError
 from scheduler.intake.calendar import parse_weekdays
@@ -82,3 +86,28 @@ async def posted(request: Request) -> dict[str, str]:
     """A form's fields as text, without its CSRF token (an unticked box is absent)."""
     form = await request.form()
     return {k: v[:1000] for k, v in form.items() if isinstance(v, str) and k != "csrf"}
+
+
+async def saved(
+    request: Request,
+    session: Session,
+    t: Translator,
+    labels: Mapping[str, str],
+    write: Callable[[dict[str, str]], object],
+    redraw: Callable[[str, dict[str, str]], Response],
+    done: str,
+    later: BackgroundTasks | None = None,
+) -> Response:
+    """The posted form given to `write`, then the browser sent on to `done` (303), relaying
+    the change's events at once without a broker when `later` is given. A refusal undoes what
+    was written and `redraw`s the page (422) with it in the reader's words and the form as
+    typed."""
+    given = await posted(request)
+    try:
+        write(given)
+    except REFUSALS as exc:
+        session.rollback()
+        return redraw(refusal(t, labels, exc), given)
+    if later is not None:
+        relay_if_eager(later, request)
+    return RedirectResponse(done, status_code=303)
