@@ -8,6 +8,7 @@ sentence naming the form's own labels in the reader's language, shown on the red
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
 from datetime import date
 
@@ -52,6 +53,12 @@ def refusal_words(t: Translator, exc: Exception) -> str:
     if isinstance(exc, ReasonError):
         return exc.problem("").words(t)
     return str(exc)
+
+
+def reference(given: Mapping[str, str], prefix: str) -> str:
+    """The reference number typed, or one made up (`K-1A2B3C4D`) for a new row the office gave
+    none: imports match rows on it."""
+    return given.get("external_id", "").strip() or f"{prefix}-{secrets.token_hex(4).upper()}"
 
 
 def weekdays_of(ticked: list[str]) -> str:

@@ -9,7 +9,6 @@ nothing is written.
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from functools import partial
 from typing import Annotated, Any
@@ -21,11 +20,9 @@ from api.csrf import form_token
 from api.deps import DbSession, RowId
 from api.eager import relay_if_eager
 from api.forms import (
-    REFUSALS,
     WEEKDAYS,
     blank_to_none,
-    posted,
-    refusal,
+    reference,
     saved,
     ticked_weekdays,
     weekdays_of,
@@ -79,15 +76,12 @@ def caregiver_page(
 
 @router.post("/admin/caregivers", response_class=HTMLResponse, dependencies=FORM)
 async def new_caregiver_form(request: Request, page: BoardUser, session: DbSession) -> Response:
-    given = await posted(request)
-    try:
-        external_id = given.get("external_id", "").strip() or _made_up()
-        values = {**_caregiver_values(given), "external_id": external_id}
+    def write(given: dict[str, str]) -> None:
+        values = {**_caregiver_values(given), "external_id": reference(given, "CG")}
         create_caregiver_and_audit(page, CaregiverCreate.model_validate(values), session=session)
-    except REFUSALS as exc:
-        session.rollback()
-        return _caregivers(request, page, session, None, refusal(page.t, LABELS, exc), given)
-    return RedirectResponse("/admin/caregivers", status_code=303)
+
+    redraw = partial(_caregivers, request, page, session, None)
+    return await saved(request, session, page.t, LABELS, write, redraw, "/admin/caregivers")
 
 
 @router.post("/admin/caregivers/{caregiver_id:int}", response_class=HTMLResponse, dependencies=FORM)
@@ -95,14 +89,13 @@ async def caregiver_form(
     request: Request, caregiver_id: RowId, page: BoardUser, session: DbSession
 ) -> Response:
     carer = care.get_caregiver(page.municipality_id, caregiver_id, session=session)
-    given = await posted(request)
-    try:
+
+    def write(given: dict[str, str]) -> None:
         body = CaregiverUpdate.model_validate(_caregiver_values(given))
         update_caregiver_and_audit(page, caregiver_id, body, session=session)
-    except REFUSALS as exc:
-        session.rollback()
-        return _caregivers(request, page, session, carer, refusal(page.t, LABELS, exc), given)
-    return RedirectResponse("/admin/caregivers", status_code=303)
+
+    redraw = partial(_caregivers, request, page, session, carer)
+    return await saved(request, session, page.t, LABELS, write, redraw, "/admin/caregivers")
 
 
 def _caregiver_values(given: dict[str, str]) -> dict[str, Any]:
@@ -112,10 +105,6 @@ def _caregiver_values(given: dict[str, str]) -> dict[str, Any]:
     values["weekdays"] = weekdays_of([d for d in WEEKDAYS if given.get(f"day_{d}") == "yes"])
     values["active"] = given.get("active") == "yes"
     return values
-
-
-def _made_up() -> str:
-    return f"CG-{secrets.token_hex(4).upper()}"
 
 
 def _caregivers(

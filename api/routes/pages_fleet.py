@@ -9,7 +9,6 @@ what was typed; nothing is written.
 
 from __future__ import annotations
 
-import secrets
 from functools import partial
 from typing import Any
 
@@ -18,7 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from api.csrf import form_token
 from api.deps import DbSession, RowId
-from api.forms import WEEKDAYS, blank_to_none, saved, ticked_weekdays, weekdays_of
+from api.forms import WEEKDAYS, blank_to_none, reference, saved, ticked_weekdays, weekdays_of
 from api.pages import BoardUser, PageUser
 from api.routes.fleet import (
     create_kitchen_and_audit,
@@ -87,7 +86,7 @@ async def new_kitchen_form(request: Request, page: BoardUser, session: DbSession
     def write(given: dict[str, str]) -> None:
         # Left empty, a setting takes the kitchen's default; a place left empty is refused.
         values = {k: v for k, v in _kitchen_values(given).items() if v is not None}
-        values["external_id"] = given.get("external_id", "").strip() or _made_up("K")
+        values["external_id"] = reference(given, "K")
         create_kitchen_and_audit(page, KitchenCreate.model_validate(values), session=session)
 
     redraw = partial(_kitchens, request, page, session, None)
@@ -150,8 +149,8 @@ def van_page(request: Request, vehicle_id: RowId, page: BoardUser, session: DbSe
 @router.post("/admin/vans", response_class=HTMLResponse, dependencies=FORM)
 async def new_van_form(request: Request, page: BoardUser, session: DbSession) -> Response:
     def write(given: dict[str, str]) -> None:
-        external_id = given.get("external_id", "").strip() or _made_up("V")
-        body = VehicleCreate.model_validate({**_van_values(given), "external_id": external_id})
+        values = {**_van_values(given), "external_id": reference(given, "V")}
+        body = VehicleCreate.model_validate(values)
         create_vehicle_and_audit(page, body, session=session)
 
     redraw = partial(_vans, request, page, session, None)
@@ -177,11 +176,6 @@ def _van_values(given: dict[str, str]) -> dict[str, Any]:
     values["weekdays"] = weekdays_of([d for d in WEEKDAYS if given.get(f"day_{d}") == "yes"])
     values["active"] = given.get("active") == "yes"
     return values
-
-
-def _made_up(prefix: str) -> str:
-    """A reference number for a row the office gave none (imports match rows on it)."""
-    return f"{prefix}-{secrets.token_hex(4).upper()}"
 
 
 def _vans(
@@ -215,8 +209,7 @@ def drivers_page(request: Request, page: BoardUser, session: DbSession) -> Respo
 @router.post("/admin/drivers", response_class=HTMLResponse, dependencies=FORM)
 async def new_driver_form(request: Request, page: BoardUser, session: DbSession) -> Response:
     def write(given: dict[str, str]) -> None:
-        values = {**_driver_values(given), "external_id": given.get("external_id", "").strip()}
-        values["external_id"] = values["external_id"] or _made_up("D")
+        values = {**_driver_values(given), "external_id": reference(given, "D")}
         taken = {d.external_id for d in fleet.list_drivers(page.municipality_id, session=session)}
         if values["external_id"] in taken:  # a form makes a new driver, never changes one
             raise refuse("external_id", Reason.already_exists, value=repr(values["external_id"]))

@@ -9,7 +9,6 @@ nothing is written.
 
 from __future__ import annotations
 
-import secrets
 from collections import defaultdict
 
 from fastapi import APIRouter, Depends, Request
@@ -17,7 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.csrf import form_token
 from api.deps import DbSession, RowId
-from api.forms import REFUSALS, blank_to_none, posted, refusal
+from api.forms import REFUSALS, blank_to_none, posted, reference, refusal
 from api.pages import BoardUser, PageUser
 from api.routes.canteen import create_pickup_point_and_audit, update_pickup_point_and_audit
 from api.schemas.canteen import PickupPointCreate, PickupPointUpdate
@@ -48,9 +47,9 @@ async def new_point_form(request: Request, page: BoardUser, session: DbSession) 
     given = await posted(request)
     try:
         values = blank_to_none({k: given.get(k, "") for k in ("name", "kitchen_id")})
-        reference = given.get("external_id", "").strip() or f"P-{secrets.token_hex(4).upper()}"
+        ref = reference(given, "P")
         body = PickupPointCreate.model_validate(
-            {**values, "address": given.get("address", "").strip(), "external_id": reference}
+            {**values, "address": given.get("address", "").strip(), "external_id": ref}
         )
         create_pickup_point_and_audit(page, body, session=session)
     except REFUSALS as exc:
