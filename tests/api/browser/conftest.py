@@ -212,13 +212,25 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-def sign_in(page: Any, server: Server) -> None:
+def sign_in(
+    page: Any,
+    server: Server,
+    username: str = "disp",
+    *,
+    password: str = PASSWORD,
+    lands: str | None = "/board",
+) -> None:
+    """Sign `username` in to the server's town on its login page, then wait until the page is
+    at `lands` (a URL pattern after the server's address) or, None, has loaded what follows."""
     page.goto(f"{server.url}/login")
     page.fill("input[name=municipality]", server.municipality)
-    page.fill("input[name=username]", "disp")
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/board")
+    if lands is None:
+        page.wait_for_load_state()
+    else:
+        page.wait_for_url(f"{server.url}{lands}")
 
 
 def plan_and_publish(board: Any, server: Server) -> str:
