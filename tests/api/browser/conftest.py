@@ -167,6 +167,23 @@ def running_server(
             process.wait(timeout=20)
 
 
+@contextmanager
+def seeded_town(
+    tmp_path_factory: pytest.TempPathFactory, name: str
+) -> Iterator[tuple[Server, Engine]]:
+    """The shared seed's town in a folder of its own (`name`), its server, and its database
+    (to check what was written)."""
+    folder = tmp_path_factory.mktemp(name)
+    url = sqlite_url(folder)
+    day = _seed(url, folder / "files")
+    engine = make_engine(url)
+    try:
+        with running_server(folder, url, day) as server:
+            yield server, engine
+    finally:
+        engine.dispose()
+
+
 def working_day(engine: Engine, after: date) -> date:
     """From `after` on, the first day the calendar delivers and an active van works (the shared
     day may have no van, and then no route to work)."""
