@@ -1,4 +1,5 @@
-"""What the office's forms share: how a refusal reads, and the fields it names.
+"""What the office's forms share: how a refusal reads, the fields it names, and a form saved
+or its page redrawn.
 
 A form posts text; the same pydantic models and scheduler functions as REST check it, and a
 refusal (InvalidInputError from the domain, ValidationError from the models) becomes one
@@ -7,13 +8,17 @@ sentence naming the form's own labels in the reader's language, shown on the red
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import secrets
+from collections.abc import Callable, Mapping
 from datetime import date
 
-from fastapi import Request
+from fastapi import BackgroundTasks, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
+from sqlmodel import Session
 
+from api.eager import relay_if_eager
 from api.i18n import Translator
 from scheduler.errors import InvalidInputError
 from scheduler.intake.calendar import parse_weekdays
@@ -50,6 +55,12 @@ def refusal_words(t: Translator, exc: Exception) -> str:
     return str(exc)
 
 
+def reference(given: Mapping[str, str], prefix: str) -> str:
+    """The reference number typed, or one made up (`K-1A2B3C4D`) for a new row the office gave
+    none: imports match rows on it."""
+    return given.get("external_id", "").strip() or f"{prefix}-{secrets.token_hex(4).upper()}"
+
+
 def weekdays_of(ticked: list[str]) -> str:
     """Ticked weekday boxes ("Mon", "Wed") as a weekdays field says them: "Mon,Wed"."""
     return ",".join(ticked)
@@ -82,3 +93,28 @@ async def posted(request: Request) -> dict[str, str]:
     """A form's fields as text, without its CSRF token (an unticked box is absent)."""
     form = await request.form()
     return {k: v[:1000] for k, v in form.items() if isinstance(v, str) and k != "csrf"}
+
+
+async def saved(
+    request: Request,
+    session: Session,
+    t: Translator,
+    labels: Mapping[str, str],
+    write: Callable[[dict[str, str]], object],
+    redraw: Callable[[str, dict[str, str]], Response],
+    done: str,
+    later: BackgroundTasks | None = None,
+) -> Response:
+    """The posted form given to `write`, then the browser sent on to `done` (303), relaying
+    the change's events at once without a broker when `later` is given. A refusal undoes what
+    was written and `redraw`s the page (422) with it in the reader's words and the form as
+    typed."""
+    given = await posted(request)
+    try:
+        write(given)
+    except REFUSALS as exc:
+        session.rollback()
+        return redraw(refusal(t, labels, exc), given)
+    if later is not None:
+        relay_if_eager(later, request)
+    return RedirectResponse(done, status_code=303)

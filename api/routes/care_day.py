@@ -19,6 +19,7 @@ from api.care_board import sick_outcome
 from api.deps import Caller, CareReader, DbSession, RowId, SettingsDep, Staff
 from api.eager import relay_if_eager
 from api.problems import PROBLEM_RESPONSES, ProblemError
+from api.routes._absences import check_listed
 from api.routes._write import Who, audited
 from api.schemas.care import VisitPublic
 from api.schemas.care_day import (
@@ -39,7 +40,6 @@ from scheduler.intake.orders import Actor
 from scheduler.intake.visit_requests import VisitIn, cancel_visit, carry_meal, request_visit
 from scheduler.models import CaregiverAbsence, Role, Visit
 from scheduler.models.fields import Day
-from scheduler.refusals import Reason, refuse
 from scheduler.reports.attendance import day_attendance, monthly_hours
 from scheduler.reports.attendance_sheets import caregiver_hours_csv, client_hours_csv
 from scheduler.reports.caregiver_day import caregiver_day
@@ -51,7 +51,6 @@ Month = Annotated[str, Query(pattern=r"^\d{4}-(0[1-9]|1[0-2])$", description="YY
 CSV: dict[int | str, dict[str, Any]] = {
     200: {"content": {"text/csv": {}}, "description": "One row per client or caregiver."}
 }
-MAX_LISTED_DAYS = 400  # an absence list longer than a year is a typo in a date
 
 
 def _actor(caller: Caller, force: bool = False, request_id: str = "") -> Actor:
@@ -116,8 +115,7 @@ def list_absences(
     caregiver_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> list[AbsencePublic]:
     """Days off, holidays and sick leave that touch `from`..`to`."""
-    if date_to < date_from or (date_to - date_from).days > MAX_LISTED_DAYS:
-        raise refuse("to", Reason.range_too_long, n=MAX_LISTED_DAYS)
+    check_listed(date_from, date_to)
     if caregiver_id is not None:
         get_caregiver(caller.municipality_id, caregiver_id, session=session)
     rows = absences_between(

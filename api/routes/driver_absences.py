@@ -15,17 +15,16 @@ from sqlmodel import Session
 from api.deps import Caller, DbSession, RowId, Staff
 from api.eager import relay_if_eager
 from api.problems import PROBLEM_RESPONSES
+from api.routes._absences import check_listed
 from api.schemas.driver_absences import DriverAbsenceCreate, DriverAbsencePublic
 from scheduler.intake.day_changes import Actor
 from scheduler.intake.driver_absences import record_driver_absence, remove_driver_absence
 from scheduler.models import DriverAbsence
 from scheduler.models.fields import Day
-from scheduler.refusals import Reason, refuse
 from scheduler.repositories.driver_absences import driver_absences_between
 from scheduler.repositories.fleet import get_driver
 
 router = APIRouter(prefix="/v1", responses=PROBLEM_RESPONSES, tags=["fleet"])
-MAX_LISTED_DAYS = 400  # a list longer than a year is a typo in a date
 
 
 def actor_of(caller: Caller, request_id: str = "") -> Actor:
@@ -41,8 +40,7 @@ def list_driver_absences(
     driver_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
 ) -> list[DriverAbsencePublic]:
     """Drivers' absences that touch `from`..`to`, of one driver or all."""
-    if date_to < date_from or (date_to - date_from).days > MAX_LISTED_DAYS:
-        raise refuse("to", Reason.range_too_long, n=MAX_LISTED_DAYS)
+    check_listed(date_from, date_to)
     if driver_id is not None:
         get_driver(caller.municipality_id, driver_id, session=session)
     rows = driver_absences_between(

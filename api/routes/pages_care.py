@@ -9,35 +9,34 @@ nothing is written.
 
 from __future__ import annotations
 
-import secrets
-from datetime import date, timedelta
+from datetime import date
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.csrf import form_token
-from api.deps import DbSession, RowId, now
+from api.deps import DbSession, RowId
 from api.eager import relay_if_eager
 from api.forms import (
-    REFUSALS,
     WEEKDAYS,
     blank_to_none,
-    posted,
-    refusal,
+    reference,
+    saved,
     ticked_weekdays,
     weekdays_of,
 )
 from api.pages import BoardUser, PageUser
+from api.routes._absences import absences_screen
 from api.routes.care import create_caregiver_and_audit, update_caregiver_and_audit
 from api.routes.care_day import add_absence_and_audit, remove_absence_and_audit
 from api.schemas.care import CaregiverCreate, CaregiverUpdate
 from api.schemas.care_day import AbsenceCreate
 from api.templating import render
 from scheduler.intake.availability import absences_between
-from scheduler.intake.calendar import local_today
 from scheduler.intake.orders import Actor
-from scheduler.models import AbsenceKind, Caregiver, TravelMode
+from scheduler.models import Caregiver, TravelMode
 from scheduler.models.fields import Day
 from scheduler.repositories import care
 
@@ -60,7 +59,6 @@ LABELS = {
     "end": "Until",
     "kind": "Kind",
 }
-LISTED_DAYS = 365  # the absences page shows those touching the coming year
 
 
 @router.get("/admin/caregivers", response_class=HTMLResponse)
@@ -78,15 +76,12 @@ def caregiver_page(
 
 @router.post("/admin/caregivers", response_class=HTMLResponse, dependencies=FORM)
 async def new_caregiver_form(request: Request, page: BoardUser, session: DbSession) -> Response:
-    given = await posted(request)
-    try:
-        external_id = given.get("external_id", "").strip() or _made_up()
-        values = {**_caregiver_values(given), "external_id": external_id}
+    def write(given: dict[str, str]) -> None:
+        values = {**_caregiver_values(given), "external_id": reference(given, "CG")}
         create_caregiver_and_audit(page, CaregiverCreate.model_validate(values), session=session)
-    except REFUSALS as exc:
-        session.rollback()
-        return _caregivers(request, page, session, None, refusal(page.t, LABELS, exc), given)
-    return RedirectResponse("/admin/caregivers", status_code=303)
+
+    redraw = partial(_caregivers, request, page, session, None)
+    return await saved(request, session, page.t, LABELS, write, redraw, "/admin/caregivers")
 
 
 @router.post("/admin/caregivers/{caregiver_id:int}", response_class=HTMLResponse, dependencies=FORM)
@@ -94,14 +89,13 @@ async def caregiver_form(
     request: Request, caregiver_id: RowId, page: BoardUser, session: DbSession
 ) -> Response:
     carer = care.get_caregiver(page.municipality_id, caregiver_id, session=session)
-    given = await posted(request)
-    try:
+
+    def write(given: dict[str, str]) -> None:
         body = CaregiverUpdate.model_validate(_caregiver_values(given))
         update_caregiver_and_audit(page, caregiver_id, body, session=session)
-    except REFUSALS as exc:
-        session.rollback()
-        return _caregivers(request, page, session, carer, refusal(page.t, LABELS, exc), given)
-    return RedirectResponse("/admin/caregivers", status_code=303)
+
+    redraw = partial(_caregivers, request, page, session, carer)
+    return await saved(request, session, page.t, LABELS, write, redraw, "/admin/caregivers")
 
 
 def _caregiver_values(given: dict[str, str]) -> dict[str, Any]:
@@ -111,10 +105,6 @@ def _caregiver_values(given: dict[str, str]) -> dict[str, Any]:
     values["weekdays"] = weekdays_of([d for d in WEEKDAYS if given.get(f"day_{d}") == "yes"])
     values["active"] = given.get("active") == "yes"
     return values
-
-
-def _made_up() -> str:
-    return f"CG-{secrets.token_hex(4).upper()}"
 
 
 def _caregivers(
@@ -157,17 +147,14 @@ def absences_page(
 async def absence_form(
     request: Request, page: BoardUser, session: DbSession, later: BackgroundTasks
 ) -> Response:
-    given = await posted(request)
-    keys = ("caregiver_id", "start", "end", "kind")
-    try:
+    def write(given: dict[str, str]) -> None:
+        keys = ("caregiver_id", "start", "end", "kind")
         body = AbsenceCreate.model_validate(blank_to_none({k: given.get(k, "") for k in keys}))
         by = Actor(name=page.actor, role=page.user.role)
         add_absence_and_audit(page, by, body, session=session)
-    except REFUSALS as exc:
-        session.rollback()
-        return _absences(request, page, session, refusal(page.t, LABELS, exc), given)
-    relay_if_eager(later, request)
-    return RedirectResponse("/admin/absences", status_code=303)
+
+    redraw = partial(_absences, request, page, session)
+    return await saved(request, session, page.t, LABELS, write, redraw, "/admin/absences", later)
 
 
 @router.post(
@@ -192,18 +179,15 @@ def _absences(
 ) -> Response:
     """Absences from `first` (today) through the year after, and the form to add one."""
     mid = page.municipality_id
-    today = first or local_today(page.town.timezone, now(request))
-    last = today + timedelta(days=LISTED_DAYS)
     caregivers = care.list_caregivers(mid, session=session)
-    context = {
-        "page": page,
-        "absences": absences_between(mid, today, last, session=session),
-        "first": today,
-        "caregivers": caregivers,
-        "names": {c.id: c.name for c in caregivers},
-        "kinds": list(AbsenceKind),
-        "problem": problem,
-        "given": given or {},
-    }
-    code = 422 if problem else 200
-    return render(request, "admin_absences.html", page.t, context, status_code=code)
+    return absences_screen(
+        request,
+        page,
+        "admin_absences.html",
+        partial(absences_between, mid, session=session),
+        {c.id: c.name for c in caregivers},
+        first,
+        problem,
+        given,
+        caregivers=caregivers,
+    )

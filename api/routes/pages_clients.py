@@ -9,7 +9,6 @@ named in the reader's words and what was typed kept; nothing is written.
 
 from __future__ import annotations
 
-import secrets
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -25,6 +24,7 @@ from api.forms import (
     blank_to_none,
     day_or_none,
     posted,
+    reference,
     refusal,
     ticked_weekdays,
     weekdays_of,
@@ -139,7 +139,7 @@ async def new_client_form(request: Request, page: BoardUser, session: DbSession)
     given = await posted(request)
     try:
         body = ClientCreate.model_validate(
-            {**_client_values(page, session, given), "external_id": _reference(given)}
+            {**_client_values(page, session, given), "external_id": reference(given, "C")}
         )
         row = create_client_and_audit(page, body, session=session)
     except REFUSALS as exc:
@@ -242,11 +242,6 @@ def order_form(
         words = closed % {"day": page.t.day(exc.day), "next": page.t.day(exc.next_day)}
         return _client_page(request, page, session, client, words, given)
     return RedirectResponse(f"/clients/{client_id}#orders", status_code=303)
-
-
-def _reference(given: dict[str, str]) -> str:
-    """The office's reference number of a new client, or one made up when left empty."""
-    return given.get("external_id", "").strip() or f"C-{secrets.token_hex(4).upper()}"
 
 
 def _client_values(page: PageUser, session: DbSession, given: dict[str, str]) -> dict[str, Any]:

@@ -8,24 +8,23 @@ reader's words, and nothing is written.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
+from functools import partial
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.csrf import form_token
-from api.deps import DbSession, RowId, now
+from api.deps import DbSession, RowId
 from api.eager import relay_if_eager
-from api.forms import REFUSALS, blank_to_none, posted, refusal
+from api.forms import blank_to_none, saved
 from api.pages import BoardUser, PageUser
+from api.routes._absences import absences_screen
 from api.routes.driver_absences import add_driver_absence
 from api.schemas.driver_absences import DriverAbsenceCreate
-from api.templating import render
-from scheduler.intake.calendar import local_today
 from scheduler.intake.day_changes import Actor
 from scheduler.intake.driver_absences import remove_driver_absence
-from scheduler.models import AbsenceKind
 from scheduler.models.fields import Day
 from scheduler.repositories import fleet
 from scheduler.repositories.driver_absences import driver_absences_between
@@ -39,7 +38,6 @@ LABELS = {
     "kind": "Kind",
     "note": "Note",
 }
-LISTED_DAYS = 365  # the page shows the absences touching the coming year
 
 
 @router.get("/admin/driver-absences", response_class=HTMLResponse)
@@ -57,19 +55,17 @@ def driver_absences_page(
 async def driver_absence_form(
     request: Request, page: BoardUser, session: DbSession, later: BackgroundTasks
 ) -> Response:
-    given = await posted(request)
-    keys = ("driver_id", "first_day", "last_day", "kind")
-    try:
+    def write(given: dict[str, str]) -> None:
+        keys = ("driver_id", "first_day", "last_day", "kind")
         values = {**blank_to_none({k: given.get(k, "") for k in keys}), "note": given.get("note")}
         body = DriverAbsenceCreate.model_validate(
             {k: v for k, v in values.items() if v is not None}
         )
         add_driver_absence(page.municipality_id, _actor(page), body, session=session)
-    except REFUSALS as exc:
-        session.rollback()
-        return _page(request, page, session, refusal(page.t, LABELS, exc), given)
-    relay_if_eager(later, request)
-    return RedirectResponse("/admin/driver-absences", status_code=303)
+
+    redraw = partial(_page, request, page, session)
+    done = "/admin/driver-absences"
+    return await saved(request, session, page.t, LABELS, write, redraw, done, later)
 
 
 @router.post(
@@ -99,20 +95,16 @@ def _page(
 ) -> Response:
     """Absences from `first` (today) through the year after, and the form to add one."""
     mid = page.municipality_id
-    today = first or local_today(page.town.timezone, now(request))
     drivers = fleet.list_drivers(mid, session=session)
-    context = {
-        "page": page,
-        "absences": driver_absences_between(
-            mid, today, today + timedelta(days=LISTED_DAYS), session=session
-        ),
-        "first": today,
-        "drivers": drivers,
-        "names": {d.id: d.name for d in drivers},
-        "vans": {v.id: v.name for v in fleet.list_vehicles(mid, session=session)},
-        "kinds": list(AbsenceKind),
-        "problem": problem,
-        "given": given or {},
-    }
-    code = 422 if problem else 200
-    return render(request, "admin_driver_absences.html", page.t, context, status_code=code)
+    return absences_screen(
+        request,
+        page,
+        "admin_driver_absences.html",
+        partial(driver_absences_between, mid, session=session),
+        {d.id: d.name for d in drivers},
+        first,
+        problem,
+        given,
+        drivers=drivers,
+        vans={v.id: v.name for v in fleet.list_vehicles(mid, session=session)},
+    )

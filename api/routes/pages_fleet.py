@@ -9,23 +9,15 @@ what was typed; nothing is written.
 
 from __future__ import annotations
 
-import secrets
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from api.csrf import form_token
 from api.deps import DbSession, RowId
-from api.forms import (
-    REFUSALS,
-    WEEKDAYS,
-    blank_to_none,
-    posted,
-    refusal,
-    ticked_weekdays,
-    weekdays_of,
-)
+from api.forms import WEEKDAYS, blank_to_none, reference, saved, ticked_weekdays, weekdays_of
 from api.pages import BoardUser, PageUser
 from api.routes.fleet import (
     create_kitchen_and_audit,
@@ -91,16 +83,14 @@ def kitchen_page(
 
 @router.post("/admin/kitchens", response_class=HTMLResponse, dependencies=FORM)
 async def new_kitchen_form(request: Request, page: BoardUser, session: DbSession) -> Response:
-    given = await posted(request)
-    try:
+    def write(given: dict[str, str]) -> None:
         # Left empty, a setting takes the kitchen's default; a place left empty is refused.
         values = {k: v for k, v in _kitchen_values(given).items() if v is not None}
-        values["external_id"] = given.get("external_id", "").strip() or _made_up("K")
+        values["external_id"] = reference(given, "K")
         create_kitchen_and_audit(page, KitchenCreate.model_validate(values), session=session)
-    except REFUSALS as exc:
-        session.rollback()
-        return _kitchens(request, page, session, None, refusal(page.t, LABELS, exc), given)
-    return RedirectResponse("/admin/kitchens", status_code=303)
+
+    redraw = partial(_kitchens, request, page, session, None)
+    return await saved(request, session, page.t, LABELS, write, redraw, "/admin/kitchens")
 
 
 @router.post("/admin/kitchens/{kitchen_id:int}", response_class=HTMLResponse, dependencies=FORM)
@@ -108,15 +98,13 @@ async def kitchen_form(
     request: Request, kitchen_id: RowId, page: BoardUser, session: DbSession
 ) -> Response:
     kitchen = fleet.get_kitchen(page.municipality_id, kitchen_id, session=session)
-    given = await posted(request)
-    try:
+
+    def write(given: dict[str, str]) -> None:
         body = KitchenUpdate.model_validate(_kitchen_values(given))
         update_kitchen_and_audit(page, kitchen_id, body, session=session)
-    except REFUSALS as exc:
-        session.rollback()
-        words = refusal(page.t, LABELS, exc)
-        return _kitchens(request, page, session, kitchen, words, given)
-    return RedirectResponse("/admin/kitchens", status_code=303)
+
+    redraw = partial(_kitchens, request, page, session, kitchen)
+    return await saved(request, session, page.t, LABELS, write, redraw, "/admin/kitchens")
 
 
 def _kitchen_values(given: dict[str, str]) -> dict[str, Any]:
@@ -160,15 +148,13 @@ def van_page(request: Request, vehicle_id: RowId, page: BoardUser, session: DbSe
 
 @router.post("/admin/vans", response_class=HTMLResponse, dependencies=FORM)
 async def new_van_form(request: Request, page: BoardUser, session: DbSession) -> Response:
-    given = await posted(request)
-    try:
-        external_id = given.get("external_id", "").strip() or _made_up("V")
-        body = VehicleCreate.model_validate({**_van_values(given), "external_id": external_id})
+    def write(given: dict[str, str]) -> None:
+        values = {**_van_values(given), "external_id": reference(given, "V")}
+        body = VehicleCreate.model_validate(values)
         create_vehicle_and_audit(page, body, session=session)
-    except REFUSALS as exc:
-        session.rollback()
-        return _vans(request, page, session, None, refusal(page.t, LABELS, exc), given)
-    return RedirectResponse("/admin/vans", status_code=303)
+
+    redraw = partial(_vans, request, page, session, None)
+    return await saved(request, session, page.t, LABELS, write, redraw, "/admin/vans")
 
 
 @router.post("/admin/vans/{vehicle_id:int}", response_class=HTMLResponse, dependencies=FORM)
@@ -176,14 +162,13 @@ async def van_form(
     request: Request, vehicle_id: RowId, page: BoardUser, session: DbSession
 ) -> Response:
     van = fleet.get_vehicle(page.municipality_id, vehicle_id, session=session)
-    given = await posted(request)
-    try:
+
+    def write(given: dict[str, str]) -> None:
         body = VehicleUpdate.model_validate(_van_values(given))
         update_vehicle_and_audit(page, vehicle_id, body, session=session)
-    except REFUSALS as exc:
-        session.rollback()
-        return _vans(request, page, session, van, refusal(page.t, LABELS, exc), given)
-    return RedirectResponse("/admin/vans", status_code=303)
+
+    redraw = partial(_vans, request, page, session, van)
+    return await saved(request, session, page.t, LABELS, write, redraw, "/admin/vans")
 
 
 def _van_values(given: dict[str, str]) -> dict[str, Any]:
@@ -191,11 +176,6 @@ def _van_values(given: dict[str, str]) -> dict[str, Any]:
     values["weekdays"] = weekdays_of([d for d in WEEKDAYS if given.get(f"day_{d}") == "yes"])
     values["active"] = given.get("active") == "yes"
     return values
-
-
-def _made_up(prefix: str) -> str:
-    """A reference number for a row the office gave none (imports match rows on it)."""
-    return f"{prefix}-{secrets.token_hex(4).upper()}"
 
 
 def _vans(
@@ -228,18 +208,15 @@ def drivers_page(request: Request, page: BoardUser, session: DbSession) -> Respo
 
 @router.post("/admin/drivers", response_class=HTMLResponse, dependencies=FORM)
 async def new_driver_form(request: Request, page: BoardUser, session: DbSession) -> Response:
-    given = await posted(request)
-    try:
-        values = {**_driver_values(given), "external_id": given.get("external_id", "").strip()}
-        values["external_id"] = values["external_id"] or _made_up("D")
+    def write(given: dict[str, str]) -> None:
+        values = {**_driver_values(given), "external_id": reference(given, "D")}
         taken = {d.external_id for d in fleet.list_drivers(page.municipality_id, session=session)}
         if values["external_id"] in taken:  # a form makes a new driver, never changes one
             raise refuse("external_id", Reason.already_exists, value=repr(values["external_id"]))
         upsert_driver_and_audit(page, DriverCreate.model_validate(values), session=session)
-    except REFUSALS as exc:
-        session.rollback()
-        return _drivers(request, page, session, refusal(page.t, LABELS, exc), given)
-    return RedirectResponse("/admin/drivers", status_code=303)
+
+    redraw = partial(_drivers, request, page, session)
+    return await saved(request, session, page.t, LABELS, write, redraw, "/admin/drivers")
 
 
 @router.post("/admin/drivers/{driver_id:int}", response_class=HTMLResponse, dependencies=FORM)
@@ -247,15 +224,15 @@ async def driver_form(
     request: Request, driver_id: RowId, page: BoardUser, session: DbSession
 ) -> Response:
     fleet.get_driver(page.municipality_id, driver_id, session=session)
-    given = await posted(request)
-    try:
+
+    def write(given: dict[str, str]) -> None:
         body = DriverUpdate.model_validate(_driver_values(given))
         update_driver_and_audit(page, driver_id, body, session=session)
-    except REFUSALS as exc:
-        session.rollback()
-        words = refusal(page.t, LABELS, exc)
+
+    def redraw(words: str, given: dict[str, str]) -> Response:
         return _drivers(request, page, session, words, {**given, "driver": str(driver_id)})
-    return RedirectResponse("/admin/drivers", status_code=303)
+
+    return await saved(request, session, page.t, LABELS, write, redraw, "/admin/drivers")
 
 
 def _driver_values(given: dict[str, str]) -> dict[str, Any]:

@@ -9,15 +9,16 @@ nothing is written.
 
 from __future__ import annotations
 
-import secrets
 from collections import defaultdict
+from functools import partial
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from api.csrf import form_token
 from api.deps import DbSession, RowId
-from api.forms import REFUSALS, blank_to_none, posted, refusal
+from api.forms import blank_to_none, reference, saved
 from api.pages import BoardUser, PageUser
 from api.routes.canteen import create_pickup_point_and_audit, update_pickup_point_and_audit
 from api.schemas.canteen import PickupPointCreate, PickupPointUpdate
@@ -45,18 +46,14 @@ def points_page(request: Request, page: BoardUser, session: DbSession) -> Respon
 
 @router.post("/admin/pickup-points", response_class=HTMLResponse, dependencies=FORM)
 async def new_point_form(request: Request, page: BoardUser, session: DbSession) -> Response:
-    given = await posted(request)
-    try:
-        values = blank_to_none({k: given.get(k, "") for k in ("name", "kitchen_id")})
-        reference = given.get("external_id", "").strip() or f"P-{secrets.token_hex(4).upper()}"
+    def write(given: dict[str, str]) -> None:
         body = PickupPointCreate.model_validate(
-            {**values, "address": given.get("address", "").strip(), "external_id": reference}
+            {**_point_values(given), "external_id": reference(given, "P")}
         )
         create_pickup_point_and_audit(page, body, session=session)
-    except REFUSALS as exc:
-        session.rollback()
-        return _points(request, page, session, refusal(page.t, LABELS, exc), given)
-    return RedirectResponse("/admin/pickup-points", status_code=303)
+
+    redraw = partial(_points, request, page, session)
+    return await saved(request, session, page.t, LABELS, write, redraw, "/admin/pickup-points")
 
 
 @router.post("/admin/pickup-points/{point_id:int}", response_class=HTMLResponse, dependencies=FORM)
@@ -64,18 +61,21 @@ async def point_form(
     request: Request, point_id: RowId, page: BoardUser, session: DbSession
 ) -> Response:
     get_pickup_point(page.municipality_id, point_id, session=session)
-    given = await posted(request)
-    try:
-        values = blank_to_none({k: given.get(k, "") for k in ("name", "kitchen_id")})
-        body = PickupPointUpdate.model_validate(
-            {**values, "address": given.get("address", "").strip()}
-        )
+
+    def write(given: dict[str, str]) -> None:
+        body = PickupPointUpdate.model_validate(_point_values(given))
         update_pickup_point_and_audit(page, point_id, body, session=session)
-    except REFUSALS as exc:
-        session.rollback()
-        words = refusal(page.t, LABELS, exc)
+
+    def redraw(words: str, given: dict[str, str]) -> Response:
         return _points(request, page, session, words, {**given, "point": str(point_id)})
-    return RedirectResponse("/admin/pickup-points", status_code=303)
+
+    return await saved(request, session, page.t, LABELS, write, redraw, "/admin/pickup-points")
+
+
+def _point_values(given: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = blank_to_none({k: given.get(k, "") for k in ("name", "kitchen_id")})
+    values["address"] = given.get("address", "").strip()
+    return values
 
 
 def _points(

@@ -21,6 +21,7 @@ from typing import TypedDict
 from sqlmodel import Session
 
 from scheduler.events import record_event
+from scheduler.intake.absences import Away, check_days, same_or_refused
 from scheduler.intake.calendar import parse_weekdays
 from scheduler.intake.orders import Actor
 from scheduler.intake.visits import SERVICE
@@ -32,9 +33,6 @@ from scheduler.repositories.care import get_caregiver, list_caregivers
 from scheduler.repositories.common import local_time_problems, raise_problems
 from scheduler.repositories.freezes import frozen_days
 from scheduler.repositories.plans import get_plan
-from scheduler.wording import term
-
-MAX_ABSENCE_DAYS = 366  # a longer record is almost certainly a typo in the year
 
 
 @dataclass(frozen=True)
@@ -96,15 +94,17 @@ def add_absence(
     """
     caregiver = get_caregiver(municipality_id, caregiver_id, session=session)
     _check_absence(start, end, kind, from_time)
-    for other in absences_between(
+    overlapping = absences_between(
         municipality_id, start, end, session=session, caregiver_id=caregiver_id
-    ):
-        if (other.start, other.end, other.kind, other.from_time) == (start, end, kind, from_time):
-            return other
-        raise refuse(
-            "start", Reason.already_away, name=caregiver.name, start=other.start, end=other.end,
-            kind=term(other.kind),
-        )  # fmt: skip
+    )
+    same = same_or_refused(
+        ((a, Away(a.start, a.end, a.kind, a.from_time)) for a in overlapping),
+        Away(start, end, kind, from_time),
+        field="start",
+        name=caregiver.name,
+    )
+    if same is not None:
+        return same
     absence = CaregiverAbsence(
         municipality_id=municipality_id,
         caregiver_id=caregiver_id,
@@ -121,10 +121,7 @@ def add_absence(
 
 
 def _check_absence(start: date, end: date, kind: AbsenceKind, from_time: time | None) -> None:
-    if end < start:
-        raise refuse("end", Reason.end_before_start, end=end, start=start)
-    if (end - start).days >= MAX_ABSENCE_DAYS:
-        raise refuse("end", Reason.absence_too_long, n=MAX_ABSENCE_DAYS)
+    check_days(start, end, "end")
     if from_time is not None and kind != AbsenceKind.sick:
         raise refuse("from_time", Reason.only_sick_leave)
     raise_problems(local_time_problems({"from_time": from_time}, "from_time"))

@@ -24,6 +24,7 @@ from sqlmodel import Session
 
 from scheduler.audit import audit
 from scheduler.events import record_event
+from scheduler.intake.absences import Away, check_days, same_or_refused
 from scheduler.intake.day_changes import Actor
 from scheduler.models import AbsenceKind, Driver, DriverAbsence, EventKind, OutboxTask, Service
 from scheduler.refusals import Reason, refuse
@@ -35,10 +36,8 @@ from scheduler.repositories.driver_absences import (
 )
 from scheduler.repositories.fleet import get_driver, list_drivers, list_vehicles
 from scheduler.repositories.freezes import frozen_days
-from scheduler.wording import term
 
 SERVICE = Service.meals
-MAX_ABSENCE_DAYS = 366  # a longer record is almost certainly a typo in the year
 MAX_NOTE = 500
 
 
@@ -91,15 +90,17 @@ def record_driver_absence(
     """
     driver = get_driver(municipality_id, driver_id, session=session)
     _check(first_day, last_day, note)
-    for other in driver_absences_between(
+    overlapping = driver_absences_between(
         municipality_id, first_day, last_day, session=session, driver_id=driver_id
-    ):
-        if (other.first_day, other.last_day, other.kind) == (first_day, last_day, kind):
-            return other
-        raise refuse(
-            "first_day", Reason.already_away, name=driver.name, start=other.first_day,
-            end=other.last_day, kind=term(other.kind),
-        )  # fmt: skip
+    )
+    same = same_or_refused(
+        ((a, Away(a.first_day, a.last_day, a.kind)) for a in overlapping),
+        Away(first_day, last_day, kind),
+        field="first_day",
+        name=driver.name,
+    )
+    if same is not None:
+        return same
     absence = DriverAbsence(
         municipality_id=municipality_id,
         driver_id=driver_id,
@@ -114,10 +115,7 @@ def record_driver_absence(
 
 
 def _check(first_day: date, last_day: date, note: str) -> None:
-    if last_day < first_day:
-        raise refuse("last_day", Reason.end_before_start, end=last_day, start=first_day)
-    if (last_day - first_day).days >= MAX_ABSENCE_DAYS:
-        raise refuse("last_day", Reason.absence_too_long, n=MAX_ABSENCE_DAYS)
+    check_days(first_day, last_day, "last_day")
     if len(note) > MAX_NOTE:
         raise refuse("note", Reason.too_long, n=MAX_NOTE)
 

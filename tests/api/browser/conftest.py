@@ -167,6 +167,23 @@ def running_server(
             process.wait(timeout=20)
 
 
+@contextmanager
+def seeded_town(
+    tmp_path_factory: pytest.TempPathFactory, name: str
+) -> Iterator[tuple[Server, Engine]]:
+    """The shared seed's town in a folder of its own (`name`), its server, and its database
+    (to check what was written)."""
+    folder = tmp_path_factory.mktemp(name)
+    url = sqlite_url(folder)
+    day = _seed(url, folder / "files")
+    engine = make_engine(url)
+    try:
+        with running_server(folder, url, day) as server:
+            yield server, engine
+    finally:
+        engine.dispose()
+
+
 def working_day(engine: Engine, after: date) -> date:
     """From `after` on, the first day the calendar delivers and an active van works (the shared
     day may have no van, and then no route to work)."""
@@ -212,13 +229,25 @@ def browser() -> Iterator[Any]:
             chromium.close()
 
 
-def sign_in(page: Any, server: Server) -> None:
+def sign_in(
+    page: Any,
+    server: Server,
+    username: str = "disp",
+    *,
+    password: str = PASSWORD,
+    lands: str | None = "/board",
+) -> None:
+    """Sign `username` in to the server's town on its login page, then wait until the page is
+    at `lands` (a URL pattern after the server's address) or, None, has loaded what follows."""
     page.goto(f"{server.url}/login")
     page.fill("input[name=municipality]", server.municipality)
-    page.fill("input[name=username]", "disp")
-    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
     page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/board")
+    if lands is None:
+        page.wait_for_load_state()
+    else:
+        page.wait_for_url(f"{server.url}{lands}")
 
 
 def plan_and_publish(board: Any, server: Server) -> str:

@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from scheduler.db import make_engine
 from scheduler.models import (
     Caregiver,
     CaregiverAbsence,
@@ -26,7 +25,7 @@ from scheduler.models import (
     Vehicle,
 )
 from scheduler.names import transliterate_bg
-from tests.api.browser.conftest import ARTIFACTS, Server, _seed, running_server, sign_in, sqlite_url
+from tests.api.browser.conftest import ARTIFACTS, Server, seeded_town, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 DESK = {"viewport": {"width": 1300, "height": 900}}
@@ -34,13 +33,8 @@ DESK = {"viewport": {"width": 1300, "height": 900}}
 
 @pytest.fixture(scope="module")
 def town(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Engine]]:
-    folder = tmp_path_factory.mktemp("admin")
-    url = sqlite_url(folder)
-    day = _seed(url, folder / "files")
-    engine = make_engine(url)
-    with running_server(folder, url, day) as server:
-        yield server, engine
-    engine.dispose()
+    with seeded_town(tmp_path_factory, "admin") as town:
+        yield town
 
 
 def test_a_client_is_found_in_latin_letters_and_a_new_one_subscribed(

@@ -125,15 +125,6 @@ def town(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Eng
             engine.dispose()
 
 
-def _sign_in_kitchen(page: Any, server: Server) -> None:
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=municipality]", server.municipality)
-    page.fill("input[name=username]", "kuhnya")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/kitchen**")
-
-
 def _tap_first(page: Any) -> None:
     row = page.locator("li.counter-row").first
     row.locator("button.tap").tap()
@@ -177,7 +168,7 @@ def test_a_childs_collection_is_recorded_on_the_milk_tab_in_bulgarian(
     context = browser.new_context(**TABLET)
     page = context.new_page()
     try:
-        _sign_in_kitchen(page, server)
+        sign_in(page, server, "kuhnya", lands="/kitchen**")
         page.goto(f"{server.url}/counter?day={server.day.isoformat()}&tab=milk&q=elena")
         assert "Млечна кухня" in page.locator("nav.counter-tabs").inner_text()
         rows = page.locator("li.counter-row")

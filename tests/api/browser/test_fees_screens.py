@@ -14,10 +14,9 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from scheduler.db import make_engine
 from scheduler.models import DateOverride, MealSubscription, SubscriptionPause
 from scheduler.models.fees import DatedPrice
-from tests.api.browser.conftest import ARTIFACTS, Server, _seed, running_server, sign_in, sqlite_url
+from tests.api.browser.conftest import ARTIFACTS, Server, seeded_town, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 DESK = {"viewport": {"width": 1300, "height": 900}}
@@ -25,13 +24,8 @@ DESK = {"viewport": {"width": 1300, "height": 900}}
 
 @pytest.fixture(scope="module")
 def town(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Engine]]:
-    folder = tmp_path_factory.mktemp("fees")
-    url = sqlite_url(folder)
-    day = _seed(url, folder / "files")
-    engine = make_engine(url)
-    with running_server(folder, url, day) as server:
-        yield server, engine
-    engine.dispose()
+    with seeded_town(tmp_path_factory, "fees") as town:
+        yield town
 
 
 def test_a_price_is_set_and_a_client_paused_on_the_screens(

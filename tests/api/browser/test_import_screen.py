@@ -15,16 +15,13 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from scheduler.db import make_engine
 from scheduler.intake.importing import COLUMNS
 from scheduler.models import AuditEntry, Client, ImportUpload
 from tests.api.browser.conftest import (
     ARTIFACTS,
     Server,
-    _seed,
-    running_server,
+    seeded_town,
     sign_in,
-    sqlite_url,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -59,15 +56,8 @@ def _count(page: Any, outcome: str) -> int:
 @pytest.fixture(scope="module")
 def town(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Engine]]:
     """The shared fixture's town, its server and its database (to check what was written)."""
-    folder = tmp_path_factory.mktemp("imports")
-    url = sqlite_url(folder)
-    day = _seed(url, folder / "files")
-    engine = make_engine(url)
-    try:
-        with running_server(folder, url, day) as server:
-            yield server, engine
-    finally:
-        engine.dispose()
+    with seeded_town(tmp_path_factory, "imports") as town:
+        yield town
 
 
 def _clients(engine: Engine, ids: list[str]) -> list[str]:

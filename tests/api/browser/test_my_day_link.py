@@ -30,6 +30,7 @@ from tests.api.browser.conftest import (
     _seed,
     plan_and_publish,
     running_server,
+    sign_in,
     sqlite_url,
     working_day,
 )
@@ -75,14 +76,6 @@ def _driver_of_first_route(engine: Engine, day: date) -> int:
         return driver.id
 
 
-def _sign_in(page: Any, server: Server, username: str) -> None:
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=municipality]", server.municipality)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-
-
 def _opened_day(url: str) -> date:
     token = url.split("/d/", 1)[1].split("?")[0].split("#")[0]
     return links.read(Settings(secret_key=SECRET), token).day
@@ -94,8 +87,7 @@ def test_the_personal_link_and_my_day_open_the_next_working_day(
     server, engine = field
     desk = browser.new_context(viewport={"width": 1400, "height": 1000})
     board = desk.new_page()
-    _sign_in(board, server, "disp")  # the town written in Cyrillic, lower case
-    board.wait_for_url(f"{server.url}/board")
+    sign_in(board, server)  # the town written in Cyrillic, lower case
     plan_and_publish(board, server)
     driver_id = _driver_of_first_route(engine, server.day)
 
@@ -120,7 +112,7 @@ def test_the_personal_link_and_my_day_open_the_next_working_day(
     page.screenshot(path=str(ARTIFACTS / "phone-personal-link.png"))
 
     signed = browser.new_context(**PHONE).new_page()
-    _sign_in(signed, server, "petar")
+    sign_in(signed, server, "petar", lands=None)
     signed.wait_for_selector("li.stop", timeout=20_000)
     assert _opened_day(signed.url) == server.day
     signed.goto(f"{server.url}/my-day/days")

@@ -45,7 +45,7 @@ from scheduler.models.fees import DatedPrice
 from scheduler.names import transliterate_bg
 from scheduler.repositories.tenancy import create_municipality
 from scheduler.repositories.users import create_user
-from tests.api.browser.conftest import ROOT, Server, running_server, sqlite_url
+from tests.api.browser.conftest import ROOT, Server, running_server, sign_in, sqlite_url
 from tests.geocoder import nominatim_server, place
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -129,15 +129,6 @@ def _shot(page: Any, office: Office, name: str) -> None:
     page.screenshot(path=str(folder / f"office-week-{name}.png"))
 
 
-def _sign_in(page: Any, server: Server) -> None:
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=municipality]", TOWN)
-    page.fill("input[name=username]", ADMIN)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{server.url}/board")
-
-
 def _file(kind: str, rows: list[str]) -> bytes:
     """As the office saves it from its spreadsheet: Windows-1251, semicolons, CRLF."""
     return ("\r\n".join([";".join(COLUMNS[kind]), *rows]) + "\r\n").encode("cp1251")
@@ -175,7 +166,7 @@ def test_the_office_runs_its_first_week_alone(office: Office, browser: Any) -> N
     with _server(office, MONDAY, "monday") as server:
         desk = _desk(browser, MONDAY)
         page = desk.new_page()
-        _sign_in(page, server)
+        sign_in(page, server, ADMIN, password=PASSWORD)
         _rules(page, server, office)
         _base_data(page, server, office)
         _clients_file(page, server, office)
@@ -189,7 +180,7 @@ def test_the_office_runs_its_first_week_alone(office: Office, browser: Any) -> N
         _deliver(browser, server, office, day_link)
         desk = _desk(browser, TUESDAY_ROUND)
         page = desk.new_page()
-        _sign_in(page, server)
+        sign_in(page, server, ADMIN, password=PASSWORD)
         _statements(page, server, office)
         desk.close()
 

@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from scheduler.models import AuditEntry, PushTarget
-from tests.api.browser.conftest import ARTIFACTS, Server
-from tests.api.browser.test_welfare_screens import DESK, _sign_in_as, town  # noqa: F401
+from tests.api.browser.conftest import ARTIFACTS, Server, sign_in
+from tests.api.browser.test_welfare_screens import DESK, town  # noqa: F401
 from tests.workers import servers
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -25,7 +25,7 @@ def test_the_admin_adds_and_deletes_a_webhook(town: tuple[Server, Engine], brows
     server, engine = town
     desk = browser.new_context(**DESK)
     page = desk.new_page()
-    _sign_in_as(page, server, "head")
+    sign_in(page, server, "head", lands=None)
     page.goto(f"{server.url}/admin/users")
     page.click("#webhooks-link")
     page.fill("#add-webhook input[name=url]", "https://sms.example/hook")
@@ -65,7 +65,7 @@ def test_the_admin_sends_a_test_and_reads_the_last_deliveries(
     server, engine = town
     desk = browser.new_context(**DESK)
     page = desk.new_page()
-    _sign_in_as(page, server, "head")
+    sign_in(page, server, "head", lands=None)
     with servers.gateway("") as good, servers.gateway("", script=[500]) as bad:
         good.state.secret = _add(page, server, good.url + "/ok")
         bad.state.secret = _add(page, server, bad.url + "/down")

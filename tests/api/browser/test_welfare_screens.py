@@ -152,20 +152,11 @@ def test_contacts_edited_then_not_at_home_is_taken_with_a_note(
     desk.close()
 
 
-def _sign_in_as(page: Any, server: Server, username: str) -> None:
-    page.goto(f"{server.url}/login")
-    page.fill("input[name=municipality]", server.municipality)
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
-
-
 def test_the_admin_orders_the_escalation_list(town: tuple[Server, Engine], browser: Any) -> None:
     server, engine = town
     desk = browser.new_context(**DESK)
     page = desk.new_page()
-    _sign_in_as(page, server, "head")
+    sign_in(page, server, "head", lands=None)
     page.goto(f"{server.url}/admin/users")
     page.click("#escalation-link")
     page.wait_for_selector("#escalation[data-loaded='1']")
