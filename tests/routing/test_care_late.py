@@ -4,13 +4,16 @@ search's own plan stands when OR-Tools, started from it, returns less."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import replace
+from typing import Any
 
 from routing import Job, Problem, Solution, Sync, Vehicle
 from routing.care.build import Builder
+from routing.care.lns import LATE_SEED, Search
 from routing.care.solve import solve_synced
 from routing.solution import Reason, Step, Summary, Unassigned
-from routing.solver import with_matrices
+from routing.travel import with_matrices
 from routing.validate import validate
 from tests.routing.test_care_solve import H, carer, day, solved, visit
 
@@ -19,7 +22,11 @@ def test_a_two_person_visit_with_a_soft_end_is_served_late_rather_than_left_out(
     # b starts at 09:30, after the window's end: on time, the visit has no second caregiver.
     late_starter = Vehicle("b", start_index=0, end_index=0, time_window=(9 * H + 1800, 16 * H))
     lift = Sync("lift", "simultaneous")
-    soft = {"time_windows": ((9 * H, 9 * H + 600),), "late_cost_per_s": 1, "sync": lift}
+    soft: dict[str, Any] = {
+        "time_windows": ((9 * H, 9 * H + 600),),
+        "late_cost_per_s": 1,
+        "sync": lift,
+    }
     problem = day([carer("a"), late_starter], [visit("lift-1", **soft), visit("lift-2", **soft)])
     solution = solved(problem)  # validate.py: every rule held
     assert solution.unassigned == ()
@@ -61,3 +68,48 @@ def test_the_plan_stands_when_or_tools_returns_less_than_it_was_given() -> None:
     assert validate(problem, solution) == []
     assert solution.assigned == {"lift-1", "lift-2", "tea"}
     assert solution.unassigned == ()
+
+
+def _late_day() -> Builder:
+    """One caregiver, six half-hour visits all due by 08:30 (soft): the last ones are late."""
+    jobs = [
+        visit(f"v{k}", at=1 + k % 2, time_windows=((8 * H, 8 * H + 1800),), late_cost_per_s=1)
+        for k in range(6)
+    ]
+    problem = with_matrices(day([carer("a")], jobs), None)
+    b = Builder(problem, [(0,)] * len(jobs))
+    b.all_late = True
+    for j in range(len(jobs)):
+        b.insert(j, b.places(j)[-1])  # each at the end of the day
+    return b
+
+
+def test_the_search_draws_its_random_seeds_among_the_late_visits_as_often_as_not() -> None:
+    b = _late_day()
+    state = b.routes[0]
+    late = {
+        j
+        for k, j in enumerate(state.items)
+        if isinstance(j, int) and b.late_cost(j, b.start_of(state, k))
+    }
+    assert 0 < len(late) < 6
+    search = Search(b, random.Random(3))
+    placed = search._placed_times()
+    draws = [search._seed(placed) for _ in range(400)]
+    share = sum(d in late for d in draws) / len(draws)
+    # Half the draws among the late visits, half among all six.
+    expected = LATE_SEED + (1 - LATE_SEED) * len(late) / 6
+    assert abs(share - expected) < 0.08
+
+
+def test_a_stretch_is_consecutive_visits_of_the_seeds_route_around_it() -> None:
+    b = _late_day()
+    route = [j for j in b.routes[0].items if isinstance(j, int)]
+    search = Search(b, random.Random(5))
+    for _ in range(50):
+        seed = search.rnd.choice(route)
+        stretch = search._stretch(seed, 0)
+        positions = sorted(route.index(j) for j in stretch)
+        assert seed in stretch
+        assert 3 <= len(stretch) <= 6
+        assert positions == list(range(positions[0], positions[-1] + 1))
