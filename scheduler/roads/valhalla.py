@@ -46,9 +46,11 @@ Json = dict[str, Any]
 Call = Callable[[str, Json], Any]  # an object, or a list for `locate`
 COSTINGS: Mapping[str, str] = {"car": "auto", "foot": "pedestrian", "bus": "bus"}
 # Points a side of one matrix request. Measured on 600 points of central Helsinki, 2 cores,
-# 6 December 2026: one 600 x 600 request 15.1 s; 100 x 600 blocks 8.1 s; 100 x 100 to 200 x 200
-# blocks 6-7 s in one process and 3.6-4.8 s in two (docs/benchmarks.md, Road times).
-BLOCK = 150
+# 6 December 2026, medians of 3: one 600 x 600 request 15 s; blocks of 100 / 150 / 200 / 300
+# 6.8 / 8.0 / 8.8 / 12.5 s one at a time, 3.9 / 4.0 / 5.6 / 6.2 s two at a time
+# (docs/benchmarks.md, Road times).
+BLOCK = 100
+MAX_ROUTED_PAIRS = 1000  # matrix answers past belief asked again one by one; the rest unreachable
 PROJECT_ROOT = Path(__file__).resolve().parents[2]  # where `python -m scheduler...` resolves
 ACTIONS: Mapping[str, str] = {"sources_to_targets": "matrix", "route": "route",
                               "locate": "locate"}  # fmt: skip
@@ -214,11 +216,16 @@ class Valhalla:
                     "costing": costing, "verbose": False, "units": "kilometers"}  # fmt: skip
             return _table(self.call("sources_to_targets", body), len(rows), len(cols))
 
+        overflowed: list[tuple[int, int]] = []
         for (rows, cols), table in zip(blocks, self._each(ask, blocks), strict=True):
             for a, row_s, row_km in zip(rows, table["durations"], table["distances"], strict=True):
                 for b, s, km in zip(cols, row_s, row_km, strict=True):
-                    if s is not None and km is not None:
+                    if s is not None and km is not None and s >= UNREACHABLE_S:
+                        overflowed.append((a, b))
+                    elif s is not None and km is not None:
                         durations[a][b], distances[a][b] = to_int(s), to_int(km * 1000)
+        for a, b in overflowed[:MAX_ROUTED_PAIRS]:
+            durations[a][b], distances[a][b] = self._leg(points[a], points[b], costing)
         for i in range(n):  # staying put costs nothing, even off the road
             durations[i][i] = distances[i][i] = 0
         return Matrices(
@@ -264,6 +271,19 @@ class Valhalla:
                 except ValhallaError:
                     line.append(b)
             return line
+
+    def _leg(self, a: Location, b: Location, costing: str) -> tuple[int, int]:
+        """One pair's time and distance by `route`: for the pairs Valhalla's matrix answers with
+        an overflowed time (2**63 s and 0 km, seen on a one-way lane's two sides, while `route`
+        finds 11 s); unreachable where `route` finds no way either."""
+        body = {"locations": [_where(a), _where(b)], "costing": costing, "units": "kilometers"}
+        try:
+            summary = self.call("route", body).get("trip", {}).get("summary", {})
+            return to_int(float(summary["time"])), to_int(float(summary["length"]) * 1000)
+        except ValhallaUnavailableError:
+            raise
+        except (ValhallaError, KeyError, TypeError, ValueError):
+            return UNREACHABLE_S, UNREACHABLE_M
 
     def _shape(self, points: Sequence[Location], costing: str) -> list[Location]:
         body = {"locations": [{**_where(p), "type": "break"} for p in points], "costing": costing}

@@ -152,3 +152,15 @@ def test_a_worker_process_that_dies_is_replaced(
     assert processes._started == 1
     assert Valhalla(processes.call, block=3, workers=2).matrices(points, "car") == first
     assert processes._started == 2
+
+
+def test_a_pair_the_matrix_overflows_is_asked_by_route(roads: Valhalla) -> None:
+    # Two real points of the extract, 40 m apart on a one-way lane: Valhalla's matrix answers
+    # 2**63 s and 0 km for them (pyvalhalla-weekly 3.5.1), its route 11 s and 61 m.
+    a, b = (24.952944, 60.178272), (24.952432, 60.178257)
+    body = {"sources": [{"lon": a[0], "lat": a[1]}], "targets": [{"lon": b[0], "lat": b[1]}],
+            "costing": "auto", "verbose": False}  # fmt: skip
+    assert roads.call("sources_to_targets", body)["sources_to_targets"]["durations"][0][0] > 2**62
+    result = Valhalla(roads.call).matrices([a, b], "car")
+    assert 0 < result.durations[0][1] < 120
+    assert result.distances is not None and 20 < result.distances[0][1] < 200
