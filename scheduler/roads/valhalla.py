@@ -112,7 +112,7 @@ class ActorProcesses:
             answer = json.loads(line) if line else None
         except (OSError, ValueError):
             answer = None
-        if not isinstance(answer, dict):
+        if not isinstance(answer, dict) or not ("ok" in answer or "error" in answer):
             self._drop(worker)
             raise ValhallaUnavailableError("a Valhalla worker process ended")
         self._idle.put(worker)
@@ -121,15 +121,26 @@ class ActorProcesses:
         return json.loads(answer["ok"])
 
     def _take(self) -> subprocess.Popen[str]:
-        with self._lock:
-            start = self._idle.empty() and self._started < self.most
-            self._started += start
-        return self._start() if start else self._idle.get()
+        while True:  # a worker dropped meanwhile frees a place to start one: look again
+            with self._lock:
+                start = self._idle.empty() and self._started < self.most
+                self._started += start
+            if start:
+                return self._start()
+            try:
+                return self._idle.get(timeout=0.1)
+            except queue.Empty:
+                continue
 
     def _start(self) -> subprocess.Popen[str]:
         command = [sys.executable, "-m", "scheduler.roads.actor_worker", str(self.config_path)]
-        worker = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  text=True, cwd=PROJECT_ROOT)  # fmt: skip
+        try:
+            worker = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      text=True, cwd=PROJECT_ROOT)  # fmt: skip
+        except OSError as exc:
+            with self._lock:
+                self._started -= 1
+            raise ValhallaUnavailableError(f"no Valhalla worker starts: {exc}") from None
         assert worker.stdout is not None
         if not worker.stdout.readline():  # the Actor could not load the tiles
             self._drop(worker)
