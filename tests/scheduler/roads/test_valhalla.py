@@ -152,7 +152,8 @@ def test_a_worker_process_that_dies_is_replaced(
     assert processes._started == 1
     # A request waiting for the busy one starts a new worker in the dead one's place.
     held = processes._idle.get()
-    assert processes.call("locate", {"locations": [{"lon": points[0][0], "lat": points[0][1]}], "costing": "auto"})
+    here = {"lon": points[0][0], "lat": points[0][1]}
+    assert processes.call("locate", {"locations": [here], "costing": "auto"})
     processes._idle.put(held)
     assert Valhalla(processes.call, block=3, workers=2).matrices(points, "car") == first
     assert processes._started == 2
