@@ -55,7 +55,8 @@ class RouteState:
     feasible: bool = True
     locked: int = 0  # items at the head that stay first (pinned jobs)
     end: int = 0  # when the route reaches its end
-    after: list[tuple[int, int | None, int, int]] = field(default_factory=list)  # see _after_all
+    after: list[tuple[int, int | None, int, int]] = field(default_factory=list)  # see _latests
+    priced: tuple[int, int] | None = None  # route_cost's answer until the route changes
 
     def copy(self) -> RouteState:
         return RouteState(
@@ -67,6 +68,7 @@ class RouteState:
             self.locked,
             self.end,
             self.after.copy(),
+            self.priced,
         )
 
 
@@ -104,6 +106,10 @@ class Builder:
             m = problem.matrices_for(v.profile)
             self.dur_of.append(m.durations)
             self.cost_of.append(m.costs_distances if self.by_distance else m.durations)
+        # Per van: its breaks by id; per job: service and place (static, read on every walk).
+        self.breaks_of = [{b.id: b for b in v.breaks} for v in problem.vehicles]
+        self.service = [job.service for job in problem.jobs]
+        self.location = [job.location_index for job in problem.jobs]
         self.routes = [RouteState(v) for v in range(len(problem.vehicles))]
         for state in self.routes:
             breaks = sorted(problem.vehicles[state.van].breaks, key=lambda b: b.time_windows)
@@ -130,38 +136,18 @@ class Builder:
             return 0
         return job.late_cost_per_s * max(0, start - job.time_windows[-1][1])
 
-    def _item(self, v: Vehicle, item: Item) -> tuple[Sequence[TimeWindow], int, int | None]:
+    def _item(self, van: int, item: Item) -> tuple[Sequence[TimeWindow], int, int | None]:
         """(windows, duration, location) of an item; a break has no location."""
         if isinstance(item, str):
-            brk = next(b for b in v.breaks if b.id == item)
+            brk = self.breaks_of[van][item]
             return brk.time_windows, brk.service, None
-        job = self.problem.jobs[item]
-        return self.windows(item), job.service, job.location_index
+        return self.windows(item), self.service[item], self.location[item]
 
-    def _dur(self, v: Vehicle, a: int | None, b: int | None) -> int:
-        return 0 if a is None or b is None else self.problem.matrices_for(v.profile).durations[a][b]
+    def _dur(self, van: int, a: int | None, b: int | None) -> int:
+        return 0 if a is None or b is None else self.dur_of[van][a][b]
 
-    def _cost(self, v: Vehicle, a: int | None, b: int | None) -> int:
-        if a is None or b is None:
-            return 0
-        m = self.problem.matrices_for(v.profile)
-        return (m.costs_distances if self.by_distance else m.durations)[a][b]
-
-    def _after_all(self, state: RouteState) -> list[tuple[int, int | None, int, int]]:
-        """For each position: (latest start of the next located item, its place, breaks
-        before it, latest start of the very next item)."""
-        v = self.problem.vehicles[state.van]
-        closes = (v.time_window or (0, INF))[1]
-        out = [(closes, v.end_index, 0, closes)]
-        for k in range(len(state.items) - 1, -1, -1):
-            _, service, place = self._item(v, state.items[k])
-            located, place_next, pause, _ = out[-1]
-            if place is not None:
-                out.append((state.latest[k], place, 0, state.latest[k]))
-            else:
-                out.append((located, place_next, pause + service, state.latest[k]))
-        out.reverse()
-        return out
+    def _cost(self, van: int, a: int | None, b: int | None) -> int:
+        return 0 if a is None or b is None else self.cost_of[van][a][b]
 
     # ---- route times
 
@@ -171,8 +157,10 @@ class Builder:
         here = Before(opens, opens, v.start_index, 0)
         state.before, state.feasible = [here], True
         for item in state.items:
-            windows, service, place = self._item(v, item)
-            arrival = max(here.ready, here.left + self._dur(v, here.place, place) + here.pause)
+            windows, service, place = self._item(state.van, item)
+            arrival = max(
+                here.ready, here.left + self._dur(state.van, here.place, place) + here.pause
+            )
             if place is None:
                 arrival = here.ready
             start = _earliest(windows, arrival)
@@ -183,27 +171,35 @@ class Builder:
             else:
                 here = Before(start + service, start + service, place, 0)
             state.before.append(here)
-        end = max(here.ready, here.left + self._dur(v, here.place, v.end_index) + here.pause)
+        end = max(
+            here.ready, here.left + self._dur(state.van, here.place, v.end_index) + here.pause
+        )
         state.feasible, state.end = state.feasible and end <= closes, end
-        state.latest = self._latests(v, state, closes)
-        state.after = self._after_all(state)
+        state.latest, state.after = self._latests(v, state, closes)
+        state.priced = None
 
-    def _latests(self, v: Vehicle, state: RouteState, closes: int) -> list[int]:
-        """Latest start of each item that keeps everything after it, and the end, on time."""
+    def _latests(
+        self, v: Vehicle, state: RouteState, closes: int
+    ) -> tuple[list[int], list[tuple[int, int | None, int, int]]]:
+        """Latest start of each item that keeps everything after it, and the end, on time; and
+        for each position: (latest start of the next located item, its place, breaks before
+        it, latest start of the very next item)."""
         items = state.items
         latest = [0] * len(items)
         located, place_next, pause, any_next = closes, v.end_index, 0, closes
+        after = [(located, place_next, pause, any_next)] * (len(items) + 1)
         for i in range(len(items) - 1, -1, -1):
-            windows, service, place = self._item(v, items[i])
+            windows, service, place = self._item(state.van, items[i])
             if place is None:
                 latest[i] = _latest(windows, any_next - service)
                 any_next, pause = latest[i], pause + service
-                continue
-            leg = self._dur(v, place, place_next)
-            bound = min(located - leg - pause - service, any_next - service)
-            latest[i] = _latest(windows, bound)
-            located, place_next, pause, any_next = latest[i], place, 0, latest[i]
-        return latest
+            else:
+                leg = self._dur(state.van, place, place_next)
+                bound = min(located - leg - pause - service, any_next - service)
+                latest[i] = _latest(windows, bound)
+                located, place_next, pause, any_next = latest[i], place, 0, latest[i]
+            after[i] = (located, place_next, pause, any_next)
+        return latest, after
 
     # ---- places
 
@@ -241,18 +237,17 @@ class Builder:
     def push_cost(self, state: RouteState, pos: int, departs: int, loc: int) -> int:
         """The lateness the items from `pos` on gain when a visit at `loc` leaving at `departs`
         goes before them; they keep their hard windows (see `latest`), soft ends are priced."""
-        v = self.problem.vehicles[state.van]
         ready, left, where, pause, extra = departs, departs, loc, 0, 0
         for k in range(pos, len(state.items)):
             item = state.items[k]
-            windows, service, place = self._item(v, item)
+            windows, service, place = self._item(state.van, item)
             if place is None:
                 start = _earliest(windows, ready)
                 if start is None:
                     return INF
                 ready, pause = start + service, pause + service
                 continue
-            arrival = max(ready, left + self._dur(v, where, place) + pause)
+            arrival = max(ready, left + self._dur(state.van, where, place) + pause)
             start = _earliest(windows, arrival)
             if start is None:
                 return INF
@@ -268,12 +263,17 @@ class Builder:
     def places(self, j: int, vans: Sequence[int] | None = None) -> list[Place]:
         found = []
         allowed = self.vans[j]
-        closing = self.windows(j)[-1][1]
+        windows = self.windows(j)
+        opening, closing = windows[0][0], windows[-1][1]
+        # Before a position whose next item must start before this job could end, it cannot go.
+        ends = opening + self.service[j]
         for van in allowed if vans is None else [v for v in vans if v in allowed]:
             state = self.routes[van]
             for pos in range(state.locked, len(state.items) + 1):
                 if state.before[pos].ready > closing:
                     break  # later positions are later still
+                if state.after[pos][3] < ends:
+                    continue
                 p = self.place(j, state, pos)
                 if p is not None:
                     found.append(p)
@@ -316,8 +316,10 @@ class Builder:
 
     def start_of(self, state: RouteState, i: int) -> int:
         """When item i of the route starts: its departure less its duration."""
-        v = self.problem.vehicles[state.van]
-        return state.before[i + 1].ready - self._item(v, state.items[i])[1]
+        item = state.items[i]
+        if isinstance(item, str):
+            return state.before[i + 1].ready - self.breaks_of[state.van][item].service
+        return state.before[i + 1].ready - self.service[item]
 
     def snapshot(self) -> tuple[list[RouteState], dict[int, int]]:
         return [r.copy() for r in self.routes], dict(self.fixed)
@@ -328,19 +330,24 @@ class Builder:
 
     def route_cost(self, state: RouteState) -> tuple[int, int]:
         """(travel, fixed and preference cost; working day) of a route, 0 when it is empty."""
+        if state.priced is None:
+            state.priced = self._priced(state)
+        return state.priced
+
+    def _priced(self, state: RouteState) -> tuple[int, int]:
         jobs = [i for i in state.items if isinstance(i, int)]
         if not jobs:
             return 0, 0
         v = self.problem.vehicles[state.van]
         cost, here = v.fixed_cost, v.start_index
-        first_leg = self._dur(v, here, self.problem.jobs[jobs[0]].location_index)
+        first_leg = self._dur(state.van, here, self.problem.jobs[jobs[0]].location_index)
         for j in jobs:
             job = self.problem.jobs[j]
-            cost += self._cost(v, here, job.location_index)
+            cost += self._cost(state.van, here, job.location_index)
             here = job.location_index
             if job.preferred_vehicles and v.id not in job.preferred_vehicles:
                 cost += job.preference_cost
-        cost += self._cost(v, here, v.end_index)
+        cost += self._cost(state.van, here, v.end_index)
         cost += sum(
             self.late_cost(item, self.start_of(state, i))
             for i, item in enumerate(state.items)
