@@ -42,6 +42,8 @@ CRUNCH = 0.3  # how often a visit left out clears its window on every route that
 # (100_1: 1.24 to 1.06), 1.077 at 0.3 (docs/benchmarks.md).
 LATE_SEED = 0.5
 STRING = 0.5
+# How often a seed drawn at random takes out stretches of several routes near it (_strings).
+STRINGS = 0.5
 
 
 class Search:
@@ -136,6 +138,8 @@ class Search:
 
         stretch = self.drawn and self.b.soft and self.rnd.random() < STRING
         chosen = self._stretch(seed, placed[seed][0]) if stretch and seed in placed else set()
+        if not chosen and self.drawn and self.rnd.random() < STRINGS:
+            chosen = self._strings(sorted(placed, key=distance), placed)
         if not chosen:
             size = self.rnd.randint(4, 12)
             chosen = set(sorted(placed, key=distance)[:size])
@@ -157,10 +161,35 @@ class Search:
         route = [i for i in state.items[state.locked :] if isinstance(i, int)]
         if seed not in route:
             return set()  # pinned: it stays, and so does its route's head
-        k = route.index(seed)
         length = self.rnd.randint(min(3, len(route)), min(12, len(route)))
+        return self._around(route, route.index(seed), length)
+
+    def _around(self, route: list[int], k: int, length: int) -> set[int]:
+        """`length` consecutive visits of the route, the k-th among them at a random place."""
         first = min(max(0, k - self.rnd.randint(0, length - 1)), len(route) - length)
         return set(route[first : first + length])
+
+    def _strings(self, nearest: list[int], placed: dict[int, tuple[int, int]]) -> set[int]:
+        """A short stretch of each of 2-4 routes, around the visits nearest the seed in time and
+        place: put back, the routes' ends and middles are exchanged, which taking out single
+        scattered visits seldom finds (adjacent string removal, Christiaens and Vanden Berghe)."""
+        routes = self.rnd.randint(2, 4)
+        chosen: set[int] = set()
+        seen: set[int] = set()
+        for j in nearest:
+            van = placed[j][0]
+            if van in seen:
+                continue
+            seen.add(van)
+            state = self.b.routes[van]
+            route = [i for i in state.items[state.locked :] if isinstance(i, int)]
+            if j not in route:
+                continue
+            length = self.rnd.randint(1, min(8, len(route)))
+            chosen |= self._around(route, route.index(j), length)
+            if len(seen) >= routes:
+                break
+        return chosen
 
     def _make_room(self, seed: int, placed: dict[int, tuple[int, int]]) -> set[int]:
         """The visits that overlap the seed's window on its preferred caregiver's route, or
