@@ -60,3 +60,20 @@ def _opens_trip(problem: Problem, vehicle: Vehicle, trips: list[list[int]], job:
 def _fits(problem: Problem, vehicle: Vehicle, trips: list[list[int]]) -> bool:
     jobs = [[problem.jobs[j] for j in trip] for trip in trips]
     return time_route(problem, vehicle, jobs, with_steps=False).feasible
+
+
+def with_pins(
+    problem: Problem, jobs: tuple[int, ...], allowed: tuple[tuple[int, ...] | None, ...]
+) -> tuple[tuple[int, ...] | None, ...]:
+    """A pinned job goes on its own vehicle (the driver already carries it), and so does an
+    ordered one (the dispatcher put it there)."""
+    van_of = {
+        jid: i
+        for routes in (problem.pinned, problem.ordered)
+        for i, v in enumerate(problem.vehicles)
+        for jid in routes.get(v.id, ())
+    }
+    ids = [problem.jobs[j].id for j in jobs]
+    return tuple(
+        (van_of[jid],) if jid in van_of else a for jid, a in zip(ids, allowed, strict=True)
+    )

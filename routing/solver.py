@@ -26,7 +26,7 @@ from routing.problem import Job, Problem
 from routing.reasons import Eligibility, eligibility, explain_dropped
 from routing.schedule import TimedRoute, time_route
 from routing.search import DEFAULT_PLAN, Outcome, Routes, Task, idle_cores, processes, run_plan
-from routing.seed import start_routes
+from routing.seed import start_routes, with_pins
 from routing.slots import joined, slotted, wants_slots
 from routing.solution import Route, Solution, Summary, Unassigned
 from routing.travel import with_matrices
@@ -52,12 +52,8 @@ def solve(problem: Problem, params: SolveParams | None = None) -> Solution:
             return solve(part, inner)
 
         return solve_parts(problem, parts, started + limit, one, params.width or processes())
-    if has_sync(problem):  # groups are placed whole and fixed in time first: care/solve.py
-
-        def inner(fixed: Problem, time_limit: float) -> Solution:
-            return solve(fixed, replace(params, time_limit_s=time_limit, seed=seed, travel=None))
-
-        return solve_synced(problem, limit, seed, inner)
+    if has_sync(problem):  # groups are placed whole first: care/solve.py
+        return solve_synced(problem, limit, seed)
     deadline = started + limit
     checks = eligibility(problem)
     outcome = _search(problem, checks, deadline, seed, params)
@@ -86,7 +82,7 @@ def _search(
         return Outcome()
     everyone = tuple(range(len(problem.vehicles)))
     allowed = tuple(None if checks[i].vans == everyone else checks[i].vans for i in jobs)
-    allowed = _with_pins(problem, jobs, allowed)
+    allowed = with_pins(problem, jobs, allowed)
     plan = params.plan
     width = len(params.configs) if params.configs else params.width or min(2, processes())
     seeded = any(c.start_from == "pyvrp" for c in plan[0].configs)
@@ -119,23 +115,6 @@ def _slot_start(base: Task, deadline: float, width: int) -> Routes:
     task = replace(base, problem=problem, allowed=allowed, start={})
     best, _ = run_plan(DEFAULT_PLAN, task, deadline, width)
     return in_order(base.problem, joined(best.routes or {}, van_of))
-
-
-def _with_pins(
-    problem: Problem, jobs: tuple[int, ...], allowed: tuple[tuple[int, ...] | None, ...]
-) -> tuple[tuple[int, ...] | None, ...]:
-    """A pinned job goes on its own vehicle (the driver already carries it), and so does an
-    ordered one (the dispatcher put it there)."""
-    van_of = {
-        jid: i
-        for routes in (problem.pinned, problem.ordered)
-        for i, v in enumerate(problem.vehicles)
-        for jid in routes.get(v.id, ())
-    }
-    ids = [problem.jobs[j].id for j in jobs]
-    return tuple(
-        (van_of[jid],) if jid in van_of else a for jid, a in zip(ids, allowed, strict=True)
-    )
 
 
 def _left_out(

@@ -1,4 +1,4 @@
-"""Solving care days with sync groups: place groups whole, improve, fix their times, search.
+"""Solving care days with sync groups: place groups whole, improve, then the exact model.
 
 Why not the exact model alone (care.add_sync, measured in docs/benchmarks.md): equal time
 cumuls on two routes are checked only when OR-Tools commits a move, after its per-route filters
@@ -12,15 +12,18 @@ So the day is solved in steps:
    together with the preferred visits in window order, then the rest by regret.
 2. care_lns improves it by ruin and recreate, moving groups whole in time as well as place
    (two searches side by side when there are two cores), for most of the budget.
-3. Each placed part gets its start as a one-second window and loses its sync: the parts are
-   now plain jobs whose times agree by construction, and a part cannot share a caregiver with
-   its partner (one person cannot start two visits at the same second). OR-Tools starts from
-   the plan of step 2 and may move parts between caregivers, and everything around them.
-4. The answer is re-timed with breaks (care_timing), groups served in part are taken out whole,
-   and reasons are given against the original problem. If OR-Tools returns less than the
-   plan of step 2 (no answer at all within a short budget on a loaded machine), that plan
-   stands.
-The price of step 3 is that OR-Tools keeps each group at the second step 2 gave it.
+3. OR-Tools on the exact sync model (care/exact.py) starts from the plan of step 2 for the
+   rest of the budget: it may move parts between caregivers, and a linked part in time together
+   with its partner (the plan holds each part at the second step 2 gave it). Its routes are
+   timed by the sync fixpoint (care/sync.py).
+4. Groups served in part are taken out whole, and reasons are given against the original
+   problem. If OR-Tools returns less than the plan of step 2 (no answer at all within a short
+   budget on a loaded machine), or routes that validate.py faults, that plan stands, timed
+   with each part at its second.
+
+Step 3 was OR-Tools on the problem with each part fixed to its second and without sync; on the
+four larger published instances (docs/benchmarks.md, HHCRSP) the exact model from the plan
+ends 0.7% nearer the best known on average.
 """
 
 from __future__ import annotations
@@ -31,18 +34,23 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from routing.care.build import Builder
+from routing.care.exact import exact_search
 from routing.care.insert import first_plan, sync_groups
 from routing.care.lns import improve
+from routing.care.sync import pinned
 from routing.care.timing import retime_solution
 from routing.problem import Problem
 from routing.reasons import eligibility, explain_dropped
+from routing.search import Routes
 from routing.solution import Cause, Reason, Route, Solution, Step, Summary, Unassigned, Why, why
+from routing.validate import hard_violations
 
-Inner = Callable[..., Solution]
+Search = Callable[[Problem, Routes, int, float], Solution]
 BUILD_SHARE = 0.2  # at most this share of the budget for the first plan
 # The first plan is improved until this share of the budget, then OR-Tools: on the 200-visit
 # day ruin and recreate still gains after a minute, OR-Tools on fixed times about 1%.
 LNS_SHARE = 0.75
+AFTER_S_PER_JOB = 0.0005
 
 
 def fixed_problem(problem: Problem, b: Builder) -> tuple[Problem, set[str]]:
@@ -85,23 +93,29 @@ def without_lone_sync(problem: Problem) -> Problem:
     return replace(problem, jobs=jobs)
 
 
-def solve_synced(problem: Problem, time_limit: float, seed: int, inner: Inner) -> Solution:
-    """The whole care pipeline for a problem (with matrices) that has sync groups; `inner` is
-    the engine's solve for a problem without them, called as inner(problem, time_limit=s)."""
+def solve_synced(
+    problem: Problem, time_limit: float, seed: int, search: Search = exact_search
+) -> Solution:
+    """The whole care pipeline for a problem (with matrices) that has sync groups; `search`
+    is step 3, called as search(problem, start routes, seed, seconds)."""
     started = time.time()
     checks = eligibility(problem)
     vans = [c.vans if c.reason is None else () for c in checks]
     b = first_plan(problem, vans, started + BUILD_SHARE * time_limit)
     improve(b, seed, started + LNS_SHARE * time_limit)
-    fixed, left_out = fixed_problem(problem, b)
-    remaining = max(0.1, time_limit - (time.time() - started))
-    answer = inner(fixed, time_limit=remaining)
-    answer = retime_solution(problem, _whole_groups(problem, answer), timing=fixed)
-    # OR-Tools starts from the plan but may return less (no answer at all within a short
-    # budget on a loaded machine): the plan itself then stands.
+    fixed, _ = fixed_problem(problem, b)
+    # Kept for timing the answer and the plan and explaining what is left out (0.2 s at 342).
+    remaining = max(0.1, time_limit - (time.time() - started) - AFTER_S_PER_JOB * len(problem.jobs))
+    start = {van: [list(jobs)] for van, jobs in b.job_routes().items()}
+    answer = _whole_groups(problem, search(problem, start, seed, remaining))
     own = retime_solution(problem, _plan_of(problem, b), timing=fixed)
-    if (len(own.assigned), -own.summary.cost) > (len(answer.assigned), -answer.summary.cost):
-        answer = replace(own, unassigned=_explained(fixed, b, vans, started + time_limit))
+    # OR-Tools starts from the plan but may return less (no answer at all within a short
+    # budget on a loaded machine), or routes whose parts no timing brings together: the
+    # plan itself then stands.
+    if hard_violations(problem, answer) or _rank(own) > _rank(answer):
+        answer = own
+    singles = [() if j in b.links.tie_of else v for j, v in enumerate(vans)]
+    answer = replace(answer, unassigned=_explained(problem, answer, singles, started + time_limit))
     reasons = {u.id: u for u in answer.unassigned}
     unassigned = []
     for j, (job, check) in enumerate(zip(problem.jobs, checks, strict=True)):
@@ -113,7 +127,6 @@ def solve_synced(problem: Problem, time_limit: float, seed: int, inner: Inner) -
             unassigned.append(Unassigned(job.id, Reason.sync, why(Cause.sync)))
         else:
             unassigned.append(reasons.get(job.id, Unassigned(job.id, Reason.cost)))
-    del left_out  # listed above, as sync
     summary = replace(
         answer.summary,
         unassigned=len(unassigned),
@@ -122,19 +135,30 @@ def solve_synced(problem: Problem, time_limit: float, seed: int, inner: Inner) -
     return replace(answer, summary=summary, unassigned=tuple(unassigned))
 
 
+def _rank(solution: Solution) -> tuple[int, int]:
+    return len(solution.assigned), -solution.summary.cost
+
+
 def _explained(
-    fixed: Problem, b: Builder, vans: list[tuple[int, ...]], deadline: float
+    problem: Problem, answer: Solution, vans: list[tuple[int, ...]], deadline: float
 ) -> tuple[Unassigned, ...]:
-    """Why each single visit the plan leaves out is out, as the engine explains its own."""
-    # `fixed` leaves out the parts of groups not placed: jobs are matched by id, not index.
-    by_id = {job.id: job for job in fixed.jobs}
-    ids = [job.id for job in b.problem.jobs]
-    routes = {van: [[by_id[ids[j]] for j in jobs]] for van, jobs in b.job_routes().items()}
-    placed, index = b.placed, {jid: j for j, jid in enumerate(ids)}
+    """Why each visit the answer leaves out is out (those with `vans`: the singles), as the
+    engine explains its own: against its routes, each sync part held to its second there."""
+    held = pinned(
+        problem,
+        {
+            s.id: s.start
+            for r in answer.routes
+            for s in r.steps
+            if s.type == "job" and s.id and s.start is not None
+        },
+    )
+    van_of = {v.id: i for i, v in enumerate(problem.vehicles)}
+    routes = {van_of[r.vehicle]: [[held.job(jid) for jid in r.job_ids]] for r in answer.routes}
     return tuple(
-        _dropped(job.id, explain_dropped(fixed, routes, job, vans[index[job.id]], deadline))
-        for job in fixed.jobs
-        if index[job.id] not in placed and vans[index[job.id]]
+        _dropped(job.id, explain_dropped(held, routes, job, vans[j], deadline))
+        for j, job in enumerate(held.jobs)
+        if job.id not in answer.assigned and vans[j]
     )
 
 

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
-from routing.care.sync import pinned, synced_starts
-from routing.care.timing import retime_solution, span_of
+from routing.care.exact import exact_search
+from routing.care.timing import span_of
 from routing.lab.caregen import CareDay, CareDayConfig, care_day
 from routing.params import SolveParams
-from routing.problem import Job, Problem
-from routing.reasons import eligibility
-from routing.search import GLS, ILS, Task, portfolio, processes
-from routing.solution import Reason, Route, Solution, Step, Summary, Unassigned
+from routing.problem import Problem
+from routing.solution import Solution
 from routing.solver import solve
 from routing.validate import hard_violations
 
@@ -63,45 +61,8 @@ def exact(day: CareDay, limit: float, seed: int) -> Solution:
 def exact_model(problem: Problem, limit: float, seed: int) -> Solution:
     """OR-Tools alone on the exact sync model (care.add_sync: equal cumuls, different vehicles,
     gap inequalities, all or none), the engine's own searches side by side, no first plan;
-    its routes are timed with every sync constraint by care_sync.py."""
-    started = time.time()
-    checks = eligibility(problem)
-    jobs = tuple(i for i, c in enumerate(checks) if c.reason is None)
-    allowed = tuple(checks[i].vans for i in jobs)
-    deadline = started + 0.95 * limit
-    tasks = [
-        Task(problem, jobs, allowed, {}, config, seed + k, deadline, 0.05 + 0.03 * limit)
-        for k, config in enumerate((GLS, ILS)[: processes()])
-    ]
-    found = [o for o in portfolio(tasks) if o.routes is not None and o.objective is not None]
-    best = min(found, key=lambda o: o.objective or 0).routes if found else None
-    routes = {
-        van: [problem.jobs[j] for trip in trips for j in trip]
-        for van, trips in (best or {}).items()
-        if any(trips)
-    }
-    # Sync parts at the seconds the fixpoint finds (if it finds none, each part at its own
-    # earliest, and validate.py counts what that breaks); a route that cannot be timed even
-    # so loses visits from its end, listed as unassigned.
-    starts = synced_starts(problem, routes) or {}
-    plan = Solution(
-        summary=Summary(0, 0, 0, 0, 0, 0, 0.0),
-        routes=tuple(_bare(problem.vehicles[v].id, jobs) for v, jobs in routes.items()),
-        unassigned=tuple(
-            Unassigned(j.id, Reason.cost)
-            for j in problem.jobs
-            if all(j not in jobs for jobs in routes.values())
-        ),
-    )
-    answer = retime_solution(problem, plan, timing=pinned(problem, starts))
-    summary = replace(answer.summary, solve_time_s=round(time.time() - started, 3))
-    return replace(answer, summary=summary)
-
-
-def _bare(vehicle: str, jobs: Sequence[Job]) -> Route:
-    """A route of jobs in order, to be timed."""
-    steps = [Step("job", arrival=0, id=j.id, start=0) for j in jobs]
-    return Route(vehicle, (Step("start", arrival=0), *steps, Step("end", arrival=0)))
+    its routes are timed with every sync constraint by care/sync.py."""
+    return exact_search(problem, {}, seed, limit)
 
 
 SOLVERS: dict[str, CareSolver] = {"patronage": ours, "exact": exact}

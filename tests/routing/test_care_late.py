@@ -1,6 +1,6 @@
 """Soft window ends in the care search: a visit whose end is soft is served late at its price
 rather than left out, and the price of a place counts what the visits after it lose; and the
-search's own plan stands when OR-Tools, started from it, returns less."""
+search's own plan stands when OR-Tools, started from it, returns less or breaks a rule."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from routing import Job, Problem, Solution, Sync, Vehicle
 from routing.care.build import Builder
 from routing.care.lns import LATE_SEED, Search
 from routing.care.solve import solve_synced
+from routing.search import Routes
 from routing.solution import Reason, Step, Summary, Unassigned
 from routing.travel import with_matrices
 from routing.validate import validate
@@ -53,21 +54,57 @@ def test_a_place_before_a_soft_visit_is_priced_with_the_lateness_it_causes() -> 
     assert before.cost - before.push == 300 + 900 - 600  # travel 0-1-2 instead of 0-2
 
 
-def test_the_plan_stands_when_or_tools_returns_less_than_it_was_given() -> None:
+def _lift_day() -> Problem:
     lift = Sync("lift", "simultaneous")
-    problem = day(
-        [carer("a"), carer("b")],
-        [visit("lift-1", sync=lift), visit("lift-2", sync=lift), visit("tea", at=2)],
+    return with_matrices(
+        day(
+            [carer("a"), carer("b")],
+            [visit("lift-1", sync=lift), visit("lift-2", sync=lift), visit("tea", at=2)],
+        ),
+        None,
     )
+
+
+def test_the_plan_stands_when_or_tools_returns_less_than_it_was_given() -> None:
+    problem = _lift_day()
     empty = Solution(Summary(0, 0, 0, 0, 0, 3, 0.0), (), ())
+    given: list[Routes] = []
 
-    def nothing(fixed: Problem, time_limit: float) -> Solution:
-        return replace(empty, unassigned=tuple(Unassigned(j.id, Reason.cost) for j in fixed.jobs))
+    def nothing(problem: Problem, start: Routes, seed: int, seconds: float) -> Solution:
+        given.append(start)
+        return replace(empty, unassigned=tuple(Unassigned(j.id, Reason.cost) for j in problem.jobs))
 
-    solution = solve_synced(with_matrices(problem, None), 1.0, 0, nothing)
+    solution = solve_synced(problem, 1.0, 0, nothing)
     assert validate(problem, solution) == []
     assert solution.assigned == {"lift-1", "lift-2", "tea"}
     assert solution.unassigned == ()
+    # OR-Tools was started from the search's plan: every visit, each on one caregiver.
+    assert sorted(j for trips in given[0].values() for trip in trips for j in trip) == [0, 1, 2]
+
+
+def test_the_plan_stands_when_or_tools_returns_routes_that_break_a_rule() -> None:
+    problem = _lift_day()
+    good = solve_synced(problem, 1.0, 0)
+    assert validate(problem, good) == []
+
+    def apart(problem: Problem, start: Routes, seed: int, seconds: float) -> Solution:
+        # The second caregiver ten minutes after the first, at no cost: cheaper, and wrong.
+        routes = tuple(
+            replace(r, steps=tuple(_later(s, 600) if s.id == "lift-2" else s for s in r.steps))
+            for r in good.routes
+        )
+        return replace(good, routes=routes, summary=replace(good.summary, cost=0))
+
+    assert validate(problem, apart(problem, {}, 0, 1.0)) != []
+    solution = solve_synced(problem, 1.0, 0, apart)
+    assert validate(problem, solution) == []
+    starts = {s.id: s.start for r in solution.routes for s in r.steps if s.type == "job"}
+    assert starts["lift-1"] == starts["lift-2"]
+
+
+def _later(step: Step, seconds: int) -> Step:
+    assert step.start is not None and step.departure is not None
+    return replace(step, start=step.start + seconds, departure=step.departure + seconds)
 
 
 def _late_day() -> Builder:
