@@ -59,7 +59,7 @@ def timed(problem: Problem, routes: dict[int, list[Job]]) -> Solution:
     on_routes = {j.id for jobs in routes.values() for j in jobs}
     plan = Solution(
         summary=Summary(0, 0, 0, 0, 0, 0, 0.0),
-        routes=tuple(_bare(problem.vehicles[v].id, jobs) for v, jobs in routes.items()),
+        routes=tuple(bare_route(problem.vehicles[v].id, jobs) for v, jobs in routes.items()),
         unassigned=tuple(
             Unassigned(j.id, Reason.cost) for j in problem.jobs if j.id not in on_routes
         ),
@@ -67,7 +67,7 @@ def timed(problem: Problem, routes: dict[int, list[Job]]) -> Solution:
     return retime_solution(problem, plan, timing=pinned(problem, starts))
 
 
-def _bare(vehicle: str, jobs: Sequence[Job]) -> Route:
+def bare_route(vehicle: str, jobs: Sequence[Job]) -> Route:
     """A route of jobs in order, to be timed."""
     steps = [Step("job", arrival=0, id=j.id, start=0) for j in jobs]
     return Route(vehicle, (Step("start", arrival=0), *steps, Step("end", arrival=0)))

@@ -34,7 +34,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from routing.care.build import Builder
-from routing.care.exact import exact_search
+from routing.care.exact import bare_route, exact_search
 from routing.care.insert import first_plan, sync_groups
 from routing.care.lns import improve
 from routing.care.sync import pinned
@@ -42,7 +42,7 @@ from routing.care.timing import retime_solution
 from routing.problem import Problem
 from routing.reasons import eligibility, explain_dropped
 from routing.search import Routes
-from routing.solution import Cause, Reason, Route, Solution, Step, Summary, Unassigned, Why, why
+from routing.solution import Cause, Reason, Solution, Summary, Unassigned, Why, why
 from routing.validate import hard_violations
 
 Search = Callable[[Problem, Routes, int, float], Solution]
@@ -53,10 +53,10 @@ LNS_SHARE = 0.75
 AFTER_S_PER_JOB = 0.0005
 
 
-def fixed_problem(problem: Problem, b: Builder) -> tuple[Problem, set[str]]:
-    """The problem with each placed sync part at its second and without sync; parts of groups
-    that could not be placed are left out (returned by id)."""
-    jobs, left_out = [], set()
+def fixed_problem(problem: Problem, b: Builder) -> Problem:
+    """The problem with each placed sync part at its second and without sync, to time the
+    search's plan on; parts of groups that could not be placed are left out."""
+    jobs = []
     pinned = {jid for route in problem.pinned.values() for jid in route}
     for j, job in enumerate(problem.jobs):
         if j not in b.links.tie_of:
@@ -67,13 +67,7 @@ def fixed_problem(problem: Problem, b: Builder) -> tuple[Problem, set[str]]:
             t = b.fixed[j]
             fixed = replace(job, time_windows=((t, t),), late_cost_per_s=0, sync=None, follows=())
             jobs.append(fixed)
-        else:
-            left_out.add(job.id)
-    start = {
-        problem.vehicles[van].id: tuple(problem.jobs[j].id for j in route)
-        for van, route in b.job_routes().items()
-    }
-    return replace(problem, jobs=tuple(jobs), initial_routes=start), left_out
+    return replace(problem, jobs=tuple(jobs))
 
 
 def has_sync(problem: Problem) -> bool:
@@ -103,12 +97,11 @@ def solve_synced(
     vans = [c.vans if c.reason is None else () for c in checks]
     b = first_plan(problem, vans, started + BUILD_SHARE * time_limit)
     improve(b, seed, started + LNS_SHARE * time_limit)
-    fixed, _ = fixed_problem(problem, b)
     # Kept for timing the answer and the plan and explaining what is left out (0.2 s at 342).
     remaining = max(0.1, time_limit - (time.time() - started) - AFTER_S_PER_JOB * len(problem.jobs))
     start = {van: [list(jobs)] for van, jobs in b.job_routes().items()}
     answer = _whole_groups(problem, search(problem, start, seed, remaining))
-    own = retime_solution(problem, _plan_of(problem, b), timing=fixed)
+    own = retime_solution(problem, _plan_of(problem, b), timing=fixed_problem(problem, b))
     # OR-Tools starts from the plan but may return less (no answer at all within a short
     # budget on a loaded machine), or routes whose parts no timing brings together: the
     # plan itself then stands.
@@ -165,14 +158,7 @@ def _explained(
 def _plan_of(problem: Problem, b: Builder) -> Solution:
     """The search's plan as a solution of routes in order, to be timed."""
     routes = tuple(
-        Route(
-            problem.vehicles[van].id,
-            (
-                Step("start", arrival=0),
-                *(Step("job", arrival=0, id=problem.jobs[j].id, start=0) for j in jobs),
-                Step("end", arrival=0),
-            ),
-        )
+        bare_route(problem.vehicles[van].id, [problem.jobs[j] for j in jobs])
         for van, jobs in b.job_routes().items()
     )
     return Solution(Summary(0, 0, 0, 0, 0, 0, 0.0), routes, ())
