@@ -14,7 +14,8 @@ keeps its hard bounds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from routing.links import links
@@ -203,16 +204,27 @@ class Builder:
 
     # ---- places
 
-    def place(self, j: int, state: RouteState, pos: int) -> Place | None:
-        """Job j at position pos of the route, if it fits: its start interval and cost."""
+    def place(
+        self,
+        j: int,
+        state: RouteState,
+        pos: int,
+        windows: Sequence[TimeWindow] | None = None,
+        preference: int | None = None,
+    ) -> Place | None:
+        """Job j at position pos of the route, if it fits: its start interval and cost.
+        `places` passes what is the same for every position: the job's windows now and its
+        preference cost on this route."""
         job = self.problem.jobs[j]
+        windows = self.windows(j) if windows is None else windows
+        if preference is None:
+            preference = self._preference(j, state.van)
         dur, cost_of = self.dur_of[state.van], self.cost_of[state.van]
         prev = state.before[pos]
         loc = job.location_index
         assert loc is not None  # care problems carry matrices
         here = prev.place
         arrival = prev.left + prev.pause + (0 if here is None else dur[here][loc])
-        windows = self.windows(j)
         earliest = _earliest(windows, max(prev.ready, arrival))
         if earliest is None:
             return None
@@ -221,18 +233,33 @@ class Builder:
         latest = _latest(windows, min(located - leg - pause, any_next) - job.service)
         if latest < earliest:
             return None
-        cost = 0
+        cost = preference
         if here is not None:
             cost += cost_of[here][loc] - (0 if nxt is None else cost_of[here][nxt])
         if nxt is not None:
             cost += cost_of[loc][nxt]
-        if job.preferred_vehicles and self.problem.vehicles[state.van].id not in (
-            job.preferred_vehicles
-        ):
-            cost += job.preference_cost
-        push = self.push_cost(state, pos, earliest + job.service, loc) if self.soft else 0
+        push = self._pushed(state, pos, earliest + job.service, loc) if self.soft else 0
         cost += self.late_cost(j, earliest) + push
         return Place(state.van, pos, earliest, latest, cost, push)
+
+    def _preference(self, j: int, van: int) -> int:
+        job = self.problem.jobs[j]
+        if job.preferred_vehicles and self.problem.vehicles[van].id not in job.preferred_vehicles:
+            return job.preference_cost
+        return 0
+
+    def _pushed(self, state: RouteState, pos: int, departs: int, loc: int) -> int:
+        """push_cost, with its most frequent answer first: the next item is a visit reached
+        before it starts now, so nothing moves (its start is inside its windows while the
+        route is feasible, so push_cost would stop there)."""
+        if state.feasible and pos < len(state.items):
+            nxt = state.items[pos]
+            there = self.location[nxt] if isinstance(nxt, int) else None
+            if isinstance(nxt, int) and there is not None:
+                arrives = departs + self.dur_of[state.van][loc][there]
+                if arrives <= state.before[pos + 1].ready - self.service[nxt]:
+                    return 0
+        return self.push_cost(state, pos, departs, loc)
 
     def push_cost(self, state: RouteState, pos: int, departs: int, loc: int) -> int:
         """The lateness the items from `pos` on gain when a visit at `loc` leaving at `departs`
@@ -269,12 +296,13 @@ class Builder:
         ends = opening + self.service[j]
         for van in allowed if vans is None else [v for v in vans if v in allowed]:
             state = self.routes[van]
+            preference = self._preference(j, van)
             for pos in range(state.locked, len(state.items) + 1):
                 if state.before[pos].ready > closing:
                     break  # later positions are later still
                 if state.after[pos][3] < ends:
                     continue
-                p = self.place(j, state, pos)
+                p = self.place(j, state, pos, windows, preference)
                 if p is not None:
                     found.append(p)
         return found
@@ -299,11 +327,29 @@ class Builder:
         self.refresh(state)
 
     def remove(self, j: int) -> None:
+        self.remove_all({j})
+
+    def remove_all(self, jobs: Collection[int]) -> None:
+        """Take the jobs out, each route timed again once (a ruin takes out a dozen)."""
         for state in self.routes:
-            if j in state.items:
-                state.items.remove(j)
+            kept = [i for i in state.items if i not in jobs]
+            if len(kept) < len(state.items):
+                state.items = kept
                 self.refresh(state)
-        self.fixed.pop(j, None)
+        for j in jobs:
+            self.fixed.pop(j, None)
+
+    @contextmanager
+    def trying(self, j: int, p: Place, at: int) -> Iterator[None]:
+        """Job j at the place, starting at `at`, inside the with block only: the route as it
+        was comes back after, without timing it again."""
+        kept = self.routes[p.van].copy()
+        self.insert(j, p, at)
+        try:
+            yield
+        finally:
+            self.routes[p.van] = kept
+            self.fixed.pop(j, None)
 
     def job_routes(self) -> dict[int, list[int]]:
         return {

@@ -54,8 +54,7 @@ def place_simultaneous(b: Builder, jobs: Sequence[int], lo: int = 0, hi: int = I
     for j in rest:
         fits = [p for p in b.places(j) if p.van not in used and p.earliest <= t <= p.latest]
         if not fits:
-            for k in (first, second, *rest):
-                b.remove(k)
+            b.remove_all({first, second, *rest})
             return False
         p = min(fits, key=lambda p: p.cost)
         b.insert(j, p, t)
@@ -71,11 +70,10 @@ def place_sequential(b: Builder, jobs: Sequence[int], low: int, high: int) -> bo
     first, second = jobs
     best = _linked_apart(b, first, second, low, high)
     for a in sorted(b.places(first), key=lambda p: p.cost)[:TOP_FIRSTS]:
-        b.insert(first, a, a.earliest)
-        together = [
-            p for p in b.places(second, [a.van]) if p.latest - a.earliest >= low
-        ]  # the second on the same route, in the gap
-        b.remove(first)
+        with b.trying(first, a, a.earliest):
+            together = [
+                p for p in b.places(second, [a.van]) if p.latest - a.earliest >= low
+            ]  # the second on the same route, in the gap
         for c in together:
             t = max(c.earliest, a.earliest + low)
             fits = t - a.earliest <= high and t <= c.latest
@@ -132,8 +130,7 @@ def _chain(b: Builder, jobs: Sequence[int], low: int, high: int) -> bool:
                 if max(p.earliest, previous + low) <= min(p.latest, previous + high)
             ]
         if not found:
-            for k in jobs:
-                b.remove(k)
+            b.remove_all(set(jobs))
             return False
         p = min(found, key=lambda p: p.cost)
         previous = p.earliest if previous is None else max(p.earliest, previous + low)
@@ -210,9 +207,7 @@ def place_linked(b: Builder, name: str) -> bool:
                 lo = max(lo, 0 if g.high is None else b.fixed[g.then] - g.high)
                 hi = min(hi, b.fixed[g.then] - g.low)
         if lo > hi or not _place_unit(b, unit, lo, hi):
-            for unit_placed in units:
-                for j in unit_placed:
-                    b.remove(j)
+            b.remove_all({j for unit_placed in units for j in unit_placed})
             return False
     return True
 

@@ -148,8 +148,7 @@ class Search:
         removed = set()
         for j in chosen:
             removed |= set(self.groups.get(self.group_of.get(j, ""), [j]))
-        for j in removed:
-            self.b.remove(j)
+        self.b.remove_all(removed)
         return removed
 
     def _stretch(self, seed: int, van: int) -> set[int]:
