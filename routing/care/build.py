@@ -159,11 +159,11 @@ class Builder:
         state.before, state.feasible = [here], True
         for item in state.items:
             windows, service, place = self._item(state.van, item)
-            arrival = max(
-                here.ready, here.left + self._dur(state.van, here.place, place) + here.pause
-            )
             if place is None:
                 arrival = here.ready
+            else:
+                leg = 0 if here.place is None else self.dur_of[state.van][here.place][place]
+                arrival = max(here.ready, here.left + leg + here.pause)
             start = _earliest(windows, arrival)
             if start is None:
                 state.feasible, start = False, arrival
@@ -265,24 +265,34 @@ class Builder:
         """The lateness the items from `pos` on gain when a visit at `loc` leaving at `departs`
         goes before them; they keep their hard windows (see `latest`), soft ends are priced."""
         ready, left, where, pause, extra = departs, departs, loc, 0, 0
-        for k in range(pos, len(state.items)):
-            item = state.items[k]
-            windows, service, place = self._item(state.van, item)
-            if place is None:
+        dur, items, before, jobs = (
+            self.dur_of[state.van],
+            state.items,
+            state.before,
+            self.problem.jobs,
+        )
+        for k in range(pos, len(items)):
+            item = items[k]
+            place = None if isinstance(item, str) else self.location[item]
+            if place is None:  # a break, taken where the caregiver is
+                windows, service, _ = self._item(state.van, item)
                 start = _earliest(windows, ready)
                 if start is None:
                     return INF
                 ready, pause = start + service, pause + service
                 continue
-            arrival = max(ready, left + self._dur(state.van, where, place) + pause)
-            start = _earliest(windows, arrival)
+            assert isinstance(item, int)
+            service = self.service[item]
+            start = _earliest(self.windows(item), max(ready, left + dur[where][place] + pause))
             if start is None:
                 return INF
-            old = self.start_of(state, k)
+            old = before[k + 1].ready - service
             if start <= old:
                 break  # from here on nothing moves
-            assert isinstance(item, int)  # located: a job
-            extra += self.late_cost(item, start) - self.late_cost(item, old)
+            per_s = jobs[item].late_cost_per_s
+            if per_s > 0:
+                due = jobs[item].time_windows[-1][1]
+                extra += per_s * (max(0, start - due) - max(0, old - due))
             ready = left = start + service
             where, pause = place, 0
         return extra
