@@ -68,8 +68,9 @@ def place_sequential(b: Builder, jobs: Sequence[int], low: int, high: int) -> bo
     if len(jobs) > 2:
         return _chain(b, jobs, low, high)
     first, second = jobs
-    best = _linked_apart(b, first, second, low, high)
-    for a in sorted(b.places(first), key=lambda p: p.cost)[:TOP_FIRSTS]:
+    firsts = sorted(b.places(first), key=lambda p: p.cost)
+    best = _linked_apart(b, first, firsts, second, low, high)
+    for a in firsts[:TOP_FIRSTS]:
         with b.trying(first, a, a.earliest):
             together = [
                 p for p in b.places(second, [a.van]) if p.latest - a.earliest >= low
@@ -100,11 +101,13 @@ def _at(b: Builder, j: int, p: Place, t: int) -> int:
 
 
 def _linked_apart(
-    b: Builder, first: int, second: int, low: int, high: int
+    b: Builder, first: int, firsts: Sequence[Place], second: int, low: int, high: int
 ) -> tuple[int, Place, Place, int, int] | None:
+    """The cheapest pair of places on two routes: the first part at one of its places
+    `firsts` (by cost), the second `low`..`high` after it."""
     best = None
     seconds = sorted(b.places(second), key=lambda p: p.cost)
-    for a in sorted(b.places(first), key=lambda p: p.cost):
+    for a in firsts:
         for c in seconds:
             if best is not None and a.cost + c.cost >= best[0]:
                 break
