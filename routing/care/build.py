@@ -254,8 +254,7 @@ class Builder:
         route is feasible, so push_cost would stop there)."""
         if state.feasible and pos < len(state.items):
             nxt = state.items[pos]
-            there = self.location[nxt] if isinstance(nxt, int) else None
-            if isinstance(nxt, int) and there is not None:
+            if isinstance(nxt, int) and (there := self.location[nxt]) is not None:
                 arrives = departs + self.dur_of[state.van][loc][there]
                 if arrives <= state.before[pos + 1].ready - self.service[nxt]:
                     return 0

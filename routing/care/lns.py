@@ -268,7 +268,7 @@ def improve(b: Builder, seed: int, deadline: float) -> None:
             child, conn = None, None
     # A plan built on time that leaves visits out may pass soft ends wherever that pays (at
     # their price); one that serves everything stays on time, as the dispatcher set it.
-    b.all_late = _short(b)
+    b.all_late = short_on_time(b)
     search = Search(b, random.Random(seed))
     search.run(deadline)
     if child is None or conn is None:
@@ -292,7 +292,7 @@ def _child(conn: Connection, b: Builder, seed: int, deadline: float) -> None:
     run late everywhere (a skill only one caregiver has, asked for all day) is found that
     way, while the first search repairs the plan built on time."""
     try:
-        if _short(b):
+        if short_on_time(b):
             b = first_plan(b.problem, b.vans, time.time() + 0.2 * (deadline - time.time()), True)
         search = Search(b, random.Random(seed))
         search.run(deadline)
@@ -301,7 +301,7 @@ def _child(conn: Connection, b: Builder, seed: int, deadline: float) -> None:
         conn.close()
 
 
-def _short(b: Builder) -> bool:
+def short_on_time(b: Builder) -> bool:
     """Whether the plan built on time had no place on time for some visit whose end is soft
     (it went in late, or is still out)."""
     placed = b.placed
