@@ -3,6 +3,8 @@ the same plans, so two versions of the search can be timed on the same work."""
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from routing.lab.care_rounds import WORSE, load, run_rounds
 
 
@@ -16,5 +18,5 @@ def test_the_same_seed_makes_the_same_plans_and_another_seed_others() -> None:
 
 def test_a_kept_round_is_never_more_than_the_margin_worse_than_the_last() -> None:
     values = run_rounds(load("care:60"), 150, 7).values
-    assert all(b <= a * WORSE for a, b in zip(values, values[1:], strict=False))
+    assert all(b <= a * WORSE for a, b in pairwise(values))
     assert values[-1] < values[0]  # the search improves the first plan
