@@ -42,8 +42,12 @@ CRUNCH = 0.3  # how often a visit left out clears its window on every route that
 # (100_1: 1.24 to 1.06), 1.077 at 0.3 (docs/benchmarks.md).
 LATE_SEED = 0.5
 STRING = 0.5
-# How often a seed drawn at random takes out stretches of several routes near it (_strings).
+# How often a seed drawn at random takes out stretches of several routes near it (_strings),
+# and how often those routes are only of caregivers who could take the seed: HHCRSP at 10 s,
+# six larger instances, seeds 13-30 beside the code without it, mean of medians 1.022 against
+# 1.024, 100_2 1.038 against 1.055 (docs/benchmarks.md, 2026-12-07).
 STRINGS = 0.5
+ABLE_STRINGS = 0.5
 
 
 class Search:
@@ -139,7 +143,7 @@ class Search:
         stretch = self.drawn and self.b.soft and self.rnd.random() < STRING
         chosen = self._stretch(seed, placed[seed][0]) if stretch and seed in placed else set()
         if not chosen and self.drawn and self.rnd.random() < STRINGS:
-            chosen = self._strings(sorted(placed, key=distance), placed)
+            chosen = self._strings(seed, sorted(placed, key=distance), placed)
         if not chosen:
             size = self.rnd.randint(4, 12)
             chosen = set(sorted(placed, key=distance)[:size])
@@ -168,10 +172,18 @@ class Search:
         first = min(max(0, k - self.rnd.randint(0, length - 1)), len(route) - length)
         return set(route[first : first + length])
 
-    def _strings(self, nearest: list[int], placed: dict[int, tuple[int, int]]) -> set[int]:
+    def _strings(
+        self, seed: int, nearest: list[int], placed: dict[int, tuple[int, int]]
+    ) -> set[int]:
         """A short stretch of each of 2-4 routes, around the visits nearest the seed in time and
         place: put back, the routes' ends and middles are exchanged, which taking out single
-        scattered visits seldom finds (adjacent string removal, Christiaens and Vanden Berghe)."""
+        scattered visits seldom finds (adjacent string removal, Christiaens and Vanden Berghe).
+        Half the time the routes are only those of caregivers who could take the seed: the
+        visits of a skill few caregivers have are then exchanged between those few days, where
+        the nearest routes are most often of caregivers without it."""
+        if self.rnd.random() < ABLE_STRINGS:
+            able = set(self.b.vans[seed])
+            nearest = [j for j in nearest if placed[j][0] in able] or nearest
         routes = self.rnd.randint(2, 4)
         chosen: set[int] = set()
         seen: set[int] = set()

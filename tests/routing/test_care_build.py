@@ -3,7 +3,8 @@
 The search makes thousands of rounds a second only because the builder takes shortcuts (a ruin
 times each route once, a tried place is undone by restoring the route, a place that delays
 nothing is priced without walking the route); each is checked here against the long way on a
-generated day with breaks, preferences, soft ends and visits for two.
+generated day with breaks, preferences, soft ends and visits for two. On the same day, the
+search's strings among the caregivers who could take a visit.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import time
 
 import pytest
 
+from routing.care import lns
 from routing.care.build import Builder, RouteState
 from routing.care.insert import first_plan
 from routing.lab.caregen import CareDayConfig, care_day
@@ -107,3 +109,23 @@ def test_the_shortcut_for_a_place_that_delays_nothing_agrees_with_the_walk(plan:
                     assert plan._pushed(state, pos, departs, here) == walked, (state.van, pos)
                     answers.append(walked)
     assert 0 in answers and any(0 < a < 10**9 for a in answers)
+
+
+def test_strings_among_able_caregivers_come_only_from_routes_that_could_take_the_seed(
+    plan: Builder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    search = lns.Search(plan, random.Random(4))
+    placed = search._placed_times()
+    few = [j for j in sorted(placed) if len(plan.vans[j]) <= len(plan.routes) // 2][:12]
+    assert few  # visits that only some caregivers can make
+
+    def taken(share: float) -> list[set[int]]:
+        monkeypatch.setattr(lns, "ABLE_STRINGS", share)
+        out = []
+        for seed in few:
+            nearest = sorted(placed, key=lambda j: abs(placed[j][1] - placed[seed][1]))
+            out.append({placed[j][0] for j in search._strings(seed, nearest, placed)})
+        return out
+
+    assert all(vans <= set(plan.vans[seed]) for seed, vans in zip(few, taken(1.0), strict=True))
+    assert any(not vans <= set(plan.vans[seed]) for seed, vans in zip(few, taken(0.0), strict=True))
