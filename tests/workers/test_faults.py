@@ -158,7 +158,9 @@ def test_a_pool_process_killed_mid_solve_is_replaced_and_the_run_requeued_at_onc
         # Rejected and requeued at once (no visibility timeout to wait for), run again here.
         wait_for(lambda: settled(pipeline_db, mid), 15, "the run to be done again")
     assert len(town.versions(pipeline_db, mid)) == 2
-    assert worker.saw("WorkerLostError") and worker.saw("'planned'")
+    # The worker logs the run's result after it is stored: the log may trail the database.
+    wait_for(lambda: worker.saw("'planned'"), 5, "the worker's log of the run")
+    assert worker.saw("WorkerLostError")
 
 
 def _children(pid: int) -> list[int]:
