@@ -22,6 +22,10 @@ from routing.links import links
 from routing.problem import Problem, TimeWindow, Vehicle
 
 INF = 10**15
+# A late day is priced per second of each visit's lateness, and the care search counts the
+# latest visit's once more: between two plans late by as much in all, the one where no client
+# waits as long is better (and the published home-care instances count it so).
+WORST_LATE = 1
 Item = int | str  # a job index, or a break id
 
 
@@ -57,7 +61,7 @@ class RouteState:
     locked: int = 0  # items at the head that stay first (pinned jobs)
     end: int = 0  # when the route reaches its end
     after: list[tuple[int, int | None, int, int]] = field(default_factory=list)  # see _latests
-    priced: tuple[int, int] | None = None  # route_cost's answer until the route changes
+    priced: tuple[int, int, int] | None = None  # route_cost's answer until the route changes
 
     def copy(self) -> RouteState:
         return RouteState(
@@ -383,16 +387,17 @@ class Builder:
         routes, fixed = snap
         self.routes, self.fixed = [r.copy() for r in routes], dict(fixed)
 
-    def route_cost(self, state: RouteState) -> tuple[int, int]:
-        """(travel, fixed and preference cost; working day) of a route, 0 when it is empty."""
+    def route_cost(self, state: RouteState) -> tuple[int, int, int]:
+        """(travel, fixed, preference and lateness cost; working day; the price of its latest
+        visit's lateness) of a route, 0 when it is empty."""
         if state.priced is None:
             state.priced = self._priced(state)
         return state.priced
 
-    def _priced(self, state: RouteState) -> tuple[int, int]:
+    def _priced(self, state: RouteState) -> tuple[int, int, int]:
         jobs = [i for i in state.items if isinstance(i, int)]
         if not jobs:
-            return 0, 0
+            return 0, 0, 0
         v = self.problem.vehicles[state.van]
         cost, here = v.fixed_cost, v.start_index
         first_leg = self._dur(state.van, here, self.problem.jobs[jobs[0]].location_index)
@@ -403,17 +408,20 @@ class Builder:
             if job.preferred_vehicles and v.id not in job.preferred_vehicles:
                 cost += job.preference_cost
         cost += self._cost(state.van, here, v.end_index)
-        cost += sum(
+        late = [
             self.late_cost(item, self.start_of(state, i))
             for i, item in enumerate(state.items)
             if isinstance(item, int)
-        )
+        ]
         first = next(k for k, i in enumerate(state.items) if isinstance(i, int))
         begins = self.start_of(state, first) - first_leg if first == 0 else state.before[0].ready
-        return cost, state.end - begins
+        return cost + sum(late), state.end - begins, max(late)
 
     def cost(self) -> int:
-        """What the objective counts for the routes: travel, fixed, preference and balance."""
+        """What the objective counts for the routes: travel, fixed, preference, lateness and
+        balance, and the latest visit's lateness once more (WORST_LATE)."""
         totals = [self.route_cost(r) for r in self.routes]
-        longest = max((span for _, span in totals), default=0)
-        return sum(c for c, _ in totals) + self.problem.objective.balance_weight * longest
+        longest = max((span for _, span, _ in totals), default=0)
+        worst = max((w for _, _, w in totals), default=0)
+        balance = self.problem.objective.balance_weight * longest
+        return sum(c for c, _, _ in totals) + balance + WORST_LATE * worst

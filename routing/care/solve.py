@@ -17,9 +17,10 @@ So the day is solved in steps:
    with its partner (the plan holds each part at the second step 2 gave it). Its routes are
    timed by the sync fixpoint (care/sync.py).
 4. Groups served in part are taken out whole, and reasons are given against the original
-   problem. If OR-Tools returns less than the plan of step 2 (no answer at all within a short
-   budget on a loaded machine), or routes that validate.py faults, that plan stands, timed
-   with each part at its second.
+   problem. If OR-Tools returns less than the plan of step 2 (fewer visits, or a higher cost
+   with the latest visit's lateness counted once more, as the search counts it; no answer at
+   all within a short budget on a loaded machine), or routes that validate.py faults, that
+   plan stands, timed with each part at its second.
 
 Step 3 was OR-Tools on the problem with each part fixed to its second and without sync; on the
 four larger published instances (docs/benchmarks.md, HHCRSP) the exact model from the plan
@@ -33,7 +34,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
-from routing.care.build import Builder
+from routing.care.build import WORST_LATE, Builder
 from routing.care.exact import bare_route, exact_search
 from routing.care.insert import first_plan, sync_groups
 from routing.care.lns import improve
@@ -105,7 +106,7 @@ def solve_synced(
     # OR-Tools starts from the plan but may return less (no answer at all within a short
     # budget on a loaded machine), or routes whose parts no timing brings together: the
     # plan itself then stands.
-    if hard_violations(problem, answer) or _rank(own) > _rank(answer):
+    if hard_violations(problem, answer) or _rank(problem, own) > _rank(problem, answer):
         answer = own
     singles = [() if j in b.links.tie_of else v for j, v in enumerate(vans)]
     answer = replace(answer, unassigned=_explained(problem, answer, singles, started + time_limit))
@@ -128,8 +129,20 @@ def solve_synced(
     return replace(answer, summary=summary, unassigned=tuple(unassigned))
 
 
-def _rank(solution: Solution) -> tuple[int, int]:
-    return len(solution.assigned), -solution.summary.cost
+def _rank(problem: Problem, solution: Solution) -> tuple[int, int]:
+    """More visits served, then the lower cost with the latest visit's lateness once more, as
+    the care search ranks its plans."""
+    late_cost = {job.id: job.late_cost_per_s for job in problem.jobs}
+    worst = max(
+        (
+            (s.late or 0) * late_cost[s.id]
+            for r in solution.routes
+            for s in r.steps
+            if s.type == "job" and s.id
+        ),
+        default=0,
+    )
+    return len(solution.assigned), -(solution.summary.cost + WORST_LATE * worst)
 
 
 def _explained(

@@ -4,7 +4,7 @@ The search makes thousands of rounds a second only because the builder takes sho
 times each route once, a tried place is undone by restoring the route, a place that delays
 nothing is priced without walking the route); each is checked here against the long way on a
 generated day with breaks, preferences, soft ends and visits for two. On the same day, the
-search's strings among the caregivers who could take a visit.
+search's strings among the caregivers who could take a visit, and how a late day is priced.
 """
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ import time
 
 import pytest
 
-from routing.care import lns
+from routing.care import build, lns
 from routing.care.build import Builder, RouteState
 from routing.care.insert import first_plan
+from routing.exchange import problem_from_dict
 from routing.lab.caregen import CareDayConfig, care_day
 from routing.reasons import eligibility
 from routing.travel import with_matrices
@@ -129,3 +130,40 @@ def test_strings_among_able_caregivers_come_only_from_routes_that_could_take_the
 
     assert all(vans <= set(plan.vans[seed]) for seed, vans in zip(few, taken(1.0), strict=True))
     assert any(not vans <= set(plan.vans[seed]) for seed, vans in zip(few, taken(0.0), strict=True))
+
+
+def _late_day_cost(order: list[int]) -> int:
+    """The builder's cost of one caregiver's day at one address: visits 0 and 1 due at 0,
+    visit 2 by 100, each 100 s long, every end soft at 1 a second; served in `order`."""
+    jobs = [
+        {
+            "id": name,
+            "location_index": 1,
+            "service": 100,
+            "time_windows": [[0, end]],
+            "late_cost_per_s": 1,
+        }
+        for name, end in (("a", 0), ("b", 0), ("d", 100))
+    ]
+    problem = problem_from_dict(
+        {
+            "matrices": {"durations": [[0, 0], [0, 0]]},
+            "vehicles": [{"id": "c", "start_index": 0, "end_index": 0}],
+            "jobs": jobs,
+        }
+    )
+    b = Builder(problem, [(0,)] * len(jobs))
+    b.all_late = True
+    b.pin(0, order)
+    return b.cost()
+
+
+def test_the_latest_visit_counts_once_more_so_a_late_day_is_spread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a, b, d: late 0, 100, 100; a, d, b: 0, 0, 200. As late in all, but one client waits
+    # twice as long in the second.
+    spread, on_one = _late_day_cost([0, 1, 2]), _late_day_cost([0, 2, 1])
+    assert on_one - spread == 100
+    monkeypatch.setattr(build, "WORST_LATE", 0)
+    assert _late_day_cost([0, 1, 2]) == _late_day_cost([0, 2, 1])
