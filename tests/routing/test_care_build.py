@@ -4,7 +4,8 @@ The search makes thousands of rounds a second only because the builder takes sho
 times each route once, a tried place is undone by restoring the route, a place that delays
 nothing is priced without walking the route); each is checked here against the long way on a
 generated day with breaks, preferences, soft ends and visits for two. On the same day, the
-search's strings among the caregivers who could take a visit, and how a late day is priced.
+search's strings among the caregivers who could take a visit; on a day of three visits, how a
+late day is priced.
 """
 
 from __future__ import annotations
