@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from routing import Break, Job, Matrices, Objective, Problem, Solution, Sync, Vehicle
+from routing.care.solve import _rank
 from routing.params import SolveParams
-from routing.solution import Reason, Step
+from routing.solution import Reason, Route, Step, Summary
 from routing.solver import solve
 from routing.validate import validate
 
@@ -226,3 +227,22 @@ def test_a_sync_group_of_one_is_served_as_an_ordinary_visit() -> None:
         solution = solve(problem, SolveParams(time_limit_s=2, seed=0))
         assert [s.id for r in solution.routes for s in r.steps if s.type == "job"] == ["a"]
         assert not solution.unassigned
+
+
+def test_the_answer_is_ranked_with_its_latest_visit_counted_once_more() -> None:
+    # OR-Tools' answer and the search's own plan are compared as the search compares plans:
+    # 950 with one client 100 s late ranks below 1000 on time, and a plan serving more visits
+    # ranks above both whatever it costs.
+    soft = ((8 * H, 9 * H),)
+    problem = day([carer("a")], [visit(j, time_windows=soft, late_cost_per_s=1) for j in "xyz"])
+
+    def plan(cost: int, lates: Sequence[int]) -> Solution:
+        steps = tuple(
+            Step("job", 9 * H, 9 * H + 1800, id=jid, start=9 * H, late=late)
+            for jid, late in zip("xyz", lates, strict=False)
+        )
+        return Solution(Summary(cost, 0, 0, sum(lates), 1, 0, 0.0), (Route("a", steps),))
+
+    on_time, one_late = plan(1000, [0, 0]), plan(950, [0, 100])
+    assert _rank(problem, on_time) > _rank(problem, one_late)
+    assert _rank(problem, plan(5000, [0, 0, 300])) > _rank(problem, on_time)
