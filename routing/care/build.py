@@ -77,6 +77,15 @@ class RouteState:
         )
 
 
+def job_routes(routes: Sequence[RouteState]) -> dict[int, list[int]]:
+    """van -> the jobs of its route in order, for the routes that have any."""
+    return {
+        s.van: [i for i in s.items if isinstance(i, int)]
+        for s in routes
+        if any(isinstance(i, int) for i in s.items)
+    }
+
+
 def _earliest(windows: Sequence[TimeWindow], t: int) -> int | None:
     for lo, hi in windows:
         if t <= hi:
@@ -89,6 +98,9 @@ def _latest(windows: Sequence[TimeWindow], t: int) -> int:
         if lo <= t:
             return min(hi, t)
     return -INF
+
+
+Snapshot = tuple[list[RouteState], dict[int, int]]  # the routes and each sync part's start
 
 
 class Builder:
@@ -365,11 +377,7 @@ class Builder:
             self.fixed.pop(j, None)
 
     def job_routes(self) -> dict[int, list[int]]:
-        return {
-            s.van: [i for i in s.items if isinstance(i, int)]
-            for s in self.routes
-            if any(isinstance(i, int) for i in s.items)
-        }
+        return job_routes(self.routes)
 
     # ---- snapshots and cost
 
@@ -380,10 +388,10 @@ class Builder:
             return state.before[i + 1].ready - self.breaks_of[state.van][item].service
         return state.before[i + 1].ready - self.service[item]
 
-    def snapshot(self) -> tuple[list[RouteState], dict[int, int]]:
+    def snapshot(self) -> Snapshot:
         return [r.copy() for r in self.routes], dict(self.fixed)
 
-    def restore(self, snap: tuple[list[RouteState], dict[int, int]]) -> None:
+    def restore(self, snap: Snapshot) -> None:
         routes, fixed = snap
         self.routes, self.fixed = [r.copy() for r in routes], dict(fixed)
 

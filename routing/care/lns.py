@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
-from routing.care.build import Builder
+from routing.care.build import Builder, Snapshot
 from routing.care.insert import (
     eject,
     first_plan,
@@ -261,9 +261,10 @@ def _middle(windows: Sequence[tuple[int, int]]) -> int:
     return (windows[0][0] + windows[-1][1]) // 2 if windows else 0
 
 
-def improve(b: Builder, seed: int, deadline: float) -> None:
+def improve(b: Builder, seed: int, deadline: float) -> Snapshot | None:
     """Improve the plan until the deadline: one search here and, with a second core, another
-    with another seed in a child process; the better plan is kept in `b`.
+    with another seed in a child process; the better plan is kept in `b`, and the other one
+    returned (None with one search).
 
     Fork copies the plan for free; a process that may not have children (a daemon, such as a
     Celery prefork worker) runs the one search alone.
@@ -284,18 +285,23 @@ def improve(b: Builder, seed: int, deadline: float) -> None:
     search = Search(b, random.Random(seed))
     search.run(deadline)
     if child is None or conn is None:
-        return
+        return None
     try:
         if conn.poll(max(0.0, deadline - time.time()) + 1.0):
-            value, snap = conn.recv()
-            if value < search.value():
-                b.restore(snap)
+            received: tuple[int, Snapshot] = conn.recv()
+            value, snap = received
+            if value >= search.value():
+                return snap
+            own = b.snapshot()
+            b.restore(snap)
+            return own
     except (EOFError, OSError):
         pass  # the child died: the plan found here stands
     finally:
         if child.is_alive():
             child.terminate()
         child.join(timeout=1.0)
+    return None
 
 
 def _child(conn: Connection, b: Builder, seed: int, deadline: float) -> None:

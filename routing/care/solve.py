@@ -15,7 +15,10 @@ So the day is solved in steps:
 3. OR-Tools on the exact sync model (care/exact.py) starts from the plan of step 2 for the
    rest of the budget: it may move parts between caregivers, and a linked part in time together
    with its partner (the plan holds each part at the second step 2 gave it). Its routes are
-   timed by the sync fixpoint (care/sync.py).
+   timed by the sync fixpoint (care/sync.py). With two searches in step 2, its second search
+   starts from the other search's plan: from one plan both most often end at one local optimum,
+   and the worse plan of step 2 is at times the better one after it (HHCRSP at 10 s, 20 seeds:
+   100_1 1.019 of the best published against 1.030, better on 16 of 20; docs/benchmarks.md).
 4. Groups served in part are taken out whole, and reasons are given against the original
    problem. If OR-Tools returns less than the plan of step 2 (fewer visits, or a higher cost
    with the latest visit's lateness counted once more, as the search counts it; no answer at
@@ -31,10 +34,10 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from routing.care.build import WORST_LATE, Builder
+from routing.care.build import WORST_LATE, Builder, job_routes
 from routing.care.exact import bare_route, exact_search
 from routing.care.insert import first_plan, sync_groups
 from routing.care.lns import improve
@@ -46,7 +49,8 @@ from routing.search import Routes
 from routing.solution import Cause, Reason, Solution, Summary, Unassigned, Why, why
 from routing.validate import hard_violations
 
-Search = Callable[[Problem, Routes, int, float], Solution]
+# Step 3, called as search(problem, plans to start from (the better first), seed, seconds).
+Search = Callable[[Problem, Sequence[Routes], int, float], Solution]
 BUILD_SHARE = 0.2  # at most this share of the budget for the first plan
 # The first plan is improved until this share of the budget, then OR-Tools: on the 200-visit
 # day ruin and recreate still gains after a minute, OR-Tools on fixed times about 1%.
@@ -92,16 +96,17 @@ def solve_synced(
     problem: Problem, time_limit: float, seed: int, search: Search = exact_search
 ) -> Solution:
     """The whole care pipeline for a problem (with matrices) that has sync groups; `search`
-    is step 3, called as search(problem, start routes, seed, seconds)."""
+    is step 3."""
     started = time.time()
     checks = eligibility(problem)
     vans = [c.vans if c.reason is None else () for c in checks]
     b = first_plan(problem, vans, started + BUILD_SHARE * time_limit)
-    improve(b, seed, started + LNS_SHARE * time_limit)
+    other = improve(b, seed, started + LNS_SHARE * time_limit)
     # Kept for timing the answer and the plan and explaining what is left out (0.2 s at 342).
     remaining = max(0.1, time_limit - (time.time() - started) - AFTER_S_PER_JOB * len(problem.jobs))
-    start = {van: [list(jobs)] for van, jobs in b.job_routes().items()}
-    answer = _whole_groups(problem, search(problem, start, seed, remaining))
+    plans = [b.job_routes()] + ([job_routes(other[0])] if other else [])
+    starts = [{van: [list(jobs)] for van, jobs in plan.items()} for plan in plans]
+    answer = _whole_groups(problem, search(problem, starts, seed, remaining))
     own = retime_solution(problem, _plan_of(problem, b), timing=fixed_problem(problem, b))
     # OR-Tools starts from the plan but may return less (no answer at all within a short
     # budget on a loaded machine), or routes whose parts no timing brings together: the

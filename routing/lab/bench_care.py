@@ -62,7 +62,7 @@ def exact_model(problem: Problem, limit: float, seed: int) -> Solution:
     """OR-Tools alone on the exact sync model (care.add_sync: equal cumuls, different vehicles,
     gap inequalities, all or none), the engine's own searches side by side, no first plan;
     its routes are timed with every sync constraint by care/sync.py."""
-    return exact_search(problem, {}, seed, limit)
+    return exact_search(problem, [{}], seed, limit)
 
 
 SOLVERS: dict[str, CareSolver] = {"patronage": ours, "exact": exact}

@@ -4,8 +4,8 @@ The search makes thousands of rounds a second only because the builder takes sho
 times each route once, a tried place is undone by restoring the route, a place that delays
 nothing is priced without walking the route); each is checked here against the long way on a
 generated day with breaks, preferences, soft ends and visits for two. On the same day, the
-search's strings among the caregivers who could take a visit; on a day of three visits, how a
-late day is priced.
+search's strings among the caregivers who could take a visit, and its two searches' plans; on
+a day of three visits, how a late day is priced.
 """
 
 from __future__ import annotations
@@ -131,6 +131,22 @@ def test_strings_among_able_caregivers_come_only_from_routes_that_could_take_the
 
     assert all(vans <= set(plan.vans[seed]) for seed, vans in zip(few, taken(1.0), strict=True))
     assert any(not vans <= set(plan.vans[seed]) for seed, vans in zip(few, taken(0.0), strict=True))
+
+
+def test_two_searches_keep_the_better_plan_and_hand_back_the_other(
+    plan: Builder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(lns, "processes", lambda: 2)  # a second search even on one core
+    kept, late = plan.snapshot(), plan.all_late
+    try:
+        other = lns.improve(plan, 1, time.time() + 0.5)
+        assert other is not None
+        better = lns.Search(plan, random.Random(0)).value()
+        plan.restore(other)
+        assert lns.Search(plan, random.Random(0)).value() >= better
+    finally:
+        plan.restore(kept)
+        plan.all_late = late
 
 
 def _late_day_cost(order: list[int]) -> int:

@@ -5,11 +5,16 @@ search's own plan stands when OR-Tools, started from it, returns less or breaks 
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+import pytest
+
 from routing import Job, Problem, Solution, Sync, Vehicle
+from routing.care import lns
 from routing.care.build import Builder
+from routing.care.exact import exact_search
 from routing.care.lns import LATE_SEED, Search
 from routing.care.solve import solve_synced
 from routing.search import Routes
@@ -70,8 +75,8 @@ def test_the_plan_stands_when_or_tools_returns_less_than_it_was_given() -> None:
     empty = Solution(Summary(0, 0, 0, 0, 0, 3, 0.0), (), ())
     given: list[Routes] = []
 
-    def nothing(problem: Problem, start: Routes, seed: int, seconds: float) -> Solution:
-        given.append(start)
+    def nothing(problem: Problem, starts: Sequence[Routes], seed: int, seconds: float) -> Solution:
+        given.append(starts[0])
         return replace(empty, unassigned=tuple(Unassigned(j.id, Reason.cost) for j in problem.jobs))
 
     solution = solve_synced(problem, 1.0, 0, nothing)
@@ -82,12 +87,27 @@ def test_the_plan_stands_when_or_tools_returns_less_than_it_was_given() -> None:
     assert sorted(j for trips in given[0].values() for trip in trips for j in trip) == [0, 1, 2]
 
 
+def test_or_tools_starts_from_both_searches_plans(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(lns, "processes", lambda: 2)
+    problem = _lift_day()
+    given: list[Sequence[Routes]] = []
+
+    def recorded(problem: Problem, starts: Sequence[Routes], seed: int, limit: float) -> Solution:
+        given.append(starts)
+        return exact_search(problem, starts, seed, limit)
+
+    assert validate(problem, solve_synced(problem, 1.0, 0, recorded)) == []
+    assert len(given[0]) == 2
+    for start in given[0]:
+        assert sorted(j for trips in start.values() for trip in trips for j in trip) == [0, 1, 2]
+
+
 def test_the_plan_stands_when_or_tools_returns_routes_that_break_a_rule() -> None:
     problem = _lift_day()
     good = solve_synced(problem, 1.0, 0)
     assert validate(problem, good) == []
 
-    def apart(problem: Problem, start: Routes, seed: int, seconds: float) -> Solution:
+    def apart(problem: Problem, starts: Sequence[Routes], seed: int, seconds: float) -> Solution:
         # The second caregiver ten minutes after the first, at no cost: cheaper, and wrong.
         routes = tuple(
             replace(r, steps=tuple(_later(s, 600) if s.id == "lift-2" else s for s in r.steps))
@@ -95,7 +115,7 @@ def test_the_plan_stands_when_or_tools_returns_routes_that_break_a_rule() -> Non
         )
         return replace(good, routes=routes, summary=replace(good.summary, cost=0))
 
-    assert validate(problem, apart(problem, {}, 0, 1.0)) != []
+    assert validate(problem, apart(problem, [{}], 0, 1.0)) != []
     solution = solve_synced(problem, 1.0, 0, apart)
     assert validate(problem, solution) == []
     starts = {s.id: s.start for r in solution.routes for s in r.steps if s.type == "job"}
