@@ -27,10 +27,10 @@ SEARCH_SHARE = 0.95
 
 def exact_search(problem: Problem, starts: Sequence[Routes], seed: int, limit: float) -> Solution:
     """The engine's own searches side by side on the exact model (problem with matrices) for
-    `limit` seconds, the k-th from the k-th of `starts` where there are as many (van -> trips
-    of problem job indices; {}: from nothing), else from the first. From one plan both end
-    at the same local optimum most often (HHCRSP: GLS and ILS equal in 7 of 8 runs), so a
-    second plan is worth more than a second search of the first."""
+    `limit` seconds, the k-th from the k-th of `starts` (van -> trips of problem job indices;
+    {}: from nothing), or from the last when there are fewer. From one plan both end at the
+    same local optimum most often (HHCRSP: GLS and ILS equal in 7 of 8 runs), so a second plan
+    is worth more than a second search of the first."""
     started = time.time()
     checks = eligibility(problem)
     jobs = tuple(i for i, c in enumerate(checks) if c.reason is None)
