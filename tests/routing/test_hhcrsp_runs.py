@@ -27,6 +27,8 @@ def test_a_variant_reads_literals_and_objects_and_names_what_it_cannot_read() ->
         "p=routing.care.exact.SEARCH_SHARE=@routing.search.GLS,@routing.search.ILS"
     )
     assert pair.settings[0][2] == (GLS, ILS)
+    with pytest.raises(ValueError, match=r"scheduler\.planning is not a module the planner loads"):
+        parse_variant("x=scheduler.planning.LIMIT=1")
     with pytest.raises(ValueError, match="has no NOPE"):
         parse_variant("x=routing.care.exact.NOPE=1")
     with pytest.raises(ValueError, match=r"'SEARCH_SHARE' is not module\.CONSTANT=VALUE"):
