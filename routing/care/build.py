@@ -62,6 +62,7 @@ class RouteState:
     end: int = 0  # when the route reaches its end
     after: list[tuple[int, int | None, int, int]] = field(default_factory=list)  # see _latests
     priced: tuple[int, int, int] | None = None  # route_cost's answer until the route changes
+    epoch: int = 0  # the Builder's epoch when it was timed (see Builder.all_late)
 
     def copy(self) -> RouteState:
         return RouteState(
@@ -74,6 +75,7 @@ class RouteState:
             self.end,
             self.after.copy(),
             self.priced,
+            self.epoch,
         )
 
 
@@ -113,7 +115,8 @@ class Builder:
         # Jobs whose soft end is open (all of them once `all_late`): a plan is first built on
         # time, and an end opens for a job that finds no place on time.
         self.late_ok: set[int] = set()
-        self.all_late = False
+        self._all_late = False
+        self.epoch = 0  # counts the changes of all_late, which change the windows of all jobs
         self.soft = any(job.late_cost_per_s > 0 for job in problem.jobs)
         self.links = links(problem)
         self.by_distance = problem.objective.minimize == "distance"
@@ -132,6 +135,18 @@ class Builder:
             breaks = sorted(problem.vehicles[state.van].breaks, key=lambda b: b.time_windows)
             state.items = [b.id for b in breaks]
             self.refresh(state)
+
+    @property
+    def all_late(self) -> bool:
+        return self._all_late
+
+    @all_late.setter
+    def all_late(self, value: bool) -> None:
+        # Every route's bounds were found with the ends as they were: each is timed whole
+        # when it next changes (until then it keeps them, as it always has).
+        if value != self._all_late:
+            self.epoch += 1
+        self._all_late = value
 
     # ---- items
 
@@ -168,13 +183,33 @@ class Builder:
 
     # ---- route times
 
-    def refresh(self, state: RouteState) -> None:
+    def refresh(self, state: RouteState, first: int = 0, tail: int | None = None) -> None:
+        """Time the route again after its items changed. With `tail`, only items[first:tail]
+        are new: those before are the old route's, and those from `tail` on are its last ones.
+        The times are then walked forward from `first` until they meet the old ones, and the
+        bounds backward from `tail` until they meet the old ones; a ruin and recreate round
+        times a route a dozen times, and most of each route is as it was. A route that was
+        infeasible, or timed before `all_late` changed its windows, is timed whole."""
+        if tail is None or not state.feasible or state.epoch != self.epoch:
+            first, tail = 0, None
         v = self.problem.vehicles[state.van]
+        self._forward(state, v, first, tail)
+        state.latest, state.after = self._latests(v, state, first, tail)
+        state.priced, state.epoch = None, self.epoch
+
+    def _forward(self, state: RouteState, v: Vehicle, first: int, tail: int | None) -> None:
+        """Each position's Before, the route's end and whether it keeps every window."""
         opens, closes = v.time_window or (0, INF)
-        here = Before(opens, opens, v.start_index, 0)
-        state.before, state.feasible = [here], True
-        for item in state.items:
-            windows, service, place = self._item(state.van, item)
+        items, old = state.items, state.before
+        shift = len(items) + 1 - len(old)  # an old position k is position k + shift now
+        before = [Before(opens, opens, v.start_index, 0)] if tail is None else old[: first + 1]
+        here, feasible = before[-1], True
+        for k in range(first, len(items)):
+            if tail is not None and k >= tail and feasible and here == old[k - shift]:
+                # From here on the same items start as they did: so does the rest, the end too.
+                state.before, state.feasible = before + old[k - shift + 1 :], True
+                return
+            windows, service, place = self._item(state.van, items[k])
             if place is None:
                 arrival = here.ready
             else:
@@ -182,30 +217,40 @@ class Builder:
                 arrival = max(here.ready, here.left + leg + here.pause)
             start = _earliest(windows, arrival)
             if start is None:
-                state.feasible, start = False, arrival
+                feasible, start = False, arrival
             if place is None:
                 here = Before(start + service, here.left, here.place, here.pause + service)
             else:
                 here = Before(start + service, start + service, place, 0)
-            state.before.append(here)
+            before.append(here)
         end = max(
             here.ready, here.left + self._dur(state.van, here.place, v.end_index) + here.pause
         )
-        state.feasible, state.end = state.feasible and end <= closes, end
-        state.latest, state.after = self._latests(v, state, closes)
-        state.priced = None
+        state.before, state.feasible, state.end = before, feasible and end <= closes, end
 
     def _latests(
-        self, v: Vehicle, state: RouteState, closes: int
+        self, v: Vehicle, state: RouteState, first: int, tail: int | None
     ) -> tuple[list[int], list[tuple[int, int | None, int, int]]]:
         """Latest start of each item that keeps everything after it, and the end, on time; and
         for each position: (latest start of the next located item, its place, breaks before
         it, latest start of the very next item)."""
         items = state.items
+        closes = (v.time_window or (0, INF))[1]
         latest = [0] * len(items)
-        located, place_next, pause, any_next = closes, v.end_index, 0, closes
-        after = [(located, place_next, pause, any_next)] * (len(items) + 1)
-        for i in range(len(items) - 1, -1, -1):
+        after = [(closes, v.end_index, 0, closes)] * (len(items) + 1)
+        top = len(items)
+        if tail is not None:
+            shift = len(items) - len(state.latest)
+            latest[tail:] = state.latest[tail - shift :]
+            after[tail:] = state.after[tail - shift :]
+            top = tail
+        located, place_next, pause, any_next = after[top]
+        for i in range(top - 1, -1, -1):
+            if tail is not None and i < first and after[i + 1] == state.after[i + 1]:
+                # The items up to here are the old ones, bounded as they were.
+                latest[: i + 1] = state.latest[: i + 1]
+                after[: i + 1] = state.after[: i + 1]
+                break
             windows, service, place = self._item(state.van, items[i])
             if place is None:
                 latest[i] = _latest(windows, any_next - service)
@@ -349,7 +394,7 @@ class Builder:
             self.fixed[j] = at
         state = self.routes[p.van]
         state.items.insert(p.pos, j)
-        self.refresh(state)
+        self.refresh(state, p.pos, p.pos + 1)
 
     def remove(self, j: int) -> None:
         self.remove_all({j})
@@ -357,10 +402,10 @@ class Builder:
     def remove_all(self, jobs: Collection[int]) -> None:
         """Take the jobs out, each route timed again once (a ruin takes out a dozen)."""
         for state in self.routes:
-            kept = [i for i in state.items if i not in jobs]
-            if len(kept) < len(state.items):
-                state.items = kept
-                self.refresh(state)
+            gone = [k for k, i in enumerate(state.items) if i in jobs]
+            if gone:
+                state.items = [i for i in state.items if i not in jobs]
+                self.refresh(state, gone[0], gone[-1] + 1 - len(gone))
         for j in jobs:
             self.fixed.pop(j, None)
 

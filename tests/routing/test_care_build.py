@@ -55,6 +55,51 @@ def test_taking_out_several_visits_at_once_times_the_routes_as_one_by_one(plan: 
         plan.restore(kept)
 
 
+def _timed_whole(b: Builder, route: RouteState) -> tuple[object, ...]:
+    whole = route.copy()
+    b.refresh(whole)  # no change given: the whole route is walked
+    return _state(whole)
+
+
+def test_routes_timed_from_their_change_on_are_timed_as_the_whole_walk_times_them(
+    plan: Builder,
+) -> None:
+    """Inserting and taking out walk only the part of a route that changed, and stop where
+    the times meet the old ones: after each of 80 rounds of the search, every route is what
+    timing it whole gives (a route not changed since the ends opened keeps its bounds, see
+    below)."""
+    kept = plan.snapshot()
+    search = lns.Search(plan, random.Random(5))
+    try:
+        for _ in range(80):
+            search.recreate(search.ruin())
+            timed = [route for route in plan.routes if route.epoch == plan.epoch]
+            assert timed
+            for route in timed:
+                assert _state(route) == _timed_whole(plan, route)
+    finally:
+        plan.restore(kept)
+
+
+def test_opening_every_soft_end_times_each_route_whole_at_its_next_change() -> None:
+    """The bounds of a route found while ends were hard are too tight once they are open: the
+    first change after `all_late` walks the whole route, not just the changed part."""
+    problem = with_matrices(care_day(CareDayConfig(visits=60, caregivers=8, seed=3)).problem)
+    vans = [c.vans if c.reason is None else () for c in eligibility(problem)]
+    b = first_plan(problem, vans, time.time() + 30)
+    b.all_late = True
+    changed = 0
+    for route in b.routes:
+        jobs = [i for i in route.items if isinstance(i, int) and i not in b.fixed]
+        if not jobs:
+            continue
+        before = list(route.latest)
+        b.remove(jobs[-1])
+        assert _state(b.routes[route.van]) == _timed_whole(b, b.routes[route.van])
+        changed += b.routes[route.van].latest[: len(before) - 1] != before[: len(before) - 1]
+    assert changed  # some route's bounds did open up
+
+
 def test_a_place_tried_leaves_the_route_as_it_was(plan: Builder) -> None:
     kept = plan.snapshot()
     j = max(plan.placed)
