@@ -29,7 +29,7 @@ WORST_LATE = 1
 Item = int | str  # a job index, or a break id
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Place:
     """A job at position `pos` of van `van`'s route, starting in [earliest, latest]."""
 
@@ -41,7 +41,7 @@ class Place:
     push: int = 0  # of `cost`: what the visits after it lose by starting later (soft ends)
 
 
-@dataclass
+@dataclass(slots=True)
 class Before:
     """What a visit inserted at some position follows."""
 
@@ -129,6 +129,8 @@ class Builder:
         # Per van: its breaks by id; per job: service and place (static, read on every walk).
         self.breaks_of = [{b.id: b for b in v.breaks} for v in problem.vehicles]
         self.service = [job.service for job in problem.jobs]
+        self.per_s = [job.late_cost_per_s for job in problem.jobs]
+        self.due = [job.time_windows[-1][1] if job.time_windows else INF for job in problem.jobs]
         self.location = [job.location_index for job in problem.jobs]
         self.routes = [RouteState(v) for v in range(len(problem.vehicles))]
         for state in self.routes:
@@ -163,10 +165,8 @@ class Builder:
 
     def late_cost(self, j: int, start: int) -> int:
         """What starting job j at `start` costs in lateness (0 for a hard end)."""
-        job = self.problem.jobs[j]
-        if job.late_cost_per_s <= 0:
-            return 0
-        return job.late_cost_per_s * max(0, start - job.time_windows[-1][1])
+        per_s = self.per_s[j]
+        return per_s * (start - self.due[j]) if per_s > 0 and start > self.due[j] else 0
 
     def _item(self, van: int, item: Item) -> tuple[Sequence[TimeWindow], int, int | None]:
         """(windows, duration, location) of an item; a break has no location."""
@@ -276,13 +276,12 @@ class Builder:
         """Job j at position pos of the route, if it fits: its start interval and cost.
         `places` passes what is the same for every position: the job's windows now and its
         preference cost on this route."""
-        job = self.problem.jobs[j]
+        loc, service = self.location[j], self.service[j]
         windows = self.windows(j) if windows is None else windows
         if preference is None:
             preference = self._preference(j, state.van)
         dur, cost_of = self.dur_of[state.van], self.cost_of[state.van]
         prev = state.before[pos]
-        loc = job.location_index
         assert loc is not None  # care problems carry matrices
         here = prev.place
         arrival = prev.left + prev.pause + (0 if here is None else dur[here][loc])
@@ -291,7 +290,7 @@ class Builder:
             return None
         located, nxt, pause, any_next = state.after[pos]
         leg = 0 if nxt is None else dur[loc][nxt]
-        latest = _latest(windows, min(located - leg - pause, any_next) - job.service)
+        latest = _latest(windows, min(located - leg - pause, any_next) - service)
         if latest < earliest:
             return None
         cost = preference
@@ -299,7 +298,7 @@ class Builder:
             cost += cost_of[here][loc] - (0 if nxt is None else cost_of[here][nxt])
         if nxt is not None:
             cost += cost_of[loc][nxt]
-        push = self._pushed(state, pos, earliest + job.service, loc) if self.soft else 0
+        push = self._pushed(state, pos, earliest + service, loc) if self.soft else 0
         cost += self.late_cost(j, earliest) + push
         return Place(state.van, pos, earliest, latest, cost, push)
 
@@ -325,12 +324,7 @@ class Builder:
         """The lateness the items from `pos` on gain when a visit at `loc` leaving at `departs`
         goes before them; they keep their hard windows (see `latest`), soft ends are priced."""
         ready, left, where, pause, extra = departs, departs, loc, 0, 0
-        dur, items, before, jobs = (
-            self.dur_of[state.van],
-            state.items,
-            state.before,
-            self.problem.jobs,
-        )
+        dur, items, before = self.dur_of[state.van], state.items, state.before
         for k in range(pos, len(items)):
             item = items[k]
             place = None if isinstance(item, str) else self.location[item]
@@ -349,9 +343,9 @@ class Builder:
             old = before[k + 1].ready - service
             if start <= old:
                 break  # from here on nothing moves
-            per_s = jobs[item].late_cost_per_s
+            per_s = self.per_s[item]
             if per_s > 0:
-                due = jobs[item].time_windows[-1][1]
+                due = self.due[item]
                 extra += per_s * (max(0, start - due) - max(0, old - due))
             ready = left = start + service
             where, pause = place, 0
